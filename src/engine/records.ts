@@ -1,0 +1,100 @@
+/**
+ * What the engine keeps. A client record holds the effective registered metadata in its
+ * wire spelling (snake_case), the Authlete-only management fields apart, and only a hash
+ * of its registration access token (RFC 7592 §3). Client secrets are kept as issued: the
+ * authorization server needs them to authenticate the client (Authlete's `clientSecret`).
+ */
+import type { AuthleteClient, AuthleteService, ClientMetadata } from '../wire/index.js'
+
+/** Service settings: Authlete's Service without its server-assigned members. */
+export type ServiceSettings = Omit<
+  AuthleteService,
+  'number' | 'serviceOwnerNumber' | 'apiKey' | 'apiSecret' | 'createdAt' | 'modifiedAt' | 'metadata'
+>
+
+export interface ServiceRecord {
+  /** The service id used in every `{serviceId}` path (Authlete's `apiKey`). */
+  apiKey: number
+  /** Sequence number, assigned by the store. */
+  number: number
+  apiSecret: string
+  settings: ServiceSettings
+  /** Milliseconds since the epoch. */
+  createdAt: number
+  modifiedAt: number
+}
+
+export type NewServiceRecord = Omit<ServiceRecord, 'number'>
+
+/** Authlete Client members that have no RFC 7591 metadata counterpart. */
+export type ClientExtras = Omit<
+  AuthleteClient,
+  | 'number'
+  | 'serviceNumber'
+  | 'clientId'
+  | 'clientSecret'
+  | 'createdAt'
+  | 'modifiedAt'
+  | 'dynamicallyRegistered'
+  | 'registrationAccessTokenHash'
+  | 'developer'
+>
+
+export interface ClientRecord {
+  serviceApiKey: number
+  /** Numeric client id; `client_id` on the wire is its decimal string. */
+  clientId: number
+  /** Sequence number, assigned by the store. */
+  number: number
+  /** Absent when the auth method needs no secret. */
+  clientSecret?: string
+  /** Seconds since the epoch; 0 = never (RFC 7591 §3.2.1). */
+  clientSecretExpiresAt: number
+  /** The effective registered metadata (defaults applied, unknown members dropped). */
+  metadata: ClientMetadata
+  /** Management-only fields (clientType, description, attributes, ...). */
+  extras: ClientExtras
+  /** SHA-256 of the registration access token, base64url; absent for non-DCR clients. */
+  registrationAccessTokenHash?: string
+  dynamicallyRegistered: boolean
+  developer: string
+  /** Milliseconds since the epoch. */
+  createdAt: number
+  modifiedAt: number
+  /** Optimistic-concurrency version, bumped by every update. */
+  version: number
+}
+
+export type NewClientRecord = Omit<ClientRecord, 'number' | 'version'>
+
+/** An initial access token (RFC 7591 §3): only the hash of its secret is kept. */
+export interface InitialAccessTokenRecord {
+  id: string
+  serviceApiKey: number
+  secretHash: string
+  /** Milliseconds since the epoch; 0 = never. */
+  expiresAt: number
+  /** 0 = unlimited. */
+  maxUses: number
+  /** Uses left when maxUses > 0. */
+  usesLeft: number
+  description?: string
+  createdAt: number
+}
+
+/** A service-scoped API bearer token: only the hash of its secret is kept. */
+export interface ApiTokenRecord {
+  id: string
+  serviceApiKey: number
+  secretHash: string
+  description?: string
+  createdAt: number
+}
+
+/** One page of a listing: `start` inclusive, `end` exclusive, as Authlete's list APIs. */
+export interface Page<T> {
+  start: number
+  end: number
+  totalCount: number
+  items: T[]
+}

@@ -1,0 +1,96 @@
+/**
+ * The Store port: everything the engine asks of storage. Implementations live in
+ * src/store (SQLite, PostgreSQL) and in memory-store.ts (tests, embedding).
+ *
+ * Contract every implementation keeps:
+ * - A resolved write is durable (committed) before the promise resolves.
+ * - insertClient either inserts the client and uses one use of the initial access token
+ *   named in `consume`, or does neither (one transaction).
+ * - updateClient writes only when the stored version equals `record.version`, and stores
+ *   `version + 1`; otherwise it resolves undefined (changed or deleted meanwhile).
+ * - Storage failures reject with any Error; the engine turns them into server_error.
+ */
+import type {
+  ApiTokenRecord,
+  ClientRecord,
+  InitialAccessTokenRecord,
+  NewClientRecord,
+  NewServiceRecord,
+  Page,
+  ServiceRecord,
+} from './records.js'
+
+export interface PageRequest {
+  /** Inclusive, from 0. */
+  start: number
+  /** Exclusive. */
+  end: number
+}
+
+/** Which initial access token a registration uses up, and when. */
+export interface ConsumeInitialAccessToken {
+  id: string
+  /** Milliseconds since the epoch; an expired token is not used. */
+  now: number
+}
+
+export interface Store {
+  insertService(record: NewServiceRecord): Promise<ServiceRecord>
+  getService(apiKey: number): Promise<ServiceRecord | undefined>
+  /** Services by ascending number; only those in `apiKeys` when given. */
+  listServices(page: PageRequest & { apiKeys?: number[] }): Promise<Page<ServiceRecord>>
+  /** Replaces settings and modifiedAt; undefined when the service is gone. */
+  updateService(record: ServiceRecord): Promise<ServiceRecord | undefined>
+  /** Deletes the service with its clients and tokens. */
+  deleteService(apiKey: number): Promise<boolean>
+
+  /**
+   * Rejects with DuplicateClientIdError when the id is taken, and with
+   * InitialAccessTokenSpentError when `consume` names a token that is gone, expired or
+   * has no use left.
+   */
+  insertClient(record: NewClientRecord, consume?: ConsumeInitialAccessToken): Promise<ClientRecord>
+  getClient(serviceApiKey: number, clientId: number): Promise<ClientRecord | undefined>
+  /** Clients by ascending number; only one developer's when given. */
+  listClients(
+    serviceApiKey: number,
+    page: PageRequest & { developer?: string },
+  ): Promise<Page<ClientRecord>>
+  updateClient(record: ClientRecord): Promise<ClientRecord | undefined>
+  deleteClient(serviceApiKey: number, clientId: number): Promise<boolean>
+  /** Whether a client of the service registered this software_id (RFC 7591 §2). */
+  hasSoftwareId(serviceApiKey: number, softwareId: string): Promise<boolean>
+
+  insertInitialAccessToken(record: InitialAccessTokenRecord): Promise<void>
+  getInitialAccessToken(id: string): Promise<InitialAccessTokenRecord | undefined>
+  /** Live tokens only: not expired at `now`, with uses left, not deleted. */
+  listInitialAccessTokens(serviceApiKey: number, now: number): Promise<InitialAccessTokenRecord[]>
+  deleteInitialAccessToken(serviceApiKey: number, id: string): Promise<boolean>
+
+  insertApiToken(record: ApiTokenRecord): Promise<void>
+  getApiToken(id: string): Promise<ApiTokenRecord | undefined>
+
+  /** Small server-wide values, such as the admin token's hash. */
+  getSetting(key: string): Promise<string | undefined>
+  putSetting(key: string, value: string): Promise<void>
+
+  /** Resolves while the database answers. */
+  ping(): Promise<void>
+  close(): Promise<void>
+}
+
+/** The client id is taken already; the engine draws another. */
+export class DuplicateClientIdError extends Error {
+  constructor(clientId: number) {
+    super(`client id ${clientId} is taken`)
+    this.name = 'DuplicateClientIdError'
+  }
+}
+
+/** The initial access token was spent, expired or deleted before it could be used. */
+export class InitialAccessTokenSpentError extends Error {
+  constructor() {
+    super('initial access token has no use left')
+    this.name = 'InitialAccessTokenSpentError'
+  }
+}

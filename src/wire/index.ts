@@ -1,0 +1,3 @@
+export * from './errors.js'
+export * from './metadata.js'
+export * from './authlete.js'
