@@ -232,5 +232,4 @@ export interface AuthleteService {
   initialAccessTokenRequired?: boolean
   clientSecretLifetime?: number
   trustedSoftwareStatementIssuers?: TrustedIssuer[]
-  [member: string]: unknown
 }

@@ -1,0 +1,139 @@
+/**
+ * Bearer tokens that grant access rather than identify a client: the admin token (whole
+ * API), service-scoped API tokens (CONTRACT.md §1b) and initial access tokens (RFC 7591
+ * §3). Each secret is shown once; only its hash is kept.
+ */
+import { OAuthError } from '../wire/index.js'
+import type { EngineContext } from './context.js'
+import type { InitialAccessTokenRecord } from './records.js'
+import { hashSecret, mintIdToken, mintSecret, secretMatches, splitIdToken } from './secrets.js'
+
+const ADMIN_TOKEN_SETTING = 'admin_token_hash'
+
+/** Who a bearer token speaks for. */
+export type Principal = { kind: 'admin' } | { kind: 'service'; serviceApiKey: number }
+
+/**
+ * Makes sure an admin token exists: the configured one replaces the stored hash; with
+ * none configured and none stored, one is generated and returned to be shown once.
+ */
+export async function ensureAdminToken(
+  context: EngineContext,
+  configured: string | undefined,
+): Promise<{ generated?: string; hash: string }> {
+  if (configured) {
+    const hash = hashSecret(configured)
+    await context.store.putSetting(ADMIN_TOKEN_SETTING, hash)
+    return { hash }
+  }
+  const stored = await context.store.getSetting(ADMIN_TOKEN_SETTING)
+  if (stored) return { hash: stored }
+  const generated = mintSecret(context.randomBytes)
+  const hash = hashSecret(generated)
+  await context.store.putSetting(ADMIN_TOKEN_SETTING, hash)
+  return { generated, hash }
+}
+
+/** The principal a bearer token speaks for, or undefined for an unknown token. */
+export async function authenticateBearer(
+  context: EngineContext,
+  adminTokenHash: string,
+  token: string,
+): Promise<Principal | undefined> {
+  const split = splitIdToken(token)
+  if (!split) return secretMatches(token, adminTokenHash) ? { kind: 'admin' } : undefined
+  const record = await context.store.getApiToken(split.id)
+  return record && secretMatches(split.secret, record.secretHash)
+    ? { kind: 'service', serviceApiKey: record.serviceApiKey }
+    : undefined
+}
+
+export async function createApiToken(
+  context: EngineContext,
+  serviceApiKey: number,
+  description: string | undefined,
+): Promise<{ id: string; token: string }> {
+  const { id, secret, token } = mintIdToken(context.randomBytes)
+  await context.store.insertApiToken({
+    id,
+    serviceApiKey,
+    secretHash: hashSecret(secret),
+    description,
+    createdAt: context.now(),
+  })
+  return { id, token }
+}
+
+export interface InitialAccessTokenRequest {
+  /** Seconds; absent or 0 = never expires. */
+  expiresIn?: number
+  /** Absent or 0 = unlimited. */
+  maxUses?: number
+  description?: string
+}
+
+/** @see RFC 7591 §3 */
+export async function createInitialAccessToken(
+  context: EngineContext,
+  serviceApiKey: number,
+  request: InitialAccessTokenRequest,
+): Promise<{ id: string; token: string; expiresAt: number; maxUses: number }> {
+  const expiresIn = request.expiresIn ?? 0
+  const maxUses = request.maxUses ?? 0
+  if (!Number.isSafeInteger(expiresIn) || expiresIn < 0) {
+    throw new OAuthError('invalid_request', 'expiresIn must be a non-negative integer (seconds)')
+  }
+  if (!Number.isSafeInteger(maxUses) || maxUses < 0) {
+    throw new OAuthError('invalid_request', 'maxUses must be a non-negative integer')
+  }
+  const now = context.now()
+  const { id, secret, token } = mintIdToken(context.randomBytes)
+  const expiresAt = expiresIn === 0 ? 0 : now + expiresIn * 1000
+  await context.store.insertInitialAccessToken({
+    id,
+    serviceApiKey,
+    secretHash: hashSecret(secret),
+    expiresAt,
+    maxUses,
+    usesLeft: maxUses,
+    description: request.description,
+    createdAt: now,
+  })
+  return { id, token, expiresAt, maxUses }
+}
+
+/**
+ * The initial access token a registration presents, checked: it must be this service's,
+ * live and have a use left. Missing where required, or invalid: invalid_token (RFC 6750 §3.1:
+ * no error code in the challenge when no token was sent).
+ * @see RFC 7591 §3
+ */
+export async function checkInitialAccessToken(
+  context: EngineContext,
+  serviceApiKey: number,
+  required: boolean,
+  token: string | undefined,
+): Promise<InitialAccessTokenRecord | undefined> {
+  if (!token) {
+    if (!required) return undefined
+    throw new OAuthError('invalid_token', 'an initial access token is required to register', {
+      headers: { 'WWW-Authenticate': 'Bearer' },
+    })
+  }
+  const split = splitIdToken(token)
+  const record = split && (await context.store.getInitialAccessToken(split.id))
+  const now = context.now()
+  const valid =
+    split &&
+    record &&
+    record.serviceApiKey === serviceApiKey &&
+    secretMatches(split.secret, record.secretHash) &&
+    (record.expiresAt === 0 || record.expiresAt > now) &&
+    (record.maxUses === 0 || record.usesLeft > 0)
+  if (!valid) {
+    throw new OAuthError('invalid_token', 'the initial access token is invalid, expired or spent', {
+      headers: { 'WWW-Authenticate': 'Bearer error="invalid_token"' },
+    })
+  }
+  return record
+}

@@ -1,0 +1,12 @@
+import type { RandomBytes } from './secrets.js'
+import type { Store } from './store.js'
+
+/** What every engine operation works with; built once by createEngine. */
+export interface EngineContext {
+  store: Store
+  /** Public base URL, no trailing slash: issuer and endpoint URLs are built from it. */
+  baseUrl: string
+  /** Milliseconds since the epoch. */
+  now: () => number
+  randomBytes: RandomBytes
+}

@@ -1,0 +1,66 @@
+/**
+ * A Decision is what the engine answers a dynamic registration request with: the
+ * Authlete action, the HTTP answer the client gets, and the stored client. The registration
+ * endpoints render it as HTTP; the Authlete-compatible API as {action, responseContent}.
+ */
+import {
+  isOAuthError,
+  OAuthError,
+  STATUS_BY_ACTION,
+  type Action,
+  type ClientInformation,
+  type OAuthErrorBody,
+} from '../wire/index.js'
+import type { ClientRecord, ServiceRecord } from './records.js'
+
+export interface Decision {
+  action: Action
+  /** The HTTP status the client gets (spec §3.3). */
+  status: number
+  /** Absent for DELETED. */
+  body?: ClientInformation | OAuthErrorBody
+  /** e.g. WWW-Authenticate on 401 (RFC 6750 §3). */
+  headers: Record<string, string>
+  client?: ClientRecord
+  service: ServiceRecord
+  /** The error behind a failed decision, for the log; never rendered. */
+  error?: unknown
+}
+
+export function succeeded(
+  action: 'CREATED' | 'OK' | 'UPDATED' | 'DELETED',
+  service: ServiceRecord,
+  client: ClientRecord,
+  body?: ClientInformation,
+): Decision {
+  return { action, status: STATUS_BY_ACTION[action], body, headers: {}, client, service }
+}
+
+/**
+ * The decision for an error: invalid_token earns `tokenErrorAction` (UNAUTHORIZED unless
+ * the caller says otherwise), server_error and any non-OAuth error INTERNAL_SERVER_ERROR,
+ * the rest BAD_REQUEST.
+ */
+export function failed(
+  service: ServiceRecord,
+  error: unknown,
+  tokenErrorAction: 'UNAUTHORIZED' | 'BAD_REQUEST' = 'UNAUTHORIZED',
+): Decision {
+  const oauthError = isOAuthError(error)
+    ? error
+    : new OAuthError('server_error', 'the server could not complete the request', { cause: error })
+  const action =
+    oauthError.code === 'server_error'
+      ? 'INTERNAL_SERVER_ERROR'
+      : oauthError.code === 'invalid_token'
+        ? tokenErrorAction
+        : 'BAD_REQUEST'
+  return {
+    action,
+    status: STATUS_BY_ACTION[action],
+    body: oauthError.toJSON(),
+    headers: action === 'UNAUTHORIZED' ? oauthError.headers : {},
+    service,
+    error,
+  }
+}

@@ -1,0 +1,58 @@
+/**
+ * A service's authorization server metadata, built from its settings as Authlete's
+ * service configuration API does.
+ * @see RFC 8414 §2, OpenID Connect Discovery 1.0 §3
+ */
+import { policyOf } from '../metadata/index.js'
+import type { EngineContext } from './context.js'
+import type { ServiceRecord } from './records.js'
+
+/** The issuer: the service's setting, else `{base}/{serviceId}` (CONTRACT.md §2). */
+export function issuerOf(context: EngineContext, service: ServiceRecord): string {
+  return service.settings.issuer || `${context.baseUrl}/${service.apiKey}`
+}
+
+/** The registration endpoint: the service's setting, else `{base}/{serviceId}/register`. */
+export function registrationEndpointOf(context: EngineContext, service: ServiceRecord): string {
+  return service.settings.registrationEndpoint || `${context.baseUrl}/${service.apiKey}/register`
+}
+
+/** Endpoint settings and the metadata member each is published as (RFC 8414 §2). */
+const ENDPOINTS = {
+  authorizationEndpoint: 'authorization_endpoint',
+  tokenEndpoint: 'token_endpoint',
+  jwksUri: 'jwks_uri',
+  userInfoEndpoint: 'userinfo_endpoint',
+  revocationEndpoint: 'revocation_endpoint',
+  introspectionEndpoint: 'introspection_endpoint',
+  endSessionEndpoint: 'end_session_endpoint',
+  pushedAuthReqEndpoint: 'pushed_authorization_request_endpoint',
+  deviceAuthorizationEndpoint: 'device_authorization_endpoint',
+  backchannelAuthenticationEndpoint: 'backchannel_authentication_endpoint',
+} as const satisfies Partial<Record<keyof ServiceRecord['settings'], string>>
+
+export function discoveryDocument(
+  context: EngineContext,
+  service: ServiceRecord,
+): Record<string, unknown> {
+  const { settings } = service
+  const policy = policyOf(settings)
+  const document: Record<string, unknown> = { issuer: issuerOf(context, service) }
+  for (const [setting, member] of Object.entries(ENDPOINTS)) {
+    const value = settings[setting as keyof typeof ENDPOINTS]
+    if (typeof value === 'string' && value !== '') document[member] = value
+  }
+  if (settings.dynamicRegistrationSupported !== false) {
+    document['registration_endpoint'] = registrationEndpointOf(context, service)
+  }
+  if (policy.scopes.length > 0) document['scopes_supported'] = [...policy.scopes]
+  // RFC 8414 §2: response_types_supported is REQUIRED.
+  document['response_types_supported'] = [...policy.responseTypes]
+  document['grant_types_supported'] = [...policy.grantTypes]
+  document['token_endpoint_auth_methods_supported'] = [...policy.tokenEndpointAuthMethods]
+  document['subject_types_supported'] = ['public']
+  document['id_token_signing_alg_values_supported'] = ['RS256']
+  document['code_challenge_methods_supported'] = settings.pkceS256Required ? ['S256'] : ['S256', 'plain']
+  if (settings.parRequired) document['require_pushed_authorization_requests'] = true
+  return document
+}

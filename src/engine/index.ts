@@ -1,0 +1,20 @@
+/** The engine's public face: decisions, records, the Store port and its in-memory implementation. */
+export { createEngine, type Engine, type EngineOptions } from './engine.js'
+export type { Decision } from './decision.js'
+export type { Principal, InitialAccessTokenRequest } from './access-tokens.js'
+export type {
+  RegisterRequest,
+  ClientConfigurationRequest,
+  UpdateRequest,
+} from './registration.js'
+export type * from './records.js'
+export {
+  DuplicateClientIdError,
+  InitialAccessTokenSpentError,
+  type Store,
+  type PageRequest,
+  type ConsumeInitialAccessToken,
+} from './store.js'
+export { MemoryStore } from './memory-store.js'
+export { SERVICE_DEFAULTS } from './services.js'
+export { hashSecret } from './secrets.js'

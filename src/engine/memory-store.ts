@@ -1,0 +1,174 @@
+/**
+ * An in-memory Store, for tests and for embedding the engine where nothing must survive
+ * the process. It keeps the Store contract (versions, atomic token use) but is not durable.
+ */
+import type {
+  ApiTokenRecord,
+  ClientRecord,
+  InitialAccessTokenRecord,
+  NewClientRecord,
+  NewServiceRecord,
+  Page,
+  ServiceRecord,
+} from './records.js'
+import {
+  DuplicateClientIdError,
+  InitialAccessTokenSpentError,
+  type ConsumeInitialAccessToken,
+  type PageRequest,
+  type Store,
+} from './store.js'
+
+/** Records are copied in and out, so callers can never change what is stored. */
+const copy = <T>(value: T): T => structuredClone(value)
+
+function page<T>(all: T[], { start, end }: PageRequest): Page<T> {
+  return { start, end, totalCount: all.length, items: all.slice(start, end).map(copy) }
+}
+
+function isLive(token: InitialAccessTokenRecord, now: number): boolean {
+  return (token.expiresAt === 0 || token.expiresAt > now) && (token.maxUses === 0 || token.usesLeft > 0)
+}
+
+export class MemoryStore implements Store {
+  readonly #services = new Map<number, ServiceRecord>()
+  readonly #clients = new Map<string, ClientRecord>()
+  readonly #initialAccessTokens = new Map<string, InitialAccessTokenRecord>()
+  readonly #apiTokens = new Map<string, ApiTokenRecord>()
+  readonly #settings = new Map<string, string>()
+  #sequence = 0
+
+  async insertService(record: NewServiceRecord): Promise<ServiceRecord> {
+    const stored = { ...copy(record), number: ++this.#sequence }
+    this.#services.set(stored.apiKey, stored)
+    return copy(stored)
+  }
+
+  async getService(apiKey: number): Promise<ServiceRecord | undefined> {
+    const found = this.#services.get(apiKey)
+    return found && copy(found)
+  }
+
+  async listServices(request: PageRequest & { apiKeys?: number[] }): Promise<Page<ServiceRecord>> {
+    const all = [...this.#services.values()]
+      .filter((service) => !request.apiKeys || request.apiKeys.includes(service.apiKey))
+      .sort((a, b) => a.number - b.number)
+    return page(all, request)
+  }
+
+  async updateService(record: ServiceRecord): Promise<ServiceRecord | undefined> {
+    if (!this.#services.has(record.apiKey)) return undefined
+    this.#services.set(record.apiKey, copy(record))
+    return copy(record)
+  }
+
+  async deleteService(apiKey: number): Promise<boolean> {
+    for (const [key, client] of this.#clients) {
+      if (client.serviceApiKey === apiKey) this.#clients.delete(key)
+    }
+    for (const [id, token] of this.#initialAccessTokens) {
+      if (token.serviceApiKey === apiKey) this.#initialAccessTokens.delete(id)
+    }
+    for (const [id, token] of this.#apiTokens) {
+      if (token.serviceApiKey === apiKey) this.#apiTokens.delete(id)
+    }
+    return this.#services.delete(apiKey)
+  }
+
+  async insertClient(
+    record: NewClientRecord,
+    consume?: ConsumeInitialAccessToken,
+  ): Promise<ClientRecord> {
+    const key = `${record.serviceApiKey}/${record.clientId}`
+    if (this.#clients.has(key)) throw new DuplicateClientIdError(record.clientId)
+    if (consume) {
+      const token = this.#initialAccessTokens.get(consume.id)
+      if (!token || !isLive(token, consume.now)) throw new InitialAccessTokenSpentError()
+      if (token.maxUses > 0) token.usesLeft -= 1
+    }
+    const stored: ClientRecord = { ...copy(record), number: ++this.#sequence, version: 1 }
+    this.#clients.set(key, stored)
+    return copy(stored)
+  }
+
+  async getClient(serviceApiKey: number, clientId: number): Promise<ClientRecord | undefined> {
+    const found = this.#clients.get(`${serviceApiKey}/${clientId}`)
+    return found && copy(found)
+  }
+
+  async listClients(
+    serviceApiKey: number,
+    request: PageRequest & { developer?: string },
+  ): Promise<Page<ClientRecord>> {
+    const all = [...this.#clients.values()]
+      .filter((client) => client.serviceApiKey === serviceApiKey)
+      .filter((client) => request.developer === undefined || client.developer === request.developer)
+      .sort((a, b) => a.number - b.number)
+    return page(all, request)
+  }
+
+  async updateClient(record: ClientRecord): Promise<ClientRecord | undefined> {
+    const key = `${record.serviceApiKey}/${record.clientId}`
+    const current = this.#clients.get(key)
+    if (!current || current.version !== record.version) return undefined
+    const stored = { ...copy(record), version: record.version + 1 }
+    this.#clients.set(key, stored)
+    return copy(stored)
+  }
+
+  async deleteClient(serviceApiKey: number, clientId: number): Promise<boolean> {
+    return this.#clients.delete(`${serviceApiKey}/${clientId}`)
+  }
+
+  async hasSoftwareId(serviceApiKey: number, softwareId: string): Promise<boolean> {
+    return [...this.#clients.values()].some(
+      (client) => client.serviceApiKey === serviceApiKey && client.metadata.software_id === softwareId,
+    )
+  }
+
+  async insertInitialAccessToken(record: InitialAccessTokenRecord): Promise<void> {
+    this.#initialAccessTokens.set(record.id, copy(record))
+  }
+
+  async getInitialAccessToken(id: string): Promise<InitialAccessTokenRecord | undefined> {
+    const found = this.#initialAccessTokens.get(id)
+    return found && copy(found)
+  }
+
+  async listInitialAccessTokens(
+    serviceApiKey: number,
+    now: number,
+  ): Promise<InitialAccessTokenRecord[]> {
+    return [...this.#initialAccessTokens.values()]
+      .filter((token) => token.serviceApiKey === serviceApiKey && isLive(token, now))
+      .sort((a, b) => a.createdAt - b.createdAt)
+      .map(copy)
+  }
+
+  async deleteInitialAccessToken(serviceApiKey: number, id: string): Promise<boolean> {
+    const found = this.#initialAccessTokens.get(id)
+    if (!found || found.serviceApiKey !== serviceApiKey) return false
+    return this.#initialAccessTokens.delete(id)
+  }
+
+  async insertApiToken(record: ApiTokenRecord): Promise<void> {
+    this.#apiTokens.set(record.id, copy(record))
+  }
+
+  async getApiToken(id: string): Promise<ApiTokenRecord | undefined> {
+    const found = this.#apiTokens.get(id)
+    return found && copy(found)
+  }
+
+  async getSetting(key: string): Promise<string | undefined> {
+    return this.#settings.get(key)
+  }
+
+  async putSetting(key: string, value: string): Promise<void> {
+    this.#settings.set(key, value)
+  }
+
+  async ping(): Promise<void> {}
+
+  async close(): Promise<void> {}
+}

@@ -1,0 +1,154 @@
+/**
+ * Service management (Authlete's service APIs, spec §2.1) with Registrar's defaults and
+ * extension settings (CONTRACT.md §1b).
+ */
+import { OAuthError, type AuthleteService } from '../wire/index.js'
+import type { EngineContext } from './context.js'
+import type { Page, ServiceRecord, ServiceSettings } from './records.js'
+import { mintNumericId, mintSecret } from './secrets.js'
+
+/** Settings a new service starts with; each can be changed by create or update. */
+export const SERVICE_DEFAULTS: Readonly<ServiceSettings> = Object.freeze({
+  serviceName: 'Registrar service',
+  clientIdAliasEnabled: true,
+  // CONTRACT.md §2: a new service has dynamic registration on unless told otherwise.
+  dynamicRegistrationSupported: true,
+  // RFC 7592 §2.1 wants 401 for a bad registration access token (spec §3.3).
+  unauthorizedOnClientConfigSupported: true,
+  dcrScopeUsedAsRequestable: true,
+  dcrDuplicateSoftwareIdBlocked: false,
+  supportedGrantTypes: ['AUTHORIZATION_CODE', 'REFRESH_TOKEN', 'CLIENT_CREDENTIALS', 'DEVICE_CODE'],
+  supportedResponseTypes: ['CODE'],
+  supportedTokenAuthMethods: [
+    'NONE',
+    'CLIENT_SECRET_BASIC',
+    'CLIENT_SECRET_POST',
+    'CLIENT_SECRET_JWT',
+    'PRIVATE_KEY_JWT',
+    'TLS_CLIENT_AUTH',
+    'SELF_SIGNED_TLS_CLIENT_AUTH',
+  ],
+  supportedCustomClientMetadata: [],
+  initialAccessTokenRequired: false,
+  clientSecretLifetime: 0,
+  trustedSoftwareStatementIssuers: [],
+})
+
+/** Members the server assigns; ignored on input (spec §7 trap 12). */
+const READ_ONLY_MEMBERS = [
+  'number',
+  'serviceOwnerNumber',
+  'apiKey',
+  'apiSecret',
+  'createdAt',
+  'modifiedAt',
+  'metadata',
+] as const
+
+/** The writable settings of an input, with read-only and null members dropped. */
+function writableSettings(input: AuthleteService): ServiceSettings {
+  const settings: Record<string, unknown> = { ...input }
+  for (const member of READ_ONLY_MEMBERS) delete settings[member]
+  for (const [member, value] of Object.entries(settings)) {
+    if (value === null || value === undefined) delete settings[member]
+  }
+  checkExtensionSettings(settings)
+  return settings as ServiceSettings
+}
+
+function checkExtensionSettings(settings: Record<string, unknown>): void {
+  const lifetime = settings['clientSecretLifetime']
+  if (lifetime !== undefined && !(Number.isSafeInteger(lifetime) && (lifetime as number) >= 0)) {
+    throw new OAuthError('invalid_request', 'clientSecretLifetime must be a non-negative integer')
+  }
+  const issuers = settings['trustedSoftwareStatementIssuers']
+  if (issuers !== undefined && !isTrustedIssuerList(issuers)) {
+    throw new OAuthError(
+      'invalid_request',
+      'trustedSoftwareStatementIssuers must be an array of {issuer, jwks: {keys: [...]}}',
+    )
+  }
+}
+
+function isTrustedIssuerList(value: unknown): boolean {
+  return (
+    Array.isArray(value) &&
+    value.every(
+      (entry) =>
+        typeof entry?.issuer === 'string' &&
+        entry.issuer.length > 0 &&
+        Array.isArray(entry?.jwks?.keys) &&
+        entry.jwks.keys.every((key: unknown) => typeof key === 'object' && key !== null),
+    )
+  )
+}
+
+/** The Service object as the API answers it. */
+export function toAuthleteService(record: ServiceRecord): AuthleteService {
+  return {
+    ...record.settings,
+    number: record.number,
+    serviceOwnerNumber: 1,
+    apiKey: record.apiKey,
+    apiSecret: record.apiSecret,
+    createdAt: record.createdAt,
+    modifiedAt: record.modifiedAt,
+  }
+}
+
+export async function createService(
+  context: EngineContext,
+  input: AuthleteService,
+): Promise<ServiceRecord> {
+  const now = context.now()
+  return context.store.insertService({
+    apiKey: mintNumericId(context.randomBytes),
+    apiSecret: mintSecret(context.randomBytes),
+    settings: { ...SERVICE_DEFAULTS, ...writableSettings(input) },
+    createdAt: now,
+    modifiedAt: now,
+  })
+}
+
+/** Looks a service up; OAuthError not_found when there is none. */
+export async function requireService(
+  context: EngineContext,
+  apiKey: number,
+): Promise<ServiceRecord> {
+  const found = Number.isSafeInteger(apiKey) ? await context.store.getService(apiKey) : undefined
+  if (!found) throw new OAuthError('not_found', `no service ${apiKey}`)
+  return found
+}
+
+/**
+ * Merges the given settings into the current ones: members the body omits keep their
+ * value, so a get-modify-update through an SDK that drops unknown members keeps
+ * Registrar's extension settings (CONTRACT.md §1b).
+ */
+export async function updateService(
+  context: EngineContext,
+  apiKey: number,
+  input: AuthleteService,
+): Promise<ServiceRecord> {
+  const current = await requireService(context, apiKey)
+  const updated = await context.store.updateService({
+    ...current,
+    settings: { ...current.settings, ...writableSettings(input) },
+    modifiedAt: context.now(),
+  })
+  if (!updated) throw new OAuthError('not_found', `no service ${apiKey}`)
+  return updated
+}
+
+export async function deleteService(context: EngineContext, apiKey: number): Promise<void> {
+  if (!(await context.store.deleteService(apiKey))) {
+    throw new OAuthError('not_found', `no service ${apiKey}`)
+  }
+}
+
+export async function listServices(
+  context: EngineContext,
+  request: { start: number; end: number; apiKeys?: number[] },
+): Promise<Page<ServiceRecord>> {
+  return context.store.listServices(request)
+}
