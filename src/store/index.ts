@@ -1,0 +1,38 @@
+/**
+ * Opens the store a database URL names: a file path, `sqlite:PATH` or `:memory:` is
+ * SQLite; `postgres://` or `postgresql://` is PostgreSQL. The schema is migrated on open.
+ */
+import type { Kysely } from 'kysely'
+import { KyselyStore } from './kysely-store.js'
+import { migrate } from './migrations.js'
+import { openPostgres, type PostgresOptions } from './postgres.js'
+import type { Database, Flavor } from './schema.js'
+import { openSqlite } from './sqlite.js'
+
+export { KyselyStore } from './kysely-store.js'
+export type { Database, Flavor } from './schema.js'
+
+export type OpenStoreOptions = PostgresOptions
+
+/** A migrated database connection, for the store and for tools that need SQL (bench). */
+export async function connect(
+  url: string,
+  options: OpenStoreOptions = {},
+): Promise<{ db: Kysely<Database>; flavor: Flavor }> {
+  const flavor: Flavor = /^postgres(ql)?:\/\//i.test(url) ? 'postgres' : 'sqlite'
+  const db =
+    flavor === 'postgres' ? openPostgres(url, options) : openSqlite(url.replace(/^sqlite:/i, ''))
+  try {
+    await migrate(db, flavor)
+  } catch (error) {
+    await db.destroy()
+    throw error
+  }
+  return { db, flavor }
+}
+
+export async function openStore(url: string, options: OpenStoreOptions = {}): Promise<KyselyStore> {
+  const { db, flavor } = await connect(url, options)
+  // PostgreSQL flushes concurrent commits together itself; SQLite has one writer.
+  return new KyselyStore(db, { maxConcurrentBatches: flavor === 'postgres' ? 4 : 1 })
+}

@@ -1,0 +1,239 @@
+/**
+ * The Store over a Kysely instance: one set of queries for SQLite and PostgreSQL.
+ * Registrations go through group commit (group-commit.ts); every other write is one
+ * statement, committed on its own. Client updates are conditional on the version read
+ * (optimistic concurrency), so of two racing updates one wins and the other resolves
+ * undefined, and an update racing a delete either lands before it or finds no row.
+ */
+import { sql, type Kysely } from 'kysely'
+import type {
+  ApiTokenRecord,
+  ClientRecord,
+  InitialAccessTokenRecord,
+  NewClientRecord,
+  NewServiceRecord,
+  Page,
+  ServiceRecord,
+} from '../engine/records.js'
+import type { ConsumeInitialAccessToken, PageRequest, Store } from '../engine/store.js'
+import { insertClients, type ClientInsert } from './client-insert.js'
+import { GroupCommit } from './group-commit.js'
+import {
+  toApiTokenRecord,
+  toApiTokenRow,
+  toClientChanges,
+  toClientRecord,
+  toInitialAccessTokenRecord,
+  toInitialAccessTokenRow,
+  toServiceRecord,
+  toServiceRow,
+} from './rows.js'
+import type { Database } from './schema.js'
+
+export interface KyselyStoreOptions {
+  /** Registration transactions in flight at once (SQLite has one writer). @default 1 */
+  maxConcurrentBatches?: number
+  /** Registrations sharing one transaction at most. @default 256 */
+  maxBatchSize?: number
+}
+
+export class KyselyStore implements Store {
+  readonly #db: Kysely<Database>
+  readonly #inserts: GroupCommit<ClientInsert, ClientRecord>
+
+  constructor(db: Kysely<Database>, options: KyselyStoreOptions = {}) {
+    this.#db = db
+    this.#inserts = new GroupCommit({
+      commit: (items) => db.transaction().execute((trx) => insertClients(trx, items)),
+      maxBatchSize: options.maxBatchSize,
+      maxConcurrentBatches: options.maxConcurrentBatches,
+    })
+  }
+
+  /** How many registrations were asked for, and in how many transactions. */
+  get stats(): { clientInserts: number; clientInsertTransactions: number } {
+    return {
+      clientInserts: this.#inserts.submitted,
+      clientInsertTransactions: this.#inserts.transactions,
+    }
+  }
+
+  async insertService(record: NewServiceRecord): Promise<ServiceRecord> {
+    const row = await this.#db
+      .insertInto('services')
+      .values(toServiceRow(record))
+      .returningAll()
+      .executeTakeFirstOrThrow()
+    return toServiceRecord(row)
+  }
+
+  async getService(apiKey: number): Promise<ServiceRecord | undefined> {
+    const row = await this.#db
+      .selectFrom('services')
+      .selectAll()
+      .where('api_key', '=', apiKey)
+      .executeTakeFirst()
+    return row && toServiceRecord(row)
+  }
+
+  async listServices(page: PageRequest & { apiKeys?: number[] }): Promise<Page<ServiceRecord>> {
+    const { apiKeys } = page
+    if (apiKeys?.length === 0) return { start: page.start, end: page.end, totalCount: 0, items: [] }
+    let query = this.#db.selectFrom('services')
+    if (apiKeys) query = query.where('api_key', 'in', apiKeys)
+    const { count } = await query
+      .select((eb) => eb.fn.countAll<number>().as('count'))
+      .executeTakeFirstOrThrow()
+    const rows = await paged(query.selectAll().orderBy('number'), page).execute()
+    return { start: page.start, end: page.end, totalCount: Number(count), items: rows.map(toServiceRecord) }
+  }
+
+  async updateService(record: ServiceRecord): Promise<ServiceRecord | undefined> {
+    const row = await this.#db
+      .updateTable('services')
+      .set({ settings: JSON.stringify(record.settings), modified_at: record.modifiedAt })
+      .where('api_key', '=', record.apiKey)
+      .returningAll()
+      .executeTakeFirst()
+    return row && toServiceRecord(row)
+  }
+
+  async deleteService(apiKey: number): Promise<boolean> {
+    // Clients and tokens go with it: their foreign keys cascade.
+    const result = await this.#db.deleteFrom('services').where('api_key', '=', apiKey).executeTakeFirst()
+    return result.numDeletedRows > 0n
+  }
+
+  insertClient(record: NewClientRecord, consume?: ConsumeInitialAccessToken): Promise<ClientRecord> {
+    return this.#inserts.submit({ record, consume })
+  }
+
+  async getClient(serviceApiKey: number, clientId: number): Promise<ClientRecord | undefined> {
+    const row = await this.#db
+      .selectFrom('clients')
+      .selectAll()
+      .where('service_api_key', '=', serviceApiKey)
+      .where('client_id', '=', clientId)
+      .executeTakeFirst()
+    return row && toClientRecord(row)
+  }
+
+  async listClients(
+    serviceApiKey: number,
+    page: PageRequest & { developer?: string },
+  ): Promise<Page<ClientRecord>> {
+    let query = this.#db.selectFrom('clients').where('service_api_key', '=', serviceApiKey)
+    if (page.developer !== undefined) query = query.where('developer', '=', page.developer)
+    const { count } = await query
+      .select((eb) => eb.fn.countAll<number>().as('count'))
+      .executeTakeFirstOrThrow()
+    const rows = await paged(query.selectAll().orderBy('number'), page).execute()
+    return { start: page.start, end: page.end, totalCount: Number(count), items: rows.map(toClientRecord) }
+  }
+
+  async updateClient(record: ClientRecord): Promise<ClientRecord | undefined> {
+    const row = await this.#db
+      .updateTable('clients')
+      .set({ ...toClientChanges(record), version: record.version + 1 })
+      .where('service_api_key', '=', record.serviceApiKey)
+      .where('client_id', '=', record.clientId)
+      .where('version', '=', record.version)
+      .returningAll()
+      .executeTakeFirst()
+    return row && toClientRecord(row)
+  }
+
+  async deleteClient(serviceApiKey: number, clientId: number): Promise<boolean> {
+    const result = await this.#db
+      .deleteFrom('clients')
+      .where('service_api_key', '=', serviceApiKey)
+      .where('client_id', '=', clientId)
+      .executeTakeFirst()
+    return result.numDeletedRows > 0n
+  }
+
+  async hasSoftwareId(serviceApiKey: number, softwareId: string): Promise<boolean> {
+    const row = await this.#db
+      .selectFrom('clients')
+      .select('number')
+      .where('service_api_key', '=', serviceApiKey)
+      .where('software_id', '=', softwareId)
+      .limit(1)
+      .executeTakeFirst()
+    return row !== undefined
+  }
+
+  async insertInitialAccessToken(record: InitialAccessTokenRecord): Promise<void> {
+    await this.#db.insertInto('initial_access_tokens').values(toInitialAccessTokenRow(record)).execute()
+  }
+
+  async getInitialAccessToken(id: string): Promise<InitialAccessTokenRecord | undefined> {
+    const row = await this.#db
+      .selectFrom('initial_access_tokens')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst()
+    return row && toInitialAccessTokenRecord(row)
+  }
+
+  async listInitialAccessTokens(serviceApiKey: number, now: number): Promise<InitialAccessTokenRecord[]> {
+    const rows = await this.#db
+      .selectFrom('initial_access_tokens')
+      .selectAll()
+      .where('service_api_key', '=', serviceApiKey)
+      .where((eb) => eb.or([eb('expires_at', '=', 0), eb('expires_at', '>', now)]))
+      .where((eb) => eb.or([eb('max_uses', '=', 0), eb('uses_left', '>', 0)]))
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute()
+    return rows.map(toInitialAccessTokenRecord)
+  }
+
+  async deleteInitialAccessToken(serviceApiKey: number, id: string): Promise<boolean> {
+    const result = await this.#db
+      .deleteFrom('initial_access_tokens')
+      .where('service_api_key', '=', serviceApiKey)
+      .where('id', '=', id)
+      .executeTakeFirst()
+    return result.numDeletedRows > 0n
+  }
+
+  async insertApiToken(record: ApiTokenRecord): Promise<void> {
+    await this.#db.insertInto('api_tokens').values(toApiTokenRow(record)).execute()
+  }
+
+  async getApiToken(id: string): Promise<ApiTokenRecord | undefined> {
+    const row = await this.#db.selectFrom('api_tokens').selectAll().where('id', '=', id).executeTakeFirst()
+    return row && toApiTokenRecord(row)
+  }
+
+  async getSetting(key: string): Promise<string | undefined> {
+    const row = await this.#db.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst()
+    return row?.value
+  }
+
+  async putSetting(key: string, value: string): Promise<void> {
+    await this.#db
+      .insertInto('settings')
+      .values({ key, value })
+      .onConflict((conflict) => conflict.column('key').doUpdateSet({ value }))
+      .execute()
+  }
+
+  async ping(): Promise<void> {
+    await sql`select 1`.execute(this.#db)
+  }
+
+  /** Lets registrations already submitted commit, then closes the connections. */
+  async close(): Promise<void> {
+    await this.#inserts.idle()
+    await this.#db.destroy()
+  }
+}
+
+/** Rows `start` (inclusive) to `end` (exclusive) of an ordered query. */
+function paged<Q extends { limit(n: number): Q; offset(n: number): Q }>(query: Q, page: PageRequest): Q {
+  const start = Math.max(0, Math.floor(page.start))
+  const count = Math.max(0, Math.floor(page.end) - start)
+  return query.limit(count).offset(start)
+}

@@ -1,0 +1,155 @@
+/**
+ * Versioned schema migrations, applied on open. Each runs once, in order, recorded in
+ * registrar_migrations. The whole run holds a lock so that nodes starting together take
+ * turns: PostgreSQL takes a transaction-scoped advisory lock (DDL is transactional there,
+ * so a failed run leaves nothing behind); SQLite takes the write lock up front with
+ * BEGIN IMMEDIATE. Whoever comes second finds the work done and applies nothing.
+ */
+import { sql, type Kysely } from 'kysely'
+import type { Database, Flavor } from './schema.js'
+
+interface Migration {
+  version: number
+  name: string
+  up(db: Kysely<Database>, flavor: Flavor): Promise<void>
+}
+
+/** Any fixed 64-bit number of our own; every Registrar node uses the same one. */
+const MIGRATION_LOCK_KEY = 75_917_592
+
+const migrations: Migration[] = [{ version: 1, name: 'initial schema', up: createInitialSchema }]
+
+async function createInitialSchema(db: Kysely<Database>, flavor: Flavor): Promise<void> {
+  const bigint = flavor === 'sqlite' ? 'integer' : 'bigint'
+  const serialKey = (table: string) =>
+    db.schema
+      .createTable(table)
+      .addColumn('number', flavor === 'sqlite' ? 'integer' : 'bigserial', (col) =>
+        flavor === 'sqlite' ? col.primaryKey().autoIncrement() : col.primaryKey(),
+      )
+  const serviceKey = (table: string) =>
+    db.schema
+      .createTable(table)
+      .addColumn('id', 'text', (col) => col.primaryKey())
+      .addColumn('service_api_key', bigint, (col) =>
+        col.notNull().references('services.api_key').onDelete('cascade'),
+      )
+
+  await serialKey('services')
+    .addColumn('api_key', bigint, (col) => col.notNull().unique())
+    .addColumn('api_secret', 'text', (col) => col.notNull())
+    .addColumn('settings', 'text', (col) => col.notNull())
+    .addColumn('created_at', bigint, (col) => col.notNull())
+    .addColumn('modified_at', bigint, (col) => col.notNull())
+    .execute()
+
+  await serialKey('clients')
+    .addColumn('service_api_key', bigint, (col) =>
+      col.notNull().references('services.api_key').onDelete('cascade'),
+    )
+    .addColumn('client_id', bigint, (col) => col.notNull())
+    .addColumn('client_secret', 'text')
+    .addColumn('client_secret_expires_at', bigint, (col) => col.notNull())
+    .addColumn('metadata', 'text', (col) => col.notNull())
+    .addColumn('extras', 'text', (col) => col.notNull())
+    .addColumn('rat_hash', 'text')
+    .addColumn('dynamically_registered', 'integer', (col) => col.notNull())
+    .addColumn('developer', 'text', (col) => col.notNull())
+    .addColumn('software_id', 'text')
+    .addColumn('created_at', bigint, (col) => col.notNull())
+    .addColumn('modified_at', bigint, (col) => col.notNull())
+    .addColumn('version', 'integer', (col) => col.notNull())
+    .addUniqueConstraint('clients_service_client_id_key', ['service_api_key', 'client_id'])
+    .execute()
+  // Every lookup is an index seek, so its cost stays flat as clients accumulate.
+  await db.schema
+    .createIndex('clients_service_number')
+    .on('clients')
+    .columns(['service_api_key', 'number'])
+    .execute()
+  await db.schema
+    .createIndex('clients_service_developer')
+    .on('clients')
+    .columns(['service_api_key', 'developer', 'number'])
+    .execute()
+  await db.schema
+    .createIndex('clients_service_software_id')
+    .on('clients')
+    .columns(['service_api_key', 'software_id'])
+    .execute()
+
+  await serviceKey('initial_access_tokens')
+    .addColumn('secret_hash', 'text', (col) => col.notNull())
+    .addColumn('expires_at', bigint, (col) => col.notNull())
+    .addColumn('max_uses', 'integer', (col) => col.notNull())
+    .addColumn('uses_left', 'integer', (col) => col.notNull())
+    .addColumn('description', 'text')
+    .addColumn('created_at', bigint, (col) => col.notNull())
+    .execute()
+  await db.schema
+    .createIndex('initial_access_tokens_service')
+    .on('initial_access_tokens')
+    .column('service_api_key')
+    .execute()
+
+  await serviceKey('api_tokens')
+    .addColumn('secret_hash', 'text', (col) => col.notNull())
+    .addColumn('description', 'text')
+    .addColumn('created_at', bigint, (col) => col.notNull())
+    .execute()
+  await db.schema.createIndex('api_tokens_service').on('api_tokens').column('service_api_key').execute()
+
+  await db.schema
+    .createTable('settings')
+    .addColumn('key', 'text', (col) => col.primaryKey())
+    .addColumn('value', 'text', (col) => col.notNull())
+    .execute()
+}
+
+/** Brings the schema up to date; returns the versions it applied (none when current). */
+export async function migrate(db: Kysely<Database>, flavor: Flavor, now = Date.now()): Promise<number[]> {
+  return withMigrationLock(db, flavor, async (trx) => {
+    await trx.schema
+      .createTable('registrar_migrations')
+      .ifNotExists()
+      .addColumn('version', 'integer', (col) => col.primaryKey())
+      .addColumn('name', 'text', (col) => col.notNull())
+      .addColumn('applied_at', flavor === 'sqlite' ? 'integer' : 'bigint', (col) => col.notNull())
+      .execute()
+    const rows = await trx.selectFrom('registrar_migrations').select('version').execute()
+    const applied = new Set(rows.map((row) => row.version))
+    const pending = migrations.filter((migration) => !applied.has(migration.version))
+    for (const migration of pending) {
+      await migration.up(trx, flavor)
+      await trx
+        .insertInto('registrar_migrations')
+        .values({ version: migration.version, name: migration.name, applied_at: now })
+        .execute()
+    }
+    return pending.map((migration) => migration.version)
+  })
+}
+
+async function withMigrationLock<T>(
+  db: Kysely<Database>,
+  flavor: Flavor,
+  work: (trx: Kysely<Database>) => Promise<T>,
+): Promise<T> {
+  if (flavor === 'postgres') {
+    return db.transaction().execute(async (trx) => {
+      await sql`select pg_advisory_xact_lock(${MIGRATION_LOCK_KEY})`.execute(trx)
+      return work(trx)
+    })
+  }
+  return db.connection().execute(async (conn) => {
+    await sql`begin immediate`.execute(conn)
+    try {
+      const result = await work(conn)
+      await sql`commit`.execute(conn)
+      return result
+    } catch (error) {
+      await sql`rollback`.execute(conn)
+      throw error
+    }
+  })
+}

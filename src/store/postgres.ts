@@ -1,0 +1,36 @@
+/**
+ * PostgreSQL through a pg Pool. int8 (bigint ids, timestamps, count(*)) is parsed to a JS
+ * number for this pool only: our ids stay below 2^53, and both backends must hand back
+ * the same types. The pool's 'error' event (a server that drops an idle connection) gets
+ * a listener, so an outage fails the next query instead of crashing the process.
+ */
+import pg from 'pg'
+import { Kysely, PostgresDialect } from 'kysely'
+import type { Database } from './schema.js'
+
+export interface PostgresOptions {
+  /** Told about connection errors that no query is waiting for. @default ignore them */
+  onError?: (error: Error) => void
+  /** Connections in the pool. @default 10 */
+  maxConnections?: number
+}
+
+const CONNECT_TIMEOUT_MILLISECONDS = 10_000
+
+const int8AsNumber = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === pg.types.builtins.INT8
+      ? Number
+      : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+}
+
+export function openPostgres(url: string, options: PostgresOptions = {}): Kysely<Database> {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.maxConnections ?? 10,
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MILLISECONDS,
+    types: int8AsNumber,
+  })
+  pool.on('error', options.onError ?? (() => {}))
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+}

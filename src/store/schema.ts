@@ -1,0 +1,85 @@
+/**
+ * The tables, as Kysely sees them. Both backends store the same shapes: ids and
+ * timestamps (milliseconds since the epoch) as 64-bit integers read back as JS numbers,
+ * JSON documents as TEXT, booleans as 0/1 integers, so SQLite and PostgreSQL answer
+ * identically.
+ */
+import type { Generated, Insertable, Selectable } from 'kysely'
+
+export interface ServiceTable {
+  number: Generated<number>
+  api_key: number
+  api_secret: string
+  /** ServiceSettings as JSON text. */
+  settings: string
+  created_at: number
+  modified_at: number
+}
+
+export interface ClientTable {
+  number: Generated<number>
+  service_api_key: number
+  client_id: number
+  client_secret: string | null
+  client_secret_expires_at: number
+  /** ClientMetadata as JSON text. */
+  metadata: string
+  /** ClientExtras as JSON text. */
+  extras: string
+  rat_hash: string | null
+  dynamically_registered: number
+  developer: string
+  /** Copied from metadata.software_id so hasSoftwareId is an index lookup. */
+  software_id: string | null
+  created_at: number
+  modified_at: number
+  version: number
+}
+
+export interface InitialAccessTokenTable {
+  id: string
+  service_api_key: number
+  secret_hash: string
+  expires_at: number
+  max_uses: number
+  uses_left: number
+  description: string | null
+  created_at: number
+}
+
+export interface ApiTokenTable {
+  id: string
+  service_api_key: number
+  secret_hash: string
+  description: string | null
+  created_at: number
+}
+
+export interface SettingTable {
+  key: string
+  value: string
+}
+
+export interface MigrationTable {
+  version: number
+  name: string
+  applied_at: number
+}
+
+export interface Database {
+  services: ServiceTable
+  clients: ClientTable
+  initial_access_tokens: InitialAccessTokenTable
+  api_tokens: ApiTokenTable
+  settings: SettingTable
+  registrar_migrations: MigrationTable
+}
+
+export type ServiceRow = Selectable<ServiceTable>
+export type ClientRow = Selectable<ClientTable>
+export type NewClientRow = Insertable<ClientTable>
+export type InitialAccessTokenRow = Selectable<InitialAccessTokenTable>
+export type ApiTokenRow = Selectable<ApiTokenTable>
+
+/** Which SQL the connection speaks, for the few places where the two differ. */
+export type Flavor = 'sqlite' | 'postgres'
