@@ -85,7 +85,12 @@ export class KyselyStore implements Store {
       .select((eb) => eb.fn.countAll<number>().as('count'))
       .executeTakeFirstOrThrow()
     const rows = await paged(query.selectAll().orderBy('number'), page).execute()
-    return { start: page.start, end: page.end, totalCount: Number(count), items: rows.map(toServiceRecord) }
+    return {
+      start: page.start,
+      end: page.end,
+      totalCount: Number(count),
+      items: rows.map(toServiceRecord),
+    }
   }
 
   async updateService(record: ServiceRecord): Promise<ServiceRecord | undefined> {
@@ -100,11 +105,17 @@ export class KyselyStore implements Store {
 
   async deleteService(apiKey: number): Promise<boolean> {
     // Clients and tokens go with it: their foreign keys cascade.
-    const result = await this.#db.deleteFrom('services').where('api_key', '=', apiKey).executeTakeFirst()
+    const result = await this.#db
+      .deleteFrom('services')
+      .where('api_key', '=', apiKey)
+      .executeTakeFirst()
     return result.numDeletedRows > 0n
   }
 
-  insertClient(record: NewClientRecord, consume?: ConsumeInitialAccessToken): Promise<ClientRecord> {
+  insertClient(
+    record: NewClientRecord,
+    consume?: ConsumeInitialAccessToken,
+  ): Promise<ClientRecord> {
     return this.#inserts.submit({ record, consume })
   }
 
@@ -128,7 +139,12 @@ export class KyselyStore implements Store {
       .select((eb) => eb.fn.countAll<number>().as('count'))
       .executeTakeFirstOrThrow()
     const rows = await paged(query.selectAll().orderBy('number'), page).execute()
-    return { start: page.start, end: page.end, totalCount: Number(count), items: rows.map(toClientRecord) }
+    return {
+      start: page.start,
+      end: page.end,
+      totalCount: Number(count),
+      items: rows.map(toClientRecord),
+    }
   }
 
   async updateClient(record: ClientRecord): Promise<ClientRecord | undefined> {
@@ -164,7 +180,10 @@ export class KyselyStore implements Store {
   }
 
   async insertInitialAccessToken(record: InitialAccessTokenRecord): Promise<void> {
-    await this.#db.insertInto('initial_access_tokens').values(toInitialAccessTokenRow(record)).execute()
+    await this.#db
+      .insertInto('initial_access_tokens')
+      .values(toInitialAccessTokenRow(record))
+      .execute()
   }
 
   async getInitialAccessToken(id: string): Promise<InitialAccessTokenRecord | undefined> {
@@ -176,7 +195,10 @@ export class KyselyStore implements Store {
     return row && toInitialAccessTokenRecord(row)
   }
 
-  async listInitialAccessTokens(serviceApiKey: number, now: number): Promise<InitialAccessTokenRecord[]> {
+  async listInitialAccessTokens(
+    serviceApiKey: number,
+    now: number,
+  ): Promise<InitialAccessTokenRecord[]> {
     const rows = await this.#db
       .selectFrom('initial_access_tokens')
       .selectAll()
@@ -203,12 +225,20 @@ export class KyselyStore implements Store {
   }
 
   async getApiToken(id: string): Promise<ApiTokenRecord | undefined> {
-    const row = await this.#db.selectFrom('api_tokens').selectAll().where('id', '=', id).executeTakeFirst()
+    const row = await this.#db
+      .selectFrom('api_tokens')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst()
     return row && toApiTokenRecord(row)
   }
 
   async getSetting(key: string): Promise<string | undefined> {
-    const row = await this.#db.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst()
+    const row = await this.#db
+      .selectFrom('settings')
+      .select('value')
+      .where('key', '=', key)
+      .executeTakeFirst()
     return row?.value
   }
 
@@ -232,7 +262,10 @@ export class KyselyStore implements Store {
 }
 
 /** Rows `start` (inclusive) to `end` (exclusive) of an ordered query. */
-function paged<Q extends { limit(n: number): Q; offset(n: number): Q }>(query: Q, page: PageRequest): Q {
+function paged<Q extends { limit(n: number): Q; offset(n: number): Q }>(
+  query: Q,
+  page: PageRequest,
+): Q {
   const start = Math.max(0, Math.floor(page.start))
   const count = Math.max(0, Math.floor(page.end) - start)
   return query.limit(count).offset(start)

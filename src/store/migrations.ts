@@ -97,7 +97,11 @@ async function createInitialSchema(db: Kysely<Database>, flavor: Flavor): Promis
     .addColumn('description', 'text')
     .addColumn('created_at', bigint, (col) => col.notNull())
     .execute()
-  await db.schema.createIndex('api_tokens_service').on('api_tokens').column('service_api_key').execute()
+  await db.schema
+    .createIndex('api_tokens_service')
+    .on('api_tokens')
+    .column('service_api_key')
+    .execute()
 
   await db.schema
     .createTable('settings')
@@ -107,7 +111,11 @@ async function createInitialSchema(db: Kysely<Database>, flavor: Flavor): Promis
 }
 
 /** Brings the schema up to date; returns the versions it applied (none when current). */
-export async function migrate(db: Kysely<Database>, flavor: Flavor, now = Date.now()): Promise<number[]> {
+export async function migrate(
+  db: Kysely<Database>,
+  flavor: Flavor,
+  now = Date.now(),
+): Promise<number[]> {
   return withMigrationLock(db, flavor, async (trx) => {
     await trx.schema
       .createTable('registrar_migrations')

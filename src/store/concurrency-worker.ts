@@ -1,0 +1,34 @@
+/**
+ * A second Registrar node for postgres.test.ts: registers `count` clients of one service
+ * with ids drawn from a small range, so nodes collide on ids and must draw again, as the
+ * engine does on DuplicateClientIdError. Prints how many it stored and how often it
+ * collided. Usage: node --import tsx concurrency-worker.ts URL SERVICE_API_KEY COUNT RANGE
+ */
+import { randomInt } from 'node:crypto'
+import { DuplicateClientIdError } from '../engine/store.js'
+import { openStore } from './index.js'
+import { newClient } from './store-contract.js'
+
+// A worker process is handed its job on the command line; it is not src/ library code.
+// eslint-disable-next-line no-restricted-globals
+const [url, serviceApiKey, count, range] = process.argv.slice(2)
+
+const store = await openStore(url!)
+let collisions = 0
+
+async function registerOne(): Promise<void> {
+  for (;;) {
+    const record = newClient(Number(serviceApiKey), { clientId: randomInt(1, Number(range)) })
+    try {
+      await store.insertClient(record)
+      return
+    } catch (error) {
+      if (!(error instanceof DuplicateClientIdError)) throw error
+      collisions++
+    }
+  }
+}
+
+await Promise.all(Array.from({ length: Number(count) }, registerOne))
+await store.close()
+console.log(JSON.stringify({ stored: Number(count), collisions }))

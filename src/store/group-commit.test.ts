@@ -1,0 +1,78 @@
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import { GroupCommit, type Outcome } from './group-commit.js'
+
+/** A commit that records its batches and fails the items the test marks as refused. */
+function recorder(options: { failWholeBatchOn?: number; delayMs?: number } = {}) {
+  const batches: number[][] = []
+  const commit = async (items: number[]): Promise<Outcome<number>[]> => {
+    batches.push(items)
+    await new Promise((resolve) => setTimeout(resolve, options.delayMs ?? 1))
+    if (items.length > 1 && items.includes(options.failWholeBatchOn ?? NaN))
+      throw new Error('rolled back')
+    return items.map((item) =>
+      item === options.failWholeBatchOn || item < 0
+        ? { ok: false, error: new Error(`refused ${item}`) }
+        : { ok: true, value: item * 10 },
+    )
+  }
+  return { batches, commit }
+}
+
+test('items submitted in one tick share one transaction and settle after it', async () => {
+  const { batches, commit } = recorder()
+  const group = new GroupCommit({ commit })
+  const values = await Promise.all([1, 2, 3].map((item) => group.submit(item)))
+  assert.deepEqual(values, [10, 20, 30])
+  assert.deepEqual(batches, [[1, 2, 3]])
+  assert.equal(group.transactions, 1)
+})
+
+test('items arriving while a commit is in flight form the next batch', async () => {
+  const { batches, commit } = recorder({ delayMs: 20 })
+  const group = new GroupCommit({ commit })
+  const first = group.submit(1)
+  await new Promise((resolve) => setTimeout(resolve, 5))
+  const later = [2, 3, 4].map((item) => group.submit(item))
+  await Promise.all([first, ...later])
+  assert.deepEqual(batches, [[1], [2, 3, 4]])
+})
+
+test('batches are at most maxBatchSize, and run up to maxConcurrentBatches at once', async () => {
+  const { batches, commit } = recorder()
+  const group = new GroupCommit({ commit, maxBatchSize: 2, maxConcurrentBatches: 2 })
+  await Promise.all([1, 2, 3, 4, 5].map((item) => group.submit(item)))
+  assert.deepEqual(batches, [[1, 2], [3, 4], [5]])
+})
+
+test('a refused item rejects alone; the rest of its batch commits', async () => {
+  const { batches, commit } = recorder()
+  const group = new GroupCommit({ commit })
+  const results = await Promise.allSettled([1, -2, 3].map((item) => group.submit(item)))
+  assert.deepEqual(
+    results.map((result) => result.status),
+    ['fulfilled', 'rejected', 'fulfilled'],
+  )
+  assert.equal(batches.length, 1)
+})
+
+test('a batch that fails as a whole is retried item by item, so only the culprit fails', async () => {
+  const { batches, commit } = recorder({ failWholeBatchOn: 2 })
+  const group = new GroupCommit({ commit })
+  const results = await Promise.allSettled([1, 2, 3].map((item) => group.submit(item)))
+  assert.deepEqual(
+    results.map((result) => result.status),
+    ['fulfilled', 'rejected', 'fulfilled'],
+  )
+  assert.deepEqual(batches, [[1, 2, 3], [1], [2], [3]])
+})
+
+test('idle() waits for everything submitted', async () => {
+  const { commit } = recorder({ delayMs: 10 })
+  const group = new GroupCommit({ commit })
+  let settled = 0
+  for (const item of [1, 2]) void group.submit(item).then(() => settled++)
+  await group.idle()
+  await Promise.resolve()
+  assert.equal(settled, 2)
+})

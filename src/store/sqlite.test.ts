@@ -1,0 +1,50 @@
+import assert from 'node:assert/strict'
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { after, test } from 'node:test'
+import { sql } from 'kysely'
+import { connect, openStore } from './index.js'
+import { migrate } from './migrations.js'
+import { describeStoreContract } from './store-contract.js'
+
+const folder = mkdtempSync(join(tmpdir(), 'registrar-store-'))
+after(() => rmSync(folder, { recursive: true, force: true }))
+
+describeStoreContract('SQLite', async () => {
+  const path = join(folder, 'contract.db')
+  return {
+    open: () => openStore(path),
+    destroy: async () => rmSync(path, { force: true }),
+  }
+})
+
+test('opens a file in folders it creates, by path or sqlite: URL, and :memory:', async () => {
+  const path = join(folder, 'a', 'b', 'registrar.db')
+  for (const url of [path, `sqlite:${path}`, ':memory:', 'sqlite::memory:']) {
+    const store = await openStore(url)
+    await store.putSetting('k', url)
+    assert.equal(await store.getSetting('k'), url)
+    await store.close()
+  }
+  assert.ok(existsSync(path))
+})
+
+test('runs in WAL mode with full fsync and foreign keys on; migrations run once', async () => {
+  const path = join(folder, 'pragmas.db')
+  const { db } = await connect(path)
+  try {
+    const pragma = async (name: string) =>
+      Object.values((await sql.raw(`pragma ${name}`).execute(db)).rows[0] as object)[0]
+    assert.equal(await pragma('journal_mode'), 'wal')
+    assert.equal(await pragma('synchronous'), 2) // FULL
+    assert.equal(await pragma('foreign_keys'), 1)
+    assert.deepEqual(await migrate(db, 'sqlite'), [])
+  } finally {
+    await db.destroy()
+  }
+})
+
+test('a database that cannot be opened rejects', async () => {
+  await assert.rejects(openStore(folder))
+})

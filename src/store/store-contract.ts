@@ -1,0 +1,390 @@
+/**
+ * The Store contract as one suite, run against every backend (sqlite.test.ts,
+ * postgres.test.ts). A harness opens stores on one database for the whole suite; tests
+ * keep apart by drawing their own service keys, so none depends on another's rows.
+ */
+import assert from 'node:assert/strict'
+import { randomInt } from 'node:crypto'
+import { after, before, describe, test } from 'node:test'
+import type {
+  InitialAccessTokenRecord,
+  NewClientRecord,
+  ServiceSettings,
+} from '../engine/records.js'
+import { DuplicateClientIdError, InitialAccessTokenSpentError } from '../engine/store.js'
+import type { KyselyStore } from './kysely-store.js'
+
+export interface StoreHarness {
+  /** Opens a store on the suite's database: another node, or the same one restarted. */
+  open(): Promise<KyselyStore>
+  /** Removes the database. */
+  destroy(): Promise<void>
+}
+
+const NOW = 1_750_000_000_000
+let lastKey = randomInt(1, 2 ** 40)
+const newKey = () => ++lastKey
+
+export function newClient(
+  serviceApiKey: number,
+  overrides: Partial<NewClientRecord> = {},
+): NewClientRecord {
+  return {
+    serviceApiKey,
+    clientId: newKey(),
+    clientSecret: 'secret-' + newKey(),
+    clientSecretExpiresAt: 0,
+    metadata: { client_name: 'Contract client', redirect_uris: ['https://app.example/cb'] },
+    extras: { clientType: 'CONFIDENTIAL' },
+    registrationAccessTokenHash: 'rat-hash',
+    dynamicallyRegistered: true,
+    developer: 'dev',
+    createdAt: NOW,
+    modifiedAt: NOW,
+    ...overrides,
+  }
+}
+
+function newToken(serviceApiKey: number, overrides: Partial<InitialAccessTokenRecord> = {}) {
+  return {
+    id: 'iat-' + newKey(),
+    serviceApiKey,
+    secretHash: 'hash',
+    expiresAt: 0,
+    maxUses: 0,
+    usesLeft: 0,
+    createdAt: NOW,
+    ...overrides,
+  }
+}
+
+export function describeStoreContract(
+  name: string,
+  createHarness: () => Promise<StoreHarness>,
+): void {
+  describe(`Store contract: ${name}`, () => {
+    let harness: StoreHarness
+    let store: KyselyStore
+    before(async () => {
+      harness = await createHarness()
+      store = await harness.open()
+    })
+    after(async () => {
+      await store?.close()
+      await harness?.destroy()
+    })
+
+    async function newService(settings: ServiceSettings = { serviceName: 'svc' }) {
+      return store.insertService({
+        apiKey: newKey(),
+        apiSecret: 's',
+        settings,
+        createdAt: NOW,
+        modifiedAt: NOW,
+      })
+    }
+
+    test('stores, reads and updates a service; updating or reading a missing one gives undefined', async () => {
+      const service = await newService({ serviceName: 'one', clientIdAliasEnabled: true })
+      assert.deepEqual(await store.getService(service.apiKey), service)
+      const updated = await store.updateService({
+        ...service,
+        settings: { serviceName: 'two' },
+        modifiedAt: NOW + 1,
+      })
+      assert.deepEqual(updated, {
+        ...service,
+        settings: { serviceName: 'two' },
+        modifiedAt: NOW + 1,
+      })
+      assert.deepEqual(await store.getService(service.apiKey), updated)
+      assert.equal(await store.getService(newKey()), undefined)
+      assert.equal(await store.updateService({ ...service, apiKey: newKey() }), undefined)
+    })
+
+    test('lists services by ascending number, a page at a time, only the keys asked for', async () => {
+      const services = [
+        await newService(),
+        await newService(),
+        await newService(),
+        await newService(),
+      ]
+      const apiKeys = services.map((service) => service.apiKey).reverse()
+      const page = await store.listServices({ start: 1, end: 3, apiKeys })
+      assert.deepEqual(page, { start: 1, end: 3, totalCount: 4, items: services.slice(1, 3) })
+      assert.equal((await store.listServices({ start: 0, end: 10, apiKeys: [] })).totalCount, 0)
+      const all = await store.listServices({ start: 0, end: 1_000_000 })
+      assert.ok(all.totalCount >= 4 && all.items.length === all.totalCount)
+    })
+
+    test('a client round-trips unchanged; one without a secret or token comes back without them', async () => {
+      const service = await newService()
+      const record = newClient(service.apiKey, { clientId: 2 ** 53 - 1 - randomInt(1000) })
+      const stored = await store.insertClient(record)
+      assert.deepEqual(stored, { ...record, number: stored.number, version: 1 })
+      assert.deepEqual(await store.getClient(service.apiKey, record.clientId), stored)
+      const {
+        clientSecret: _s,
+        registrationAccessTokenHash: _r,
+        ...bare
+      } = newClient(service.apiKey)
+      const publicClient = await store.insertClient({ ...bare, dynamicallyRegistered: false })
+      assert.deepEqual(await store.getClient(service.apiKey, bare.clientId), publicClient)
+      assert.equal('clientSecret' in publicClient, false)
+      assert.equal(await store.getClient(service.apiKey, newKey()), undefined)
+      assert.equal(await store.getClient(newKey(), record.clientId), undefined)
+    })
+
+    test('lists a service’s clients by ascending number, a page at a time, by developer', async () => {
+      const service = await newService()
+      const clients = []
+      for (const developer of ['a', 'b', 'a', 'a', 'b']) {
+        clients.push(await store.insertClient(newClient(service.apiKey, { developer })))
+      }
+      const page = await store.listClients(service.apiKey, { start: 1, end: 3 })
+      assert.deepEqual(page, { start: 1, end: 3, totalCount: 5, items: clients.slice(1, 3) })
+      const mine = await store.listClients(service.apiKey, { start: 1, end: 10, developer: 'a' })
+      assert.deepEqual(mine.items, [clients[2], clients[3]])
+      assert.equal(mine.totalCount, 3)
+      assert.deepEqual((await store.listClients(service.apiKey, { start: 5, end: 10 })).items, [])
+    })
+
+    test('updateClient writes only over the version it read, and bumps it', async () => {
+      const service = await newService()
+      const stored = await store.insertClient(
+        newClient(service.apiKey, { metadata: { software_id: 'old' } }),
+      )
+      const changed = {
+        ...stored,
+        metadata: { client_name: 'renamed', software_id: 'new' },
+        clientSecret: 'rotated',
+        modifiedAt: NOW + 5,
+      }
+      const updated = await store.updateClient(changed)
+      assert.deepEqual(updated, { ...changed, version: 2 })
+      assert.deepEqual(await store.getClient(service.apiKey, stored.clientId), updated)
+      assert.equal(await store.updateClient({ ...changed, developer: 'stale' }), undefined)
+      assert.equal((await store.getClient(service.apiKey, stored.clientId))?.developer, 'dev')
+      assert.equal(await store.hasSoftwareId(service.apiKey, 'new'), true)
+      assert.equal(await store.hasSoftwareId(service.apiKey, 'old'), false)
+    })
+
+    test('of updates racing over the same version exactly one wins', async () => {
+      const service = await newService()
+      const stored = await store.insertClient(newClient(service.apiKey))
+      const results = await Promise.all(
+        Array.from({ length: 10 }, (_, i) =>
+          store.updateClient({ ...stored, developer: `racer-${i}` }),
+        ),
+      )
+      const winners = results.filter((result) => result !== undefined)
+      assert.equal(winners.length, 1)
+      assert.deepEqual(await store.getClient(service.apiKey, stored.clientId), winners[0])
+    })
+
+    test('a delete racing an update leaves the client deleted, and the update lost or undone', async () => {
+      const service = await newService()
+      const stored = await store.insertClient(newClient(service.apiKey))
+      const [deleted] = await Promise.all([
+        store.deleteClient(service.apiKey, stored.clientId),
+        store.updateClient({ ...stored, developer: 'late' }),
+      ])
+      assert.equal(deleted, true)
+      assert.equal(await store.getClient(service.apiKey, stored.clientId), undefined)
+      assert.equal(await store.updateClient(stored), undefined)
+      assert.equal(await store.deleteClient(service.apiKey, stored.clientId), false)
+    })
+
+    test('a taken client id rejects with DuplicateClientIdError; another service may use it', async () => {
+      const service = await newService()
+      const other = await newService()
+      const first = await store.insertClient(newClient(service.apiKey))
+      await assert.rejects(
+        store.insertClient(
+          newClient(service.apiKey, { clientId: first.clientId, developer: 'intruder' }),
+        ),
+        DuplicateClientIdError,
+      )
+      assert.deepEqual(await store.getClient(service.apiKey, first.clientId), first)
+      await store.insertClient(newClient(other.apiKey, { clientId: first.clientId }))
+    })
+
+    test('hasSoftwareId answers per service', async () => {
+      const service = await newService()
+      const other = await newService()
+      await store.insertClient(newClient(service.apiKey, { metadata: { software_id: 'sw-1' } }))
+      assert.equal(await store.hasSoftwareId(service.apiKey, 'sw-1'), true)
+      assert.equal(await store.hasSoftwareId(service.apiKey, 'sw-2'), false)
+      assert.equal(await store.hasSoftwareId(other.apiKey, 'sw-1'), false)
+    })
+
+    test('registrations use up an initial access token, then are refused with no client stored', async () => {
+      const service = await newService()
+      const token = newToken(service.apiKey, { maxUses: 2, usesLeft: 2, description: 'two uses' })
+      await store.insertInitialAccessToken(token)
+      assert.deepEqual(await store.getInitialAccessToken(token.id), token)
+      const consume = { id: token.id, now: NOW }
+      await store.insertClient(newClient(service.apiKey), consume)
+      await store.insertClient(newClient(service.apiKey), consume)
+      assert.equal((await store.getInitialAccessToken(token.id))?.usesLeft, 0)
+      const refused = newClient(service.apiKey)
+      await assert.rejects(store.insertClient(refused, consume), InitialAccessTokenSpentError)
+      assert.equal(await store.getClient(service.apiKey, refused.clientId), undefined)
+      assert.equal((await store.getInitialAccessToken(token.id))?.usesLeft, 0)
+      assert.equal((await store.listClients(service.apiKey, { start: 0, end: 10 })).totalCount, 2)
+    })
+
+    test('expired, missing and other services’ initial access tokens are refused', async () => {
+      const service = await newService()
+      const other = await newService()
+      const expired = newToken(service.apiKey, { expiresAt: NOW })
+      const others = newToken(other.apiKey)
+      await store.insertInitialAccessToken(expired)
+      await store.insertInitialAccessToken(others)
+      for (const id of [expired.id, others.id, 'iat-missing']) {
+        const refused = newClient(service.apiKey)
+        await assert.rejects(
+          store.insertClient(refused, { id, now: NOW }),
+          InitialAccessTokenSpentError,
+        )
+        assert.equal(await store.getClient(service.apiKey, refused.clientId), undefined)
+      }
+    })
+
+    test('an unlimited token is never used up; a refused duplicate gives its use back', async () => {
+      const service = await newService()
+      const unlimited = newToken(service.apiKey, { expiresAt: NOW + 1000 })
+      const once = newToken(service.apiKey, { maxUses: 1, usesLeft: 1 })
+      await store.insertInitialAccessToken(unlimited)
+      await store.insertInitialAccessToken(once)
+      for (let i = 0; i < 3; i++)
+        await store.insertClient(newClient(service.apiKey), { id: unlimited.id, now: NOW })
+      assert.deepEqual(await store.getInitialAccessToken(unlimited.id), unlimited)
+      const taken = await store.insertClient(newClient(service.apiKey))
+      await assert.rejects(
+        store.insertClient(newClient(service.apiKey, { clientId: taken.clientId }), {
+          id: once.id,
+          now: NOW,
+        }),
+        DuplicateClientIdError,
+      )
+      assert.equal((await store.getInitialAccessToken(once.id))?.usesLeft, 1)
+    })
+
+    test('lists live initial access tokens only, and deletes a token only for its service', async () => {
+      const service = await newService()
+      const live = newToken(service.apiKey, { maxUses: 3, usesLeft: 1, expiresAt: NOW + 1 })
+      const unlimited = newToken(service.apiKey, { createdAt: NOW + 1 })
+      await store.insertInitialAccessToken(live)
+      await store.insertInitialAccessToken(unlimited)
+      await store.insertInitialAccessToken(newToken(service.apiKey, { maxUses: 3, usesLeft: 0 }))
+      await store.insertInitialAccessToken(newToken(service.apiKey, { expiresAt: NOW }))
+      assert.deepEqual(await store.listInitialAccessTokens(service.apiKey, NOW), [live, unlimited])
+      assert.equal(await store.deleteInitialAccessToken(newKey(), live.id), false)
+      assert.equal(await store.deleteInitialAccessToken(service.apiKey, live.id), true)
+      assert.equal(await store.getInitialAccessToken(live.id), undefined)
+      assert.equal(await store.deleteInitialAccessToken(service.apiKey, live.id), false)
+    })
+
+    test('stores and reads API tokens and settings', async () => {
+      const service = await newService()
+      const token = {
+        id: 'api-' + newKey(),
+        serviceApiKey: service.apiKey,
+        secretHash: 'h',
+        createdAt: NOW,
+      }
+      await store.insertApiToken(token)
+      assert.deepEqual(await store.getApiToken(token.id), token)
+      assert.equal(await store.getApiToken('api-missing'), undefined)
+      const key = 'setting-' + newKey()
+      assert.equal(await store.getSetting(key), undefined)
+      await store.putSetting(key, 'one')
+      await store.putSetting(key, 'two')
+      assert.equal(await store.getSetting(key), 'two')
+    })
+
+    test('deleting a service deletes its clients and tokens, and nothing else', async () => {
+      const service = await newService()
+      const kept = await newService()
+      const client = await store.insertClient(newClient(service.apiKey))
+      const keptClient = await store.insertClient(newClient(kept.apiKey))
+      const iat = newToken(service.apiKey)
+      const apiToken = {
+        id: 'api-' + newKey(),
+        serviceApiKey: service.apiKey,
+        secretHash: 'h',
+        createdAt: NOW,
+      }
+      await store.insertInitialAccessToken(iat)
+      await store.insertApiToken(apiToken)
+      assert.equal(await store.deleteService(service.apiKey), true)
+      assert.equal(await store.getService(service.apiKey), undefined)
+      assert.equal(await store.getClient(service.apiKey, client.clientId), undefined)
+      assert.equal(await store.getInitialAccessToken(iat.id), undefined)
+      assert.equal(await store.getApiToken(apiToken.id), undefined)
+      assert.deepEqual(await store.getClient(kept.apiKey, keptClient.clientId), keptClient)
+      assert.equal(await store.deleteService(service.apiKey), false)
+    })
+
+    test('registrations arriving together share transactions, and all are stored', async () => {
+      const service = await newService()
+      const before = store.stats
+      const records = Array.from({ length: 200 }, () => newClient(service.apiKey))
+      const stored = await Promise.all(records.map((record) => store.insertClient(record)))
+      const after = store.stats
+      assert.equal(after.clientInserts - before.clientInserts, 200)
+      assert.ok(after.clientInsertTransactions - before.clientInsertTransactions < 200)
+      assert.equal(new Set(stored.map((client) => client.number)).size, 200)
+      for (const record of records) {
+        assert.equal(
+          (await store.getClient(service.apiKey, record.clientId))?.clientId,
+          record.clientId,
+        )
+      }
+    })
+
+    test('one failing registration in a batch does not fail the others', async () => {
+      const service = await newService()
+      const taken = await store.insertClient(newClient(service.apiKey))
+      const good = [newClient(service.apiKey), newClient(service.apiKey)]
+      const results = await Promise.allSettled([
+        store.insertClient(good[0]!),
+        store.insertClient(newClient(service.apiKey, { clientId: taken.clientId })),
+        store.insertClient(newClient(newKey())), // no such service: the batch's SQL fails
+        store.insertClient(good[1]!),
+      ])
+      assert.deepEqual(
+        results.map((result) => result.status),
+        ['fulfilled', 'rejected', 'rejected', 'fulfilled'],
+      )
+      assert.ok((results[1] as PromiseRejectedResult).reason instanceof DuplicateClientIdError)
+      for (const record of good) assert.ok(await store.getClient(service.apiKey, record.clientId))
+    })
+
+    test('ping resolves while the database answers', async () => {
+      await store.ping()
+    })
+
+    test('opening again migrates nothing, and finds every acknowledged write after a restart', async () => {
+      const first = await harness.open()
+      const service = await first.insertService({
+        apiKey: newKey(),
+        apiSecret: 's',
+        settings: {},
+        createdAt: NOW,
+        modifiedAt: NOW,
+      })
+      const pending = first.insertClient(newClient(service.apiKey))
+      await first.close()
+      const client = await pending
+      const second = await harness.open()
+      try {
+        assert.deepEqual(await second.getService(service.apiKey), service)
+        assert.deepEqual(await second.getClient(service.apiKey, client.clientId), client)
+      } finally {
+        await second.close()
+      }
+    })
+  })
+}
