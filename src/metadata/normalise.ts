@@ -1,0 +1,96 @@
+/**
+ * Normalisation of the effective metadata: one spelling per value, no duplicates, no member
+ * that only restates its default, and grant types consistent with response types. Runs after
+ * defaults, before the rules. RFC 7591 §3.2.1 lets the server replace requested values.
+ */
+import { OAuthError, type ClientMetadata } from '../wire/index.js'
+import { FIELDS } from './fields.js'
+import type { RegistrationPolicy } from './policy.js'
+import { normaliseResponseType } from './vocabulary.js'
+
+const unique = <T>(values: readonly T[]): T[] => [...new Set(values)]
+
+/** The grant types a response type needs (OIDC DCR §2, RFC 7591 §2.1). */
+function grantsNeededBy(responseType: string): string[] {
+  const words = responseType.split(' ')
+  const needed: string[] = []
+  if (words.includes('code')) needed.push('authorization_code')
+  if (words.includes('token') || words.includes('id_token')) needed.push('implicit')
+  return needed
+}
+
+/**
+ * Keeps the supported grant and response types and makes the pair consistent by narrowing:
+ * a response type whose grant is missing is dropped; authorization_code without a code
+ * response type gains `code` when supported, else is dropped; implicit without a token or
+ * id_token response type is dropped. At least one usable grant type must remain.
+ * @see RFC 7591 §2.1, §3.2.1, OIDC DCR §2
+ */
+export function makeGrantsConsistent(
+  grantTypes: readonly string[],
+  responseTypes: readonly string[],
+  policy: RegistrationPolicy,
+): { grant_types: string[]; response_types: string[] } {
+  let grants = unique(grantTypes).filter((grant) => policy.grantTypes.includes(grant))
+  let responses = unique(responseTypes.map(normaliseResponseType)).filter(
+    (type) =>
+      policy.responseTypes.includes(type) && grantsNeededBy(type).every((g) => grants.includes(g)),
+  )
+  const uses = (grant: string) => responses.some((type) => grantsNeededBy(type).includes(grant))
+  if (grants.includes('authorization_code') && !uses('authorization_code')) {
+    if (policy.responseTypes.includes('code')) responses = [...responses, 'code']
+    else grants = grants.filter((grant) => grant !== 'authorization_code')
+  }
+  if (grants.includes('implicit') && !uses('implicit')) {
+    grants = grants.filter((grant) => grant !== 'implicit')
+  }
+  if (grants.length === 0) {
+    throw new OAuthError(
+      'invalid_client_metadata',
+      `grant_types has no grant type this service supports (${policy.grantTypes.join(', ')})`,
+    )
+  }
+  return { grant_types: grants, response_types: responses }
+}
+
+/** Scope tokens single-spaced without duplicates; undefined when there are none (`""`). */
+function normaliseScope(scope: string): string | undefined {
+  const tokens = unique(scope.split(/\s+/).filter((token) => token !== ''))
+  return tokens.length > 0 ? tokens.join(' ') : undefined
+}
+
+/** Optional lists that mean nothing when empty; grant and response types do mean something. */
+const isOptionalList = (name: string) =>
+  ['uri-list', 'string-list'].includes(FIELDS[name]?.kind ?? '') &&
+  name !== 'grant_types' &&
+  name !== 'response_types'
+
+/**
+ * The normalised metadata: arrays de-duplicated, empty optional lists, `false` flags and a
+ * zero default_max_age left out (each equals its spec default, and Authlete cannot tell them
+ * from absence), `scope: ""` meaning no scope, grant and response types made consistent.
+ * @see RFC 7591 §2, §3.2.1, OIDC DCR §2, RFC 6749 §3.3
+ */
+export function normalise(metadata: ClientMetadata, policy: RegistrationPolicy): ClientMetadata {
+  const result: ClientMetadata = {}
+  for (const [name, value] of Object.entries(metadata)) {
+    const kind = FIELDS[name]?.kind
+    if (kind === 'boolean' && value === false) continue
+    if (name === 'default_max_age' && value === 0) continue
+    if (Array.isArray(value) && (kind === 'uri-list' || kind === 'string-list')) {
+      if (value.length === 0 && isOptionalList(name)) continue
+      result[name] = unique(value)
+    } else {
+      result[name] = value
+    }
+  }
+  if (result.scope !== undefined) {
+    const scope = normaliseScope(result.scope)
+    if (scope === undefined) delete result.scope
+    else result.scope = scope
+  }
+  return {
+    ...result,
+    ...makeGrantsConsistent(result.grant_types ?? [], result.response_types ?? [], policy),
+  }
+}

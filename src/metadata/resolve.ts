@@ -1,0 +1,45 @@
+/**
+ * The validation pipeline, top to bottom: a JSON object, its software statement, the members
+ * we know, their shapes, defaults, normalisation, then the rules. The result is the effective
+ * metadata to store.
+ */
+import { OAuthError, type ClientMetadata } from '../wire/index.js'
+import { applyDefaults } from './defaults.js'
+import { normalise } from './normalise.js'
+import type { RegistrationPolicy } from './policy.js'
+import { checkRules } from './rules/index.js'
+import { checkShapes, keepKnownMembers } from './shapes.js'
+import { applySoftwareStatement } from './software-statement.js'
+
+export interface ResolveOptions {
+  /** Seconds since the epoch, for software statement exp / nbf / iat. */
+  now: number
+}
+
+function asJsonObject(input: unknown): Record<string, unknown> {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    throw new OAuthError('invalid_client_metadata', 'client metadata must be a JSON object')
+  }
+  return input as Record<string, unknown>
+}
+
+/**
+ * Validates requested client metadata and returns the effective metadata to store: defaults
+ * applied, unknown members dropped, custom metadata kept, no null member. Throws only
+ * OAuthError with invalid_redirect_uri, invalid_client_metadata, invalid_software_statement
+ * or unapproved_software_statement.
+ * @see RFC 7591 §2, §2.3, §3.1.1, §3.2.2, OIDC DCR §2, RFC 8252 §7
+ */
+export async function resolveClientMetadata(
+  input: unknown,
+  policy: RegistrationPolicy,
+  options: ResolveOptions,
+): Promise<ClientMetadata> {
+  const request = asJsonObject(input)
+  const asserted = await applySoftwareStatement(request, policy.trustedIssuers, options.now)
+  const known = keepKnownMembers(asserted, policy.customMetadata)
+  const shaped = await checkShapes(known)
+  const effective = normalise(applyDefaults(shaped, policy), policy)
+  checkRules(effective, policy)
+  return effective
+}

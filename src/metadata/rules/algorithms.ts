@@ -1,0 +1,121 @@
+/**
+ * JOSE algorithm rules: every *_alg and *_enc member names a known algorithm, encodings come
+ * with their algorithm, and `none` only where a spec allows an unsigned result.
+ * @see RFC 7518 §3.1, §4.1, §5.1, OIDC DCR §2, JARM §3, OIDC CIBA §4
+ */
+import type { ClientMetadata } from '../../wire/index.js'
+import { JWE_ALGORITHMS, JWE_ENCODINGS, JWS_ALGORITHMS, type Vocabulary } from '../vocabulary.js'
+import type { Rule } from './rule.js'
+
+const SIGNING = [
+  'token_endpoint_auth_signing_alg',
+  'id_token_signed_response_alg',
+  'userinfo_signed_response_alg',
+  'request_object_signing_alg',
+  'authorization_signed_response_alg',
+  'backchannel_authentication_request_signing_alg',
+] as const
+
+/** Each encryption alg member beside its enc member. */
+const ENCRYPTION = [
+  ['id_token_encrypted_response_alg', 'id_token_encrypted_response_enc'],
+  ['userinfo_encrypted_response_alg', 'userinfo_encrypted_response_enc'],
+  ['request_object_encryption_alg', 'request_object_encryption_enc'],
+  ['authorization_encrypted_response_alg', 'authorization_encrypted_response_enc'],
+] as const
+
+function unknownValue(
+  metadata: ClientMetadata,
+  members: readonly string[],
+  vocabulary: Vocabulary,
+): string | undefined {
+  const member = members.find((name) => {
+    const value = metadata[name]
+    return typeof value === 'string' && !vocabulary.values.includes(value)
+  })
+  return member === undefined
+    ? undefined
+    : `${member} ${String(metadata[member])} is not a known algorithm`
+}
+
+/** Signing members name a JWS algorithm (RFC 7518 §3.1). */
+export const signingAlgorithmsAreKnown: Rule = {
+  spec: 'OIDC DCR §2; RFC 7518 §3.1',
+  code: 'invalid_client_metadata',
+  check: (metadata) => unknownValue(metadata, SIGNING, JWS_ALGORITHMS),
+}
+
+/** Key management members name a JWE algorithm (RFC 7518 §4.1). */
+export const encryptionAlgorithmsAreKnown: Rule = {
+  spec: 'OIDC DCR §2; RFC 7518 §4.1',
+  code: 'invalid_client_metadata',
+  check: (metadata) =>
+    unknownValue(
+      metadata,
+      ENCRYPTION.map(([alg]) => alg),
+      JWE_ALGORITHMS,
+    ),
+}
+
+/** Content encryption members name a JWE encoding (RFC 7518 §5.1). */
+export const encryptionEncodingsAreKnown: Rule = {
+  spec: 'OIDC DCR §2; RFC 7518 §5.1',
+  code: 'invalid_client_metadata',
+  check: (metadata) =>
+    unknownValue(
+      metadata,
+      ENCRYPTION.map(([, enc]) => enc),
+      JWE_ENCODINGS,
+    ),
+}
+
+/** "When ..._enc is included, ..._alg MUST also be provided." */
+export const encryptionEncRequiresAlg: Rule = {
+  spec: 'OIDC DCR §2; JARM §3',
+  code: 'invalid_client_metadata',
+  check: (metadata) => {
+    const pair = ENCRYPTION.find(
+      ([alg, enc]) => metadata[enc] !== undefined && metadata[alg] === undefined,
+    )
+    return pair === undefined ? undefined : `${pair[1]} requires ${pair[0]}`
+  },
+}
+
+function notNone(member: (typeof SIGNING)[number], spec: string): Rule {
+  return {
+    spec,
+    code: 'invalid_client_metadata',
+    check: (metadata) => (metadata[member] === 'none' ? `${member} must not be none` : undefined),
+  }
+}
+
+/** "The value none MUST NOT be used." */
+export const tokenEndpointAuthSigningAlgIsNotNone = notNone(
+  'token_endpoint_auth_signing_alg',
+  'OIDC DCR §2',
+)
+
+/** "The algorithm none is not allowed." */
+export const authorizationSigningAlgIsNotNone = notNone(
+  'authorization_signed_response_alg',
+  'JARM §3',
+)
+
+/** The authentication request must be signed; none is not a signature. */
+export const backchannelRequestSigningAlgIsNotNone = notNone(
+  'backchannel_authentication_request_signing_alg',
+  'OIDC CIBA §4',
+)
+
+/**
+ * "The value none MUST NOT be used as the ID Token alg value unless the Client uses only
+ * Response Types that return no ID Token from the Authorization Endpoint."
+ */
+export const idTokenSigningAlgIsNoneOnlyWithoutIdToken: Rule = {
+  spec: 'OIDC DCR §2',
+  code: 'invalid_client_metadata',
+  check: ({ id_token_signed_response_alg: alg, response_types = [] }) =>
+    alg === 'none' && response_types.some((type) => type.split(' ').includes('id_token'))
+      ? 'id_token_signed_response_alg none is not allowed with a response type returning an id_token'
+      : undefined,
+}

@@ -1,0 +1,38 @@
+/**
+ * Client Initiated Backchannel Authentication rules.
+ * @see OIDC CIBA §4
+ */
+import { parseAbsoluteUri } from '../redirect-uris.js'
+import type { Rule } from './rule.js'
+
+const CIBA_GRANT = 'urn:openid:params:grant-type:ciba'
+
+/** backchannel_token_delivery_mode is REQUIRED of a client using the CIBA grant. */
+export const cibaClientHasDeliveryMode: Rule = {
+  spec: 'OIDC CIBA §4',
+  code: 'invalid_client_metadata',
+  check: ({ grant_types = [], backchannel_token_delivery_mode }) =>
+    grant_types.includes(CIBA_GRANT) && backchannel_token_delivery_mode === undefined
+      ? `backchannel_token_delivery_mode is required with the grant type ${CIBA_GRANT}`
+      : undefined,
+}
+
+/** Ping and push modes need the client's notification endpoint. */
+export const pingOrPushHasNotificationEndpoint: Rule = {
+  spec: 'OIDC CIBA §4',
+  code: 'invalid_client_metadata',
+  check: ({ backchannel_token_delivery_mode: mode, backchannel_client_notification_endpoint }) =>
+    (mode === 'ping' || mode === 'push') && backchannel_client_notification_endpoint === undefined
+      ? `backchannel_client_notification_endpoint is required with backchannel_token_delivery_mode ${mode}`
+      : undefined,
+}
+
+/** "This URL MUST use the https scheme." */
+export const notificationEndpointIsHttps: Rule = {
+  spec: 'OIDC CIBA §4',
+  code: 'invalid_client_metadata',
+  check: ({ backchannel_client_notification_endpoint: endpoint }) =>
+    endpoint !== undefined && parseAbsoluteUri(endpoint)?.protocol !== 'https:'
+      ? 'backchannel_client_notification_endpoint must use the https scheme'
+      : undefined,
+}

@@ -1,0 +1,71 @@
+/**
+ * Every metadata rule, in evaluation order: the conformance table of contents. The first
+ * problem wins, so answers are deterministic. Redirect URIs come first, as their code
+ * (invalid_redirect_uri) is the most specific.
+ * @see RFC 7591 §2, §3.2.2
+ */
+import { OAuthError, type ClientMetadata } from '../../wire/index.js'
+import type { RegistrationPolicy } from '../policy.js'
+import * as algorithms from './algorithms.js'
+import * as authMethod from './auth-method.js'
+import * as ciba from './ciba.js'
+import * as oidc from './oidc.js'
+import * as redirectUris from './redirect-uris.js'
+import type { Rule } from './rule.js'
+import * as scope from './scope.js'
+import * as uris from './uris.js'
+
+export type { MetadataErrorCode, Rule } from './rule.js'
+
+/** The rules in evaluation order. */
+export const RULES: readonly (readonly [name: string, rule: Rule])[] = Object.entries({
+  // RFC 6749 §3.1.2, RFC 7591 §2, RFC 8252 §7
+  redirectUrisPresentWhenRequired: redirectUris.redirectUrisPresentWhenRequired,
+  redirectUriHasNoFragment: redirectUris.redirectUriHasNoFragment,
+  redirectUriSchemeIsNotDangerous: redirectUris.redirectUriSchemeIsNotDangerous,
+  httpRedirectIsLoopback: redirectUris.httpRedirectIsLoopback,
+  // Other URIs: RFC 7591 §2, OIDC DCR §2
+  webUrisUseHttp: uris.webUrisUseHttp,
+  sectorIdentifierUriIsHttps: uris.sectorIdentifierUriIsHttps,
+  initiateLoginUriIsHttps: uris.initiateLoginUriIsHttps,
+  requestUrisAreHttps: uris.requestUrisAreHttps,
+  postLogoutRedirectUriSchemeIsNotDangerous: uris.postLogoutRedirectUriSchemeIsNotDangerous,
+  // Client authentication: RFC 7591 §2, RFC 8705 §2.1.2
+  tokenEndpointAuthMethodIsSupported: authMethod.tokenEndpointAuthMethodIsSupported,
+  jwksAndJwksUriAreExclusive: authMethod.jwksAndJwksUriAreExclusive,
+  tlsClientAuthHasOneSubject: authMethod.tlsClientAuthHasOneSubject,
+  // Scope: RFC 6749 §3.3
+  scopeTokensAreWellFormed: scope.scopeTokensAreWellFormed,
+  scopeIsAllowed: scope.scopeIsAllowed,
+  // JOSE algorithms: RFC 7518, OIDC DCR §2
+  signingAlgorithmsAreKnown: algorithms.signingAlgorithmsAreKnown,
+  encryptionAlgorithmsAreKnown: algorithms.encryptionAlgorithmsAreKnown,
+  encryptionEncodingsAreKnown: algorithms.encryptionEncodingsAreKnown,
+  encryptionEncRequiresAlg: algorithms.encryptionEncRequiresAlg,
+  tokenEndpointAuthSigningAlgIsNotNone: algorithms.tokenEndpointAuthSigningAlgIsNotNone,
+  idTokenSigningAlgIsNoneOnlyWithoutIdToken: algorithms.idTokenSigningAlgIsNoneOnlyWithoutIdToken,
+  authorizationSigningAlgIsNotNone: algorithms.authorizationSigningAlgIsNotNone,
+  backchannelRequestSigningAlgIsNotNone: algorithms.backchannelRequestSigningAlgIsNotNone,
+  publicClientUsesNoSymmetricAlgorithm: authMethod.publicClientUsesNoSymmetricAlgorithm,
+  // OIDC Core §8.1, OIDC DCR §2
+  pairwiseWithSeveralRedirectHostsHasSectorIdentifier:
+    oidc.pairwiseWithSeveralRedirectHostsHasSectorIdentifier,
+  defaultMaxAgeIsNotNegative: oidc.defaultMaxAgeIsNotNegative,
+  // OIDC CIBA §4
+  cibaClientHasDeliveryMode: ciba.cibaClientHasDeliveryMode,
+  pingOrPushHasNotificationEndpoint: ciba.pingOrPushHasNotificationEndpoint,
+  notificationEndpointIsHttps: ciba.notificationEndpointIsHttps,
+})
+
+/**
+ * Runs the rules in order and throws the first problem as an OAuthError with the rule's code.
+ * @see RFC 7591 §3.2.2
+ */
+export function checkRules(metadata: ClientMetadata, policy: RegistrationPolicy): void {
+  for (const [name, rule] of RULES) {
+    const problem = rule.check(metadata, policy)
+    if (problem !== undefined) {
+      throw new OAuthError(rule.code, problem, { cause: `${name} (${rule.spec})` })
+    }
+  }
+}

@@ -1,0 +1,64 @@
+/**
+ * Redirect URI rules. Each URI is judged on its own kind (corpus rule 4): https, loopback
+ * http and private-use schemes are all acceptable to web and native clients alike; only
+ * fragments, dangerous schemes and plain http off loopback are refused.
+ * @see RFC 6749 §3.1.2, RFC 7591 §2, RFC 8252 §7, OIDC DCR §2
+ */
+import { redirectKind } from '../redirect-uris.js'
+import type { Rule } from './rule.js'
+
+/** Secret-less methods: such a client cannot be identified by a secret at the token endpoint. */
+const isPublic = (method: string | undefined) => method === 'none'
+
+/**
+ * Redirect URIs are required of clients using the implicit grant and of public clients of
+ * the code flow; a confidential code-flow client may register them later (CONTRACT.md §1).
+ */
+export const redirectUrisPresentWhenRequired: Rule = {
+  spec: 'RFC 6749 §3.1.2.2; RFC 7591 §2',
+  code: 'invalid_redirect_uri',
+  check: ({ redirect_uris = [], grant_types = [], token_endpoint_auth_method }) => {
+    if (redirect_uris.length > 0) return undefined
+    if (grant_types.includes('implicit')) return 'redirect_uris is required for the implicit grant'
+    if (grant_types.includes('authorization_code') && isPublic(token_endpoint_auth_method)) {
+      return 'redirect_uris is required for a public client of the authorization_code grant'
+    }
+    return undefined
+  },
+}
+
+/** A redirection URI must not include a fragment component. */
+export const redirectUriHasNoFragment: Rule = {
+  spec: 'RFC 6749 §3.1.2; RFC 7591 §2',
+  code: 'invalid_redirect_uri',
+  check: ({ redirect_uris = [] }) => {
+    const uri = redirect_uris.find((candidate) => candidate.includes('#'))
+    return uri === undefined ? undefined : `redirect_uris must not contain a fragment: ${uri}`
+  },
+}
+
+/** Schemes that run code or read local data are never a redirect target. */
+export const redirectUriSchemeIsNotDangerous: Rule = {
+  spec: 'RFC 6749 §10.6; RFC 8252 §8.1',
+  code: 'invalid_redirect_uri',
+  check: ({ redirect_uris = [] }) => {
+    const uri = redirect_uris.find((candidate) => redirectKind(candidate) === 'dangerous')
+    return uri === undefined ? undefined : `redirect_uris must not use a dangerous scheme: ${uri}`
+  },
+}
+
+/**
+ * Plain http is only for loopback redirects: web clients must use https (OIDC DCR §2
+ * application_type) and native apps may use http only on the loopback interface (RFC 8252 §7.3,
+ * §8.3).
+ */
+export const httpRedirectIsLoopback: Rule = {
+  spec: 'RFC 8252 §7.3; OIDC DCR §2',
+  code: 'invalid_redirect_uri',
+  check: ({ redirect_uris = [] }) => {
+    const uri = redirect_uris.find((candidate) => redirectKind(candidate) === 'http')
+    return uri === undefined
+      ? undefined
+      : `redirect_uris may use http only on a loopback host (127.0.0.1, [::1], localhost): ${uri}`
+  },
+}

@@ -1,0 +1,31 @@
+/**
+ * Scope rules: the syntax of scope tokens, and the service's allow-list when it has one.
+ * @see RFC 6749 §3.3, RFC 7591 §2
+ */
+import type { Rule } from './rule.js'
+
+/** scope-token = 1*( %x21 / %x23-5B / %x5D-7E ) */
+const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/
+
+/** Each space-delimited scope value is a scope-token. */
+export const scopeTokensAreWellFormed: Rule = {
+  spec: 'RFC 6749 §3.3; RFC 7591 §2',
+  code: 'invalid_client_metadata',
+  check: ({ scope }) =>
+    scope === undefined || scope.split(' ').every((token) => SCOPE_TOKEN.test(token))
+      ? undefined
+      : 'scope must be space-separated scope tokens of printable ASCII without quotes or backslashes',
+}
+
+/** With an allow-list (the service's supported scopes), every value must be on it. */
+export const scopeIsAllowed: Rule = {
+  spec: 'RFC 7591 §2; RFC 7591 §3.2.2',
+  code: 'invalid_client_metadata',
+  check: ({ scope }, policy) => {
+    if (scope === undefined || policy.scopes.length === 0) return undefined
+    const unknown = scope.split(' ').find((token) => !policy.scopes.includes(token))
+    return unknown === undefined
+      ? undefined
+      : `scope value ${unknown} is not supported by this service`
+  },
+}

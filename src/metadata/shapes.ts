@@ -1,0 +1,103 @@
+/**
+ * Shapes: keep the members the field table and the service's custom metadata name, and check
+ * each kept value against its field's kind. `null` counts as absent.
+ * @see RFC 7591 §2 (unknown members are ignored), §2.2 (language tags)
+ */
+import { calculateJwkThumbprint, type JWK } from 'jose'
+import { OAuthError, SERVER_MANAGED_MEMBERS, type ClientMetadata } from '../wire/index.js'
+import { fieldOf, type Field } from './fields.js'
+import { parseAbsoluteUri } from './redirect-uris.js'
+
+/** Members that are never metadata, even when a service names them as custom metadata. */
+const NEVER_CUSTOM: readonly string[] = [
+  ...SERVER_MANAGED_MEMBERS,
+  'client_id',
+  'client_secret',
+  '__proto__',
+]
+
+/**
+ * The known members, language-tagged variants of localisable ones, and the custom metadata
+ * the service lists; every other member, and every null, is dropped.
+ * @see RFC 7591 §2
+ */
+export function keepKnownMembers(
+  input: Record<string, unknown>,
+  customMetadata: readonly string[],
+): Record<string, unknown> {
+  const kept: Record<string, unknown> = {}
+  for (const [name, value] of Object.entries(input)) {
+    if (value === null || value === undefined) continue
+    const custom = customMetadata.includes(name) && !NEVER_CUSTOM.includes(name)
+    if (fieldOf(name) !== undefined || custom) kept[name] = value
+  }
+  return kept
+}
+
+const isString = (value: unknown): value is string => typeof value === 'string'
+const isUri = (value: unknown): boolean => isString(value) && parseAbsoluteUri(value) !== undefined
+const isList = (value: unknown, item: (v: unknown) => boolean): boolean =>
+  Array.isArray(value) && value.every(item)
+
+const SHAPE_CHECKS: Record<
+  Exclude<Field['kind'], 'jwk-set' | 'enum'>,
+  [(v: unknown) => boolean, string]
+> = {
+  string: [isString, 'must be a string'],
+  uri: [isUri, 'must be an absolute URI'],
+  'uri-list': [(v) => isList(v, isUri), 'must be an array of absolute URIs'],
+  'string-list': [(v) => isList(v, isString), 'must be an array of strings'],
+  boolean: [(v) => typeof v === 'boolean', 'must be a boolean'],
+  integer: [(v) => Number.isSafeInteger(v), 'must be an integer'],
+}
+
+/** JWK members that only a private or symmetric key has (RFC 7518 §6.2.2, §6.3.2, §6.4). */
+const PRIVATE_KEY_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k']
+
+/** Why a value is not a JWK Set of public keys, or undefined. @see RFC 7517 §5, RFC 7591 §2 */
+export async function jwkSetProblem(value: unknown): Promise<string | undefined> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    return 'must be a JWK Set object'
+  const keys = (value as { keys?: unknown }).keys
+  if (!Array.isArray(keys)) return 'must have a "keys" array'
+  for (const [index, key] of keys.entries()) {
+    if (typeof key !== 'object' || key === null || Array.isArray(key))
+      return `keys[${index}] must be a JWK object`
+    const secret = PRIVATE_KEY_MEMBERS.find((member) => Object.hasOwn(key, member))
+    if (secret !== undefined) return `keys[${index}] must be a public key (it has "${secret}")`
+    try {
+      await calculateJwkThumbprint(key as JWK) // checks kty and the members each kty requires
+    } catch {
+      return `keys[${index}] is not a valid JWK`
+    }
+  }
+  return undefined
+}
+
+async function shapeProblem(field: Field, value: unknown): Promise<string | undefined> {
+  if (field.kind === 'jwk-set') return jwkSetProblem(value)
+  if (field.kind === 'enum') {
+    return isString(value) && field.values?.includes(value)
+      ? undefined
+      : `must be one of ${(field.values ?? []).join(', ')}`
+  }
+  const [accepts, problem] = SHAPE_CHECKS[field.kind]
+  return accepts(value) ? undefined : problem
+}
+
+/**
+ * Checks every known member against its field's kind; the first mismatch throws the field's
+ * code (invalid_redirect_uri for redirect_uris, else invalid_client_metadata).
+ * @see RFC 7591 §2, §3.2.2
+ */
+export async function checkShapes(metadata: Record<string, unknown>): Promise<ClientMetadata> {
+  for (const [name, value] of Object.entries(metadata)) {
+    const field = fieldOf(name)
+    if (field === undefined) continue // custom metadata: any JSON value
+    const problem = await shapeProblem(field, value)
+    if (problem !== undefined) {
+      throw new OAuthError(field.code ?? 'invalid_client_metadata', `${name} ${problem}`)
+    }
+  }
+  return metadata as ClientMetadata
+}
