@@ -38,9 +38,19 @@ test('items arriving while a commit is in flight form the next batch', async () 
   assert.deepEqual(batches, [[1], [2, 3, 4]])
 })
 
-test('batches are at most maxBatchSize, and run up to maxConcurrentBatches at once', async () => {
+test('waiting items are shared out over the free slots', async () => {
   const { batches, commit } = recorder()
-  const group = new GroupCommit({ commit, maxBatchSize: 2, maxConcurrentBatches: 2 })
+  const group = new GroupCommit({ commit, maxConcurrentBatches: 2 })
+  await Promise.all([1, 2, 3, 4, 5].map((item) => group.submit(item)))
+  assert.deepEqual(batches, [
+    [1, 2, 3],
+    [4, 5],
+  ])
+})
+
+test('no transaction takes more than maxBatchSize items', async () => {
+  const { batches, commit } = recorder()
+  const group = new GroupCommit({ commit, maxBatchSize: 2 })
   await Promise.all([1, 2, 3, 4, 5].map((item) => group.submit(item)))
   assert.deepEqual(batches, [[1, 2], [3, 4], [5]])
 })

@@ -1,8 +1,8 @@
 /**
  * Group commit: writes that arrive together share one transaction, so one disk flush
  * acknowledges many of them. A write waits for the next turn of the event loop, or for
- * a free commit slot while every slot is busy; then everything waiting (up to
- * maxBatchSize) goes in one batch. Each caller's promise settles only after its batch
+ * a free commit slot while every slot is busy; then what waits is shared out over the
+ * free slots, at most maxBatchSize per transaction. Each caller's promise settles only after its batch
  * has committed.
  *
  * One item's expected failure (a taken id, a spent token) is an outcome of the batch,
@@ -72,7 +72,10 @@ export class GroupCommit<T, R> {
 
   #flush(): void {
     while (this.#queue.length > 0 && this.#inFlight < this.#maxConcurrentBatches) {
-      const batch = this.#queue.splice(0, this.#maxBatchSize)
+      // Spread what waits over the free slots: parallel transactions finish sooner.
+      const freeSlots = this.#maxConcurrentBatches - this.#inFlight
+      const size = Math.min(this.#maxBatchSize, Math.ceil(this.#queue.length / freeSlots))
+      const batch = this.#queue.splice(0, size)
       this.#inFlight++
       void this.#run(batch).finally(() => {
         this.#inFlight--
