@@ -1,0 +1,60 @@
+import type { AuthleteClient } from '../wire/index.js'
+import { segment, type Transport } from './transport.js'
+import type { ClientId, ClientList, Range, ServiceId } from './types.js'
+
+/**
+ * Client management: `/api/{serviceId}/client/*`.
+ * @see ../../shared/spec/authlete-api.md §2.2 and §4
+ */
+export class ClientsApi {
+  readonly #transport: Transport
+
+  constructor(transport: Transport) {
+    this.#transport = transport
+  }
+
+  /** Server-assigned members (`clientId`, `clientSecret`, ...) in the body are ignored. */
+  async create(serviceId: ServiceId, client: AuthleteClient = {}): Promise<AuthleteClient> {
+    return (await this.#transport.send({
+      method: 'POST',
+      path: `api/${segment(serviceId)}/client/create`,
+      body: client,
+    })) as AuthleteClient
+  }
+
+  async get(serviceId: ServiceId, clientId: ClientId): Promise<AuthleteClient> {
+    return (await this.#transport.send({
+      method: 'GET',
+      path: `api/${segment(serviceId)}/client/get/${segment(clientId)}`,
+    })) as AuthleteClient
+  }
+
+  /** One page of the service's clients, optionally only those of one developer. */
+  async list(serviceId: ServiceId, options: Range & { developer?: string } = {}): Promise<ClientList> {
+    return (await this.#transport.send({
+      method: 'GET',
+      path: `api/${segment(serviceId)}/client/get/list`,
+      query: { developer: options.developer, start: options.start, end: options.end },
+    })) as ClientList
+  }
+
+  /** Send the whole client (get, modify, update). */
+  async update(
+    serviceId: ServiceId,
+    clientId: ClientId,
+    client: AuthleteClient,
+  ): Promise<AuthleteClient> {
+    return (await this.#transport.send({
+      method: 'POST',
+      path: `api/${segment(serviceId)}/client/update/${segment(clientId)}`,
+      body: client,
+    })) as AuthleteClient
+  }
+
+  async delete(serviceId: ServiceId, clientId: ClientId): Promise<void> {
+    await this.#transport.send({
+      method: 'DELETE',
+      path: `api/${segment(serviceId)}/client/delete/${segment(clientId)}`,
+    })
+  }
+}

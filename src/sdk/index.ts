@@ -1,0 +1,20 @@
+/**
+ * `registrar/sdk`: a typed, fetch-based client for Registrar's Authlete-compatible API
+ * and its extensions. No dependency beyond the platform.
+ * @see ../../shared/spec/authlete-api.md; CONTRACT.md §1 and §1b
+ */
+export { Registrar, type RegistrarOptions } from './registrar.js'
+export { RegistrarApiError, RegistrarNetworkError } from './errors.js'
+export type { ServicesApi } from './services.js'
+export type { ClientsApi } from './clients.js'
+export type { RegistrationApi } from './registration.js'
+export type { TokensApi, InitialAccessTokensApi } from './tokens.js'
+export type * from './types.js'
+export type {
+  Action,
+  AuthleteClient,
+  AuthleteService,
+  ClientInformation,
+  ClientMetadata,
+  ClientRegistrationResponse,
+} from '../wire/index.js'

@@ -1,0 +1,68 @@
+import type { AuthleteService } from '../wire/index.js'
+import { segment, type Transport } from './transport.js'
+import type { ConfigurationOptions, Range, ServiceId, ServiceList } from './types.js'
+
+/**
+ * Service management: `/api/service/*` and `/api/{serviceId}/service/*`.
+ * @see ../../shared/spec/authlete-api.md §2.1 and §5; CONTRACT.md §1b for the extension settings
+ */
+export class ServicesApi {
+  readonly #transport: Transport
+
+  constructor(transport: Transport) {
+    this.#transport = transport
+  }
+
+  /** Creates a service; the answer carries its `apiKey`, the id of every other call. */
+  async create(service: AuthleteService = {}): Promise<AuthleteService> {
+    return (await this.#transport.send({
+      method: 'POST',
+      path: 'api/service/create',
+      body: service,
+    })) as AuthleteService
+  }
+
+  async get(serviceId: ServiceId): Promise<AuthleteService> {
+    return (await this.#transport.send({
+      method: 'GET',
+      path: `api/${segment(serviceId)}/service/get`,
+    })) as AuthleteService
+  }
+
+  /** One page of the services the token may see. */
+  async list(range: Range = {}): Promise<ServiceList> {
+    return (await this.#transport.send({
+      method: 'GET',
+      path: 'api/service/get/list',
+      query: { start: range.start, end: range.end },
+    })) as ServiceList
+  }
+
+  /** Settings the body omits keep their values only for Registrar's extensions (CONTRACT.md §1b). */
+  async update(serviceId: ServiceId, service: AuthleteService): Promise<AuthleteService> {
+    return (await this.#transport.send({
+      method: 'POST',
+      path: `api/${segment(serviceId)}/service/update`,
+      body: service,
+    })) as AuthleteService
+  }
+
+  async delete(serviceId: ServiceId): Promise<void> {
+    await this.#transport.send({ method: 'DELETE', path: `api/${segment(serviceId)}/service/delete` })
+  }
+
+  /**
+   * The service's discovery document (snake_case).
+   * @see RFC 8414 §2; OpenID Connect Discovery 1.0 §3
+   */
+  async configuration(
+    serviceId: ServiceId,
+    options: ConfigurationOptions = {},
+  ): Promise<Record<string, unknown>> {
+    return (await this.#transport.send({
+      method: 'GET',
+      path: `api/${segment(serviceId)}/service/configuration`,
+      query: { pretty: options.pretty, patch: options.patch },
+    })) as Record<string, unknown>
+  }
+}

@@ -1,0 +1,70 @@
+import { segment, type Transport } from './transport.js'
+import type {
+  ApiToken,
+  CreatedInitialAccessToken,
+  InitialAccessTokenInfo,
+  InitialAccessTokenRequest,
+  ServiceId,
+} from './types.js'
+
+/**
+ * Service-scoped API tokens: everything within one service except deleting it.
+ * @see CONTRACT.md §1b
+ */
+export class TokensApi {
+  readonly #transport: Transport
+
+  constructor(transport: Transport) {
+    this.#transport = transport
+  }
+
+  /** Needs the admin token. The secret `token` is shown this once. */
+  async create(serviceId: ServiceId, options: { description?: string } = {}): Promise<ApiToken> {
+    return (await this.#transport.send({
+      method: 'POST',
+      path: `api/${segment(serviceId)}/token/create`,
+      body: { description: options.description },
+    })) as ApiToken
+  }
+}
+
+/**
+ * Initial access tokens, which a client presents to register when the service asks for one.
+ * @see RFC 7591 §3; CONTRACT.md §1b
+ */
+export class InitialAccessTokensApi {
+  readonly #transport: Transport
+
+  constructor(transport: Transport) {
+    this.#transport = transport
+  }
+
+  /** The secret `token` is shown this once. */
+  async create(
+    serviceId: ServiceId,
+    request: InitialAccessTokenRequest = {},
+  ): Promise<CreatedInitialAccessToken> {
+    return (await this.#transport.send({
+      method: 'POST',
+      path: `api/${segment(serviceId)}/initial_access_token/create`,
+      body: request,
+    })) as CreatedInitialAccessToken
+  }
+
+  /** Live tokens only, without secrets. */
+  async list(serviceId: ServiceId): Promise<InitialAccessTokenInfo[]> {
+    const answer = (await this.#transport.send({
+      method: 'GET',
+      path: `api/${segment(serviceId)}/initial_access_token/list`,
+    })) as { tokens: InitialAccessTokenInfo[] }
+    return answer.tokens
+  }
+
+  /** The token stops working at once. */
+  async delete(serviceId: ServiceId, id: string): Promise<void> {
+    await this.#transport.send({
+      method: 'DELETE',
+      path: `api/${segment(serviceId)}/initial_access_token/${segment(id)}`,
+    })
+  }
+}
