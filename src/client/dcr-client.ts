@@ -1,0 +1,194 @@
+/**
+ * DcrClient: registration at one authorization server, remembered in a CredentialStore.
+ * An app or agent calls ensureRegistered() at start and gets working credentials: the
+ * stored ones while the server still knows them, a fresh registration otherwise.
+ */
+import { MemoryCredentialStore, type CredentialStore } from './credential-store.js'
+import { discover } from './discovery.js'
+import { DcrError } from './errors.js'
+import { DEFAULT_TIMEOUT_MS, type HttpOptions } from './http.js'
+import { deleteClient, readClient, registerClient, updateClient } from './registration.js'
+import type {
+  AuthorizationServerMetadata,
+  ClientMetadata,
+  ClientRegistrationResponse,
+  RegisterOptions,
+} from './types.js'
+
+/** Options of DcrClient. */
+export interface DcrClientOptions extends HttpOptions {
+  /** The authorization server's issuer identifier (RFC 8414 §2); the store's key. */
+  issuer: string
+  /**
+   * Where credentials are kept between runs.
+   * @default new MemoryCredentialStore()
+   */
+  store?: CredentialStore
+  /**
+   * The registration endpoint, for a server without discovery. When set, discover() is
+   * not called.
+   * @default the `registration_endpoint` of the discovered metadata
+   */
+  registrationEndpoint?: string
+  /**
+   * The clock, in milliseconds since the epoch, for secret expiry.
+   * @default Date.now
+   */
+  now?: () => number
+}
+
+/** Options of ensureRegistered(). */
+export interface EnsureRegisteredOptions extends RegisterOptions {
+  /**
+   * Read the stored registration back from the server (RFC 7592 §2.1) and register anew
+   * when it answers 401, `invalid_token` or `invalid_client`. Off, stored credentials are
+   * trusted until their secret expires.
+   * @default true
+   */
+  verify?: boolean
+}
+
+/**
+ * Dynamic registration at one authorization server: discovery, register, read, update,
+ * delete, each keeping the store up to date.
+ * @see RFC 7591 §3; RFC 7592 §2; RFC 8414 §3
+ */
+export class DcrClient {
+  readonly issuer: string
+  readonly store: CredentialStore
+  readonly #http: Required<Pick<HttpOptions, 'timeoutMs'>> & HttpOptions
+  readonly #now: () => number
+  readonly #registrationEndpoint: string | undefined
+  #metadata: Promise<AuthorizationServerMetadata> | undefined
+
+  constructor(options: DcrClientOptions) {
+    this.issuer = options.issuer
+    this.store = options.store ?? new MemoryCredentialStore()
+    this.#http = { fetch: options.fetch, timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS }
+    this.#now = options.now ?? Date.now
+    this.#registrationEndpoint = options.registrationEndpoint
+  }
+
+  /**
+   * The server's metadata, fetched once per instance (a failed attempt is not cached).
+   * @see RFC 8414 §3
+   */
+  discover(): Promise<AuthorizationServerMetadata> {
+    this.#metadata ??= discover(this.issuer, this.#http).catch((error: unknown) => {
+      this.#metadata = undefined
+      throw error
+    })
+    return this.#metadata
+  }
+
+  /** The stored credentials, or undefined. */
+  credentials(): Promise<ClientRegistrationResponse | undefined> {
+    return this.store.load(this.issuer)
+  }
+
+  /**
+   * Registers a new client and stores its credentials, replacing any stored ones.
+   * @see RFC 7591 §3.1
+   */
+  async register(
+    metadata: ClientMetadata,
+    options: RegisterOptions = {},
+  ): Promise<ClientRegistrationResponse> {
+    const endpoint = await this.#endpoint()
+    const credentials = await registerClient(endpoint, metadata, { ...options, ...this.#http })
+    await this.store.save(this.issuer, credentials)
+    return credentials
+  }
+
+  /**
+   * Reads the stored registration from the server and stores what it answers.
+   * @see RFC 7592 §2.1
+   */
+  async read(): Promise<ClientRegistrationResponse> {
+    const current = await readClient(await this.#stored(), this.#http)
+    await this.store.save(this.issuer, current)
+    return current
+  }
+
+  /**
+   * Replaces the registered metadata (send all of it) and stores what the server answers,
+   * including a rotated registration access token.
+   * @see RFC 7592 §2.2
+   */
+  async update(metadata: ClientMetadata): Promise<ClientRegistrationResponse> {
+    const current = await updateClient(await this.#stored(), metadata, this.#http)
+    await this.store.save(this.issuer, current)
+    return current
+  }
+
+  /**
+   * Deregisters the client at the server, then forgets its credentials.
+   * @see RFC 7592 §2.3
+   */
+  async delete(): Promise<void> {
+    await deleteClient(await this.#stored(), this.#http)
+    await this.store.remove(this.issuer)
+  }
+
+  /**
+   * Working credentials: the stored ones, unless their secret has expired
+   * (`client_secret_expires_at` non-zero and past) or the server no longer knows them
+   * (see `verify`); then a new registration with `metadata`, stored.
+   * @see RFC 7591 §3.2.1 (client_secret_expires_at); RFC 7592 §2.1 and §3
+   */
+  async ensureRegistered(
+    metadata: ClientMetadata,
+    options: EnsureRegisteredOptions = {},
+  ): Promise<ClientRegistrationResponse> {
+    const { verify = true, ...registerOptions } = options
+    const stored = await this.credentials()
+    if (stored === undefined) return this.register(metadata, registerOptions)
+
+    if (this.#hasExpiredSecret(stored)) {
+      await this.#deleteQuietly(stored)
+      return this.register(metadata, registerOptions)
+    }
+    if (!verify || stored.registration_client_uri === undefined) return stored
+    try {
+      return await this.read()
+    } catch (error) {
+      if (!(error instanceof DcrError) || !error.isInvalidRegistration) throw error
+      return this.register(metadata, registerOptions)
+    }
+  }
+
+  #hasExpiredSecret(credentials: ClientRegistrationResponse): boolean {
+    const expiresAt = credentials.client_secret_expires_at
+    return typeof expiresAt === 'number' && expiresAt > 0 && expiresAt * 1000 <= this.#now()
+  }
+
+  /** Best effort: an expired client should not linger, but its removal is not ours to insist on. */
+  async #deleteQuietly(credentials: ClientRegistrationResponse): Promise<void> {
+    if (credentials.registration_client_uri === undefined) return
+    try {
+      await deleteClient(credentials, this.#http)
+    } catch {
+      // The server may already have dropped it; a new registration follows either way.
+    }
+  }
+
+  async #stored(): Promise<ClientRegistrationResponse> {
+    const stored = await this.credentials()
+    if (stored === undefined) {
+      throw new DcrError('not_registered', `no credentials are stored for ${this.issuer}; register first`)
+    }
+    return stored
+  }
+
+  async #endpoint(): Promise<string> {
+    if (this.#registrationEndpoint !== undefined) return this.#registrationEndpoint
+    const metadata = await this.discover()
+    if (typeof metadata.registration_endpoint !== 'string') {
+      throw new DcrError(
+        'unsupported',
+        `${this.issuer} publishes no registration_endpoint: it does not offer dynamic registration (RFC 8414 §2)`,
+      )
+    }
+    return metadata.registration_endpoint
+  }
+}

@@ -1,0 +1,66 @@
+/**
+ * DcrError: the one error of registrar/client. A refusal by the server carries its
+ * `error`, `error_description` and HTTP `status`; a failure on this side carries one of
+ * the local codes below and no status. Branch on `error`, as with any OAuth error.
+ * @see RFC 7591 §3.2.2, RFC 7592 §2, RFC 6750 §3.1, RFC 8414 §3.3
+ */
+
+/**
+ * Codes for failures that are not an error answer from the server.
+ * - `network_error`: no answer (unreachable, connection reset, timeout); `cause` has the reason.
+ * - `invalid_response`: an answer that is not the JSON the protocol prescribes.
+ * - `discovery_failed`: no metadata document at any of the discovery URLs.
+ * - `invalid_issuer`: the metadata names another issuer than the one asked for (RFC 8414 §3.3).
+ * - `unsupported`: the server or the stored registration lacks what the call needs
+ *   (no `registration_endpoint`; no `registration_client_uri` or registration access token).
+ * - `not_registered`: no credentials are stored for the issuer.
+ */
+export const LOCAL_ERROR_CODES = [
+  'network_error',
+  'invalid_response',
+  'discovery_failed',
+  'invalid_issuer',
+  'unsupported',
+  'not_registered',
+] as const
+
+export type LocalErrorCode = (typeof LOCAL_ERROR_CODES)[number]
+
+export interface DcrErrorOptions {
+  /** The server's error_description, when it sent one. */
+  description?: string
+  /** The HTTP status of the server's answer. */
+  status?: number
+  /** The decoded body of the server's answer. */
+  body?: unknown
+  cause?: unknown
+}
+
+/**
+ * A registration call failed. `error` is the server's OAuth error code (`invalid_token`,
+ * `invalid_client_metadata`, ...) or a local code (LOCAL_ERROR_CODES).
+ * @see RFC 7591 §3.2.2; RFC 7592 §2
+ */
+export class DcrError extends Error {
+  /** The server's `error`, or a LocalErrorCode. */
+  readonly error: string
+  /** The server's `error_description`, or a description of the local failure. */
+  readonly error_description: string | undefined
+  /** The HTTP status of the answer; undefined for local failures. */
+  readonly status: number | undefined
+  readonly body: unknown
+
+  constructor(error: string, message: string, options: DcrErrorOptions = {}) {
+    super(message, { cause: options.cause })
+    this.name = 'DcrError'
+    this.error = error
+    this.error_description = options.description
+    this.status = options.status
+    this.body = options.body
+  }
+
+  /** Whether the server refused the registration access token or the client it names. */
+  get isInvalidRegistration(): boolean {
+    return this.status === 401 || this.error === 'invalid_token' || this.error === 'invalid_client'
+  }
+}

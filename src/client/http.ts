@@ -1,0 +1,85 @@
+/**
+ * One JSON exchange with an authorization server, failures mapped to DcrError.
+ */
+import { DcrError } from './errors.js'
+
+/** Transport settings shared by every call of registrar/client. */
+export interface HttpOptions {
+  /**
+   * The fetch to call, e.g. one with a proxy agent.
+   * @default globalThis.fetch
+   */
+  fetch?: typeof fetch
+  /**
+   * Abandon a call after this many milliseconds (error `network_error`).
+   * @default 30000
+   */
+  timeoutMs?: number
+}
+
+export interface Exchange {
+  url: string
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE'
+  bearer?: string
+  body?: unknown
+}
+
+export interface Answer {
+  status: number
+  /** The decoded JSON body, the raw text when not JSON, undefined when empty. */
+  body: unknown
+}
+
+export const DEFAULT_TIMEOUT_MS = 30_000
+
+export async function exchange(exchange: Exchange, options: HttpOptions = {}): Promise<Answer> {
+  const fetchImpl = options.fetch ?? globalThis.fetch
+  const headers: Record<string, string> = { accept: 'application/json' }
+  if (exchange.bearer !== undefined) headers.authorization = `Bearer ${exchange.bearer}`
+  if (exchange.body !== undefined) headers['content-type'] = 'application/json'
+  try {
+    const response = await fetchImpl(exchange.url, {
+      method: exchange.method,
+      headers,
+      body: exchange.body === undefined ? undefined : JSON.stringify(exchange.body),
+      redirect: 'manual',
+      signal: AbortSignal.timeout(options.timeoutMs ?? DEFAULT_TIMEOUT_MS),
+    })
+    return { status: response.status, body: decode(await response.text()) }
+  } catch (cause) {
+    const reason = cause instanceof Error ? describe(cause) : String(cause)
+    throw new DcrError('network_error', `${exchange.method} ${exchange.url}: ${reason}`, { cause })
+  }
+}
+
+/** The server's OAuth error answer as a DcrError (RFC 6749 §5.2, RFC 7591 §3.2.2). */
+export function serverError(exchange: Exchange, answer: Answer): DcrError {
+  const body = isObject(answer.body) ? answer.body : {}
+  const error = typeof body.error === 'string' ? body.error : `http_${answer.status}`
+  const description =
+    typeof body.error_description === 'string' ? body.error_description : undefined
+  const text = description ? `${error}: ${description}` : error
+  return new DcrError(error, `${exchange.method} ${exchange.url} answered ${answer.status} ${text}`, {
+    description,
+    status: answer.status,
+    body: answer.body,
+  })
+}
+
+export function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+function decode(text: string): unknown {
+  if (text === '') return undefined
+  try {
+    return JSON.parse(text) as unknown
+  } catch {
+    return text
+  }
+}
+
+function describe(error: Error): string {
+  const inner = error.cause instanceof Error ? ` (${error.cause.message})` : ''
+  return `${error.message}${inner}`
+}

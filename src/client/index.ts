@@ -1,0 +1,29 @@
+/**
+ * `registrar/client`: Dynamic Client Registration for an app or agent that needs
+ * credentials at an authorization server it has never seen. Discover the server, register,
+ * keep the credentials, and manage the registration. No dependency beyond the platform.
+ *
+ * ```ts
+ * const dcr = new DcrClient({ issuer, store: new FileCredentialStore('./credentials.json') })
+ * const { client_id, client_secret } = await dcr.ensureRegistered({ client_name: 'agent', ... })
+ * ```
+ * @see RFC 7591; RFC 7592; RFC 8414
+ */
+export { DcrClient, type DcrClientOptions, type EnsureRegisteredOptions } from './dcr-client.js'
+export { discover, discoveryUrls } from './discovery.js'
+export { registerClient, readClient, updateClient, deleteClient } from './registration.js'
+export { MemoryCredentialStore, type CredentialStore } from './credential-store.js'
+export { FileCredentialStore, type FileCredentialStoreOptions } from './file-credential-store.js'
+export {
+  DcrError,
+  LOCAL_ERROR_CODES,
+  type LocalErrorCode,
+  type DcrErrorOptions,
+} from './errors.js'
+export type { HttpOptions } from './http.js'
+export type {
+  AuthorizationServerMetadata,
+  ClientMetadata,
+  ClientRegistrationResponse,
+  RegisterOptions,
+} from './types.js'

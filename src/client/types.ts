@@ -1,0 +1,41 @@
+import type { ClientInformation, ClientMetadata } from '../wire/index.js'
+
+/**
+ * An authorization server's metadata document; only the members this client uses are
+ * named, the rest pass through.
+ * @see RFC 8414 §2; OpenID Connect Discovery 1.0 §3
+ */
+export interface AuthorizationServerMetadata {
+  issuer: string
+  registration_endpoint?: string
+  authorization_endpoint?: string
+  token_endpoint?: string
+  jwks_uri?: string
+  scopes_supported?: string[]
+  response_types_supported?: string[]
+  grant_types_supported?: string[]
+  token_endpoint_auth_methods_supported?: string[]
+  [member: string]: unknown
+}
+
+/** Issued members a server may leave out (RFC 7591 §3.2.1 makes them OPTIONAL). */
+type OptionalIssued = 'client_id_issued_at' | 'registration_access_token' | 'registration_client_uri'
+
+/**
+ * The client information response: the registered metadata echoed back plus what the
+ * server issued. Only `client_id` is certain; the rest depends on the server and the
+ * auth method (no `client_secret` for `token_endpoint_auth_method: none`).
+ * @see RFC 7591 §3.2.1; RFC 7592 §3
+ */
+export type ClientRegistrationResponse = Omit<ClientInformation, OptionalIssued> &
+  Partial<Pick<ClientInformation, OptionalIssued>>
+
+export type { ClientMetadata }
+
+/** What a registration adds to the metadata. @see RFC 7591 §3.1 */
+export interface RegisterOptions {
+  /** Sent as `Authorization: Bearer` to a server that requires one (RFC 7591 §3). */
+  initialAccessToken?: string
+  /** A signed JWT of metadata claims, sent as `software_statement` (RFC 7591 §2.3). */
+  softwareStatement?: string
+}
