@@ -1,0 +1,113 @@
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import { isOAuthError } from '../wire/index.js'
+import { makeGrantsConsistent, normalise } from './normalise.js'
+import { policyOf } from './policy.js'
+
+const all = policyOf({})
+const noImplicit = policyOf({
+  supportedGrantTypes: ['AUTHORIZATION_CODE', 'REFRESH_TOKEN', 'CLIENT_CREDENTIALS'],
+})
+
+const CASES: [string, string[], string[], typeof all, string[], string[]][] = [
+  [
+    'keeps a consistent code-flow pair',
+    ['authorization_code', 'refresh_token'],
+    ['code'],
+    all,
+    ['authorization_code', 'refresh_token'],
+    ['code'],
+  ],
+  [
+    'sorts response type words and drops duplicates',
+    ['authorization_code', 'implicit'],
+    ['id_token code', 'code id_token'],
+    all,
+    ['authorization_code', 'implicit'],
+    ['code id_token'],
+  ],
+  [
+    'drops response types needing an unsupported implicit grant',
+    ['authorization_code', 'implicit', 'refresh_token'],
+    ['code', 'id_token', 'code token'],
+    noImplicit,
+    ['authorization_code', 'refresh_token'],
+    ['code'],
+  ],
+  [
+    'drops an unsupported extension grant',
+    ['authorization_code', 'urn:example:grant'],
+    ['code'],
+    all,
+    ['authorization_code'],
+    ['code'],
+  ],
+  [
+    'adds code for authorization_code without a code response type',
+    ['authorization_code'],
+    ['token'],
+    all,
+    ['authorization_code'],
+    ['code'],
+  ],
+  [
+    'drops implicit that no response type uses',
+    ['authorization_code', 'implicit'],
+    ['code'],
+    all,
+    ['authorization_code'],
+    ['code'],
+  ],
+  [
+    'gives client_credentials clients no response type',
+    ['client_credentials'],
+    ['code'],
+    all,
+    ['client_credentials'],
+    [],
+  ],
+]
+
+for (const [title, grants, responses, policy, expectedGrants, expectedResponses] of CASES) {
+  test(`${title} (RFC 7591 §2.1, OIDC DCR §2)`, () => {
+    assert.deepEqual(makeGrantsConsistent(grants, responses, policy), {
+      grant_types: expectedGrants,
+      response_types: expectedResponses,
+    })
+  })
+}
+
+test('refuses a request whose every grant type is unsupported (RFC 7591 §3.2.2)', () => {
+  assert.throws(
+    () => makeGrantsConsistent(['urn:ietf:params:oauth:grant-type:device_code'], [], noImplicit),
+    (err: unknown) => isOAuthError(err) && err.code === 'invalid_client_metadata',
+  )
+})
+
+test('treats scope "" as no scope and single-spaces scope tokens (RFC 6749 §3.3)', () => {
+  const base = { grant_types: ['authorization_code'], response_types: ['code'] }
+  assert.equal(normalise({ ...base, scope: '' }, all).scope, undefined)
+  assert.ok(!('scope' in normalise({ ...base, scope: '  ' }, all)))
+  assert.equal(normalise({ ...base, scope: ' a  b a ' }, all).scope, 'a b')
+})
+
+test('leaves out members that only restate a default: false flags, zero max age, empty lists', () => {
+  const result = normalise(
+    {
+      grant_types: ['authorization_code'],
+      response_types: ['code'],
+      require_auth_time: false,
+      dpop_bound_access_tokens: true,
+      default_max_age: 0,
+      contacts: [],
+      redirect_uris: ['https://a.example/cb', 'https://a.example/cb'],
+    },
+    all,
+  )
+  assert.deepEqual(result, {
+    grant_types: ['authorization_code'],
+    response_types: ['code'],
+    dpop_bound_access_tokens: true,
+    redirect_uris: ['https://a.example/cb'],
+  })
+})
