@@ -7,8 +7,17 @@ import assert from 'node:assert/strict'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { after, before, describe, test } from 'node:test'
-import Provider from 'oidc-provider'
 import { DcrClient, DcrError, discover, MemoryCredentialStore } from '../../src/client/index.js'
+
+/** The little of node-oidc-provider's API used here (the package ships no types). */
+interface ProviderConstructor {
+  new (
+    issuer: string,
+    configuration: Record<string, unknown>,
+  ): { callback(): (req: IncomingMessage, res: ServerResponse) => void }
+}
+const packageName: string = 'oidc-provider'
+const { default: Provider } = (await import(packageName)) as { default: ProviderConstructor }
 
 interface Peer {
   issuer: string
