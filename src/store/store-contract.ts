@@ -347,19 +347,22 @@ export function describeStoreContract(
     test('one failing registration in a batch does not fail the others', async () => {
       const service = await newService()
       const taken = await store.insertClient(newClient(service.apiKey))
-      const good = [newClient(service.apiKey), newClient(service.apiKey)]
-      const results = await Promise.allSettled([
-        store.insertClient(good[0]!),
-        store.insertClient(newClient(service.apiKey, { clientId: taken.clientId })),
-        store.insertClient(newClient(newKey())), // no such service: the batch's SQL fails
-        store.insertClient(good[1]!),
-      ])
-      assert.deepEqual(
-        results.map((result) => result.status),
-        ['fulfilled', 'rejected', 'rejected', 'fulfilled'],
+      const good = Array.from({ length: 20 }, () => newClient(service.apiKey))
+      const bad = [
+        newClient(service.apiKey, { clientId: taken.clientId }),
+        newClient(newKey()), // no such service: its INSERT fails, and with it the transaction
+      ]
+      const submitted = [...good.slice(0, 10), ...bad, ...good.slice(10)]
+      const results = await Promise.allSettled(
+        submitted.map((record) => store.insertClient(record)),
       )
-      assert.ok((results[1] as PromiseRejectedResult).reason instanceof DuplicateClientIdError)
+      const rejected = results.flatMap((result) =>
+        result.status === 'rejected' ? [result.reason] : [],
+      )
+      assert.equal(rejected.length, 2)
+      assert.ok(rejected[0] instanceof DuplicateClientIdError)
       for (const record of good) assert.ok(await store.getClient(service.apiKey, record.clientId))
+      assert.deepEqual(await store.getClient(service.apiKey, taken.clientId), taken)
     })
 
     test('ping resolves while the database answers', async () => {
