@@ -2,8 +2,8 @@
  * Group commit: writes that arrive together share one transaction, so one disk flush
  * acknowledges many of them. A write waits for the next turn of the event loop, or for
  * a free commit slot while every slot is busy; then what waits is shared out over the
- * free slots, at most maxBatchSize per transaction. Each caller's promise settles only after its batch
- * has committed.
+ * free slots, at most maxBatchSize per transaction. Each caller's promise settles only
+ * after its batch has committed.
  *
  * One item's expected failure (a taken id, a spent token) is an outcome of the batch,
  * not a failure of it. When the transaction fails as a whole (an unexpected error), it
