@@ -1,3 +1,5 @@
 export * from './errors.js'
 export * from './metadata.js'
 export * from './authlete.js'
+export * from './result-codes.js'
+export * from './schemas.js'

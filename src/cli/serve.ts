@@ -1,0 +1,87 @@
+/**
+ * `registrar serve`: the composition root. Reads the configuration, opens the store,
+ * creates the engine, makes sure an admin token exists, builds the server and listens.
+ * SIGTERM and SIGINT stop accepting, let requests in flight finish, close the store and
+ * exit 0.
+ */
+import type { Command } from 'commander'
+import type { ServeFlags } from '../config.js'
+
+export function registerServe(program: Command): void {
+  program
+    .command('serve')
+    .description('run the registration server')
+    .option('--host <host>', 'address to bind (env HOST, default 127.0.0.1)')
+    .option('--port <port>', 'port, 0 picks a free one (env PORT, default 8080)')
+    .option('--database <url>', 'SQLite path, sqlite:PATH, :memory: or postgres://... (env DATABASE_URL, default ./data/registrar.db)')
+    .option('--base-url <url>', 'public base URL (env REGISTRAR_BASE_URL, default http://HOST:PORT)')
+    .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent (env LOG_LEVEL, default info)')
+    .action((flags: ServeFlags) => serve(flags))
+}
+
+function fail(message: string, exitCode: number): never {
+  process.stderr.write(`registrar: ${message}\n`)
+  process.exit(exitCode)
+}
+
+/** `http://HOST:PORT`, with brackets around an IPv6 literal. */
+function urlOf(host: string, port: number): string {
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`
+}
+
+async function serve(flags: ServeFlags): Promise<void> {
+  const [{ loadConfig, ConfigError }, { openStore }, { createEngine }, { buildServer }] = await Promise.all([
+    import('../config.js'),
+    import('../store/index.js'),
+    import('../engine/index.js'),
+    import('../http/index.js'),
+  ])
+  let config
+  try {
+    config = loadConfig(flags, process.env)
+  } catch (error) {
+    if (error instanceof ConfigError) fail(error.message, 2)
+    throw error
+  }
+
+  let store
+  try {
+    store = await openStore(config.database)
+  } catch (error) {
+    fail(`cannot open the database: ${(error as Error).message}`, 1)
+  }
+  // The real port is known only once listening; nobody can call before it is printed.
+  const engine = createEngine({ store, baseUrl: config.baseUrl ?? urlOf(config.host, config.port) })
+  const admin = await engine.ensureAdminToken(config.adminToken)
+  if (admin.generated) {
+    process.stdout.write(`admin token (shown once, only its hash is stored): ${admin.generated}\n`)
+  }
+
+  const app = await buildServer({
+    engine,
+    adminTokenHash: admin.hash,
+    logger: config.logLevel === 'silent' ? false : { level: config.logLevel, stream: process.stderr },
+    bodyLimit: config.bodyLimit,
+  })
+  try {
+    await app.listen({ host: config.host, port: config.port })
+  } catch (error) {
+    await store.close()
+    fail(`cannot listen on ${urlOf(config.host, config.port)}: ${(error as Error).message}`, 1)
+  }
+  const address = app.server.address()
+  const port = typeof address === 'object' && address ? address.port : config.port
+  if (config.baseUrl === undefined) engine.context.baseUrl = urlOf(config.host, port)
+
+  let stopping = false
+  const stop = async () => {
+    if (stopping) return
+    stopping = true
+    await app.close()
+    await store.close()
+    process.exit(0)
+  }
+  process.once('SIGTERM', stop)
+  process.once('SIGINT', stop)
+  process.stdout.write(`listening on ${urlOf(config.host, port)}\n`)
+}

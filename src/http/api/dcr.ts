@@ -1,0 +1,123 @@
+/**
+ * The four DCR calls an authorization server makes on its clients' behalf (spec §2.3,
+ * §3). Problems with what the OAuth client sent are HTTP 200 with an action; only a
+ * malformed call itself is an HTTP error. Same engine decisions as the registration
+ * endpoints, rendered as `{resultCode, resultMessage, action, responseContent, client}`.
+ */
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
+import type { Decision, Engine } from '../../engine/index.js'
+import {
+  ClientRegistrationRequestSchema,
+  ClientRegistrationResponseSchema,
+  DCR_RESULT_CODES,
+  OAuthError,
+  resultMessage,
+  ServiceIdParams,
+  type ClientRegistrationRequestBody,
+  type ClientRegistrationResponse,
+  type DcrOperation,
+} from '../../wire/index.js'
+import { sendJson } from '../errors.js'
+import { requireService } from '../request-parts.js'
+import { apiErrors, bearerSecurity } from './route-docs.js'
+
+const tags = ['Dynamic client registration (Authlete)']
+
+/** What the result message says for each action. */
+function messageText(decision: Decision): string {
+  const id = decision.client?.clientId
+  switch (decision.action) {
+    case 'CREATED':
+      return `The client was created with id ${id}.`
+    case 'OK':
+      return 'The client information has been returned.'
+    case 'UPDATED':
+      return 'The client has been updated.'
+    case 'DELETED':
+      return 'The client has been deleted.'
+    case 'INTERNAL_SERVER_ERROR':
+      return 'The server could not complete the request.'
+    default: {
+      const body = decision.body as { error?: string; error_description?: string } | undefined
+      return `${body?.error ?? 'error'}: ${body?.error_description ?? ''}`
+    }
+  }
+}
+
+function render(engine: Engine, operation: DcrOperation, decision: Decision): ClientRegistrationResponse {
+  const code = DCR_RESULT_CODES[operation][decision.action] ?? DCR_RESULT_CODES[operation]['INTERNAL_SERVER_ERROR']!
+  const response: ClientRegistrationResponse = {
+    resultCode: code,
+    resultMessage: resultMessage(code, messageText(decision)),
+    action: decision.action,
+  }
+  if (decision.body !== undefined) response.responseContent = JSON.stringify(decision.body)
+  if (decision.client && decision.action !== 'DELETED') {
+    response.client = engine.toAuthleteClient(decision.service, decision.client)
+  }
+  return response
+}
+
+type DcrRequest = FastifyRequest<{ Params: { serviceId: string }; Body: ClientRegistrationRequestBody }>
+
+const OPERATIONS: { operation: DcrOperation; path: string; summary: string; needsJson: boolean; run: (engine: Engine, request: DcrRequest, service: Awaited<ReturnType<Engine['requireService']>>) => Promise<Decision> }[] = [
+  {
+    operation: 'register',
+    path: '/api/:serviceId/client/registration',
+    summary: 'Register a client (RFC 7591); `token` is the initial access token, if any',
+    needsJson: true,
+    run: (engine, { body }, service) =>
+      engine.register(service, { json: body.json!, initialAccessToken: body.token || undefined }),
+  },
+  {
+    operation: 'get',
+    path: '/api/:serviceId/client/registration/get',
+    summary: 'Read a dynamically registered client (RFC 7592 §2.1)',
+    needsJson: false,
+    run: (engine, { body }, service) => engine.read(service, { clientId: body.clientId, token: body.token }),
+  },
+  {
+    operation: 'update',
+    path: '/api/:serviceId/client/registration/update',
+    summary: 'Update a dynamically registered client (RFC 7592 §2.2)',
+    needsJson: true,
+    run: (engine, { body }, service) =>
+      engine.update(service, { clientId: body.clientId, token: body.token, json: body.json! }),
+  },
+  {
+    operation: 'delete',
+    path: '/api/:serviceId/client/registration/delete',
+    summary: 'Delete a dynamically registered client (RFC 7592 §2.3); answers 200 with action DELETED',
+    needsJson: false,
+    run: (engine, { body }, service) => engine.delete(service, { clientId: body.clientId, token: body.token }),
+  },
+]
+
+export const dcrRoutes: FastifyPluginAsync<{ engine: Engine }> = async (app, { engine }) => {
+  for (const { operation, path, summary, needsJson, run } of OPERATIONS) {
+    app.post<{ Params: { serviceId: string }; Body: ClientRegistrationRequestBody }>(
+      path,
+      {
+        schema: {
+          tags,
+          summary,
+          security: bearerSecurity,
+          params: ServiceIdParams,
+          body: ClientRegistrationRequestSchema,
+          response: { 200: ClientRegistrationResponseSchema, ...apiErrors },
+        },
+      },
+      async (request, reply) => {
+        if (needsJson && request.body.json === undefined) {
+          throw new OAuthError('invalid_request', `'json' is required for ${operation}`)
+        }
+        const service = await requireService(engine, request.params.serviceId)
+        const decision = await run(engine, request, service)
+        if (decision.action === 'INTERNAL_SERVER_ERROR') {
+          request.log.error({ err: decision.error }, `client registration ${operation} failed`)
+        }
+        return sendJson(reply, 200, render(engine, operation, decision))
+      },
+    )
+  }
+}

@@ -1,0 +1,89 @@
+/**
+ * The Authlete-compatible API and Registrar's extensions (spec §2, CONTRACT.md §1, §1b).
+ * Every route needs a bearer token: the admin token reaches everything; a service token
+ * only its own service, and never the routes marked `access: 'admin'`.
+ */
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
+import type { Engine, Principal } from '../../engine/index.js'
+import { OAuthError } from '../../wire/index.js'
+import { bearerToken, decimalId } from '../request-parts.js'
+import { clientRoutes } from './clients.js'
+import { dcrRoutes } from './dcr.js'
+import { serviceRoutes } from './services.js'
+import { tokenRoutes } from './tokens.js'
+
+/**
+ * Who may call a route: `admin` only the admin token; `any` every valid token (the route
+ * narrows what it shows); `service` (the default) the admin token or the token of the
+ * service named in the path.
+ */
+export type Access = 'admin' | 'any' | 'service'
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    access?: Access
+  }
+  interface FastifyRequest {
+    principal?: Principal
+  }
+}
+
+export interface ApiOptions {
+  engine: Engine
+  adminTokenHash: string
+}
+
+/** An empty body is `{}` (spec §7 trap 11); anything else must be a JSON object. */
+function parseEnvelope(text: string): Record<string, unknown> {
+  if (text.trim() === '') return {}
+  let value: unknown
+  try {
+    value = JSON.parse(text)
+  } catch {
+    throw new OAuthError('invalid_request', 'the request body is not valid JSON')
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new OAuthError('invalid_request', 'the request body must be a JSON object')
+  }
+  return value as Record<string, unknown>
+}
+
+function forbidden(): OAuthError {
+  return new OAuthError('insufficient_scope', 'the access token does not grant this operation', { status: 403 })
+}
+
+async function authorize(request: FastifyRequest, options: ApiOptions): Promise<void> {
+  const token = bearerToken(request.headers.authorization)
+  if (!token) throw new OAuthError('invalid_token', 'Authorization header is missing or is not Bearer')
+  const principal = await options.engine.authenticateBearer(options.adminTokenHash, token)
+  if (!principal) throw new OAuthError('invalid_token', 'the access token is not valid')
+  request.principal = principal
+  if (principal.kind === 'admin') return
+  const access = request.routeOptions.config.access ?? 'service'
+  if (access === 'admin') throw forbidden()
+  if (access === 'service') {
+    const { serviceId } = request.params as { serviceId?: string }
+    if (serviceId === undefined || decimalId(serviceId) !== principal.serviceApiKey) throw forbidden()
+  }
+}
+
+export const apiRoutes: FastifyPluginAsync<ApiOptions> = async (app, options) => {
+  app.decorateRequest('principal', undefined)
+  app.removeAllContentTypeParsers()
+  app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => {
+    try {
+      done(null, parseEnvelope(body as string))
+    } catch (error) {
+      done(error as Error, undefined)
+    }
+  })
+  app.addHook('onRequest', (request) => authorize(request, options))
+  app.addHook('preValidation', async (request) => {
+    if (request.body === undefined || request.body === null) request.body = {}
+  })
+
+  await app.register(serviceRoutes, options)
+  await app.register(clientRoutes, options)
+  await app.register(dcrRoutes, options)
+  await app.register(tokenRoutes, options)
+}

@@ -1,0 +1,99 @@
+/**
+ * buildServer: the Fastify app with every surface, not listening. One plugin per surface
+ * (registration endpoints, Authlete-compatible API with Registrar's extensions, discovery,
+ * health, OpenAPI), one error handler and one not-found handler.
+ */
+import cors from '@fastify/cors'
+import swagger from '@fastify/swagger'
+import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
+import type { Engine } from '../engine/index.js'
+import { apiRoutes } from './api/index.js'
+import { discoveryRoutes, healthRoutes } from './discovery.js'
+import { bodyTooLarge, handleError, handleNotFound, sendError } from './errors.js'
+import { openApiRoutes } from './openapi.js'
+import { registrationRoutes } from './registration.js'
+
+export interface ServerOptions {
+  engine: Engine
+  /** Hash of the admin token (engine.ensureAdminToken). */
+  adminTokenHash: string
+  /**
+   * Structured logging (pino through Fastify); false for none.
+   * @default false
+   */
+  logger?: false | { level: string; stream?: NodeJS.WritableStream }
+  /**
+   * Largest accepted request body, bytes (CONTRACT.md: 65,536).
+   * @default 65536
+   */
+  bodyLimit?: number
+  /** Shown in the OpenAPI document. @default '0.0.0' */
+  version?: string
+}
+
+/** One log line per request, when it completes, instead of Fastify's two. */
+class OneLinePerRequest extends LogController {
+  override incomingRequest(): void {}
+  override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
+    const line = { method: request.method, url: request.url, statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime) }
+    if (error) reply.log.error({ ...line, err: error }, 'request errored')
+    else reply.log.info(line, 'request completed')
+  }
+}
+
+export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
+  const bodyLimit = options.bodyLimit ?? 65_536
+  const app = Fastify({
+    bodyLimit,
+    logger: options.logger
+      ? {
+          level: options.logger.level,
+          stream: options.logger.stream,
+          // Never a secret in the log: no authorization header, no bodies.
+          redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'req.body'], censor: '[redacted]' },
+        }
+      : false,
+    logController: new OneLinePerRequest(),
+    // Envelope types are checked as sent: a number is not a string (spec §2.4).
+    ajv: { customOptions: { coerceTypes: false } },
+    return503OnClosing: false,
+  })
+
+  app.setErrorHandler(handleError)
+  app.setNotFoundHandler(handleNotFound)
+  // A declared body over the limit is refused on every route, before anyone reads it.
+  app.addHook('onRequest', async (request, reply) => {
+    const length = Number(request.headers['content-length'])
+    if (length > bodyLimit) return sendError(request, reply, bodyTooLarge())
+  })
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Registrar',
+        version: options.version ?? '0.0.0',
+        description:
+          'Dynamic Client Registration (RFC 7591, RFC 7592) with an Authlete-compatible API. ' +
+          'Every /api route takes `Authorization: Bearer <admin or service token>`.',
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+    },
+  })
+
+  const { engine, adminTokenHash } = options
+  await app.register(async (publicSurface) => {
+    // Browsers may register and discover from any origin (RFC 7591 §3 clients, MCP hosts).
+    await publicSurface.register(cors, {
+      origin: '*',
+      methods: ['GET', 'HEAD', 'POST', 'PUT', 'DELETE'],
+      exposedHeaders: ['WWW-Authenticate'],
+    })
+    await publicSurface.register(registrationRoutes, { engine })
+    await publicSurface.register(discoveryRoutes, { engine })
+  })
+  await app.register(apiRoutes, { engine, adminTokenHash })
+  await app.register(healthRoutes, { engine })
+  await app.register(openApiRoutes)
+  return app
+}

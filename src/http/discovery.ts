@@ -1,0 +1,73 @@
+/**
+ * Discovery of each service, in the three forms clients try (RFC 8414 §3, OpenID Connect
+ * Discovery §4): `/.well-known/oauth-authorization-server/{S}`,
+ * `/.well-known/openid-configuration/{S}` and `/{S}/.well-known/openid-configuration`.
+ */
+import { Type } from '@sinclair/typebox'
+import type { FastifyPluginAsync } from 'fastify'
+import type { Engine } from '../engine/index.js'
+import { OAuthErrorSchema, ServiceIdParams } from '../wire/index.js'
+import { sendJson } from './errors.js'
+import { requireService } from './request-parts.js'
+
+const DISCOVERY_PATHS = [
+  '/.well-known/oauth-authorization-server/:serviceId',
+  '/.well-known/openid-configuration/:serviceId',
+  '/:serviceId/.well-known/openid-configuration',
+]
+
+const AuthorizationServerMetadata = Type.Object(
+  { issuer: Type.String(), registration_endpoint: Type.Optional(Type.String()), response_types_supported: Type.Array(Type.String()) },
+  { additionalProperties: true, description: 'Authorization server metadata (RFC 8414 §2)' },
+)
+
+export const discoveryRoutes: FastifyPluginAsync<{ engine: Engine }> = async (app, { engine }) => {
+  for (const path of DISCOVERY_PATHS) {
+    app.get<{ Params: { serviceId: string } }>(
+      path,
+      {
+        schema: {
+          tags: ['Discovery'],
+          summary: `Authorization server metadata of a service (${path.includes('oauth') ? 'RFC 8414' : 'OpenID Connect Discovery'})`,
+          params: ServiceIdParams,
+          response: { 200: AuthorizationServerMetadata, 404: OAuthErrorSchema },
+        },
+      },
+      async (request, reply) => {
+        const service = await requireService(engine, request.params.serviceId)
+        return sendJson(reply, 200, engine.discovery(service))
+      },
+    )
+  }
+}
+
+const HEALTH_TIMEOUT_MILLISECONDS = 2_000
+
+/** `GET /health`: 200 while the database answers, 503 otherwise. */
+export const healthRoutes: FastifyPluginAsync<{ engine: Engine }> = async (app, { engine }) => {
+  app.get(
+    '/health',
+    {
+      schema: {
+        tags: ['Health'],
+        summary: 'Whether the server and its database answer',
+        response: { 200: Type.Object({ status: Type.String() }), 503: Type.Object({ status: Type.String() }) },
+      },
+    },
+    async (request, reply) => {
+      let timer: NodeJS.Timeout | undefined
+      const timeout = new Promise<never>((_resolve, reject) => {
+        timer = setTimeout(() => reject(new Error('database ping timed out')), HEALTH_TIMEOUT_MILLISECONDS)
+      })
+      try {
+        await Promise.race([engine.store.ping(), timeout])
+        return sendJson(reply.header('cache-control', 'no-store'), 200, { status: 'ok' })
+      } catch (error) {
+        request.log.warn({ err: error }, 'database does not answer')
+        return sendJson(reply.header('cache-control', 'no-store'), 503, { status: 'unavailable' })
+      } finally {
+        clearTimeout(timer)
+      }
+    },
+  )
+}

@@ -1,0 +1,98 @@
+/**
+ * The one error handler and the one not-found handler. Every failure becomes an OAuthError
+ * first (framework failures through one table), then is rendered for its surface: a
+ * ResultError under /api/ (spec §2.4), `{error, error_description}` elsewhere (RFC 6749
+ * §5.2). Anything that is not an OAuthError is a bug: logged with the request id, answered
+ * with a fixed 500; no message, stack or SQL text leaves the process (STYLE.md §4).
+ */
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
+import { apiErrorCode, isOAuthError, OAuthError, resultMessage, type ResultError } from '../wire/index.js'
+
+/** Fastify's own failures, by error code. */
+const FRAMEWORK_FAILURES: Record<string, (error: FastifyError) => OAuthError> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: () =>
+    new OAuthError('invalid_request', 'the request body is too large', { status: 413 }),
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: () =>
+    new OAuthError('invalid_request', 'the Content-Length header does not match the body'),
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: () =>
+    new OAuthError('invalid_request', 'unsupported media type', { status: 415 }),
+  FST_ERR_CTP_EMPTY_JSON_BODY: () => new OAuthError('invalid_request', 'the request body is empty'),
+  FST_ERR_CTP_INVALID_JSON_BODY: () => new OAuthError('invalid_request', 'the request body is not valid JSON'),
+  FST_ERR_BAD_URL: () => new OAuthError('invalid_request', 'the URL is malformed'),
+}
+
+/** 413 for a declared body length over the limit, before anything reads the body. */
+export function bodyTooLarge(): OAuthError {
+  return FRAMEWORK_FAILURES['FST_ERR_CTP_BODY_TOO_LARGE']!({} as FastifyError)
+}
+
+/** The OAuthError a failure is answered with; undefined for a bug (a fixed 500). */
+function toOAuthError(error: FastifyError): OAuthError | undefined {
+  if (isOAuthError(error)) return error
+  if (error.validation) {
+    // Envelope validation (route schemas): the message names the member, never a secret.
+    return new OAuthError('invalid_request', `invalid request: ${error.message}`)
+  }
+  const framework = error.code ? FRAMEWORK_FAILURES[error.code] : undefined
+  if (framework) return framework(error)
+  const status = error.statusCode
+  if (typeof status === 'number' && status >= 400 && status < 500 && error.code?.startsWith('FST_')) {
+    return new OAuthError('invalid_request', 'the request cannot be processed', { status })
+  }
+  return undefined
+}
+
+const SERVER_ERROR = new OAuthError('server_error', 'the server could not complete the request')
+
+export function isApiPath(url: string): boolean {
+  return url === '/api' || url.startsWith('/api/') || url.startsWith('/api?')
+}
+
+function pathOf(url: string): string {
+  const end = url.indexOf('?')
+  return end === -1 ? url : url.slice(0, end)
+}
+
+/** The ResultError body of an API-level failure (spec §6). */
+export function resultError(status: number, text: string, url: string): ResultError {
+  const code = apiErrorCode(status)
+  return { resultCode: code, resultMessage: resultMessage(code, text, pathOf(url)) }
+}
+
+/**
+ * Sends a JSON body with `Content-Type: application/json` exactly (a Buffer, so Fastify
+ * appends no charset: JSON is UTF-8, RFC 8259 §8.1).
+ */
+export function sendJson(reply: FastifyReply, status: number, body: unknown, space?: number): FastifyReply {
+  return reply
+    .code(status)
+    .header('content-type', 'application/json')
+    .send(Buffer.from(JSON.stringify(body, null, space)))
+}
+
+/** Renders an OAuthError for the surface the request is on. */
+export function sendError(request: FastifyRequest, reply: FastifyReply, error: OAuthError): FastifyReply {
+  if (isApiPath(request.url)) {
+    return sendJson(reply, error.status, resultError(error.status, error.description, request.url))
+  }
+  reply.headers({ 'cache-control': 'no-store', pragma: 'no-cache', ...error.headers })
+  if (error.status === 401 && !reply.hasHeader('www-authenticate')) {
+    reply.header('www-authenticate', 'Bearer error="invalid_token"')
+  }
+  return sendJson(reply, error.status, error.toJSON())
+}
+
+export function handleError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const known = toOAuthError(error)
+  if (!known || known.status >= 500) {
+    request.log.error({ err: error.cause ?? error }, 'request failed')
+  }
+  return sendError(request, reply, known ?? SERVER_ERROR)
+}
+
+export function handleNotFound(request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  if (isApiPath(request.url)) {
+    return sendJson(reply, 404, resultError(404, 'no such API', request.url))
+  }
+  return sendJson(reply, 404, { error: 'not_found', error_description: 'no such endpoint' })
+}

@@ -1,0 +1,2 @@
+/** The HTTP surface: buildServer and its options. */
+export { buildServer, type ServerOptions } from './build-server.js'

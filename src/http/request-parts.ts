@@ -1,0 +1,40 @@
+/** Reading the parts of a request every surface needs: the bearer token and the ids in the path. */
+import type { Engine, ServiceRecord } from '../engine/index.js'
+import { OAuthError } from '../wire/index.js'
+
+/**
+ * The token of an `Authorization: Bearer <token>` header; the scheme is matched
+ * case-insensitively (RFC 6750 §2.1, RFC 7235 §2.1). Undefined for no header, another
+ * scheme or an empty token.
+ */
+export function bearerToken(header: string | undefined): string | undefined {
+  const match = header === undefined ? null : /^bearer[ \t]+(\S+)[ \t]*$/i.exec(header)
+  return match ? match[1] : undefined
+}
+
+/** A decimal id from a path; NaN for anything else, so no lookup matches it. */
+export function decimalId(text: string): number {
+  return /^[0-9]{1,16}$/.test(text) ? Number(text) : Number.NaN
+}
+
+/** The service a `{serviceId}` path names; OAuthError not_found (404) when there is none. */
+export function requireService(engine: Engine, serviceId: string): Promise<ServiceRecord> {
+  return engine.requireService(decimalId(serviceId))
+}
+
+/** The service whose registration endpoints a path names: it must exist and allow DCR. */
+export async function requireRegistrationService(engine: Engine, serviceId: string): Promise<ServiceRecord> {
+  const id = decimalId(serviceId)
+  const service = Number.isSafeInteger(id) ? await engine.getService(id) : undefined
+  if (!service || service.settings.dynamicRegistrationSupported === false) {
+    throw new OAuthError('not_found', 'no registration endpoint here')
+  }
+  return service
+}
+
+/** Authlete's list window: `start` inclusive (default 0), `end` exclusive (default 5). */
+export function pageOf(query: { start?: string; end?: string }): { start: number; end: number } {
+  const start = query.start === undefined ? 0 : Number(query.start)
+  const end = query.end === undefined ? 5 : Number(query.end)
+  return { start, end: Math.max(start, end) }
+}

@@ -1,0 +1,323 @@
+/**
+ * JSON Schemas (TypeBox) of the envelopes that cross the HTTP boundary: Authlete request
+ * and response bodies, path and query parameters, Registrar's token extensions. Client
+ * metadata itself is not described here for validation: metadata/ decides it, the same
+ * way for the registration endpoint and the DCR API (STYLE.md §1). Service and Client
+ * schemas type their common members, so a wrong type is an envelope error (spec §2.4),
+ * and let every other member through.
+ * @see ../shared/spec/authlete-api.md, CONTRACT.md §1b
+ */
+import { Type, type Static, type TSchema } from '@sinclair/typebox'
+
+const Str = Type.String()
+const Bool = Type.Boolean()
+const Int = Type.Integer()
+const StrList = Type.Array(Type.String())
+const Pairs = Type.Array(Type.Object({ key: Type.String(), value: Type.String() }))
+const TaggedValues = Type.Array(Type.Object({ tag: Type.String(), value: Type.String() }))
+
+function members(kind: TSchema, names: readonly string[]): Record<string, TSchema> {
+  return Object.fromEntries(names.map((name) => [name, Type.Optional(kind)]))
+}
+
+/** Path parameter of every `/api/{serviceId}/...` route: the service's apiKey. */
+export const ServiceIdParams = Type.Object({
+  serviceId: Type.String({ description: "The service's apiKey, in decimal", examples: ['26837717140341'] }),
+})
+
+export const ServiceClientParams = Type.Object({
+  serviceId: ServiceIdParams.properties.serviceId,
+  clientId: Type.String({ description: 'The numeric client id, in decimal' }),
+})
+
+const Index = Type.String({ pattern: '^[0-9]{1,9}$' })
+
+/** `start` (inclusive, default 0) and `end` (exclusive, default 5), as Authlete's list APIs. */
+export const ListQuery = Type.Object({
+  start: Type.Optional(Index),
+  end: Type.Optional(Index),
+})
+
+export const ClientListQuery = Type.Object({
+  start: Type.Optional(Index),
+  end: Type.Optional(Index),
+  developer: Type.Optional(Type.String()),
+})
+
+export const ConfigurationQuery = Type.Object({
+  pretty: Type.Optional(Type.String({ enum: ['true', 'false'] })),
+  patch: Type.Optional(Type.String({ description: 'Accepted and ignored' })),
+})
+
+/** Authlete's Service (spec §5) with Registrar's extension settings (CONTRACT.md §1b). */
+export const ServiceSchema = Type.Object(
+  {
+    ...members(Str, [
+      'serviceName',
+      'description',
+      'issuer',
+      'registrationEndpoint',
+      'registrationManagementEndpoint',
+      'authorizationEndpoint',
+      'tokenEndpoint',
+      'revocationEndpoint',
+      'introspectionEndpoint',
+      'userInfoEndpoint',
+      'jwksUri',
+      'endSessionEndpoint',
+      'pushedAuthReqEndpoint',
+      'deviceAuthorizationEndpoint',
+      'backchannelAuthenticationEndpoint',
+      'accessTokenType',
+      'accessTokenSignAlg',
+    ]),
+    ...members(Bool, [
+      'clientIdAliasEnabled',
+      'dynamicRegistrationSupported',
+      'unauthorizedOnClientConfigSupported',
+      'dcrScopeUsedAsRequestable',
+      'dcrDuplicateSoftwareIdBlocked',
+      'pkceRequired',
+      'pkceS256Required',
+      'parRequired',
+      'requestObjectRequired',
+      'tlsClientCertificateBoundAccessTokens',
+      'scopeRequired',
+      'loopbackRedirectionUriVariable',
+      'initialAccessTokenRequired',
+    ]),
+    ...members(Int, [
+      'clientsPerDeveloper',
+      'accessTokenDuration',
+      'refreshTokenDuration',
+      'idTokenDuration',
+    ]),
+    ...members(StrList, [
+      'supportedCustomClientMetadata',
+      'supportedGrantTypes',
+      'supportedResponseTypes',
+      'supportedTokenAuthMethods',
+      'supportedRevocationAuthMethods',
+      'supportedIntrospectionAuthMethods',
+      'supportedDisplays',
+      'supportedClaimTypes',
+      'supportedClaims',
+      'supportedPromptValues',
+      'supportedBackchannelTokenDeliveryModes',
+    ]),
+    attributes: Type.Optional(Pairs),
+    supportedScopes: Type.Optional(
+      Type.Array(Type.Object({ name: Type.String() }, { additionalProperties: true })),
+    ),
+    clientSecretLifetime: Type.Optional(
+      Type.Integer({ minimum: 0, description: 'Registrar: seconds; 0 = client secrets never expire' }),
+    ),
+    trustedSoftwareStatementIssuers: Type.Optional(
+      Type.Array(
+        Type.Object({
+          issuer: Type.String({ minLength: 1 }),
+          jwks: Type.Object({ keys: Type.Array(Type.Object({}, { additionalProperties: true })) }),
+        }),
+        { description: 'Registrar: issuers whose software statements are verified and applied' },
+      ),
+    ),
+  },
+  { additionalProperties: true, description: "Authlete's Service object plus Registrar's extensions" },
+)
+
+/** Authlete's Client (spec §4). */
+export const ClientSchema = Type.Object(
+  {
+    ...members(Str, [
+      'clientIdAlias',
+      'clientType',
+      'applicationType',
+      'clientName',
+      'description',
+      'logoUri',
+      'clientUri',
+      'policyUri',
+      'tosUri',
+      'tokenAuthMethod',
+      'tokenAuthSignAlg',
+      'jwksUri',
+      'jwks',
+      'softwareId',
+      'softwareVersion',
+      'subjectType',
+      'sectorIdentifierUri',
+      'idTokenSignAlg',
+      'idTokenEncryptionAlg',
+      'idTokenEncryptionEnc',
+      'userInfoSignAlg',
+      'userInfoEncryptionAlg',
+      'userInfoEncryptionEnc',
+      'requestSignAlg',
+      'requestEncryptionAlg',
+      'requestEncryptionEnc',
+      'authorizationSignAlg',
+      'authorizationEncryptionAlg',
+      'authorizationEncryptionEnc',
+      'loginUri',
+      'tlsClientAuthSubjectDn',
+      'tlsClientAuthSanDns',
+      'tlsClientAuthSanUri',
+      'tlsClientAuthSanIp',
+      'tlsClientAuthSanEmail',
+      'selfSignedCertificateKeyId',
+      'bcDeliveryMode',
+      'bcNotificationEndpoint',
+      'bcRequestSignAlg',
+      'customMetadata',
+      'developer',
+    ]),
+    ...members(Bool, [
+      'clientIdAliasEnabled',
+      'authTimeRequired',
+      'parRequired',
+      'requestObjectRequired',
+      'tlsClientCertificateBoundAccessTokens',
+      'bcUserCodeRequired',
+      'dpopRequired',
+      'locked',
+      'pkceRequired',
+      'pkceS256Required',
+    ]),
+    ...members(StrList, [
+      'contacts',
+      'redirectUris',
+      'grantTypes',
+      'responseTypes',
+      'defaultAcrs',
+      'requestUris',
+      'authorizationDetailsTypes',
+      'responseModes',
+    ]),
+    ...members(TaggedValues, ['clientNames', 'descriptions', 'logoUris', 'clientUris', 'policyUris', 'tosUris']),
+    defaultMaxAge: Type.Optional(Int),
+    attributes: Type.Optional(Pairs),
+    extension: Type.Optional(Type.Object({}, { additionalProperties: true })),
+  },
+  { additionalProperties: true, description: "Authlete's Client object" },
+)
+
+/** Body of the four DCR calls (spec §3.1). */
+export const ClientRegistrationRequestSchema = Type.Object({
+  json: Type.Optional(Type.String({ description: "The client's request body, as JSON text" })),
+  token: Type.Optional(
+    Type.String({
+      description: 'register: the initial access token; get/update/delete: the registration access token',
+    }),
+  ),
+  clientId: Type.Optional(
+    Type.Union([Type.String(), Type.Integer()], { description: 'The client id from the management URL' }),
+  ),
+})
+export type ClientRegistrationRequestBody = Static<typeof ClientRegistrationRequestSchema>
+
+export const ClientRegistrationResponseSchema = Type.Object(
+  {
+    resultCode: Type.String(),
+    resultMessage: Type.String(),
+    action: Type.String({
+      enum: ['CREATED', 'OK', 'UPDATED', 'DELETED', 'BAD_REQUEST', 'UNAUTHORIZED', 'INTERNAL_SERVER_ERROR'],
+    }),
+    responseContent: Type.Optional(Type.String({ description: 'JSON text for the client; absent for DELETED' })),
+    client: Type.Optional(ClientSchema),
+  },
+  { additionalProperties: true },
+)
+
+/** Body of every API-level error (spec §6). */
+export const ResultErrorSchema = Type.Object({
+  resultCode: Type.String({ examples: ['A001202'] }),
+  resultMessage: Type.String({ examples: ['[A001202] /api/service/create, Authorization header is missing.'] }),
+})
+
+export const ServiceListSchema = Type.Object({
+  start: Int,
+  end: Int,
+  totalCount: Int,
+  services: Type.Array(ServiceSchema),
+})
+
+export const ClientListSchema = Type.Object({
+  start: Int,
+  end: Int,
+  totalCount: Int,
+  clients: Type.Array(ClientSchema),
+})
+
+/** `POST /api/{S}/initial_access_token/create` (CONTRACT.md §1b). */
+export const InitialAccessTokenCreateSchema = Type.Object({
+  expiresIn: Type.Optional(Type.Integer({ minimum: 0, description: 'Seconds; absent or 0 = never expires' })),
+  maxUses: Type.Optional(Type.Integer({ minimum: 0, description: 'Absent or 0 = unlimited' })),
+  description: Type.Optional(Type.String()),
+})
+export type InitialAccessTokenCreateBody = Static<typeof InitialAccessTokenCreateSchema>
+
+export const InitialAccessTokenCreatedSchema = Type.Object({
+  id: Type.String(),
+  token: Type.String({ description: 'Shown once; only its hash is stored' }),
+  expiresAt: Type.Integer({ description: 'Milliseconds since the epoch; 0 = never' }),
+  maxUses: Type.Integer({ description: '0 = unlimited' }),
+})
+
+export const InitialAccessTokenListSchema = Type.Object({
+  tokens: Type.Array(
+    Type.Object({
+      id: Type.String(),
+      expiresAt: Type.Integer(),
+      maxUses: Type.Integer(),
+      usesLeft: Type.Optional(Type.Integer({ description: 'Omitted when unlimited' })),
+      description: Type.Optional(Type.String()),
+    }),
+  ),
+})
+
+export const InitialAccessTokenParams = Type.Object({
+  serviceId: ServiceIdParams.properties.serviceId,
+  id: Type.String(),
+})
+
+/** `POST /api/{S}/token/create` (CONTRACT.md §1b). */
+export const ApiTokenCreateSchema = Type.Object({ description: Type.Optional(Type.String()) })
+export type ApiTokenCreateBody = Static<typeof ApiTokenCreateSchema>
+
+export const ApiTokenCreatedSchema = Type.Object({
+  id: Type.String(),
+  token: Type.String({ description: 'A bearer token for this service only; shown once' }),
+})
+
+/** `{error, error_description}` (RFC 6749 §5.2, RFC 7591 §3.2.2). */
+export const OAuthErrorSchema = Type.Object({
+  error: Type.String(),
+  error_description: Type.String(),
+})
+
+/** Client metadata, for documentation only (metadata/ validates it). */
+export const ClientMetadataDocSchema = Type.Object(
+  {
+    redirect_uris: Type.Optional(StrList),
+    token_endpoint_auth_method: Type.Optional(Str),
+    grant_types: Type.Optional(StrList),
+    response_types: Type.Optional(StrList),
+    client_name: Type.Optional(Str),
+    scope: Type.Optional(Str),
+  },
+  { additionalProperties: true, description: 'Client metadata (RFC 7591 §2)' },
+)
+
+export const ClientInformationDocSchema = Type.Object(
+  {
+    client_id: Str,
+    client_secret: Type.Optional(Str),
+    client_id_issued_at: Int,
+    client_secret_expires_at: Type.Optional(Int),
+    registration_access_token: Str,
+    registration_client_uri: Str,
+  },
+  { additionalProperties: true, description: 'Client information response (RFC 7591 §3.2.1)' },
+)
+
+export const HealthSchema = Type.Object({ status: Type.String() })
