@@ -4,6 +4,7 @@
  * the same types. The pool's 'error' event (a server that drops an idle connection) gets
  * a listener, so an outage fails the next query instead of crashing the process.
  */
+import { userInfo } from 'node:os'
 import pg from 'pg'
 import { Kysely, PostgresDialect } from 'kysely'
 import type { Database } from './schema.js'
@@ -24,9 +25,17 @@ const int8AsNumber = {
       : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
 }
 
+/** A URL without a user connects as the OS user, as psql does, even where USER is unset. */
+function withDefaultUser(url: string): string {
+  const parsed = new URL(url)
+  if (parsed.username || !parsed.hostname) return url
+  parsed.username = userInfo().username
+  return parsed.toString()
+}
+
 export function openPostgres(url: string, options: PostgresOptions = {}): Kysely<Database> {
   const pool = new pg.Pool({
-    connectionString: url,
+    connectionString: withDefaultUser(url),
     max: options.maxConnections ?? 10,
     connectionTimeoutMillis: CONNECT_TIMEOUT_MILLISECONDS,
     types: int8AsNumber,
