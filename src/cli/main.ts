@@ -6,10 +6,12 @@
  */
 import { Command } from 'commander'
 import { registerServe } from './serve.js'
+import { registerApiCommands } from './commands.js'
 
 const program = new Command('registrar').description(
   'Dynamic Client Registration (RFC 7591, RFC 7592) with an Authlete-compatible API',
 )
 registerServe(program)
+registerApiCommands(program)
 
 await program.parseAsync(process.argv)

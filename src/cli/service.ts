@@ -1,0 +1,170 @@
+/**
+ * `registrar service create|list|get|update|delete|configuration`: the services of the
+ * Authlete-compatible API, with Registrar's extension settings as flags.
+ */
+import type { Command } from 'commander'
+import type { AuthleteService, Registrar } from '../sdk/index.js'
+import { addApiOptions, connect, integerFlag, type ApiFlags } from './api-options.js'
+import { readJsonObject } from './input.js'
+import { printFields, printJson, printLine, printTable } from './output.js'
+import { exitOnUsageError, run } from './run.js'
+
+interface ServiceFlags extends ApiFlags {
+  name?: string
+  description?: string
+  issuer?: string
+  from?: string
+  dynamicRegistration?: boolean
+  initialAccessTokenRequired?: boolean
+  clientSecretLifetime?: string
+}
+
+const SUMMARY_FIELDS = [
+  'apiKey',
+  'serviceName',
+  'description',
+  'issuer',
+  'dynamicRegistrationSupported',
+  'registrationEndpoint',
+  'initialAccessTokenRequired',
+  'clientSecretLifetime',
+  'createdAt',
+  'modifiedAt',
+] as const
+
+export function registerServiceCommands(program: Command): void {
+  const service = exitOnUsageError(program.command('service'))
+    .description('manage services (the authorization servers Registrar registers clients for)')
+    .addHelpText('after', '\nExample:\n  registrar service create --name "Demo AS"\n  registrar service list')
+
+  withSettings(addApiOptions(exitOnUsageError(service.command('create'))))
+    .description('create a service; prints its apiKey, the SERVICE_ID of every other command')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  registrar service create --name "Demo AS" --initial-access-token-required\n  registrar service create --from service.json --json',
+    )
+    .action(
+      run(async (flags: ServiceFlags) => {
+        const registrar = await connect(flags)
+        const created = await registrar.services.create(await settings(flags, {}))
+        show(flags, created, `created service ${created.apiKey}`)
+      }),
+    )
+
+  addApiOptions(exitOnUsageError(service.command('list')))
+    .description('list the services the token may see')
+    .option('--start <n>', 'first index, inclusive')
+    .option('--end <n>', 'last index, exclusive (default: all)')
+    .addHelpText('after', '\nExample:\n  registrar service list --json | jq ".services[].apiKey"')
+    .action(
+      run(async (flags: ApiFlags & { start?: string; end?: string }) => {
+        const registrar = await connect(flags)
+        const list = await listServices(registrar, integerFlag('--start', flags.start), integerFlag('--end', flags.end))
+        if (flags.json) return printJson(list)
+        printTable(
+          ['SERVICE_ID', 'NAME', 'DCR', 'ISSUER'],
+          list.services.map((s) => [s.apiKey, s.serviceName, s.dynamicRegistrationSupported ? 'on' : 'off', s.issuer]),
+        )
+      }),
+    )
+
+  addApiOptions(exitOnUsageError(service.command('get')))
+    .argument('<serviceId>', 'the service apiKey')
+    .description('show a service')
+    .addHelpText('after', '\nExample:\n  registrar service get 2418563210347 --json')
+    .action(
+      run(async (serviceId: string, flags: ApiFlags) => {
+        const registrar = await connect(flags)
+        show(flags, await registrar.services.get(serviceId))
+      }),
+    )
+
+  withSettings(addApiOptions(exitOnUsageError(service.command('update'))))
+    .argument('<serviceId>', 'the service apiKey')
+    .description('change a service: reads it, applies --from and the flags, and writes it back whole')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  registrar service update 2418563210347 --client-secret-lifetime 86400\n  registrar service update 2418563210347 --no-dynamic-registration',
+    )
+    .action(
+      run(async (serviceId: string, flags: ServiceFlags) => {
+        const registrar = await connect(flags)
+        const current = await registrar.services.get(serviceId)
+        const updated = await registrar.services.update(serviceId, await settings(flags, current))
+        show(flags, updated, `updated service ${serviceId}`)
+      }),
+    )
+
+  addApiOptions(exitOnUsageError(service.command('delete')))
+    .argument('<serviceId>', 'the service apiKey')
+    .description('delete a service and all its clients (needs the admin token)')
+    .addHelpText('after', '\nExample:\n  registrar service delete 2418563210347')
+    .action(
+      run(async (serviceId: string, flags: ApiFlags) => {
+        const registrar = await connect(flags)
+        await registrar.services.delete(serviceId)
+        if (flags.json) return printJson({ deleted: serviceId })
+        printLine(`deleted service ${serviceId}`)
+      }),
+    )
+
+  addApiOptions(exitOnUsageError(service.command('configuration')))
+    .argument('<serviceId>', 'the service apiKey')
+    .description('print the service discovery document (RFC 8414)')
+    .addHelpText('after', '\nExample:\n  registrar service configuration 2418563210347')
+    .action(
+      run(async (serviceId: string, flags: ApiFlags) => {
+        const registrar = await connect(flags)
+        printJson(await registrar.services.configuration(serviceId))
+      }),
+    )
+}
+
+function withSettings(command: Command): Command {
+  return command
+    .option('--name <name>', 'serviceName')
+    .option('--description <text>', 'description')
+    .option('--issuer <url>', 'issuer identifier published in discovery (default: BASE_URL/SERVICE_ID)')
+    .option('--from <file>', 'a JSON Service object to start from (- reads stdin); flags override it')
+    .option('--dynamic-registration', 'allow dynamic client registration (new services allow it)')
+    .option('--no-dynamic-registration', 'refuse dynamic client registration')
+    .option('--initial-access-token-required', 'registration needs an initial access token (RFC 7591 §3)')
+    .option('--no-initial-access-token-required', 'registration needs no initial access token')
+    .option('--client-secret-lifetime <seconds>', 'lifetime of newly issued client secrets, 0 = never expire')
+}
+
+/** The service to send: the base, then --from, then the flags. */
+async function settings(flags: ServiceFlags, base: AuthleteService): Promise<AuthleteService> {
+  const fromFile = flags.from ? ((await readJsonObject(flags.from, '--from')) as AuthleteService) : {}
+  const fromFlags: AuthleteService = {
+    serviceName: flags.name,
+    description: flags.description,
+    issuer: flags.issuer,
+    dynamicRegistrationSupported: flags.dynamicRegistration,
+    initialAccessTokenRequired: flags.initialAccessTokenRequired,
+    clientSecretLifetime: integerFlag('--client-secret-lifetime', flags.clientSecretLifetime),
+  }
+  const defined = Object.fromEntries(Object.entries(fromFlags).filter(([, v]) => v !== undefined))
+  return { ...base, ...fromFile, ...defined }
+}
+
+/** Every service from start to end, paging through the list. */
+async function listServices(registrar: Registrar, start = 0, end?: number) {
+  const page = 100
+  const services: AuthleteService[] = []
+  let totalCount = 0
+  for (let from = start; end === undefined || from < end; from += page) {
+    const to = end === undefined ? from + page : Math.min(from + page, end)
+    const answer = await registrar.services.list({ start: from, end: to })
+    totalCount = answer.totalCount
+    services.push(...answer.services)
+    if (answer.services.length < to - from || from + answer.services.length >= totalCount) break
+  }
+  return { start, end: start + services.length, totalCount, services }
+}
+
+function show(flags: ApiFlags, service: AuthleteService, headline?: string): void {
+  if (flags.json) return printJson(service)
+  if (headline) printLine(headline)
+  printFields(service, SUMMARY_FIELDS)
+}

@@ -1,0 +1,95 @@
+/**
+ * `registrar token create|list|delete`: service-scoped API tokens, and initial access
+ * tokens (RFC 7591 §3) with `--initial`.
+ */
+import type { Command } from 'commander'
+import { addApiOptions, connect, integerFlag, type ApiFlags } from './api-options.js'
+import { formatMillis, printFields, printJson, printLine, printTable } from './output.js'
+import { exitOnUsageError, run, UsageError } from './run.js'
+
+interface CreateFlags extends ApiFlags {
+  description?: string
+  initial?: boolean
+  expiresIn?: string
+  maxUses?: string
+}
+
+export function registerTokenCommands(program: Command): void {
+  const token = exitOnUsageError(program.command('token'))
+    .description('issue and revoke service tokens and initial access tokens')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  registrar token create 2418563210347\n  registrar token create 2418563210347 --initial --expires-in 3600 --max-uses 1',
+    )
+
+  addApiOptions(exitOnUsageError(token.command('create')))
+    .argument('<serviceId>', 'the service apiKey')
+    .description('issue a service API token, or with --initial an initial access token; the token is shown once')
+    .option('--description <text>', 'what the token is for')
+    .option('--initial', 'issue an initial access token for registration (RFC 7591 §3)')
+    .option('--expires-in <seconds>', 'with --initial: lifetime (default: never expires)')
+    .option('--max-uses <n>', 'with --initial: registrations it allows (default: unlimited)')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  registrar token create 2418563210347 --description "CI deploys"\n  TOKEN=$(registrar token create 2418563210347 --initial --max-uses 1 --json | jq -r .token)',
+    )
+    .action(
+      run(async (serviceId: string, flags: CreateFlags) => {
+        const expiresIn = integerFlag('--expires-in', flags.expiresIn)
+        const maxUses = integerFlag('--max-uses', flags.maxUses)
+        if (!flags.initial && (expiresIn !== undefined || maxUses !== undefined)) {
+          throw new UsageError('--expires-in and --max-uses apply to initial access tokens only', 'Add --initial.')
+        }
+        const registrar = await connect(flags)
+        if (!flags.initial) {
+          const created = await registrar.tokens.create(serviceId, { description: flags.description })
+          if (flags.json) return printJson(created)
+          printLine(`service token for ${serviceId} (shown once, store it now):`)
+          return printFields(created)
+        }
+        const created = await registrar.initialAccessTokens.create(serviceId, {
+          expiresIn,
+          maxUses,
+          description: flags.description,
+        })
+        if (flags.json) return printJson(created)
+        printLine(`initial access token for ${serviceId} (shown once, store it now):`)
+        printFields({
+          id: created.id,
+          token: created.token,
+          expiresAt: formatMillis(created.expiresAt),
+          maxUses: created.maxUses === 0 ? 'unlimited' : created.maxUses,
+        })
+      }),
+    )
+
+  addApiOptions(exitOnUsageError(token.command('list')))
+    .argument('<serviceId>', 'the service apiKey')
+    .description("list a service's live initial access tokens (never their secrets)")
+    .addHelpText('after', '\nExample:\n  registrar token list 2418563210347')
+    .action(
+      run(async (serviceId: string, flags: ApiFlags) => {
+        const registrar = await connect(flags)
+        const tokens = await registrar.initialAccessTokens.list(serviceId)
+        if (flags.json) return printJson({ tokens })
+        printTable(
+          ['ID', 'EXPIRES', 'USES_LEFT', 'DESCRIPTION'],
+          tokens.map((t) => [t.id, formatMillis(t.expiresAt), t.usesLeft ?? 'unlimited', t.description]),
+        )
+      }),
+    )
+
+  addApiOptions(exitOnUsageError(token.command('delete')))
+    .argument('<serviceId>', 'the service apiKey')
+    .argument('<tokenId>', 'the id shown by "token create --initial" or "token list"')
+    .description('revoke an initial access token at once')
+    .addHelpText('after', '\nExample:\n  registrar token delete 2418563210347 k3J9xQ')
+    .action(
+      run(async (serviceId: string, tokenId: string, flags: ApiFlags) => {
+        const registrar = await connect(flags)
+        await registrar.initialAccessTokens.delete(serviceId, tokenId)
+        if (flags.json) return printJson({ deleted: tokenId })
+        printLine(`revoked initial access token ${tokenId}`)
+      }),
+    )
+}
