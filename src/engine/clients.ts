@@ -7,7 +7,9 @@ import { authleteToClientMetadata, policyOf, resolveClientMetadata } from '../me
 import { OAuthError, type AuthleteClient, type ClientMetadata } from '../wire/index.js'
 import type { EngineContext } from './context.js'
 import type { ClientExtras, ClientRecord, Page, ServiceRecord } from './records.js'
-import { insertWithFreshId, issueSecret } from './registration.js'
+import { updateOptimistically, withMetadata } from './client-replacement.js'
+import { issueSecret } from './client-secret.js'
+import { insertWithFreshId } from './registration.js'
 
 /** Authlete Client members with no RFC 7591 counterpart, kept as they are given. */
 const EXTRA_MEMBERS = [
@@ -98,21 +100,15 @@ export async function updateClient(
   input: AuthleteClient,
 ): Promise<ClientRecord> {
   const metadata = await metadataOf(context, service, input)
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const current = await requireClient(context, service, clientId)
-    const now = context.now()
-    const { clientSecret: _replaced, ...rest } = current
-    const updated = await context.store.updateClient({
-      ...rest,
-      ...issueSecret(context, service, metadata, now, current),
-      metadata,
+  return updateOptimistically(
+    context,
+    () => requireClient(context, service, clientId),
+    async (current) => ({
+      ...withMetadata(context, service, current, metadata),
       extras: extrasOf(input),
       developer: input.developer || current.developer,
-      modifiedAt: now,
-    })
-    if (updated) return updated
-  }
-  throw new OAuthError('server_error', 'the client kept changing concurrently; try again')
+    }),
+  )
 }
 
 export async function deleteClient(

@@ -4,9 +4,11 @@
  * credentials, store, answer.
  * @see RFC 7591 §3, RFC 7592 §2
  */
-import { needsSecret, policyOf, resolveClientMetadata } from '../metadata/index.js'
+import { policyOf, resolveClientMetadata } from '../metadata/index.js'
 import { OAuthError, SERVER_MANAGED_MEMBERS, type ClientMetadata } from '../wire/index.js'
 import { checkInitialAccessToken } from './access-tokens.js'
+import { updateOptimistically, withMetadata } from './client-replacement.js'
+import { issueSecret } from './client-secret.js'
 import { clientInformation, issuedAtSeconds, registrationClientUri } from './client-views.js'
 import type { EngineContext } from './context.js'
 import { failed, succeeded, type Decision } from './decision.js'
@@ -90,40 +92,29 @@ export async function read(
   }
 }
 
-/**
- * Full replacement of the client's metadata (RFC 7592 §2.2). Optimistic concurrency: when
- * another update or a delete got in first, the whole decision is taken again on the new
- * state, so no acknowledged update is lost.
- */
+/** Full replacement of the client's metadata (RFC 7592 §2.2). */
 export async function update(
   context: EngineContext,
   service: ServiceRecord,
   request: UpdateRequest,
 ): Promise<Decision> {
   try {
-    for (let attempt = 0; attempt < 5; attempt++) {
-      const current = await authenticateClient(context, service, request)
-      const body = parseJsonObject(request.json)
-      checkEchoedMembers(context, service, current, body, request.token!)
-      const metadata = await resolveMetadata(context, service, withoutIssuedMembers(body))
-      const now = context.now()
-      const { clientSecret: _replaced, ...rest } = current
-      const updated = await context.store.updateClient({
-        ...rest,
-        ...issueSecret(context, service, metadata, now, current),
-        metadata,
-        modifiedAt: now,
-      })
-      if (updated) {
-        return succeeded(
-          'UPDATED',
-          service,
-          updated,
-          clientInformation(context, service, updated, request.token!),
-        )
-      }
-    }
-    throw new OAuthError('server_error', 'the client kept changing concurrently; try again')
+    const updated = await updateOptimistically(
+      context,
+      () => authenticateClient(context, service, request),
+      async (current) => {
+        const body = parseJsonObject(request.json)
+        checkEchoedMembers(context, service, current, body, request.token!)
+        const metadata = await resolveMetadata(context, service, withoutIssuedMembers(body))
+        return withMetadata(context, service, current, metadata)
+      },
+    )
+    return succeeded(
+      'UPDATED',
+      service,
+      updated,
+      clientInformation(context, service, updated, request.token!),
+    )
   } catch (error) {
     return failed(service, error, tokenErrorAction(service))
   }
@@ -192,29 +183,6 @@ async function refuseDuplicateSoftwareId(
       'invalid_client_metadata',
       'software_id is already registered with this service',
     )
-  }
-}
-
-/**
- * A client secret for methods that need one: the current one when there is one, else a
- * new one with the service's lifetime (CONTRACT.md §1b; 0 = never expires, RFC 7591
- * §3.2.1). None for methods that need none, so none is stored.
- */
-export function issueSecret(
-  context: EngineContext,
-  service: ServiceRecord,
-  metadata: ClientMetadata,
-  now: number,
-  current?: ClientRecord,
-): Pick<ClientRecord, 'clientSecret' | 'clientSecretExpiresAt'> {
-  if (!needsSecret(metadata)) return { clientSecretExpiresAt: 0 }
-  if (current?.clientSecret !== undefined) {
-    return { clientSecret: current.clientSecret, clientSecretExpiresAt: current.clientSecretExpiresAt }
-  }
-  const lifetime = service.settings.clientSecretLifetime ?? 0
-  return {
-    clientSecret: mintSecret(context.randomBytes),
-    clientSecretExpiresAt: lifetime > 0 ? Math.floor(now / 1000) + lifetime : 0,
   }
 }
 

@@ -1,0 +1,36 @@
+/**
+ * Replacing a stored client's metadata, for RFC 7592 §2.2 and for Authlete's client
+ * update alike. Optimistic concurrency: when another update or a delete got in first, the
+ * change is made again on the new state, so no acknowledged update is lost silently.
+ */
+import { OAuthError, type ClientMetadata } from '../wire/index.js'
+import type { EngineContext } from './context.js'
+import type { ClientRecord, ServiceRecord } from './records.js'
+import { issueSecret } from './client-secret.js'
+
+const ATTEMPTS = 5
+
+/** The record with new metadata: the secret kept while the auth method needs one. */
+export function withMetadata(
+  context: EngineContext,
+  service: ServiceRecord,
+  current: ClientRecord,
+  metadata: ClientMetadata,
+): ClientRecord {
+  const now = context.now()
+  const { clientSecret: _replaced, ...rest } = current
+  return { ...rest, ...issueSecret(context, service, metadata, now, current), metadata, modifiedAt: now }
+}
+
+/** Reads the current record, changes it and writes it, again while others win the race. */
+export async function updateOptimistically(
+  context: EngineContext,
+  readCurrent: () => Promise<ClientRecord>,
+  change: (current: ClientRecord) => Promise<ClientRecord>,
+): Promise<ClientRecord> {
+  for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+    const updated = await context.store.updateClient(await change(await readCurrent()))
+    if (updated) return updated
+  }
+  throw new OAuthError('server_error', 'the client kept changing concurrently; try again')
+}

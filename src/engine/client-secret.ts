@@ -1,0 +1,28 @@
+import { needsSecret } from '../metadata/index.js'
+import type { ClientMetadata } from '../wire/index.js'
+import type { EngineContext } from './context.js'
+import type { ClientRecord, ServiceRecord } from './records.js'
+import { mintSecret } from './secrets.js'
+
+/**
+ * A client secret for methods that need one: the current one when there is one, else a
+ * new one with the service's lifetime (CONTRACT.md §1b; 0 = never expires, RFC 7591
+ * §3.2.1). None for methods that need none, so none is stored.
+ */
+export function issueSecret(
+  context: EngineContext,
+  service: ServiceRecord,
+  metadata: ClientMetadata,
+  now: number,
+  current?: ClientRecord,
+): Pick<ClientRecord, 'clientSecret' | 'clientSecretExpiresAt'> {
+  if (!needsSecret(metadata)) return { clientSecretExpiresAt: 0 }
+  if (current?.clientSecret !== undefined) {
+    return { clientSecret: current.clientSecret, clientSecretExpiresAt: current.clientSecretExpiresAt }
+  }
+  const lifetime = service.settings.clientSecretLifetime ?? 0
+  return {
+    clientSecret: mintSecret(context.randomBytes),
+    clientSecretExpiresAt: lifetime > 0 ? Math.floor(now / 1000) + lifetime : 0,
+  }
+}
