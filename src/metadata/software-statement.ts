@@ -8,6 +8,7 @@ import {
   decodeJwt,
   decodeProtectedHeader,
   jwtVerify,
+  type JSONWebKeySet,
   type JWTPayload,
 } from 'jose'
 import { OAuthError, type TrustedIssuer } from '../wire/index.js'
@@ -42,11 +43,15 @@ async function verifyWithIssuer(
     throw invalid('software_statement must be signed (alg none is refused)')
   }
   try {
-    const { payload } = await jwtVerify(statement, createLocalJWKSet(issuer.jwks as never), {
-      issuer: issuer.issuer,
-      currentDate: new Date(now * 1000),
-      clockTolerance: CLOCK_TOLERANCE_SECONDS,
-    })
+    const { payload } = await jwtVerify(
+      statement,
+      createLocalJWKSet(issuer.jwks as JSONWebKeySet),
+      {
+        issuer: issuer.issuer,
+        currentDate: new Date(now * 1000),
+        clockTolerance: CLOCK_TOLERANCE_SECONDS,
+      },
+    )
     if (typeof payload.iat === 'number' && payload.iat > now + CLOCK_TOLERANCE_SECONDS) {
       throw new Error('iat is in the future')
     }
