@@ -1,0 +1,73 @@
+/** One measured run, and the ratios that compare Registrar with the floor and with oidc-provider. */
+
+export interface Row {
+  server: string
+  /** register, read or mixed; the size scenario's rows say how many clients were stored. */
+  scenario: string
+  storedClients?: number
+  readKind: string
+  requests: number
+  requestsPerSecond: number
+  latencyMs: { p50: number; p99: number; p999: number; max: number }
+  errors: number
+  peakRssMb: number
+  coldStartMs: number
+  cpuMicrosPerRequest: number
+  /** The load generator's CPU over the run's wall time: near 1 means it, not the server, limited the rate. */
+  loaderCpuShare: number
+}
+
+/** Figures compared as ratios; for all but req/s, lower is better. */
+export const RATIO_FIGURES = [
+  'requestsPerSecond',
+  'p50',
+  'p99',
+  'p999',
+  'peakRssMb',
+  'coldStartMs',
+  'cpuMicrosPerRequest',
+] as const
+export type RatioFigure = (typeof RATIO_FIGURES)[number]
+
+export function figure(row: Row, name: RatioFigure): number {
+  switch (name) {
+    case 'p50':
+    case 'p99':
+    case 'p999':
+      return row.latencyMs[name]
+    default:
+      return row[name]
+  }
+}
+
+export interface Ratio {
+  server: string
+  scenario: string
+  baseline: string
+  ratios: Record<RatioFigure, number>
+}
+
+export const BASELINES = ['floor', 'oidc-provider'] as const
+
+export function isRegistrar(server: string): boolean {
+  return server.startsWith('registrar')
+}
+
+/** Each Registrar row of the main scenarios against each baseline measured in the same scenario. */
+export function ratiosOf(rows: Row[]): Ratio[] {
+  const main = rows.filter((row) => row.storedClients === undefined)
+  return main
+    .filter((row) => isRegistrar(row.server))
+    .flatMap((row) =>
+      BASELINES.flatMap((baseline) => {
+        const base = main.find(
+          (other) => other.server === baseline && other.scenario === row.scenario,
+        )
+        if (!base) return []
+        const ratios = Object.fromEntries(
+          RATIO_FIGURES.map((name) => [name, figure(row, name) / figure(base, name)]),
+        ) as Record<RatioFigure, number>
+        return [{ server: row.server, scenario: row.scenario, baseline, ratios }]
+      }),
+    )
+}
