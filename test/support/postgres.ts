@@ -1,0 +1,32 @@
+/**
+ * A fresh schema on the test PostgreSQL server for each run, and a database URL whose
+ * connections use it. An unreachable server fails the caller; nothing skips.
+ */
+import { randomBytes } from 'node:crypto'
+import pg from 'pg'
+
+export const POSTGRES_URL = process.env['TEST_POSTGRES_URL'] ?? 'postgres://root@127.0.0.1:5432/test'
+
+export interface TestSchema {
+  url: string
+  drop(): Promise<void>
+}
+
+async function run(statement: string): Promise<void> {
+  const client = new pg.Client({ connectionString: POSTGRES_URL, connectionTimeoutMillis: 10_000 })
+  await client.connect()
+  try {
+    await client.query(statement)
+  } finally {
+    await client.end()
+  }
+}
+
+export async function createTestSchema(): Promise<TestSchema> {
+  const schema = `registrar_http_${randomBytes(6).toString('hex')}`
+  await run(`create schema ${schema}`)
+  return {
+    url: `${POSTGRES_URL}?options=${encodeURIComponent(`-c search_path=${schema}`)}`,
+    drop: () => run(`drop schema ${schema} cascade`),
+  }
+}
