@@ -28,6 +28,8 @@ const APPLICATION_TYPES: [ClientMetadata, 'web' | 'native'][] = [
   [{ redirect_uris: ['https://vscode.dev/redirect'], application_type: 'native' }, 'native'],
   [{ redirect_uris: ['http://127.0.0.1/cb'], application_type: 'web' }, 'native'],
   [{ redirect_uris: ['https://app.example.com/cb'], application_type: 'web' }, 'web'],
+  [{ redirect_uris: ['https://app.example.com/cb'], application_type: 'desktop' }, 'web'],
+  [{ redirect_uris: ['http://127.0.0.1/cb'], application_type: 'desktop' }, 'native'],
   [{}, 'web'],
 ]
 

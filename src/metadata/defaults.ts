@@ -31,7 +31,8 @@ function defaultAuthMethod(policy: RegistrationPolicy): string {
 /**
  * OIDC's default is web (OIDC DCR §2), but a client whose every redirect URI is loopback or
  * private-use is native (RFC 8252 §7); sent as web with only such redirects it is the known
- * client bug of corpus rule 3, stored as native. An explicit native is always kept.
+ * client bug of corpus rule 3, stored as native. An explicit native is always kept; a value
+ * other than web or native counts as omitted.
  */
 function effectiveApplicationType(metadata: ClientMetadata): 'web' | 'native' {
   if (metadata.application_type === 'native') return 'native'

@@ -4,7 +4,7 @@
  * unless the service lists them as custom metadata. Everything beyond shape is a rule.
  */
 import type { MetadataErrorCode } from './rules/rule.js'
-import { APPLICATION_TYPES, DELIVERY_MODES, SUBJECT_TYPES } from './vocabulary.js'
+import { DELIVERY_MODES, SUBJECT_TYPES } from './vocabulary.js'
 
 export type FieldKind =
   'string' | 'uri' | 'uri-list' | 'string-list' | 'boolean' | 'integer' | 'jwk-set' | 'enum'
@@ -53,7 +53,9 @@ export const FIELDS: Readonly<Record<string, Field>> = {
   software_version: string,
   software_statement: string,
   // OIDC DCR §2
-  application_type: oneOf(APPLICATION_TYPES.values),
+  // Any string: a value other than web or native is read as omitted, since a registration
+  // is never refused for its application_type alone (corpus rule 3); defaults.ts decides.
+  application_type: string,
   sector_identifier_uri: uri,
   subject_type: oneOf(SUBJECT_TYPES.values),
   id_token_signed_response_alg: string,

@@ -37,7 +37,7 @@ const SHAPE_FAILURES: [Record<string, unknown>, string][] = [
   [{ ...web, contacts: 'a@example.com' }, 'invalid_client_metadata'],
   [{ ...web, require_auth_time: 'true' }, 'invalid_client_metadata'],
   [{ ...web, default_max_age: 1.5 }, 'invalid_client_metadata'],
-  [{ ...web, application_type: 'desktop' }, 'invalid_client_metadata'],
+  [{ ...web, application_type: 7 }, 'invalid_client_metadata'],
   [{ ...web, subject_type: 'PUBLIC' }, 'invalid_client_metadata'],
   [{ ...web, jwks: [] }, 'invalid_client_metadata'],
   [{ ...web, jwks: { keys: [{ kty: 'RSA' }] } }, 'invalid_client_metadata'],
