@@ -90,7 +90,8 @@ const API_HINTS: Record<number, string> = {
 }
 
 function describeApi(error: RegistrarApiError): Failure {
-  const code = error.resultCode ? ` ${error.resultCode}` : ''
+  // Authlete's resultMessage already starts with "[resultCode]".
+  const code = error.resultCode && !error.resultMessage.includes(error.resultCode) ? ` [${error.resultCode}]` : ''
   return {
     code: EXIT.server,
     message: `the server answered ${error.status}${code}: ${error.resultMessage}`,

@@ -18,17 +18,23 @@ export interface AuthorizationServerMetadata {
   [member: string]: unknown
 }
 
-/** Issued members a server may leave out (RFC 7591 §3.2.1 makes them OPTIONAL). */
-type OptionalIssued = 'client_id_issued_at' | 'registration_access_token' | 'registration_client_uri'
-
 /**
  * The client information response: the registered metadata echoed back plus what the
  * server issued. Only `client_id` is certain; the rest depends on the server and the
- * auth method (no `client_secret` for `token_endpoint_auth_method: none`).
+ * auth method (no `client_secret` for `token_endpoint_auth_method: none`). Registrar's
+ * own answers are the stricter ClientInformation of src/wire.
  * @see RFC 7591 §3.2.1; RFC 7592 §3
  */
-export type ClientRegistrationResponse = Omit<ClientInformation, OptionalIssued> &
-  Partial<Pick<ClientInformation, OptionalIssued>>
+export interface ClientRegistrationResponse extends ClientMetadata {
+  client_id: ClientInformation['client_id']
+  client_secret?: ClientInformation['client_secret']
+  /** Seconds since the epoch. */
+  client_id_issued_at?: ClientInformation['client_id_issued_at']
+  /** Seconds since the epoch; 0 = never. */
+  client_secret_expires_at?: ClientInformation['client_secret_expires_at']
+  registration_access_token?: ClientInformation['registration_access_token']
+  registration_client_uri?: ClientInformation['registration_client_uri']
+}
 
 export type { ClientMetadata }
 
