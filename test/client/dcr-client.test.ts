@@ -1,0 +1,148 @@
+/**
+ * registrar/client against the real `registrar serve` (build first): discovery of a
+ * service, the RFC 7591 / RFC 7592 round trip, ensureRegistered's recoveries, and the
+ * server's errors surfaced as DcrError.
+ */
+import assert from 'node:assert/strict'
+import { mkdtemp, rm, stat } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { after, before, describe, test } from 'node:test'
+import { DcrClient, DcrError, discover, FileCredentialStore, MemoryCredentialStore } from '../../src/client/index.js'
+import { Registrar } from '../../src/sdk/index.js'
+import { startServer, type RunningServer } from '../support/start-server.js'
+import { freePort } from './free-port.js'
+
+const METADATA = {
+  client_name: 'test agent',
+  redirect_uris: ['http://127.0.0.1:7777/callback'],
+  grant_types: ['authorization_code', 'refresh_token'],
+}
+
+describe('registrar/client against a running Registrar', () => {
+  let server: RunningServer
+  let registrar: Registrar
+  let dir: string
+  before(async () => {
+    server = await startServer()
+    registrar = new Registrar({ baseUrl: server.url, token: server.adminToken })
+    dir = await mkdtemp(join(tmpdir(), 'registrar-dcr-'))
+  })
+  after(async () => {
+    await server.stop()
+    await rm(dir, { recursive: true, force: true })
+  })
+
+  async function newService(settings: Parameters<Registrar['services']['create']>[0] = {}) {
+    const { apiKey } = await registrar.services.create({ serviceName: 'dcr client test', ...settings })
+    assert.ok(apiKey)
+    return { serviceId: apiKey, issuer: `${server.url}/${apiKey}` }
+  }
+
+  test('discovers a service by RFC 8414 path insertion and checks its issuer (RFC 8414 §3)', async () => {
+    const { serviceId, issuer } = await newService()
+    const metadata = await discover(issuer)
+    assert.equal(metadata.issuer, issuer)
+    assert.equal(metadata.registration_endpoint, `${server.url}/${serviceId}/register`)
+    const error = await discover(`${server.url}/999999`).then(() => undefined, (e: unknown) => e)
+    assert.ok(error instanceof DcrError)
+    assert.equal(error.error, 'discovery_failed')
+  })
+
+  test('registers, reads, updates and deletes, keeping a 0600 credentials file current (RFC 7591, RFC 7592)', async () => {
+    const { issuer } = await newService()
+    const path = join(dir, 'roundtrip.json')
+    const dcr = new DcrClient({ issuer, store: new FileCredentialStore(path) })
+
+    const registered = await dcr.register(METADATA)
+    assert.match(registered.client_id, /^\d+$/)
+    assert.ok(registered.client_secret)
+    assert.equal(registered.client_secret_expires_at, 0)
+    assert.ok(registered.registration_access_token)
+    assert.equal(registered.client_name, 'test agent')
+    assert.equal((await stat(path)).mode & 0o777, 0o600)
+    assert.deepEqual(await new FileCredentialStore(path).load(issuer), registered)
+
+    const read = await dcr.read()
+    assert.equal(read.client_id, registered.client_id)
+    assert.equal(read.client_secret, registered.client_secret)
+
+    const updated = await dcr.update({ ...METADATA, client_name: 'renamed agent' })
+    assert.equal(updated.client_name, 'renamed agent')
+    assert.equal((await dcr.credentials())?.client_name, 'renamed agent')
+
+    await dcr.delete()
+    assert.equal(await dcr.credentials(), undefined)
+  })
+
+  test('carries the server error, description and status for bad metadata (RFC 7591 §3.2.2)', async () => {
+    const { issuer } = await newService()
+    const error = await new DcrClient({ issuer })
+      .register({ redirect_uris: ['not a url'] })
+      .then(() => undefined, (e: unknown) => e)
+    assert.ok(error instanceof DcrError)
+    assert.equal(error.status, 400)
+    assert.equal(error.error, 'invalid_redirect_uri')
+    assert.ok(error.error_description)
+  })
+
+  test('sends the initial access token a service requires (RFC 7591 §3)', async () => {
+    const { serviceId, issuer } = await newService({ initialAccessTokenRequired: true })
+    const dcr = new DcrClient({ issuer })
+    const refused = await dcr.register(METADATA).then(() => undefined, (e: unknown) => e)
+    assert.ok(refused instanceof DcrError)
+    assert.equal(refused.status, 401)
+    assert.equal(refused.error, 'invalid_token')
+
+    const { token } = await registrar.initialAccessTokens.create(serviceId, { maxUses: 1 })
+    const registered = await dcr.register(METADATA, { initialAccessToken: token })
+    assert.ok(registered.client_id)
+  })
+
+  test('ensureRegistered reuses stored credentials while the server knows them', async () => {
+    const { issuer } = await newService()
+    const dcr = new DcrClient({ issuer, store: new MemoryCredentialStore() })
+    const first = await dcr.ensureRegistered(METADATA)
+    const again = await dcr.ensureRegistered(METADATA)
+    assert.equal(again.client_id, first.client_id)
+    assert.equal(again.client_secret, first.client_secret)
+  })
+
+  test('ensureRegistered registers anew when the stored client was deleted (RFC 7592 §2.1: 401)', async () => {
+    const { serviceId, issuer } = await newService()
+    const dcr = new DcrClient({ issuer })
+    const first = await dcr.ensureRegistered(METADATA)
+    await registrar.clients.delete(serviceId, first.client_id)
+    const second = await dcr.ensureRegistered(METADATA)
+    assert.notEqual(second.client_id, first.client_id)
+    assert.equal((await dcr.credentials())?.client_id, second.client_id)
+  })
+
+  test('ensureRegistered registers anew once the client secret has expired (RFC 7591 §3.2.1)', async () => {
+    const { issuer } = await newService({ clientSecretLifetime: 60 })
+    let now = Date.now()
+    const dcr = new DcrClient({ issuer, now: () => now })
+    const first = await dcr.ensureRegistered(METADATA)
+    assert.ok((first.client_secret_expires_at ?? 0) > 0)
+    assert.equal((await dcr.ensureRegistered(METADATA)).client_id, first.client_id)
+
+    now = ((first.client_secret_expires_at ?? 0) + 1) * 1000
+    const second = await dcr.ensureRegistered(METADATA)
+    assert.notEqual(second.client_id, first.client_id)
+  })
+
+  test('reports an unreachable server as network_error, with no status', async () => {
+    const port = await freePort()
+    const error = await discover(`http://127.0.0.1:${port}/1`).then(() => undefined, (e: unknown) => e)
+    assert.ok(error instanceof DcrError)
+    assert.equal(error.error, 'network_error')
+    assert.equal(error.status, undefined)
+  })
+
+  test('read without stored credentials is not_registered', async () => {
+    const { issuer } = await newService()
+    const error = await new DcrClient({ issuer }).read().then(() => undefined, (e: unknown) => e)
+    assert.ok(error instanceof DcrError)
+    assert.equal(error.error, 'not_registered')
+  })
+})
