@@ -17,7 +17,8 @@ test('fills the RFC 7591 §2 and OIDC DCR §2 defaults of an empty request', () 
   })
 })
 
-const APPLICATION_TYPES: [ClientMetadata, 'web' | 'native'][] = [
+/** Inputs as sent, so also values outside the wire type. */
+const APPLICATION_TYPES: [Record<string, unknown>, 'web' | 'native'][] = [
   [{ redirect_uris: ['http://127.0.0.1:1234/cb'] }, 'native'],
   [{ redirect_uris: ['cursor://anysphere.cursor-mcp/cb', 'http://localhost/cb'] }, 'native'],
   [
@@ -36,7 +37,7 @@ const APPLICATION_TYPES: [ClientMetadata, 'web' | 'native'][] = [
 test('classifies application_type by the corpus rule: loopback or private-use only means native (RFC 8252 §7)', () => {
   for (const [metadata, expected] of APPLICATION_TYPES) {
     assert.equal(
-      applyDefaults(metadata, policy).application_type,
+      applyDefaults(metadata as ClientMetadata, policy).application_type,
       expected,
       JSON.stringify(metadata),
     )
