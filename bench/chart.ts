@@ -150,7 +150,7 @@ function drawPanel(panel: Panel, top: number): string {
     const value = (max * i) / 4
     parts.push(
       `<line x1="${LEFT}" x2="${LEFT + plotWidth}" y1="${y(value)}" y2="${y(value)}" stroke="#e5e7eb"/>`,
-      `<text x="${LEFT - 6}" y="${y(value) + 4}" text-anchor="end" fill="#6b7280">${escape(short(value))} ${escape(panel.unit)}</text>`,
+      `<text x="${LEFT - 6}" y="${y(value) + 4}" text-anchor="end" fill="#6b7280">${escape(tick(value))} ${escape(panel.unit)}</text>`,
     )
   }
   const groupWidth = plotWidth / panel.groups.length
@@ -198,6 +198,11 @@ function short(value: number): string {
   if (value >= 10_000) return `${(value / 1000).toFixed(1)}k`
   if (value >= 100) return value.toFixed(0)
   return value.toFixed(value >= 10 ? 1 : 2)
+}
+
+function tick(value: number): string {
+  if (value >= 10_000) return `${Number((value / 1000).toFixed(1))}k`
+  return String(Number(value.toFixed(2)))
 }
 
 function color(server: string): string {

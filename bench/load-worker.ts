@@ -40,6 +40,8 @@ export interface LoadResult {
   statusCounts: Record<string, number>
   serverCpuSeconds: number
   loaderCpuSeconds: number
+  /** When the measured run began, milliseconds since the epoch. */
+  measuredFrom: number
 }
 
 /** The slice of autocannon's programmatic API this file uses (it ships no types). */
@@ -140,6 +142,7 @@ async function measure(spec: LoadSpec): Promise<LoadResult> {
     }
     latencies[count++] = ms
   }
+  const measuredFrom = Date.now()
   const serverCpuBefore = cpuSeconds(spec.serverPid)
   const loaderBefore = process.cpuUsage()
   const result = await runOnce(spec, spec.durationSeconds, record)
@@ -157,6 +160,7 @@ async function measure(spec: LoadSpec): Promise<LoadResult> {
     ),
     serverCpuSeconds,
     loaderCpuSeconds: (loader.user + loader.system) / 1e6,
+    measuredFrom,
   }
 }
 

@@ -3,7 +3,7 @@
  * the load generator's CPU is never billed to the server, and returns its LoadResult.
  */
 import { spawn } from 'node:child_process'
-import { writeFileSync } from 'node:fs'
+import { rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { LoadResult, LoadSpec } from './load-worker.js'
 
@@ -25,6 +25,7 @@ export function runLoad(
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')))
     child.once('error', reject)
     child.once('exit', (code) => {
+      rmSync(specFile, { force: true })
       if (code !== 0) return reject(new Error(`load worker exited with ${code}`))
       try {
         resolve(JSON.parse(stdout.trim().split('\n').pop()!) as LoadResult)

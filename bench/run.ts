@@ -8,7 +8,7 @@
  *   --connections N   concurrent connections (default 50)
  *   --scenarios LIST  register,read,mixed,size (default all)
  *   --servers LIST    contenders (default all; see contenders.ts)
- *   --size N          clients stored for the large size run (default 100000)
+ *   --size N          clients stored for the large size run (default 1000000; loads in ~40 s)
  *   --postgres URL    (default postgres://127.0.0.1:5432/test)
  *   --profile         write V8 CPU profiles of Registrar to bench/results/profiles
  *   --skip-build      use dist/ as it is
@@ -51,7 +51,7 @@ const { values: flags } = parseArgs({
     connections: { type: 'string', default: '50' },
     scenarios: { type: 'string', default: [...SCENARIOS, 'size'].join(',') },
     servers: { type: 'string', default: CONTENDER_NAMES.join(',') },
-    size: { type: 'string', default: '100000' },
+    size: { type: 'string', default: '1000000' },
     postgres: { type: 'string', default: DEFAULT_POSTGRES_URL },
     profile: { type: 'boolean', default: false },
     'skip-build': { type: 'boolean', default: false },
@@ -125,6 +125,7 @@ if (scenarios.includes('size') && servers.includes('registrar-sqlite')) {
         ),
       )
       progress(rows.at(-1)!)
+      noteProfile('registrar-sqlite', run, run.result)
     }
     notes.push(...sized.notes)
   })
@@ -170,6 +171,7 @@ async function runScenario(server: ContenderName, scenario: Scenario): Promise<R
     })
     const row = toRow(server, scenario, result, peakRssBytes(started.pid), started.coldStartMs)
     progress(row)
+    noteProfile(server, started, result)
     return row
   } finally {
     await started.stop()
@@ -229,6 +231,19 @@ async function attempt(what: string, work: () => Promise<void>): Promise<void> {
   } catch (error) {
     note(`${what} failed: ${error instanceof Error ? error.message : String(error)}`)
   }
+}
+
+/** Which profile file holds a run, and where in it the measured run starts. */
+function noteProfile(
+  server: ContenderName,
+  process: { pid: number; spawnedAt: number },
+  result: LoadResult,
+) {
+  if (!profileDir || !server.startsWith('registrar')) return
+  const since = result.measuredFrom - process.spawnedAt
+  note(
+    `profile of ${server} is ${profileDir}/CPU.*.${process.pid}.*.cpuprofile; measured from ${since} ms (--since ${since})`,
+  )
 }
 
 function note(message: string): void {

@@ -10,6 +10,8 @@ export interface ServerProcess {
   url: string
   pid: number
   coldStartMs: number
+  /** When it was spawned, milliseconds since the epoch (to line a profile up with a run). */
+  spawnedAt: number
   /** SIGTERM, then wait for exit (a profile, if asked for, is written on the way out). */
   stop(): Promise<void>
 }
@@ -18,6 +20,7 @@ const START_TIMEOUT_MILLISECONDS = 60_000
 const STOP_TIMEOUT_MILLISECONDS = 20_000
 
 export function startServer(args: string[], env: NodeJS.ProcessEnv = {}): Promise<ServerProcess> {
+  const spawnedAt = Date.now()
   const startedAt = performance.now()
   const child = spawn(process.execPath, args, {
     env: { ...process.env, ...env },
@@ -49,6 +52,7 @@ export function startServer(args: string[], env: NodeJS.ProcessEnv = {}): Promis
         url: match[1].replace(/\/$/, ''),
         pid: child.pid!,
         coldStartMs,
+        spawnedAt,
         stop: async () => {
           if (child.exitCode !== null || child.signalCode !== null) return
           child.kill('SIGTERM')

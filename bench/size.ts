@@ -32,6 +32,8 @@ export interface SizeRun {
   result: LoadResult
   peakRssBytes: number
   coldStartMs: number
+  pid: number
+  spawnedAt: number
 }
 
 export async function runSizeScenario(
@@ -73,6 +75,8 @@ export async function runSizeScenario(
             result,
             peakRssBytes: peakRssBytes(server.pid),
             coldStartMs: server.coldStartMs,
+            pid: server.pid,
+            spawnedAt: server.spawnedAt,
           })
         } finally {
           await server.stop()
