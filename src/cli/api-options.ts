@@ -17,8 +17,17 @@ export interface ApiFlags {
 /** Adds --url, --token and --json. */
 export function addApiOptions(command: Command): Command {
   return command
-    .addOption(new Option('--url <url>', 'base URL of the Registrar server').env('REGISTRAR_URL').default(DEFAULT_URL))
-    .addOption(new Option('--token <token>', 'admin token, or a service token for calls within its service').env('REGISTRAR_ADMIN_TOKEN'))
+    .addOption(
+      new Option('--url <url>', 'base URL of the Registrar server')
+        .env('REGISTRAR_URL')
+        .default(DEFAULT_URL),
+    )
+    .addOption(
+      new Option(
+        '--token <token>',
+        'admin token, or a service token for calls within its service',
+      ).env('REGISTRAR_ADMIN_TOKEN'),
+    )
     .option('--json', 'print the answer as JSON, for scripts')
 }
 
@@ -31,7 +40,10 @@ export async function connect(flags: ApiFlags): Promise<Registrar> {
     )
   }
   if (!URL.canParse(flags.url)) {
-    throw new UsageError(`--url ${flags.url} is not an absolute URL`, 'Example: --url http://127.0.0.1:8080')
+    throw new UsageError(
+      `--url ${flags.url} is not an absolute URL`,
+      'Example: --url http://127.0.0.1:8080',
+    )
   }
   const { Registrar } = await import('../sdk/index.js')
   return new Registrar({ baseUrl: flags.url, token: flags.token })
@@ -40,6 +52,7 @@ export async function connect(flags: ApiFlags): Promise<Registrar> {
 /** Parses a non-negative integer flag, naming the flag when it is not one. */
 export function integerFlag(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined
-  if (!/^\d+$/.test(value)) throw new UsageError(`${name} must be a non-negative integer, not "${value}"`)
+  if (!/^\d+$/.test(value))
+    throw new UsageError(`${name} must be a non-negative integer, not "${value}"`)
   return Number(value)
 }

@@ -19,34 +19,47 @@ export function registerClientCommands(program: Command): void {
     .option('--developer <name>', "only this developer's clients")
     .option('--start <n>', 'first index, inclusive')
     .option('--end <n>', 'last index, exclusive (default: all)')
-    .addHelpText('after', '\nExample:\n  registrar client list 2418563210347 --json | jq ".clients[].clientId"')
+    .addHelpText(
+      'after',
+      '\nExample:\n  registrar client list 2418563210347 --json | jq ".clients[].clientId"',
+    )
     .action(
-      run(async (serviceId: string, flags: ApiFlags & { developer?: string; start?: string; end?: string }) => {
-        const registrar = await connect(flags)
-        const start = integerFlag('--start', flags.start) ?? 0
-        const end = integerFlag('--end', flags.end)
-        const clients: AuthleteClient[] = []
-        let totalCount = 0
-        for (let from = start; end === undefined || from < end; from += 100) {
-          const to = end === undefined ? from + 100 : Math.min(from + 100, end)
-          const page = await registrar.clients.list(serviceId, { developer: flags.developer, start: from, end: to })
-          totalCount = page.totalCount
-          clients.push(...page.clients)
-          if (page.clients.length < to - from || from + page.clients.length >= totalCount) break
-        }
-        if (flags.json) return printJson({ start, end: start + clients.length, totalCount, clients })
-        printTable(
-          ['CLIENT_ID', 'NAME', 'TYPE', 'AUTH_METHOD', 'DYNAMIC', 'CREATED'],
-          clients.map((c) => [
-            c.clientId,
-            c.clientName,
-            c.clientType,
-            c.tokenAuthMethod,
-            c.dynamicallyRegistered ? 'yes' : 'no',
-            formatMillis(c.createdAt),
-          ]),
-        )
-      }),
+      run(
+        async (
+          serviceId: string,
+          flags: ApiFlags & { developer?: string; start?: string; end?: string },
+        ) => {
+          const registrar = await connect(flags)
+          const start = integerFlag('--start', flags.start) ?? 0
+          const end = integerFlag('--end', flags.end)
+          const clients: AuthleteClient[] = []
+          let totalCount = 0
+          for (let from = start; end === undefined || from < end; from += 100) {
+            const to = end === undefined ? from + 100 : Math.min(from + 100, end)
+            const page = await registrar.clients.list(serviceId, {
+              developer: flags.developer,
+              start: from,
+              end: to,
+            })
+            totalCount = page.totalCount
+            clients.push(...page.clients)
+            if (page.clients.length < to - from || from + page.clients.length >= totalCount) break
+          }
+          if (flags.json)
+            return printJson({ start, end: start + clients.length, totalCount, clients })
+          printTable(
+            ['CLIENT_ID', 'NAME', 'TYPE', 'AUTH_METHOD', 'DYNAMIC', 'CREATED'],
+            clients.map((c) => [
+              c.clientId,
+              c.clientName,
+              c.clientType,
+              c.tokenAuthMethod,
+              c.dynamicallyRegistered ? 'yes' : 'no',
+              formatMillis(c.createdAt),
+            ]),
+          )
+        },
+      ),
     )
 
   addApiOptions(exitOnUsageError(client.command('get')))

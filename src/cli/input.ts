@@ -5,13 +5,19 @@ import { readFile } from 'node:fs/promises'
 import { UsageError } from './run.js'
 
 /** The JSON object in FILE (or stdin for `-`); anything else is a usage error naming the source. */
-export async function readJsonObject(source: string, flag: string): Promise<Record<string, unknown>> {
+export async function readJsonObject(
+  source: string,
+  flag: string,
+): Promise<Record<string, unknown>> {
   const name = source === '-' ? 'stdin' : source
   let text: string
   try {
     text = source === '-' ? await readStdin() : await readFile(source, 'utf8')
   } catch (error) {
-    throw new UsageError(`cannot read ${flag} ${name}: ${(error as Error).message}`, `Pass a readable JSON file, or - to read stdin.`)
+    throw new UsageError(
+      `cannot read ${flag} ${name}: ${(error as Error).message}`,
+      `Pass a readable JSON file, or - to read stdin.`,
+    )
   }
   let value: unknown
   try {

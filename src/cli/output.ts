@@ -12,11 +12,19 @@ export function printLine(line = ''): void {
 }
 
 /** Rows as an aligned table under the given column headings. */
-export function printTable(columns: readonly string[], rows: readonly (readonly unknown[])[]): void {
+export function printTable(
+  columns: readonly string[],
+  rows: readonly (readonly unknown[])[],
+): void {
   const cells = [columns, ...rows.map((row) => row.map(cell))]
   const widths = columns.map((_, i) => Math.max(...cells.map((row) => (row[i] ?? '').length)))
   for (const row of cells) {
-    printLine(row.map((text, i) => (i === row.length - 1 ? text : text.padEnd(widths[i] ?? 0))).join('  ').trimEnd())
+    printLine(
+      row
+        .map((text, i) => (i === row.length - 1 ? text : text.padEnd(widths[i] ?? 0)))
+        .join('  ')
+        .trimEnd(),
+    )
   }
   if (rows.length === 0) printLine('(none)')
 }
@@ -32,7 +40,8 @@ export function printFields(record: object, keys: readonly string[] = Object.key
 
 function cell(value: unknown): string {
   if (value === undefined || value === null) return ''
-  if (Array.isArray(value)) return value.every((v) => typeof v !== 'object') ? value.join(' ') : JSON.stringify(value)
+  if (Array.isArray(value))
+    return value.every((v) => typeof v !== 'object') ? value.join(' ') : JSON.stringify(value)
   if (typeof value === 'object') return JSON.stringify(value)
   return String(value)
 }

@@ -4,7 +4,12 @@
  * file keyed by issuer (mode 0600).
  */
 import { Option, type Command } from 'commander'
-import type { ClientMetadata, ClientRegistrationResponse, DcrClient, FileCredentialStore } from '../client/index.js'
+import type {
+  ClientMetadata,
+  ClientRegistrationResponse,
+  DcrClient,
+  FileCredentialStore,
+} from '../client/index.js'
 import { readJsonObject } from './input.js'
 import { printFields, printJson, printLine } from './output.js'
 import { exitOnUsageError, run, UsageError } from './run.js'
@@ -40,12 +45,16 @@ const SHOWN = [
 export function registerRegistrationCommands(program: Command): void {
   withCredentials(exitOnUsageError(program.command('register')))
     .description('register this app at an authorization server (RFC 7591) and save the credentials')
-    .requiredOption('--issuer <url>', "the authorization server's issuer; its metadata is discovered (RFC 8414)")
+    .requiredOption(
+      '--issuer <url>',
+      "the authorization server's issuer; its metadata is discovered (RFC 8414)",
+    )
     .requiredOption('--metadata <file>', 'client metadata as a JSON file, - reads stdin')
     .addOption(
-      new Option('--initial-access-token <token>', 'for servers that require one (RFC 7591 §3)').env(
-        'REGISTRAR_INITIAL_ACCESS_TOKEN',
-      ),
+      new Option(
+        '--initial-access-token <token>',
+        'for servers that require one (RFC 7591 §3)',
+      ).env('REGISTRAR_INITIAL_ACCESS_TOKEN'),
     )
     .option('--software-statement <jwt>', 'a software statement to send (RFC 7591 §2.3)')
     .option('--registration-endpoint <url>', 'skip discovery and register here')
@@ -66,16 +75,25 @@ Example:
           initialAccessToken: flags.initialAccessToken,
           softwareStatement: flags.softwareStatement,
         })
-        show(flags, registered, `registered client ${registered.client_id}; credentials saved to ${flags.credentials}`)
+        show(
+          flags,
+          registered,
+          `registered client ${registered.client_id}; credentials saved to ${(dcr.store as FileCredentialStore).path}`,
+        )
       }),
     )
 
   const registration = exitOnUsageError(program.command('registration'))
     .description('read, update or delete the registration saved by "registrar register" (RFC 7592)')
-    .addHelpText('after', '\nExample:\n  registrar registration read --credentials ./registrar-credentials.json')
+    .addHelpText(
+      'after',
+      '\nExample:\n  registrar registration read --credentials ./registrar-credentials.json',
+    )
 
   withIssuer(withCredentials(exitOnUsageError(registration.command('read'))))
-    .description('read the registration back from the server (RFC 7592 §2.1) and save what it answers')
+    .description(
+      'read the registration back from the server (RFC 7592 §2.1) and save what it answers',
+    )
     .addHelpText('after', '\nExample:\n  registrar registration read --json')
     .action(
       run(async (flags: CredentialFlags) => {
@@ -85,8 +103,13 @@ Example:
     )
 
   withIssuer(withCredentials(exitOnUsageError(registration.command('update'))))
-    .description('replace the registered metadata (RFC 7592 §2.2): send all of it, not only changes')
-    .requiredOption('--metadata <file>', 'the complete client metadata as a JSON file, - reads stdin')
+    .description(
+      'replace the registered metadata (RFC 7592 §2.2): send all of it, not only changes',
+    )
+    .requiredOption(
+      '--metadata <file>',
+      'the complete client metadata as a JSON file, - reads stdin',
+    )
     .addHelpText('after', '\nExample:\n  registrar registration update --metadata metadata.json')
     .action(
       run(async (flags: CredentialFlags & { metadata: string }) => {
@@ -125,34 +148,50 @@ function withIssuer(command: Command): Command {
   return command.option('--issuer <url>', 'which registration, when the file holds several')
 }
 
-async function openStore(path: string): Promise<FileCredentialStore> {
+async function openStore(flags: CredentialFlags): Promise<FileCredentialStore> {
   const { FileCredentialStore } = await import('../client/index.js')
-  return new FileCredentialStore(path)
+  // An empty REGISTRAR_CREDENTIALS reads as unset.
+  return new FileCredentialStore(flags.credentials || DEFAULT_CREDENTIALS)
 }
 
-async function dcrClient(flags: CredentialFlags, issuer: string, registrationEndpoint?: string): Promise<DcrClient> {
+async function dcrClient(
+  flags: CredentialFlags,
+  issuer: string,
+  registrationEndpoint?: string,
+): Promise<DcrClient> {
   if (!URL.canParse(issuer)) {
-    throw new UsageError(`--issuer ${issuer} is not an absolute URL`, 'Example: --issuer https://as.example.com')
+    throw new UsageError(
+      `--issuer ${issuer} is not an absolute URL`,
+      'Example: --issuer https://as.example.com',
+    )
   }
   const { DcrClient } = await import('../client/index.js')
-  return new DcrClient({ issuer, store: await openStore(flags.credentials), registrationEndpoint })
+  return new DcrClient({ issuer, store: await openStore(flags), registrationEndpoint })
 }
 
 /** --issuer, or the one issuer the file holds. */
 async function storedIssuer(flags: CredentialFlags): Promise<string> {
   if (flags.issuer) return flags.issuer
-  const issuers = await (await openStore(flags.credentials)).issuers()
+  const store = await openStore(flags)
+  const issuers = await store.issuers()
   if (issuers.length === 1) return issuers[0] as string
   if (issuers.length === 0) {
     throw new UsageError(
-      `no registration is saved in ${flags.credentials}`,
+      `no registration is saved in ${store.path}`,
       'Run "registrar register --issuer URL --metadata FILE" first, or pass --credentials PATH.',
     )
   }
-  throw new UsageError(`${flags.credentials} holds several registrations`, `Pass --issuer, one of: ${issuers.join(', ')}`)
+  throw new UsageError(
+    `${store.path} holds several registrations`,
+    `Pass --issuer, one of: ${issuers.join(', ')}`,
+  )
 }
 
-function show(flags: CredentialFlags, credentials: ClientRegistrationResponse, headline?: string): void {
+function show(
+  flags: CredentialFlags,
+  credentials: ClientRegistrationResponse,
+  headline?: string,
+): void {
   if (flags.json) return printJson(credentials)
   if (headline) printLine(headline)
   printFields(credentials, SHOWN)

@@ -63,7 +63,8 @@ interface Failure {
 }
 
 async function describe(error: unknown): Promise<Failure> {
-  if (error instanceof UsageError) return { code: EXIT.usage, message: error.message, hint: error.hint }
+  if (error instanceof UsageError)
+    return { code: EXIT.usage, message: error.message, hint: error.hint }
   const [{ RegistrarApiError, RegistrarNetworkError }, { DcrError }] = await Promise.all([
     import('../sdk/index.js'),
     import('../client/index.js'),
@@ -91,7 +92,10 @@ const API_HINTS: Record<number, string> = {
 
 function describeApi(error: RegistrarApiError): Failure {
   // Authlete's resultMessage already starts with "[resultCode]".
-  const code = error.resultCode && !error.resultMessage.includes(error.resultCode) ? ` [${error.resultCode}]` : ''
+  const code =
+    error.resultCode && !error.resultMessage.includes(error.resultCode)
+      ? ` [${error.resultCode}]`
+      : ''
   return {
     code: EXIT.server,
     message: `the server answered ${error.status}${code}: ${error.resultMessage}`,
@@ -100,19 +104,29 @@ function describeApi(error: RegistrarApiError): Failure {
 }
 
 const DCR_HINTS: Record<string, string> = {
-  invalid_token: 'The server refused the token: pass a valid --initial-access-token, or register again if this registration was deleted.',
+  invalid_token:
+    'The server refused the token: pass a valid --initial-access-token, or register again if this registration was deleted.',
   invalid_client_metadata: 'Fix the metadata file; the description above names the field.',
   invalid_redirect_uri: 'Fix redirect_uris in the metadata file.',
   invalid_issuer: 'Pass the issuer exactly as the server names itself in its metadata.',
-  discovery_failed: 'Check --issuer, or pass --registration-endpoint for a server without discovery.',
+  discovery_failed:
+    'Check --issuer, or pass --registration-endpoint for a server without discovery.',
 }
 
 function describeDcr(error: DcrError): Failure {
   if (error.error === 'network_error') {
-    return { code: EXIT.network, message: error.message, hint: 'Check --issuer and that the server is reachable.' }
+    return {
+      code: EXIT.network,
+      message: error.message,
+      hint: 'Check --issuer and that the server is reachable.',
+    }
   }
   if (error.error === 'not_registered') {
-    return { code: EXIT.usage, message: error.message, hint: 'Run "registrar register --issuer URL --metadata FILE" first.' }
+    return {
+      code: EXIT.usage,
+      message: error.message,
+      hint: 'Run "registrar register --issuer URL --metadata FILE" first.',
+    }
   }
   return { code: EXIT.server, message: error.message, hint: DCR_HINTS[error.error] }
 }

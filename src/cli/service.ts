@@ -35,7 +35,10 @@ const SUMMARY_FIELDS = [
 export function registerServiceCommands(program: Command): void {
   const service = exitOnUsageError(program.command('service'))
     .description('manage services (the authorization servers Registrar registers clients for)')
-    .addHelpText('after', '\nExample:\n  registrar service create --name "Demo AS"\n  registrar service list')
+    .addHelpText(
+      'after',
+      '\nExample:\n  registrar service create --name "Demo AS"\n  registrar service list',
+    )
 
   withSettings(addApiOptions(exitOnUsageError(service.command('create'))))
     .description('create a service; prints its apiKey, the SERVICE_ID of every other command')
@@ -59,11 +62,20 @@ export function registerServiceCommands(program: Command): void {
     .action(
       run(async (flags: ApiFlags & { start?: string; end?: string }) => {
         const registrar = await connect(flags)
-        const list = await listServices(registrar, integerFlag('--start', flags.start), integerFlag('--end', flags.end))
+        const list = await listServices(
+          registrar,
+          integerFlag('--start', flags.start),
+          integerFlag('--end', flags.end),
+        )
         if (flags.json) return printJson(list)
         printTable(
           ['SERVICE_ID', 'NAME', 'DCR', 'ISSUER'],
-          list.services.map((s) => [s.apiKey, s.serviceName, s.dynamicRegistrationSupported ? 'on' : 'off', s.issuer]),
+          list.services.map((s) => [
+            s.apiKey,
+            s.serviceName,
+            s.dynamicRegistrationSupported ? 'on' : 'off',
+            s.issuer,
+          ]),
         )
       }),
     )
@@ -81,7 +93,9 @@ export function registerServiceCommands(program: Command): void {
 
   withSettings(addApiOptions(exitOnUsageError(service.command('update'))))
     .argument('<serviceId>', 'the service apiKey')
-    .description('change a service: reads it, applies --from and the flags, and writes it back whole')
+    .description(
+      'change a service: reads it, applies --from and the flags, and writes it back whole',
+    )
     .addHelpText(
       'after',
       '\nExamples:\n  registrar service update 2418563210347 --client-secret-lifetime 86400\n  registrar service update 2418563210347 --no-dynamic-registration',
@@ -124,18 +138,32 @@ function withSettings(command: Command): Command {
   return command
     .option('--name <name>', 'serviceName')
     .option('--description <text>', 'description')
-    .option('--issuer <url>', 'issuer identifier published in discovery (default: BASE_URL/SERVICE_ID)')
-    .option('--from <file>', 'a JSON Service object to start from (- reads stdin); flags override it')
+    .option(
+      '--issuer <url>',
+      'issuer identifier published in discovery (default: BASE_URL/SERVICE_ID)',
+    )
+    .option(
+      '--from <file>',
+      'a JSON Service object to start from (- reads stdin); flags override it',
+    )
     .option('--dynamic-registration', 'allow dynamic client registration (new services allow it)')
     .option('--no-dynamic-registration', 'refuse dynamic client registration')
-    .option('--initial-access-token-required', 'registration needs an initial access token (RFC 7591 §3)')
+    .option(
+      '--initial-access-token-required',
+      'registration needs an initial access token (RFC 7591 §3)',
+    )
     .option('--no-initial-access-token-required', 'registration needs no initial access token')
-    .option('--client-secret-lifetime <seconds>', 'lifetime of newly issued client secrets, 0 = never expire')
+    .option(
+      '--client-secret-lifetime <seconds>',
+      'lifetime of newly issued client secrets, 0 = never expire',
+    )
 }
 
 /** The service to send: the base, then --from, then the flags. */
 async function settings(flags: ServiceFlags, base: AuthleteService): Promise<AuthleteService> {
-  const fromFile = flags.from ? ((await readJsonObject(flags.from, '--from')) as AuthleteService) : {}
+  const fromFile = flags.from
+    ? ((await readJsonObject(flags.from, '--from')) as AuthleteService)
+    : {}
   const fromFlags: AuthleteService = {
     serviceName: flags.name,
     description: flags.description,

@@ -24,7 +24,9 @@ export function registerTokenCommands(program: Command): void {
 
   addApiOptions(exitOnUsageError(token.command('create')))
     .argument('<serviceId>', 'the service apiKey')
-    .description('issue a service API token, or with --initial an initial access token; the token is shown once')
+    .description(
+      'issue a service API token, or with --initial an initial access token; the token is shown once',
+    )
     .option('--description <text>', 'what the token is for')
     .option('--initial', 'issue an initial access token for registration (RFC 7591 §3)')
     .option('--expires-in <seconds>', 'with --initial: lifetime (default: never expires)')
@@ -38,11 +40,16 @@ export function registerTokenCommands(program: Command): void {
         const expiresIn = integerFlag('--expires-in', flags.expiresIn)
         const maxUses = integerFlag('--max-uses', flags.maxUses)
         if (!flags.initial && (expiresIn !== undefined || maxUses !== undefined)) {
-          throw new UsageError('--expires-in and --max-uses apply to initial access tokens only', 'Add --initial.')
+          throw new UsageError(
+            '--expires-in and --max-uses apply to initial access tokens only',
+            'Add --initial.',
+          )
         }
         const registrar = await connect(flags)
         if (!flags.initial) {
-          const created = await registrar.tokens.create(serviceId, { description: flags.description })
+          const created = await registrar.tokens.create(serviceId, {
+            description: flags.description,
+          })
           if (flags.json) return printJson(created)
           printLine(`service token for ${serviceId} (shown once, store it now):`)
           return printFields(created)
@@ -74,7 +81,12 @@ export function registerTokenCommands(program: Command): void {
         if (flags.json) return printJson({ tokens })
         printTable(
           ['ID', 'EXPIRES', 'USES_LEFT', 'DESCRIPTION'],
-          tokens.map((t) => [t.id, formatMillis(t.expiresAt), t.usesLeft ?? 'unlimited', t.description]),
+          tokens.map((t) => [
+            t.id,
+            formatMillis(t.expiresAt),
+            t.usesLeft ?? 'unlimited',
+            t.description,
+          ]),
         )
       }),
     )

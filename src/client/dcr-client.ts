@@ -175,7 +175,10 @@ export class DcrClient {
   async #stored(): Promise<ClientRegistrationResponse> {
     const stored = await this.credentials()
     if (stored === undefined) {
-      throw new DcrError('not_registered', `no credentials are stored for ${this.issuer}; register first`)
+      throw new DcrError(
+        'not_registered',
+        `no credentials are stored for ${this.issuer}; register first`,
+      )
     }
     return stored
   }

@@ -40,10 +40,14 @@ export async function discover(
       continue
     }
     if (!isObject(answer.body) || typeof answer.body.issuer !== 'string') {
-      throw new DcrError('invalid_response', `${url} is not an authorization server metadata document`, {
-        status: answer.status,
-        body: answer.body,
-      })
+      throw new DcrError(
+        'invalid_response',
+        `${url} is not an authorization server metadata document`,
+        {
+          status: answer.status,
+          body: answer.body,
+        },
+      )
     }
     if (!isSameIssuer(answer.body.issuer, issuer)) {
       throw new DcrError(
@@ -59,5 +63,7 @@ export async function discover(
 
 /** Identical, allowing only URL normalisation (host case, default port, an empty path's slash). */
 function isSameIssuer(named: string, expected: string): boolean {
-  return named === expected || (URL.canParse(named) && new URL(named).href === new URL(expected).href)
+  return (
+    named === expected || (URL.canParse(named) && new URL(named).href === new URL(expected).href)
+  )
 }

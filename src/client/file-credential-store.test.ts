@@ -54,7 +54,9 @@ describe('FileCredentialStore', () => {
     const path = join(dir, 'atomic.json')
     const store = new FileCredentialStore(path)
     await Promise.all(
-      Array.from({ length: 20 }, (_, i) => store.save(`https://as${i}.example.com`, { client_id: `c${i}` })),
+      Array.from({ length: 20 }, (_, i) =>
+        store.save(`https://as${i}.example.com`, { client_id: `c${i}` }),
+      ),
     )
     assert.equal((await store.issuers()).length, 20)
     const parsed = JSON.parse(await readFile(path, 'utf8')) as { version: number }

@@ -59,11 +59,15 @@ export function serverError(exchange: Exchange, answer: Answer): DcrError {
   const description =
     typeof body.error_description === 'string' ? body.error_description : undefined
   const text = description ? `${error}: ${description}` : error
-  return new DcrError(error, `${exchange.method} ${exchange.url} answered ${answer.status} ${text}`, {
-    description,
-    status: answer.status,
-    body: answer.body,
-  })
+  return new DcrError(
+    error,
+    `${exchange.method} ${exchange.url} answered ${answer.status} ${text}`,
+    {
+      description,
+      status: answer.status,
+      body: answer.body,
+    },
+  )
 }
 
 export function isObject(value: unknown): value is Record<string, unknown> {

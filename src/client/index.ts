@@ -14,12 +14,7 @@ export { discover, discoveryUrls } from './discovery.js'
 export { registerClient, readClient, updateClient, deleteClient } from './registration.js'
 export { MemoryCredentialStore, type CredentialStore } from './credential-store.js'
 export { FileCredentialStore, type FileCredentialStoreOptions } from './file-credential-store.js'
-export {
-  DcrError,
-  LOCAL_ERROR_CODES,
-  type LocalErrorCode,
-  type DcrErrorOptions,
-} from './errors.js'
+export { DcrError, LOCAL_ERROR_CODES, type LocalErrorCode, type DcrErrorOptions } from './errors.js'
 export type { HttpOptions } from './http.js'
 export type {
   AuthorizationServerMetadata,

@@ -4,7 +4,14 @@
  */
 import { SERVER_MANAGED_MEMBERS } from '../wire/index.js'
 import { DcrError } from './errors.js'
-import { exchange, isObject, serverError, type Answer, type Exchange, type HttpOptions } from './http.js'
+import {
+  exchange,
+  isObject,
+  serverError,
+  type Answer,
+  type Exchange,
+  type HttpOptions,
+} from './http.js'
 import type { ClientMetadata, ClientRegistrationResponse, RegisterOptions } from './types.js'
 
 /**

@@ -30,7 +30,10 @@ export class ClientsApi {
   }
 
   /** One page of the service's clients, optionally only those of one developer. */
-  async list(serviceId: ServiceId, options: Range & { developer?: string } = {}): Promise<ClientList> {
+  async list(
+    serviceId: ServiceId,
+    options: Range & { developer?: string } = {},
+  ): Promise<ClientList> {
     return (await this.#transport.send({
       method: 'GET',
       path: `api/${segment(serviceId)}/client/get/list`,

@@ -19,7 +19,12 @@ export class RegistrarApiError extends Error {
   /** The decoded JSON body, or the raw text when it was not JSON. */
   readonly body: unknown
 
-  constructor(status: number, resultCode: string | undefined, resultMessage: string, body: unknown) {
+  constructor(
+    status: number,
+    resultCode: string | undefined,
+    resultMessage: string,
+    body: unknown,
+  ) {
     super(`HTTP ${status}: ${resultMessage}`)
     this.name = 'RegistrarApiError'
     this.status = status

@@ -35,7 +35,10 @@ export class RegistrationApi {
 
   /** @see RFC 7592 §2.1 (action OK) */
   get(serviceId: ServiceId, request: ManageRequest): Promise<RegistrationResult> {
-    return this.#call(serviceId, '/get', { clientId: String(request.clientId), token: request.token })
+    return this.#call(serviceId, '/get', {
+      clientId: String(request.clientId),
+      token: request.token,
+    })
   }
 
   /** @see RFC 7592 §2.2 (action UPDATED) */

@@ -48,7 +48,10 @@ export class ServicesApi {
   }
 
   async delete(serviceId: ServiceId): Promise<void> {
-    await this.#transport.send({ method: 'DELETE', path: `api/${segment(serviceId)}/service/delete` })
+    await this.#transport.send({
+      method: 'DELETE',
+      path: `api/${segment(serviceId)}/service/delete`,
+    })
   }
 
   /**

@@ -8,7 +8,13 @@ import { mkdtemp, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
-import { DcrClient, DcrError, discover, FileCredentialStore, MemoryCredentialStore } from '../../src/client/index.js'
+import {
+  DcrClient,
+  DcrError,
+  discover,
+  FileCredentialStore,
+  MemoryCredentialStore,
+} from '../../src/client/index.js'
 import { Registrar } from '../../src/sdk/index.js'
 import { startServer, type RunningServer } from '../support/start-server.js'
 import { freePort } from './free-port.js'
@@ -34,7 +40,10 @@ describe('registrar/client against a running Registrar', () => {
   })
 
   async function newService(settings: Parameters<Registrar['services']['create']>[0] = {}) {
-    const { apiKey } = await registrar.services.create({ serviceName: 'dcr client test', ...settings })
+    const { apiKey } = await registrar.services.create({
+      serviceName: 'dcr client test',
+      ...settings,
+    })
     assert.ok(apiKey)
     return { serviceId: apiKey, issuer: `${server.url}/${apiKey}` }
   }
@@ -44,7 +53,10 @@ describe('registrar/client against a running Registrar', () => {
     const metadata = await discover(issuer)
     assert.equal(metadata.issuer, issuer)
     assert.equal(metadata.registration_endpoint, `${server.url}/${serviceId}/register`)
-    const error = await discover(`${server.url}/999999`).then(() => undefined, (e: unknown) => e)
+    const error = await discover(`${server.url}/999999`).then(
+      () => undefined,
+      (e: unknown) => e,
+    )
     assert.ok(error instanceof DcrError)
     assert.equal(error.error, 'discovery_failed')
   })
@@ -77,9 +89,10 @@ describe('registrar/client against a running Registrar', () => {
 
   test('carries the server error, description and status for bad metadata (RFC 7591 §3.2.2)', async () => {
     const { issuer } = await newService()
-    const error = await new DcrClient({ issuer })
-      .register({ redirect_uris: ['not a url'] })
-      .then(() => undefined, (e: unknown) => e)
+    const error = await new DcrClient({ issuer }).register({ redirect_uris: ['not a url'] }).then(
+      () => undefined,
+      (e: unknown) => e,
+    )
     assert.ok(error instanceof DcrError)
     assert.equal(error.status, 400)
     assert.equal(error.error, 'invalid_redirect_uri')
@@ -89,7 +102,10 @@ describe('registrar/client against a running Registrar', () => {
   test('sends the initial access token a service requires (RFC 7591 §3)', async () => {
     const { serviceId, issuer } = await newService({ initialAccessTokenRequired: true })
     const dcr = new DcrClient({ issuer })
-    const refused = await dcr.register(METADATA).then(() => undefined, (e: unknown) => e)
+    const refused = await dcr.register(METADATA).then(
+      () => undefined,
+      (e: unknown) => e,
+    )
     assert.ok(refused instanceof DcrError)
     assert.equal(refused.status, 401)
     assert.equal(refused.error, 'invalid_token')
@@ -133,7 +149,10 @@ describe('registrar/client against a running Registrar', () => {
 
   test('reports an unreachable server as network_error, with no status', async () => {
     const port = await freePort()
-    const error = await discover(`http://127.0.0.1:${port}/1`).then(() => undefined, (e: unknown) => e)
+    const error = await discover(`http://127.0.0.1:${port}/1`).then(
+      () => undefined,
+      (e: unknown) => e,
+    )
     assert.ok(error instanceof DcrError)
     assert.equal(error.error, 'network_error')
     assert.equal(error.status, undefined)
@@ -141,7 +160,10 @@ describe('registrar/client against a running Registrar', () => {
 
   test('read without stored credentials is not_registered', async () => {
     const { issuer } = await newService()
-    const error = await new DcrClient({ issuer }).read().then(() => undefined, (e: unknown) => e)
+    const error = await new DcrClient({ issuer }).read().then(
+      () => undefined,
+      (e: unknown) => e,
+    )
     assert.ok(error instanceof DcrError)
     assert.equal(error.error, 'not_registered')
   })

@@ -18,7 +18,10 @@ describe('registrar/sdk against a running Registrar', () => {
   after(() => server.stop())
 
   test('creates, gets, lists, updates and deletes a service, keeping extension settings', async () => {
-    const created = await registrar.services.create({ serviceName: 'sdk demo', clientSecretLifetime: 3600 })
+    const created = await registrar.services.create({
+      serviceName: 'sdk demo',
+      clientSecretLifetime: 3600,
+    })
     assert.equal(typeof created.apiKey, 'number')
     const serviceId = created.apiKey as number
 
@@ -36,7 +39,10 @@ describe('registrar/sdk against a running Registrar', () => {
     assert.equal(typeof configuration.registration_endpoint, 'string')
 
     await registrar.services.delete(serviceId)
-    const error = await registrar.services.get(serviceId).then(() => undefined, (e: unknown) => e)
+    const error = await registrar.services.get(serviceId).then(
+      () => undefined,
+      (e: unknown) => e,
+    )
     assert.ok(error instanceof RegistrarApiError)
     assert.equal(error.status, 404)
   })
@@ -56,7 +62,10 @@ describe('registrar/sdk against a running Registrar', () => {
       [clientId],
     )
     const current = await registrar.clients.get(serviceId, clientId)
-    const updated = await registrar.clients.update(serviceId, clientId, { ...current, clientName: 'changed' })
+    const updated = await registrar.clients.update(serviceId, clientId, {
+      ...current,
+      clientName: 'changed',
+    })
     assert.equal(updated.clientName, 'changed')
     await registrar.clients.delete(serviceId, clientId)
     assert.equal((await registrar.clients.list(serviceId)).totalCount, 0)
@@ -105,7 +114,8 @@ describe('registrar/sdk against a running Registrar', () => {
     })
     assert.equal(result.action, 'BAD_REQUEST')
     assert.equal(result.status, 400)
-    if (result.action === 'BAD_REQUEST') assert.equal(result.responseContent.error, 'invalid_redirect_uri')
+    if (result.action === 'BAD_REQUEST')
+      assert.equal(result.responseContent.error, 'invalid_redirect_uri')
   })
 
   test('issues initial access tokens that gate registration (RFC 7591 §3)', async () => {
@@ -114,22 +124,34 @@ describe('registrar/sdk against a running Registrar', () => {
       initialAccessTokenRequired: true,
     })
     assert.ok(serviceId)
-    const iat = await registrar.initialAccessTokens.create(serviceId, { maxUses: 1, description: 'one' })
+    const iat = await registrar.initialAccessTokens.create(serviceId, {
+      maxUses: 1,
+      description: 'one',
+    })
     assert.equal(iat.maxUses, 1)
     assert.equal(iat.expiresAt, 0)
     const listed = await registrar.initialAccessTokens.list(serviceId)
-    assert.deepEqual(listed.map((t) => t.id), [iat.id])
+    assert.deepEqual(
+      listed.map((t) => t.id),
+      [iat.id],
+    )
     assert.equal(listed[0]?.usesLeft, 1)
 
     const without = await registrar.registration.register(serviceId, { json: { client_name: 'x' } })
     assert.equal(without.action, 'UNAUTHORIZED')
-    const withToken = await registrar.registration.register(serviceId, { json: { client_name: 'x' }, token: iat.token })
+    const withToken = await registrar.registration.register(serviceId, {
+      json: { client_name: 'x' },
+      token: iat.token,
+    })
     assert.equal(withToken.action, 'CREATED')
     assert.deepEqual(await registrar.initialAccessTokens.list(serviceId), [])
 
     const second = await registrar.initialAccessTokens.create(serviceId)
     await registrar.initialAccessTokens.delete(serviceId, second.id)
-    const revoked = await registrar.registration.register(serviceId, { json: { client_name: 'y' }, token: second.token })
+    const revoked = await registrar.registration.register(serviceId, {
+      json: { client_name: 'y' },
+      token: second.token,
+    })
     assert.equal(revoked.action, 'UNAUTHORIZED')
 
     await assert.rejects(
@@ -146,8 +168,14 @@ describe('registrar/sdk against a running Registrar', () => {
     assert.equal(typeof id, 'string')
     const scoped = new Registrar({ baseUrl: server.url, token })
     assert.equal((await scoped.services.get(own)).serviceName, 'own')
-    assert.deepEqual((await scoped.services.list()).services.map((s) => s.apiKey), [own])
-    const error = await scoped.services.get(other).then(() => undefined, (e: unknown) => e)
+    assert.deepEqual(
+      (await scoped.services.list()).services.map((s) => s.apiKey),
+      [own],
+    )
+    const error = await scoped.services.get(other).then(
+      () => undefined,
+      (e: unknown) => e,
+    )
     assert.ok(error instanceof RegistrarApiError)
     assert.equal(error.status, 403)
     assert.equal(typeof error.resultCode, 'string')
@@ -155,7 +183,10 @@ describe('registrar/sdk against a running Registrar', () => {
 
   test('throws RegistrarApiError with status and result code for a wrong token', async () => {
     const wrong = new Registrar({ baseUrl: server.url, token: 'wrong' })
-    const error = await wrong.services.list().then(() => undefined, (e: unknown) => e)
+    const error = await wrong.services.list().then(
+      () => undefined,
+      (e: unknown) => e,
+    )
     assert.ok(error instanceof RegistrarApiError)
     assert.equal(error.status, 401)
     assert.match(error.resultCode ?? '', /^A\d{6}$/)
@@ -180,7 +211,10 @@ describe('registrar/sdk against a running Registrar', () => {
 test('throws RegistrarNetworkError with the fetch error as cause when nothing listens', async () => {
   const port = await freePort()
   const registrar = new Registrar({ baseUrl: `http://127.0.0.1:${port}`, token: 't' })
-  const error = await registrar.services.list().then(() => undefined, (e: unknown) => e)
+  const error = await registrar.services.list().then(
+    () => undefined,
+    (e: unknown) => e,
+  )
   assert.ok(error instanceof RegistrarNetworkError)
   assert.ok(error.cause instanceof TypeError)
   assert.match(error.message, /cannot reach/)

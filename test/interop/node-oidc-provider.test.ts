@@ -108,7 +108,10 @@ describe('DCR client against node-oidc-provider', () => {
     const dcr = new DcrClient({ issuer: peer.issuer })
     const error = await dcr
       .register({ redirect_uris: ['https://app.example.com/cb#fragment'] })
-      .then(() => undefined, (e: unknown) => e)
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      )
     assert.ok(error instanceof DcrError)
     assert.equal(error.status, 400)
     assert.equal(error.error, 'invalid_redirect_uri')
@@ -146,7 +149,10 @@ describe('discovery against node-oidc-provider mounted under a path', () => {
   })
 
   test('refuses metadata naming another issuer (RFC 8414 §3.3)', async () => {
-    const error = await discover(`${peer.issuer}/`).then(() => undefined, (e: unknown) => e)
+    const error = await discover(`${peer.issuer}/`).then(
+      () => undefined,
+      (e: unknown) => e,
+    )
     assert.ok(error instanceof DcrError)
     assert.equal(error.error, 'invalid_issuer')
   })
