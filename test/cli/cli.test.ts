@@ -1,0 +1,355 @@
+/**
+ * The `registrar` CLI as a user runs it: a child process (dist/, so `npm run build`
+ * first) against a real server, checking output, --json and the exit codes.
+ */
+import assert from 'node:assert/strict'
+import { execFile } from 'node:child_process'
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { after, before, describe, test } from 'node:test'
+import { freePort } from '../client/free-port.js'
+import { MAIN, serverEnv, startServer, type RunningServer } from '../support/start-server.js'
+
+interface Outcome {
+  code: number
+  stdout: string
+  stderr: string
+}
+
+/** The environment of a CLI run: the developer's own REGISTRAR_* settings never leak in. */
+function cliEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env = serverEnv(extra)
+  for (const name of ['REGISTRAR_URL', 'REGISTRAR_CREDENTIALS', 'REGISTRAR_INITIAL_ACCESS_TOKEN']) {
+    if (!(name in extra)) delete env[name]
+  }
+  return env
+}
+
+function cli(args: string[], env: Record<string, string> = {}, cwd?: string): Promise<Outcome> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [MAIN, ...args],
+      { env: cliEnv(env), cwd, timeout: 60_000 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0
+        resolve({ code, stdout, stderr })
+      },
+    )
+  })
+}
+
+function json<T = Record<string, unknown>>(outcome: Outcome): T {
+  assert.equal(outcome.code, 0, `exit ${outcome.code}; stderr: ${outcome.stderr}`)
+  return JSON.parse(outcome.stdout) as T
+}
+
+describe('registrar CLI against a running server', () => {
+  let server: RunningServer
+  let dir: string
+  let api: Record<string, string>
+  before(async () => {
+    server = await startServer()
+    dir = await mkdtemp(join(tmpdir(), 'registrar-cli-'))
+    api = { REGISTRAR_URL: server.url, REGISTRAR_ADMIN_TOKEN: server.adminToken }
+  })
+  after(async () => {
+    await server.stop()
+    await rm(dir, { recursive: true, force: true })
+  })
+
+  test('service create and list, as JSON and as a table', async () => {
+    const created = json<{ apiKey: number; serviceName: string }>(
+      await cli(['service', 'create', '--name', 'cli demo', '--json'], api),
+    )
+    assert.equal(created.serviceName, 'cli demo')
+    assert.equal(typeof created.apiKey, 'number')
+
+    const list = json<{ services: { apiKey: number }[] }>(
+      await cli(['service', 'list', '--json'], api),
+    )
+    assert.ok(list.services.some((s) => s.apiKey === created.apiKey))
+
+    const table = await cli(['service', 'list'], api)
+    assert.equal(table.code, 0)
+    assert.match(table.stdout, /SERVICE_ID\s+NAME/)
+    assert.match(table.stdout, new RegExp(`${created.apiKey}\\s+cli demo`))
+  })
+
+  test('service update changes a setting and keeps the rest', async () => {
+    const { apiKey } = json<{ apiKey: number }>(
+      await cli(['service', 'create', '--name', 'keep', '--json'], api),
+    )
+    const updated = json<{
+      serviceName: string
+      clientSecretLifetime: number
+      initialAccessTokenRequired: boolean
+    }>(
+      await cli(
+        [
+          'service',
+          'update',
+          String(apiKey),
+          '--client-secret-lifetime',
+          '600',
+          '--initial-access-token-required',
+          '--json',
+        ],
+        api,
+      ),
+    )
+    assert.equal(updated.serviceName, 'keep')
+    assert.equal(updated.clientSecretLifetime, 600)
+    assert.equal(updated.initialAccessTokenRequired, true)
+  })
+
+  test('token create issues service tokens and initial access tokens', async () => {
+    const { apiKey } = json<{ apiKey: number }>(await cli(['service', 'create', '--json'], api))
+    const serviceToken = json<{ id: string; token: string }>(
+      await cli(['token', 'create', String(apiKey), '--description', 'ci', '--json'], api),
+    )
+    assert.ok(serviceToken.token)
+    const scoped = await cli(['service', 'get', String(apiKey), '--json'], {
+      ...api,
+      REGISTRAR_ADMIN_TOKEN: serviceToken.token,
+    })
+    assert.equal(json<{ apiKey: number }>(scoped).apiKey, apiKey)
+
+    const initial = json<{ id: string; token: string; maxUses: number; expiresAt: number }>(
+      await cli(
+        [
+          'token',
+          'create',
+          String(apiKey),
+          '--initial',
+          '--max-uses',
+          '1',
+          '--expires-in',
+          '3600',
+          '--json',
+        ],
+        api,
+      ),
+    )
+    assert.equal(initial.maxUses, 1)
+    assert.ok(initial.expiresAt > Date.now())
+    const listed = json<{ tokens: { id: string }[] }>(
+      await cli(['token', 'list', String(apiKey), '--json'], api),
+    )
+    assert.deepEqual(
+      listed.tokens.map((t) => t.id),
+      [initial.id],
+    )
+
+    const human = await cli(['token', 'create', String(apiKey), '--initial'], api)
+    assert.equal(human.code, 0)
+    assert.match(human.stdout, /shown once/)
+  })
+
+  test('register with a metadata file, then registration read, update and delete (RFC 7591, RFC 7592)', async () => {
+    const { apiKey } = json<{ apiKey: number }>(await cli(['service', 'create', '--json'], api))
+    const issuer = `${server.url}/${apiKey}`
+    const metadataFile = join(dir, 'metadata.json')
+    const credentials = join(dir, 'credentials.json')
+    const metadata = { client_name: 'cli agent', redirect_uris: ['http://127.0.0.1:8765/callback'] }
+    await writeFile(metadataFile, JSON.stringify(metadata))
+
+    const registered = json<{
+      client_id: string
+      client_secret: string
+      registration_access_token: string
+    }>(
+      await cli([
+        'register',
+        '--issuer',
+        issuer,
+        '--metadata',
+        metadataFile,
+        '--credentials',
+        credentials,
+        '--json',
+      ]),
+    )
+    assert.match(registered.client_id, /^\d+$/)
+    assert.ok(registered.client_secret)
+    assert.equal((await stat(credentials)).mode & 0o777, 0o600)
+    const file = JSON.parse(await readFile(credentials, 'utf8')) as {
+      credentials: Record<string, { client_id: string }>
+    }
+    assert.equal(file.credentials[issuer]?.client_id, registered.client_id)
+
+    const read = json<{ client_id: string; client_name: string }>(
+      await cli(['registration', 'read', '--credentials', credentials, '--json']),
+    )
+    assert.equal(read.client_id, registered.client_id)
+    assert.equal(read.client_name, 'cli agent')
+
+    await writeFile(metadataFile, JSON.stringify({ ...metadata, client_name: 'renamed' }))
+    const updated = await cli([
+      'registration',
+      'update',
+      '--metadata',
+      metadataFile,
+      '--credentials',
+      credentials,
+    ])
+    assert.equal(updated.code, 0, updated.stderr)
+    assert.match(updated.stdout, /client_name\s+renamed/)
+
+    const clients = json<{ clients: { clientId: number }[] }>(
+      await cli(['client', 'list', String(apiKey), '--json'], api),
+    )
+    assert.deepEqual(
+      clients.clients.map((c) => String(c.clientId)),
+      [registered.client_id],
+    )
+
+    const deleted = await cli(['registration', 'delete', '--credentials', credentials])
+    assert.equal(deleted.code, 0, deleted.stderr)
+    assert.match(deleted.stdout, new RegExp(`deleted client ${registered.client_id}`))
+
+    const again = await cli(['registration', 'read', '--credentials', credentials])
+    assert.equal(again.code, 2)
+    assert.match(again.stderr, /registrar register/)
+  })
+
+  test('register reads metadata from stdin with -', async () => {
+    const { apiKey } = json<{ apiKey: number }>(await cli(['service', 'create', '--json'], api))
+    const credentials = join(dir, 'stdin.json')
+    const child = execFile(
+      process.execPath,
+      [
+        MAIN,
+        'register',
+        '--issuer',
+        `${server.url}/${apiKey}`,
+        '--metadata',
+        '-',
+        '--credentials',
+        credentials,
+        '--json',
+      ],
+      { env: cliEnv() },
+    )
+    child.stdin?.end(
+      JSON.stringify({
+        client_name: 'piped',
+        token_endpoint_auth_method: 'none',
+        redirect_uris: ['http://127.0.0.1/cb'],
+      }),
+    )
+    let stdout = ''
+    child.stdout?.on('data', (chunk: string) => (stdout += chunk))
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve))
+    assert.equal(code, 0)
+    const registered = JSON.parse(stdout) as { client_name: string; client_secret?: string }
+    assert.equal(registered.client_name, 'piped')
+    assert.equal(registered.client_secret, undefined)
+  })
+
+  test('exits 1 with advice for a token the server refuses', async () => {
+    const outcome = await cli(['service', 'list'], { ...api, REGISTRAR_ADMIN_TOKEN: 'wrong' })
+    assert.equal(outcome.code, 1)
+    assert.match(outcome.stderr, /401/)
+    assert.match(outcome.stderr, /--token/)
+    assert.equal(outcome.stdout, '')
+  })
+
+  test('exits 1 when registration is refused (invalid_token without the required initial access token)', async () => {
+    const { apiKey } = json<{ apiKey: number }>(
+      await cli(['service', 'create', '--initial-access-token-required', '--json'], api),
+    )
+    const metadataFile = join(dir, 'refused.json')
+    await writeFile(metadataFile, '{"client_name":"x"}')
+    const outcome = await cli([
+      'register',
+      '--issuer',
+      `${server.url}/${apiKey}`,
+      '--metadata',
+      metadataFile,
+      '--credentials',
+      join(dir, 'refused-credentials.json'),
+    ])
+    assert.equal(outcome.code, 1)
+    assert.match(outcome.stderr, /invalid_token/)
+  })
+
+  test('exits 2 for usage errors: an unknown option, a missing required flag, no token, a bad number', async () => {
+    const unknown = await cli(['service', 'list', '--no-such-flag'], api)
+    assert.equal(unknown.code, 2)
+    assert.match(unknown.stderr, /unknown option/)
+
+    const missing = await cli(['register', '--issuer', server.url])
+    assert.equal(missing.code, 2)
+    assert.match(missing.stderr, /--metadata/)
+
+    const noToken = await cli(['service', 'list'], { REGISTRAR_URL: server.url })
+    assert.equal(noToken.code, 2)
+    assert.match(noToken.stderr, /REGISTRAR_ADMIN_TOKEN/)
+
+    const badNumber = await cli(['token', 'create', '1', '--initial', '--max-uses', 'many'], api)
+    assert.equal(badNumber.code, 2)
+    assert.match(badNumber.stderr, /--max-uses/)
+
+    const unknownCommand = await cli(['no-such-command'])
+    assert.equal(unknownCommand.code, 2)
+  })
+})
+
+describe('registrar CLI without a server', () => {
+  test('exits 3 when the server cannot be reached', async () => {
+    const port = await freePort()
+    const outcome = await cli(['service', 'list'], {
+      REGISTRAR_URL: `http://127.0.0.1:${port}`,
+      REGISTRAR_ADMIN_TOKEN: 'any',
+    })
+    assert.equal(outcome.code, 3)
+    assert.match(outcome.stderr, /--url/)
+  })
+
+  test('exits 3 when the issuer to register at cannot be reached', async () => {
+    const port = await freePort()
+    const dir = await mkdtemp(join(tmpdir(), 'registrar-cli-'))
+    try {
+      await writeFile(join(dir, 'm.json'), '{}')
+      const outcome = await cli(
+        ['register', '--issuer', `http://127.0.0.1:${port}/1`, '--metadata', join(dir, 'm.json')],
+        {},
+        dir,
+      )
+      assert.equal(outcome.code, 3)
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
+  })
+
+  test('documents the exit codes in the root --help and gives every command an example', async () => {
+    const root = await cli(['--help'])
+    assert.equal(root.code, 0)
+    assert.match(
+      root.stdout,
+      /Exit codes:[\s\S]*0\s+success[\s\S]*1[\s\S]*2\s+usage error[\s\S]*3\s+network error/,
+    )
+    const commands = [
+      ['service', 'create'],
+      ['service', 'list'],
+      ['service', 'get'],
+      ['service', 'update'],
+      ['service', 'delete'],
+      ['client', 'list'],
+      ['client', 'get'],
+      ['client', 'delete'],
+      ['token', 'create'],
+      ['register'],
+      ['registration', 'read'],
+      ['registration', 'update'],
+      ['registration', 'delete'],
+    ]
+    for (const command of commands) {
+      const help = await cli([...command, '--help'])
+      assert.equal(help.code, 0, command.join(' '))
+      assert.match(help.stdout, /Example/, command.join(' '))
+    }
+  })
+})
