@@ -27,6 +27,7 @@ interface RegisterFlags extends CredentialFlags {
   initialAccessToken?: string
   softwareStatement?: string
   registrationEndpoint?: string
+  ifNeeded?: boolean
 }
 
 const SHOWN = [
@@ -58,10 +59,15 @@ export function registerRegistrationCommands(program: Command): void {
     )
     .option('--software-statement <jwt>', 'a software statement to send (RFC 7591 §2.3)')
     .option('--registration-endpoint <url>', 'skip discovery and register here')
+    .option(
+      '--if-needed',
+      'keep the saved registration while the server still knows it and its secret is valid',
+    )
     .addHelpText(
       'after',
       `
-Registers anew each time, replacing the credentials stored for the issuer.
+Registers anew each time, replacing the credentials saved for the issuer, unless
+--if-needed finds them still valid (read back with RFC 7592 §2.1).
 
 Example:
   echo '{"client_name":"My agent","redirect_uris":["http://127.0.0.1:8765/callback"]}' > metadata.json
@@ -71,10 +77,13 @@ Example:
       run(async (flags: RegisterFlags) => {
         const metadata = (await readJsonObject(flags.metadata, '--metadata')) as ClientMetadata
         const dcr = await dcrClient(flags, flags.issuer as string, flags.registrationEndpoint)
-        const registered = await dcr.register(metadata, {
+        const options = {
           initialAccessToken: flags.initialAccessToken,
           softwareStatement: flags.softwareStatement,
-        })
+        }
+        const registered = flags.ifNeeded
+          ? await dcr.ensureRegistered(metadata, options)
+          : await dcr.register(metadata, options)
         show(
           flags,
           registered,

@@ -87,7 +87,9 @@ export function registerServiceCommands(program: Command): void {
     .action(
       run(async (serviceId: string, flags: ApiFlags) => {
         const registrar = await connect(flags)
-        show(flags, await registrar.services.get(serviceId))
+        const found = await registrar.services.get(serviceId)
+        if (flags.json) return printJson(found)
+        printFields(found)
       }),
     )
 

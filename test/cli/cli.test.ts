@@ -197,6 +197,21 @@ describe('registrar CLI against a running server', () => {
     assert.equal(updated.code, 0, updated.stderr)
     assert.match(updated.stdout, /client_name\s+renamed/)
 
+    const reused = json<{ client_id: string }>(
+      await cli([
+        'register',
+        '--issuer',
+        issuer,
+        '--metadata',
+        metadataFile,
+        '--credentials',
+        credentials,
+        '--if-needed',
+        '--json',
+      ]),
+    )
+    assert.equal(reused.client_id, registered.client_id)
+
     const clients = json<{ clients: { clientId: number }[] }>(
       await cli(['client', 'list', String(apiKey), '--json'], api),
     )
