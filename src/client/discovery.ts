@@ -20,9 +20,10 @@ export function discoveryUrls(issuer: string): string[] {
 }
 
 /**
- * Fetches an authorization server's metadata. A URL that answers with an HTTP error is
- * skipped for the next; a document whose `issuer` is not the one asked for is refused
- * with `invalid_issuer`, as RFC 8414 §3.3 requires.
+ * Fetches an authorization server's metadata. A URL that answers with an HTTP error, or
+ * with something other than a JSON object naming an issuer, is skipped for the next; a
+ * document whose `issuer` is not the one asked for is refused with `invalid_issuer`, as
+ * RFC 8414 §3.3 requires.
  * @see RFC 8414 §3; OpenID Connect Discovery 1.0 §4
  */
 export async function discover(
@@ -39,15 +40,10 @@ export async function discover(
       tried.push(`${url} (${answer.status})`)
       continue
     }
+    // A web app answering every path with a page is not a metadata document: look on.
     if (!isObject(answer.body) || typeof answer.body.issuer !== 'string') {
-      throw new DcrError(
-        'invalid_response',
-        `${url} is not an authorization server metadata document`,
-        {
-          status: answer.status,
-          body: answer.body,
-        },
-      )
+      tried.push(`${url} (${answer.status}, not a metadata document)`)
+      continue
     }
     if (!isSameIssuer(answer.body.issuer, issuer)) {
       throw new DcrError(
