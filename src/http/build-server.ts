@@ -5,13 +5,14 @@
  */
 import cors from '@fastify/cors'
 import swagger from '@fastify/swagger'
-import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
+import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions, type FastifyReply, type FastifyRequest } from 'fastify'
 import type { Engine } from '../engine/index.js'
 import { apiRoutes } from './api/index.js'
 import { discoveryRoutes, healthRoutes } from './discovery.js'
 import { bodyTooLarge, handleError, handleNotFound, sendError } from './errors.js'
 import { openApiRoutes } from './openapi.js'
 import { registrationRoutes } from './registration.js'
+import { schemaController } from './schema-compilers.js'
 
 export interface ServerOptions {
   engine: Engine
@@ -55,7 +56,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       : false,
     logController: new OneLinePerRequest(),
     // Envelope types are checked as sent: a number is not a string (spec §2.4).
-    ajv: { customOptions: { coerceTypes: false } },
+    schemaController: schemaController as unknown as FastifyServerOptions['schemaController'],
     return503OnClosing: false,
   })
 
