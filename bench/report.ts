@@ -8,8 +8,11 @@ import { isRegistrar, RATIO_FIGURES, ratiosOf, type Ratio, type Row } from './re
 
 export interface Report {
   machine: { cpus: number; node: string; date: string }
-  settings: { durationSeconds: number; connections: number; warmupSeconds: number }
+  settings: { durationSeconds: number; connections: number; warmupSeconds: number; rounds: number }
+  /** The median run of each server and scenario. */
   rows: Row[]
+  /** Every run, when there were several rounds. */
+  runs?: Row[]
   ratios: Ratio[]
   goals: Goal[]
   notes: string[]
@@ -20,8 +23,17 @@ export function buildReport(
   machine: Report['machine'],
   settings: Report['settings'],
   notes: string[],
+  runs?: Row[],
 ): Report {
-  return { machine, settings, rows, ratios: ratiosOf(rows), goals: checkGoals(rows), notes }
+  return {
+    machine,
+    settings,
+    rows,
+    ...(runs ? { runs } : {}),
+    ratios: ratiosOf(rows),
+    goals: checkGoals(rows),
+    notes,
+  }
 }
 
 const HEADER = [
@@ -52,7 +64,8 @@ export function formatReport(report: Report): string {
   return [
     `${report.machine.cpus} CPUs, Node.js ${report.machine.node}, ${report.machine.date}; ` +
       `${report.settings.connections} connections, ${report.settings.warmupSeconds} s warm-up + ` +
-      `${report.settings.durationSeconds} s per run, each run in a fresh server process`,
+      `${report.settings.durationSeconds} s per run, each run in a fresh server process` +
+      (report.settings.rounds > 1 ? `; median of ${report.settings.rounds} rounds by req/s` : ''),
     '',
     ...alignColumns(lines),
     '',

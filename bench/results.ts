@@ -17,6 +17,19 @@ export interface Row {
   loaderCpuShare: number
 }
 
+/** Of several runs of the same server and scenario, the one with the median req/s. */
+export function medianRuns(runs: Row[]): Row[] {
+  const groups = new Map<string, Row[]>()
+  for (const run of runs) {
+    const key = `${run.scenario} ${run.server} ${run.storedClients ?? ''}`
+    groups.set(key, [...(groups.get(key) ?? []), run])
+  }
+  return [...groups.values()].map((group) => {
+    const sorted = [...group].sort((a, b) => a.requestsPerSecond - b.requestsPerSecond)
+    return sorted[Math.floor((sorted.length - 1) / 2)]
+  })
+}
+
 /** Figures compared as ratios; for all but req/s, lower is better. */
 export const RATIO_FIGURES = [
   'requestsPerSecond',

@@ -6,6 +6,8 @@
  *   --duration S      measured seconds per run (default 10)
  *   --warmup S        unmeasured seconds of the same load first (default 3)
  *   --connections N   concurrent connections (default 50)
+ *   --rounds N        repeat the register, read and mixed runs N times, interleaved, and
+ *                     report each contender's median run by req/s (default 1)
  *   --scenarios LIST  register,read,mixed,size (default all)
  *   --servers LIST    contenders (default all; see contenders.ts)
  *   --size N          clients stored for the large size run (default 1000000; loads in ~40 s)
@@ -33,7 +35,7 @@ import { peakRssBytes } from './measure.js'
 import { DEFAULT_POSTGRES_URL, postgresUnreachable } from './postgres.js'
 import { REGISTRAR_MAIN } from './registrar.js'
 import { buildReport, formatReport } from './report.js'
-import type { Row } from './results.js'
+import { medianRuns, type Row } from './results.js'
 import { SCENARIOS, type Scenario } from './scenarios.js'
 import { preRegister, runSizeScenario } from './size.js'
 import { transpileTree } from './transpile.js'
@@ -49,6 +51,7 @@ const { values: flags } = parseArgs({
     duration: { type: 'string', default: '10' },
     warmup: { type: 'string', default: '3' },
     connections: { type: 'string', default: '50' },
+    rounds: { type: 'string', default: '1' },
     scenarios: { type: 'string', default: [...SCENARIOS, 'size'].join(',') },
     servers: { type: 'string', default: CONTENDER_NAMES.join(',') },
     size: { type: 'string', default: '1000000' },
@@ -96,12 +99,14 @@ const context: StartContext = {
   profileDir,
   label: '',
 }
-const rows: Row[] = []
-for (const scenario of SCENARIOS.filter((s) => scenarios.includes(s))) {
-  for (const server of servers) {
-    await attempt(`${scenario} on ${server}`, async () => {
-      rows.push(await runScenario(server, scenario))
-    })
+const runs: Row[] = []
+for (let round = 1; round <= positive('rounds'); round++) {
+  for (const scenario of SCENARIOS.filter((s) => scenarios.includes(s))) {
+    for (const server of servers) {
+      await attempt(`${scenario} on ${server}`, async () => {
+        runs.push(await runScenario(server, scenario))
+      })
+    }
   }
 }
 if (scenarios.includes('size') && servers.includes('registrar-sqlite')) {
@@ -114,23 +119,24 @@ if (scenarios.includes('size') && servers.includes('registrar-sqlite')) {
       onProgress: (message) => process.stderr.write(`${message}\n`),
     })
     for (const run of sized.runs) {
-      rows.push(
-        toRow(
-          'registrar-sqlite',
-          run.scenario,
-          run.result,
-          run.peakRssBytes,
-          run.coldStartMs,
-          run.storedClients,
-        ),
+      const { scenario, result, peakRssBytes, coldStartMs, storedClients } = run
+      const row = toRow(
+        'registrar-sqlite',
+        scenario,
+        result,
+        peakRssBytes,
+        coldStartMs,
+        storedClients,
       )
-      progress(rows.at(-1)!)
-      noteProfile('registrar-sqlite', run, run.result)
+      runs.push(row)
+      progress(row)
+      noteProfile('registrar-sqlite', run, result)
     }
     notes.push(...sized.notes)
   })
 }
 
+const rows = medianRuns(runs)
 const report = buildReport(
   rows,
   {
@@ -138,8 +144,9 @@ const report = buildReport(
     node: process.versions.node,
     date: new Date().toISOString().slice(0, 16),
   },
-  settings,
+  { ...settings, rounds: positive('rounds') },
   notes,
+  runs.length > rows.length ? runs : undefined,
 )
 writeFileSync(join(RESULTS, 'latest.json'), `${JSON.stringify(report, null, 2)}\n`)
 writeFileSync(join(RESULTS, 'latest.svg'), drawChart(report))
@@ -260,7 +267,7 @@ function progress(row: Row): void {
   )
 }
 
-function positive(name: 'duration' | 'connections' | 'size'): number {
+function positive(name: 'duration' | 'connections' | 'size' | 'rounds'): number {
   const value = Number(flags[name])
   if (!Number.isInteger(value) || value <= 0)
     throw new Error(`--${name} must be a positive integer`)
