@@ -4,6 +4,7 @@
  * SIGTERM and SIGINT stop accepting, let requests in flight finish, close the store and
  * exit 0.
  */
+import { readFileSync } from 'node:fs'
 import type { Command } from 'commander'
 import type { ServeFlags } from '../config.js'
 
@@ -27,6 +28,15 @@ function fail(message: string, exitCode: number): never {
 /** `http://HOST:PORT`, with brackets around an IPv6 literal. */
 function urlOf(host: string, port: number): string {
   return `http://${host.includes(':') ? `[${host}]` : host}:${port}`
+}
+
+/** The version in package.json (dist/src/cli/ is three levels below it). */
+function packageVersion(): string | undefined {
+  try {
+    return (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version?: string }).version
+  } catch {
+    return undefined
+  }
 }
 
 async function serve(flags: ServeFlags): Promise<void> {
@@ -62,6 +72,7 @@ async function serve(flags: ServeFlags): Promise<void> {
     adminTokenHash: admin.hash,
     logger: config.logLevel === 'silent' ? false : { level: config.logLevel, stream: process.stderr },
     bodyLimit: config.bodyLimit,
+    version: packageVersion(),
   })
   try {
     await app.listen({ host: config.host, port: config.port })

@@ -8,10 +8,14 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import { apiErrorCode, isOAuthError, OAuthError, resultMessage, type ResultError } from '../wire/index.js'
 
+/** 413 for a body over the limit (CONTRACT.md "Bad input"). */
+export function bodyTooLarge(): OAuthError {
+  return new OAuthError('invalid_request', 'the request body is too large', { status: 413 })
+}
+
 /** Fastify's own failures, by error code. */
-const FRAMEWORK_FAILURES: Record<string, (error: FastifyError) => OAuthError> = {
-  FST_ERR_CTP_BODY_TOO_LARGE: () =>
-    new OAuthError('invalid_request', 'the request body is too large', { status: 413 }),
+const FRAMEWORK_FAILURES: Record<string, () => OAuthError> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: bodyTooLarge,
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: () =>
     new OAuthError('invalid_request', 'the Content-Length header does not match the body'),
   FST_ERR_CTP_INVALID_MEDIA_TYPE: () =>
@@ -19,11 +23,6 @@ const FRAMEWORK_FAILURES: Record<string, (error: FastifyError) => OAuthError> = 
   FST_ERR_CTP_EMPTY_JSON_BODY: () => new OAuthError('invalid_request', 'the request body is empty'),
   FST_ERR_CTP_INVALID_JSON_BODY: () => new OAuthError('invalid_request', 'the request body is not valid JSON'),
   FST_ERR_BAD_URL: () => new OAuthError('invalid_request', 'the URL is malformed'),
-}
-
-/** 413 for a declared body length over the limit, before anything reads the body. */
-export function bodyTooLarge(): OAuthError {
-  return FRAMEWORK_FAILURES['FST_ERR_CTP_BODY_TOO_LARGE']!({} as FastifyError)
 }
 
 /** The OAuthError a failure is answered with; undefined for a bug (a fixed 500). */
@@ -34,7 +33,7 @@ function toOAuthError(error: FastifyError): OAuthError | undefined {
     return new OAuthError('invalid_request', `invalid request: ${error.message}`)
   }
   const framework = error.code ? FRAMEWORK_FAILURES[error.code] : undefined
-  if (framework) return framework(error)
+  if (framework) return framework()
   const status = error.statusCode
   if (typeof status === 'number' && status >= 400 && status < 500 && error.code?.startsWith('FST_')) {
     return new OAuthError('invalid_request', 'the request cannot be processed', { status })
