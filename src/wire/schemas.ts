@@ -16,6 +16,24 @@ const StrList = Type.Array(Type.String())
 const Pairs = Type.Array(Type.Object({ key: Type.String(), value: Type.String() }))
 const TaggedValues = Type.Array(Type.Object({ tag: Type.String(), value: Type.String() }))
 
+/** The SDK's closed enums (spec §4): any other member fails its validation, so it is refused here. */
+const ENUMS = {
+  grantType: ['AUTHORIZATION_CODE', 'IMPLICIT', 'PASSWORD', 'CLIENT_CREDENTIALS', 'REFRESH_TOKEN', 'CIBA', 'DEVICE_CODE', 'TOKEN_EXCHANGE', 'JWT_BEARER', 'PRE_AUTHORIZED_CODE'],
+  responseType: ['NONE', 'CODE', 'TOKEN', 'ID_TOKEN', 'CODE_TOKEN', 'CODE_ID_TOKEN', 'ID_TOKEN_TOKEN', 'CODE_ID_TOKEN_TOKEN'],
+  clientAuthMethod: ['NONE', 'CLIENT_SECRET_BASIC', 'CLIENT_SECRET_POST', 'CLIENT_SECRET_JWT', 'PRIVATE_KEY_JWT', 'TLS_CLIENT_AUTH', 'SELF_SIGNED_TLS_CLIENT_AUTH', 'ATTEST_JWT_CLIENT_AUTH'],
+  jwsAlg: ['NONE', 'HS256', 'HS384', 'HS512', 'RS256', 'RS384', 'RS512', 'ES256', 'ES384', 'ES512', 'PS256', 'PS384', 'PS512', 'ES256K', 'EdDSA'],
+  jweAlg: ['RSA1_5', 'RSA_OAEP', 'RSA_OAEP_256', 'A128KW', 'A192KW', 'A256KW', 'DIR', 'ECDH_ES', 'ECDH_ES_A128KW', 'ECDH_ES_A192KW', 'ECDH_ES_A256KW', 'A128GCMKW', 'A192GCMKW', 'A256GCMKW', 'PBES2_HS256_A128KW', 'PBES2_HS384_A192KW', 'PBES2_HS512_A256KW'],
+  jweEnc: ['A128CBC_HS256', 'A192CBC_HS384', 'A256CBC_HS512', 'A128GCM', 'A192GCM', 'A256GCM'],
+  responseMode: ['QUERY', 'FRAGMENT', 'FORM_POST', 'JWT', 'QUERY_JWT', 'FRAGMENT_JWT', 'FORM_POST_JWT'],
+  display: ['PAGE', 'POPUP', 'TOUCH', 'WAP'],
+  claimType: ['NORMAL', 'AGGREGATED', 'DISTRIBUTED'],
+  prompt: ['NONE', 'LOGIN', 'CONSENT', 'SELECT_ACCOUNT', 'CREATE'],
+  deliveryMode: ['PING', 'POLL', 'PUSH'],
+} as const
+
+const oneOf = (values: readonly string[]) => Type.Union(values.map((value) => Type.Literal(value)))
+const listOf = (values: readonly string[]) => Type.Array(oneOf(values))
+
 function members(kind: TSchema, names: readonly string[]): Record<string, TSchema> {
   return Object.fromEntries(names.map((name) => [name, Type.Optional(kind)]))
 }
@@ -45,7 +63,7 @@ export const ClientListQuery = Type.Object({
 })
 
 export const ConfigurationQuery = Type.Object({
-  pretty: Type.Optional(Type.String({ enum: ['true', 'false'] })),
+  pretty: Type.Optional(oneOf(['true', 'false'])),
   patch: Type.Optional(Type.String({ description: 'Accepted and ignored' })),
 })
 
@@ -69,8 +87,19 @@ export const ServiceSchema = Type.Object(
       'deviceAuthorizationEndpoint',
       'backchannelAuthenticationEndpoint',
       'accessTokenType',
-      'accessTokenSignAlg',
     ]),
+    accessTokenSignAlg: Type.Optional(oneOf(ENUMS.jwsAlg)),
+    supportedGrantTypes: Type.Optional(listOf(ENUMS.grantType)),
+    supportedResponseTypes: Type.Optional(listOf(ENUMS.responseType)),
+    ...members(listOf(ENUMS.clientAuthMethod), [
+      'supportedTokenAuthMethods',
+      'supportedRevocationAuthMethods',
+      'supportedIntrospectionAuthMethods',
+    ]),
+    supportedDisplays: Type.Optional(listOf(ENUMS.display)),
+    supportedClaimTypes: Type.Optional(listOf(ENUMS.claimType)),
+    supportedPromptValues: Type.Optional(listOf(ENUMS.prompt)),
+    supportedBackchannelTokenDeliveryModes: Type.Optional(listOf(ENUMS.deliveryMode)),
     ...members(Bool, [
       'clientIdAliasEnabled',
       'dynamicRegistrationSupported',
@@ -92,19 +121,7 @@ export const ServiceSchema = Type.Object(
       'refreshTokenDuration',
       'idTokenDuration',
     ]),
-    ...members(StrList, [
-      'supportedCustomClientMetadata',
-      'supportedGrantTypes',
-      'supportedResponseTypes',
-      'supportedTokenAuthMethods',
-      'supportedRevocationAuthMethods',
-      'supportedIntrospectionAuthMethods',
-      'supportedDisplays',
-      'supportedClaimTypes',
-      'supportedClaims',
-      'supportedPromptValues',
-      'supportedBackchannelTokenDeliveryModes',
-    ]),
+    ...members(StrList, ['supportedCustomClientMetadata', 'supportedClaims']),
     attributes: Type.Optional(Pairs),
     supportedScopes: Type.Optional(
       Type.Array(Type.Object({ name: Type.String() }, { additionalProperties: true })),
@@ -130,34 +147,17 @@ export const ClientSchema = Type.Object(
   {
     ...members(Str, [
       'clientIdAlias',
-      'clientType',
-      'applicationType',
       'clientName',
       'description',
       'logoUri',
       'clientUri',
       'policyUri',
       'tosUri',
-      'tokenAuthMethod',
-      'tokenAuthSignAlg',
       'jwksUri',
       'jwks',
       'softwareId',
       'softwareVersion',
-      'subjectType',
       'sectorIdentifierUri',
-      'idTokenSignAlg',
-      'idTokenEncryptionAlg',
-      'idTokenEncryptionEnc',
-      'userInfoSignAlg',
-      'userInfoEncryptionAlg',
-      'userInfoEncryptionEnc',
-      'requestSignAlg',
-      'requestEncryptionAlg',
-      'requestEncryptionEnc',
-      'authorizationSignAlg',
-      'authorizationEncryptionAlg',
-      'authorizationEncryptionEnc',
       'loginUri',
       'tlsClientAuthSubjectDn',
       'tlsClientAuthSanDns',
@@ -167,10 +167,36 @@ export const ClientSchema = Type.Object(
       'selfSignedCertificateKeyId',
       'bcDeliveryMode',
       'bcNotificationEndpoint',
-      'bcRequestSignAlg',
       'customMetadata',
       'developer',
     ]),
+    clientType: Type.Optional(oneOf(['PUBLIC', 'CONFIDENTIAL'])),
+    applicationType: Type.Optional(oneOf(['WEB', 'NATIVE'])),
+    subjectType: Type.Optional(oneOf(['PUBLIC', 'PAIRWISE'])),
+    tokenAuthMethod: Type.Optional(oneOf(ENUMS.clientAuthMethod)),
+    ...members(oneOf(ENUMS.jwsAlg), [
+      'tokenAuthSignAlg',
+      'idTokenSignAlg',
+      'userInfoSignAlg',
+      'requestSignAlg',
+      'authorizationSignAlg',
+      'bcRequestSignAlg',
+    ]),
+    ...members(oneOf(ENUMS.jweAlg), [
+      'idTokenEncryptionAlg',
+      'userInfoEncryptionAlg',
+      'requestEncryptionAlg',
+      'authorizationEncryptionAlg',
+    ]),
+    ...members(oneOf(ENUMS.jweEnc), [
+      'idTokenEncryptionEnc',
+      'userInfoEncryptionEnc',
+      'requestEncryptionEnc',
+      'authorizationEncryptionEnc',
+    ]),
+    grantTypes: Type.Optional(listOf(ENUMS.grantType)),
+    responseTypes: Type.Optional(listOf(ENUMS.responseType)),
+    responseModes: Type.Optional(listOf(ENUMS.responseMode)),
     ...members(Bool, [
       'clientIdAliasEnabled',
       'authTimeRequired',
@@ -186,12 +212,9 @@ export const ClientSchema = Type.Object(
     ...members(StrList, [
       'contacts',
       'redirectUris',
-      'grantTypes',
-      'responseTypes',
       'defaultAcrs',
       'requestUris',
       'authorizationDetailsTypes',
-      'responseModes',
     ]),
     ...members(TaggedValues, ['clientNames', 'descriptions', 'logoUris', 'clientUris', 'policyUris', 'tosUris']),
     defaultMaxAge: Type.Optional(Int),
@@ -219,9 +242,7 @@ export const ClientRegistrationResponseSchema = Type.Object(
   {
     resultCode: Type.String(),
     resultMessage: Type.String(),
-    action: Type.String({
-      enum: ['CREATED', 'OK', 'UPDATED', 'DELETED', 'BAD_REQUEST', 'UNAUTHORIZED', 'INTERNAL_SERVER_ERROR'],
-    }),
+    action: oneOf(['CREATED', 'OK', 'UPDATED', 'DELETED', 'BAD_REQUEST', 'UNAUTHORIZED', 'INTERNAL_SERVER_ERROR']),
     responseContent: Type.Optional(Type.String({ description: 'JSON text for the client; absent for DELETED' })),
     client: Type.Optional(ClientSchema),
   },

@@ -70,6 +70,11 @@ export function authleteApiTests(context: Context): void {
       assertResultError(await api.call(`/api/${id}/client/registration`, { body: {} }), 400)
       assertResultError(await api.call(`/api/${id}/client/registration/get`, { body: { clientId: true, token: 'x' } }), 400)
       assertResultError(await api.call(`/api/${id}/client/create`, { body: { redirectUris: 'https://a.example/cb' } }), 400)
+      // Closed enums (spec §7 trap 3): a value the SDK would reject on the way back is refused on the way in.
+      assertResultError(await api.call('/api/service/create', { body: { supportedGrantTypes: ['authorization_code'] } }), 400)
+      assertResultError(await api.call(`/api/${id}/service/update`, { body: { supportedTokenAuthMethods: ['SPIFFE_JWT'] } }), 400)
+      assertResultError(await api.call(`/api/${id}/client/create`, { body: { tokenAuthMethod: 'SPIFFE_JWT' } }), 400)
+      assertResultError(await api.call(`/api/${id}/client/create`, { body: { clientType: 'public' } }), 400)
     })
 
     test('unknown services and clients are 404 with a result error', async () => {
