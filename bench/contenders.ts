@@ -48,61 +48,38 @@ export interface StartContext {
 
 /** Starts `name` on an empty store; the returned stop() also removes what it stored. */
 export async function startContender(name: ContenderName, context: StartContext): Promise<Started> {
-  // Contenders run as deployed; express in particular skips debug work in production.
-  const production = { NODE_ENV: 'production' }
+  const { profileDir } = context
   switch (name) {
     case 'registrar-sqlite': {
       const database = join(context.scratch, `${context.label}.db`)
       removeSqlite(database)
-      const server = await startRegistrar({
-        database,
-        profileDir: context.profileDir,
-        env: production,
-      })
+      const server = await startRegistrar({ database, profileDir })
       return withCleanup(server, async () => removeSqlite(database))
     }
     case 'registrar-postgres': {
-      const schema = await createSchema(
-        context.postgresUrl,
-        `bench_${context.label.replace(/\W/g, '_')}`,
-      )
+      const name = `bench_${context.label.replace(/\W/g, '_')}`
+      const schema = await createSchema(context.postgresUrl, name)
       try {
-        const server = await startRegistrar({
-          database: schema.url,
-          profileDir: context.profileDir,
-          env: production,
-        })
+        const server = await startRegistrar({ database: schema.url, profileDir })
         return withCleanup(server, schema.drop)
       } catch (error) {
         await schema.drop()
         throw error
       }
     }
-    case 'oidc-provider':
-      return {
-        ...(await startServer([script(context, 'oidc-provider')], {
-          ...production,
-          BENCH_JWKS: context.jwks,
-        })),
-        registerPath: '/reg',
-      }
+    case 'oidc-provider': {
+      const env = { BENCH_JWKS: context.jwks }
+      return { ...(await startServer([script(context, name)], env)), registerPath: '/reg' }
+    }
     case 'mcp-sdk':
-      return {
-        ...(await startServer([script(context, 'mcp-sdk')], production)),
-        registerPath: '/register',
-      }
     case 'floor':
-      return {
-        ...(await startServer([script(context, 'floor')], production)),
-        registerPath: '/register',
-      }
+      return { ...(await startServer([script(context, name)])), registerPath: '/register' }
     case 'floor-sqlite': {
       const database = join(context.scratch, `${context.label}.db`)
       removeSqlite(database)
-      const server = await startServer([script(context, 'floor-sqlite'), database], production)
-      return withCleanup({ ...server, registerPath: '/register' }, async () =>
-        removeSqlite(database),
-      )
+      const server = await startServer([script(context, name), database])
+      const started = { ...server, registerPath: '/register' }
+      return withCleanup(started, async () => removeSqlite(database))
     }
   }
 }

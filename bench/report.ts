@@ -32,8 +32,21 @@ export function buildReport(
     ...(runs ? { runs } : {}),
     ratios: ratiosOf(rows),
     goals: checkGoals(rows),
-    notes,
+    notes: [...notes, ...loaderNotes(rows)],
   }
+}
+
+/** Loader CPU share from which the loader, not the server, may have set the pace. */
+const LOADER_BOUND = 0.8
+
+function loaderNotes(rows: Row[]): string[] {
+  const saturated = rows.filter((row) => row.loaderCpuShare >= LOADER_BOUND)
+  if (saturated.length === 0) return []
+  const runs = saturated.map((row) => `${row.scenario} on ${row.server}`).join(', ')
+  return [
+    `the load generator used ${LOADER_BOUND * 100} % or more of a core in ${runs}: ` +
+      'their req/s is a lower bound, and a ratio of Registrar to them an upper bound',
+  ]
 }
 
 const HEADER = [

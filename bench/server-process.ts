@@ -1,7 +1,8 @@
 /**
  * Starts a server as a child process and times its cold start: from spawn to the
  * `listening on http://HOST:PORT` line on its stdout. The command is `node` itself (no
- * npm, no shell), so the pid we sample in /proc is the server's own.
+ * npm, no shell), so the pid we sample in /proc is the server's own. Servers run as
+ * deployed, with NODE_ENV=production (express, for one, skips debug work then).
  */
 import { spawn } from 'node:child_process'
 import { createInterface } from 'node:readline'
@@ -23,7 +24,7 @@ export function startServer(args: string[], env: NodeJS.ProcessEnv = {}): Promis
   const spawnedAt = Date.now()
   const startedAt = performance.now()
   const child = spawn(process.execPath, args, {
-    env: { ...process.env, ...env },
+    env: { ...process.env, NODE_ENV: 'production', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let stderr = ''
