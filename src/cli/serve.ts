@@ -88,8 +88,12 @@ async function serve(flags: ServeFlags): Promise<void> {
   const stop = async () => {
     if (stopping) return
     stopping = true
-    await app.close()
-    await store.close()
+    try {
+      await app.close()
+      await store.close()
+    } catch (error) {
+      fail(`could not stop cleanly: ${(error as Error).message}`, 1)
+    }
     process.exit(0)
   }
   process.once('SIGTERM', stop)
