@@ -156,9 +156,10 @@ function drawPanel(panel: Panel, top: number): string {
   const groupWidth = plotWidth / panel.groups.length
   panel.groups.forEach((group, g) => {
     const x0 = LEFT + g * groupWidth
-    const barWidth = (groupWidth * 0.84) / Math.max(1, group.bars.length)
+    const barWidth = Math.min(64, (groupWidth * 0.84) / Math.max(1, group.bars.length))
+    const left = x0 + (groupWidth - barWidth * group.bars.length) / 2
     group.bars.forEach((bar, b) => {
-      const x = x0 + groupWidth * 0.08 + b * barWidth
+      const x = left + b * barWidth
       const top = y(bar.value)
       parts.push(
         `<rect x="${x.toFixed(1)}" y="${top.toFixed(1)}" width="${(barWidth - 3).toFixed(1)}" height="${(plotTop + plotHeight - top).toFixed(1)}" fill="${color(bar.key)}"><title>${escape(`${bar.key} ${group.label}: ${short(bar.value)} ${panel.unit}`)}</title></rect>`,

@@ -136,7 +136,7 @@ if (scenarios.includes('size') && servers.includes('registrar-sqlite')) {
   })
 }
 
-const rows = medianRuns(runs)
+const rows = medianRuns(runs).sort(byScenarioAndServer)
 const report = buildReport(
   rows,
   {
@@ -183,6 +183,18 @@ async function runScenario(server: ContenderName, scenario: Scenario): Promise<R
   } finally {
     await started.stop()
   }
+}
+
+/** Table order: main scenarios before size, then scenario, server and size as listed. */
+function byScenarioAndServer(a: Row, b: Row): number {
+  const order = (row: Row) => [
+    row.storedClients === undefined ? 0 : 1,
+    SCENARIOS.indexOf(row.scenario as Scenario),
+    CONTENDER_NAMES.indexOf(row.server as ContenderName),
+    row.storedClients ?? 0,
+  ]
+  const [x, y] = [order(a), order(b)]
+  return x.map((value, i) => value - y[i]).find((difference) => difference !== 0) ?? 0
 }
 
 function toRow(
