@@ -1,4 +1,5 @@
 /** One measured run, and the ratios that compare Registrar with the floor and with oidc-provider. */
+import type { LoadResult } from './load-worker.js'
 
 export interface Row {
   server: string
@@ -15,6 +16,32 @@ export interface Row {
   cpuMicrosPerRequest: number
   /** The load generator's CPU over the run's wall time: near 1 means it, not the server, limited the rate. */
   loaderCpuShare: number
+}
+
+/** A run's figures, from what the load worker and /proc measured. */
+export function toRow(
+  server: string,
+  readKind: string,
+  scenario: string,
+  result: LoadResult,
+  rssBytes: number,
+  coldStartMs: number,
+  storedClients?: number,
+): Row {
+  return {
+    server,
+    scenario,
+    ...(storedClients === undefined ? {} : { storedClients }),
+    readKind,
+    requests: result.requests,
+    requestsPerSecond: result.requestsPerSecond,
+    latencyMs: result.latencyMs,
+    errors: result.errors,
+    peakRssMb: rssBytes / 2 ** 20,
+    coldStartMs,
+    cpuMicrosPerRequest: (result.serverCpuSeconds * 1e6) / Math.max(1, result.requests),
+    loaderCpuShare: result.loaderCpuSeconds / result.seconds,
+  }
 }
 
 /** Of several runs of the same server and scenario, the one with the median req/s. */

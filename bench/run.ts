@@ -3,25 +3,13 @@
  * machine, each run in a fresh server process with the load from a separate process; then
  * one table (stdout), bench/results/latest.json and bench/results/latest.svg.
  *
- *   --duration S      measured seconds per run (default 10)
- *   --warmup S        unmeasured seconds of the same load first (default 3)
- *   --connections N   concurrent connections (default 50)
- *   --rounds N        repeat the register, read and mixed runs N times, interleaved, and
- *                     report each contender's median run by req/s (default 1)
- *   --scenarios LIST  register,read,mixed,size (default all)
- *   --servers LIST    contenders (default all; see contenders.ts)
- *   --size N          clients stored for the large size run (default 1000000; loads in ~40 s)
- *   --postgres URL    (default postgres://127.0.0.1:5432/test)
- *   --profile         write V8 CPU profiles of Registrar to bench/results/profiles
- *   --skip-build      use dist/ as it is
- *   --publish         also copy the JSON and SVG to bench/latest.json and bench/latest.svg
+ * Flags: see options.ts.
  */
 import { spawnSync } from 'node:child_process'
 import { generateKeyPairSync } from 'node:crypto'
 import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
 import { join } from 'node:path'
-import { parseArgs } from 'node:util'
 import { drawChart } from './chart.js'
 import {
   CONTENDER_NAMES,
@@ -32,10 +20,11 @@ import {
 } from './contenders.js'
 import { runLoad } from './load.js'
 import { peakRssBytes } from './measure.js'
-import { DEFAULT_POSTGRES_URL, postgresUnreachable } from './postgres.js'
+import { parseOptions } from './options.js'
+import { postgresUnreachable } from './postgres.js'
 import { REGISTRAR_MAIN } from './registrar.js'
 import { buildReport, formatReport } from './report.js'
-import { medianRuns, type Row } from './results.js'
+import { medianRuns, toRow, type Row } from './results.js'
 import { SCENARIOS, type Scenario } from './scenarios.js'
 import { preRegister, runSizeScenario } from './size.js'
 import { transpileTree } from './transpile.js'
@@ -46,29 +35,13 @@ const RESULTS = join(import.meta.dirname, 'results')
 /** Clients registered before a read or mixed run, read at random. */
 const READ_CLIENTS = 1000
 
-const { values: flags } = parseArgs({
-  options: {
-    duration: { type: 'string', default: '10' },
-    warmup: { type: 'string', default: '3' },
-    connections: { type: 'string', default: '50' },
-    rounds: { type: 'string', default: '1' },
-    scenarios: { type: 'string', default: [...SCENARIOS, 'size'].join(',') },
-    servers: { type: 'string', default: CONTENDER_NAMES.join(',') },
-    size: { type: 'string', default: '1000000' },
-    postgres: { type: 'string', default: DEFAULT_POSTGRES_URL },
-    profile: { type: 'boolean', default: false },
-    'skip-build': { type: 'boolean', default: false },
-    publish: { type: 'boolean', default: false },
-  },
-})
-
+const options = parseOptions(process.argv.slice(2))
 const settings = {
-  durationSeconds: positive('duration'),
-  warmupSeconds: Number(flags.warmup),
-  connections: positive('connections'),
+  durationSeconds: options.durationSeconds,
+  warmupSeconds: options.warmupSeconds,
+  connections: options.connections,
 }
-const scenarios = list(flags.scenarios, [...SCENARIOS, 'size'])
-let servers = list(flags.servers, CONTENDER_NAMES) as ContenderName[]
+let servers = options.servers
 const notes: string[] = []
 
 const scratch = join(RESULTS, 'work')
@@ -77,31 +50,31 @@ const js = transpileTree(import.meta.dirname, join(RESULTS, 'js'), (path) =>
   path.endsWith('store.ts'),
 )
 const workerScript = join(js, 'load-worker.js')
-const profileDir = flags.profile ? join(RESULTS, 'profiles') : undefined
+const profileDir = options.profile ? join(RESULTS, 'profiles') : undefined
 
 if (servers.some((s) => s.startsWith('registrar')) && !buildRegistrar()) {
   servers = servers.filter((s) => !s.startsWith('registrar'))
   note('Registrar skipped: dist/src/cli/main.js is missing and `npm run build` did not produce it')
 }
 if (servers.includes('registrar-postgres')) {
-  const why = await postgresUnreachable(flags.postgres)
+  const why = await postgresUnreachable(options.postgresUrl)
   if (why) {
     servers = servers.filter((s) => s !== 'registrar-postgres')
-    note(`registrar-postgres skipped: PostgreSQL at ${flags.postgres} is unreachable (${why})`)
+    note(`registrar-postgres skipped: PostgreSQL at ${options.postgresUrl} is unreachable (${why})`)
   }
 }
 
 const context: StartContext = {
   js,
   scratch,
-  postgresUrl: flags.postgres,
+  postgresUrl: options.postgresUrl,
   jwks: signingKeys(),
   profileDir,
   label: '',
 }
 const runs: Row[] = []
-for (let round = 1; round <= positive('rounds'); round++) {
-  for (const scenario of SCENARIOS.filter((s) => scenarios.includes(s))) {
+for (let round = 1; round <= options.rounds; round++) {
+  for (const scenario of SCENARIOS.filter((s) => options.scenarios.includes(s))) {
     for (const server of servers) {
       await attempt(`${scenario} on ${server}`, async () => {
         runs.push(await runScenario(server, scenario))
@@ -109,10 +82,10 @@ for (let round = 1; round <= positive('rounds'); round++) {
     }
   }
 }
-if (scenarios.includes('size') && servers.includes('registrar-sqlite')) {
+if (options.scenarios.includes('size') && servers.includes('registrar-sqlite')) {
   await attempt('size', async () => {
     const sized = await runSizeScenario({
-      sizes: [1000, positive('size')],
+      sizes: [1000, options.size],
       scratch,
       profileDir,
       load: (spec) => runLoad(workerScript, scratch, { ...settings, ...spec }),
@@ -120,8 +93,10 @@ if (scenarios.includes('size') && servers.includes('registrar-sqlite')) {
     })
     for (const run of sized.runs) {
       const { scenario, result, peakRssBytes, coldStartMs, storedClients } = run
+      const server = 'registrar-sqlite'
       const row = toRow(
-        'registrar-sqlite',
+        server,
+        READ_KIND[server],
         scenario,
         result,
         peakRssBytes,
@@ -130,7 +105,7 @@ if (scenarios.includes('size') && servers.includes('registrar-sqlite')) {
       )
       runs.push(row)
       progress(row)
-      noteProfile('registrar-sqlite', run, result)
+      noteProfile(server, run, result)
     }
     notes.push(...sized.notes)
   })
@@ -144,13 +119,13 @@ const report = buildReport(
     node: process.versions.node,
     date: new Date().toISOString().slice(0, 16),
   },
-  { ...settings, rounds: positive('rounds') },
+  { ...settings, rounds: options.rounds },
   notes,
   runs.length > rows.length ? runs : undefined,
 )
 writeFileSync(join(RESULTS, 'latest.json'), `${JSON.stringify(report, null, 2)}\n`)
 writeFileSync(join(RESULTS, 'latest.svg'), drawChart(report))
-if (flags.publish) {
+if (options.publish) {
   copyFileSync(join(RESULTS, 'latest.json'), join(import.meta.dirname, 'latest.json'))
   copyFileSync(join(RESULTS, 'latest.svg'), join(import.meta.dirname, 'latest.svg'))
 }
@@ -176,7 +151,14 @@ async function runScenario(server: ContenderName, scenario: Scenario): Promise<R
       readTargets,
       serverPid: started.pid,
     })
-    const row = toRow(server, scenario, result, peakRssBytes(started.pid), started.coldStartMs)
+    const row = toRow(
+      server,
+      READ_KIND[server],
+      scenario,
+      result,
+      peakRssBytes(started.pid),
+      started.coldStartMs,
+    )
     progress(row)
     noteProfile(server, started, result)
     return row
@@ -197,33 +179,9 @@ function byScenarioAndServer(a: Row, b: Row): number {
   return x.map((value, i) => value - y[i]).find((difference) => difference !== 0) ?? 0
 }
 
-function toRow(
-  server: ContenderName,
-  scenario: string,
-  result: LoadResult,
-  rssBytes: number,
-  coldStartMs: number,
-  storedClients?: number,
-): Row {
-  return {
-    server,
-    scenario,
-    ...(storedClients === undefined ? {} : { storedClients }),
-    readKind: READ_KIND[server],
-    requests: result.requests,
-    requestsPerSecond: result.requestsPerSecond,
-    latencyMs: result.latencyMs,
-    errors: result.errors,
-    peakRssMb: rssBytes / 2 ** 20,
-    coldStartMs,
-    cpuMicrosPerRequest: (result.serverCpuSeconds * 1e6) / Math.max(1, result.requests),
-    loaderCpuShare: result.loaderCpuSeconds / result.seconds,
-  }
-}
-
 /** Builds dist/ (others may be mid-change: a failed build with a usable dist/ is a note). */
 function buildRegistrar(): boolean {
-  if (!flags['skip-build']) {
+  if (!options.skipBuild) {
     process.stderr.write('building Registrar (tsc -p tsconfig.build.json)\n')
     const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc')
     const build = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], {
@@ -255,13 +213,13 @@ async function attempt(what: string, work: () => Promise<void>): Promise<void> {
 /** Which profile file holds a run, and where in it the measured run starts. */
 function noteProfile(
   server: ContenderName,
-  process: { pid: number; spawnedAt: number },
+  child: { pid: number; spawnedAt: number },
   result: LoadResult,
 ) {
   if (!profileDir || !server.startsWith('registrar')) return
-  const since = result.measuredFrom - process.spawnedAt
+  const since = result.measuredFrom - child.spawnedAt
   note(
-    `profile of ${server} is ${profileDir}/CPU.*.${process.pid}.*.cpuprofile; measured from ${since} ms (--since ${since})`,
+    `profile of ${server} is ${profileDir}/CPU.*.${child.pid}.*.cpuprofile; measured from ${since} ms (--since ${since})`,
   )
 }
 
@@ -277,22 +235,4 @@ function progress(row: Row): void {
       `p99 ${row.latencyMs.p99.toFixed(1)} ms, ${row.cpuMicrosPerRequest.toFixed(0)} µs CPU/req, ` +
       `${row.errors} errors, RSS ${row.peakRssMb.toFixed(0)} MB, cold ${row.coldStartMs.toFixed(0)} ms\n`,
   )
-}
-
-function positive(name: 'duration' | 'connections' | 'size' | 'rounds'): number {
-  const value = Number(flags[name])
-  if (!Number.isInteger(value) || value <= 0)
-    throw new Error(`--${name} must be a positive integer`)
-  return value
-}
-
-function list<T extends string>(value: string, known: readonly T[]): T[] {
-  const names = value
-    .split(',')
-    .map((name) => name.trim())
-    .filter(Boolean)
-  const unknown = names.filter((name) => !known.includes(name as T))
-  if (unknown.length > 0)
-    throw new Error(`unknown: ${unknown.join(', ')} (known: ${known.join(', ')})`)
-  return names as T[]
 }
