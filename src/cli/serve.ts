@@ -4,7 +4,7 @@
  * SIGTERM and SIGINT stop accepting, let requests in flight finish, close the store and
  * exit 0.
  */
-import { readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import type { Command } from 'commander'
 import type { ServeFlags } from '../config.js'
 
@@ -14,9 +14,18 @@ export function registerServe(program: Command): void {
     .description('run the registration server')
     .option('--host <host>', 'address to bind (env HOST, default 127.0.0.1)')
     .option('--port <port>', 'port, 0 picks a free one (env PORT, default 8080)')
-    .option('--database <url>', 'SQLite path, sqlite:PATH, :memory: or postgres://... (env DATABASE_URL, default ./data/registrar.db)')
-    .option('--base-url <url>', 'public base URL (env REGISTRAR_BASE_URL, default http://HOST:PORT)')
-    .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent (env LOG_LEVEL, default info)')
+    .option(
+      '--database <url>',
+      'SQLite path, sqlite:PATH, :memory: or postgres://... (env DATABASE_URL, default ./data/registrar.db)',
+    )
+    .option(
+      '--base-url <url>',
+      'public base URL (env REGISTRAR_BASE_URL, default http://HOST:PORT)',
+    )
+    .option(
+      '--log-level <level>',
+      'fatal, error, warn, info, debug, trace or silent (env LOG_LEVEL, default info)',
+    )
     .action((flags: ServeFlags) => serve(flags))
 }
 
@@ -30,22 +39,23 @@ function urlOf(host: string, port: number): string {
   return `http://${host.includes(':') ? `[${host}]` : host}:${port}`
 }
 
-/** The version in package.json (dist/src/cli/ is three levels below it). */
+/** The version in package.json, found by the package's own name (bundled or not). */
 function packageVersion(): string | undefined {
   try {
-    return (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version?: string }).version
+    return (createRequire(import.meta.url)('registrar/package.json') as { version?: string }).version
   } catch {
     return undefined
   }
 }
 
 async function serve(flags: ServeFlags): Promise<void> {
-  const [{ loadConfig, ConfigError }, { openStore }, { createEngine }, { buildServer }] = await Promise.all([
-    import('../config.js'),
-    import('../store/index.js'),
-    import('../engine/index.js'),
-    import('../http/index.js'),
-  ])
+  const [{ loadConfig, ConfigError }, { openStore }, { createEngine }, { buildServer }] =
+    await Promise.all([
+      import('../config.js'),
+      import('../store/index.js'),
+      import('../engine/index.js'),
+      import('../http/index.js'),
+    ])
   let config
   try {
     config = loadConfig(flags, process.env)
@@ -60,8 +70,9 @@ async function serve(flags: ServeFlags): Promise<void> {
   } catch (error) {
     fail(`cannot open the database: ${(error as Error).message}`, 1)
   }
-  // The real port is known only once listening; nobody can call before it is printed.
-  const engine = createEngine({ store, baseUrl: config.baseUrl ?? urlOf(config.host, config.port) })
+  // With --port 0 the real port is known only once listening, before anyone can call.
+  let port = config.port
+  const engine = createEngine({ store, baseUrl: () => config.baseUrl ?? urlOf(config.host, port) })
   const admin = await engine.ensureAdminToken(config.adminToken)
   if (admin.generated) {
     process.stdout.write(`admin token (shown once, only its hash is stored): ${admin.generated}\n`)
@@ -70,7 +81,8 @@ async function serve(flags: ServeFlags): Promise<void> {
   const app = await buildServer({
     engine,
     adminTokenHash: admin.hash,
-    logger: config.logLevel === 'silent' ? false : { level: config.logLevel, stream: process.stderr },
+    logger:
+      config.logLevel === 'silent' ? false : { level: config.logLevel, stream: process.stderr },
     bodyLimit: config.bodyLimit,
     version: packageVersion(),
   })
@@ -81,8 +93,7 @@ async function serve(flags: ServeFlags): Promise<void> {
     fail(`cannot listen on ${urlOf(config.host, config.port)}: ${(error as Error).message}`, 1)
   }
   const address = app.server.address()
-  const port = typeof address === 'object' && address ? address.port : config.port
-  if (config.baseUrl === undefined) engine.context.baseUrl = urlOf(config.host, port)
+  if (typeof address === 'object' && address) port = address.port
 
   let stopping = false
   const stop = async () => {

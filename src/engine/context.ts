@@ -5,7 +5,7 @@ import type { Store } from './store.js'
 export interface EngineContext {
   store: Store
   /** Public base URL, no trailing slash: issuer and endpoint URLs are built from it. */
-  baseUrl: string
+  readonly baseUrl: string
   /** Milliseconds since the epoch. */
   now: () => number
   randomBytes: RandomBytes

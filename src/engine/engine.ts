@@ -17,8 +17,11 @@ import type { Store } from './store.js'
 
 export interface EngineOptions {
   store: Store
-  /** Public base URL used in issuer and endpoint URLs, e.g. `https://dcr.example.com`. */
-  baseUrl: string
+  /**
+   * Public base URL used in issuer and endpoint URLs, e.g. `https://dcr.example.com`. A
+   * function is asked on every use: a server on a free port knows its URL only once listening.
+   */
+  baseUrl: string | (() => string)
   /**
    * Milliseconds since the epoch.
    * @default Date.now
@@ -33,9 +36,12 @@ export interface EngineOptions {
 
 /** @see RFC 7591, RFC 7592, ../shared/spec/authlete-api.md */
 export function createEngine(options: EngineOptions) {
+  const { baseUrl } = options
   const context: EngineContext = {
     store: options.store,
-    baseUrl: options.baseUrl.replace(/\/+$/, ''),
+    get baseUrl() {
+      return (typeof baseUrl === 'function' ? baseUrl() : baseUrl).replace(/\/+$/, '')
+    },
     now: options.now ?? Date.now,
     randomBytes: options.randomBytes ?? nodeRandomBytes,
   }
@@ -68,8 +74,10 @@ export function createEngine(options: EngineOptions) {
       clients.createClient(context, service, input),
     requireClient: (service: ServiceRecord, clientId: string | number) =>
       clients.requireClient(context, service, clientId),
-    listClients: (service: ServiceRecord, request: { start: number; end: number; developer?: string }) =>
-      clients.listClients(context, service, request),
+    listClients: (
+      service: ServiceRecord,
+      request: { start: number; end: number; developer?: string },
+    ) => clients.listClients(context, service, request),
     updateClient: (service: ServiceRecord, clientId: string | number, input: AuthleteClient) =>
       clients.updateClient(context, service, clientId, input),
     deleteClient: (service: ServiceRecord, clientId: string | number) =>

@@ -5,7 +5,13 @@
  */
 import cors from '@fastify/cors'
 import swagger from '@fastify/swagger'
-import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions, type FastifyReply, type FastifyRequest } from 'fastify'
+import Fastify, {
+  LogController,
+  type FastifyInstance,
+  type FastifyServerOptions,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify'
 import type { Engine } from '../engine/index.js'
 import { apiRoutes } from './api/index.js'
 import { discoveryRoutes, healthRoutes } from './discovery.js'
@@ -35,8 +41,17 @@ export interface ServerOptions {
 /** One log line per request, when it completes, instead of Fastify's two. */
 class OneLinePerRequest extends LogController {
   override incomingRequest(): void {}
-  override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
-    const line = { method: request.method, url: request.url, statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime) }
+  override requestCompleted(
+    error: Error | null | undefined,
+    request: FastifyRequest,
+    reply: FastifyReply,
+  ): void {
+    const line = {
+      method: request.method,
+      url: request.url,
+      statusCode: reply.statusCode,
+      ms: Math.round(reply.elapsedTime),
+    }
     if (error) reply.log.error({ ...line, err: error }, 'request errored')
     else reply.log.info(line, 'request completed')
   }
@@ -51,7 +66,10 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
           level: options.logger.level,
           stream: options.logger.stream,
           // Never a secret in the log: no authorization header, no bodies.
-          redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'req.body'], censor: '[redacted]' },
+          redact: {
+            paths: ['req.headers.authorization', 'req.headers.cookie', 'req.body'],
+            censor: '[redacted]',
+          },
         }
       : false,
     logController: new OneLinePerRequest(),

@@ -6,7 +6,7 @@
 import { Type } from '@sinclair/typebox'
 import type { FastifyPluginAsync } from 'fastify'
 import type { Engine } from '../engine/index.js'
-import { OAuthErrorSchema, ServiceIdParams } from '../wire/index.js'
+import { OAuthErrorSchema, ServiceIdParams } from '../wire/schemas.js'
 import { sendJson } from './errors.js'
 import { requireService } from './request-parts.js'
 
@@ -17,7 +17,11 @@ const DISCOVERY_PATHS = [
 ]
 
 const AuthorizationServerMetadata = Type.Object(
-  { issuer: Type.String(), registration_endpoint: Type.Optional(Type.String()), response_types_supported: Type.Array(Type.String()) },
+  {
+    issuer: Type.String(),
+    registration_endpoint: Type.Optional(Type.String()),
+    response_types_supported: Type.Array(Type.String()),
+  },
   { additionalProperties: true, description: 'Authorization server metadata (RFC 8414 §2)' },
 )
 
@@ -51,13 +55,19 @@ export const healthRoutes: FastifyPluginAsync<{ engine: Engine }> = async (app, 
       schema: {
         tags: ['Health'],
         summary: 'Whether the server and its database answer',
-        response: { 200: Type.Object({ status: Type.String() }), 503: Type.Object({ status: Type.String() }) },
+        response: {
+          200: Type.Object({ status: Type.String() }),
+          503: Type.Object({ status: Type.String() }),
+        },
       },
     },
     async (request, reply) => {
       let timer: NodeJS.Timeout | undefined
       const timeout = new Promise<never>((_resolve, reject) => {
-        timer = setTimeout(() => reject(new Error('database ping timed out')), HEALTH_TIMEOUT_MILLISECONDS)
+        timer = setTimeout(
+          () => reject(new Error('database ping timed out')),
+          HEALTH_TIMEOUT_MILLISECONDS,
+        )
       })
       try {
         await Promise.race([engine.store.ping(), timeout])

@@ -6,7 +6,13 @@
  * with a fixed 500; no message, stack or SQL text leaves the process (STYLE.md §4).
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
-import { apiErrorCode, isOAuthError, OAuthError, resultMessage, type ResultError } from '../wire/index.js'
+import {
+  apiErrorCode,
+  isOAuthError,
+  OAuthError,
+  resultMessage,
+  type ResultError,
+} from '../wire/index.js'
 
 /** 413 for a body over the limit (CONTRACT.md "Bad input"). */
 export function bodyTooLarge(): OAuthError {
@@ -21,7 +27,8 @@ const FRAMEWORK_FAILURES: Record<string, () => OAuthError> = {
   FST_ERR_CTP_INVALID_MEDIA_TYPE: () =>
     new OAuthError('invalid_request', 'unsupported media type', { status: 415 }),
   FST_ERR_CTP_EMPTY_JSON_BODY: () => new OAuthError('invalid_request', 'the request body is empty'),
-  FST_ERR_CTP_INVALID_JSON_BODY: () => new OAuthError('invalid_request', 'the request body is not valid JSON'),
+  FST_ERR_CTP_INVALID_JSON_BODY: () =>
+    new OAuthError('invalid_request', 'the request body is not valid JSON'),
   FST_ERR_BAD_URL: () => new OAuthError('invalid_request', 'the URL is malformed'),
 }
 
@@ -35,7 +42,12 @@ function toOAuthError(error: FastifyError): OAuthError | undefined {
   const framework = error.code ? FRAMEWORK_FAILURES[error.code] : undefined
   if (framework) return framework()
   const status = error.statusCode
-  if (typeof status === 'number' && status >= 400 && status < 500 && error.code?.startsWith('FST_')) {
+  if (
+    typeof status === 'number' &&
+    status >= 400 &&
+    status < 500 &&
+    error.code?.startsWith('FST_')
+  ) {
     return new OAuthError('invalid_request', 'the request cannot be processed', { status })
   }
   return undefined
@@ -62,7 +74,12 @@ export function resultError(status: number, text: string, url: string): ResultEr
  * Sends a JSON body with `Content-Type: application/json` exactly (a Buffer, so Fastify
  * appends no charset: JSON is UTF-8, RFC 8259 §8.1).
  */
-export function sendJson(reply: FastifyReply, status: number, body: unknown, space?: number): FastifyReply {
+export function sendJson(
+  reply: FastifyReply,
+  status: number,
+  body: unknown,
+  space?: number,
+): FastifyReply {
   return reply
     .code(status)
     .header('content-type', 'application/json')
@@ -70,7 +87,11 @@ export function sendJson(reply: FastifyReply, status: number, body: unknown, spa
 }
 
 /** Renders an OAuthError for the surface the request is on. */
-export function sendError(request: FastifyRequest, reply: FastifyReply, error: OAuthError): FastifyReply {
+export function sendError(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  error: OAuthError,
+): FastifyReply {
   if (isApiPath(request.url)) {
     return sendJson(reply, error.status, resultError(error.status, error.description, request.url))
   }
@@ -81,7 +102,11 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, error: O
   return sendJson(reply, error.status, error.toJSON())
 }
 
-export function handleError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+export function handleError(
+  error: FastifyError,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): FastifyReply {
   const known = toOAuthError(error)
   if (!known || known.status >= 500) {
     request.log.error({ err: error.cause ?? error }, 'request failed')

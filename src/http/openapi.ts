@@ -19,12 +19,14 @@ type Operation = {
   responses?: Record<string, { description?: string }>
 }
 
-const escapeHtml = (text: string) =>
-  text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 
 function renderOperation(method: string, path: string, operation: Operation): string {
   const parameters = (operation.parameters ?? [])
-    .map((p) => `<li><code>${escapeHtml(p.name)}</code> (${p.in}${p.required ? ', required' : ''})${p.description ? ': ' + escapeHtml(p.description) : ''}</li>`)
+    .map(
+      (p) =>
+        `<li><code>${escapeHtml(p.name)}</code> (${p.in}${p.required ? ', required' : ''})${p.description ? ': ' + escapeHtml(p.description) : ''}</li>`,
+    )
     .join('')
   const body = operation.requestBody?.content?.['application/json']?.schema
   const responses = Object.entries(operation.responses ?? {})
@@ -46,7 +48,9 @@ export function renderDocsPage(document: OpenApiDocument): string {
     }
   }
   const title = escapeHtml(document.info?.title ?? 'API')
-  const sections = [...groups].map(([tag, ops]) => `<h2>${escapeHtml(tag)}</h2>${ops.join('\n')}`).join('\n')
+  const sections = [...groups]
+    .map(([tag, ops]) => `<h2>${escapeHtml(tag)}</h2>${ops.join('\n')}`)
+    .join('\n')
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title}</title>
 <style>body{font:15px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}
 section{border-top:1px solid #ddd;padding:.3rem 0}.m{font-weight:bold;color:#05a}pre{background:#f6f6f6;padding:.5rem;overflow:auto}</style>

@@ -5,7 +5,13 @@
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import type { Decision, Engine } from '../engine/index.js'
-import { ClientInformationDocSchema, ClientMetadataDocSchema, OAuthErrorSchema, ServiceClientParams, ServiceIdParams } from '../wire/index.js'
+import {
+  ClientInformationDocSchema,
+  ClientMetadataDocSchema,
+  OAuthErrorSchema,
+  ServiceClientParams,
+  ServiceIdParams,
+} from '../wire/schemas.js'
 import { sendJson } from './errors.js'
 import { bearerToken, requireRegistrationService } from './request-parts.js'
 
@@ -19,7 +25,11 @@ interface ClientParams extends ServiceParams {
 const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' }
 
 /** Renders a Decision: its status, headers and body; 204 with no body for DELETED. */
-function sendDecision(request: FastifyRequest, reply: FastifyReply, decision: Decision): FastifyReply {
+function sendDecision(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  decision: Decision,
+): FastifyReply {
   if (decision.action === 'INTERNAL_SERVER_ERROR') {
     request.log.error({ err: decision.error }, 'registration failed')
   }
@@ -28,12 +38,20 @@ function sendDecision(request: FastifyRequest, reply: FastifyReply, decision: De
   return sendJson(reply, decision.status, decision.body)
 }
 
-const errors = { 400: OAuthErrorSchema, 401: OAuthErrorSchema, 404: OAuthErrorSchema, 413: OAuthErrorSchema }
+const errors = {
+  400: OAuthErrorSchema,
+  401: OAuthErrorSchema,
+  404: OAuthErrorSchema,
+  413: OAuthErrorSchema,
+}
 const tags = ['Registration endpoints (RFC 7591, RFC 7592)']
 /** Metadata is decided by the engine, never by Fastify: the body schema only documents. */
 const documentOnly = () => () => true
 
-export const registrationRoutes: FastifyPluginAsync<{ engine: Engine }> = async (app, { engine }) => {
+export const registrationRoutes: FastifyPluginAsync<{ engine: Engine }> = async (
+  app,
+  { engine },
+) => {
   // Any content type (or none) is read as text; the engine parses it (400 invalid_client_metadata).
   app.removeAllContentTypeParsers()
   app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body))
@@ -70,7 +88,10 @@ export const registrationRoutes: FastifyPluginAsync<{ engine: Engine }> = async 
     summary,
     description: '`Authorization: Bearer <registration_access_token>`',
     params: ServiceClientParams,
-    response: success === 204 ? { 204: { type: 'null' }, ...errors } : { [success]: ClientInformationDocSchema, ...errors },
+    response:
+      success === 204
+        ? { 204: { type: 'null' }, ...errors }
+        : { [success]: ClientInformationDocSchema, ...errors },
   })
 
   app.get<{ Params: ClientParams }>(
@@ -90,7 +111,10 @@ export const registrationRoutes: FastifyPluginAsync<{ engine: Engine }> = async 
     '/:serviceId/register/:clientId',
     {
       validatorCompiler: documentOnly,
-      schema: { ...configurationSchema('Update a client (RFC 7592 §2.2)', 200), body: ClientMetadataDocSchema },
+      schema: {
+        ...configurationSchema('Update a client (RFC 7592 §2.2)', 200),
+        body: ClientMetadataDocSchema,
+      },
     },
     async (request, reply) => {
       const service = await requireRegistrationService(engine, request.params.serviceId)

@@ -23,7 +23,10 @@ export function requireService(engine: Engine, serviceId: string): Promise<Servi
 }
 
 /** The service whose registration endpoints a path names: it must exist and allow DCR. */
-export async function requireRegistrationService(engine: Engine, serviceId: string): Promise<ServiceRecord> {
+export async function requireRegistrationService(
+  engine: Engine,
+  serviceId: string,
+): Promise<ServiceRecord> {
   const id = decimalId(serviceId)
   const service = Number.isSafeInteger(id) ? await engine.getService(id) : undefined
   if (!service || service.settings.dynamicRegistrationSupported === false) {

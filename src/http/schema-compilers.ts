@@ -18,7 +18,12 @@ function lazyValidator(schema: TSchema, part: HttpPart) {
     if (check.Check(value)) return { value }
     const first = check.Errors(value).First()
     const where = `${part}${first?.path ?? ''}`
-    return { error: new OAuthError('invalid_request', `invalid request: ${where}: ${first?.message ?? 'invalid'}`) }
+    return {
+      error: new OAuthError(
+        'invalid_request',
+        `invalid request: ${where}: ${first?.message ?? 'invalid'}`,
+      ),
+    }
   }
 }
 

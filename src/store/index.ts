@@ -5,9 +5,8 @@
 import type { Kysely } from 'kysely'
 import { KyselyStore } from './kysely-store.js'
 import { migrate } from './migrations.js'
-import { openPostgres, type PostgresOptions } from './postgres.js'
+import type { PostgresOptions } from './postgres.js'
 import type { Database, Flavor } from './schema.js'
-import { openSqlite } from './sqlite.js'
 
 export { KyselyStore } from './kysely-store.js'
 export type { Database, Flavor } from './schema.js'
@@ -20,8 +19,11 @@ export async function connect(
   options: OpenStoreOptions = {},
 ): Promise<{ db: Kysely<Database>; flavor: Flavor }> {
   const flavor: Flavor = /^postgres(ql)?:\/\//i.test(url) ? 'postgres' : 'sqlite'
+  // Each driver is loaded only for its backend: start-up time counts (issue 6).
   const db =
-    flavor === 'postgres' ? openPostgres(url, options) : openSqlite(url.replace(/^sqlite:/i, ''))
+    flavor === 'postgres'
+      ? (await import('./postgres.js')).openPostgres(url, options)
+      : (await import('./sqlite.js')).openSqlite(url.replace(/^sqlite:/i, ''))
   try {
     await migrate(db, flavor)
   } catch (error) {

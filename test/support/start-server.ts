@@ -1,5 +1,5 @@
 /**
- * Starts the real `registrar serve` (dist/src/cli/main.js, so `npm run build` first) on a
+ * Starts the real `registrar serve` (dist/registrar.mjs, so `npm run build` first) on a
  * free port, waits for its `listening on` line and hands back its URL. The developer's
  * AUTHLETE_BEARER never reaches it (spec/authlete-sdk-smoke.md).
  */
@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { fileURLToPath } from 'node:url'
 
-export const MAIN = fileURLToPath(new URL('../../dist/src/cli/main.js', import.meta.url))
+export const MAIN = fileURLToPath(new URL('../../dist/registrar.mjs', import.meta.url))
 
 export interface StartOptions {
   /** `--database`. @default ':memory:' */

@@ -2,14 +2,14 @@
 import { Type } from '@sinclair/typebox'
 import type { FastifyPluginAsync } from 'fastify'
 import type { Engine } from '../../engine/index.js'
+import { type AuthleteClient } from '../../wire/index.js'
 import {
   ClientListQuery,
   ClientListSchema,
   ClientSchema,
   ServiceClientParams,
   ServiceIdParams,
-  type AuthleteClient,
-} from '../../wire/index.js'
+} from '../../wire/schemas.js'
 import { sendJson } from '../errors.js'
 import { pageOf, requireService } from '../request-parts.js'
 import { apiErrors, bearerSecurity } from './route-docs.js'
@@ -44,7 +44,15 @@ export const clientRoutes: FastifyPluginAsync<{ engine: Engine }> = async (app, 
 
   app.get<{ Params: ClientParams }>(
     '/api/:serviceId/client/get/:clientId',
-    { schema: { tags, summary: 'Get a client', security: bearerSecurity, params: ServiceClientParams, response: { 200: ClientSchema, ...apiErrors } } },
+    {
+      schema: {
+        tags,
+        summary: 'Get a client',
+        security: bearerSecurity,
+        params: ServiceClientParams,
+        response: { 200: ClientSchema, ...apiErrors },
+      },
+    },
     async (request, reply) => {
       const service = await requireService(engine, request.params.serviceId)
       const client = await engine.requireClient(service, request.params.clientId)
@@ -52,7 +60,10 @@ export const clientRoutes: FastifyPluginAsync<{ engine: Engine }> = async (app, 
     },
   )
 
-  app.get<{ Params: { serviceId: string }; Querystring: { start?: string; end?: string; developer?: string } }>(
+  app.get<{
+    Params: { serviceId: string }
+    Querystring: { start?: string; end?: string; developer?: string }
+  }>(
     '/api/:serviceId/client/get/list',
     {
       schema: {
@@ -66,7 +77,10 @@ export const clientRoutes: FastifyPluginAsync<{ engine: Engine }> = async (app, 
     },
     async (request, reply) => {
       const service = await requireService(engine, request.params.serviceId)
-      const page = await engine.listClients(service, { ...pageOf(request.query), developer: request.query.developer })
+      const page = await engine.listClients(service, {
+        ...pageOf(request.query),
+        developer: request.query.developer,
+      })
       return sendJson(reply, 200, {
         start: page.start,
         end: page.end,
@@ -82,7 +96,8 @@ export const clientRoutes: FastifyPluginAsync<{ engine: Engine }> = async (app, 
       schema: {
         tags,
         summary: 'Update a client',
-        description: 'Replaces the metadata and management members with the body (send the whole object).',
+        description:
+          'Replaces the metadata and management members with the body (send the whole object).',
         security: bearerSecurity,
         params: ServiceClientParams,
         body: ClientSchema,
@@ -98,7 +113,15 @@ export const clientRoutes: FastifyPluginAsync<{ engine: Engine }> = async (app, 
 
   app.delete<{ Params: ClientParams }>(
     '/api/:serviceId/client/delete/:clientId',
-    { schema: { tags, summary: 'Delete a client', security: bearerSecurity, params: ServiceClientParams, response: { 204: Type.Null(), ...apiErrors } } },
+    {
+      schema: {
+        tags,
+        summary: 'Delete a client',
+        security: bearerSecurity,
+        params: ServiceClientParams,
+        response: { 204: Type.Null(), ...apiErrors },
+      },
+    },
     async (request, reply) => {
       const service = await requireService(engine, request.params.serviceId)
       await engine.deleteClient(service, request.params.clientId)

@@ -7,16 +7,18 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
 import type { Decision, Engine } from '../../engine/index.js'
 import {
-  ClientRegistrationRequestSchema,
-  ClientRegistrationResponseSchema,
   DCR_RESULT_CODES,
   OAuthError,
   resultMessage,
-  ServiceIdParams,
-  type ClientRegistrationRequestBody,
   type ClientRegistrationResponse,
   type DcrOperation,
 } from '../../wire/index.js'
+import {
+  ClientRegistrationRequestSchema,
+  ClientRegistrationResponseSchema,
+  ServiceIdParams,
+  type ClientRegistrationRequestBody,
+} from '../../wire/schemas.js'
 import { sendJson } from '../errors.js'
 import { requireService } from '../request-parts.js'
 import { apiErrors, bearerSecurity } from './route-docs.js'
@@ -44,8 +46,14 @@ function messageText(decision: Decision): string {
   }
 }
 
-function render(engine: Engine, operation: DcrOperation, decision: Decision): ClientRegistrationResponse {
-  const code = DCR_RESULT_CODES[operation][decision.action] ?? DCR_RESULT_CODES[operation]['INTERNAL_SERVER_ERROR']!
+function render(
+  engine: Engine,
+  operation: DcrOperation,
+  decision: Decision,
+): ClientRegistrationResponse {
+  const code =
+    DCR_RESULT_CODES[operation][decision.action] ??
+    DCR_RESULT_CODES[operation]['INTERNAL_SERVER_ERROR']!
   const response: ClientRegistrationResponse = {
     resultCode: code,
     resultMessage: resultMessage(code, messageText(decision)),
@@ -58,9 +66,22 @@ function render(engine: Engine, operation: DcrOperation, decision: Decision): Cl
   return response
 }
 
-type DcrRequest = FastifyRequest<{ Params: { serviceId: string }; Body: ClientRegistrationRequestBody }>
+type DcrRequest = FastifyRequest<{
+  Params: { serviceId: string }
+  Body: ClientRegistrationRequestBody
+}>
 
-const OPERATIONS: { operation: DcrOperation; path: string; summary: string; needsJson: boolean; run: (engine: Engine, request: DcrRequest, service: Awaited<ReturnType<Engine['requireService']>>) => Promise<Decision> }[] = [
+const OPERATIONS: {
+  operation: DcrOperation
+  path: string
+  summary: string
+  needsJson: boolean
+  run: (
+    engine: Engine,
+    request: DcrRequest,
+    service: Awaited<ReturnType<Engine['requireService']>>,
+  ) => Promise<Decision>
+}[] = [
   {
     operation: 'register',
     path: '/api/:serviceId/client/registration',
@@ -74,7 +95,8 @@ const OPERATIONS: { operation: DcrOperation; path: string; summary: string; need
     path: '/api/:serviceId/client/registration/get',
     summary: 'Read a dynamically registered client (RFC 7592 §2.1)',
     needsJson: false,
-    run: (engine, { body }, service) => engine.read(service, { clientId: body.clientId, token: body.token }),
+    run: (engine, { body }, service) =>
+      engine.read(service, { clientId: body.clientId, token: body.token }),
   },
   {
     operation: 'update',
@@ -87,9 +109,11 @@ const OPERATIONS: { operation: DcrOperation; path: string; summary: string; need
   {
     operation: 'delete',
     path: '/api/:serviceId/client/registration/delete',
-    summary: 'Delete a dynamically registered client (RFC 7592 §2.3); answers 200 with action DELETED',
+    summary:
+      'Delete a dynamically registered client (RFC 7592 §2.3); answers 200 with action DELETED',
     needsJson: false,
-    run: (engine, { body }, service) => engine.delete(service, { clientId: body.clientId, token: body.token }),
+    run: (engine, { body }, service) =>
+      engine.delete(service, { clientId: body.clientId, token: body.token }),
   },
 ]
 

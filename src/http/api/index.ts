@@ -49,12 +49,15 @@ function parseEnvelope(text: string): Record<string, unknown> {
 }
 
 function forbidden(): OAuthError {
-  return new OAuthError('insufficient_scope', 'the access token does not grant this operation', { status: 403 })
+  return new OAuthError('insufficient_scope', 'the access token does not grant this operation', {
+    status: 403,
+  })
 }
 
 async function authorize(request: FastifyRequest, options: ApiOptions): Promise<void> {
   const token = bearerToken(request.headers.authorization)
-  if (!token) throw new OAuthError('invalid_token', 'Authorization header is missing or is not Bearer')
+  if (!token)
+    throw new OAuthError('invalid_token', 'Authorization header is missing or is not Bearer')
   const principal = await options.engine.authenticateBearer(options.adminTokenHash, token)
   if (!principal) throw new OAuthError('invalid_token', 'the access token is not valid')
   request.principal = principal
@@ -63,7 +66,8 @@ async function authorize(request: FastifyRequest, options: ApiOptions): Promise<
   if (access === 'admin') throw forbidden()
   if (access === 'service') {
     const { serviceId } = request.params as { serviceId?: string }
-    if (serviceId === undefined || decimalId(serviceId) !== principal.serviceApiKey) throw forbidden()
+    if (serviceId === undefined || decimalId(serviceId) !== principal.serviceApiKey)
+      throw forbidden()
   }
 }
 

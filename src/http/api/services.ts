@@ -2,14 +2,14 @@
 import { Type } from '@sinclair/typebox'
 import type { FastifyPluginAsync } from 'fastify'
 import type { Engine } from '../../engine/index.js'
+import { type AuthleteService } from '../../wire/index.js'
 import {
   ConfigurationQuery,
   ListQuery,
   ServiceIdParams,
   ServiceListSchema,
   ServiceSchema,
-  type AuthleteService,
-} from '../../wire/index.js'
+} from '../../wire/schemas.js'
 import { sendJson } from '../errors.js'
 import { pageOf, requireService } from '../request-parts.js'
 import { apiErrors, bearerSecurity } from './route-docs.js'
@@ -25,7 +25,13 @@ export const serviceRoutes: FastifyPluginAsync<{ engine: Engine }> = async (app,
     '/api/service/create',
     {
       config: { access: 'admin' },
-      schema: { tags, summary: 'Create a service', security: bearerSecurity, body: ServiceSchema, response: { 200: ServiceSchema, ...apiErrors } },
+      schema: {
+        tags,
+        summary: 'Create a service',
+        security: bearerSecurity,
+        body: ServiceSchema,
+        response: { 200: ServiceSchema, ...apiErrors },
+      },
     },
     async (request, reply) => {
       const service = await engine.createService(request.body)
@@ -35,7 +41,15 @@ export const serviceRoutes: FastifyPluginAsync<{ engine: Engine }> = async (app,
 
   app.get<{ Params: ServiceParams }>(
     '/api/:serviceId/service/get',
-    { schema: { tags, summary: 'Get a service', security: bearerSecurity, params: ServiceIdParams, response: { 200: ServiceSchema, ...apiErrors } } },
+    {
+      schema: {
+        tags,
+        summary: 'Get a service',
+        security: bearerSecurity,
+        params: ServiceIdParams,
+        response: { 200: ServiceSchema, ...apiErrors },
+      },
+    },
     async (request, reply) => {
       const service = await requireService(engine, request.params.serviceId)
       return sendJson(reply, 200, engine.toAuthleteService(service))
@@ -94,7 +108,13 @@ export const serviceRoutes: FastifyPluginAsync<{ engine: Engine }> = async (app,
     '/api/:serviceId/service/delete',
     {
       config: { access: 'admin' },
-      schema: { tags, summary: 'Delete a service with its clients and tokens', security: bearerSecurity, params: ServiceIdParams, response: { 204: Type.Null(), ...apiErrors } },
+      schema: {
+        tags,
+        summary: 'Delete a service with its clients and tokens',
+        security: bearerSecurity,
+        params: ServiceIdParams,
+        response: { 204: Type.Null(), ...apiErrors },
+      },
     },
     async (request, reply) => {
       const service = await requireService(engine, request.params.serviceId)

@@ -5,6 +5,7 @@
 import { Type } from '@sinclair/typebox'
 import type { FastifyPluginAsync } from 'fastify'
 import type { Engine } from '../../engine/index.js'
+import { OAuthError } from '../../wire/index.js'
 import {
   ApiTokenCreatedSchema,
   ApiTokenCreateSchema,
@@ -12,11 +13,10 @@ import {
   InitialAccessTokenCreateSchema,
   InitialAccessTokenListSchema,
   InitialAccessTokenParams,
-  OAuthError,
   ServiceIdParams,
   type ApiTokenCreateBody,
   type InitialAccessTokenCreateBody,
-} from '../../wire/index.js'
+} from '../../wire/schemas.js'
 import { sendJson } from '../errors.js'
 import { requireService } from '../request-parts.js'
 import { apiErrors, bearerSecurity } from './route-docs.js'
@@ -104,7 +104,11 @@ export const tokenRoutes: FastifyPluginAsync<{ engine: Engine }> = async (app, {
     },
     async (request, reply) => {
       const service = await requireService(engine, request.params.serviceId)
-      return sendJson(reply, 200, await engine.createApiToken(service.apiKey, request.body.description))
+      return sendJson(
+        reply,
+        200,
+        await engine.createApiToken(service.apiKey, request.body.description),
+      )
     },
   )
 }
