@@ -52,7 +52,8 @@ export function discoveryDocument(
   document['token_endpoint_auth_methods_supported'] = [...policy.tokenEndpointAuthMethods]
   document['subject_types_supported'] = ['public']
   document['id_token_signing_alg_values_supported'] = ['RS256']
-  document['code_challenge_methods_supported'] = settings.pkceS256Required ? ['S256'] : ['S256', 'plain']
+  // RFC 9700 §2.1.1: S256 is the one PKCE method a client should use.
+  document['code_challenge_methods_supported'] = ['S256']
   if (settings.parRequired) document['require_pushed_authorization_requests'] = true
   return document
 }
