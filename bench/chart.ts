@@ -119,7 +119,7 @@ function panelsOf(rows: Row[]): Panel[] {
   const sized = rows.filter((row) => row.storedClients !== undefined)
   if (sized.length > 0) {
     panels.push({
-      title: 'Size: CPU per request by stored clients (flat is better)',
+      title: 'Size: CPU per request by clients stored (flat is better)',
       unit: 'µs',
       groups: [...new Set(sized.map((row) => row.scenario))].map((scenario) => ({
         label: `${scenario} (${sized[0].server})`,
@@ -128,7 +128,7 @@ function panelsOf(rows: Row[]): Panel[] {
           .map((row) => ({
             key: row.server,
             value: row.cpuMicrosPerRequest,
-            label: `${row.storedClients!.toLocaleString('en')} clients`,
+            label: compact(row.storedClients!),
           })),
       })),
     })
@@ -143,8 +143,9 @@ function drawPanel(panel: Panel, top: number): string {
   const values = panel.groups.flatMap((g) => [...g.bars.map((b) => b.value), g.goal?.value ?? 0])
   const max = niceCeiling(Math.max(...values, panel.goal?.value ?? 0, 1e-9))
   const y = (value: number) => plotTop + plotHeight - (Math.min(value, max) / max) * plotHeight
+  const title = panel.goal ? `${panel.title}; dashed: goal, ${panel.goal.label}` : panel.title
   const parts = [
-    `<text x="${LEFT}" y="${top + 12}" font-size="13" font-weight="bold">${escape(panel.title)}</text>`,
+    `<text x="${LEFT}" y="${top + 12}" font-size="13" font-weight="bold">${escape(title)}</text>`,
   ]
   for (let i = 0; i <= 4; i++) {
     const value = (max * i) / 4
@@ -174,19 +175,21 @@ function drawPanel(panel: Panel, top: number): string {
     parts.push(
       `<text x="${x0 + groupWidth / 2}" y="${plotTop + plotHeight + 14}" text-anchor="middle" font-weight="bold">${escape(group.label)}</text>`,
     )
-    if (group.goal)
-      parts.push(goalLine(x0 + 4, x0 + groupWidth - 4, y(group.goal.value), group.goal.label))
+    // The goal's words go under the axis, where no bar can hide them.
+    if (group.goal) {
+      const { value, label } = group.goal
+      parts.push(
+        goalLine(x0 + 4, x0 + groupWidth - 4, y(value)),
+        `<text x="${x0 + groupWidth / 2}" y="${plotTop + plotHeight + 28}" text-anchor="middle" fill="#dc2626" font-size="10">${escape(`dashed: goal, ${label} = ${short(value)} ${panel.unit}`)}</text>`,
+      )
+    }
   })
-  if (panel.goal)
-    parts.push(goalLine(LEFT, LEFT + plotWidth, y(panel.goal.value), panel.goal.label))
+  if (panel.goal) parts.push(goalLine(LEFT, LEFT + plotWidth, y(panel.goal.value)))
   return parts.join('\n')
 }
 
-function goalLine(x1: number, x2: number, y: number, label: string): string {
-  return (
-    `<line x1="${x1}" x2="${x2}" y1="${y}" y2="${y}" stroke="#dc2626" stroke-dasharray="5 3"/>` +
-    `<text x="${x2}" y="${y - 3}" text-anchor="end" fill="#dc2626" font-size="10">goal: ${escape(label)}</text>`
-  )
+function goalLine(x1: number, x2: number, y: number): string {
+  return `<line x1="${x1}" x2="${x2}" y1="${y}" y2="${y}" stroke="#dc2626" stroke-dasharray="5 3"/>`
 }
 
 function niceCeiling(value: number): number {
@@ -199,6 +202,13 @@ function short(value: number): string {
   if (value >= 10_000) return `${(value / 1000).toFixed(1)}k`
   if (value >= 100) return value.toFixed(0)
   return value.toFixed(value >= 10 ? 1 : 2)
+}
+
+/** 1000 as 1k, 1000000 as 1M: short enough to sit under a bar. */
+function compact(count: number): string {
+  if (count >= 1e6) return `${Number((count / 1e6).toFixed(1))}M clients`
+  if (count >= 1e3) return `${Number((count / 1e3).toFixed(1))}k clients`
+  return `${count} clients`
 }
 
 function tick(value: number): string {
