@@ -1,13 +1,22 @@
 /**
- * Registrar as a contender: the built CLI (`npm run build` makes dist/), started exactly as
- * CONTRACT.md says, with a service created through the API so that its registration
- * endpoint exists. Registrar's figures come from this process.
+ * Registrar as a contender: the command `npm start` runs (package.json's bin, built by
+ * `npm run build`), started as CONTRACT.md says, with a service created through the API so
+ * that its registration endpoint exists. Registrar's figures come from this process.
+ *
+ * Profiled runs start the unbundled tsc output instead: the same code, but a profile of it
+ * names the package or src/ folder of every function (a bundle is one file).
  */
 import { randomBytes } from 'node:crypto'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { startServer, type ServerProcess } from './server-process.js'
 
-export const REGISTRAR_MAIN = join(import.meta.dirname, '..', 'dist', 'src', 'cli', 'main.js')
+const ROOT = join(import.meta.dirname, '..')
+const BIN = (
+  JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { bin: Record<string, string> }
+).bin['registrar']
+export const REGISTRAR_BIN = join(ROOT, BIN)
+export const REGISTRAR_UNBUNDLED = join(ROOT, 'dist', 'src', 'cli', 'main.js')
 
 const ADMIN_TOKEN = `bench-${randomBytes(16).toString('hex')}`
 
@@ -27,9 +36,11 @@ export interface RegistrarProcess extends ServerProcess {
 }
 
 export async function startRegistrar(options: RegistrarOptions): Promise<RegistrarProcess> {
-  const profile = options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`] : []
+  const command = options.profileDir
+    ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`, REGISTRAR_UNBUNDLED]
+    : [REGISTRAR_BIN]
   const server = await startServer(
-    [...profile, REGISTRAR_MAIN, 'serve', '--port', '0', '--database', options.database],
+    [...command, 'serve', '--port', '0', '--database', options.database],
     { ...options.env, REGISTRAR_ADMIN_TOKEN: ADMIN_TOKEN },
   )
   try {
