@@ -19,7 +19,12 @@ export function withMetadata(
 ): ClientRecord {
   const now = context.now()
   const { clientSecret: _replaced, ...rest } = current
-  return { ...rest, ...issueSecret(context, service, metadata, now, current), metadata, modifiedAt: now }
+  return {
+    ...rest,
+    ...issueSecret(context, service, metadata, now, current),
+    metadata,
+    modifiedAt: now,
+  }
 }
 
 /** Reads the current record, changes it and writes it, again while others win the race. */

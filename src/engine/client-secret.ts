@@ -18,7 +18,10 @@ export function issueSecret(
 ): Pick<ClientRecord, 'clientSecret' | 'clientSecretExpiresAt'> {
   if (!needsSecret(metadata)) return { clientSecretExpiresAt: 0 }
   if (current?.clientSecret !== undefined) {
-    return { clientSecret: current.clientSecret, clientSecretExpiresAt: current.clientSecretExpiresAt }
+    return {
+      clientSecret: current.clientSecret,
+      clientSecretExpiresAt: current.clientSecretExpiresAt,
+    }
   }
   const lifetime = service.settings.clientSecretLifetime ?? 0
   return {

@@ -34,8 +34,11 @@ function extrasOf(input: AuthleteClient): ClientExtras {
   for (const member of EXTRA_MEMBERS) {
     if (input[member] !== undefined && input[member] !== null) extras[member] = input[member]
   }
-  const { requestableScopes: _scopes, requestableScopesEnabled: _enabled, ...durations } =
-    input.extension ?? {}
+  const {
+    requestableScopes: _scopes,
+    requestableScopesEnabled: _enabled,
+    ...durations
+  } = input.extension ?? {}
   if (Object.keys(durations).length > 0) extras['extension'] = durations
   return extras as ClientExtras
 }
@@ -81,10 +84,12 @@ export async function requireClient(
   clientId: string | number,
 ): Promise<ClientRecord> {
   const id = Number(clientId)
-  const found = /^\d{1,16}$/.test(String(clientId)) && Number.isSafeInteger(id)
-    ? await context.store.getClient(service.apiKey, id)
-    : undefined
-  if (!found) throw new OAuthError('not_found', `no client ${clientId} in service ${service.apiKey}`)
+  const found =
+    /^\d{1,16}$/.test(String(clientId)) && Number.isSafeInteger(id)
+      ? await context.store.getClient(service.apiKey, id)
+      : undefined
+  if (!found)
+    throw new OAuthError('not_found', `no client ${clientId} in service ${service.apiKey}`)
   return found
 }
 

@@ -1,4 +1,5 @@
 import type { RandomBytes } from './secrets.js'
+import type { ServiceCache } from './service-cache.js'
 import type { Store } from './store.js'
 
 /** What every engine operation works with; built once by createEngine. */
@@ -9,4 +10,5 @@ export interface EngineContext {
   /** Milliseconds since the epoch. */
   now: () => number
   randomBytes: RandomBytes
+  services: ServiceCache
 }

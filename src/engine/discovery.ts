@@ -3,9 +3,9 @@
  * service configuration API does.
  * @see RFC 8414 §2, OpenID Connect Discovery 1.0 §3
  */
-import { policyOf } from '../metadata/index.js'
 import type { EngineContext } from './context.js'
 import type { ServiceRecord } from './records.js'
+import { policyFor } from './service-cache.js'
 
 /** The issuer: the service's setting, else `{base}/{serviceId}` (CONTRACT.md §2). */
 export function issuerOf(context: EngineContext, service: ServiceRecord): string {
@@ -36,7 +36,7 @@ export function discoveryDocument(
   service: ServiceRecord,
 ): Record<string, unknown> {
   const { settings } = service
-  const policy = policyOf(settings)
+  const policy = policyFor(service)
   const document: Record<string, unknown> = { issuer: issuerOf(context, service) }
   for (const [setting, member] of Object.entries(ENDPOINTS)) {
     const value = settings[setting as keyof typeof ENDPOINTS]

@@ -11,7 +11,8 @@ import type { EngineContext } from './context.js'
 import { discoveryDocument, issuerOf } from './discovery.js'
 import type { ClientRecord, ServiceRecord } from './records.js'
 import * as registration from './registration.js'
-import type { RandomBytes } from './secrets.js'
+import { pooledRandomBytes, type RandomBytes } from './secrets.js'
+import { ServiceCache } from './service-cache.js'
 import * as services from './services.js'
 import type { Store } from './store.js'
 
@@ -29,21 +30,29 @@ export interface EngineOptions {
   now?: () => number
   /**
    * Random bytes for ids, secrets and tokens.
-   * @default crypto.randomBytes
+   * @default crypto.randomBytes, drawn a pool at a time
    */
   randomBytes?: RandomBytes
+  /**
+   * How long a service read from the store is reused: changes made through this engine are
+   * seen at once, those of other nodes after at most this long. 0 reads it every time.
+   * @default 1000
+   */
+  serviceCacheMilliseconds?: number
 }
 
 /** @see RFC 7591, RFC 7592, ../shared/spec/authlete-api.md */
 export function createEngine(options: EngineOptions) {
   const { baseUrl } = options
+  const now = options.now ?? Date.now
   const context: EngineContext = {
     store: options.store,
     get baseUrl() {
       return (typeof baseUrl === 'function' ? baseUrl() : baseUrl).replace(/\/+$/, '')
     },
-    now: options.now ?? Date.now,
-    randomBytes: options.randomBytes ?? nodeRandomBytes,
+    now,
+    randomBytes: options.randomBytes ?? pooledRandomBytes(nodeRandomBytes),
+    services: new ServiceCache(options.store, options.serviceCacheMilliseconds ?? 1000, now),
   }
   return {
     context,
@@ -59,7 +68,7 @@ export function createEngine(options: EngineOptions) {
       registration.remove(context, service, request),
 
     createService: (input: AuthleteService) => services.createService(context, input),
-    getService: (apiKey: number) => context.store.getService(apiKey),
+    getService: (apiKey: number) => context.services.get(apiKey),
     requireService: (apiKey: number) => services.requireService(context, apiKey),
     listServices: (request: { start: number; end: number; apiKeys?: number[] }) =>
       services.listServices(context, request),

@@ -2,11 +2,7 @@
 export { createEngine, type Engine, type EngineOptions } from './engine.js'
 export type { Decision } from './decision.js'
 export type { Principal, InitialAccessTokenRequest } from './access-tokens.js'
-export type {
-  RegisterRequest,
-  ClientConfigurationRequest,
-  UpdateRequest,
-} from './registration.js'
+export type { RegisterRequest, ClientConfigurationRequest, UpdateRequest } from './registration.js'
 export type * from './records.js'
 export {
   DuplicateClientIdError,

@@ -27,7 +27,9 @@ function page<T>(all: T[], { start, end }: PageRequest): Page<T> {
 }
 
 function isLive(token: InitialAccessTokenRecord, now: number): boolean {
-  return (token.expiresAt === 0 || token.expiresAt > now) && (token.maxUses === 0 || token.usesLeft > 0)
+  return (
+    (token.expiresAt === 0 || token.expiresAt > now) && (token.maxUses === 0 || token.usesLeft > 0)
+  )
 }
 
 export class MemoryStore implements Store {
@@ -122,7 +124,8 @@ export class MemoryStore implements Store {
 
   async hasSoftwareId(serviceApiKey: number, softwareId: string): Promise<boolean> {
     return [...this.#clients.values()].some(
-      (client) => client.serviceApiKey === serviceApiKey && client.metadata.software_id === softwareId,
+      (client) =>
+        client.serviceApiKey === serviceApiKey && client.metadata.software_id === softwareId,
     )
   }
 

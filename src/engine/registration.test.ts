@@ -254,7 +254,9 @@ describe('client configuration (RFC 7592 §2)', () => {
   it('drops the secret when the client turns public, and mints one when it turns back', async () => {
     const { configure } = await registered()
     const redirect_uris = ['http://127.0.0.1/cb']
-    const publicClient = info(await configure.update({ redirect_uris, token_endpoint_auth_method: 'none' }))
+    const publicClient = info(
+      await configure.update({ redirect_uris, token_endpoint_auth_method: 'none' }),
+    )
     assert.equal(publicClient.client_secret, undefined)
     const confidential = info(await configure.update({ redirect_uris }))
     assert.ok(confidential.client_secret)

@@ -4,7 +4,7 @@
  * credentials, store, answer.
  * @see RFC 7591 §3, RFC 7592 §2
  */
-import { policyOf, resolveClientMetadata } from '../metadata/index.js'
+import { resolveClientMetadata } from '../metadata/index.js'
 import { OAuthError, SERVER_MANAGED_MEMBERS, type ClientMetadata } from '../wire/index.js'
 import { checkInitialAccessToken } from './access-tokens.js'
 import { updateOptimistically, withMetadata } from './client-replacement.js'
@@ -13,6 +13,7 @@ import { clientInformation, issuedAtSeconds, registrationClientUri } from './cli
 import type { EngineContext } from './context.js'
 import { failed, succeeded, type Decision } from './decision.js'
 import type { ClientRecord, ServiceRecord } from './records.js'
+import { policyFor } from './service-cache.js'
 import { hashSecret, mintNumericId, mintSecret, secretMatches, secretsEqual } from './secrets.js'
 import { DuplicateClientIdError, InitialAccessTokenSpentError } from './store.js'
 
@@ -86,7 +87,12 @@ export async function read(
 ): Promise<Decision> {
   try {
     const record = await authenticateClient(context, service, request)
-    return succeeded('OK', service, record, clientInformation(context, service, record, request.token!))
+    return succeeded(
+      'OK',
+      service,
+      record,
+      clientInformation(context, service, record, request.token!),
+    )
   } catch (error) {
     return failed(service, error, tokenErrorAction(service))
   }
@@ -139,12 +145,17 @@ export async function remove(
 
 /** Authlete's legacy services answer a bad registration access token with BAD_REQUEST (spec §3.3). */
 function tokenErrorAction(service: ServiceRecord): 'UNAUTHORIZED' | 'BAD_REQUEST' {
-  return service.settings.unauthorizedOnClientConfigSupported === false ? 'BAD_REQUEST' : 'UNAUTHORIZED'
+  return service.settings.unauthorizedOnClientConfigSupported === false
+    ? 'BAD_REQUEST'
+    : 'UNAUTHORIZED'
 }
 
 function requireRegistrationEnabled(service: ServiceRecord): void {
   if (service.settings.dynamicRegistrationSupported === false) {
-    throw new OAuthError('invalid_request', 'dynamic client registration is disabled for this service')
+    throw new OAuthError(
+      'invalid_request',
+      'dynamic client registration is disabled for this service',
+    )
   }
 }
 
@@ -166,7 +177,7 @@ async function resolveMetadata(
   service: ServiceRecord,
   input: Record<string, unknown>,
 ): Promise<ClientMetadata> {
-  return resolveClientMetadata(input, policyOf(service.settings), {
+  return resolveClientMetadata(input, policyFor(service), {
     now: Math.floor(context.now() / 1000),
   })
 }
@@ -232,7 +243,10 @@ async function authenticateClient(
     /^\d{1,16}$/.test(String(request.clientId)) && Number.isSafeInteger(clientId)
       ? await context.store.getClient(service.apiKey, clientId)
       : undefined
-  const matches = secretMatches(request.token, record?.registrationAccessTokenHash ?? NO_CLIENT_HASH)
+  const matches = secretMatches(
+    request.token,
+    record?.registrationAccessTokenHash ?? NO_CLIENT_HASH,
+  )
   if (!record || !record.dynamicallyRegistered || !matches) throw invalidToken()
   return record
 }
@@ -261,25 +275,34 @@ function checkEchoedMembers(
   const secret = body['client_secret']
   if (
     secret !== undefined &&
-    !(typeof secret === 'string' && current.clientSecret !== undefined && secretsEqual(secret, current.clientSecret))
+    !(
+      typeof secret === 'string' &&
+      current.clientSecret !== undefined &&
+      secretsEqual(secret, current.clientSecret)
+    )
   ) {
     throw new OAuthError('invalid_request', 'client_secret does not match the current secret')
   }
   const currentValues: Record<(typeof SERVER_MANAGED_MEMBERS)[number], unknown> = {
     registration_access_token: token,
     registration_client_uri: registrationClientUri(context, service, current.clientId),
-    client_secret_expires_at: current.clientSecret === undefined ? 0 : current.clientSecretExpiresAt,
+    client_secret_expires_at:
+      current.clientSecret === undefined ? 0 : current.clientSecretExpiresAt,
     client_id_issued_at: issuedAtSeconds(current),
   }
   for (const member of SERVER_MANAGED_MEMBERS) {
     if (body[member] !== undefined && body[member] !== currentValues[member]) {
-      throw new OAuthError('invalid_request', `${member} is managed by the server and cannot be changed`)
+      throw new OAuthError(
+        'invalid_request',
+        `${member} is managed by the server and cannot be changed`,
+      )
     }
   }
 }
 
 function withoutIssuedMembers(body: Record<string, unknown>): Record<string, unknown> {
   const rest = { ...body }
-  for (const member of [...SERVER_MANAGED_MEMBERS, 'client_id', 'client_secret']) delete rest[member]
+  for (const member of [...SERVER_MANAGED_MEMBERS, 'client_id', 'client_secret'])
+    delete rest[member]
   return rest
 }

@@ -12,6 +12,25 @@ import { createHash, timingSafeEqual } from 'node:crypto'
 /** Draws n random bytes; injected so tests can fix it. */
 export type RandomBytes = (size: number) => Uint8Array
 
+/**
+ * Random bytes drawn from the source a pool at a time: one system call serves many
+ * secrets. Bytes are handed out once; a spent pool is replaced, never refilled, so what
+ * was handed out stays as it was.
+ */
+export function pooledRandomBytes(source: RandomBytes, poolSize = 4096): RandomBytes {
+  let pool = source(poolSize)
+  let offset = 0
+  return (size) => {
+    if (size > poolSize) return source(size)
+    if (offset + size > poolSize) {
+      pool = source(poolSize)
+      offset = 0
+    }
+    offset += size
+    return pool.subarray(offset - size, offset)
+  }
+}
+
 /** 256 bits, base64url: 43 characters (RFC 7591 §3.2.1 asks for unguessable secrets). */
 export function mintSecret(randomBytes: RandomBytes): string {
   return Buffer.from(randomBytes(32)).toString('base64url')

@@ -115,7 +115,7 @@ export async function requireService(
   context: EngineContext,
   apiKey: number,
 ): Promise<ServiceRecord> {
-  const found = Number.isSafeInteger(apiKey) ? await context.store.getService(apiKey) : undefined
+  const found = Number.isSafeInteger(apiKey) ? await context.services.get(apiKey) : undefined
   if (!found) throw new OAuthError('not_found', `no service ${apiKey}`)
   return found
 }
@@ -136,12 +136,15 @@ export async function updateService(
     settings: { ...current.settings, ...writableSettings(input) },
     modifiedAt: context.now(),
   })
+  context.services.forget(apiKey)
   if (!updated) throw new OAuthError('not_found', `no service ${apiKey}`)
   return updated
 }
 
 export async function deleteService(context: EngineContext, apiKey: number): Promise<void> {
-  if (!(await context.store.deleteService(apiKey))) {
+  const deleted = await context.store.deleteService(apiKey)
+  context.services.forget(apiKey)
+  if (!deleted) {
     throw new OAuthError('not_found', `no service ${apiKey}`)
   }
 }

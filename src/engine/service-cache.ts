@@ -1,0 +1,55 @@
+/**
+ * Services are read on every registration request but change rarely, so they are kept in
+ * memory for a short while. A change made through this engine is seen at once; one made
+ * by another node (PostgreSQL, many stateless nodes) within `ttlMilliseconds`.
+ */
+import { policyOf, type RegistrationPolicy } from '../metadata/index.js'
+import type { ServiceRecord } from './records.js'
+import type { Store } from './store.js'
+
+interface Entry {
+  service: ServiceRecord | undefined
+  expiresAt: number
+}
+
+export class ServiceCache {
+  readonly #entries = new Map<number, Entry>()
+  readonly #store: Store
+  readonly #ttlMilliseconds: number
+  readonly #now: () => number
+
+  constructor(store: Store, ttlMilliseconds: number, now: () => number) {
+    this.#store = store
+    this.#ttlMilliseconds = ttlMilliseconds
+    this.#now = now
+  }
+
+  /** The service, from memory while fresh; cached records are shared, never to be changed. */
+  async get(apiKey: number): Promise<ServiceRecord | undefined> {
+    const now = this.#now()
+    const cached = this.#entries.get(apiKey)
+    if (cached && cached.expiresAt > now) return cached.service
+    const service = await this.#store.getService(apiKey)
+    if (this.#ttlMilliseconds > 0) {
+      this.#entries.set(apiKey, { service, expiresAt: now + this.#ttlMilliseconds })
+    }
+    return service
+  }
+
+  /** Forgets a service this engine has just changed or deleted. */
+  forget(apiKey: number): void {
+    this.#entries.delete(apiKey)
+  }
+}
+
+const policies = new WeakMap<ServiceRecord, RegistrationPolicy>()
+
+/** The service's registration policy, derived once per service record. */
+export function policyFor(service: ServiceRecord): RegistrationPolicy {
+  let policy = policies.get(service)
+  if (!policy) {
+    policy = policyOf(service.settings)
+    policies.set(service, policy)
+  }
+  return policy
+}
