@@ -42,19 +42,21 @@ function urlOf(host: string, port: number): string {
 /** The version in package.json, found by the package's own name (bundled or not). */
 function packageVersion(): string | undefined {
   try {
-    return (createRequire(import.meta.url)('registrar/package.json') as { version?: string }).version
+    return (createRequire(import.meta.url)('registrar/package.json') as { version?: string })
+      .version
   } catch {
     return undefined
   }
 }
 
 async function serve(flags: ServeFlags): Promise<void> {
-  const [{ loadConfig, ConfigError }, { openStore }, { createEngine }, { buildServer }] =
+  const [{ loadConfig, ConfigError }, { openStore }, { createEngine }, { buildServer }, { default: pino }] =
     await Promise.all([
       import('../config.js'),
       import('../store/index.js'),
       import('../engine/index.js'),
       import('../http/index.js'),
+      import('pino'),
     ])
   let config
   try {
@@ -78,11 +80,14 @@ async function serve(flags: ServeFlags): Promise<void> {
     process.stdout.write(`admin token (shown once, only its hash is stored): ${admin.generated}\n`)
   }
 
+  // Log lines are written a few kilobytes at a time, not one blocking write per request;
+  // whatever is buffered is flushed when the process stops.
+  const logStream = pino.destination({ dest: 2, minLength: 4096, sync: false })
+  process.once('exit', () => logStream.flushSync())
   const app = await buildServer({
     engine,
     adminTokenHash: admin.hash,
-    logger:
-      config.logLevel === 'silent' ? false : { level: config.logLevel, stream: process.stderr },
+    logger: config.logLevel === 'silent' ? false : { level: config.logLevel, stream: logStream },
     bodyLimit: config.bodyLimit,
     version: packageVersion(),
   })

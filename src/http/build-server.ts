@@ -12,6 +12,7 @@ import Fastify, {
   type FastifyReply,
   type FastifyRequest,
 } from 'fastify'
+import type { DestinationStream } from 'pino'
 import type { Engine } from '../engine/index.js'
 import { apiRoutes } from './api/index.js'
 import { discoveryRoutes, healthRoutes } from './discovery.js'
@@ -28,7 +29,7 @@ export interface ServerOptions {
    * Structured logging (pino through Fastify); false for none.
    * @default false
    */
-  logger?: false | { level: string; stream?: NodeJS.WritableStream }
+  logger?: false | { level: string; stream?: DestinationStream }
   /**
    * Largest accepted request body, bytes (CONTRACT.md: 65,536).
    * @default 65536
