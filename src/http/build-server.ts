@@ -82,9 +82,11 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   app.setErrorHandler(handleError)
   app.setNotFoundHandler(handleNotFound)
   // A declared body over the limit is refused on every route, before anyone reads it.
-  app.addHook('onRequest', async (request, reply) => {
+  app.addHook('onRequest', (request, reply, done) => {
     const length = Number(request.headers['content-length'])
-    if (length > bodyLimit) return sendError(request, reply, bodyTooLarge())
+    // Answered here, the request goes no further (done is not called).
+    if (length > bodyLimit) sendError(request, reply, bodyTooLarge())
+    else done()
   })
 
   await app.register(swagger, {

@@ -55,8 +55,9 @@ export const registrationRoutes: FastifyPluginAsync<{ engine: Engine }> = async 
   // Any content type (or none) is read as text; the engine parses it (400 invalid_client_metadata).
   app.removeAllContentTypeParsers()
   app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body))
-  app.addHook('onRequest', async (_request, reply) => {
+  app.addHook('onRequest', (_request, reply, done) => {
     reply.headers(NO_STORE)
+    done()
   })
 
   app.post<{ Params: ServiceParams; Body: string | undefined }>(
