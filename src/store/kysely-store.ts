@@ -16,8 +16,9 @@ import type {
   ServiceRecord,
 } from '../engine/records.js'
 import type { ConsumeInitialAccessToken, PageRequest, Store } from '../engine/store.js'
-import { insertClients, type ClientInsert } from './client-insert.js'
+import { clientInserter, type ClientInsert } from './client-insert.js'
 import { GroupCommit } from './group-commit.js'
+import { hotQueries, type HotQueries } from './hot-queries.js'
 import {
   toApiTokenRecord,
   toApiTokenRow,
@@ -27,6 +28,7 @@ import {
   toInitialAccessTokenRow,
   toServiceRecord,
   toServiceRow,
+  toStoredClient,
 } from './rows.js'
 import type { Database } from './schema.js'
 
@@ -40,9 +42,11 @@ export interface KyselyStoreOptions {
 export class KyselyStore implements Store {
   readonly #db: Kysely<Database>
   readonly #inserts: GroupCommit<ClientInsert, ClientRecord>
+  readonly #queries: HotQueries = hotQueries()
 
   constructor(db: Kysely<Database>, options: KyselyStoreOptions = {}) {
     this.#db = db
+    const insertClients = clientInserter()
     this.#inserts = new GroupCommit({
       commit: (items) => db.transaction().execute((trx) => insertClients(trx, items)),
       maxBatchSize: options.maxBatchSize,
@@ -68,11 +72,7 @@ export class KyselyStore implements Store {
   }
 
   async getService(apiKey: number): Promise<ServiceRecord | undefined> {
-    const row = await this.#db
-      .selectFrom('services')
-      .selectAll()
-      .where('api_key', '=', apiKey)
-      .executeTakeFirst()
+    const [row] = (await this.#queries.getService(this.#db, { apiKey })).rows
     return row && toServiceRecord(row)
   }
 
@@ -120,12 +120,7 @@ export class KyselyStore implements Store {
   }
 
   async getClient(serviceApiKey: number, clientId: number): Promise<ClientRecord | undefined> {
-    const row = await this.#db
-      .selectFrom('clients')
-      .selectAll()
-      .where('service_api_key', '=', serviceApiKey)
-      .where('client_id', '=', clientId)
-      .executeTakeFirst()
+    const [row] = (await this.#queries.getClient(this.#db, { serviceApiKey, clientId })).rows
     return row && toClientRecord(row)
   }
 
@@ -148,15 +143,16 @@ export class KyselyStore implements Store {
   }
 
   async updateClient(record: ClientRecord): Promise<ClientRecord | undefined> {
-    const row = await this.#db
-      .updateTable('clients')
-      .set({ ...toClientChanges(record), version: record.version + 1 })
-      .where('service_api_key', '=', record.serviceApiKey)
-      .where('client_id', '=', record.clientId)
-      .where('version', '=', record.version)
-      .returningAll()
-      .executeTakeFirst()
-    return row && toClientRecord(row)
+    const version = record.version + 1
+    const { numAffectedRows } = await this.#queries.updateClient(this.#db, {
+      ...toClientChanges(record),
+      version,
+      key_service_api_key: record.serviceApiKey,
+      key_client_id: record.clientId,
+      key_version: record.version,
+    })
+    // What was written is the record in hand: nothing to read back.
+    return numAffectedRows ? toStoredClient(record, record.number, version) : undefined
   }
 
   async deleteClient(serviceApiKey: number, clientId: number): Promise<boolean> {
@@ -169,14 +165,8 @@ export class KyselyStore implements Store {
   }
 
   async hasSoftwareId(serviceApiKey: number, softwareId: string): Promise<boolean> {
-    const row = await this.#db
-      .selectFrom('clients')
-      .select('number')
-      .where('service_api_key', '=', serviceApiKey)
-      .where('software_id', '=', softwareId)
-      .limit(1)
-      .executeTakeFirst()
-    return row !== undefined
+    const { rows } = await this.#queries.hasSoftwareId(this.#db, { serviceApiKey, softwareId })
+    return rows.length > 0
   }
 
   async insertInitialAccessToken(record: InitialAccessTokenRecord): Promise<void> {
@@ -187,11 +177,7 @@ export class KyselyStore implements Store {
   }
 
   async getInitialAccessToken(id: string): Promise<InitialAccessTokenRecord | undefined> {
-    const row = await this.#db
-      .selectFrom('initial_access_tokens')
-      .selectAll()
-      .where('id', '=', id)
-      .executeTakeFirst()
+    const [row] = (await this.#queries.getInitialAccessToken(this.#db, { id })).rows
     return row && toInitialAccessTokenRecord(row)
   }
 
@@ -225,11 +211,7 @@ export class KyselyStore implements Store {
   }
 
   async getApiToken(id: string): Promise<ApiTokenRecord | undefined> {
-    const row = await this.#db
-      .selectFrom('api_tokens')
-      .selectAll()
-      .where('id', '=', id)
-      .executeTakeFirst()
+    const [row] = (await this.#queries.getApiToken(this.#db, { id })).rows
     return row && toApiTokenRecord(row)
   }
 

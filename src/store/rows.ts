@@ -64,6 +64,35 @@ export function toClientRow(record: NewClientRecord) {
   }
 }
 
+/**
+ * The record as toClientRecord would read it back after storing `record`, built from
+ * the record in hand rather than by parsing the JSON just written. Its metadata and
+ * extras are the caller's own objects.
+ */
+export function toStoredClient(
+  record: NewClientRecord,
+  number: number,
+  version: number,
+): ClientRecord {
+  return {
+    serviceApiKey: record.serviceApiKey,
+    clientId: record.clientId,
+    number,
+    ...(record.clientSecret === undefined ? {} : { clientSecret: record.clientSecret }),
+    clientSecretExpiresAt: record.clientSecretExpiresAt,
+    metadata: record.metadata,
+    extras: record.extras,
+    ...(record.registrationAccessTokenHash === undefined
+      ? {}
+      : { registrationAccessTokenHash: record.registrationAccessTokenHash }),
+    dynamicallyRegistered: record.dynamicallyRegistered,
+    developer: record.developer,
+    createdAt: record.createdAt,
+    modifiedAt: record.modifiedAt,
+    version,
+  }
+}
+
 export function toClientRecord(row: ClientRow): ClientRecord {
   return {
     serviceApiKey: row.service_api_key,
