@@ -86,6 +86,8 @@ export function startCheckpointer(
   const spawn = () => {
     worker = new Worker(WORKER_SOURCE, {
       eval: true,
+      // Plain JavaScript: no TypeScript loader, and no --cpu-prof file of its own in a profile.
+      execArgv: [],
       workerData: {
         driver: createRequire(import.meta.url).resolve('better-sqlite3'),
         path,
