@@ -71,8 +71,9 @@ export function resultError(status: number, text: string, url: string): ResultEr
 }
 
 /**
- * Sends a JSON body with `Content-Type: application/json` exactly (a Buffer, so Fastify
- * appends no charset: JSON is UTF-8, RFC 8259 §8.1).
+ * Sends a JSON body with `Content-Type: application/json` exactly: with a serializer of
+ * its own Fastify appends no charset (JSON is UTF-8, RFC 8259 §8.1), and the text goes out
+ * with the headers in one write.
  */
 export function sendJson(
   reply: FastifyReply,
@@ -83,7 +84,8 @@ export function sendJson(
   return reply
     .code(status)
     .header('content-type', 'application/json')
-    .send(Buffer.from(JSON.stringify(body, null, space)))
+    .serializer((value: unknown) => JSON.stringify(value, null, space))
+    .send(body)
 }
 
 /** Renders an OAuthError for the surface the request is on. */
