@@ -40,6 +40,11 @@ export function openPostgres(url: string, options: PostgresOptions = {}): Kysely
     connectionTimeoutMillis: CONNECT_TIMEOUT_MILLISECONDS,
     types: int8AsNumber,
   })
-  pool.on('error', options.onError ?? (() => {}))
+  const onError = options.onError ?? (() => {})
+  pool.on('error', onError)
+  // A client checked out (inside a transaction, between two queries) when its connection
+  // drops emits 'error' itself, where the pool's listener does not hear it: without a
+  // listener of its own that would crash the process.
+  pool.on('connect', (client) => client.on('error', onError))
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
 }
