@@ -4,6 +4,7 @@
  * SIGTERM and SIGINT stop accepting, let requests in flight finish, close the store and
  * exit 0.
  */
+import { readFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import type { Command } from 'commander'
 import type { ServeFlags } from '../config.js'
@@ -49,15 +50,31 @@ function packageVersion(): string | undefined {
   }
 }
 
+/** The OpenAPI document `npm run build` generated (dist/openapi.json), read on first use. */
+function prebuiltOpenApi() {
+  let path: string
+  try {
+    path = createRequire(import.meta.url).resolve('registrar/openapi.json')
+  } catch {
+    return undefined
+  }
+  return async () => JSON.parse(await readFile(path, 'utf8'))
+}
+
 async function serve(flags: ServeFlags): Promise<void> {
-  const [{ loadConfig, ConfigError }, { openStore }, { createEngine }, { buildServer }, { default: pino }] =
-    await Promise.all([
-      import('../config.js'),
-      import('../store/index.js'),
-      import('../engine/index.js'),
-      import('../http/index.js'),
-      import('pino'),
-    ])
+  const [
+    { loadConfig, ConfigError },
+    { openStore },
+    { createEngine },
+    { buildServer },
+    { default: pino },
+  ] = await Promise.all([
+    import('../config.js'),
+    import('../store/index.js'),
+    import('../engine/index.js'),
+    import('../http/index.js'),
+    import('pino'),
+  ])
   let config
   try {
     config = loadConfig(flags, process.env)
@@ -90,6 +107,7 @@ async function serve(flags: ServeFlags): Promise<void> {
     logger: config.logLevel === 'silent' ? false : { level: config.logLevel, stream: logStream },
     bodyLimit: config.bodyLimit,
     version: packageVersion(),
+    openApiDocument: prebuiltOpenApi(),
   })
   try {
     await app.listen({ host: config.host, port: config.port })

@@ -4,7 +4,6 @@
  * health, OpenAPI), one error handler and one not-found handler.
  */
 import cors from '@fastify/cors'
-import swagger from '@fastify/swagger'
 import Fastify, {
   LogController,
   type FastifyInstance,
@@ -12,12 +11,14 @@ import Fastify, {
   type FastifyReply,
   type FastifyRequest,
 } from 'fastify'
+// The route schemas' documentation members (tags, summary, hide) are typed by it.
+import type {} from '@fastify/swagger'
 import type { DestinationStream } from 'pino'
 import type { Engine } from '../engine/index.js'
 import { apiRoutes } from './api/index.js'
 import { discoveryRoutes, healthRoutes } from './discovery.js'
 import { bodyTooLarge, handleError, handleNotFound, sendError } from './errors.js'
-import { openApiRoutes } from './openapi.js'
+import { openApiRoutes, type OpenApiDocument } from './openapi.js'
 import { registrationRoutes } from './registration.js'
 import { schemaController } from './schema-compilers.js'
 
@@ -37,6 +38,13 @@ export interface ServerOptions {
   bodyLimit?: number
   /** Shown in the OpenAPI document. @default '0.0.0' */
   version?: string
+  /**
+   * The OpenAPI document, when it was generated ahead (`npm run build` writes
+   * dist/openapi.json): start-up then loads no generator. Without it, @fastify/swagger
+   * generates the document from the route schemas.
+   * @default generated at run time
+   */
+  openApiDocument?: () => Promise<OpenApiDocument>
 }
 
 /** One log line per request, when it completes, instead of Fastify's two. */
@@ -89,20 +97,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     else done()
   })
 
-  await app.register(swagger, {
-    openapi: {
-      openapi: '3.1.0',
-      info: {
-        title: 'Registrar',
-        version: options.version ?? '0.0.0',
-        description:
-          'Dynamic Client Registration (RFC 7591, RFC 7592) with an Authlete-compatible API. ' +
-          'Every /api route takes `Authorization: Bearer <admin or service token>`.',
-      },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
-    },
-  })
-
+  const openApiDocument = options.openApiDocument ?? (await generateOpenApi(app, options.version))
   const { engine, adminTokenHash } = options
   await app.register(async (publicSurface) => {
     // Browsers may register and discover from any origin (RFC 7591 §3 clients, MCP hosts).
@@ -116,6 +111,28 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   })
   await app.register(apiRoutes, { engine, adminTokenHash })
   await app.register(healthRoutes, { engine })
-  await app.register(openApiRoutes)
+  await app.register(openApiRoutes, { document: openApiDocument })
   return app
+}
+
+/** Registers @fastify/swagger, which collects the routes registered after it. */
+async function generateOpenApi(
+  app: FastifyInstance,
+  version = '0.0.0',
+): Promise<() => Promise<OpenApiDocument>> {
+  const { default: swagger } = await import('@fastify/swagger')
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Registrar',
+        version,
+        description:
+          'Dynamic Client Registration (RFC 7591, RFC 7592) with an Authlete-compatible API. ' +
+          'Every /api route takes `Authorization: Bearer <admin or service token>`.',
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+    },
+  })
+  return async () => app.swagger() as OpenApiDocument
 }

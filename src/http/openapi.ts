@@ -6,7 +6,7 @@
 import type { FastifyPluginAsync } from 'fastify'
 import { sendJson } from './errors.js'
 
-type OpenApiDocument = {
+export type OpenApiDocument = {
   info?: { title?: string; version?: string; description?: string }
   paths?: Record<string, Record<string, Operation>>
 }
@@ -59,13 +59,17 @@ section{border-top:1px solid #ddd;padding:.3rem 0}.m{font-weight:bold;color:#05a
 ${sections}</body></html>`
 }
 
-export const openApiRoutes: FastifyPluginAsync = async (app) => {
+export const openApiRoutes: FastifyPluginAsync<{
+  document: () => Promise<OpenApiDocument>
+}> = async (app, { document }) => {
+  let loaded: Promise<OpenApiDocument> | undefined
+  const load = () => (loaded ??= document())
   app.get('/api/openapi.json', { schema: { hide: true } }, async (_request, reply) =>
-    sendJson(reply, 200, app.swagger()),
+    sendJson(reply, 200, await load()),
   )
   let page: string | undefined
   app.get('/api/docs', { schema: { hide: true } }, async (_request, reply) => {
-    page ??= renderDocsPage(app.swagger() as OpenApiDocument)
+    page ??= renderDocsPage(await load())
     return reply.type('text/html; charset=utf-8').send(page)
   })
 }

@@ -1,0 +1,12 @@
+// Writes dist/openapi.json: the OpenAPI document generated from the route schemas by
+// @fastify/swagger, ahead of time, so the server loads no generator when it starts.
+import { readFile, writeFile } from 'node:fs/promises'
+import { createEngine, MemoryStore } from '../dist/src/engine/index.js'
+import { buildServer } from '../dist/src/http/index.js'
+
+const { version } = JSON.parse(await readFile('package.json', 'utf8'))
+const engine = createEngine({ store: new MemoryStore(), baseUrl: 'http://localhost' })
+const app = await buildServer({ engine, adminTokenHash: '', version })
+await app.ready()
+await writeFile('dist/openapi.json', JSON.stringify(app.swagger()))
+await app.close()
