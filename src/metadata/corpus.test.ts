@@ -3,7 +3,6 @@
  * keeps what its `expect` says (corpus/README.md, CONTRACT.md "Real clients").
  */
 import assert from 'node:assert/strict'
-import { readFileSync } from 'node:fs'
 import { describe, test } from 'node:test'
 import { SECRET_AUTH_METHODS, type ClientMetadata } from '../wire/index.js'
 import { authleteToClientMetadata, clientMetadataToAuthlete } from './authlete-mapping.js'
@@ -11,32 +10,9 @@ import { needsSecret } from './client-type.js'
 import { policyOf } from './policy.js'
 import { isLoopbackRedirect } from './redirect-uris.js'
 import { resolveClientMetadata } from './resolve.js'
+import { dcrRequests, type CorpusExpect } from '../../test/support/corpus.js'
 
-interface Expect {
-  redirect_uris?: 'exact'
-  client_secret?: 'absent' | 'present' | 'consistent'
-  token_endpoint_auth_method?: string | null
-  application_type?: string | null
-  grant_types_kept?: string[]
-  response_types_kept?: string[]
-  grant_response_consistent?: boolean
-  kept?: Record<string, unknown>
-  kept_from_body?: string[]
-  scope?: 'absent-or-empty'
-  ignored?: string[]
-}
-
-interface Entry {
-  id: string
-  kind: string
-  body: Record<string, unknown>
-  expect: Expect
-}
-
-const corpus = JSON.parse(
-  readFileSync(new URL('../../../shared/corpus/real-clients.json', import.meta.url), 'utf8'),
-) as Entry[]
-const requests = corpus.filter((entry) => entry.kind === 'dcr-request')
+const requests = dcrRequests
 const policy = policyOf({})
 
 /** The body with every loopback redirect's port replaced by `port` (RFC 8252 §7.3). */
@@ -53,7 +29,7 @@ function withLoopbackPort(body: Record<string, unknown>, port: number): Record<s
 function checkExpectations(
   body: Record<string, unknown>,
   metadata: ClientMetadata,
-  expect: Expect,
+  expect: CorpusExpect,
 ) {
   if (expect.redirect_uris === 'exact') assert.deepEqual(metadata.redirect_uris, body.redirect_uris)
   if (expect.token_endpoint_auth_method != null) {

@@ -4,67 +4,59 @@
  * back under the same rules.
  */
 import assert from 'node:assert/strict'
-import { readFileSync } from 'node:fs'
 import { describe, test } from 'node:test'
+import { dcrRequests, type CorpusEntry } from '../../support/corpus.js'
 import { call } from '../../support/http.js'
 import type { Context } from './registration-endpoints.js'
 
-interface Expect {
-  status: number
-  redirect_uris?: 'exact'
-  client_secret?: 'absent' | 'present' | 'consistent'
-  token_endpoint_auth_method?: string | null
-  application_type?: string | null
-  grant_types_kept?: string[]
-  response_types_kept?: string[]
-  grant_response_consistent?: boolean
-  kept?: Record<string, unknown>
-  kept_from_body?: string[]
-  scope?: 'absent-or-empty'
-  ignored?: string[]
-}
-
-interface Entry {
-  id: string
-  kind: string
-  body: Record<string, unknown>
-  expect: Expect
-}
-
-const corpus: Entry[] = JSON.parse(
-  readFileSync(new URL('../../../../shared/corpus/real-clients.json', import.meta.url), 'utf8'),
-)
+const corpus = dcrRequests
 const SECRET_METHODS = ['client_secret_basic', 'client_secret_post', 'client_secret_jwt']
 
 /** Checks a client information response against an entry's `expect` (corpus README step 2). */
-export function checkExpectations(entry: Entry, info: Record<string, any>): void { // eslint-disable-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function checkExpectations(entry: CorpusEntry, info: Record<string, any>): void {
   const { expect, body } = entry
-  if (expect.redirect_uris === 'exact') assert.deepEqual(info['redirect_uris'], body['redirect_uris'], 'redirect_uris')
-  if (expect.client_secret === 'absent') assert.equal('client_secret' in info, false, 'client_secret absent')
+  if (expect.redirect_uris === 'exact')
+    assert.deepEqual(info['redirect_uris'], body['redirect_uris'], 'redirect_uris')
+  if (expect.client_secret === 'absent')
+    assert.equal('client_secret' in info, false, 'client_secret absent')
   if (expect.client_secret === 'present') {
     assert.equal(typeof info['client_secret'], 'string')
     assert.notEqual(info['client_secret'], '')
     assert.equal(typeof info['client_secret_expires_at'], 'number')
   }
   if (expect.client_secret === 'consistent') {
-    assert.equal('client_secret' in info, SECRET_METHODS.includes(info['token_endpoint_auth_method']), 'secret consistent')
+    assert.equal(
+      'client_secret' in info,
+      SECRET_METHODS.includes(info['token_endpoint_auth_method']),
+      'secret consistent',
+    )
   }
-  if (expect.token_endpoint_auth_method) assert.equal(info['token_endpoint_auth_method'], expect.token_endpoint_auth_method)
-  if (expect.application_type && 'application_type' in info) assert.equal(info['application_type'], expect.application_type)
-  for (const grant of expect.grant_types_kept ?? []) assert.ok(info['grant_types']?.includes(grant), `grant ${grant}`)
-  for (const type of expect.response_types_kept ?? []) assert.ok(info['response_types']?.includes(type), `response type ${type}`)
+  if (expect.token_endpoint_auth_method)
+    assert.equal(info['token_endpoint_auth_method'], expect.token_endpoint_auth_method)
+  if (expect.application_type && 'application_type' in info)
+    assert.equal(info['application_type'], expect.application_type)
+  for (const grant of expect.grant_types_kept ?? [])
+    assert.ok(info['grant_types']?.includes(grant), `grant ${grant}`)
+  for (const type of expect.response_types_kept ?? [])
+    assert.ok(info['response_types']?.includes(type), `response type ${type}`)
   if (expect.grant_response_consistent) {
     const grants: string[] = info['grant_types'] ?? ['authorization_code']
     const types: string[] = info['response_types'] ?? ['code']
     for (const type of types) {
-      if (type.split(' ').includes('code')) assert.ok(grants.includes('authorization_code'), `${type} needs authorization_code`)
+      if (type.split(' ').includes('code'))
+        assert.ok(grants.includes('authorization_code'), `${type} needs authorization_code`)
       if (/token/.test(type)) assert.ok(grants.includes('implicit'), `${type} needs implicit`)
     }
   }
-  for (const [member, value] of Object.entries(expect.kept ?? {})) assert.deepEqual(info[member], value, `kept ${member}`)
-  for (const member of expect.kept_from_body ?? []) assert.deepEqual(info[member], body[member], `kept ${member}`)
-  if (expect.scope === 'absent-or-empty') assert.ok(info['scope'] === undefined || info['scope'] === '', 'scope')
-  for (const member of expect.ignored ?? []) assert.equal(member in info, false, `ignored ${member}`)
+  for (const [member, value] of Object.entries(expect.kept ?? {}))
+    assert.deepEqual(info[member], value, `kept ${member}`)
+  for (const member of expect.kept_from_body ?? [])
+    assert.deepEqual(info[member], body[member], `kept ${member}`)
+  if (expect.scope === 'absent-or-empty')
+    assert.ok(info['scope'] === undefined || info['scope'] === '', 'scope')
+  for (const member of expect.ignored ?? [])
+    assert.equal(member in info, false, `ignored ${member}`)
   for (const value of Object.values(info)) assert.notEqual(value, null)
 }
 
@@ -86,7 +78,9 @@ export function corpusTests(context: Context): void {
           assert.equal(answer.status, entry.expect.status, answer.text)
           checkExpectations(entry, answer.json)
           ids.add(answer.json.client_id)
-          const read = await call(answer.json.registration_client_uri, { token: answer.json.registration_access_token })
+          const read = await call(answer.json.registration_client_uri, {
+            token: answer.json.registration_access_token,
+          })
           assert.equal(read.status, 200, read.text)
           checkExpectations(entry, read.json)
         }
@@ -96,7 +90,9 @@ export function corpusTests(context: Context): void {
       test(`${entry.id} registers through the DCR API and reads back`, async () => {
         const { api } = context()
         const id = await api.createService()
-        const answer = await api.call(`/api/${id}/client/registration`, { body: { json: JSON.stringify(entry.body) } })
+        const answer = await api.call(`/api/${id}/client/registration`, {
+          body: { json: JSON.stringify(entry.body) },
+        })
         assert.equal(answer.status, 200)
         assert.equal(answer.json.action, 'CREATED', answer.json.responseContent)
         const info = JSON.parse(answer.json.responseContent)
