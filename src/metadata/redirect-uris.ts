@@ -19,12 +19,19 @@ const LOOPBACK_HOSTS: readonly string[] = ['127.0.0.1', '[::1]', 'localhost']
 
 export type RedirectKind = 'https' | 'loopback' | 'http' | 'private-use' | 'dangerous' | 'invalid'
 
+/** Whether a string holds whitespace or a control character (RFC 3986 §2 has none). */
+function hasSpaceOrControl(value: string): boolean {
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i)
+    if (code <= 0x20 || code === 0x7f) return true
+  }
+  return false
+}
+
 /** Parses an absolute URI; undefined when it is relative, unparseable or holds spaces. */
 export function parseAbsoluteUri(value: string): URL | undefined {
   // RFC 3986 §2 has no whitespace or control characters; WHATWG URL would percent-encode them.
-  if ([...value].some((char) => char.charCodeAt(0) <= 0x20 || char.charCodeAt(0) === 0x7f)) {
-    return undefined
-  }
+  if (hasSpaceOrControl(value)) return undefined
   try {
     return new URL(value)
   } catch {
@@ -32,10 +39,52 @@ export function parseAbsoluteUri(value: string): URL | undefined {
   }
 }
 
+/** What the rules read of a parsed URI; immutable, so one parse can be shared. */
+export interface UriParts {
+  readonly protocol: string
+  readonly hostname: string
+  readonly host: string
+  readonly kind: RedirectKind
+}
+
+/** The kind of a parsed redirect URI (see redirectKind). */
+function kindOf(url: URL | undefined): RedirectKind {
+  if (url === undefined) return 'invalid'
+  if (DANGEROUS_SCHEMES.includes(url.protocol)) return 'dangerous'
+  if (url.protocol === 'https:') return 'https'
+  if (url.protocol === 'http:') return LOOPBACK_HOSTS.includes(url.hostname) ? 'loopback' : 'http'
+  return 'private-use'
+}
+
+/**
+ * Recent parses, so a URI judged by shapes, defaults and several rules is parsed once. The
+ * parts are a pure function of the string; the table is bounded and simply cleared when full.
+ */
+const PARTS = new Map<string, UriParts | undefined>()
+const PARTS_LIMIT = 256
+
+/** The parts of an absolute URI (see parseAbsoluteUri), parsed once and shared. */
+export function uriParts(value: string): UriParts | undefined {
+  let parts = PARTS.get(value)
+  if (parts !== undefined || PARTS.has(value)) return parts
+  const url = parseAbsoluteUri(value)
+  parts =
+    url === undefined
+      ? undefined
+      : Object.freeze({
+          protocol: url.protocol,
+          hostname: url.hostname,
+          host: url.host,
+          kind: kindOf(url),
+        })
+  if (PARTS.size >= PARTS_LIMIT) PARTS.clear()
+  PARTS.set(value, parts)
+  return parts
+}
+
 /** http on 127.0.0.1, [::1] or localhost, with any port or none. @see RFC 8252 §7.3 */
 export function isLoopbackRedirect(value: string): boolean {
-  const url = parseAbsoluteUri(value)
-  return url?.protocol === 'http:' && LOOPBACK_HOSTS.includes(url.hostname)
+  return uriParts(value)?.kind === 'loopback'
 }
 
 /**
@@ -43,12 +92,7 @@ export function isLoopbackRedirect(value: string): boolean {
  * (`net.openid.appauthdemo:/cb`, RFC 8252 §7.1) and host-bearing forms (`cursor://host/cb`).
  */
 export function redirectKind(value: string): RedirectKind {
-  const url = parseAbsoluteUri(value)
-  if (url === undefined) return 'invalid'
-  if (DANGEROUS_SCHEMES.includes(url.protocol)) return 'dangerous'
-  if (url.protocol === 'https:') return 'https'
-  if (url.protocol === 'http:') return isLoopbackRedirect(value) ? 'loopback' : 'http'
-  return 'private-use'
+  return uriParts(value)?.kind ?? 'invalid'
 }
 
 /**
@@ -58,5 +102,9 @@ export function redirectKind(value: string): RedirectKind {
  */
 export function hasOnlyNativeRedirects(redirectUris: readonly string[] | undefined): boolean {
   if (redirectUris === undefined || redirectUris.length === 0) return false
-  return redirectUris.every((uri) => ['loopback', 'private-use'].includes(redirectKind(uri)))
+  for (const uri of redirectUris) {
+    const kind = redirectKind(uri)
+    if (kind !== 'loopback' && kind !== 'private-use') return false
+  }
+  return true
 }

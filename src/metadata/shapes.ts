@@ -6,7 +6,7 @@
 import { calculateJwkThumbprint, type JWK } from 'jose'
 import { OAuthError, SERVER_MANAGED_MEMBERS, type ClientMetadata } from '../wire/index.js'
 import { fieldOf, type Field } from './fields.js'
-import { parseAbsoluteUri } from './redirect-uris.js'
+import { uriParts } from './redirect-uris.js'
 
 /** Members that are never metadata, even when a service names them as custom metadata. */
 const NEVER_CUSTOM: readonly string[] = [
@@ -35,7 +35,7 @@ export function keepKnownMembers(
 }
 
 const isString = (value: unknown): value is string => typeof value === 'string'
-const isUri = (value: unknown): boolean => isString(value) && parseAbsoluteUri(value) !== undefined
+const isUri = (value: unknown): boolean => isString(value) && uriParts(value) !== undefined
 const isList = (value: unknown, item: (v: unknown) => boolean): boolean =>
   Array.isArray(value) && value.every(item)
 

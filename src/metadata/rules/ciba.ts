@@ -2,7 +2,7 @@
  * Client Initiated Backchannel Authentication rules.
  * @see OIDC CIBA §4
  */
-import { parseAbsoluteUri } from '../redirect-uris.js'
+import { uriParts } from '../redirect-uris.js'
 import type { Rule } from './rule.js'
 
 const CIBA_GRANT = 'urn:openid:params:grant-type:ciba'
@@ -32,7 +32,7 @@ export const notificationEndpointIsHttps: Rule = {
   spec: 'OIDC CIBA §4',
   code: 'invalid_client_metadata',
   check: ({ backchannel_client_notification_endpoint: endpoint }) =>
-    endpoint !== undefined && parseAbsoluteUri(endpoint)?.protocol !== 'https:'
+    endpoint !== undefined && uriParts(endpoint)?.protocol !== 'https:'
       ? 'backchannel_client_notification_endpoint must use the https scheme'
       : undefined,
 }

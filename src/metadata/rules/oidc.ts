@@ -2,7 +2,7 @@
  * OpenID Connect rules on subject identifiers and authentication age.
  * @see OIDC Core §8.1, OIDC DCR §2
  */
-import { parseAbsoluteUri } from '../redirect-uris.js'
+import { uriParts } from '../redirect-uris.js'
 import type { Rule } from './rule.js'
 
 /**
@@ -14,7 +14,7 @@ export const pairwiseWithSeveralRedirectHostsHasSectorIdentifier: Rule = {
   code: 'invalid_client_metadata',
   check: ({ subject_type, sector_identifier_uri, redirect_uris = [] }) => {
     if (subject_type !== 'pairwise' || sector_identifier_uri !== undefined) return undefined
-    const hosts = new Set(redirect_uris.map((uri) => parseAbsoluteUri(uri)?.host))
+    const hosts = new Set(redirect_uris.map((uri) => uriParts(uri)?.host))
     return hosts.size > 1
       ? 'sector_identifier_uri is required for a pairwise client whose redirect_uris have several hosts'
       : undefined

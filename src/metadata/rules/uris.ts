@@ -5,7 +5,7 @@
  */
 import type { ClientMetadata } from '../../wire/index.js'
 import { splitLanguageTag } from '../fields.js'
-import { DANGEROUS_SCHEMES, parseAbsoluteUri } from '../redirect-uris.js'
+import { DANGEROUS_SCHEMES, uriParts } from '../redirect-uris.js'
 import type { Rule } from './rule.js'
 
 /** Members (and their language-tagged variants) whose value is a web page or document. */
@@ -19,7 +19,7 @@ const WEB_URI_MEMBERS = [
   'backchannel_logout_uri',
 ]
 
-const schemeOf = (uri: string) => parseAbsoluteUri(uri)?.protocol
+const schemeOf = (uri: string) => uriParts(uri)?.protocol
 
 function firstMember(
   metadata: ClientMetadata,
