@@ -24,18 +24,21 @@ const ENCRYPTION = [
   ['authorization_encrypted_response_alg', 'authorization_encrypted_response_enc'],
 ] as const
 
+const ENCRYPTION_ALGS: readonly string[] = ENCRYPTION.map(([alg]) => alg)
+const ENCRYPTION_ENCS: readonly string[] = ENCRYPTION.map(([, enc]) => enc)
+
 function unknownValue(
   metadata: ClientMetadata,
   members: readonly string[],
   vocabulary: Vocabulary,
 ): string | undefined {
-  const member = members.find((name) => {
-    const value = metadata[name]
-    return typeof value === 'string' && !vocabulary.values.includes(value)
-  })
-  return member === undefined
-    ? undefined
-    : `${member} ${String(metadata[member])} is not a known algorithm`
+  for (const member of members) {
+    const value = metadata[member]
+    if (typeof value === 'string' && !vocabulary.values.includes(value)) {
+      return `${member} ${value} is not a known algorithm`
+    }
+  }
+  return undefined
 }
 
 /** Signing members name a JWS algorithm (RFC 7518 §3.1). */
@@ -49,24 +52,14 @@ export const signingAlgorithmsAreKnown: Rule = {
 export const encryptionAlgorithmsAreKnown: Rule = {
   spec: 'OIDC DCR §2; RFC 7518 §4.1',
   code: 'invalid_client_metadata',
-  check: (metadata) =>
-    unknownValue(
-      metadata,
-      ENCRYPTION.map(([alg]) => alg),
-      JWE_ALGORITHMS,
-    ),
+  check: (metadata) => unknownValue(metadata, ENCRYPTION_ALGS, JWE_ALGORITHMS),
 }
 
 /** Content encryption members name a JWE encoding (RFC 7518 §5.1). */
 export const encryptionEncodingsAreKnown: Rule = {
   spec: 'OIDC DCR §2; RFC 7518 §5.1',
   code: 'invalid_client_metadata',
-  check: (metadata) =>
-    unknownValue(
-      metadata,
-      ENCRYPTION.map(([, enc]) => enc),
-      JWE_ENCODINGS,
-    ),
+  check: (metadata) => unknownValue(metadata, ENCRYPTION_ENCS, JWE_ENCODINGS),
 }
 
 /** "When ..._enc is included, ..._alg MUST also be provided." */

@@ -3,13 +3,11 @@
  * requires to use TLS use https.
  * @see RFC 7591 §2, OIDC DCR §2, OIDC Core §6.2, §8.1
  */
-import type { ClientMetadata } from '../../wire/index.js'
-import { splitLanguageTag } from '../fields.js'
 import { DANGEROUS_SCHEMES, uriParts } from '../redirect-uris.js'
 import type { Rule } from './rule.js'
 
 /** Members (and their language-tagged variants) whose value is a web page or document. */
-const WEB_URI_MEMBERS = [
+const WEB_URI_MEMBERS: ReadonlySet<string> = new Set([
   'client_uri',
   'logo_uri',
   'policy_uri',
@@ -17,22 +15,34 @@ const WEB_URI_MEMBERS = [
   'jwks_uri',
   'frontchannel_logout_uri',
   'backchannel_logout_uri',
-]
+])
 
 const schemeOf = (uri: string) => uriParts(uri)?.protocol
 
-function firstMember(
-  metadata: ClientMetadata,
-  names: (name: string) => boolean,
+/** `name uri` for the first refused URI of a member's value (a URI or a list of them). */
+function refusedUri(
+  name: string,
+  value: unknown,
   refused: (uri: string) => boolean,
 ): string | undefined {
-  for (const [name, value] of Object.entries(metadata)) {
-    if (!names(name)) continue
-    const uris = Array.isArray(value) ? value : [value]
-    const uri = uris.find((candidate) => typeof candidate === 'string' && refused(candidate))
-    if (uri !== undefined) return `${name} ${uri}`
+  if (!Array.isArray(value)) {
+    return typeof value === 'string' && refused(value) ? `${name} ${value}` : undefined
+  }
+  for (const candidate of value) {
+    if (typeof candidate === 'string' && refused(candidate)) return `${name} ${candidate}`
   }
   return undefined
+}
+
+/** The member name without its language tag (`logo_uri#ja` is `logo_uri`). */
+function baseName(name: string): string {
+  const hash = name.indexOf('#')
+  return hash < 0 ? name : name.slice(0, hash)
+}
+
+const isNotWebScheme = (uri: string) => {
+  const scheme = schemeOf(uri)
+  return scheme !== 'http:' && scheme !== 'https:'
 }
 
 /** Display and document URIs are URLs of web resources (RFC 7591 §2: "URL of a web page"). */
@@ -40,25 +50,24 @@ export const webUrisUseHttp: Rule = {
   spec: 'RFC 7591 §2; OIDC Front-Channel Logout §2; OIDC Back-Channel Logout §2.2',
   code: 'invalid_client_metadata',
   check: (metadata) => {
-    const found = firstMember(
-      metadata,
-      (name) => WEB_URI_MEMBERS.includes(splitLanguageTag(name).base),
-      (uri) => !['http:', 'https:'].includes(schemeOf(uri) ?? ''),
-    )
-    return found === undefined ? undefined : `${found} must be an http or https URL`
+    // Language-tagged variants have names of their own, so every member is looked at once.
+    for (const name of Object.keys(metadata)) {
+      if (!WEB_URI_MEMBERS.has(baseName(name))) continue
+      const found = refusedUri(name, metadata[name], isNotWebScheme)
+      if (found !== undefined) return `${found} must be an http or https URL`
+    }
+    return undefined
   },
 }
+
+const isNotHttps = (uri: string) => schemeOf(uri) !== 'https:'
 
 function httpsOnly(name: string, spec: string): Rule {
   return {
     spec,
     code: 'invalid_client_metadata',
     check: (metadata) => {
-      const found = firstMember(
-        metadata,
-        (member) => member === name,
-        (uri) => schemeOf(uri) !== 'https:',
-      )
+      const found = refusedUri(name, metadata[name], isNotHttps)
       return found === undefined ? undefined : `${found} must use the https scheme`
     },
   }
@@ -81,9 +90,9 @@ export const postLogoutRedirectUriSchemeIsNotDangerous: Rule = {
   spec: 'OIDC RP-Initiated Logout §3.1; RFC 6749 §10.6',
   code: 'invalid_client_metadata',
   check: (metadata) => {
-    const found = firstMember(
-      metadata,
-      (name) => name === 'post_logout_redirect_uris',
+    const found = refusedUri(
+      'post_logout_redirect_uris',
+      metadata.post_logout_redirect_uris,
       (uri) => DANGEROUS_SCHEMES.includes(schemeOf(uri) ?? ''),
     )
     return found === undefined ? undefined : `${found} must not use a dangerous scheme`
