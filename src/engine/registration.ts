@@ -5,16 +5,22 @@
  * @see RFC 7591 §3, RFC 7592 §2
  */
 import { resolveClientMetadata } from '../metadata/index.js'
-import { OAuthError, SERVER_MANAGED_MEMBERS, type ClientMetadata } from '../wire/index.js'
+import { OAuthError, type ClientMetadata } from '../wire/index.js'
 import { checkInitialAccessToken } from './access-tokens.js'
 import { updateOptimistically, withMetadata } from './client-replacement.js'
 import { issueSecret } from './client-secret.js'
-import { clientInformation, issuedAtSeconds, registrationClientUri } from './client-views.js'
+import {
+  authenticateClient,
+  invalidToken,
+  requireRegistrationEnabled,
+} from './client-authentication.js'
+import { clientInformation } from './client-views.js'
 import type { EngineContext } from './context.js'
 import { failed, succeeded, type Decision } from './decision.js'
 import type { ClientRecord, ServiceRecord } from './records.js'
+import { checkEchoedMembers, withoutIssuedMembers } from './update-rules.js'
 import { policyFor } from './service-cache.js'
-import { hashSecret, mintNumericId, mintSecret, secretMatches, secretsEqual } from './secrets.js'
+import { hashSecret, mintNumericId, mintSecret } from './secrets.js'
 import { DuplicateClientIdError, InitialAccessTokenSpentError } from './store.js'
 
 export interface RegisterRequest {
@@ -150,15 +156,6 @@ function tokenErrorAction(service: ServiceRecord): 'UNAUTHORIZED' | 'BAD_REQUEST
     : 'UNAUTHORIZED'
 }
 
-function requireRegistrationEnabled(service: ServiceRecord): void {
-  if (service.settings.dynamicRegistrationSupported === false) {
-    throw new OAuthError(
-      'invalid_request',
-      'dynamic client registration is disabled for this service',
-    )
-  }
-}
-
 function parseJsonObject(json: string): Record<string, unknown> {
   let value: unknown
   try {
@@ -218,91 +215,4 @@ export async function insertWithFreshId(
       if (!(error instanceof DuplicateClientIdError) || attempt >= 5) throw error
     }
   }
-}
-
-/** Hash compared even for an unknown client, so both fail alike and in like time. */
-const NO_CLIENT_HASH = hashSecret('no client')
-
-/**
- * The client a registration access token is for. A missing token, a wrong one and an
- * unknown client are indistinguishable (RFC 7592 §2, CONTRACT.md §2).
- */
-async function authenticateClient(
-  context: EngineContext,
-  service: ServiceRecord,
-  request: ClientConfigurationRequest,
-): Promise<ClientRecord> {
-  requireRegistrationEnabled(service)
-  if (!request.token) {
-    throw new OAuthError('invalid_token', 'a registration access token is required', {
-      headers: { 'WWW-Authenticate': 'Bearer' },
-    })
-  }
-  const clientId = Number(request.clientId)
-  const record =
-    /^\d{1,16}$/.test(String(request.clientId)) && Number.isSafeInteger(clientId)
-      ? await context.store.getClient(service.apiKey, clientId)
-      : undefined
-  const matches = secretMatches(
-    request.token,
-    record?.registrationAccessTokenHash ?? NO_CLIENT_HASH,
-  )
-  if (!record || !record.dynamicallyRegistered || !matches) throw invalidToken()
-  return record
-}
-
-function invalidToken(): OAuthError {
-  return new OAuthError('invalid_token', 'the registration access token is invalid', {
-    headers: { 'WWW-Authenticate': 'Bearer error="invalid_token"' },
-  })
-}
-
-/**
- * What an update may echo: client_id and client_secret must be the current ones, and a
- * server-managed member may be sent only with its current value (RFC 7592 §2.2,
- * CONTRACT.md §2).
- */
-function checkEchoedMembers(
-  context: EngineContext,
-  service: ServiceRecord,
-  current: ClientRecord,
-  body: Record<string, unknown>,
-  token: string,
-): void {
-  if (body['client_id'] !== undefined && body['client_id'] !== String(current.clientId)) {
-    throw new OAuthError('invalid_request', 'client_id does not match the client being updated')
-  }
-  const secret = body['client_secret']
-  if (
-    secret !== undefined &&
-    !(
-      typeof secret === 'string' &&
-      current.clientSecret !== undefined &&
-      secretsEqual(secret, current.clientSecret)
-    )
-  ) {
-    throw new OAuthError('invalid_request', 'client_secret does not match the current secret')
-  }
-  const currentValues: Record<(typeof SERVER_MANAGED_MEMBERS)[number], unknown> = {
-    registration_access_token: token,
-    registration_client_uri: registrationClientUri(context, service, current.clientId),
-    client_secret_expires_at:
-      current.clientSecret === undefined ? 0 : current.clientSecretExpiresAt,
-    client_id_issued_at: issuedAtSeconds(current),
-  }
-  for (const member of SERVER_MANAGED_MEMBERS) {
-    if (body[member] !== undefined && body[member] !== currentValues[member]) {
-      throw new OAuthError(
-        'invalid_request',
-        `${member} is managed by the server and cannot be changed`,
-      )
-    }
-  }
-}
-
-function withoutIssuedMembers(body: Record<string, unknown>): Record<string, unknown> {
-  const rest = { ...body }
-  for (const member of [...SERVER_MANAGED_MEMBERS, 'client_id', 'client_secret'])
-    delete rest[member]
-  return rest
 }

@@ -1,0 +1,60 @@
+/**
+ * What an RFC 7592 update may carry besides metadata: the members the client echoes from
+ * its last read. client_id and client_secret must be the current ones; a server-managed
+ * member may be sent only with its current value (RFC 7592 §2.2, CONTRACT.md §2).
+ */
+import { OAuthError, SERVER_MANAGED_MEMBERS } from '../wire/index.js'
+import { issuedAtSeconds, registrationClientUri } from './client-views.js'
+import type { EngineContext } from './context.js'
+import type { ClientRecord, ServiceRecord } from './records.js'
+import { secretsEqual } from './secrets.js'
+
+/**
+ * What an update may echo: client_id and client_secret must be the current ones, and a
+ * server-managed member may be sent only with its current value (RFC 7592 §2.2,
+ * CONTRACT.md §2).
+ */
+export function checkEchoedMembers(
+  context: EngineContext,
+  service: ServiceRecord,
+  current: ClientRecord,
+  body: Record<string, unknown>,
+  token: string,
+): void {
+  if (body['client_id'] !== undefined && body['client_id'] !== String(current.clientId)) {
+    throw new OAuthError('invalid_request', 'client_id does not match the client being updated')
+  }
+  const secret = body['client_secret']
+  if (
+    secret !== undefined &&
+    !(
+      typeof secret === 'string' &&
+      current.clientSecret !== undefined &&
+      secretsEqual(secret, current.clientSecret)
+    )
+  ) {
+    throw new OAuthError('invalid_request', 'client_secret does not match the current secret')
+  }
+  const currentValues: Record<(typeof SERVER_MANAGED_MEMBERS)[number], unknown> = {
+    registration_access_token: token,
+    registration_client_uri: registrationClientUri(context, service, current.clientId),
+    client_secret_expires_at:
+      current.clientSecret === undefined ? 0 : current.clientSecretExpiresAt,
+    client_id_issued_at: issuedAtSeconds(current),
+  }
+  for (const member of SERVER_MANAGED_MEMBERS) {
+    if (body[member] !== undefined && body[member] !== currentValues[member]) {
+      throw new OAuthError(
+        'invalid_request',
+        `${member} is managed by the server and cannot be changed`,
+      )
+    }
+  }
+}
+
+export function withoutIssuedMembers(body: Record<string, unknown>): Record<string, unknown> {
+  const rest = { ...body }
+  for (const member of [...SERVER_MANAGED_MEMBERS, 'client_id', 'client_secret'])
+    delete rest[member]
+  return rest
+}
