@@ -47,15 +47,19 @@ export function applyDefaults(
   metadata: ClientMetadata,
   policy: RegistrationPolicy,
 ): ClientMetadata {
-  const effective: ClientMetadata = {
-    ...metadata,
-    grant_types: metadata.grant_types ?? ['authorization_code'], // RFC 7591 §2
-    response_types: metadata.response_types ?? ['code'], // RFC 7591 §2
-    token_endpoint_auth_method: metadata.token_endpoint_auth_method ?? defaultAuthMethod(policy), // RFC 7591 §2
-    application_type: effectiveApplicationType(metadata), // OIDC DCR §2, RFC 8252 §7
-    id_token_signed_response_alg: metadata.id_token_signed_response_alg ?? 'RS256', // OIDC DCR §2
-    subject_type: metadata.subject_type ?? 'public', // OIDC Core §8, Authlete's default (spec §4)
-  }
+  // A copy then member assignments, in the order of the object literal this replaces: V8
+  // takes a slow path when members are added to the result of a spread (~2 µs a call).
+  // Object.assign would set a prototype for a `__proto__` member, so that rare case spreads.
+  const effective: ClientMetadata = Object.hasOwn(metadata, '__proto__')
+    ? { ...metadata }
+    : Object.assign({}, metadata)
+  effective.grant_types = metadata.grant_types ?? ['authorization_code'] // RFC 7591 §2
+  effective.response_types = metadata.response_types ?? ['code'] // RFC 7591 §2
+  effective.token_endpoint_auth_method =
+    metadata.token_endpoint_auth_method ?? defaultAuthMethod(policy) // RFC 7591 §2
+  effective.application_type = effectiveApplicationType(metadata) // OIDC DCR §2, RFC 8252 §7
+  effective.id_token_signed_response_alg = metadata.id_token_signed_response_alg ?? 'RS256' // OIDC DCR §2
+  effective.subject_type = metadata.subject_type ?? 'public' // OIDC Core §8, Authlete's default (spec §4)
   for (const [alg, enc] of ENCRYPTION_PAIRS) {
     if (effective[alg] !== undefined && effective[enc] === undefined) effective[enc] = DEFAULT_ENC
   }
