@@ -89,8 +89,14 @@ export function normalise(metadata: ClientMetadata, policy: RegistrationPolicy):
     if (scope === undefined) delete result.scope
     else result.scope = scope
   }
-  return {
-    ...result,
-    ...makeGrantsConsistent(result.grant_types ?? [], result.response_types ?? [], policy),
-  }
+  // Assigned, not spread into a new literal: same members in the same order, without V8's
+  // slow path for a spread copy that gains members.
+  const consistent = makeGrantsConsistent(
+    result.grant_types ?? [],
+    result.response_types ?? [],
+    policy,
+  )
+  result.grant_types = consistent.grant_types
+  result.response_types = consistent.response_types
+  return result
 }
