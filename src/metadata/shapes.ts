@@ -74,8 +74,11 @@ export async function jwkSetProblem(value: unknown): Promise<string | undefined>
   return undefined
 }
 
-async function shapeProblem(field: Field, value: unknown): Promise<string | undefined> {
-  if (field.kind === 'jwk-set') return jwkSetProblem(value)
+/** A field whose shape is checked without awaiting: every kind but jwk-set. */
+type SyncField = Field & { kind: Exclude<Field['kind'], 'jwk-set'> }
+
+/** Why a value does not have its field's shape, or undefined. */
+function syncShapeProblem(field: SyncField, value: unknown): string | undefined {
   if (field.kind === 'enum') {
     return isString(value) && field.values?.includes(value)
       ? undefined
@@ -94,7 +97,11 @@ export async function checkShapes(metadata: Record<string, unknown>): Promise<Cl
   for (const [name, value] of Object.entries(metadata)) {
     const field = fieldOf(name)
     if (field === undefined) continue // custom metadata: any JSON value
-    const problem = await shapeProblem(field, value)
+    // Only a JWK Set needs awaiting (jose's thumbprint); the other shapes are checked in line.
+    const problem =
+      field.kind === 'jwk-set'
+        ? await jwkSetProblem(value)
+        : syncShapeProblem(field as SyncField, value)
     if (problem !== undefined) {
       throw new OAuthError(field.code ?? 'invalid_client_metadata', `${name} ${problem}`)
     }
