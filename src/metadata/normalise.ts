@@ -8,7 +8,16 @@ import { FIELDS } from './fields.js'
 import type { RegistrationPolicy } from './policy.js'
 import { normaliseResponseType } from './vocabulary.js'
 
-const unique = <T>(values: readonly T[]): T[] => [...new Set(values)]
+/** Short lists are de-duplicated in place of a Set; both keep first occurrences (SameValueZero). */
+const SHORT_LIST = 16
+
+/** The values without repeats, first occurrences in order; always a new array. */
+function unique<T>(values: readonly T[]): T[] {
+  if (values.length > SHORT_LIST) return [...new Set(values)]
+  const result: T[] = []
+  for (const value of values) if (!result.includes(value)) result.push(value)
+  return result
+}
 
 /** The grant types a response type needs (OIDC DCR §2, RFC 7591 §2.1). */
 function grantsNeededBy(responseType: string): string[] {

@@ -39,6 +39,7 @@ function joseNames(protocolNames: readonly string[]): Vocabulary {
  * @see RFC 6749 §3.1.1
  */
 export function normaliseResponseType(value: string): string {
+  if (!value.includes(' ')) return value // one word (or none) is already canonical
   return [...new Set(value.split(' ').filter((word) => word !== ''))].sort().join(' ')
 }
 
