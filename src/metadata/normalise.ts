@@ -19,13 +19,24 @@ function unique<T>(values: readonly T[]): T[] {
   return result
 }
 
-/** The grant types a response type needs (OIDC DCR §2, RFC 7591 §2.1). */
-function grantsNeededBy(responseType: string): string[] {
+/** The grants a response type needs, as flags (OIDC DCR §2, RFC 7591 §2.1). */
+const NEEDS_CODE = 1 // authorization_code, for `code`
+const NEEDS_IMPLICIT = 2 // implicit, for `token` or `id_token`
+
+/** The grant types a response type needs (OIDC DCR §2, RFC 7591 §2.1), as NEEDS_* flags. */
+function grantsNeededBy(responseType: string): number {
+  if (responseType === 'code') return NEEDS_CODE
   const words = responseType.split(' ')
-  const needed: string[] = []
-  if (words.includes('code')) needed.push('authorization_code')
-  if (words.includes('token') || words.includes('id_token')) needed.push('implicit')
+  let needed = 0
+  if (words.includes('code')) needed |= NEEDS_CODE
+  if (words.includes('token') || words.includes('id_token')) needed |= NEEDS_IMPLICIT
   return needed
+}
+
+/** Whether some response type needs the grant flag. */
+function used(responses: readonly string[], grant: number): boolean {
+  for (const type of responses) if ((grantsNeededBy(type) & grant) !== 0) return true
+  return false
 }
 
 /**
@@ -41,16 +52,18 @@ export function makeGrantsConsistent(
   policy: RegistrationPolicy,
 ): { grant_types: string[]; response_types: string[] } {
   let grants = unique(grantTypes).filter((grant) => policy.grantTypes.includes(grant))
+  // The grants present, as flags: a response type is kept when every grant it needs is.
+  const present =
+    (grants.includes('authorization_code') ? NEEDS_CODE : 0) |
+    (grants.includes('implicit') ? NEEDS_IMPLICIT : 0)
   let responses = unique(responseTypes.map(normaliseResponseType)).filter(
-    (type) =>
-      policy.responseTypes.includes(type) && grantsNeededBy(type).every((g) => grants.includes(g)),
+    (type) => policy.responseTypes.includes(type) && (grantsNeededBy(type) & ~present) === 0,
   )
-  const uses = (grant: string) => responses.some((type) => grantsNeededBy(type).includes(grant))
-  if (grants.includes('authorization_code') && !uses('authorization_code')) {
+  if ((present & NEEDS_CODE) !== 0 && !used(responses, NEEDS_CODE)) {
     if (policy.responseTypes.includes('code')) responses = [...responses, 'code']
     else grants = grants.filter((grant) => grant !== 'authorization_code')
   }
-  if (grants.includes('implicit') && !uses('implicit')) {
+  if ((present & NEEDS_IMPLICIT) !== 0 && !used(responses, NEEDS_IMPLICIT)) {
     grants = grants.filter((grant) => grant !== 'implicit')
   }
   if (grants.length === 0) {
@@ -68,11 +81,11 @@ function normaliseScope(scope: string): string | undefined {
   return tokens.length > 0 ? tokens.join(' ') : undefined
 }
 
-/** Optional lists that mean nothing when empty; grant and response types do mean something. */
-const isOptionalList = (name: string) =>
-  ['uri-list', 'string-list'].includes(FIELDS[name]?.kind ?? '') &&
-  name !== 'grant_types' &&
-  name !== 'response_types'
+/**
+ * Of the list members (uri-list or string-list), those that mean nothing when empty; grant
+ * and response types do mean something.
+ */
+const isOptionalList = (name: string) => name !== 'grant_types' && name !== 'response_types'
 
 /**
  * The normalised metadata: arrays de-duplicated, empty optional lists, `false` flags and a
