@@ -95,7 +95,8 @@ const isOptionalList = (name: string) => name !== 'grant_types' && name !== 'res
  */
 export function normalise(metadata: ClientMetadata, policy: RegistrationPolicy): ClientMetadata {
   const result: ClientMetadata = {}
-  for (const [name, value] of Object.entries(metadata)) {
+  for (const name of Object.keys(metadata)) {
+    const value = metadata[name]
     const kind = FIELDS[name]?.kind
     if (kind === 'boolean' && value === false) continue
     if (name === 'default_max_age' && value === 0) continue

@@ -36,7 +36,11 @@ export async function resolveClientMetadata(
   options: ResolveOptions,
 ): Promise<ClientMetadata> {
   const request = asJsonObject(input)
-  const asserted = await applySoftwareStatement(request, policy.trustedIssuers, options.now)
+  // Without a statement applySoftwareStatement returns the request itself: no need to await.
+  const asserted =
+    request.software_statement === undefined || request.software_statement === null
+      ? request
+      : await applySoftwareStatement(request, policy.trustedIssuers, options.now)
   const known = keepKnownMembers(asserted, policy.customMetadata)
   const shaped = await checkShapes(known)
   const effective = normalise(applyDefaults(shaped, policy), policy)

@@ -26,7 +26,8 @@ export function keepKnownMembers(
   customMetadata: readonly string[],
 ): Record<string, unknown> {
   const kept: Record<string, unknown> = {}
-  for (const [name, value] of Object.entries(input)) {
+  for (const name of Object.keys(input)) {
+    const value = input[name]
     if (value === null || value === undefined) continue
     const custom = customMetadata.includes(name) && !NEVER_CUSTOM.includes(name)
     if (fieldOf(name) !== undefined || custom) kept[name] = value
@@ -94,14 +95,14 @@ function syncShapeProblem(field: SyncField, value: unknown): string | undefined 
  * @see RFC 7591 §2, §3.2.2
  */
 export async function checkShapes(metadata: Record<string, unknown>): Promise<ClientMetadata> {
-  for (const [name, value] of Object.entries(metadata)) {
+  for (const name of Object.keys(metadata)) {
     const field = fieldOf(name)
     if (field === undefined) continue // custom metadata: any JSON value
     // Only a JWK Set needs awaiting (jose's thumbprint); the other shapes are checked in line.
     const problem =
       field.kind === 'jwk-set'
-        ? await jwkSetProblem(value)
-        : syncShapeProblem(field as SyncField, value)
+        ? await jwkSetProblem(metadata[name])
+        : syncShapeProblem(field as SyncField, metadata[name])
     if (problem !== undefined) {
       throw new OAuthError(field.code ?? 'invalid_client_metadata', `${name} ${problem}`)
     }
