@@ -8,7 +8,7 @@ import { applyDefaults } from './defaults.js'
 import { normalise } from './normalise.js'
 import type { RegistrationPolicy } from './policy.js'
 import { checkRules } from './rules/index.js'
-import { checkShapes, keepKnownMembers } from './shapes.js'
+import { checkShapes, checkShapesWithoutJwks, keepKnownMembers } from './shapes.js'
 import { applySoftwareStatement } from './software-statement.js'
 
 export interface ResolveOptions {
@@ -42,7 +42,8 @@ export async function resolveClientMetadata(
       ? request
       : await applySoftwareStatement(request, policy.trustedIssuers, options.now)
   const known = keepKnownMembers(asserted, policy.customMetadata)
-  const shaped = await checkShapes(known)
+  // Only a JWK Set (jwks, the one jwk-set field) needs awaiting.
+  const shaped = known.jwks === undefined ? checkShapesWithoutJwks(known) : await checkShapes(known)
   const effective = normalise(applyDefaults(shaped, policy), policy)
   checkRules(effective, policy)
   return effective
