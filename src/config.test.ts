@@ -13,13 +13,30 @@ test('defaults apply when neither flag nor variable is given', () => {
 })
 
 test('a flag wins over its variable, a variable over the default; empty counts as unset', () => {
-  const env = { HOST: '0.0.0.0', PORT: '9000', DATABASE_URL: 'postgres://db/x', REGISTRAR_BASE_URL: 'https://a.example/', LOG_LEVEL: 'debug', REGISTRAR_ADMIN_TOKEN: 't' }
+  const env = {
+    HOST: '0.0.0.0',
+    PORT: '9000',
+    DATABASE_URL: 'postgres://db/x',
+    REGISTRAR_BASE_URL: 'https://a.example/',
+    LOG_LEVEL: 'debug',
+    REGISTRAR_ADMIN_TOKEN: 't',
+  }
   const fromEnv = loadConfig({}, env)
   assert.deepEqual(
-    [fromEnv.host, fromEnv.port, fromEnv.database, fromEnv.baseUrl, fromEnv.logLevel, fromEnv.adminToken],
+    [
+      fromEnv.host,
+      fromEnv.port,
+      fromEnv.database,
+      fromEnv.baseUrl,
+      fromEnv.logLevel,
+      fromEnv.adminToken,
+    ],
     ['0.0.0.0', 9000, 'postgres://db/x', 'https://a.example', 'debug', 't'],
   )
-  const fromFlags = loadConfig({ host: '::1', port: '0', database: ':memory:', baseUrl: 'http://b.example', logLevel: 'warn' }, env)
+  const fromFlags = loadConfig(
+    { host: '::1', port: '0', database: ':memory:', baseUrl: 'http://b.example', logLevel: 'warn' },
+    env,
+  )
   assert.deepEqual(
     [fromFlags.host, fromFlags.port, fromFlags.database, fromFlags.baseUrl, fromFlags.logLevel],
     ['::1', 0, ':memory:', 'http://b.example', 'warn'],
@@ -38,6 +55,9 @@ test('bad values are ConfigErrors naming the flag and the variable', () => {
     [{ host: 'a b' }, {}, /--host \/ HOST/],
   ]
   for (const [flags, env, message] of cases) {
-    assert.throws(() => loadConfig(flags, env), (error: unknown) => error instanceof ConfigError && message.test(error.message))
+    assert.throws(
+      () => loadConfig(flags, env),
+      (error: unknown) => error instanceof ConfigError && message.test(error.message),
+    )
   }
 })

@@ -55,13 +55,16 @@ function pick(flag: string | undefined, env: string | undefined): string | undef
 }
 
 function invalid(flag: string, variable: string, value: string, expected: string): ConfigError {
-  return new ConfigError(`invalid ${flag} / ${variable}: ${JSON.stringify(value)} is not ${expected}`)
+  return new ConfigError(
+    `invalid ${flag} / ${variable}: ${JSON.stringify(value)} is not ${expected}`,
+  )
 }
 
 function parsePort(value: string | undefined): number {
   if (value === undefined) return DEFAULTS.port
   const port = /^[0-9]{1,5}$/.test(value) ? Number(value) : Number.NaN
-  if (!(port >= 0 && port <= 65535)) throw invalid('--port', 'PORT', value, 'a port number (0-65535)')
+  if (!(port >= 0 && port <= 65535))
+    throw invalid('--port', 'PORT', value, 'a port number (0-65535)')
   return port
 }
 
@@ -74,7 +77,12 @@ function parseBaseUrl(value: string | undefined): string | undefined {
     throw invalid('--base-url', 'REGISTRAR_BASE_URL', value, 'an absolute http(s) URL')
   }
   if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.search || url.hash) {
-    throw invalid('--base-url', 'REGISTRAR_BASE_URL', value, 'an http(s) URL without query or fragment')
+    throw invalid(
+      '--base-url',
+      'REGISTRAR_BASE_URL',
+      value,
+      'an http(s) URL without query or fragment',
+    )
   }
   return value.replace(/\/+$/, '')
 }

@@ -18,13 +18,84 @@ const TaggedValues = Type.Array(Type.Object({ tag: Type.String(), value: Type.St
 
 /** The SDK's closed enums (spec §4): any other member fails its validation, so it is refused here. */
 const ENUMS = {
-  grantType: ['AUTHORIZATION_CODE', 'IMPLICIT', 'PASSWORD', 'CLIENT_CREDENTIALS', 'REFRESH_TOKEN', 'CIBA', 'DEVICE_CODE', 'TOKEN_EXCHANGE', 'JWT_BEARER', 'PRE_AUTHORIZED_CODE'],
-  responseType: ['NONE', 'CODE', 'TOKEN', 'ID_TOKEN', 'CODE_TOKEN', 'CODE_ID_TOKEN', 'ID_TOKEN_TOKEN', 'CODE_ID_TOKEN_TOKEN'],
-  clientAuthMethod: ['NONE', 'CLIENT_SECRET_BASIC', 'CLIENT_SECRET_POST', 'CLIENT_SECRET_JWT', 'PRIVATE_KEY_JWT', 'TLS_CLIENT_AUTH', 'SELF_SIGNED_TLS_CLIENT_AUTH', 'ATTEST_JWT_CLIENT_AUTH'],
-  jwsAlg: ['NONE', 'HS256', 'HS384', 'HS512', 'RS256', 'RS384', 'RS512', 'ES256', 'ES384', 'ES512', 'PS256', 'PS384', 'PS512', 'ES256K', 'EdDSA'],
-  jweAlg: ['RSA1_5', 'RSA_OAEP', 'RSA_OAEP_256', 'A128KW', 'A192KW', 'A256KW', 'DIR', 'ECDH_ES', 'ECDH_ES_A128KW', 'ECDH_ES_A192KW', 'ECDH_ES_A256KW', 'A128GCMKW', 'A192GCMKW', 'A256GCMKW', 'PBES2_HS256_A128KW', 'PBES2_HS384_A192KW', 'PBES2_HS512_A256KW'],
+  grantType: [
+    'AUTHORIZATION_CODE',
+    'IMPLICIT',
+    'PASSWORD',
+    'CLIENT_CREDENTIALS',
+    'REFRESH_TOKEN',
+    'CIBA',
+    'DEVICE_CODE',
+    'TOKEN_EXCHANGE',
+    'JWT_BEARER',
+    'PRE_AUTHORIZED_CODE',
+  ],
+  responseType: [
+    'NONE',
+    'CODE',
+    'TOKEN',
+    'ID_TOKEN',
+    'CODE_TOKEN',
+    'CODE_ID_TOKEN',
+    'ID_TOKEN_TOKEN',
+    'CODE_ID_TOKEN_TOKEN',
+  ],
+  clientAuthMethod: [
+    'NONE',
+    'CLIENT_SECRET_BASIC',
+    'CLIENT_SECRET_POST',
+    'CLIENT_SECRET_JWT',
+    'PRIVATE_KEY_JWT',
+    'TLS_CLIENT_AUTH',
+    'SELF_SIGNED_TLS_CLIENT_AUTH',
+    'ATTEST_JWT_CLIENT_AUTH',
+  ],
+  jwsAlg: [
+    'NONE',
+    'HS256',
+    'HS384',
+    'HS512',
+    'RS256',
+    'RS384',
+    'RS512',
+    'ES256',
+    'ES384',
+    'ES512',
+    'PS256',
+    'PS384',
+    'PS512',
+    'ES256K',
+    'EdDSA',
+  ],
+  jweAlg: [
+    'RSA1_5',
+    'RSA_OAEP',
+    'RSA_OAEP_256',
+    'A128KW',
+    'A192KW',
+    'A256KW',
+    'DIR',
+    'ECDH_ES',
+    'ECDH_ES_A128KW',
+    'ECDH_ES_A192KW',
+    'ECDH_ES_A256KW',
+    'A128GCMKW',
+    'A192GCMKW',
+    'A256GCMKW',
+    'PBES2_HS256_A128KW',
+    'PBES2_HS384_A192KW',
+    'PBES2_HS512_A256KW',
+  ],
   jweEnc: ['A128CBC_HS256', 'A192CBC_HS384', 'A256CBC_HS512', 'A128GCM', 'A192GCM', 'A256GCM'],
-  responseMode: ['QUERY', 'FRAGMENT', 'FORM_POST', 'JWT', 'QUERY_JWT', 'FRAGMENT_JWT', 'FORM_POST_JWT'],
+  responseMode: [
+    'QUERY',
+    'FRAGMENT',
+    'FORM_POST',
+    'JWT',
+    'QUERY_JWT',
+    'FRAGMENT_JWT',
+    'FORM_POST_JWT',
+  ],
   display: ['PAGE', 'POPUP', 'TOUCH', 'WAP'],
   claimType: ['NORMAL', 'AGGREGATED', 'DISTRIBUTED'],
   prompt: ['NONE', 'LOGIN', 'CONSENT', 'SELECT_ACCOUNT', 'CREATE'],
@@ -40,7 +111,10 @@ function members(kind: TSchema, names: readonly string[]): Record<string, TSchem
 
 /** Path parameter of every `/api/{serviceId}/...` route: the service's apiKey. */
 export const ServiceIdParams = Type.Object({
-  serviceId: Type.String({ description: "The service's apiKey, in decimal", examples: ['26837717140341'] }),
+  serviceId: Type.String({
+    description: "The service's apiKey, in decimal",
+    examples: ['26837717140341'],
+  }),
 })
 
 export const ServiceClientParams = Type.Object({
@@ -127,7 +201,10 @@ export const ServiceSchema = Type.Object(
       Type.Array(Type.Object({ name: Type.String() }, { additionalProperties: true })),
     ),
     clientSecretLifetime: Type.Optional(
-      Type.Integer({ minimum: 0, description: 'Registrar: seconds; 0 = client secrets never expire' }),
+      Type.Integer({
+        minimum: 0,
+        description: 'Registrar: seconds; 0 = client secrets never expire',
+      }),
     ),
     trustedSoftwareStatementIssuers: Type.Optional(
       Type.Array(
@@ -139,7 +216,10 @@ export const ServiceSchema = Type.Object(
       ),
     ),
   },
-  { additionalProperties: true, description: "Authlete's Service object plus Registrar's extensions" },
+  {
+    additionalProperties: true,
+    description: "Authlete's Service object plus Registrar's extensions",
+  },
 )
 
 /** Authlete's Client (spec §4). */
@@ -216,7 +296,14 @@ export const ClientSchema = Type.Object(
       'requestUris',
       'authorizationDetailsTypes',
     ]),
-    ...members(TaggedValues, ['clientNames', 'descriptions', 'logoUris', 'clientUris', 'policyUris', 'tosUris']),
+    ...members(TaggedValues, [
+      'clientNames',
+      'descriptions',
+      'logoUris',
+      'clientUris',
+      'policyUris',
+      'tosUris',
+    ]),
     defaultMaxAge: Type.Optional(Int),
     attributes: Type.Optional(Pairs),
     extension: Type.Optional(Type.Object({}, { additionalProperties: true })),
@@ -229,11 +316,14 @@ export const ClientRegistrationRequestSchema = Type.Object({
   json: Type.Optional(Type.String({ description: "The client's request body, as JSON text" })),
   token: Type.Optional(
     Type.String({
-      description: 'register: the initial access token; get/update/delete: the registration access token',
+      description:
+        'register: the initial access token; get/update/delete: the registration access token',
     }),
   ),
   clientId: Type.Optional(
-    Type.Union([Type.String(), Type.Integer()], { description: 'The client id from the management URL' }),
+    Type.Union([Type.String(), Type.Integer()], {
+      description: 'The client id from the management URL',
+    }),
   ),
 })
 export type ClientRegistrationRequestBody = Static<typeof ClientRegistrationRequestSchema>
@@ -242,8 +332,18 @@ export const ClientRegistrationResponseSchema = Type.Object(
   {
     resultCode: Type.String(),
     resultMessage: Type.String(),
-    action: oneOf(['CREATED', 'OK', 'UPDATED', 'DELETED', 'BAD_REQUEST', 'UNAUTHORIZED', 'INTERNAL_SERVER_ERROR']),
-    responseContent: Type.Optional(Type.String({ description: 'JSON text for the client; absent for DELETED' })),
+    action: oneOf([
+      'CREATED',
+      'OK',
+      'UPDATED',
+      'DELETED',
+      'BAD_REQUEST',
+      'UNAUTHORIZED',
+      'INTERNAL_SERVER_ERROR',
+    ]),
+    responseContent: Type.Optional(
+      Type.String({ description: 'JSON text for the client; absent for DELETED' }),
+    ),
     client: Type.Optional(ClientSchema),
   },
   { additionalProperties: true },
@@ -252,7 +352,9 @@ export const ClientRegistrationResponseSchema = Type.Object(
 /** Body of every API-level error (spec §6). */
 export const ResultErrorSchema = Type.Object({
   resultCode: Type.String({ examples: ['A001202'] }),
-  resultMessage: Type.String({ examples: ['[A001202] /api/service/create, Authorization header is missing.'] }),
+  resultMessage: Type.String({
+    examples: ['[A001202] /api/service/create, Authorization header is missing.'],
+  }),
 })
 
 export const ServiceListSchema = Type.Object({
@@ -271,7 +373,9 @@ export const ClientListSchema = Type.Object({
 
 /** `POST /api/{S}/initial_access_token/create` (CONTRACT.md §1b). */
 export const InitialAccessTokenCreateSchema = Type.Object({
-  expiresIn: Type.Optional(Type.Integer({ minimum: 0, description: 'Seconds; absent or 0 = never expires' })),
+  expiresIn: Type.Optional(
+    Type.Integer({ minimum: 0, description: 'Seconds; absent or 0 = never expires' }),
+  ),
   maxUses: Type.Optional(Type.Integer({ minimum: 0, description: 'Absent or 0 = unlimited' })),
   description: Type.Optional(Type.String()),
 })

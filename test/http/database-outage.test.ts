@@ -82,7 +82,10 @@ test('a lost database gives 503 at /health and server_error, and nothing is lost
   const health = await call(`${server.url}/health`)
   assert.equal(health.status, 503)
 
-  const refused = await call(`${server.url}/${serviceId}/register`, { method: 'POST', body: CLIENT })
+  const refused = await call(`${server.url}/${serviceId}/register`, {
+    method: 'POST',
+    body: CLIENT,
+  })
   assert.equal(refused.status, 500)
   assert.equal((refused.json as { error: string }).error, 'server_error')
   assert.doesNotMatch(refused.text, /select|insert|ECONNREFUSED|\bat\s/i)

@@ -21,7 +21,9 @@ test('logs a line per request with its id and no secret', async () => {
   })
   assert.equal(registered.status, 201)
   const { client_id, client_secret, registration_access_token } = registered.json
-  await call(`${server.url}/${serviceId}/register/${client_id}`, { token: registration_access_token })
+  await call(`${server.url}/${serviceId}/register/${client_id}`, {
+    token: registration_access_token,
+  })
   assert.equal(await server.stop(), 0)
 
   const lines = server
@@ -30,7 +32,7 @@ test('logs a line per request with its id and no secret', async () => {
     .filter((line) => line.startsWith('{'))
     .map((line) => JSON.parse(line) as { reqId?: string; url?: string; statusCode?: number })
   const requests = lines.filter((line) => line.reqId !== undefined && line.statusCode !== undefined)
-  assert.equal(requests.length, 4, "one line for each of the four requests")
+  assert.equal(requests.length, 4, 'one line for each of the four requests')
   assert.equal(new Set(requests.map((line) => line.reqId)).size, requests.length)
   for (const secret of [server.adminToken, iat, client_secret, registration_access_token]) {
     assert.ok(typeof secret === 'string' && secret.length > 20)

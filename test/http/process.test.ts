@@ -19,9 +19,15 @@ after(async () => {
   await rm(folder, { recursive: true, force: true })
 })
 
-function runToExit(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stderr: string }> {
+function runToExit(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [MAIN, ...args], { env: serverEnv(env), stdio: ['ignore', 'ignore', 'pipe'] })
+    const child = spawn(process.execPath, [MAIN, ...args], {
+      env: serverEnv(env),
+      stdio: ['ignore', 'ignore', 'pipe'],
+    })
     let stderr = ''
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
     const timer = setTimeout(() => child.kill('SIGKILL'), 30_000)
@@ -62,7 +68,10 @@ describe('configuration', () => {
       const api = new Api(server.url, server.adminToken)
       const id = await api.createService()
       const info = (await call(`${server.url}/${id}/register`, { body: CLIENT })).json
-      assert.equal(info.registration_client_uri, `https://dcr.example.com/${id}/register/${info.client_id}`)
+      assert.equal(
+        info.registration_client_uri,
+        `https://dcr.example.com/${id}/register/${info.client_id}`,
+      )
       const discovery = await call(`${server.url}/.well-known/openid-configuration/${id}`)
       assert.equal(discovery.json.issuer, `https://dcr.example.com/${id}`)
     } finally {
@@ -81,7 +90,10 @@ describe('configuration', () => {
 
     const second = await startServer({ database, adminToken: null })
     try {
-      assert.equal(second.stdout.some((line) => /admin token/i.test(line)), false)
+      assert.equal(
+        second.stdout.some((line) => /admin token/i.test(line)),
+        false,
+      )
       assert.equal((await call(`${second.url}/api/service/get/list`, { token })).status, 200)
     } finally {
       await second.stop()
@@ -114,7 +126,9 @@ describe('stopping and restarting', () => {
     const again = await startServer({ database, adminToken: server.adminToken })
     try {
       for (const info of acknowledged) {
-        const read = await call(`${again.url}/${id}/register/${info.client_id}`, { token: info.registration_access_token })
+        const read = await call(`${again.url}/${id}/register/${info.client_id}`, {
+          token: info.registration_access_token,
+        })
         assert.equal(read.status, 200, read.text)
         assert.equal(read.json.client_secret, info.client_secret)
       }
@@ -135,7 +149,9 @@ describe('stopping and restarting', () => {
     const worker = async (index: number) => {
       while (running) {
         try {
-          const answer = await call(`${server.url}/${id}/register`, { body: { ...CLIENT, client_name: `w${index}` } })
+          const answer = await call(`${server.url}/${id}/register`, {
+            body: { ...CLIENT, client_name: `w${index}` },
+          })
           if (answer.status !== 201) continue
           acknowledged.set(answer.json.client_id, answer.json)
           const updated = await call(answer.json.registration_client_uri, {

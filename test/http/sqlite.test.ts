@@ -8,6 +8,9 @@ describeHttpSuite({
   name: 'SQLite',
   async create() {
     const folder = await mkdtemp(join(tmpdir(), 'registrar-http-'))
-    return { url: join(folder, 'registrar.db'), drop: () => rm(folder, { recursive: true, force: true }) }
+    return {
+      url: join(folder, 'registrar.db'),
+      drop: () => rm(folder, { recursive: true, force: true }),
+    }
   },
 })

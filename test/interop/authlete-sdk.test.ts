@@ -41,12 +41,17 @@ describe('@authlete/typescript-sdk 0.0.3-beta against Registrar', () => {
     assert.ok(list.services?.some((service) => service.apiKey === created.apiKey))
     assert.equal(typeof (await api.service.list()).totalCount, 'number')
 
-    const updated = await api.service.update({ serviceId, service: { ...got, description: 'updated' } })
+    const updated = await api.service.update({
+      serviceId,
+      service: { ...got, description: 'updated' },
+    })
     assert.equal(updated.description, 'updated')
     await api.service.update({ serviceId })
 
     assert.deepEqual(await api.service.getConfiguration({ serviceId, pretty: true }), {})
-    const document = await call(`${server.url}/api/${serviceId}/service/configuration`, { token: server.adminToken })
+    const document = await call(`${server.url}/api/${serviceId}/service/configuration`, {
+      token: server.adminToken,
+    })
     assert.equal(document.json.issuer, `${server.url}/sdk`)
 
     assert.equal(await api.service.delete({ serviceId }), undefined)
@@ -80,7 +85,11 @@ describe('@authlete/typescript-sdk 0.0.3-beta against Registrar', () => {
     assert.equal(got.clientName, 'managed')
     const list = await api.client.list({ serviceId, start: 0, end: 10 })
     assert.equal(list.totalCount, 2)
-    const updated = await api.client.update({ serviceId, clientId, client: { ...got, clientName: 'renamed' } })
+    const updated = await api.client.update({
+      serviceId,
+      clientId,
+      client: { ...got, clientName: 'renamed' },
+    })
     assert.equal(updated.clientName, 'renamed')
     assert.equal(updated.clientSecret, created.clientSecret)
     assert.equal(await api.client.delete({ serviceId, clientId }), undefined)
@@ -88,7 +97,10 @@ describe('@authlete/typescript-sdk 0.0.3-beta against Registrar', () => {
   })
 
   test('dynamic client registration: register, get, update, delete (seed 003 examples included)', async () => {
-    const serviceId = String((await api.service.create({ serviceName: 'dcr', unauthorizedOnClientConfigSupported: true })).apiKey)
+    const serviceId = String(
+      (await api.service.create({ serviceName: 'dcr', unauthorizedOnClientConfigSupported: true }))
+        .apiKey,
+    )
     const seed = await api.dynamicClientRegistration.register({
       serviceId,
       requestBody: { json: '{ "client_name": "My Dynamic Client" }' },
@@ -102,7 +114,10 @@ describe('@authlete/typescript-sdk 0.0.3-beta against Registrar', () => {
       response_types: ['code'],
       token_endpoint_auth_method: 'client_secret_basic',
     }
-    const registered = await api.dynamicClientRegistration.register({ serviceId, requestBody: { json: JSON.stringify(metadata) } })
+    const registered = await api.dynamicClientRegistration.register({
+      serviceId,
+      requestBody: { json: JSON.stringify(metadata) },
+    })
     assert.equal(registered.action, 'CREATED')
     const info = JSON.parse(registered.responseContent ?? '{}')
     assert.equal(info.client_id, String(registered.client?.clientId))
@@ -110,8 +125,15 @@ describe('@authlete/typescript-sdk 0.0.3-beta against Registrar', () => {
     const clientId: string = info.client_id
     const token: string = info.registration_access_token
 
-    assert.equal((await api.dynamicClientRegistration.get({ serviceId, requestBody: { clientId, token } })).action, 'OK')
-    const wrong = await api.dynamicClientRegistration.get({ serviceId, requestBody: { clientId, token: 'wrong' } })
+    assert.equal(
+      (await api.dynamicClientRegistration.get({ serviceId, requestBody: { clientId, token } }))
+        .action,
+      'OK',
+    )
+    const wrong = await api.dynamicClientRegistration.get({
+      serviceId,
+      requestBody: { clientId, token: 'wrong' },
+    })
     assert.equal(wrong.action, 'UNAUTHORIZED')
 
     const invalid = await api.dynamicClientRegistration.register({
@@ -123,7 +145,11 @@ describe('@authlete/typescript-sdk 0.0.3-beta against Registrar', () => {
 
     const updated = await api.dynamicClientRegistration.update({
       serviceId,
-      requestBody: { clientId, token, json: JSON.stringify({ ...metadata, client_id: clientId, client_name: 'renamed' }) },
+      requestBody: {
+        clientId,
+        token,
+        json: JSON.stringify({ ...metadata, client_id: clientId, client_name: 'renamed' }),
+      },
     })
     assert.equal(updated.action, 'UPDATED')
     assert.equal(updated.client?.clientName, 'renamed')
@@ -143,25 +169,44 @@ describe('@authlete/typescript-sdk 0.0.3-beta against Registrar', () => {
     })
     assert.equal(seedUpdate.action, 'UPDATED', seedUpdate.responseContent)
 
-    const deleted = await api.dynamicClientRegistration.delete({ serviceId, requestBody: { clientId, token } })
+    const deleted = await api.dynamicClientRegistration.delete({
+      serviceId,
+      requestBody: { clientId, token },
+    })
     assert.equal(deleted.action, 'DELETED')
-    assert.equal((await api.dynamicClientRegistration.get({ serviceId, requestBody: { clientId, token } })).action, 'UNAUTHORIZED')
+    assert.equal(
+      (await api.dynamicClientRegistration.get({ serviceId, requestBody: { clientId, token } }))
+        .action,
+      'UNAUTHORIZED',
+    )
     await api.service.delete({ serviceId })
   })
 
   test('API-level failures are thrown as ResultError: a wrong bearer is 401, a service token out of bounds 403', async () => {
     const serviceId = String((await api.service.create()).apiKey)
-    await assert.rejects(new Authlete({ serverURL: server.url, bearer: 'not-a-token' }).service.get({ serviceId }), (error: unknown) => {
-      assert.ok(error instanceof errors.ResultError)
-      assert.equal(error.statusCode, 401)
-      assert.match(error.resultCode ?? '', /^A/)
-      return true
+    await assert.rejects(
+      new Authlete({ serverURL: server.url, bearer: 'not-a-token' }).service.get({ serviceId }),
+      (error: unknown) => {
+        assert.ok(error instanceof errors.ResultError)
+        assert.equal(error.statusCode, 401)
+        assert.match(error.resultCode ?? '', /^A/)
+        return true
+      },
+    )
+    const minted = await call(`${server.url}/api/${serviceId}/token/create`, {
+      body: {},
+      token: server.adminToken,
     })
-    const minted = await call(`${server.url}/api/${serviceId}/token/create`, { body: {}, token: server.adminToken })
     const scoped = new Authlete({ serverURL: server.url, bearer: minted.json.token })
     assert.equal((await scoped.service.get({ serviceId })).apiKey, Number(serviceId))
-    await assert.rejects(scoped.service.create(), (error: unknown) => error instanceof errors.ResultError && error.statusCode === 403)
-    await assert.rejects(scoped.service.delete({ serviceId }), (error: unknown) => error instanceof errors.ResultError && error.statusCode === 403)
+    await assert.rejects(
+      scoped.service.create(),
+      (error: unknown) => error instanceof errors.ResultError && error.statusCode === 403,
+    )
+    await assert.rejects(
+      scoped.service.delete({ serviceId }),
+      (error: unknown) => error instanceof errors.ResultError && error.statusCode === 403,
+    )
     await api.service.delete({ serviceId })
   })
 })

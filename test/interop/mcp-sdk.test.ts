@@ -5,7 +5,10 @@
  */
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
-import { discoverAuthorizationServerMetadata, registerClient } from '@modelcontextprotocol/sdk/client/auth.js'
+import {
+  discoverAuthorizationServerMetadata,
+  registerClient,
+} from '@modelcontextprotocol/sdk/client/auth.js'
 import { Api, call } from '../support/http.js'
 import { startServer, type RunningServer } from '../support/start-server.js'
 
@@ -54,7 +57,9 @@ describe('MCP TypeScript SDK client auth against Registrar', () => {
     assert.deepEqual(information.redirect_uris, ['http://localhost:53219/callback'])
 
     assert.equal(answered['client_id'], information.client_id)
-    const read = await call(answered['registration_client_uri']!, { token: answered['registration_access_token'] })
+    const read = await call(answered['registration_client_uri']!, {
+      token: answered['registration_access_token'],
+    })
     assert.equal(read.status, 200, read.text)
     assert.equal(read.json.client_id, information.client_id)
     assert.equal(read.json.scope, 'mcp:tools')

@@ -20,7 +20,11 @@ export async function call(
     body = typeof init.body === 'string' ? init.body : JSON.stringify(init.body)
     headers['content-type'] ??= 'application/json'
   }
-  const response = await fetch(url, { method: init.method ?? (body === undefined ? 'GET' : 'POST'), headers, body })
+  const response = await fetch(url, {
+    method: init.method ?? (body === undefined ? 'GET' : 'POST'),
+    headers,
+    body,
+  })
   const text = await response.text()
   let json: unknown
   try {
@@ -44,7 +48,9 @@ export class Api {
 
   /** Creates a service and returns its id (apiKey) as a string. */
   async createService(settings: Record<string, unknown> = {}): Promise<string> {
-    const answer = await this.call('/api/service/create', { body: { serviceName: 'test', ...settings } })
+    const answer = await this.call('/api/service/create', {
+      body: { serviceName: 'test', ...settings },
+    })
     assert.equal(answer.status, 200, answer.text)
     assert.equal(typeof answer.json.apiKey, 'number')
     return String(answer.json.apiKey)

@@ -5,7 +5,8 @@
 import { randomBytes } from 'node:crypto'
 import pg from 'pg'
 
-export const POSTGRES_URL = process.env['TEST_POSTGRES_URL'] ?? 'postgres://root@127.0.0.1:5432/test'
+export const POSTGRES_URL =
+  process.env['TEST_POSTGRES_URL'] ?? 'postgres://root@127.0.0.1:5432/test'
 
 export interface TestSchema {
   url: string

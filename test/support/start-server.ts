@@ -35,25 +35,45 @@ export interface RunningServer {
 
 export function serverEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'warn', ...extra }
-  for (const name of ['AUTHLETE_BEARER', 'REGISTRAR_ADMIN_TOKEN', 'PORT', 'HOST', 'DATABASE_URL', 'REGISTRAR_BASE_URL']) {
+  for (const name of [
+    'AUTHLETE_BEARER',
+    'REGISTRAR_ADMIN_TOKEN',
+    'PORT',
+    'HOST',
+    'DATABASE_URL',
+    'REGISTRAR_BASE_URL',
+  ]) {
     if (!(name in extra)) delete env[name]
   }
   return env
 }
 
 export async function startServer(options: StartOptions = {}): Promise<RunningServer> {
-  const adminToken = options.adminToken === undefined ? `admin-${randomBytes(16).toString('hex')}` : options.adminToken
+  const adminToken =
+    options.adminToken === undefined
+      ? `admin-${randomBytes(16).toString('hex')}`
+      : options.adminToken
   const env = serverEnv(options.env)
   if (adminToken !== null) env['REGISTRAR_ADMIN_TOKEN'] = adminToken
   const child = spawn(
     process.execPath,
-    [MAIN, 'serve', '--port', '0', '--database', options.database ?? ':memory:', ...(options.args ?? [])],
+    [
+      MAIN,
+      'serve',
+      '--port',
+      '0',
+      '--database',
+      options.database ?? ':memory:',
+      ...(options.args ?? []),
+    ],
     { env, stdio: ['ignore', 'pipe', 'pipe'] },
   )
   const stdout: string[] = []
   let stderr = ''
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => resolve(code)),
+  )
 
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(

@@ -17,8 +17,13 @@ export function authleteApiTests(context: Context): void {
       const { server } = context()
       assertResultError(await call(`${server.url}/api/service/get/list`), 401)
       assertResultError(await call(`${server.url}/api/service/get/list`, { token: 'wrong' }), 401)
-      assertResultError(await call(`${server.url}/api/service/create`, { body: {}, token: 'wrong' }), 401)
-      const lower = await call(`${server.url}/api/service/get/list`, { headers: { authorization: `bearer ${server.adminToken}` } })
+      assertResultError(
+        await call(`${server.url}/api/service/create`, { body: {}, token: 'wrong' }),
+        401,
+      )
+      const lower = await call(`${server.url}/api/service/get/list`, {
+        headers: { authorization: `bearer ${server.adminToken}` },
+      })
       assert.equal(lower.status, 200)
     })
 
@@ -27,7 +32,12 @@ export function authleteApiTests(context: Context): void {
       const created = await api.call('/api/service/create', { method: 'POST', body: '' })
       assert.equal(created.status, 200, created.text)
       const id = created.json.apiKey
-      assert.equal(Number.isInteger(id) && Number.isInteger(created.json.number) && Number.isInteger(created.json.createdAt), true)
+      assert.equal(
+        Number.isInteger(id) &&
+          Number.isInteger(created.json.number) &&
+          Number.isInteger(created.json.createdAt),
+        true,
+      )
       assert.equal(created.json.dynamicRegistrationSupported, true)
       for (const value of Object.values(created.json)) assert.notEqual(value, null)
 
@@ -38,7 +48,10 @@ export function authleteApiTests(context: Context): void {
 
       const list = await api.call('/api/service/get/list?start=0&end=1000')
       assert.equal(list.status, 200)
-      assert.equal(list.json.services.some((service: { apiKey: number }) => service.apiKey === id), true)
+      assert.equal(
+        list.json.services.some((service: { apiKey: number }) => service.apiKey === id),
+        true,
+      )
       const window = await api.call('/api/service/get/list?start=0&end=1')
       assert.equal(window.json.services.length, 1)
       assert.equal(window.json.start, 0)
@@ -51,8 +64,13 @@ export function authleteApiTests(context: Context): void {
 
     test('service update keeps the extension settings the body omits (CONTRACT.md §1b)', async () => {
       const { api } = context()
-      const id = await api.createService({ initialAccessTokenRequired: true, clientSecretLifetime: 3600 })
-      const updated = await api.call(`/api/${id}/service/update`, { body: { serviceName: 'renamed' } })
+      const id = await api.createService({
+        initialAccessTokenRequired: true,
+        clientSecretLifetime: 3600,
+      })
+      const updated = await api.call(`/api/${id}/service/update`, {
+        body: { serviceName: 'renamed' },
+      })
       assert.equal(updated.status, 200, updated.text)
       assert.equal(updated.json.serviceName, 'renamed')
       assert.equal(updated.json.initialAccessTokenRequired, true)
@@ -65,16 +83,48 @@ export function authleteApiTests(context: Context): void {
       assertResultError(await api.call('/api/service/create', { body: '{bad' }), 400)
       assertResultError(await api.call('/api/service/create', { body: '[1]' }), 400)
       assertResultError(await api.call('/api/service/create', { body: { serviceName: 5 } }), 400)
-      assertResultError(await api.call('/api/service/create', { body: { clientSecretLifetime: -1 } }), 400)
-      assertResultError(await api.call(`/api/${id}/client/registration`, { body: { json: 5 } }), 400)
+      assertResultError(
+        await api.call('/api/service/create', { body: { clientSecretLifetime: -1 } }),
+        400,
+      )
+      assertResultError(
+        await api.call(`/api/${id}/client/registration`, { body: { json: 5 } }),
+        400,
+      )
       assertResultError(await api.call(`/api/${id}/client/registration`, { body: {} }), 400)
-      assertResultError(await api.call(`/api/${id}/client/registration/get`, { body: { clientId: true, token: 'x' } }), 400)
-      assertResultError(await api.call(`/api/${id}/client/create`, { body: { redirectUris: 'https://a.example/cb' } }), 400)
+      assertResultError(
+        await api.call(`/api/${id}/client/registration/get`, {
+          body: { clientId: true, token: 'x' },
+        }),
+        400,
+      )
+      assertResultError(
+        await api.call(`/api/${id}/client/create`, {
+          body: { redirectUris: 'https://a.example/cb' },
+        }),
+        400,
+      )
       // Closed enums (spec §7 trap 3): a value the SDK would reject on the way back is refused on the way in.
-      assertResultError(await api.call('/api/service/create', { body: { supportedGrantTypes: ['authorization_code'] } }), 400)
-      assertResultError(await api.call(`/api/${id}/service/update`, { body: { supportedTokenAuthMethods: ['SPIFFE_JWT'] } }), 400)
-      assertResultError(await api.call(`/api/${id}/client/create`, { body: { tokenAuthMethod: 'SPIFFE_JWT' } }), 400)
-      assertResultError(await api.call(`/api/${id}/client/create`, { body: { clientType: 'public' } }), 400)
+      assertResultError(
+        await api.call('/api/service/create', {
+          body: { supportedGrantTypes: ['authorization_code'] },
+        }),
+        400,
+      )
+      assertResultError(
+        await api.call(`/api/${id}/service/update`, {
+          body: { supportedTokenAuthMethods: ['SPIFFE_JWT'] },
+        }),
+        400,
+      )
+      assertResultError(
+        await api.call(`/api/${id}/client/create`, { body: { tokenAuthMethod: 'SPIFFE_JWT' } }),
+        400,
+      )
+      assertResultError(
+        await api.call(`/api/${id}/client/create`, { body: { clientType: 'public' } }),
+        400,
+      )
     })
 
     test('unknown services and clients are 404 with a result error', async () => {
@@ -83,37 +133,59 @@ export function authleteApiTests(context: Context): void {
       assertResultError(await api.call('/api/not-a-number/service/get'), 404)
       const id = await api.createService()
       assertResultError(await api.call(`/api/${id}/client/get/10000000000001`), 404)
-      assertResultError(await api.call(`/api/${id}/client/delete/10000000000001`, { method: 'DELETE' }), 404)
-      assertResultError(await api.call(`/api/10000000000001/client/registration`, { body: { json: '{}' } }), 404)
+      assertResultError(
+        await api.call(`/api/${id}/client/delete/10000000000001`, { method: 'DELETE' }),
+        404,
+      )
+      assertResultError(
+        await api.call(`/api/10000000000001/client/registration`, { body: { json: '{}' } }),
+        404,
+      )
     })
 
     test('client create, get, list, update and delete (spec §2.2)', async () => {
       const { api } = context()
       const id = await api.createService()
       const created = await api.call(`/api/${id}/client/create`, {
-        body: { clientName: 'managed', redirectUris: ['https://app.example/cb'], clientId: 1, clientSecret: 'chosen' },
+        body: {
+          clientName: 'managed',
+          redirectUris: ['https://app.example/cb'],
+          clientId: 1,
+          clientSecret: 'chosen',
+        },
       })
       assert.equal(created.status, 200, created.text)
       const client = created.json
       assert.equal(Number.isInteger(client.clientId), true)
       assert.notEqual(client.clientId, 1)
       assert.notEqual(client.clientSecret, 'chosen')
-      assert.equal((await api.call(`/api/${id}/client/get/${client.clientId}`)).json.clientName, 'managed')
+      assert.equal(
+        (await api.call(`/api/${id}/client/get/${client.clientId}`)).json.clientName,
+        'managed',
+      )
       const list = await api.call(`/api/${id}/client/get/list`)
       assert.equal(list.json.totalCount, 1)
       assert.equal(list.json.clients[0].clientId, client.clientId)
-      const updated = await api.call(`/api/${id}/client/update/${client.clientId}`, { body: { ...client, clientName: 'renamed' } })
+      const updated = await api.call(`/api/${id}/client/update/${client.clientId}`, {
+        body: { ...client, clientName: 'renamed' },
+      })
       assert.equal(updated.status, 200, updated.text)
       assert.equal(updated.json.clientName, 'renamed')
       assert.equal(updated.json.clientSecret, client.clientSecret)
-      assert.equal((await api.call(`/api/${id}/client/delete/${client.clientId}`, { method: 'DELETE' })).status, 204)
+      assert.equal(
+        (await api.call(`/api/${id}/client/delete/${client.clientId}`, { method: 'DELETE' }))
+          .status,
+        204,
+      )
       assertResultError(await api.call(`/api/${id}/client/get/${client.clientId}`), 404)
     })
 
     test('the four DCR calls answer HTTP 200 with an action; clientId may be a string or a number', async () => {
       const { api } = context()
       const id = await api.createService()
-      const registered = await api.call(`/api/${id}/client/registration`, { body: { json: '{ "client_name": "My Dynamic Client" }' } })
+      const registered = await api.call(`/api/${id}/client/registration`, {
+        body: { json: '{ "client_name": "My Dynamic Client" }' },
+      })
       assert.equal(registered.status, 200, registered.text)
       assert.equal(registered.json.action, 'CREATED')
       assert.equal(registered.json.resultCode, 'A202001')
@@ -123,17 +195,25 @@ export function authleteApiTests(context: Context): void {
       assert.equal(registered.json.client.dynamicallyRegistered, true)
       const token = info.registration_access_token
 
-      const byString = await api.call(`/api/${id}/client/registration/get`, { body: { clientId: info.client_id, token } })
+      const byString = await api.call(`/api/${id}/client/registration/get`, {
+        body: { clientId: info.client_id, token },
+      })
       assert.equal(byString.json.action, 'OK')
-      const byNumber = await api.call(`/api/${id}/client/registration/get`, { body: { clientId: Number(info.client_id), token } })
+      const byNumber = await api.call(`/api/${id}/client/registration/get`, {
+        body: { clientId: Number(info.client_id), token },
+      })
       assert.equal(byNumber.json.action, 'OK')
-      const wrong = await api.call(`/api/${id}/client/registration/get`, { body: { clientId: info.client_id, token: 'wrong' } })
+      const wrong = await api.call(`/api/${id}/client/registration/get`, {
+        body: { clientId: info.client_id, token: 'wrong' },
+      })
       assert.equal(wrong.status, 200)
       assert.equal(wrong.json.action, 'UNAUTHORIZED')
       assert.equal(JSON.parse(wrong.json.responseContent).error, 'invalid_token')
       assert.equal('client' in wrong.json, false)
 
-      const bad = await api.call(`/api/${id}/client/registration`, { body: { json: '{"redirect_uris":["https://a.example/cb#f"]}' } })
+      const bad = await api.call(`/api/${id}/client/registration`, {
+        body: { json: '{"redirect_uris":["https://a.example/cb#f"]}' },
+      })
       assert.equal(bad.json.action, 'BAD_REQUEST')
       assert.equal(JSON.parse(bad.json.responseContent).error, 'invalid_redirect_uri')
       const notJson = await api.call(`/api/${id}/client/registration`, { body: { json: '{oops' } })
@@ -141,15 +221,23 @@ export function authleteApiTests(context: Context): void {
       assert.equal(JSON.parse(notJson.json.responseContent).error, 'invalid_client_metadata')
 
       const updated = await api.call(`/api/${id}/client/registration/update`, {
-        body: { clientId: info.client_id, token, json: JSON.stringify({ ...info, client_name: 'renamed' }) },
+        body: {
+          clientId: info.client_id,
+          token,
+          json: JSON.stringify({ ...info, client_name: 'renamed' }),
+        },
       })
       assert.equal(updated.json.action, 'UPDATED', updated.text)
       assert.equal(updated.json.client.clientName, 'renamed')
-      const deleted = await api.call(`/api/${id}/client/registration/delete`, { body: { clientId: info.client_id, token } })
+      const deleted = await api.call(`/api/${id}/client/registration/delete`, {
+        body: { clientId: info.client_id, token },
+      })
       assert.equal(deleted.status, 200)
       assert.equal(deleted.json.action, 'DELETED')
       assert.equal('responseContent' in deleted.json, false)
-      const gone = await api.call(`/api/${id}/client/registration/get`, { body: { clientId: info.client_id, token } })
+      const gone = await api.call(`/api/${id}/client/registration/get`, {
+        body: { clientId: info.client_id, token },
+      })
       assert.equal(gone.json.action, 'UNAUTHORIZED')
     })
 
@@ -175,18 +263,40 @@ export function authleteApiTests(context: Context): void {
       const scoped = new Api(server.url, created.json.token)
 
       assert.equal((await scoped.call(`/api/${own}/service/get`)).status, 200)
-      assert.equal((await scoped.call(`/api/${own}/service/update`, { body: { description: 'mine' } })).status, 200)
+      assert.equal(
+        (await scoped.call(`/api/${own}/service/update`, { body: { description: 'mine' } })).status,
+        200,
+      )
       assert.equal((await scoped.call(`/api/${own}/service/configuration`)).status, 200)
-      assert.equal((await scoped.call(`/api/${own}/client/create`, { body: { clientName: 'c' } })).status, 200)
-      assert.equal((await scoped.call(`/api/${own}/client/registration`, { body: { json: '{}' } })).json.action, 'CREATED')
-      assert.equal((await scoped.call(`/api/${own}/initial_access_token/create`, { body: {} })).status, 200)
+      assert.equal(
+        (await scoped.call(`/api/${own}/client/create`, { body: { clientName: 'c' } })).status,
+        200,
+      )
+      assert.equal(
+        (await scoped.call(`/api/${own}/client/registration`, { body: { json: '{}' } })).json
+          .action,
+        'CREATED',
+      )
+      assert.equal(
+        (await scoped.call(`/api/${own}/initial_access_token/create`, { body: {} })).status,
+        200,
+      )
       assert.equal((await scoped.call(`/api/${own}/initial_access_token/list`)).status, 200)
       const list = await scoped.call('/api/service/get/list?end=100')
-      assert.deepEqual(list.json.services.map((service: { apiKey: number }) => String(service.apiKey)), [own])
+      assert.deepEqual(
+        list.json.services.map((service: { apiKey: number }) => String(service.apiKey)),
+        [own],
+      )
 
       assertResultError(await scoped.call(`/api/${other}/service/get`), 403)
-      assertResultError(await scoped.call(`/api/${other}/client/registration`, { body: { json: '{}' } }), 403)
-      assertResultError(await scoped.call(`/api/${other}/initial_access_token/create`, { body: {} }), 403)
+      assertResultError(
+        await scoped.call(`/api/${other}/client/registration`, { body: { json: '{}' } }),
+        403,
+      )
+      assertResultError(
+        await scoped.call(`/api/${other}/initial_access_token/create`, { body: {} }),
+        403,
+      )
       assertResultError(await scoped.call('/api/service/create', { body: {} }), 403)
       assertResultError(await scoped.call(`/api/${own}/service/delete`, { method: 'DELETE' }), 403)
       assertResultError(await scoped.call(`/api/${own}/token/create`, { body: {} }), 403)

@@ -31,13 +31,17 @@ export function discoveryAndLimitTests(context: Context): void {
       assert.equal(document.authorization_endpoint, 'https://as.example/authorize')
       assert.equal(document.token_endpoint, 'https://as.example/token')
       assert.ok(Array.isArray(document.response_types_supported))
-      const cors = await call(`${server.url}${forms[0]}`, { headers: { origin: 'https://spa.example' } })
+      const cors = await call(`${server.url}${forms[0]}`, {
+        headers: { origin: 'https://spa.example' },
+      })
       assert.equal(cors.headers.get('access-control-allow-origin'), '*')
     })
 
     test('an unknown service has no discovery document: 404 JSON', async () => {
       const { server } = context()
-      const answer = await call(`${server.url}/.well-known/oauth-authorization-server/10000000000001`)
+      const answer = await call(
+        `${server.url}/.well-known/oauth-authorization-server/10000000000001`,
+      )
       assert.equal(answer.status, 404)
       assert.equal(typeof answer.json.error, 'string')
     })
@@ -56,7 +60,11 @@ export function discoveryAndLimitTests(context: Context): void {
       const register = await call(`${server.url}/${id}/register`, { body: ONE_MEBIBYTE })
       assert.equal(register.status, 413)
       assert.equal(typeof register.json.error, 'string')
-      const update = await call(`${server.url}/${id}/register/10000000000001`, { method: 'PUT', body: ONE_MEBIBYTE, token: 'x' })
+      const update = await call(`${server.url}/${id}/register/10000000000001`, {
+        method: 'PUT',
+        body: ONE_MEBIBYTE,
+        token: 'x',
+      })
       assert.equal(update.status, 413)
       const api413 = await api.call('/api/service/create', { body: ONE_MEBIBYTE })
       assert.equal(api413.status, 413)
@@ -71,7 +79,14 @@ export function discoveryAndLimitTests(context: Context): void {
       } as RequestInit)
       assert.equal(chunked.status, 413)
       assert.equal((await call(`${server.url}/health`)).status, 200)
-      assert.equal((await call(`${server.url}/${id}/register`, { body: { redirect_uris: ['https://a.example/cb'] } })).status, 201)
+      assert.equal(
+        (
+          await call(`${server.url}/${id}/register`, {
+            body: { redirect_uris: ['https://a.example/cb'] },
+          })
+        ).status,
+        201,
+      )
     })
 
     test('unknown routes are 404 JSON: a result error under /api/, else {error, error_description}', async () => {
@@ -92,17 +107,28 @@ export function discoveryAndLimitTests(context: Context): void {
       const id = await api.createService()
       const answers = await Promise.all(
         Array.from({ length: 200 }, (_, index) =>
-          call(`${server.url}/${id}/register`, { body: { client_name: `c${index}`, redirect_uris: ['http://127.0.0.1/cb'] } }),
+          call(`${server.url}/${id}/register`, {
+            body: { client_name: `c${index}`, redirect_uris: ['http://127.0.0.1/cb'] },
+          }),
         ),
       )
-      assert.deepEqual(answers.map((answer) => answer.status), answers.map(() => 201))
+      assert.deepEqual(
+        answers.map((answer) => answer.status),
+        answers.map(() => 201),
+      )
       assert.equal(new Set(answers.map((answer) => answer.json.client_id)).size, 200)
     })
 
     test('hostile input gets JSON errors without stack traces or SQL', async () => {
       const { api, server } = context()
       const id = await api.createService()
-      const bodies = ['{"redirect_uris":[{}]}', '{"__proto__":{"x":1}}', '{"client_name":"' + '\u0000'.repeat(10) + '"}', '{"jwks":"x"}', '{"a":' + '['.repeat(5000)]
+      const bodies = [
+        '{"redirect_uris":[{}]}',
+        '{"__proto__":{"x":1}}',
+        '{"client_name":"' + '\u0000'.repeat(10) + '"}',
+        '{"jwks":"x"}',
+        '{"a":' + '['.repeat(5000),
+      ]
       for (const body of bodies) {
         const answer = await call(`${server.url}/${id}/register`, { body })
         assert.ok(answer.status === 201 || answer.status === 400, `${answer.status} ${answer.text}`)

@@ -9,7 +9,9 @@ const CLIENT = { redirect_uris: ['https://app.example/cb'] }
 
 export function initialAccessTokenTests(context: Context): void {
   describe('initial access tokens', () => {
-    const setUp = async (settings: Record<string, unknown> = { initialAccessTokenRequired: true }) => {
+    const setUp = async (
+      settings: Record<string, unknown> = { initialAccessTokenRequired: true },
+    ) => {
       const { api, server } = context()
       const id = await api.createService(settings)
       const mint = async (body: Record<string, unknown> = {}) => {
@@ -17,7 +19,8 @@ export function initialAccessTokenTests(context: Context): void {
         assert.equal(answer.status, 200, answer.text)
         return answer.json as { id: string; token: string; expiresAt: number; maxUses: number }
       }
-      const register = (token?: string, body: unknown = CLIENT) => call(`${server.url}/${id}/register`, { body, token })
+      const register = (token?: string, body: unknown = CLIENT) =>
+        call(`${server.url}/${id}/register`, { body, token })
       return { id, api, mint, register }
     }
 
@@ -38,9 +41,14 @@ export function initialAccessTokenTests(context: Context): void {
       const token = await mint({ maxUses: 2, description: 'two' })
       assert.equal(token.maxUses, 2)
       assert.equal(token.expiresAt, 0)
-      assert.equal((await register(token.token, { redirect_uris: ['https://a.example/#x'] })).status, 400)
+      assert.equal(
+        (await register(token.token, { redirect_uris: ['https://a.example/#x'] })).status,
+        400,
+      )
       let listed = (await api.call(`/api/${id}/initial_access_token/list`)).json.tokens
-      assert.deepEqual(listed, [{ id: token.id, expiresAt: 0, maxUses: 2, usesLeft: 2, description: 'two' }])
+      assert.deepEqual(listed, [
+        { id: token.id, expiresAt: 0, maxUses: 2, usesLeft: 2, description: 'two' },
+      ])
       assert.equal((await register(token.token)).status, 201)
       assert.equal((await register(token.token)).status, 201)
       const spent = await register(token.token)
@@ -58,7 +66,11 @@ export function initialAccessTokenTests(context: Context): void {
       assert.equal('usesLeft' in listed[0], false)
       assert.equal('token' in listed[0], false)
       assert.equal((await register(token.token)).status, 201)
-      assert.equal((await api.call(`/api/${id}/initial_access_token/${token.id}`, { method: 'DELETE' })).status, 204)
+      assert.equal(
+        (await api.call(`/api/${id}/initial_access_token/${token.id}`, { method: 'DELETE' }))
+          .status,
+        204,
+      )
       assert.equal((await register(token.token)).status, 401)
     })
 
@@ -85,18 +97,28 @@ export function initialAccessTokenTests(context: Context): void {
     test('through the DCR API a missing or invalid token is action UNAUTHORIZED with invalid_token', async () => {
       const { id, api, mint } = await setUp()
       for (const token of [undefined, 'garbage']) {
-        const answer = await api.call(`/api/${id}/client/registration`, { body: { json: JSON.stringify(CLIENT), token } })
+        const answer = await api.call(`/api/${id}/client/registration`, {
+          body: { json: JSON.stringify(CLIENT), token },
+        })
         assert.equal(answer.status, 200)
         assert.equal(answer.json.action, 'UNAUTHORIZED')
         assert.equal(JSON.parse(answer.json.responseContent).error, 'invalid_token')
       }
-      const valid = await api.call(`/api/${id}/client/registration`, { body: { json: JSON.stringify(CLIENT), token: (await mint()).token } })
+      const valid = await api.call(`/api/${id}/client/registration`, {
+        body: { json: JSON.stringify(CLIENT), token: (await mint()).token },
+      })
       assert.equal(valid.json.action, 'CREATED')
     })
 
     test('bad token requests are 400 result errors', async () => {
       const { id, api } = await setUp()
-      for (const body of [{ expiresIn: -1 }, { expiresIn: 1.5 }, { maxUses: -2 }, { maxUses: 'x' }, { description: 5 }]) {
+      for (const body of [
+        { expiresIn: -1 },
+        { expiresIn: 1.5 },
+        { maxUses: -2 },
+        { maxUses: 'x' },
+        { description: 5 },
+      ]) {
         const answer = await api.call(`/api/${id}/initial_access_token/create`, { body })
         assert.equal(answer.status, 400, JSON.stringify(body))
         assert.match(answer.json.resultCode, /^A/)

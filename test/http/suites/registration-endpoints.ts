@@ -58,7 +58,11 @@ export function registrationEndpointTests(context: Context): void {
     test('malformed JSON, a non-object and an empty body are 400 invalid_client_metadata', async () => {
       if (!serviceId) serviceId = await context().api.createService()
       for (const body of ['{bad', '[]', '"text"', 'null', '42', '']) {
-        const answer = await call(endpoint(), { method: 'POST', body, headers: { 'content-type': 'application/json' } })
+        const answer = await call(endpoint(), {
+          method: 'POST',
+          body,
+          headers: { 'content-type': 'application/json' },
+        })
         assert.equal(answer.status, 400, `${JSON.stringify(body)}: ${answer.text}`)
         assertNoStore(answer)
         assert.equal(answer.json.error, 'invalid_client_metadata')
@@ -70,9 +74,15 @@ export function registrationEndpointTests(context: Context): void {
 
     test('accepts the JSON body whatever its content type says, or with none', async () => {
       if (!serviceId) serviceId = await context().api.createService()
-      const plain = await call(endpoint(), { body: JSON.stringify(WEB_CLIENT), headers: { 'content-type': 'text/plain' } })
+      const plain = await call(endpoint(), {
+        body: JSON.stringify(WEB_CLIENT),
+        headers: { 'content-type': 'text/plain' },
+      })
       assert.equal(plain.status, 201, plain.text)
-      const none = await fetch(endpoint(), { method: 'POST', body: new TextEncoder().encode(JSON.stringify(WEB_CLIENT)) })
+      const none = await fetch(endpoint(), {
+        method: 'POST',
+        body: new TextEncoder().encode(JSON.stringify(WEB_CLIENT)),
+      })
       assert.equal(none.status, 201)
     })
 
@@ -89,7 +99,11 @@ export function registrationEndpointTests(context: Context): void {
       const updated = await call(created.registration_client_uri, {
         ...auth,
         method: 'PUT',
-        body: { client_id: created.client_id, client_name: 'renamed', redirect_uris: ['https://app.example/other'] },
+        body: {
+          client_id: created.client_id,
+          client_name: 'renamed',
+          redirect_uris: ['https://app.example/other'],
+        },
       })
       assert.equal(updated.status, 200, updated.text)
       assertNoStore(updated)
@@ -164,7 +178,11 @@ export function registrationEndpointTests(context: Context): void {
         assertNoStore(answer)
         assert.equal(answer.json.error, 'invalid_request')
       }
-      assert.equal((await call(created.registration_client_uri, { token: created.registration_access_token })).json.client_name, 'web app')
+      assert.equal(
+        (await call(created.registration_client_uri, { token: created.registration_access_token }))
+          .json.client_name,
+        'web app',
+      )
     })
 
     test('an update with bad metadata is 400 like a registration and changes nothing', async () => {
@@ -192,8 +210,16 @@ export function registrationEndpointTests(context: Context): void {
 
         const wrong = await call(uri, { method, body, token: 'wrong' })
         const others = await call(uri, { method, body, token: second.registration_access_token })
-        const unknown = await call(`${endpoint()}/10000000000001`, { method, body, token: first.registration_access_token })
-        const garbageId = await call(`${endpoint()}/not-a-number`, { method, body, token: first.registration_access_token })
+        const unknown = await call(`${endpoint()}/10000000000001`, {
+          method,
+          body,
+          token: first.registration_access_token,
+        })
+        const garbageId = await call(`${endpoint()}/not-a-number`, {
+          method,
+          body,
+          token: first.registration_access_token,
+        })
         for (const answer of [wrong, others, unknown, garbageId]) {
           assert.equal(answer.status, 401, `${method}: ${answer.text}`)
           assert.equal(answer.headers.get('www-authenticate'), 'Bearer error="invalid_token"')
@@ -229,12 +255,19 @@ export function registrationEndpointTests(context: Context): void {
 
     test('CORS: any origin may register and read WWW-Authenticate', async () => {
       if (!serviceId) serviceId = await context().api.createService()
-      const answer = await call(endpoint(), { body: WEB_CLIENT, headers: { origin: 'https://spa.example' } })
+      const answer = await call(endpoint(), {
+        body: WEB_CLIENT,
+        headers: { origin: 'https://spa.example' },
+      })
       assert.equal(answer.headers.get('access-control-allow-origin'), '*')
       assert.match(answer.headers.get('access-control-expose-headers') ?? '', /WWW-Authenticate/i)
       const preflight = await fetch(endpoint(), {
         method: 'OPTIONS',
-        headers: { origin: 'https://spa.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+        headers: {
+          origin: 'https://spa.example',
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'content-type',
+        },
       })
       assert.equal(preflight.status, 204)
       assert.equal(preflight.headers.get('access-control-allow-origin'), '*')
@@ -245,10 +278,19 @@ export function registrationEndpointTests(context: Context): void {
       const url = new URL(endpoint())
       const body = await new Promise<string>((resolve, reject) => {
         const request = httpRequest(
-          { host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers: { host: 'evil.example', 'content-type': 'application/json' } },
+          {
+            host: url.hostname,
+            port: url.port,
+            path: url.pathname,
+            method: 'POST',
+            headers: { host: 'evil.example', 'content-type': 'application/json' },
+          },
           (response) => {
             let text = ''
-            response.setEncoding('utf8').on('data', (chunk) => (text += chunk)).on('end', () => resolve(text))
+            response
+              .setEncoding('utf8')
+              .on('data', (chunk) => (text += chunk))
+              .on('end', () => resolve(text))
           },
         )
         request.on('error', reject)
