@@ -1,0 +1,20 @@
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import { OAuthError } from './errors.js'
+
+test('error_description is printable ASCII without quotes or backslashes (RFC 6749 §5.2)', () => {
+  const error = new OAuthError(
+    'invalid_redirect_uri',
+    'redirect_uris "https://例え.jp/\\cb#é" is bad\n',
+  )
+  assert.match(error.description, /^[\x20-\x21\x23-\x5b\x5d-\x7e]*$/)
+  assert.equal(error.toJSON().error_description, error.description)
+  assert.ok(error.description.startsWith("redirect_uris 'https://"))
+})
+
+test('the status comes from the code unless given (STYLE.md §4)', () => {
+  assert.equal(new OAuthError('invalid_token', 'x').status, 401)
+  assert.equal(new OAuthError('invalid_client_metadata', 'x').status, 400)
+  assert.equal(new OAuthError('server_error', 'x').status, 500)
+  assert.equal(new OAuthError('invalid_request', 'too large', { status: 413 }).status, 413)
+})
