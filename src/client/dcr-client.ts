@@ -46,6 +46,13 @@ export interface EnsureRegisteredOptions extends RegisterOptions {
    * @default true
    */
   verify?: boolean
+  /**
+   * When the server's registration differs from `metadata` in a member `metadata` sets,
+   * replace it (RFC 7592 §2.2), so a new version of the app keeps its client id. Needs
+   * `verify`. A server that rewrites a value (normalises it) sees an update at each call.
+   * @default true
+   */
+  updateChanged?: boolean
 }
 
 /**
@@ -140,7 +147,7 @@ export class DcrClient {
     metadata: ClientMetadata,
     options: EnsureRegisteredOptions = {},
   ): Promise<ClientRegistrationResponse> {
-    const { verify = true, ...registerOptions } = options
+    const { verify = true, updateChanged = true, ...registerOptions } = options
     const stored = await this.credentials()
     if (stored === undefined) return this.register(metadata, registerOptions)
 
@@ -149,12 +156,14 @@ export class DcrClient {
       return this.register(metadata, registerOptions)
     }
     if (!verify || stored.registration_client_uri === undefined) return stored
+    let current: ClientRegistrationResponse
     try {
-      return await this.read()
+      current = await this.read()
     } catch (error) {
       if (!(error instanceof DcrError) || !error.isInvalidRegistration) throw error
       return this.register(metadata, registerOptions)
     }
+    return updateChanged && differsFrom(current, metadata) ? this.update(metadata) : current
   }
 
   #hasExpiredSecret(credentials: ClientRegistrationResponse): boolean {
@@ -194,4 +203,13 @@ export class DcrClient {
     }
     return metadata.registration_endpoint
   }
+}
+
+/** Whether a registration differs from the metadata in any member the metadata sets. */
+function differsFrom(registered: ClientRegistrationResponse, metadata: ClientMetadata): boolean {
+  const registeredMembers = registered as Record<string, unknown>
+  return Object.entries(metadata).some(
+    ([member, value]) =>
+      value !== undefined && JSON.stringify(value) !== JSON.stringify(registeredMembers[member]),
+  )
 }

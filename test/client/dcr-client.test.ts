@@ -124,6 +124,29 @@ describe('registrar/client against a running Registrar', () => {
     assert.equal(again.client_secret, first.client_secret)
   })
 
+  test('ensureRegistered replaces a registration whose metadata changed, keeping the client id (RFC 7592 §2.2)', async () => {
+    const { issuer } = await newService()
+    const calls: string[] = []
+    const fetchCounting: typeof fetch = (input, init) => {
+      calls.push(init?.method ?? 'GET')
+      return fetch(input, init)
+    }
+    const dcr = new DcrClient({ issuer, fetch: fetchCounting })
+    const first = await dcr.ensureRegistered(METADATA)
+    const renamed = await dcr.ensureRegistered({ ...METADATA, client_name: 'test agent 2' })
+    assert.equal(renamed.client_id, first.client_id)
+    assert.equal(renamed.client_name, 'test agent 2')
+    assert.equal((await dcr.credentials())?.client_name, 'test agent 2')
+    calls.length = 0
+    await dcr.ensureRegistered({ ...METADATA, client_name: 'test agent 2' })
+    assert.deepEqual(calls, ['GET'], 'unchanged metadata: a read and no update')
+    const kept = await dcr.ensureRegistered(
+      { ...METADATA, client_name: 'test agent 3' },
+      { updateChanged: false },
+    )
+    assert.equal(kept.client_name, 'test agent 2')
+  })
+
   test('ensureRegistered registers anew when the stored client was deleted (RFC 7592 §2.1: 401)', async () => {
     const { serviceId, issuer } = await newService()
     const dcr = new DcrClient({ issuer })
