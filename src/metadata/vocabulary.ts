@@ -1,8 +1,10 @@
 /**
  * The closed vocabularies Registrar knows: each protocol value (RFC 7591 §2, OIDC DCR §2,
  * RFC 7518) beside the upper-case name of its Authlete enum member (spec §4). A value that is
- * missing here has no Authlete member, so Registrar neither supports nor stores it.
+ * missing here has no Authlete member, so Registrar neither supports nor stores it. The
+ * Authlete names are those of wire's AUTHLETE_ENUMS (vocabulary.test.ts holds the two alike).
  */
+import { AUTHLETE_ENUMS } from '../wire/index.js'
 
 /** A two-way table between protocol spellings and Authlete enum names. */
 export interface Vocabulary {
@@ -70,16 +72,7 @@ export const RESPONSE_TYPES = vocabulary([
 ])
 
 /** @see RFC 7591 §2, RFC 8705 §2, spec §4 ClientAuthMethod */
-export const TOKEN_ENDPOINT_AUTH_METHODS = lowerCased([
-  'NONE',
-  'CLIENT_SECRET_BASIC',
-  'CLIENT_SECRET_POST',
-  'CLIENT_SECRET_JWT',
-  'PRIVATE_KEY_JWT',
-  'TLS_CLIENT_AUTH',
-  'SELF_SIGNED_TLS_CLIENT_AUTH',
-  'ATTEST_JWT_CLIENT_AUTH',
-])
+export const TOKEN_ENDPOINT_AUTH_METHODS = lowerCased(AUTHLETE_ENUMS.clientAuthMethod)
 
 /** @see OIDC DCR §2 application_type */
 export const APPLICATION_TYPES = lowerCased(['WEB', 'NATIVE'])

@@ -8,6 +8,7 @@
  * @see ../shared/spec/authlete-api.md, CONTRACT.md §1b
  */
 import { Type, type Static, type TSchema } from '@sinclair/typebox'
+import { AUTHLETE_ENUMS } from './authlete.js'
 
 const Str = Type.String()
 const Bool = Type.Boolean()
@@ -15,92 +16,6 @@ const Int = Type.Integer()
 const StrList = Type.Array(Type.String())
 const Pairs = Type.Array(Type.Object({ key: Type.String(), value: Type.String() }))
 const TaggedValues = Type.Array(Type.Object({ tag: Type.String(), value: Type.String() }))
-
-/** The SDK's closed enums (spec §4): any other member fails its validation, so it is refused here. */
-const ENUMS = {
-  grantType: [
-    'AUTHORIZATION_CODE',
-    'IMPLICIT',
-    'PASSWORD',
-    'CLIENT_CREDENTIALS',
-    'REFRESH_TOKEN',
-    'CIBA',
-    'DEVICE_CODE',
-    'TOKEN_EXCHANGE',
-    'JWT_BEARER',
-    'PRE_AUTHORIZED_CODE',
-  ],
-  responseType: [
-    'NONE',
-    'CODE',
-    'TOKEN',
-    'ID_TOKEN',
-    'CODE_TOKEN',
-    'CODE_ID_TOKEN',
-    'ID_TOKEN_TOKEN',
-    'CODE_ID_TOKEN_TOKEN',
-  ],
-  clientAuthMethod: [
-    'NONE',
-    'CLIENT_SECRET_BASIC',
-    'CLIENT_SECRET_POST',
-    'CLIENT_SECRET_JWT',
-    'PRIVATE_KEY_JWT',
-    'TLS_CLIENT_AUTH',
-    'SELF_SIGNED_TLS_CLIENT_AUTH',
-    'ATTEST_JWT_CLIENT_AUTH',
-  ],
-  jwsAlg: [
-    'NONE',
-    'HS256',
-    'HS384',
-    'HS512',
-    'RS256',
-    'RS384',
-    'RS512',
-    'ES256',
-    'ES384',
-    'ES512',
-    'PS256',
-    'PS384',
-    'PS512',
-    'ES256K',
-    'EdDSA',
-  ],
-  jweAlg: [
-    'RSA1_5',
-    'RSA_OAEP',
-    'RSA_OAEP_256',
-    'A128KW',
-    'A192KW',
-    'A256KW',
-    'DIR',
-    'ECDH_ES',
-    'ECDH_ES_A128KW',
-    'ECDH_ES_A192KW',
-    'ECDH_ES_A256KW',
-    'A128GCMKW',
-    'A192GCMKW',
-    'A256GCMKW',
-    'PBES2_HS256_A128KW',
-    'PBES2_HS384_A192KW',
-    'PBES2_HS512_A256KW',
-  ],
-  jweEnc: ['A128CBC_HS256', 'A192CBC_HS384', 'A256CBC_HS512', 'A128GCM', 'A192GCM', 'A256GCM'],
-  responseMode: [
-    'QUERY',
-    'FRAGMENT',
-    'FORM_POST',
-    'JWT',
-    'QUERY_JWT',
-    'FRAGMENT_JWT',
-    'FORM_POST_JWT',
-  ],
-  display: ['PAGE', 'POPUP', 'TOUCH', 'WAP'],
-  claimType: ['NORMAL', 'AGGREGATED', 'DISTRIBUTED'],
-  prompt: ['NONE', 'LOGIN', 'CONSENT', 'SELECT_ACCOUNT', 'CREATE'],
-  deliveryMode: ['PING', 'POLL', 'PUSH'],
-} as const
 
 const oneOf = (values: readonly string[]) => Type.Union(values.map((value) => Type.Literal(value)))
 const listOf = (values: readonly string[]) => Type.Array(oneOf(values))
@@ -162,18 +77,18 @@ export const ServiceSchema = Type.Object(
       'backchannelAuthenticationEndpoint',
       'accessTokenType',
     ]),
-    accessTokenSignAlg: Type.Optional(oneOf(ENUMS.jwsAlg)),
-    supportedGrantTypes: Type.Optional(listOf(ENUMS.grantType)),
-    supportedResponseTypes: Type.Optional(listOf(ENUMS.responseType)),
-    ...members(listOf(ENUMS.clientAuthMethod), [
+    accessTokenSignAlg: Type.Optional(oneOf(AUTHLETE_ENUMS.jwsAlg)),
+    supportedGrantTypes: Type.Optional(listOf(AUTHLETE_ENUMS.grantType)),
+    supportedResponseTypes: Type.Optional(listOf(AUTHLETE_ENUMS.responseType)),
+    ...members(listOf(AUTHLETE_ENUMS.clientAuthMethod), [
       'supportedTokenAuthMethods',
       'supportedRevocationAuthMethods',
       'supportedIntrospectionAuthMethods',
     ]),
-    supportedDisplays: Type.Optional(listOf(ENUMS.display)),
-    supportedClaimTypes: Type.Optional(listOf(ENUMS.claimType)),
-    supportedPromptValues: Type.Optional(listOf(ENUMS.prompt)),
-    supportedBackchannelTokenDeliveryModes: Type.Optional(listOf(ENUMS.deliveryMode)),
+    supportedDisplays: Type.Optional(listOf(AUTHLETE_ENUMS.display)),
+    supportedClaimTypes: Type.Optional(listOf(AUTHLETE_ENUMS.claimType)),
+    supportedPromptValues: Type.Optional(listOf(AUTHLETE_ENUMS.prompt)),
+    supportedBackchannelTokenDeliveryModes: Type.Optional(listOf(AUTHLETE_ENUMS.deliveryMode)),
     ...members(Bool, [
       'clientIdAliasEnabled',
       'dynamicRegistrationSupported',
@@ -253,8 +168,8 @@ export const ClientSchema = Type.Object(
     clientType: Type.Optional(oneOf(['PUBLIC', 'CONFIDENTIAL'])),
     applicationType: Type.Optional(oneOf(['WEB', 'NATIVE'])),
     subjectType: Type.Optional(oneOf(['PUBLIC', 'PAIRWISE'])),
-    tokenAuthMethod: Type.Optional(oneOf(ENUMS.clientAuthMethod)),
-    ...members(oneOf(ENUMS.jwsAlg), [
+    tokenAuthMethod: Type.Optional(oneOf(AUTHLETE_ENUMS.clientAuthMethod)),
+    ...members(oneOf(AUTHLETE_ENUMS.jwsAlg), [
       'tokenAuthSignAlg',
       'idTokenSignAlg',
       'userInfoSignAlg',
@@ -262,21 +177,21 @@ export const ClientSchema = Type.Object(
       'authorizationSignAlg',
       'bcRequestSignAlg',
     ]),
-    ...members(oneOf(ENUMS.jweAlg), [
+    ...members(oneOf(AUTHLETE_ENUMS.jweAlg), [
       'idTokenEncryptionAlg',
       'userInfoEncryptionAlg',
       'requestEncryptionAlg',
       'authorizationEncryptionAlg',
     ]),
-    ...members(oneOf(ENUMS.jweEnc), [
+    ...members(oneOf(AUTHLETE_ENUMS.jweEnc), [
       'idTokenEncryptionEnc',
       'userInfoEncryptionEnc',
       'requestEncryptionEnc',
       'authorizationEncryptionEnc',
     ]),
-    grantTypes: Type.Optional(listOf(ENUMS.grantType)),
-    responseTypes: Type.Optional(listOf(ENUMS.responseType)),
-    responseModes: Type.Optional(listOf(ENUMS.responseMode)),
+    grantTypes: Type.Optional(listOf(AUTHLETE_ENUMS.grantType)),
+    responseTypes: Type.Optional(listOf(AUTHLETE_ENUMS.responseType)),
+    responseModes: Type.Optional(listOf(AUTHLETE_ENUMS.responseMode)),
     ...members(Bool, [
       'clientIdAliasEnabled',
       'authTimeRequired',
