@@ -5,6 +5,7 @@
  */
 import { OAuthError } from '../wire/index.js'
 import type { EngineContext } from './context.js'
+import { findClient } from './find-client.js'
 import type { ClientRecord, ServiceRecord } from './records.js'
 import type { ClientConfigurationRequest } from './registration.js'
 import { hashSecret, secretMatches } from './secrets.js'
@@ -37,11 +38,7 @@ export async function authenticateClient(
       headers: { 'WWW-Authenticate': 'Bearer' },
     })
   }
-  const clientId = Number(request.clientId)
-  const record =
-    /^\d{1,16}$/.test(String(request.clientId)) && Number.isSafeInteger(clientId)
-      ? await context.store.getClient(service.apiKey, clientId)
-      : undefined
+  const record = await findClient(context, service, request.clientId)
   const matches = secretMatches(
     request.token,
     record?.registrationAccessTokenHash ?? NO_CLIENT_HASH,

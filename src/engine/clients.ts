@@ -6,6 +6,7 @@
 import { authleteToClientMetadata, policyOf, resolveClientMetadata } from '../metadata/index.js'
 import { OAuthError, type AuthleteClient, type ClientMetadata } from '../wire/index.js'
 import type { EngineContext } from './context.js'
+import { findClient } from './find-client.js'
 import type { ClientExtras, ClientRecord, Page, ServiceRecord } from './records.js'
 import { updateOptimistically, withMetadata } from './client-replacement.js'
 import { issueSecret } from './client-secret.js'
@@ -83,11 +84,7 @@ export async function requireClient(
   service: ServiceRecord,
   clientId: string | number,
 ): Promise<ClientRecord> {
-  const id = Number(clientId)
-  const found =
-    /^\d{1,16}$/.test(String(clientId)) && Number.isSafeInteger(id)
-      ? await context.store.getClient(service.apiKey, id)
-      : undefined
+  const found = await findClient(context, service, clientId)
   if (!found)
     throw new OAuthError('not_found', `no client ${clientId} in service ${service.apiKey}`)
   return found
