@@ -30,11 +30,11 @@ async function waitFor(condition: () => boolean, what: string): Promise<void> {
 /** A store whose checkpointer runs every 20 ms and reports each result. */
 async function openReporting(path: string) {
   const results: CheckpointResult[] = []
-  const db = openSqlite(path, {
+  const { db, writer } = openSqlite(path, {
     checkpoint: { intervalMilliseconds: 20, onCheckpoint: (result) => results.push(result) },
   })
   await migrate(db, 'sqlite')
-  return { db, store: new KyselyStore(db), results }
+  return { db, store: new KyselyStore(db, { writer }), results }
 }
 
 test('the WAL is copied into the database file in the background, and close() stops the worker and leaves no WAL', async () => {
@@ -97,7 +97,7 @@ test('a store closed before its first checkpoint is due never starts the worker'
 
 test(':memory: has no WAL and no checkpointer', async () => {
   const results: CheckpointResult[] = []
-  const db = openSqlite(':memory:', {
+  const { db } = openSqlite(':memory:', {
     checkpoint: { intervalMilliseconds: 10, onCheckpoint: (result) => results.push(result) },
   })
   await migrate(db, 'sqlite')

@@ -4,8 +4,12 @@
  * error, so the transaction stays usable for the rest of its batch: a spent token is an
  * UPDATE that matched no row, and a taken client id is an INSERT ... ON CONFLICT DO
  * NOTHING that returned no row (whose token use is then given back).
+ *
+ * A registration is first compiled into an InsertPlan (its SQL, bound), which either
+ * this file runs on a Kysely transaction or the SQLite writer thread runs on its own
+ * connection (sqlite-writer.ts): the statements are written once, by the query builder.
  */
-import { sql, type Kysely } from 'kysely'
+import { sql, type CompiledQuery, type Kysely } from 'kysely'
 import type { ClientRecord, NewClientRecord } from '../engine/records.js'
 import {
   DuplicateClientIdError,
@@ -13,7 +17,7 @@ import {
   type ConsumeInitialAccessToken,
 } from '../engine/store.js'
 import type { Outcome } from './group-commit.js'
-import { precompile } from './precompiled.js'
+import { compileOnce } from './precompiled.js'
 import { toClientRow, toStoredClient } from './rows.js'
 import type { Database } from './schema.js'
 
@@ -22,21 +26,33 @@ export interface ClientInsert {
   consume?: ConsumeInitialAccessToken
 }
 
-export type ClientInserter = (
-  trx: Kysely<Database>,
-  inserts: ClientInsert[],
-) => Promise<Outcome<ClientRecord>[]>
+/** One registration's statements, bound, in the order a transaction runs them. */
+export interface InsertPlan {
+  /** Takes one use of the initial access token; no row back means it is spent. */
+  useToken?: CompiledQuery
+  /** Inserts the client; no row back means its id is taken. */
+  insert: CompiledQuery
+  /** Gives the token's use back when the id was taken. */
+  giveBack?: CompiledQuery
+}
 
-/**
- * Inserts each client in turn within `trx`; a refusal is that item's outcome. Each
- * inserter compiles its statements once, for the database it first runs on.
- */
-export function clientInserter(): ClientInserter {
+/** What running a plan came to: the new row's number, or why it was refused. */
+export type PlanResult = { number: number } | { refused: 'token-spent' | 'id-taken' }
+
+export type InsertPlanner = (db: Kysely<Database>, insert: ClientInsert) => InsertPlan
+
+/** Plans inserts; each planner compiles its statements once, for the first database. */
+export function insertPlanner(): InsertPlanner {
   const queries = insertQueries()
-  return async (trx, inserts) => {
-    const outcomes: Outcome<ClientRecord>[] = []
-    for (const insert of inserts) outcomes.push(await insertClient(queries, trx, insert))
-    return outcomes
+  return (db, { record, consume }) => {
+    const insert = queries.insert(db, toClientRow(record))
+    if (!consume) return { insert }
+    const { id, now } = consume
+    return {
+      useToken: queries.useToken(db, { id, serviceApiKey: record.serviceApiKey, now }),
+      insert,
+      giveBack: queries.giveBack(db, { id }),
+    }
   }
 }
 
@@ -44,7 +60,7 @@ function insertQueries() {
   return {
     // The row is all we need back but its number: the rest is the record in hand, so the
     // JSON just written is not read back and parsed again.
-    insert: precompile((db: Kysely<Database>, row: ReturnType<typeof toClientRow>) =>
+    insert: compileOnce((db: Kysely<Database>, row: ReturnType<typeof toClientRow>) =>
       db
         .insertInto('clients')
         .values(row)
@@ -52,7 +68,7 @@ function insertQueries() {
         .returning('number'),
     ),
     /** Takes one use of a live token of the service; no row when there is none to take. */
-    useToken: precompile(
+    useToken: compileOnce(
       (db: Kysely<Database>, args: { id: string; serviceApiKey: number; now: number }) =>
         db
           .updateTable('initial_access_tokens')
@@ -63,30 +79,44 @@ function insertQueries() {
           .where((eb) => eb.or([eb('max_uses', '=', 0), eb('uses_left', '>', 0)]))
           .returning('id'),
     ),
+    giveBack: compileOnce((db: Kysely<Database>, args: { id: string }) =>
+      db
+        .updateTable('initial_access_tokens')
+        .set({ uses_left: sql<number>`uses_left + (case when max_uses > 0 then 1 else 0 end)` })
+        .where('id', '=', args.id),
+    ),
   }
 }
 
-async function insertClient(
-  queries: ReturnType<typeof insertQueries>,
+/** Runs each plan in turn within `trx`. sqlite-writer.ts runs the same steps. */
+export async function runPlans(trx: Kysely<Database>, plans: InsertPlan[]): Promise<PlanResult[]> {
+  const results: PlanResult[] = []
+  for (const plan of plans) results.push(await runPlan(trx, plan))
+  return results
+}
+
+async function runPlan(
   trx: Kysely<Database>,
-  { record, consume }: ClientInsert,
-): Promise<Outcome<ClientRecord>> {
-  if (consume) {
-    const { id, now } = consume
-    const used = await queries.useToken(trx, { id, serviceApiKey: record.serviceApiKey, now })
-    if (used.rows.length === 0) return { ok: false, error: new InitialAccessTokenSpentError() }
+  { useToken, insert, giveBack }: InsertPlan,
+): Promise<PlanResult> {
+  if (useToken && (await trx.executeQuery(useToken)).rows.length === 0) {
+    return { refused: 'token-spent' }
   }
-  const { rows } = await queries.insert(trx, toClientRow(record))
-  if (rows.length > 0) return { ok: true, value: toStoredClient(record, rows[0].number, 1) }
-  if (consume) await giveBackInitialAccessToken(trx, consume.id)
-  return { ok: false, error: new DuplicateClientIdError(record.clientId) }
+  const [row] = (await trx.executeQuery(insert)).rows as { number: number }[]
+  if (row) return { number: row.number }
+  if (giveBack) await trx.executeQuery(giveBack)
+  return { refused: 'id-taken' }
 }
 
-/** Rare (a taken id after a token use), so built when needed. */
-async function giveBackInitialAccessToken(trx: Kysely<Database>, id: string): Promise<void> {
-  await trx
-    .updateTable('initial_access_tokens')
-    .set({ uses_left: sql<number>`uses_left + (case when max_uses > 0 then 1 else 0 end)` })
-    .where('id', '=', id)
-    .execute()
+/** The store's answer to one insert, from its plan's result. */
+export function insertOutcome(insert: ClientInsert, result: PlanResult): Outcome<ClientRecord> {
+  if ('number' in result)
+    return { ok: true, value: toStoredClient(insert.record, result.number, 1) }
+  return {
+    ok: false,
+    error:
+      result.refused === 'token-spent'
+        ? new InitialAccessTokenSpentError()
+        : new DuplicateClientIdError(insert.record.clientId),
+  }
 }

@@ -7,6 +7,7 @@ import { KyselyStore } from './kysely-store.js'
 import { migrate } from './migrations.js'
 import type { PostgresOptions } from './postgres.js'
 import type { Database, Flavor } from './schema.js'
+import type { SqliteWriter } from './sqlite-writer.js'
 
 export { KyselyStore } from './kysely-store.js'
 export type { Database, Flavor } from './schema.js'
@@ -17,12 +18,12 @@ export type OpenStoreOptions = PostgresOptions
 export async function connect(
   url: string,
   options: OpenStoreOptions = {},
-): Promise<{ db: Kysely<Database>; flavor: Flavor }> {
+): Promise<{ db: Kysely<Database>; flavor: Flavor; writer?: SqliteWriter }> {
   const flavor: Flavor = /^postgres(ql)?:\/\//i.test(url) ? 'postgres' : 'sqlite'
   // Each driver is loaded only for its backend: start-up time counts (issue 6).
-  const db =
+  const { db, writer } =
     flavor === 'postgres'
-      ? (await import('./postgres.js')).openPostgres(url, options)
+      ? { db: (await import('./postgres.js')).openPostgres(url, options), writer: undefined }
       : (await import('./sqlite.js')).openSqlite(url.replace(/^sqlite:/i, ''))
   try {
     await migrate(db, flavor)
@@ -30,11 +31,11 @@ export async function connect(
     await db.destroy()
     throw error
   }
-  return { db, flavor }
+  return { db, flavor, writer }
 }
 
 export async function openStore(url: string, options: OpenStoreOptions = {}): Promise<KyselyStore> {
-  const { db, flavor } = await connect(url, options)
+  const { db, flavor, writer } = await connect(url, options)
   // PostgreSQL flushes concurrent commits together itself; SQLite has one writer.
-  return new KyselyStore(db, { maxConcurrentBatches: flavor === 'postgres' ? 4 : 1 })
+  return new KyselyStore(db, { maxConcurrentBatches: flavor === 'postgres' ? 4 : 1, writer })
 }

@@ -16,7 +16,14 @@ import type {
   ServiceRecord,
 } from '../engine/records.js'
 import type { ConsumeInitialAccessToken, PageRequest, Store } from '../engine/store.js'
-import { clientInserter, type ClientInsert } from './client-insert.js'
+import {
+  insertOutcome,
+  insertPlanner,
+  runPlans,
+  type ClientInsert,
+  type InsertPlan,
+  type PlanResult,
+} from './client-insert.js'
 import { GroupCommit } from './group-commit.js'
 import { hotQueries, type HotQueries } from './hot-queries.js'
 import {
@@ -37,6 +44,8 @@ export interface KyselyStoreOptions {
   maxConcurrentBatches?: number
   /** Registrations sharing one transaction at most. @default 256 */
   maxBatchSize?: number
+  /** Runs registration batches elsewhere (SQLite's writer thread) when it can. */
+  writer?: { run(plans: InsertPlan[]): Promise<PlanResult[]> | undefined }
 }
 
 export class KyselyStore implements Store {
@@ -46,9 +55,16 @@ export class KyselyStore implements Store {
 
   constructor(db: Kysely<Database>, options: KyselyStoreOptions = {}) {
     this.#db = db
-    const insertClients = clientInserter()
+    const plan = insertPlanner()
+    const writer = options.writer
     this.#inserts = new GroupCommit({
-      commit: (items) => db.transaction().execute((trx) => insertClients(trx, items)),
+      commit: async (items) => {
+        const plans = items.map((item) => plan(db, item))
+        const results =
+          (await writer?.run(plans)) ??
+          (await db.transaction().execute((trx) => runPlans(trx, plans)))
+        return items.map((item, index) => insertOutcome(item, results[index]))
+      },
       maxBatchSize: options.maxBatchSize,
       maxConcurrentBatches: options.maxConcurrentBatches,
     })

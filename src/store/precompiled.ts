@@ -28,9 +28,21 @@ class Placeholder {
 /** Runs the query on `executor` (a database or a transaction) with `args` bound. */
 export type PrecompiledQuery<D, A, R> = (executor: Kysely<D>, args: A) => Promise<QueryResult<R>>
 
+/** The query compiled for `executor`'s database, with `args` bound: SQL text and values. */
+export type BoundQuery<D, A, R> = (executor: Kysely<D>, args: A) => CompiledQuery<R>
+
 export function precompile<D, A extends Record<string, unknown>, R>(
   build: (db: Kysely<D>, args: A) => Compilable<R>,
 ): PrecompiledQuery<D, A, R> {
+  const bind = compileOnce(build)
+  // The executor may be a transaction: it runs the SQL on its own connection.
+  return (executor, args) => executor.executeQuery(bind(executor, args))
+}
+
+/** As precompile, for a caller that runs the compiled query elsewhere (another thread). */
+export function compileOnce<D, A extends Record<string, unknown>, R>(
+  build: (db: Kysely<D>, args: A) => Compilable<R>,
+): BoundQuery<D, A, R> {
   let compiled: CompiledQuery<R> | undefined
   /** For each parameter, the argument it comes from, or none for a constant of the query. */
   let sources: (string | undefined)[] = []
@@ -52,7 +64,6 @@ export function precompile<D, A extends Record<string, unknown>, R>(
     const parameters = sources.map((name, index) =>
       name === undefined ? constants[index] : args[name],
     )
-    // The executor may be a transaction: it runs the SQL on its own connection.
-    return executor.executeQuery({ ...compiled, parameters })
+    return { ...compiled, parameters }
   }
 }
