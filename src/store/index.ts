@@ -7,7 +7,7 @@ import { KyselyStore } from './kysely-store.js'
 import { migrate } from './migrations.js'
 import type { PostgresOptions } from './postgres.js'
 import type { Database, Flavor } from './schema.js'
-import type { SqliteWriter } from './sqlite-writer.js'
+import type { SqliteWorker } from './sqlite-worker.js'
 
 export { KyselyStore } from './kysely-store.js'
 export type { Database, Flavor } from './schema.js'
@@ -18,12 +18,12 @@ export type OpenStoreOptions = PostgresOptions
 export async function connect(
   url: string,
   options: OpenStoreOptions = {},
-): Promise<{ db: Kysely<Database>; flavor: Flavor; writer?: SqliteWriter }> {
+): Promise<{ db: Kysely<Database>; flavor: Flavor; worker?: SqliteWorker }> {
   const flavor: Flavor = /^postgres(ql)?:\/\//i.test(url) ? 'postgres' : 'sqlite'
   // Each driver is loaded only for its backend: start-up time counts (issue 6).
-  const { db, writer } =
+  const { db, worker } =
     flavor === 'postgres'
-      ? { db: (await import('./postgres.js')).openPostgres(url, options), writer: undefined }
+      ? { db: (await import('./postgres.js')).openPostgres(url, options), worker: undefined }
       : (await import('./sqlite.js')).openSqlite(url.replace(/^sqlite:/i, ''))
   try {
     await migrate(db, flavor)
@@ -31,11 +31,11 @@ export async function connect(
     await db.destroy()
     throw error
   }
-  return { db, flavor, writer }
+  return { db, flavor, worker }
 }
 
 export async function openStore(url: string, options: OpenStoreOptions = {}): Promise<KyselyStore> {
-  const { db, flavor, writer } = await connect(url, options)
+  const { db, flavor, worker } = await connect(url, options)
   // PostgreSQL flushes concurrent commits together itself; SQLite has one writer.
-  return new KyselyStore(db, { maxConcurrentBatches: flavor === 'postgres' ? 4 : 1, writer })
+  return new KyselyStore(db, { maxConcurrentBatches: flavor === 'postgres' ? 4 : 1, worker })
 }

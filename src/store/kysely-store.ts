@@ -44,8 +44,8 @@ export interface KyselyStoreOptions {
   maxConcurrentBatches?: number
   /** Registrations sharing one transaction at most. @default 256 */
   maxBatchSize?: number
-  /** Runs registration batches elsewhere (SQLite's writer thread) when it can. */
-  writer?: { run(plans: InsertPlan[]): Promise<PlanResult[]> | undefined }
+  /** Runs registration batches on another thread (SQLite's worker) when it can. */
+  worker?: { run(plans: InsertPlan[]): Promise<PlanResult[]> | undefined }
 }
 
 export class KyselyStore implements Store {
@@ -56,12 +56,12 @@ export class KyselyStore implements Store {
   constructor(db: Kysely<Database>, options: KyselyStoreOptions = {}) {
     this.#db = db
     const plan = insertPlanner()
-    const writer = options.writer
+    const worker = options.worker
     this.#inserts = new GroupCommit({
       commit: async (items) => {
         const plans = items.map((item) => plan(db, item))
         const results =
-          (await writer?.run(plans)) ??
+          (await worker?.run(plans)) ??
           (await db.transaction().execute((trx) => runPlans(trx, plans)))
         return items.map((item, index) => insertOutcome(item, results[index]))
       },

@@ -3,92 +3,86 @@
  * synchronous=FULL every commit is fsynced before it returns, so an acknowledged write
  * survives power loss, not only a crash of the process. Group commit pays that flush once
  * per batch of registrations. Prepared statements are kept for reuse
- * (statement-cache.ts). A file's registration batches are committed (sqlite-writer.ts)
- * and its WAL checkpointed (checkpointer.ts) off the event loop, each by a worker thread
- * with a connection of its own; `:memory:` has no WAL and keeps SQLite's defaults.
+ * (statement-cache.ts). A file's registration batches are committed and its WAL
+ * checkpointed off the event loop, by a worker thread with a connection of its own
+ * (sqlite-worker.ts); `:memory:` has no WAL and keeps SQLite's defaults.
  */
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import SqliteDatabase from 'better-sqlite3'
 import { Kysely, SqliteDialect, SqliteDriver, type Driver, type SqliteDialectConfig } from 'kysely'
-import { startCheckpointer, type CheckpointerOptions } from './checkpointer.js'
 import type { Database } from './schema.js'
-import { startSqliteWriter, type SqliteWriter } from './sqlite-writer.js'
+import { startSqliteWorker, type SqliteWorker, type SqliteWorkerOptions } from './sqlite-worker.js'
 import { cachingStatements } from './statement-cache.js'
 
 /** How long a write waits for another process's write lock before failing. */
 const BUSY_TIMEOUT_MILLISECONDS = 10_000
 
 export interface SqliteOptions {
-  checkpoint?: CheckpointerOptions
+  checkpoint?: SqliteWorkerOptions['checkpoint']
 }
 
 export interface SqliteConnection {
   db: Kysely<Database>
   /** Commits registration batches off the event loop; none for `:memory:`. */
-  writer?: SqliteWriter
-}
-
-/** A worker thread beside the connection, stopped before the connection closes. */
-interface Helper {
-  stop(): Promise<void>
+  worker?: SqliteWorker
 }
 
 /** Opens (creating it and its folders when missing) the file at `path`, or `:memory:`. */
 export function openSqlite(path: string, options: SqliteOptions = {}): SqliteConnection {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true })
   const database = new SqliteDatabase(path, { timeout: BUSY_TIMEOUT_MILLISECONDS })
-  let writer: SqliteWriter | undefined
-  const helpers: Helper[] = []
+  let worker: SqliteWorker | undefined
   try {
     const journalMode = database.pragma('journal_mode = WAL', { simple: true })
     database.pragma('synchronous = FULL')
     database.pragma('foreign_keys = ON')
     if (journalMode === 'wal') {
-      writer = startSqliteWriter(path, { busyTimeoutMilliseconds: BUSY_TIMEOUT_MILLISECONDS })
-      helpers.push(writer, startCheckpointer(database, path, options.checkpoint))
+      worker = startSqliteWorker(database, path, {
+        busyTimeoutMilliseconds: BUSY_TIMEOUT_MILLISECONDS,
+        checkpoint: options.checkpoint,
+      })
     }
   } catch (error) {
     database.close()
     throw error
   }
   const db = new Kysely<Database>({
-    dialect: new HelpedSqliteDialect({ database: cachingStatements(database) }, helpers),
+    dialect: new WorkerSqliteDialect({ database: cachingStatements(database) }, worker),
   })
-  return { db, writer }
+  return { db, worker }
 }
 
-/** Kysely's SQLite dialect, whose destroy() also stops the helper threads. */
-class HelpedSqliteDialect extends SqliteDialect {
+/** Kysely's SQLite dialect, whose destroy() also stops the worker. */
+class WorkerSqliteDialect extends SqliteDialect {
   readonly #config: SqliteDialectConfig
-  readonly #helpers: Helper[]
+  readonly #worker: SqliteWorker | undefined
 
-  constructor(config: SqliteDialectConfig, helpers: Helper[]) {
+  constructor(config: SqliteDialectConfig, worker: SqliteWorker | undefined) {
     super(config)
     this.#config = config
-    this.#helpers = helpers
+    this.#worker = worker
   }
 
   override createDriver(): Driver {
-    return new HelpedSqliteDriver(this.#config, this.#helpers)
+    return new WorkerSqliteDriver(this.#config, this.#worker)
   }
 }
 
-class HelpedSqliteDriver extends SqliteDriver {
-  readonly #helpers: Helper[]
+class WorkerSqliteDriver extends SqliteDriver {
+  readonly #worker: SqliteWorker | undefined
 
-  constructor(config: SqliteDialectConfig, helpers: Helper[]) {
+  constructor(config: SqliteDialectConfig, worker: SqliteWorker | undefined) {
     super(config)
-    this.#helpers = helpers
+    this.#worker = worker
   }
 
   /**
-   * The helpers' connections close first (the writer's, then the checkpointer's), so the
-   * main one is the last open: SQLite then checkpoints whatever is left and removes the
-   * WAL as it closes.
+   * The worker's connection closes first, so the main one is the last open: SQLite then
+   * checkpoints whatever is left and removes the WAL as it closes.
    */
   override async destroy(): Promise<void> {
-    for (const helper of this.#helpers) await helper.stop()
+    await this.#worker?.stop()
     await super.destroy()
   }
 }
