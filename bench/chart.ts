@@ -32,6 +32,7 @@ const COLORS: Record<string, string> = {
   'oidc-provider': '#f59e0b',
   'mcp-sdk': '#10b981',
   floor: '#4b5563',
+  'floor-fastify': '#6b7280',
   'floor-sqlite': '#9ca3af',
 }
 const WIDTH = 980

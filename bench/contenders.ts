@@ -1,6 +1,6 @@
 /**
  * Everyone who gets the same load: Registrar on each backend, the registration servers a
- * reader might otherwise pick, and two floors. Each starts in a process of its own.
+ * reader might otherwise pick, and three floors. Each starts in a process of its own.
  */
 import { rmSync } from 'node:fs'
 import { join } from 'node:path'
@@ -14,6 +14,7 @@ export const CONTENDER_NAMES = [
   'oidc-provider',
   'mcp-sdk',
   'floor',
+  'floor-fastify',
   'floor-sqlite',
 ] as const
 export type ContenderName = (typeof CONTENDER_NAMES)[number]
@@ -29,6 +30,7 @@ export const READ_KIND: Record<ContenderName, string> = {
   'oidc-provider': 'OIDC DCR read',
   'mcp-sdk': 'map lookup (no RFC 7592)',
   floor: 'map lookup',
+  'floor-fastify': 'map lookup',
   'floor-sqlite': 'SQLite select',
 }
 
@@ -73,6 +75,7 @@ export async function startContender(name: ContenderName, context: StartContext)
     }
     case 'mcp-sdk':
     case 'floor':
+    case 'floor-fastify':
       return { ...(await startServer([script(context, name)])), registerPath: '/register' }
     case 'floor-sqlite': {
       const database = join(context.scratch, `${context.label}.db`)

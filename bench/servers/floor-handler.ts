@@ -39,6 +39,11 @@ function register(storage: FloorStorage, body: string, response: ServerResponse)
   if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata)) {
     return answer(response, 400, '{"error":"invalid_client_metadata"}')
   }
+  answer(response, 201, issue(storage, metadata))
+}
+
+/** Draws the id and secrets, keeps the answer, and returns it (the JSON text). */
+export function issue(storage: FloorStorage, metadata: object): string {
   const clientId = randomUUID()
   const token = randomBytes(32).toString('base64url')
   const information = JSON.stringify({
@@ -50,7 +55,7 @@ function register(storage: FloorStorage, body: string, response: ServerResponse)
     registration_access_token: token,
   })
   storage.put(clientId, token, information)
-  answer(response, 201, information)
+  return information
 }
 
 function read(storage: FloorStorage, request: IncomingMessage, response: ServerResponse): void {
