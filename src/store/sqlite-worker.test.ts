@@ -30,30 +30,33 @@ async function waitFor(condition: () => boolean, what: string): Promise<void> {
   }
 }
 
-/** A store whose worker checkpoints every 20 ms and reports each result. */
-async function openReporting(path: string) {
+/** A store on the file `name`, with a service; its worker checkpoints every 20 ms and
+ * reports each result. */
+async function openFile(name: string) {
+  const path = join(folder, name)
   const results: CheckpointResult[] = []
   const { db, worker } = openSqlite(path, {
     checkpoint: { intervalMilliseconds: 20, onCheckpoint: (result) => results.push(result) },
   })
+  assert.ok(worker, 'a file gets a worker thread')
   await migrate(db, 'sqlite')
-  return { db, store: new KyselyStore(db, { worker }), results }
+  const store = new KyselyStore(db, { worker })
+  const service = await store.insertService({
+    apiKey: 7,
+    apiSecret: 's',
+    settings: { serviceName: 'stored' },
+    createdAt: 0,
+    modifiedAt: 0,
+  })
+  return { path, db, worker, store, service, serviceApiKey: service.apiKey, results }
 }
 
 test('the WAL is copied into the database file in the background, and close() stops the worker and leaves no WAL', async () => {
-  const path = join(folder, 'background.db')
-  const { db, store, results } = await openReporting(path)
+  const { path, db, store, service, results } = await openFile('background.db')
   const pragma = async (name: string) =>
     Object.values((await sql.raw(`pragma ${name}`).execute(db)).rows[0] as object)[0]
   assert.equal(await pragma('wal_autocheckpoint'), WRITER_AUTOCHECKPOINT_PAGES)
 
-  const service = await store.insertService({
-    apiKey: 7,
-    apiSecret: 's',
-    settings: { serviceName: 'checkpointed' },
-    createdAt: 0,
-    modifiedAt: 0,
-  })
   const clients = await Promise.all(
     Array.from({ length: 50 }, () => store.insertClient(newClient(service.apiKey))),
   )
@@ -92,8 +95,12 @@ test('the WAL is copied into the database file in the background, and close() st
 })
 
 test('a store closed before its first checkpoint is due never starts the worker', async () => {
-  const { store, results } = await openReporting(join(folder, 'short.db'))
-  await store.close()
+  const results: CheckpointResult[] = []
+  const { db } = openSqlite(join(folder, 'short.db'), {
+    checkpoint: { intervalMilliseconds: 20, onCheckpoint: (result) => results.push(result) },
+  })
+  await migrate(db, 'sqlite')
+  await db.destroy()
   await sleep(60)
   assert.deepEqual(results, [])
 })
@@ -124,23 +131,6 @@ test('when the worker fails, batches run and checkpoints happen on the main conn
   await worker.stop()
   database.close()
 })
-
-async function openFile(name: string) {
-  const { db, worker } = openSqlite(join(folder, name), {
-    checkpoint: { intervalMilliseconds: 10 },
-  })
-  assert.ok(worker, 'a file gets a worker thread')
-  await migrate(db, 'sqlite')
-  const store = new KyselyStore(db, { worker })
-  const service = await store.insertService({
-    apiKey: 7,
-    apiSecret: 's',
-    settings: { serviceName: 'written' },
-    createdAt: 0,
-    modifiedAt: 0,
-  })
-  return { db, worker, store, serviceApiKey: service.apiKey }
-}
 
 /** Until the worker is ready, run() answers undefined. */
 async function runOnWorker(worker: SqliteWorker, plans: InsertPlan[]): Promise<PlanResult[]> {
