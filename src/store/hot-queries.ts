@@ -4,7 +4,7 @@
  * builds its queries per call: they are rare, or their shape varies with the request.
  */
 import type { Kysely } from 'kysely'
-import { precompile } from './precompiled.js'
+import { compileOnce, precompile } from './precompiled.js'
 import type { toClientChanges } from './rows.js'
 import type { Database } from './schema.js'
 
@@ -33,8 +33,11 @@ export function hotQueries() {
           .where('client_id', '=', args.clientId),
     ),
 
-    /** Writes only over the version read (optimistic concurrency): one row or none. */
-    updateClient: precompile(
+    /**
+     * Writes only over the version read (optimistic concurrency): one row or none.
+     * Compiled only: the store runs it where writes run (SQLite's worker thread).
+     */
+    updateClient: compileOnce(
       (
         db: Kysely<Database>,
         { key_service_api_key, key_client_id, key_version, ...columns }: ClientUpdate,

@@ -5,7 +5,7 @@
  * (optimistic concurrency), so of two racing updates one wins and the other resolves
  * undefined, and an update racing a delete either lands before it or finds no row.
  */
-import { sql, type Kysely } from 'kysely'
+import { sql, type CompiledQuery, type Kysely, type QueryResult } from 'kysely'
 import type {
   ApiTokenRecord,
   ClientRecord,
@@ -16,14 +16,7 @@ import type {
   ServiceRecord,
 } from '../engine/records.js'
 import type { ConsumeInitialAccessToken, PageRequest, Store } from '../engine/store.js'
-import {
-  insertOutcome,
-  insertPlanner,
-  runPlans,
-  type ClientInsert,
-  type InsertPlan,
-  type PlanResult,
-} from './client-insert.js'
+import { insertOutcome, insertPlanner, runPlans, type ClientInsert } from './client-insert.js'
 import { GroupCommit } from './group-commit.js'
 import { hotQueries, type HotQueries } from './hot-queries.js'
 import {
@@ -38,30 +31,32 @@ import {
   toStoredClient,
 } from './rows.js'
 import type { Database } from './schema.js'
+import type { SqliteWorker } from './sqlite-worker.js'
 
 export interface KyselyStoreOptions {
   /** Registration transactions in flight at once (SQLite has one writer). @default 1 */
   maxConcurrentBatches?: number
   /** Registrations sharing one transaction at most. @default 256 */
   maxBatchSize?: number
-  /** Runs registration batches on another thread (SQLite's worker) when it can. */
-  worker?: { run(plans: InsertPlan[]): Promise<PlanResult[]> | undefined }
+  /** Runs registration batches and client writes on another thread (SQLite's worker) when it can. */
+  worker?: Pick<SqliteWorker, 'run' | 'execute'>
 }
 
 export class KyselyStore implements Store {
   readonly #db: Kysely<Database>
   readonly #inserts: GroupCommit<ClientInsert, ClientRecord>
   readonly #queries: HotQueries = hotQueries()
+  readonly #worker: KyselyStoreOptions['worker']
 
   constructor(db: Kysely<Database>, options: KyselyStoreOptions = {}) {
     this.#db = db
+    this.#worker = options.worker
     const plan = insertPlanner()
-    const worker = options.worker
     this.#inserts = new GroupCommit({
       commit: async (items) => {
         const plans = items.map((item) => plan(db, item))
         const results =
-          (await worker?.run(plans)) ??
+          (await this.#worker?.run(plans)) ??
           (await db.transaction().execute((trx) => runPlans(trx, plans)))
         return items.map((item, index) => insertOutcome(item, results[index]))
       },
@@ -160,24 +155,28 @@ export class KyselyStore implements Store {
 
   async updateClient(record: ClientRecord): Promise<ClientRecord | undefined> {
     const version = record.version + 1
-    const { numAffectedRows } = await this.#queries.updateClient(this.#db, {
-      ...toClientChanges(record),
-      version,
-      key_service_api_key: record.serviceApiKey,
-      key_client_id: record.clientId,
-      key_version: record.version,
-    })
+    const { numAffectedRows } = await this.#write(
+      this.#queries.updateClient(this.#db, {
+        ...toClientChanges(record),
+        version,
+        key_service_api_key: record.serviceApiKey,
+        key_client_id: record.clientId,
+        key_version: record.version,
+      }),
+    )
     // What was written is the record in hand: nothing to read back.
     return numAffectedRows ? toStoredClient(record, record.number, version) : undefined
   }
 
   async deleteClient(serviceApiKey: number, clientId: number): Promise<boolean> {
-    const result = await this.#db
-      .deleteFrom('clients')
-      .where('service_api_key', '=', serviceApiKey)
-      .where('client_id', '=', clientId)
-      .executeTakeFirst()
-    return result.numDeletedRows > 0n
+    const { numAffectedRows } = await this.#write(
+      this.#db
+        .deleteFrom('clients')
+        .where('service_api_key', '=', serviceApiKey)
+        .where('client_id', '=', clientId)
+        .compile(),
+    )
+    return (numAffectedRows ?? 0n) > 0n
   }
 
   async hasSoftwareId(serviceApiKey: number, softwareId: string): Promise<boolean> {
@@ -253,6 +252,11 @@ export class KyselyStore implements Store {
   }
 
   /** Lets registrations already submitted commit, then closes the connections. */
+  /** A client write (RFC 7592 update, delete): on the worker when there is one, else here. */
+  #write(query: CompiledQuery): Promise<QueryResult<unknown>> {
+    return this.#worker?.execute(query) ?? this.#db.executeQuery(query)
+  }
+
   async close(): Promise<void> {
     await this.#inserts.idle()
     await this.#db.destroy()

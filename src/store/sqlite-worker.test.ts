@@ -220,3 +220,25 @@ test('after stop, run() answers undefined and the store carries on on the main c
   assert.deepEqual(await store.getClient(serviceApiKey, client.clientId), client)
   await store.close()
 })
+
+test('client updates and deletes run on the worker, answering as Kysely does', async () => {
+  const { worker, store, serviceApiKey } = await openFile('writes.db')
+  await runOnWorker(worker, [])
+  const stored = await store.insertClient(newClient(serviceApiKey))
+  const changed = { ...stored, developer: 'changed' }
+  const updated = await store.updateClient(changed)
+  assert.equal(updated?.version, stored.version + 1)
+  // A second update over the version first read finds no row (optimistic concurrency).
+  assert.equal(await store.updateClient(changed), undefined)
+  assert.equal((await store.getClient(serviceApiKey, stored.clientId))?.developer, 'changed')
+  assert.equal(await store.deleteClient(serviceApiKey, stored.clientId), true)
+  assert.equal(await store.deleteClient(serviceApiKey, stored.clientId), false)
+  assert.equal(await store.getClient(serviceApiKey, stored.clientId), undefined)
+
+  const failing = worker.execute(CompiledQuery.raw('delete from nowhere'))
+  assert.ok(failing, 'the worker is running')
+  await assert.rejects(failing, /no such table: nowhere/)
+  await worker.stop()
+  assert.equal(worker.execute(CompiledQuery.raw('delete from clients')), undefined)
+  await store.close()
+})

@@ -6,9 +6,10 @@
  * the event loop that was the largest single cost of a registration, and every request
  * behind it waited too. The worker runs each group-commit batch (the plans of
  * client-insert.ts: SQL compiled by the query builder on the main thread) in one
- * IMMEDIATE transaction. A caller is answered only after the worker's COMMIT has
- * returned, so durability is unchanged. Other writes stay on the main connection:
- * SQLite's write lock and busy timeout order them with the worker's.
+ * IMMEDIATE transaction, and the client writes of RFC 7592 (update, delete) as single
+ * statements. A caller is answered only after the worker's COMMIT has returned, so
+ * durability is unchanged. The API's rarer writes (services, tokens, settings) stay on
+ * the main connection: SQLite's write lock and busy timeout order them with the worker's.
  *
  * Checkpoints. By default SQLite checkpoints inside the commit that grows the WAL past
  * 1000 pages: it copies the pages into the database file and fsyncs it (the 150-250 ms
@@ -25,6 +26,7 @@
 import { createRequire } from 'node:module'
 import { Worker } from 'node:worker_threads'
 import type { Database as BetterSqlite3Database } from 'better-sqlite3'
+import type { CompiledQuery, QueryResult } from 'kysely'
 import type { InsertPlan, PlanResult } from './client-insert.js'
 
 /** How often the worker checkpoints. Idle, a checkpoint is a look at the WAL index. */
@@ -65,13 +67,13 @@ db.pragma('foreign_keys = ON')
 // The timer checkpoints; the threshold only bounds the WAL should it fall behind.
 db.pragma('wal_autocheckpoint = ' + workerData.autocheckpointPages)
 const statements = new Map()
-function rows([sql, parameters]) {
+function execute([sql, parameters]) {
   let statement = statements.get(sql)
   if (!statement) statements.set(sql, (statement = db.prepare(sql)))
-  if (statement.reader) return statement.all(parameters)
-  statement.run(parameters)
-  return []
+  if (statement.reader) return { rows: statement.all(parameters) }
+  return { rows: [], changes: statement.run(parameters).changes }
 }
+const rows = (query) => execute(query).rows
 function runPlan([useToken, insert, giveBack]) {
   if (useToken && rows(useToken).length === 0) return { refused: 'token-spent' }
   const [row] = rows(insert)
@@ -93,7 +95,8 @@ parentPort.on('message', (message) => {
     return parentPort.close()
   }
   try {
-    parentPort.postMessage({ results: runPlans.immediate(message) })
+    if (Array.isArray(message)) parentPort.postMessage({ results: runPlans.immediate(message) })
+    else parentPort.postMessage({ result: execute(message.statement) })
   } catch (error) {
     parentPort.postMessage({ failure: String(error && error.message) })
   }
@@ -104,9 +107,16 @@ parentPort.postMessage('ready')
 
 /** A statement as the worker gets it: SQL text and values only, not the query tree. */
 type WireStatement = [sql: string, parameters: readonly unknown[]]
+const wire = ({ sql, parameters }: CompiledQuery): WireStatement => [sql, parameters]
 type WirePlan = [WireStatement | undefined, WireStatement, WireStatement | undefined]
-type Reply =
-  'ready' | { results: PlanResult[] } | { failure: string } | { checkpoint: CheckpointResult }
+/** What one statement came to on the worker: rows, or for a plain write the rows it changed. */
+interface StatementResult {
+  rows: unknown[]
+  changes?: number
+}
+/** A reply that answers a message. */
+type Answer = { results: PlanResult[] } | { result: StatementResult }
+type Reply = 'ready' | Answer | { failure: string } | { checkpoint: CheckpointResult }
 
 export interface SqliteWorker {
   /**
@@ -114,6 +124,8 @@ export interface SqliteWorker {
    * (yet, or any longer) running, when the caller runs them itself.
    */
   run(plans: InsertPlan[]): Promise<PlanResult[]> | undefined
+  /** Runs one write statement on the worker, answering as Kysely would; undefined as run(). */
+  execute(query: CompiledQuery): Promise<QueryResult<unknown>> | undefined
   /** Stops the worker after one last checkpoint; resolves once its connection is closed. */
   stop(): Promise<void>
 }
@@ -132,8 +144,8 @@ export function startSqliteWorker(
   let exited: Promise<void> = Promise.resolve()
   let ready = false
   let stopping = false
-  /** Batches sent, oldest first: the worker answers them in order. */
-  const waiting: { resolve(results: PlanResult[]): void; reject(error: Error): void }[] = []
+  /** Messages sent, oldest first: the worker answers them in order. */
+  const waiting: { resolve(answer: Answer): void; reject(error: Error): void }[] = []
 
   const spawn = () => {
     worker = new Worker(WORKER_SOURCE, {
@@ -155,17 +167,17 @@ export function startSqliteWorker(
     worker.on('message', (reply: Reply) => {
       if (reply === 'ready') return void (ready = true)
       if ('checkpoint' in reply) return onCheckpoint?.(reply.checkpoint)
-      const batch = waiting.shift()
+      const sent = waiting.shift()
       if (waiting.length === 0 && !stopping) worker!.unref()
-      if ('results' in reply) batch?.resolve(reply.results)
-      else batch?.reject(new Error(reply.failure))
+      if ('failure' in reply) sent?.reject(new Error(reply.failure))
+      else sent?.resolve(reply)
     })
     // A failed worker must not take the process down: the main connection takes over.
     worker.on('error', () => {})
     exited = new Promise((resolve) =>
       worker!.once('exit', () => {
         ready = false
-        for (const batch of waiting.splice(0)) batch.reject(new Error('SQLite worker stopped'))
+        for (const sent of waiting.splice(0)) sent.reject(new Error('SQLite worker stopped'))
         if (!stopping && database.open) {
           database.pragma(`wal_autocheckpoint = ${SQLITE_DEFAULT_AUTOCHECKPOINT_PAGES}`)
         }
@@ -175,18 +187,30 @@ export function startSqliteWorker(
   }
   const spawnTimer = setTimeout(spawn, intervalMilliseconds).unref()
 
+  /** Posts `message`; resolves to the worker's answer to it. */
+  const send = (message: WirePlan[] | { statement: WireStatement }) =>
+    new Promise<Answer>((resolve, reject) => {
+      waiting.push({ resolve, reject })
+      worker!.ref()
+      worker!.postMessage(message)
+    })
+
   return {
     run(plans) {
       if (!ready) return undefined
       const message: WirePlan[] = plans.map(({ useToken, insert, giveBack }) => [
-        useToken && [useToken.sql, useToken.parameters],
-        [insert.sql, insert.parameters],
-        giveBack && [giveBack.sql, giveBack.parameters],
+        useToken && wire(useToken),
+        wire(insert),
+        giveBack && wire(giveBack),
       ])
-      return new Promise((resolve, reject) => {
-        waiting.push({ resolve, reject })
-        worker!.ref()
-        worker!.postMessage(message)
+      return send(message).then((answer) => (answer as { results: PlanResult[] }).results)
+    },
+    execute(query) {
+      if (!ready) return undefined
+      return send({ statement: wire(query) }).then((answer) => {
+        const { rows, changes } = (answer as { result: StatementResult }).result
+        // As Kysely's own SQLite connection answers a write.
+        return changes === undefined ? { rows } : { rows, numAffectedRows: BigInt(changes) }
       })
     },
     async stop() {
