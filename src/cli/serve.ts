@@ -8,10 +8,10 @@ import { readFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import type { Command } from 'commander'
 import type { ServeFlags } from '../config.js'
+import { exitOnUsageError } from './run.js'
 
 export function registerServe(program: Command): void {
-  program
-    .command('serve')
+  exitOnUsageError(program.command('serve'))
     .description('run the registration server')
     .option('--host <host>', 'address to bind (env HOST, default 127.0.0.1)')
     .option('--port <port>', 'port, 0 picks a free one (env PORT, default 8080)')

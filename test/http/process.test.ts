@@ -41,16 +41,18 @@ function runToExit(
 const CLIENT = { redirect_uris: ['https://app.example/cb'] }
 
 describe('configuration', () => {
-  test('bad flag or variable values exit non-zero naming the flag and the variable', async () => {
+  test('bad flags or variable values exit 2 (a usage error), naming the flag and the variable', async () => {
     const cases: [string[], Record<string, string>, RegExp][] = [
       [['serve', '--port', 'abc'], {}, /--port.*PORT/],
       [['serve'], { PORT: '70000' }, /--port.*PORT/],
       [['serve', '--base-url', 'not a url'], {}, /--base-url.*REGISTRAR_BASE_URL/],
       [['serve', '--log-level', 'loud', '--port', '0'], {}, /--log-level.*LOG_LEVEL/],
+      [['serve', '--prot', '0'], {}, /unknown option '--prot'/],
+      [['serve', '--port'], {}, /--port.*argument missing/],
     ]
     for (const [args, env, message] of cases) {
       const { code, stderr } = await runToExit(args, env)
-      assert.notEqual(code, 0, args.join(' '))
+      assert.equal(code, 2, args.join(' '))
       assert.match(stderr, message)
     }
   })
