@@ -147,6 +147,55 @@ describe('registrar CLI against a running server', () => {
     assert.match(human.stdout, /shown once/)
   })
 
+  test('client list, get and delete, token delete and service delete', async () => {
+    const { apiKey } = json<{ apiKey: number }>(await cli(['service', 'create', '--json'], api))
+    const service = String(apiKey)
+    const response = await fetch(`${server.url}/${apiKey}/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ client_name: 'listed', redirect_uris: ['https://app.example/cb'] }),
+    })
+    const registered = (await response.json()) as {
+      client_id: string
+      registration_access_token: string
+    }
+    const clientId = registered.client_id
+
+    const listed = json<{ totalCount: number; clients: { clientId: number }[] }>(
+      await cli(['client', 'list', service, '--json'], api),
+    )
+    assert.equal(listed.totalCount, 1)
+    assert.equal(String(listed.clients[0].clientId), clientId)
+    const table = await cli(['client', 'list', service], api)
+    assert.match(table.stdout, new RegExp(`${clientId}\\s+listed\\s+CONFIDENTIAL`))
+    const got = json<{ clientName: string; dynamicallyRegistered: boolean }>(
+      await cli(['client', 'get', service, clientId, '--json'], api),
+    )
+    assert.equal(got.clientName, 'listed')
+    assert.equal(got.dynamicallyRegistered, true)
+
+    const deleted = await cli(['client', 'delete', service, clientId], api)
+    assert.equal(deleted.code, 0)
+    // The registration access token stops working with the client (RFC 7592 §2.3).
+    const read = await fetch(`${server.url}/${apiKey}/register/${clientId}`, {
+      headers: { authorization: `Bearer ${registered.registration_access_token}` },
+    })
+    assert.equal(read.status, 401)
+    const gone = await cli(['client', 'get', service, clientId, '--json'], api)
+    assert.equal(gone.code, 1)
+    assert.match(gone.stderr, /no client/)
+
+    const initial = json<{ id: string }>(
+      await cli(['token', 'create', service, '--initial', '--json'], api),
+    )
+    assert.equal((await cli(['token', 'delete', service, initial.id], api)).code, 0)
+    const tokens = json<{ tokens: unknown[] }>(await cli(['token', 'list', service, '--json'], api))
+    assert.deepEqual(tokens.tokens, [])
+
+    assert.equal((await cli(['service', 'delete', service], api)).code, 0)
+    assert.equal((await cli(['service', 'get', service, '--json'], api)).code, 1)
+  })
+
   test('register with a metadata file, then registration read, update and delete (RFC 7591, RFC 7592)', async () => {
     const { apiKey } = json<{ apiKey: number }>(await cli(['service', 'create', '--json'], api))
     const issuer = `${server.url}/${apiKey}`
