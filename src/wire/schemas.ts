@@ -53,7 +53,9 @@ export const ClientListQuery = Type.Object({
 
 export const ConfigurationQuery = Type.Object({
   pretty: Type.Optional(oneOf(['true', 'false'])),
-  patch: Type.Optional(Type.String({ description: 'Accepted and ignored' })),
+  patch: Type.Optional(
+    Type.String({ description: 'A JSON Patch (RFC 6902), as JSON text, applied to the document' }),
+  ),
 })
 
 /** Authlete's Service (spec §5) with Registrar's extension settings (CONTRACT.md §1b). */

@@ -12,6 +12,7 @@ import {
 } from '../../wire/schemas.js'
 import { sendJson } from '../errors.js'
 import { pageOf, requireService } from '../request-parts.js'
+import { applyJsonPatch } from './json-patch.js'
 import { apiErrors, bearerSecurity } from './route-docs.js'
 
 const tags = ['Service management (Authlete)']
@@ -129,7 +130,8 @@ export const serviceRoutes: FastifyPluginAsync<{ engine: Engine }> = async (app,
       schema: {
         tags,
         summary: "The service's discovery document (RFC 8414, OpenID Connect Discovery)",
-        description: '`pretty=true` indents the JSON. `patch` is accepted and ignored.',
+        description:
+          '`pretty=true` indents the JSON. `patch`, a JSON Patch (RFC 6902) as JSON text, is applied to the document first.',
         security: bearerSecurity,
         params: ServiceIdParams,
         querystring: ConfigurationQuery,
@@ -138,7 +140,7 @@ export const serviceRoutes: FastifyPluginAsync<{ engine: Engine }> = async (app,
     },
     async (request, reply) => {
       const service = await requireService(engine, request.params.serviceId)
-      const document = engine.discovery(service)
+      const document = await applyJsonPatch(engine.discovery(service), request.query.patch)
       return sendJson(reply, 200, document, request.query.pretty === 'true' ? 2 : undefined)
     },
   )

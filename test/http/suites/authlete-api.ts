@@ -253,6 +253,52 @@ export function authleteApiTests(context: Context): void {
       assert.match(pretty.text, /\n {2}"issuer"/)
     })
 
+    test('service configuration applies a JSON Patch (RFC 6902) given as patch, or answers 400', async () => {
+      const { api, server } = context()
+      const id = await api.createService()
+      const configuration = (patch: unknown) =>
+        api.call(
+          `/api/${id}/service/configuration?patch=${encodeURIComponent(typeof patch === 'string' ? patch : JSON.stringify(patch))}`,
+        )
+      const plain = (await api.call(`/api/${id}/service/configuration`)).json
+      const patched = await configuration([
+        {
+          op: 'add',
+          path: '/mtls_endpoint_aliases',
+          value: { token_endpoint: 'https://mtls.example/token' },
+        },
+        { op: 'replace', path: '/issuer', value: 'https://as.example' },
+        { op: 'remove', path: '/registration_endpoint' },
+      ])
+      assert.equal(patched.status, 200, patched.text)
+      assert.deepEqual(patched.json, {
+        ...Object.fromEntries(
+          Object.entries(plain).filter(([name]) => name !== 'registration_endpoint'),
+        ),
+        mtls_endpoint_aliases: { token_endpoint: 'https://mtls.example/token' },
+        issuer: 'https://as.example',
+      })
+      // The patch changes the answer only, never the service.
+      assert.equal(
+        (await api.call(`/api/${id}/service/configuration`)).json.issuer,
+        `${server.url}/${id}`,
+      )
+
+      for (const [patch, message] of [
+        ['not json', /'patch' is not JSON/],
+        [{ op: 'add', path: '/a', value: 1 }, /must be a JSON array/],
+        [[{ op: 'remove', path: '/no_such_member' }], /operation 0.*OPERATION_PATH_UNRESOLVABLE/],
+        [[{ op: 'test', path: '/issuer', value: 'other' }], /TEST_OPERATION_FAILED/],
+        [[{ op: 'add', path: '/__proto__/polluted', value: 1 }], /changes a prototype/],
+        [[{ op: 'jump', path: '/issuer' }], /OPERATION_OP_INVALID/],
+        [[1], /OPERATION_NOT_AN_OBJECT/],
+      ] as const) {
+        const answer = await configuration(patch)
+        assertResultError(answer, 400)
+        assert.match(answer.json.resultMessage, message)
+      }
+    })
+
     test('a service token reaches only its own service, and never service create, delete or token create (403)', async () => {
       const { api, server } = context()
       const own = await api.createService()
