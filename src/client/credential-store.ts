@@ -13,6 +13,13 @@ export interface CredentialStore {
   save(issuer: string, credentials: ClientRegistrationResponse): Promise<void>
   /** Forgets the issuer's credentials; a no-op when there are none. */
   remove(issuer: string): Promise<void>
+  /**
+   * Runs `work` while no other exclusive work runs on the same credentials, in this
+   * process or, for a store that lives outside it, in another. DcrClient runs
+   * ensureRegistered() in it, so that two processes starting at once register one client,
+   * not one each. A store without it gives no such guarantee.
+   */
+  exclusive?<T>(issuer: string, work: () => Promise<T>): Promise<T>
 }
 
 /**
@@ -22,6 +29,7 @@ export interface CredentialStore {
  */
 export class MemoryCredentialStore implements CredentialStore {
   readonly #entries = new Map<string, ClientRegistrationResponse>()
+  #exclusive: Promise<unknown> = Promise.resolve()
 
   async load(issuer: string): Promise<ClientRegistrationResponse | undefined> {
     const entry = this.#entries.get(issuer)
@@ -34,5 +42,12 @@ export class MemoryCredentialStore implements CredentialStore {
 
   async remove(issuer: string): Promise<void> {
     this.#entries.delete(issuer)
+  }
+
+  /** One piece of exclusive work at a time, in the order asked. */
+  exclusive<T>(_issuer: string, work: () => Promise<T>): Promise<T> {
+    const next = this.#exclusive.then(work)
+    this.#exclusive = next.catch(() => undefined)
+    return next
   }
 }

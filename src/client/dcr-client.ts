@@ -143,9 +143,18 @@ export class DcrClient {
    * (see `verify`); then a new registration with `metadata`, stored.
    * @see RFC 7591 §3.2.1 (client_secret_expires_at); RFC 7592 §2.1 and §3
    */
-  async ensureRegistered(
+  ensureRegistered(
     metadata: ClientMetadata,
     options: EnsureRegisteredOptions = {},
+  ): Promise<ClientRegistrationResponse> {
+    // Exclusive, so that processes sharing the store do not each register a client.
+    const work = () => this.#ensureRegistered(metadata, options)
+    return this.store.exclusive ? this.store.exclusive(this.issuer, work) : work()
+  }
+
+  async #ensureRegistered(
+    metadata: ClientMetadata,
+    options: EnsureRegisteredOptions,
   ): Promise<ClientRegistrationResponse> {
     const { verify = true, updateChanged = true, ...registerOptions } = options
     const stored = await this.credentials()

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
@@ -29,6 +29,35 @@ describe('FileCredentialStore', () => {
     const store = new FileCredentialStore(join(dir, 'absent.json'))
     assert.equal(await store.load(ISSUER), undefined)
     assert.deepEqual(await store.issuers(), [])
+  })
+
+  test('exclusive work takes turns between stores of one file, and leaves no lock behind', async () => {
+    const path = join(dir, 'turns.json')
+    const [first, second] = [new FileCredentialStore(path), new FileCredentialStore(path)]
+    const order: string[] = []
+    const work = (name: string) => async () => {
+      order.push(`${name} in`)
+      await new Promise((resolve) => setTimeout(resolve, 50))
+      order.push(`${name} out`)
+      return name
+    }
+    const results = await Promise.all([
+      first.exclusive(ISSUER, work('a')),
+      second.exclusive(ISSUER, work('b')),
+    ])
+    assert.deepEqual(results, ['a', 'b'])
+    assert.deepEqual(order.slice(0, 2), [order[0], order[0].replace('in', 'out')])
+    await assert.rejects(stat(`${path}.lock`), { code: 'ENOENT' })
+  })
+
+  test('exclusive work takes over a lock whose holder is gone (not refreshed for 10 s)', async () => {
+    const path = join(dir, 'stale.json')
+    await mkdir(`${path}.lock`)
+    const longAgo = new Date(Date.now() - 60_000)
+    await utimes(`${path}.lock`, longAgo, longAgo)
+    const store = new FileCredentialStore(path)
+    assert.equal(await store.exclusive(ISSUER, async () => 'ran'), 'ran')
+    await assert.rejects(stat(`${path}.lock`), { code: 'ENOENT' })
   })
 
   test('saves, loads and removes credentials keyed by issuer', async () => {

@@ -10,6 +10,9 @@ import { basename, dirname, join } from 'node:path'
 import type { CredentialStore } from './credential-store.js'
 import type { ClientRegistrationResponse } from './types.js'
 
+/** A lock not refreshed for this long is stale: its holder is gone (proper-lockfile). */
+const LOCK_STALE_MS = 10_000
+
 interface CredentialsFile {
   version: 1
   credentials: Record<string, ClientRegistrationResponse>
@@ -27,7 +30,8 @@ export interface FileCredentialStoreOptions {
 /**
  * A CredentialStore in one JSON file, written atomically (temporary file and rename)
  * with mode 0600. Saves from one instance are serialised; two processes sharing a file
- * may lose each other's concurrent saves, never corrupt the file.
+ * may lose each other's concurrent saves, never corrupt the file, and their
+ * ensureRegistered() calls take turns (exclusive()), so they register one client.
  * @see RFC 7591 §3.2.1; RFC 6819 §5.1.6 (keep client secrets confidential)
  */
 export class FileCredentialStore implements CredentialStore {
@@ -62,6 +66,38 @@ export class FileCredentialStore implements CredentialStore {
     return this.#update((file) => {
       delete file.credentials[issuer]
     })
+  }
+
+  /**
+   * Runs `work` holding a lock on the file that every process using it respects: a lock
+   * directory beside it (`PATH.lock`; mkdir is atomic), refreshed while held and taken
+   * over once stale, so a holder that crashed blocks the others for seconds, not forever.
+   * A waiter gives up after about two minutes, longer than an ensureRegistered() takes.
+   */
+  async exclusive<T>(_issuer: string, work: () => Promise<T>): Promise<T> {
+    const { default: lockfile } = await import('proper-lockfile')
+    let release: () => Promise<void>
+    try {
+      release = await lockfile.lock(this.path, {
+        realpath: false,
+        stale: LOCK_STALE_MS,
+        retries: { retries: 250, factor: 1.5, minTimeout: 25, maxTimeout: 500 },
+        // Taken over as stale while still held (a stalled process): the work goes on; at
+        // worst two registrations happen, which is what the lock is there to avoid.
+        onCompromised: () => {},
+      })
+    } catch (cause) {
+      if ((cause as NodeJS.ErrnoException).code !== 'ELOCKED') throw cause
+      throw new Error(
+        `${this.path} stays locked by another process (${this.path}.lock); remove the lock if none is running`,
+        { cause },
+      )
+    }
+    try {
+      return await work()
+    } finally {
+      await release()
+    }
   }
 
   #update(change: (file: CredentialsFile) => void): Promise<void> {

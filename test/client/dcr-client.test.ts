@@ -4,6 +4,7 @@
  * server's errors surfaced as DcrError.
  */
 import assert from 'node:assert/strict'
+import { execFile } from 'node:child_process'
 import { mkdtemp, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -18,6 +19,28 @@ import {
 import { Registrar } from '../../src/sdk/index.js'
 import { startServer, type RunningServer } from '../support/start-server.js'
 import { freePort } from './free-port.js'
+
+/** The built client library, as another process loads it. */
+const CLIENT_LIBRARY = new URL('../../dist/src/client/index.js', import.meta.url).href
+
+/** Runs ensureRegistered in a process of its own on the credentials file; its client_id. */
+function ensureRegisteredInChildProcess(issuer: string, path: string): Promise<string> {
+  const script = `
+    const { DcrClient, FileCredentialStore } = await import(${JSON.stringify(CLIENT_LIBRARY)})
+    const dcr = new DcrClient({ issuer: process.argv[1], store: new FileCredentialStore(process.argv[2]) })
+    const credentials = await dcr.ensureRegistered(${JSON.stringify(METADATA)})
+    process.stdout.write(credentials.client_id)
+  `
+  return new Promise((resolve, reject) => {
+    execFile(
+      process.execPath,
+      ['--input-type=module', '-e', script, issuer, path],
+      { timeout: 60_000 },
+      (error, stdout, stderr) =>
+        error ? reject(new Error(stderr || String(error))) : resolve(stdout),
+    )
+  })
+}
 
 const METADATA = {
   client_name: 'test agent',
@@ -122,6 +145,28 @@ describe('registrar/client against a running Registrar', () => {
     const again = await dcr.ensureRegistered(METADATA)
     assert.equal(again.client_id, first.client_id)
     assert.equal(again.client_secret, first.client_secret)
+  })
+
+  test('processes sharing a credentials file take turns in ensureRegistered: one registration, not one each', async () => {
+    const { serviceId, issuer } = await newService()
+    const path = join(dir, 'shared.json')
+    const clientIds = await Promise.all(
+      Array.from({ length: 4 }, () => ensureRegisteredInChildProcess(issuer, path)),
+    )
+    assert.equal(new Set(clientIds).size, 1, clientIds.join(' '))
+    const { totalCount } = await registrar.clients.list(serviceId)
+    assert.equal(totalCount, 1)
+    await assert.rejects(stat(`${path}.lock`), { code: 'ENOENT' })
+  })
+
+  test('ensureRegistered calls in one process on one memory store take turns too', async () => {
+    const { serviceId, issuer } = await newService()
+    const store = new MemoryCredentialStore()
+    const answers = await Promise.all(
+      Array.from({ length: 3 }, () => new DcrClient({ issuer, store }).ensureRegistered(METADATA)),
+    )
+    assert.equal(new Set(answers.map((answer) => answer.client_id)).size, 1)
+    assert.equal((await registrar.clients.list(serviceId)).totalCount, 1)
   })
 
   test('ensureRegistered replaces a registration whose metadata changed, keeping the client id (RFC 7592 §2.2)', async () => {
