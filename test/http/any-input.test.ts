@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
 import fc from 'fast-check'
-import { call } from '../support/http.js'
+import { Api, call } from '../support/http.js'
 import { startServer, type RunningServer } from '../support/start-server.js'
 
 let server: RunningServer
@@ -17,12 +17,7 @@ let original: string
 
 before(async () => {
   server = await startServer()
-  const created = await call(`${server.url}/api/service/create`, {
-    method: 'POST',
-    token: server.adminToken,
-    body: {},
-  })
-  serviceId = String(created.json.apiKey)
+  serviceId = await new Api(server.url, server.adminToken).createService()
   const registered = await call(`${server.url}/${serviceId}/register`, {
     method: 'POST',
     body: { client_name: 'keeper', redirect_uris: ['https://app.example.com/cb'] },

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict'
 import { once } from 'node:events'
 import { createConnection, createServer, type Server, type Socket } from 'node:net'
 import { after, before, test } from 'node:test'
-import { call } from '../support/http.js'
+import { Api, call } from '../support/http.js'
 import { createTestSchema, type TestSchema } from '../support/postgres.js'
 import { startServer, type RunningServer } from '../support/start-server.js'
 
@@ -51,12 +51,7 @@ before(async () => {
   const url = new URL(schema.url)
   url.port = String(relay.port)
   server = await startServer({ database: url.toString() })
-  const created = await call(`${server.url}/api/service/create`, {
-    method: 'POST',
-    token: server.adminToken,
-    body: {},
-  })
-  serviceId = String((created.json as { apiKey: number }).apiKey)
+  serviceId = await new Api(server.url, server.adminToken).createService()
 })
 
 after(async () => {

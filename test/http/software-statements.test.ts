@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose'
-import { call } from '../support/http.js'
+import { Api, call } from '../support/http.js'
 import { startServer, type RunningServer } from '../support/start-server.js'
 
 const ISSUER = 'https://directory.example.com'
@@ -35,13 +35,9 @@ before(async () => {
   trustedKey = trusted.privateKey
   otherKey = (await generateKeyPair('ES256')).privateKey
   const jwk = { ...(await exportJWK(trusted.publicKey)), kid: 'directory-1', alg: 'ES256' }
-  const created = await call(`${server.url}/api/service/create`, {
-    method: 'POST',
-    token: server.adminToken,
-    body: { trustedSoftwareStatementIssuers: [{ issuer: ISSUER, jwks: { keys: [jwk] } }] },
+  serviceId = await new Api(server.url, server.adminToken).createService({
+    trustedSoftwareStatementIssuers: [{ issuer: ISSUER, jwks: { keys: [jwk] } }],
   })
-  assert.equal(created.status, 200)
-  serviceId = String(created.json.apiKey)
 })
 
 after(() => server?.stop())

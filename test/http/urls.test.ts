@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict'
 import { request } from 'node:http'
 import { after, before, test } from 'node:test'
-import { call } from '../support/http.js'
+import { Api, call } from '../support/http.js'
 import { startServer, type RunningServer } from '../support/start-server.js'
 
 let server: RunningServer
@@ -14,12 +14,7 @@ let serviceId: string
 
 before(async () => {
   server = await startServer()
-  const created = await call(`${server.url}/api/service/create`, {
-    method: 'POST',
-    token: server.adminToken,
-    body: {},
-  })
-  serviceId = String(created.json.apiKey)
+  serviceId = await new Api(server.url, server.adminToken).createService()
 })
 
 after(() => server?.stop())
