@@ -8,7 +8,7 @@
  * @see ../shared/spec/authlete-api.md, CONTRACT.md §1b
  */
 import { Type, type Static, type TSchema } from '@sinclair/typebox'
-import { AUTHLETE_ENUMS } from './authlete.js'
+import { ACTIONS, AUTHLETE_ENUMS } from './authlete.js'
 
 const Str = Type.String()
 const Bool = Type.Boolean()
@@ -249,15 +249,7 @@ export const ClientRegistrationResponseSchema = Type.Object(
   {
     resultCode: Type.String(),
     resultMessage: Type.String(),
-    action: oneOf([
-      'CREATED',
-      'OK',
-      'UPDATED',
-      'DELETED',
-      'BAD_REQUEST',
-      'UNAUTHORIZED',
-      'INTERNAL_SERVER_ERROR',
-    ]),
+    action: oneOf(ACTIONS),
     responseContent: Type.Optional(
       Type.String({ description: 'JSON text for the client; absent for DELETED' }),
     ),
