@@ -2,6 +2,7 @@
  * Reading JSON documents the user points at: a file path, or `-` for stdin.
  */
 import { readFile } from 'node:fs/promises'
+import { isJsonObject } from '../wire/index.js'
 import { UsageError } from './run.js'
 
 /** The JSON object in FILE (or stdin for `-`); anything else is a usage error naming the source. */
@@ -25,10 +26,8 @@ export async function readJsonObject(
   } catch (error) {
     throw new UsageError(`${flag} ${name} is not JSON: ${(error as Error).message}`)
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new UsageError(`${flag} ${name} must hold a JSON object`)
-  }
-  return value as Record<string, unknown>
+  if (!isJsonObject(value)) throw new UsageError(`${flag} ${name} must hold a JSON object`)
+  return value
 }
 
 /** The text of a file, or of stdin for `-`, trimmed. */

@@ -1,5 +1,6 @@
+import { isJsonObject } from '../wire/index.js'
 import { DcrError } from './errors.js'
-import { exchange, isObject, type HttpOptions } from './http.js'
+import { exchange, type HttpOptions } from './http.js'
 import type { AuthorizationServerMetadata } from './types.js'
 
 /**
@@ -41,7 +42,7 @@ export async function discover(
       continue
     }
     // A web app answering every path with a page is not a metadata document: look on.
-    if (!isObject(answer.body) || typeof answer.body.issuer !== 'string') {
+    if (!isJsonObject(answer.body) || typeof answer.body.issuer !== 'string') {
       tried.push(`${url} (${answer.status}, not a metadata document)`)
       continue
     }

@@ -1,6 +1,7 @@
 /**
  * One JSON exchange with an authorization server, failures mapped to DcrError.
  */
+import { decodeBody, isJsonObject } from '../wire/index.js'
 import { DcrError } from './errors.js'
 
 /** Transport settings shared by every call of registrar/client. */
@@ -45,7 +46,7 @@ export async function exchange(exchange: Exchange, options: HttpOptions = {}): P
       redirect: 'manual',
       signal: AbortSignal.timeout(options.timeoutMs ?? DEFAULT_TIMEOUT_MS),
     })
-    return { status: response.status, body: decode(await response.text()) }
+    return { status: response.status, body: decodeBody(await response.text()) }
   } catch (cause) {
     const reason = cause instanceof Error ? describe(cause) : String(cause)
     throw new DcrError('network_error', `${exchange.method} ${exchange.url}: ${reason}`, { cause })
@@ -54,7 +55,7 @@ export async function exchange(exchange: Exchange, options: HttpOptions = {}): P
 
 /** The server's OAuth error answer as a DcrError (RFC 6749 §5.2, RFC 7591 §3.2.2). */
 export function serverError(exchange: Exchange, answer: Answer): DcrError {
-  const body = isObject(answer.body) ? answer.body : {}
+  const body = isJsonObject(answer.body) ? answer.body : {}
   const error = typeof body.error === 'string' ? body.error : `http_${answer.status}`
   const description =
     typeof body.error_description === 'string' ? body.error_description : undefined
@@ -68,19 +69,6 @@ export function serverError(exchange: Exchange, answer: Answer): DcrError {
       body: answer.body,
     },
   )
-}
-
-export function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-}
-
-function decode(text: string): unknown {
-  if (text === '') return undefined
-  try {
-    return JSON.parse(text) as unknown
-  } catch {
-    return text
-  }
 }
 
 function describe(error: Error): string {

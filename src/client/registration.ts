@@ -2,16 +2,9 @@
  * The four RFC 7591 / RFC 7592 calls as plain functions over the client information a
  * caller holds. They keep no state; DcrClient adds the credential store.
  */
-import { SERVER_MANAGED_MEMBERS } from '../wire/index.js'
+import { isJsonObject, SERVER_MANAGED_MEMBERS } from '../wire/index.js'
 import { DcrError } from './errors.js'
-import {
-  exchange,
-  isObject,
-  serverError,
-  type Answer,
-  type Exchange,
-  type HttpOptions,
-} from './http.js'
+import { exchange, serverError, type Answer, type Exchange, type HttpOptions } from './http.js'
 import type { ClientMetadata, ClientRegistrationResponse, RegisterOptions } from './types.js'
 
 /**
@@ -89,7 +82,7 @@ function management(credentials: ClientRegistrationResponse): { url: string; bea
 
 function clientInformation(request: Exchange, answer: Answer): ClientRegistrationResponse {
   if (answer.status < 200 || answer.status > 299) throw serverError(request, answer)
-  if (!isObject(answer.body) || typeof answer.body.client_id !== 'string') {
+  if (!isJsonObject(answer.body) || typeof answer.body.client_id !== 'string') {
     throw new DcrError(
       'invalid_response',
       `${request.method} ${request.url} answered ${answer.status} without client information (RFC 7591 §3.2.1)`,

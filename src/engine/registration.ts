@@ -5,7 +5,7 @@
  * @see RFC 7591 §3, RFC 7592 §2
  */
 import { resolveClientMetadata } from '../metadata/index.js'
-import { OAuthError, type ClientMetadata } from '../wire/index.js'
+import { isJsonObject, OAuthError, type ClientMetadata } from '../wire/index.js'
 import { checkInitialAccessToken } from './access-tokens.js'
 import { updateOptimistically, withMetadata } from './client-replacement.js'
 import { issueSecret } from './client-secret.js'
@@ -163,10 +163,10 @@ function parseJsonObject(json: string): Record<string, unknown> {
   } catch {
     throw new OAuthError('invalid_client_metadata', 'the request body is not valid JSON')
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+  if (!isJsonObject(value)) {
     throw new OAuthError('invalid_client_metadata', 'the request body must be a JSON object')
   }
-  return value as Record<string, unknown>
+  return value
 }
 
 async function resolveMetadata(

@@ -5,7 +5,13 @@
  * metadata) travel as JSON text in `customMetadata`, which Authlete merges back at top level.
  * @see spec §3.4 and §4 (../shared/spec/authlete-api.md)
  */
-import type { AuthleteClient, ClientMetadata, JwkSet, TaggedValue } from '../wire/index.js'
+import {
+  isJsonObject,
+  type AuthleteClient,
+  type ClientMetadata,
+  type JwkSet,
+  type TaggedValue,
+} from '../wire/index.js'
 import { clientTypeOf } from './client-type.js'
 import { splitLanguageTag } from './fields.js'
 import {
@@ -231,7 +237,7 @@ export function authleteToClientMetadata(client: AuthleteClient): ClientMetadata
     if (scopes.length > 0) metadata.scope = scopes.join(' ')
   }
   const custom = isString(client.customMetadata) ? parseJson(client.customMetadata) : undefined
-  if (typeof custom === 'object' && custom !== null && !Array.isArray(custom)) {
+  if (isJsonObject(custom)) {
     for (const [name, value] of Object.entries(custom)) {
       if (value != null && !Object.hasOwn(metadata, name) && name !== '__proto__')
         metadata[name] = value

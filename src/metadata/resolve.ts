@@ -3,7 +3,7 @@
  * we know, their shapes, defaults, normalisation, then the rules. The result is the effective
  * metadata to store.
  */
-import { OAuthError, type ClientMetadata } from '../wire/index.js'
+import { isJsonObject, OAuthError, type ClientMetadata } from '../wire/index.js'
 import { applyDefaults } from './defaults.js'
 import { normalise } from './normalise.js'
 import type { RegistrationPolicy } from './policy.js'
@@ -17,10 +17,10 @@ export interface ResolveOptions {
 }
 
 function asJsonObject(input: unknown): Record<string, unknown> {
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+  if (!isJsonObject(input)) {
     throw new OAuthError('invalid_client_metadata', 'client metadata must be a JSON object')
   }
-  return input as Record<string, unknown>
+  return input
 }
 
 /**

@@ -4,7 +4,12 @@
  * @see RFC 7591 §2 (unknown members are ignored), §2.2 (language tags)
  */
 import { calculateJwkThumbprint, type JWK } from 'jose'
-import { OAuthError, SERVER_MANAGED_MEMBERS, type ClientMetadata } from '../wire/index.js'
+import {
+  isJsonObject,
+  OAuthError,
+  SERVER_MANAGED_MEMBERS,
+  type ClientMetadata,
+} from '../wire/index.js'
 import { fieldOf, type Field } from './fields.js'
 import { uriParts } from './redirect-uris.js'
 
@@ -57,13 +62,11 @@ const PRIVATE_KEY_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k']
 
 /** Why a value is not a JWK Set of public keys, or undefined. @see RFC 7517 §5, RFC 7591 §2 */
 export async function jwkSetProblem(value: unknown): Promise<string | undefined> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value))
-    return 'must be a JWK Set object'
-  const keys = (value as { keys?: unknown }).keys
+  if (!isJsonObject(value)) return 'must be a JWK Set object'
+  const keys = value.keys
   if (!Array.isArray(keys)) return 'must have a "keys" array'
   for (const [index, key] of keys.entries()) {
-    if (typeof key !== 'object' || key === null || Array.isArray(key))
-      return `keys[${index}] must be a JWK object`
+    if (!isJsonObject(key)) return `keys[${index}] must be a JWK object`
     const secret = PRIVATE_KEY_MEMBERS.find((member) => Object.hasOwn(key, member))
     if (secret !== undefined) return `keys[${index}] must be a public key (it has "${secret}")`
     try {

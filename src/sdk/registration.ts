@@ -1,12 +1,13 @@
 import {
   ACTIONS,
+  isJsonObject,
   STATUS_BY_ACTION,
   type ClientRegistrationRequest,
   type ClientRegistrationResponse,
   type ClientMetadata,
 } from '../wire/index.js'
 import { RegistrarApiError } from './errors.js'
-import { isObject, segment, type Transport } from './transport.js'
+import { segment, type Transport } from './transport.js'
 import type {
   ManageRequest,
   RegisterRequest,
@@ -75,7 +76,7 @@ function toJson(json: string | ClientMetadata): string {
 
 function decodeResult(path: string, answer: unknown): RegistrationResult {
   const invalid = (why: string) => new RegistrarApiError(200, undefined, `${path}: ${why}`, answer)
-  if (!isObject(answer)) throw invalid('the answer is not a JSON object')
+  if (!isJsonObject(answer)) throw invalid('the answer is not a JSON object')
   const response = answer as Partial<ClientRegistrationResponse>
   const action = response.action
   if (!action || !ACTIONS.includes(action)) throw invalid(`unknown action ${String(action)}`)
@@ -88,7 +89,7 @@ function decodeResult(path: string, answer: unknown): RegistrationResult {
       throw invalid('responseContent is not JSON text')
     }
   }
-  if (action !== 'DELETED' && !isObject(responseContent)) {
+  if (action !== 'DELETED' && !isJsonObject(responseContent)) {
     throw invalid(`action ${action} came without a responseContent object`)
   }
   return {

@@ -2,7 +2,7 @@
  * One HTTP exchange with the Registrar API: bearer auth, JSON in and out, and the
  * mapping of every failure to RegistrarApiError or RegistrarNetworkError.
  */
-import type { ResultError } from '../wire/index.js'
+import { decodeBody, isJsonObject, type ResultError } from '../wire/index.js'
 import { RegistrarApiError, RegistrarNetworkError } from './errors.js'
 
 export type QueryValue = string | number | boolean | undefined
@@ -59,7 +59,7 @@ export function createTransport({ baseUrl, token, fetch }: TransportOptions): Tr
         throw new RegistrarNetworkError(url.href, cause)
       }
       if (response.status === 204) return undefined
-      const decoded = decode(text)
+      const decoded = decodeBody(text)
       if (!response.ok) throw apiError(response, decoded)
       if (decoded === undefined || typeof decoded === 'string') {
         throw new RegistrarApiError(
@@ -74,18 +74,8 @@ export function createTransport({ baseUrl, token, fetch }: TransportOptions): Tr
   }
 }
 
-/** The JSON value of a body, the raw text when it is not JSON, undefined when empty. */
-function decode(text: string): unknown {
-  if (text === '') return undefined
-  try {
-    return JSON.parse(text) as unknown
-  } catch {
-    return text
-  }
-}
-
 function apiError(response: Response, body: unknown): RegistrarApiError {
-  const result = isObject(body) ? (body as Partial<ResultError> & Record<string, unknown>) : {}
+  const result = isJsonObject(body) ? (body as Partial<ResultError> & Record<string, unknown>) : {}
   const resultCode = typeof result.resultCode === 'string' ? result.resultCode : undefined
   const message =
     typeof result.resultMessage === 'string'
@@ -94,8 +84,4 @@ function apiError(response: Response, body: unknown): RegistrarApiError {
         ? result.error_description
         : `${response.status} ${response.statusText}`.trim()
   return new RegistrarApiError(response.status, resultCode, message, body)
-}
-
-export function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
 }

@@ -5,7 +5,7 @@
  */
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
 import type { Engine, Principal } from '../../engine/index.js'
-import { OAuthError } from '../../wire/index.js'
+import { isJsonObject, OAuthError } from '../../wire/index.js'
 import { bearerToken, decimalId } from '../request-parts.js'
 import { clientRoutes } from './clients.js'
 import { dcrRoutes } from './dcr.js'
@@ -42,10 +42,10 @@ function parseEnvelope(text: string): Record<string, unknown> {
   } catch {
     throw new OAuthError('invalid_request', 'the request body is not valid JSON')
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+  if (!isJsonObject(value)) {
     throw new OAuthError('invalid_request', 'the request body must be a JSON object')
   }
-  return value as Record<string, unknown>
+  return value
 }
 
 function forbidden(): OAuthError {
