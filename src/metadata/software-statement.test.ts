@@ -109,7 +109,7 @@ describe('software statements (RFC 7591 §2.3)', () => {
     }
   })
 
-  test('ignores a well-formed statement when the service trusts no issuer, but echoes it', async () => {
+  test('ignores a well-formed statement when the service trusts no issuer, and drops it (RFC 7591 §3.2.1)', async () => {
     const statement = await sign({ iss: 'https://anyone.example.com', client_name: 'Ignored' })
     const metadata = await resolveClientMetadata(
       { ...body, software_statement: statement },
@@ -119,6 +119,6 @@ describe('software statements (RFC 7591 §2.3)', () => {
       },
     )
     assert.equal(metadata.client_name, 'From the request')
-    assert.equal(metadata.software_statement, statement)
+    assert.equal(metadata.software_statement, undefined)
   })
 })

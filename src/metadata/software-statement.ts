@@ -66,7 +66,8 @@ async function verifyWithIssuer(
 
 /**
  * Applies the request's software statement, if any. With no trusted issuers a well-formed
- * statement is ignored (kept only as `software_statement`); otherwise it must come from a
+ * statement is ignored and dropped: the server returns a statement only when it used it
+ * (RFC 7591 §3.2.1). Otherwise it must come from a
  * trusted issuer (else unapproved_software_statement) and verify (else
  * invalid_software_statement), and its claims then override the request's members.
  * @see RFC 7591 §2.3, §3.1.1, §3.2.2
@@ -79,7 +80,10 @@ export async function applySoftwareStatement(
   const statement = input.software_statement
   if (statement === undefined || statement === null) return input
   const claims = decodeStatement(statement)
-  if (trustedIssuers.length === 0) return input
+  if (trustedIssuers.length === 0) {
+    const { software_statement: _unused, ...withoutStatement } = input
+    return withoutStatement
+  }
   if (typeof claims.iss !== 'string' || claims.iss === '') {
     throw invalid('software_statement has no iss claim')
   }

@@ -89,6 +89,30 @@ describe('software statements through the server (RFC 7591 §2.3)', () => {
     }
   })
 
+  test('a service that trusts no issuer ignores a statement and does not echo it (RFC 7591 §3.2.1)', async () => {
+    const api = new Api(server.url, server.adminToken)
+    const trustsNone = await api.createService()
+    const signed = await statement(trustedKey, { client_name: 'From the statement' })
+    const body = {
+      client_name: 'From the body',
+      redirect_uris: [REDIRECT],
+      software_statement: signed,
+    }
+    const answer = await call(`${server.url}/${trustsNone}/register`, { body })
+    assert.equal(answer.status, 201, answer.text)
+    assert.equal(answer.json.client_name, 'From the body')
+    assert.equal(answer.json.software_statement, undefined)
+    const read = await call(answer.json.registration_client_uri, {
+      token: answer.json.registration_access_token,
+    })
+    assert.equal(read.json.software_statement, undefined)
+    const dcr = await api.call(`/api/${trustsNone}/client/registration`, {
+      body: { json: JSON.stringify(body) },
+    })
+    assert.equal(dcr.json.action, 'CREATED')
+    assert.equal(JSON.parse(dcr.json.responseContent).software_statement, undefined)
+  })
+
   test('the DCR API decides the same: BAD_REQUEST with the same error', async () => {
     const signed = await statement(trustedKey, {}, 'https://rogue.example.com')
     const answer = await call(`${server.url}/api/${serviceId}/client/registration`, {
