@@ -64,7 +64,7 @@ export class OAuthError extends Error {
     super(`${code}: ${description}`, { cause: options.cause })
     this.name = 'OAuthError'
     this.code = code
-    this.description = toAscii(description)
+    this.description = describable(description)
     this.status = options.status ?? STATUS_BY_CODE[code]
     this.headers = options.headers ?? {}
   }
@@ -80,10 +80,27 @@ export function isOAuthError(value: unknown): value is OAuthError {
   return value instanceof OAuthError
 }
 
-/** error_description is limited to printable ASCII (RFC 6749 §5.2). */
-function toAscii(text: string): string {
-  return text
+/** Longest run without spaces kept whole: a URI, an id or a member name a developer reads. */
+const LONGEST_WORD = 80
+/** Longest description: a sentence or two naming the member and the problem. */
+const LONGEST_DESCRIPTION = 400
+
+/**
+ * Text fit to be an error description: printable ASCII (RFC 6749 §5.2) and short. The
+ * request values a description echoes (URIs, ids, member names, paths) are cut to their
+ * start, so no answer grows with its request.
+ * @see RFC 6749 §5.2
+ */
+export function describable(text: string): string {
+  const ascii = text
     .replace(/"/g, "'")
     .replace(/\\/g, '/')
     .replace(/[^\x20-\x21\x23-\x5b\x5d-\x7e]/g, '?')
+  const words = ascii.replace(
+    new RegExp(`[^ ]{${LONGEST_WORD + 1},}`, 'g'),
+    (word) => `${word.slice(0, LONGEST_WORD - 3)}...`,
+  )
+  return words.length > LONGEST_DESCRIPTION
+    ? `${words.slice(0, LONGEST_DESCRIPTION - 3)}...`
+    : words
 }

@@ -6,6 +6,7 @@
  * @see ../shared/spec/authlete-api.md §6
  */
 import type { Action } from './authlete.js'
+import { describable } from './errors.js'
 
 /** The four DCR calls of the API (spec §2.3). */
 export type DcrOperation = 'register' | 'get' | 'update' | 'delete'
@@ -53,9 +54,13 @@ export const API_ERROR_CODES: Record<number, string> = {
   500: 'A001101',
 }
 
-/** `[A001202] /api/service/get, Authorization header is missing.` (spec §6) */
+/**
+ * `[A001202] /api/service/get, Authorization header is missing.` (spec §6). The path and
+ * the text echo the request, so both are cut as error descriptions are.
+ */
 export function resultMessage(code: string, text: string, path?: string): string {
-  return path === undefined ? `[${code}] ${text}` : `[${code}] ${path}, ${text}`
+  const message = describable(text)
+  return path === undefined ? `[${code}] ${message}` : `[${code}] ${describable(path)}, ${message}`
 }
 
 /** The API error code an HTTP status earns; unknown 4xx count as 400, 5xx as 500. */
