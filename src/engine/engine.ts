@@ -39,6 +39,12 @@ export interface EngineOptions {
    * @default 1000
    */
   serviceCacheMilliseconds?: number
+  /**
+   * How many services (and unknown service ids) are kept in memory at most; the least
+   * recently used goes first.
+   * @default 10000
+   */
+  serviceCacheSize?: number
 }
 
 /** @see RFC 7591, RFC 7592, ../shared/spec/authlete-api.md */
@@ -52,7 +58,12 @@ export function createEngine(options: EngineOptions) {
     },
     now,
     randomBytes: options.randomBytes ?? pooledRandomBytes(nodeRandomBytes),
-    services: new ServiceCache(options.store, options.serviceCacheMilliseconds ?? 1000, now),
+    services: new ServiceCache(
+      options.store,
+      options.serviceCacheMilliseconds ?? 1000,
+      now,
+      options.serviceCacheSize,
+    ),
   }
   return {
     context,

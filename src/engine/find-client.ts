@@ -1,3 +1,4 @@
+import { numericId } from '../wire/index.js'
 import type { EngineContext } from './context.js'
 import type { ClientRecord, ServiceRecord } from './records.js'
 
@@ -10,8 +11,6 @@ export async function findClient(
   service: ServiceRecord,
   clientId: string | number | undefined,
 ): Promise<ClientRecord | undefined> {
-  const id = Number(clientId)
-  return /^\d{1,16}$/.test(String(clientId)) && Number.isSafeInteger(id)
-    ? context.store.getClient(service.apiKey, id)
-    : undefined
+  const id = numericId(clientId)
+  return id === undefined ? undefined : context.store.getClient(service.apiKey, id)
 }

@@ -38,6 +38,31 @@ test('reads a forgotten service again at once, and remembers unknown ones too', 
   assert.equal(await cache.get(1), undefined)
 })
 
+test('holds at most its capacity, unknown ids included', async () => {
+  const { service } = await setUp()
+  let reads = 0
+  class CountingStore extends MemoryStore {
+    override getService(apiKey: number) {
+      reads++
+      return super.getService(apiKey)
+    }
+  }
+  const store = new CountingStore()
+  await store.insertService(service)
+  const cache = new ServiceCache(store, 60_000, () => 0, 100)
+  await cache.get(service.apiKey)
+  for (let id = 1; id <= 99; id++) await cache.get(id)
+  assert.equal(reads, 100)
+  assert.ok(await cache.get(service.apiKey))
+  assert.equal(reads, 100)
+  for (let id = 1000; id < 1099; id++) await cache.get(id)
+  // The service was used recently, the first unknown ids were not.
+  assert.ok(await cache.get(service.apiKey))
+  assert.equal(reads, 199)
+  await cache.get(1)
+  assert.equal(reads, 200)
+})
+
 test('derives a service record policy once', async () => {
   const { cache, service } = await setUp()
   const record = (await cache.get(service.apiKey))!

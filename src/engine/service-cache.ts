@@ -1,9 +1,12 @@
 /**
  * Services are read on every registration request but change rarely, so they are kept in
  * memory for a short while. A change made through this engine is seen at once; one made
- * by another node (PostgreSQL, many stateless nodes) within `ttlMilliseconds`.
+ * by another node (PostgreSQL, many stateless nodes) within `ttlMilliseconds`. Unknown
+ * ids are remembered too, so a flood of them does not reach the database; anyone may send
+ * them, so the cache holds at most `capacity` entries.
  */
 import { policyOf, type RegistrationPolicy } from '../metadata/index.js'
+import { LruCache } from './lru-cache.js'
 import type { ServiceRecord } from './records.js'
 import type { Store } from './store.js'
 
@@ -12,16 +15,25 @@ interface Entry {
   expiresAt: number
 }
 
+/** Services and unknown ids kept at most, by default: a few megabytes. */
+export const DEFAULT_SERVICE_CACHE_SIZE = 10_000
+
 export class ServiceCache {
-  readonly #entries = new Map<number, Entry>()
+  readonly #entries: LruCache<number, Entry>
   readonly #store: Store
   readonly #ttlMilliseconds: number
   readonly #now: () => number
 
-  constructor(store: Store, ttlMilliseconds: number, now: () => number) {
+  constructor(
+    store: Store,
+    ttlMilliseconds: number,
+    now: () => number,
+    capacity = DEFAULT_SERVICE_CACHE_SIZE,
+  ) {
     this.#store = store
     this.#ttlMilliseconds = ttlMilliseconds
     this.#now = now
+    this.#entries = new LruCache(capacity)
   }
 
   /** The service, from memory while fresh; cached records are shared, never to be changed. */

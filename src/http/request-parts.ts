@@ -1,6 +1,6 @@
 /** Reading the parts of a request every surface needs: the bearer token and the ids in the path. */
 import type { Engine, ServiceRecord } from '../engine/index.js'
-import { OAuthError } from '../wire/index.js'
+import { numericId, OAuthError } from '../wire/index.js'
 
 /**
  * The token of an `Authorization: Bearer <token>` header; the scheme is matched
@@ -14,7 +14,7 @@ export function bearerToken(header: string | undefined): string | undefined {
 
 /** A decimal id from a path; NaN for anything else, so no lookup matches it. */
 export function decimalId(text: string): number {
-  return /^[0-9]{1,16}$/.test(text) ? Number(text) : Number.NaN
+  return numericId(text) ?? Number.NaN
 }
 
 /** The service a `{serviceId}` path names; OAuthError not_found (404) when there is none. */
