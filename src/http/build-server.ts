@@ -3,7 +3,6 @@
  * (registration endpoints, Authlete-compatible API with Registrar's extensions, discovery,
  * health, OpenAPI), one error handler and one not-found handler.
  */
-import cors from '@fastify/cors'
 import Fastify, {
   LogController,
   type FastifyInstance,
@@ -16,8 +15,17 @@ import type {} from '@fastify/swagger'
 import type { DestinationStream } from 'pino'
 import type { Engine } from '../engine/index.js'
 import { apiRoutes } from './api/index.js'
+import { answerClientError } from './client-errors.js'
+import { allowAnyOrigin } from './cors.js'
 import { discoveryRoutes, healthRoutes } from './discovery.js'
-import { bodyTooLarge, handleError, handleNotFound, sendError } from './errors.js'
+import {
+  bodyTooLarge,
+  handleError,
+  handleFrameworkError,
+  handleNotFound,
+  NO_STORE,
+  sendError,
+} from './errors.js'
 import { openApiRoutes, type OpenApiDocument } from './openapi.js'
 import { registrationRoutes } from './registration.js'
 import { schemaController } from './schema-compilers.js'
@@ -85,10 +93,17 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     // Envelope types are checked as sent: a number is not a string (spec §2.4).
     schemaController: schemaController as unknown as FastifyServerOptions['schemaController'],
     return503OnClosing: false,
+    // Failures before routing get the same JSON shapes and headers as any other.
+    frameworkErrors: handleFrameworkError,
+    clientErrorHandler: answerClientError,
   })
 
   app.setErrorHandler(handleError)
   app.setNotFoundHandler(handleNotFound)
+  app.addHook('onRequest', (_request, reply, done) => {
+    reply.headers(NO_STORE)
+    done()
+  })
   // A declared body over the limit is refused on every route, before anyone reads it.
   app.addHook('onRequest', (request, reply, done) => {
     const length = Number(request.headers['content-length'])
@@ -100,12 +115,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   const openApiDocument = options.openApiDocument ?? (await generateOpenApi(app, options.version))
   const { engine, adminTokenHash } = options
   await app.register(async (publicSurface) => {
-    // Browsers may register and discover from any origin (RFC 7591 §3 clients, MCP hosts).
-    await publicSurface.register(cors, {
-      origin: '*',
-      methods: ['GET', 'HEAD', 'POST', 'PUT', 'DELETE'],
-      exposedHeaders: ['WWW-Authenticate'],
-    })
+    allowAnyOrigin(publicSurface)
     await publicSurface.register(registrationRoutes, { engine })
     await publicSurface.register(discoveryRoutes, { engine })
   })

@@ -7,6 +7,7 @@ import { Type } from '@sinclair/typebox'
 import type { FastifyPluginAsync } from 'fastify'
 import type { Engine } from '../engine/index.js'
 import { OAuthErrorSchema, ServiceIdParams } from '../wire/schemas.js'
+import { answerPreflights } from './cors.js'
 import { sendJson } from './errors.js'
 import { requireService } from './request-parts.js'
 
@@ -27,6 +28,7 @@ const AuthorizationServerMetadata = Type.Object(
 
 export const discoveryRoutes: FastifyPluginAsync<{ engine: Engine }> = async (app, { engine }) => {
   for (const path of DISCOVERY_PATHS) {
+    answerPreflights(app, path, ['GET'])
     app.get<{ Params: { serviceId: string } }>(
       path,
       {

@@ -14,6 +14,12 @@ import {
   type ResultError,
 } from '../wire/index.js'
 
+/**
+ * Every answer carries these: registration answers hold secrets (RFC 7591 §3.2.1, RFC 6749
+ * §5.1), API answers hold client secrets, and no error is worth caching (CONTRACT.md §2).
+ */
+export const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' } as const
+
 /** 413 for a body over the limit (CONTRACT.md "Bad input"). */
 export function bodyTooLarge(): OAuthError {
   return new OAuthError('invalid_request', 'the request body is too large', { status: 413 })
@@ -42,12 +48,9 @@ function toOAuthError(error: FastifyError): OAuthError | undefined {
   const framework = error.code ? FRAMEWORK_FAILURES[error.code] : undefined
   if (framework) return framework()
   const status = error.statusCode
-  if (
-    typeof status === 'number' &&
-    status >= 400 &&
-    status < 500 &&
-    error.code?.startsWith('FST_')
-  ) {
+  // The framework's refusals, and a client that went away while its body was read.
+  const byClient = error.code?.startsWith('FST_') || error.code === 'ECONNRESET'
+  if (typeof status === 'number' && status >= 400 && status < 500 && byClient) {
     return new OAuthError('invalid_request', 'the request cannot be processed', { status })
   }
   return undefined
@@ -94,10 +97,11 @@ export function sendError(
   reply: FastifyReply,
   error: OAuthError,
 ): FastifyReply {
+  reply.headers(NO_STORE)
   if (isApiPath(request.url)) {
     return sendJson(reply, error.status, resultError(error.status, error.description, request.url))
   }
-  reply.headers({ 'cache-control': 'no-store', pragma: 'no-cache', ...error.headers })
+  reply.headers(error.headers)
   if (error.status === 401 && !reply.hasHeader('www-authenticate')) {
     reply.header('www-authenticate', 'Bearer error="invalid_token"')
   }
@@ -117,8 +121,23 @@ export function handleError(
 }
 
 export function handleNotFound(request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  reply.headers(NO_STORE)
   if (isApiPath(request.url)) {
     return sendJson(reply, 404, resultError(404, 'no such API', request.url))
   }
   return sendJson(reply, 404, { error: 'not_found', error_description: 'no such endpoint' })
+}
+
+/**
+ * Failures the router meets before any route or hook runs (Fastify's `frameworkErrors`):
+ * a URL that does not decode is invalid_request; a path segment longer than any id names
+ * nothing, so it is answered as any unknown route or id is (404).
+ */
+export function handleFrameworkError(
+  error: FastifyError,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): FastifyReply {
+  if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') return handleNotFound(request, reply)
+  return handleError(error, request, reply)
 }

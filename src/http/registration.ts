@@ -12,6 +12,7 @@ import {
   ServiceClientParams,
   ServiceIdParams,
 } from '../wire/schemas.js'
+import { answerPreflights } from './cors.js'
 import { sendJson } from './errors.js'
 import { bearerToken, requireRegistrationService } from './request-parts.js'
 
@@ -21,8 +22,6 @@ interface ServiceParams {
 interface ClientParams extends ServiceParams {
   clientId: string
 }
-
-const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' }
 
 /** Renders a Decision: its status, headers and body; 204 with no body for DELETED. */
 function sendDecision(
@@ -55,10 +54,8 @@ export const registrationRoutes: FastifyPluginAsync<{ engine: Engine }> = async 
   // Any content type (or none) is read as text; the engine parses it (400 invalid_client_metadata).
   app.removeAllContentTypeParsers()
   app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body))
-  app.addHook('onRequest', (_request, reply, done) => {
-    reply.headers(NO_STORE)
-    done()
-  })
+  answerPreflights(app, '/:serviceId/register', ['POST'])
+  answerPreflights(app, '/:serviceId/register/:clientId', ['GET', 'PUT', 'DELETE'])
 
   app.post<{ Params: ServiceParams; Body: string | undefined }>(
     '/:serviceId/register',

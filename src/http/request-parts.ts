@@ -12,14 +12,14 @@ export function bearerToken(header: string | undefined): string | undefined {
   return match ? match[1] : undefined
 }
 
-/** A decimal id from a path; NaN for anything else, so no lookup matches it. */
-export function decimalId(text: string): number {
-  return numericId(text) ?? Number.NaN
-}
-
-/** The service a `{serviceId}` path names; OAuthError not_found (404) when there is none. */
-export function requireService(engine: Engine, serviceId: string): Promise<ServiceRecord> {
-  return engine.requireService(decimalId(serviceId))
+/**
+ * The service a `{serviceId}` path names; OAuthError not_found (404) when there is none,
+ * and before any lookup when the path holds no id at all.
+ */
+export async function requireService(engine: Engine, serviceId: string): Promise<ServiceRecord> {
+  const id = numericId(serviceId)
+  if (id === undefined) throw new OAuthError('not_found', 'no such service')
+  return engine.requireService(id)
 }
 
 /** The service whose registration endpoints a path names: it must exist and allow DCR. */
@@ -27,8 +27,8 @@ export async function requireRegistrationService(
   engine: Engine,
   serviceId: string,
 ): Promise<ServiceRecord> {
-  const id = decimalId(serviceId)
-  const service = Number.isSafeInteger(id) ? await engine.getService(id) : undefined
+  const id = numericId(serviceId)
+  const service = id === undefined ? undefined : await engine.getService(id)
   if (!service || service.settings.dynamicRegistrationSupported === false) {
     throw new OAuthError('not_found', 'no registration endpoint here')
   }

@@ -5,8 +5,8 @@
  */
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
 import type { Engine, Principal } from '../../engine/index.js'
-import { isJsonObject, OAuthError } from '../../wire/index.js'
-import { bearerToken, decimalId } from '../request-parts.js'
+import { isJsonObject, numericId, OAuthError } from '../../wire/index.js'
+import { bearerToken } from '../request-parts.js'
 import { clientRoutes } from './clients.js'
 import { dcrRoutes } from './dcr.js'
 import { serviceRoutes } from './services.js'
@@ -66,7 +66,7 @@ async function authorize(request: FastifyRequest, options: ApiOptions): Promise<
   if (access === 'admin') throw forbidden()
   if (access === 'service') {
     const { serviceId } = request.params as { serviceId?: string }
-    if (serviceId === undefined || decimalId(serviceId) !== principal.serviceApiKey)
+    if (serviceId === undefined || numericId(serviceId) !== principal.serviceApiKey)
       throw forbidden()
   }
 }
