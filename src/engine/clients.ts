@@ -4,7 +4,12 @@
  * administrator may register what a service does not offer to anonymous clients.
  */
 import { authleteToClientMetadata, policyOf, resolveClientMetadata } from '../metadata/index.js'
-import { OAuthError, type AuthleteClient, type ClientMetadata } from '../wire/index.js'
+import {
+  boundedWindow,
+  OAuthError,
+  type AuthleteClient,
+  type ClientMetadata,
+} from '../wire/index.js'
 import type { EngineContext } from './context.js'
 import { findClient } from './find-client.js'
 import type { ClientExtras, ClientRecord, Page, ServiceRecord } from './records.js'
@@ -129,5 +134,5 @@ export async function listClients(
   service: ServiceRecord,
   request: { start: number; end: number; developer?: string },
 ): Promise<Page<ClientRecord>> {
-  return context.store.listClients(service.apiKey, request)
+  return context.store.listClients(service.apiKey, { ...request, ...boundedWindow(request) })
 }

@@ -3,7 +3,12 @@
  * randomness once, and offers every decision Registrar makes.
  */
 import { randomBytes as nodeRandomBytes } from 'node:crypto'
-import type { AuthleteClient, AuthleteService } from '../wire/index.js'
+import {
+  boundedWindow,
+  type AuthleteClient,
+  type AuthleteService,
+  type PageWindow,
+} from '../wire/index.js'
 import * as accessTokens from './access-tokens.js'
 import { toAuthleteClient } from './client-views.js'
 import * as clients from './clients.js'
@@ -115,8 +120,8 @@ export function createEngine(options: EngineOptions) {
       serviceApiKey: number,
       request: accessTokens.InitialAccessTokenRequest,
     ) => accessTokens.createInitialAccessToken(context, serviceApiKey, request),
-    listInitialAccessTokens: (serviceApiKey: number) =>
-      context.store.listInitialAccessTokens(serviceApiKey, context.now()),
+    listInitialAccessTokens: (serviceApiKey: number, window: PageWindow) =>
+      context.store.listInitialAccessTokens(serviceApiKey, context.now(), boundedWindow(window)),
     deleteInitialAccessToken: (serviceApiKey: number, id: string) =>
       context.store.deleteInitialAccessToken(serviceApiKey, id),
   }

@@ -141,11 +141,12 @@ export class MemoryStore implements Store {
   async listInitialAccessTokens(
     serviceApiKey: number,
     now: number,
-  ): Promise<InitialAccessTokenRecord[]> {
-    return [...this.#initialAccessTokens.values()]
+    request: PageRequest,
+  ): Promise<Page<InitialAccessTokenRecord>> {
+    const live = [...this.#initialAccessTokens.values()]
       .filter((token) => token.serviceApiKey === serviceApiKey && isLive(token, now))
-      .sort((a, b) => a.createdAt - b.createdAt)
-      .map(copy)
+      .sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+    return page(live, request)
   }
 
   async deleteInitialAccessToken(serviceApiKey: number, id: string): Promise<boolean> {

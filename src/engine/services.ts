@@ -2,7 +2,7 @@
  * Service management (Authlete's service APIs, spec §2.1) with Registrar's defaults and
  * extension settings (CONTRACT.md §1b).
  */
-import { OAuthError, type AuthleteService } from '../wire/index.js'
+import { boundedWindow, OAuthError, type AuthleteService } from '../wire/index.js'
 import type { EngineContext } from './context.js'
 import type { Page, ServiceRecord, ServiceSettings } from './records.js'
 import { mintNumericId, mintSecret } from './secrets.js'
@@ -153,5 +153,5 @@ export async function listServices(
   context: EngineContext,
   request: { start: number; end: number; apiKeys?: number[] },
 ): Promise<Page<ServiceRecord>> {
-  return context.store.listServices(request)
+  return context.store.listServices({ ...request, ...boundedWindow(request) })
 }

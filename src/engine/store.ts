@@ -63,8 +63,12 @@ export interface Store {
 
   insertInitialAccessToken(record: InitialAccessTokenRecord): Promise<void>
   getInitialAccessToken(id: string): Promise<InitialAccessTokenRecord | undefined>
-  /** Live tokens only: not expired at `now`, with uses left, not deleted. */
-  listInitialAccessTokens(serviceApiKey: number, now: number): Promise<InitialAccessTokenRecord[]>
+  /** Live tokens only (not expired at `now`, with uses left, not deleted), oldest first. */
+  listInitialAccessTokens(
+    serviceApiKey: number,
+    now: number,
+    page: PageRequest,
+  ): Promise<Page<InitialAccessTokenRecord>>
   deleteInitialAccessToken(serviceApiKey: number, id: string): Promise<boolean>
 
   insertApiToken(record: ApiTokenRecord): Promise<void>

@@ -35,9 +35,15 @@ export async function requireRegistrationService(
   return service
 }
 
-/** Authlete's list window: `start` inclusive (default 0), `end` exclusive (default 5). */
-export function pageOf(query: { start?: string; end?: string }): { start: number; end: number } {
+/**
+ * Authlete's list window: `start` inclusive (default 0), `end` exclusive (default 5). The
+ * engine answers at most MAX_PAGE_SIZE items of it (wire/pages.ts).
+ */
+export function pageOf(
+  query: { start?: string; end?: string },
+  defaultEnd = 5,
+): { start: number; end: number } {
   const start = query.start === undefined ? 0 : Number(query.start)
-  const end = query.end === undefined ? 5 : Number(query.end)
+  const end = query.end === undefined ? defaultEnd : Number(query.end)
   return { start, end: Math.max(start, end) }
 }

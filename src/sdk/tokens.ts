@@ -4,6 +4,7 @@ import type {
   CreatedInitialAccessToken,
   InitialAccessTokenInfo,
   InitialAccessTokenRequest,
+  Range,
   ServiceId,
 } from './types.js'
 
@@ -51,11 +52,15 @@ export class InitialAccessTokensApi {
     })) as CreatedInitialAccessToken
   }
 
-  /** Live tokens only, without secrets. */
-  async list(serviceId: ServiceId): Promise<InitialAccessTokenInfo[]> {
+  /**
+   * Live tokens only, without secrets, oldest first: the first 1,000 unless `range` says
+   * which (the server answers at most 1,000 a call).
+   */
+  async list(serviceId: ServiceId, range: Range = {}): Promise<InitialAccessTokenInfo[]> {
     const answer = (await this.#transport.send({
       method: 'GET',
       path: `api/${segment(serviceId)}/initial_access_token/list`,
+      query: { start: range.start, end: range.end },
     })) as { tokens: InitialAccessTokenInfo[] }
     return answer.tokens
   }

@@ -20,7 +20,7 @@ export type ClientId = number | string
 export interface Range {
   /** @default 0 */
   start?: number
-  /** @default 5 (the server's default page) */
+  /** @default 5 (the server's default page); the server answers at most 1,000 items a call */
   end?: number
 }
 

@@ -199,17 +199,23 @@ export class KyselyStore implements Store {
   async listInitialAccessTokens(
     serviceApiKey: number,
     now: number,
-  ): Promise<InitialAccessTokenRecord[]> {
-    const rows = await this.#db
+    page: PageRequest,
+  ): Promise<Page<InitialAccessTokenRecord>> {
+    const query = this.#db
       .selectFrom('initial_access_tokens')
-      .selectAll()
       .where('service_api_key', '=', serviceApiKey)
       .where((eb) => eb.or([eb('expires_at', '=', 0), eb('expires_at', '>', now)]))
       .where((eb) => eb.or([eb('max_uses', '=', 0), eb('uses_left', '>', 0)]))
-      .orderBy('created_at')
-      .orderBy('id')
-      .execute()
-    return rows.map(toInitialAccessTokenRecord)
+    const { count } = await query
+      .select((eb) => eb.fn.countAll<number>().as('count'))
+      .executeTakeFirstOrThrow()
+    const rows = await paged(query.selectAll().orderBy('created_at').orderBy('id'), page).execute()
+    return {
+      start: page.start,
+      end: page.end,
+      totalCount: Number(count),
+      items: rows.map(toInitialAccessTokenRecord),
+    }
   }
 
   async deleteInitialAccessToken(serviceApiKey: number, id: string): Promise<boolean> {

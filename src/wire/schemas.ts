@@ -9,6 +9,7 @@
  */
 import { Type, type Static, type TSchema } from '@sinclair/typebox'
 import { ACTIONS, AUTHLETE_ENUMS } from './authlete.js'
+import { MAX_PAGE_SIZE } from './pages.js'
 
 const Str = Type.String()
 const Bool = Type.Boolean()
@@ -37,19 +38,34 @@ export const ServiceClientParams = Type.Object({
   clientId: Type.String({ description: 'The numeric client id, in decimal' }),
 })
 
-const Index = Type.String({ pattern: '^[0-9]{1,9}$' })
+/** The window of a list call (wire/pages.ts): at most MAX_PAGE_SIZE items per call. */
+function windowQuery(defaultEnd: number) {
+  const index = { pattern: '^[0-9]{1,9}$' }
+  return {
+    start: Type.Optional(
+      Type.String({ ...index, description: 'First item, inclusive; default 0' }),
+    ),
+    end: Type.Optional(
+      Type.String({
+        ...index,
+        description:
+          `Last item, exclusive; default ${defaultEnd}. A call answers at most ` +
+          `${MAX_PAGE_SIZE} items: a wider window is cut, and the answer's end says where it stopped.`,
+      }),
+    ),
+  }
+}
 
 /** `start` (inclusive, default 0) and `end` (exclusive, default 5), as Authlete's list APIs. */
-export const ListQuery = Type.Object({
-  start: Type.Optional(Index),
-  end: Type.Optional(Index),
-})
+export const ListQuery = Type.Object(windowQuery(5))
 
 export const ClientListQuery = Type.Object({
-  start: Type.Optional(Index),
-  end: Type.Optional(Index),
+  ...windowQuery(5),
   developer: Type.Optional(Type.String()),
 })
+
+/** The initial access token list answers its first page, all of it for most services. */
+export const TokenListQuery = Type.Object(windowQuery(MAX_PAGE_SIZE))
 
 export const ConfigurationQuery = Type.Object({
   pretty: Type.Optional(oneOf(['true', 'false'])),
@@ -298,6 +314,9 @@ export const InitialAccessTokenCreatedSchema = Type.Object({
 })
 
 export const InitialAccessTokenListSchema = Type.Object({
+  start: Int,
+  end: Int,
+  totalCount: Type.Integer({ description: 'Live tokens in all' }),
   tokens: Type.Array(
     Type.Object({
       id: Type.String(),

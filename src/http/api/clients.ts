@@ -2,7 +2,7 @@
 import { Type } from '@sinclair/typebox'
 import type { FastifyPluginAsync } from 'fastify'
 import type { Engine } from '../../engine/index.js'
-import { type AuthleteClient } from '../../wire/index.js'
+import { MAX_PAGE_SIZE, type AuthleteClient } from '../../wire/index.js'
 import {
   ClientListQuery,
   ClientListSchema,
@@ -69,6 +69,7 @@ export const clientRoutes: FastifyPluginAsync<{ engine: Engine }> = async (app, 
       schema: {
         tags,
         summary: "List a service's clients",
+        description: `By ascending number, at most ${MAX_PAGE_SIZE} a call (see end).`,
         security: bearerSecurity,
         params: ServiceIdParams,
         querystring: ClientListQuery,

@@ -2,7 +2,7 @@
 import { Type } from '@sinclair/typebox'
 import type { FastifyPluginAsync } from 'fastify'
 import type { Engine } from '../../engine/index.js'
-import { type AuthleteService } from '../../wire/index.js'
+import { MAX_PAGE_SIZE, type AuthleteService } from '../../wire/index.js'
 import {
   ConfigurationQuery,
   ListQuery,
@@ -64,7 +64,7 @@ export const serviceRoutes: FastifyPluginAsync<{ engine: Engine }> = async (app,
       schema: {
         tags,
         summary: 'List services',
-        description: 'A service token sees only its own service.',
+        description: `A service token sees only its own service. At most ${MAX_PAGE_SIZE} a call (see end).`,
         security: bearerSecurity,
         querystring: ListQuery,
         response: { 200: ServiceListSchema, ...apiErrors },

@@ -5,7 +5,7 @@
 import { Type } from '@sinclair/typebox'
 import type { FastifyPluginAsync } from 'fastify'
 import type { Engine } from '../../engine/index.js'
-import { OAuthError } from '../../wire/index.js'
+import { MAX_PAGE_SIZE, OAuthError } from '../../wire/index.js'
 import {
   ApiTokenCreatedSchema,
   ApiTokenCreateSchema,
@@ -14,11 +14,12 @@ import {
   InitialAccessTokenListSchema,
   InitialAccessTokenParams,
   ServiceIdParams,
+  TokenListQuery,
   type ApiTokenCreateBody,
   type InitialAccessTokenCreateBody,
 } from '../../wire/schemas.js'
 import { sendJson } from '../errors.js'
-import { requireService } from '../request-parts.js'
+import { pageOf, requireService } from '../request-parts.js'
 import { apiErrors, bearerSecurity } from './route-docs.js'
 
 const tags = ['Tokens (Registrar extension)']
@@ -43,28 +44,38 @@ export const tokenRoutes: FastifyPluginAsync<{ engine: Engine }> = async (app, {
     },
   )
 
-  app.get<{ Params: { serviceId: string } }>(
+  app.get<{ Params: { serviceId: string }; Querystring: { start?: string; end?: string } }>(
     '/api/:serviceId/initial_access_token/list',
     {
       schema: {
         tags,
         summary: "List a service's live initial access tokens (no secrets)",
+        description: `Oldest first, at most ${MAX_PAGE_SIZE} a call.`,
         security: bearerSecurity,
         params: ServiceIdParams,
+        querystring: TokenListQuery,
         response: { 200: InitialAccessTokenListSchema, ...apiErrors },
       },
     },
     async (request, reply) => {
       const service = await requireService(engine, request.params.serviceId)
-      const records = await engine.listInitialAccessTokens(service.apiKey)
-      const tokens = records.map((record) => ({
+      const page = await engine.listInitialAccessTokens(
+        service.apiKey,
+        pageOf(request.query, MAX_PAGE_SIZE),
+      )
+      const tokens = page.items.map((record) => ({
         id: record.id,
         expiresAt: record.expiresAt,
         maxUses: record.maxUses,
         ...(record.maxUses > 0 ? { usesLeft: record.usesLeft } : {}),
         ...(record.description !== undefined ? { description: record.description } : {}),
       }))
-      return sendJson(reply, 200, { tokens })
+      return sendJson(reply, 200, {
+        start: page.start,
+        end: page.end,
+        totalCount: page.totalCount,
+        tokens,
+      })
     },
   )
 
