@@ -14,3 +14,4 @@ export {
 export { MemoryStore } from './memory-store.js'
 export { SERVICE_DEFAULTS } from './services.js'
 export { hashSecret } from './secrets.js'
+export { LruCache } from './lru-cache.js'

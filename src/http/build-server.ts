@@ -15,6 +15,7 @@ import type {} from '@fastify/swagger'
 import type { DestinationStream } from 'pino'
 import type { Engine } from '../engine/index.js'
 import { apiRoutes } from './api/index.js'
+import { TokenBackoff, type TokenBackoffOptions } from './api/token-backoff.js'
 import { answerClientError } from './client-errors.js'
 import { allowAnyOrigin } from './cors.js'
 import { discoveryRoutes, healthRoutes } from './discovery.js'
@@ -53,6 +54,12 @@ export interface ServerOptions {
    * @default generated at run time
    */
   openApiDocument?: () => Promise<OpenApiDocument>
+  /**
+   * Wrong API bearer tokens one client address may present per window before its API
+   * requests get 429 with Retry-After until the window ends; false turns it off.
+   * @default { failures: 20, windowSeconds: 60, addresses: 10000 }
+   */
+  tokenBackoff?: false | Partial<TokenBackoffOptions>
 }
 
 /** One log line per request, when it completes, instead of Fastify's two. */
@@ -119,7 +126,9 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     await publicSurface.register(registrationRoutes, { engine })
     await publicSurface.register(discoveryRoutes, { engine })
   })
-  await app.register(apiRoutes, { engine, adminTokenHash })
+  const backoff =
+    options.tokenBackoff === false ? undefined : new TokenBackoff(options.tokenBackoff)
+  await app.register(apiRoutes, { engine, adminTokenHash, backoff })
   await app.register(healthRoutes, { engine })
   await app.register(openApiRoutes, { document: openApiDocument })
   return app

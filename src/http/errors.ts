@@ -97,11 +97,10 @@ export function sendError(
   reply: FastifyReply,
   error: OAuthError,
 ): FastifyReply {
-  reply.headers(NO_STORE)
+  reply.headers({ ...NO_STORE, ...error.headers })
   if (isApiPath(request.url)) {
     return sendJson(reply, error.status, resultError(error.status, error.description, request.url))
   }
-  reply.headers(error.headers)
   if (error.status === 401 && !reply.hasHeader('www-authenticate')) {
     reply.header('www-authenticate', 'Bearer error="invalid_token"')
   }

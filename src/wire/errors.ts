@@ -14,6 +14,7 @@ export const OAUTH_ERROR_CODES = [
   'invalid_token',
   'insufficient_scope',
   'not_found',
+  'too_many_requests',
   'server_error',
 ] as const
 
@@ -36,6 +37,7 @@ const STATUS_BY_CODE: Record<OAuthErrorCode, number> = {
   invalid_token: 401,
   insufficient_scope: 403,
   not_found: 404,
+  too_many_requests: 429,
   server_error: 500,
 }
 

@@ -51,6 +51,7 @@ export const API_ERROR_CODES: Record<number, string> = {
   405: 'A001205',
   413: 'A001206',
   415: 'A001207',
+  429: 'A001208',
   500: 'A001101',
 }
 

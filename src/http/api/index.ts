@@ -10,6 +10,7 @@ import { bearerToken } from '../request-parts.js'
 import { clientRoutes } from './clients.js'
 import { dcrRoutes } from './dcr.js'
 import { serviceRoutes } from './services.js'
+import type { TokenBackoff } from './token-backoff.js'
 import { tokenRoutes } from './tokens.js'
 
 /**
@@ -31,6 +32,8 @@ declare module 'fastify' {
 export interface ApiOptions {
   engine: Engine
   adminTokenHash: string
+  /** Backs off addresses that present wrong tokens; undefined for none. */
+  backoff?: TokenBackoff
 }
 
 /** An empty body is `{}` (spec §7 trap 11); anything else must be a JSON object. */
@@ -55,11 +58,18 @@ function forbidden(): OAuthError {
 }
 
 async function authorize(request: FastifyRequest, options: ApiOptions): Promise<void> {
+  const { backoff } = options
+  // The socket's peer; a proxy in front makes every caller one address.
+  const address = request.socket.remoteAddress ?? ''
+  backoff?.check(address)
   const token = bearerToken(request.headers.authorization)
   if (!token)
     throw new OAuthError('invalid_token', 'Authorization header is missing or is not Bearer')
   const principal = await options.engine.authenticateBearer(options.adminTokenHash, token)
-  if (!principal) throw new OAuthError('invalid_token', 'the access token is not valid')
+  if (!principal) {
+    backoff?.recordFailure(address)
+    throw new OAuthError('invalid_token', 'the access token is not valid')
+  }
   request.principal = principal
   if (principal.kind === 'admin') return
   const access = request.routeOptions.config.access ?? 'service'

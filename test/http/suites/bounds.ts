@@ -1,12 +1,45 @@
 /**
  * Bounds on what one caller can ask for (CONTRACT.md "Bad input": default limits exist and
  * are documented): a list call answers at most 1,000 items, and says so in the OpenAPI
- * document.
+ * document; an address that keeps presenting wrong API tokens is backed off.
  */
 import assert from 'node:assert/strict'
+import { request } from 'node:http'
 import { describe, test } from 'node:test'
 import { call } from '../../support/http.js'
 import type { Context } from './registration-endpoints.js'
+
+interface Answer {
+  status: number
+  headers: Record<string, unknown>
+  json: any // eslint-disable-line @typescript-eslint/no-explicit-any
+}
+
+/** A GET with a bearer token from a chosen loopback address (any 127/8 address is ours). */
+function getFrom(localAddress: string, url: string, token: string): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const outgoing = request(
+      url,
+      { localAddress, headers: { authorization: `Bearer ${token}`, connection: 'close' } },
+      (incoming) => {
+        let text = ''
+        incoming.setEncoding('utf8').on('data', (chunk: string) => (text += chunk))
+        incoming.on('end', () =>
+          resolve({
+            status: incoming.statusCode ?? 0,
+            headers: incoming.headers,
+            json: JSON.parse(text),
+          }),
+        )
+      },
+    )
+    outgoing.on('error', reject)
+    outgoing.end()
+  })
+}
+
+/** Wrong API tokens an address may present per window by default. */
+const DEFAULT_FAILURES = 20
 
 const MAX_PAGE_SIZE = 1000
 
@@ -72,6 +105,54 @@ export function boundsTests(context: Context): void {
         )
         assert.match(end?.description ?? '', /at most 1000 items/, path)
       }
+    })
+  })
+
+  describe('backing off wrong API tokens', () => {
+    test('after 20 wrong tokens from one address its next API request gets 429 with Retry-After; other addresses keep working', async () => {
+      const { server } = context()
+      const list = `${server.url}/api/service/get/list`
+      // 127.0.0.1 is every other test's address: the guesser is another one.
+      const guesser = '127.0.0.3'
+      for (let i = 0; i < DEFAULT_FAILURES; i++) {
+        const answer = await getFrom(guesser, list, `guess-${i}`)
+        assert.equal(answer.status, 401)
+      }
+      for (const token of ['one-more-guess', server.adminToken]) {
+        const refused = await getFrom(guesser, list, token)
+        assert.equal(refused.status, 429)
+        const retryAfter = Number(refused.headers['retry-after'])
+        assert.ok(
+          Number.isInteger(retryAfter) && retryAfter > 0 && retryAfter <= 60,
+          String(retryAfter),
+        )
+        assert.match(refused.json.resultCode, /^A\d{6}$/)
+        assert.equal(typeof refused.json.resultMessage, 'string')
+      }
+      assert.equal((await getFrom('127.0.0.4', list, server.adminToken)).status, 200)
+      assert.equal((await getFrom('127.0.0.1', list, server.adminToken)).status, 200)
+      // The public endpoints are not the API: the guesser still discovers and registers.
+      const id = await context().api.createService()
+      assert.equal((await call(`${server.url}/${id}/.well-known/openid-configuration`)).status, 200)
+    })
+
+    test('missing tokens and failing calls never count, so an address with the right token is never backed off', async () => {
+      const { server } = context()
+      const address = '127.0.0.5'
+      for (let i = 0; i < DEFAULT_FAILURES + 5; i++) {
+        const noToken = await getFrom(address, `${server.url}/api/service/get/list`, '')
+        assert.equal(noToken.status, 401)
+        const unknown = await getFrom(
+          address,
+          `${server.url}/api/10000000000001/service/get`,
+          server.adminToken,
+        )
+        assert.equal(unknown.status, 404)
+      }
+      assert.equal(
+        (await getFrom(address, `${server.url}/api/service/get/list`, server.adminToken)).status,
+        200,
+      )
     })
   })
 }
