@@ -8,5 +8,6 @@ export const apiErrors = {
   401: ResultErrorSchema,
   403: ResultErrorSchema,
   404: ResultErrorSchema,
+  429: ResultErrorSchema,
   500: ResultErrorSchema,
 }
