@@ -14,6 +14,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import process from 'node:process'
 import { after, before, describe, test } from 'node:test'
+import { execFile } from 'node:child_process'
+import { promisify } from 'node:util'
 import { FileCredentialStore } from './file-credential-store.js'
 import { MemoryCredentialStore } from './credential-store.js'
 import type { WarningCode } from './errors.js'
@@ -26,6 +28,9 @@ function storeWithWarnings(path: string) {
   })
   return { store, warnings }
 }
+
+const STORE_MODULE = new URL('./file-credential-store.ts', import.meta.url).href
+const run = promisify(execFile)
 
 const ISSUER = 'https://as.example.com/tenant'
 const CREDENTIALS = {
@@ -184,11 +189,17 @@ describe('FileCredentialStore', () => {
     const path = join(dir, 'emit.json')
     await writeFile(path, JSON.stringify({ version: 1, credentials: {} }))
     await chmod(path, 0o644)
-    const warned = new Promise<Error & { code?: string }>((resolve) =>
-      process.once('warning', resolve),
-    )
-    await new FileCredentialStore(path).load(ISSUER)
-    const warning = await warned
+    const warnings: (Error & { code?: string })[] = []
+    const listener = (warning: Error) => warnings.push(warning)
+    process.on('warning', listener)
+    try {
+      await new FileCredentialStore(path).load(ISSUER)
+      await new Promise((resolve) => setImmediate(resolve))
+    } finally {
+      process.off('warning', listener)
+    }
+    assert.equal(warnings.length, 1)
+    const [warning] = warnings
     assert.equal(warning.name, 'RegistrarWarning')
     assert.equal(warning.code, 'REGISTRAR_CREDENTIALS_READABLE')
   })
@@ -202,14 +213,28 @@ describe('FileCredentialStore', () => {
   })
 
   test('installs no SIGINT, SIGTERM or exit listener in the host process', async () => {
-    const events = ['SIGINT', 'SIGTERM', 'SIGHUP', 'exit', 'beforeExit'] as const
-    const before = events.map((event) => process.listenerCount(event))
-    const store = new FileCredentialStore(join(dir, 'listeners.json'))
-    await store.exclusive(ISSUER, () => store.save(ISSUER, CREDENTIALS))
-    assert.deepEqual(
-      events.map((event) => process.listenerCount(event)),
-      before,
-    )
+    // In a fresh process: what a module installs when first loaded is counted too.
+    const script = `
+      const events = ['SIGINT', 'SIGTERM', 'SIGHUP', 'exit', 'beforeExit']
+      const count = () => events.map((event) => process.listenerCount(event))
+      const before = count()
+      const { FileCredentialStore } = await import(${JSON.stringify(STORE_MODULE)})
+      const store = new FileCredentialStore(process.argv[1])
+      await store.exclusive('https://as.example.com', () =>
+        store.save('https://as.example.com', { client_id: 'a' }),
+      )
+      process.stdout.write(JSON.stringify({ before, after: count() }))
+    `
+    const { stdout } = await run(process.execPath, [
+      '--import',
+      'tsx',
+      '--input-type=module',
+      '-e',
+      script,
+      join(dir, 'listeners.json'),
+    ])
+    const { before, after } = JSON.parse(stdout) as { before: number[]; after: number[] }
+    assert.deepEqual(after, before)
   })
 
   test('refuses a file that is not a credentials file, naming it', async () => {
