@@ -8,7 +8,11 @@ import { discover } from './discovery.js'
 import { DcrError, emitProcessWarning, type WarningHandler } from './errors.js'
 import { DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT_MS, type HttpOptions } from './http.js'
 import { deleteClient, readClient, registerClient, updateClient } from './registration.js'
-import { clientInformationProblem, managementUriProblem } from './trusted-credentials.js'
+import {
+  clientInformationProblem,
+  insecureUriProblem,
+  managementUriProblem,
+} from './trusted-credentials.js'
 import type {
   AuthorizationServerMetadata,
   ClientMetadata,
@@ -278,6 +282,11 @@ export class DcrClient {
         'unsupported',
         `${this.issuer} publishes no registration_endpoint: it does not offer dynamic registration (RFC 8414 §2)`,
       )
+    }
+    // The initial access token and the client's metadata go there (RFC 7591 §3: TLS).
+    const problem = insecureUriProblem(metadata.registration_endpoint, 'registration_endpoint')
+    if (problem !== undefined) {
+      throw new DcrError('invalid_response', `the metadata of ${this.issuer}: ${problem}`)
     }
     return metadata.registration_endpoint
   }

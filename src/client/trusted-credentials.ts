@@ -37,17 +37,27 @@ export function managementUriProblem(
   uri: string,
   registrationEndpoint?: string,
 ): string | undefined {
-  if (!URL.canParse(uri)) return `registration_client_uri ${uri} is not an absolute URL`
-  const url = new URL(uri)
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url.hostname))) {
-    return `registration_client_uri ${uri} is neither https nor http to a loopback address`
-  }
-  if (registrationEndpoint === undefined) return undefined
+  const insecure = insecureUriProblem(uri, 'registration_client_uri')
+  if (insecure !== undefined || registrationEndpoint === undefined) return insecure
   const expected = new URL(registrationEndpoint).origin
-  if (url.origin !== expected) {
+  if (new URL(uri).origin !== expected) {
     return `registration_client_uri ${uri} is not on ${expected}, the origin of the registration endpoint`
   }
   return undefined
+}
+
+/**
+ * Why `uri`, the value of `member`, may not carry a credential, or undefined: it must be
+ * an absolute https URL, or http to a loopback address (a server on the same machine).
+ * @see RFC 7591 §3 (the registration endpoint is protected by TLS); RFC 8252 §8.3
+ */
+export function insecureUriProblem(uri: string, member: string): string | undefined {
+  if (!URL.canParse(uri)) return `${member} ${uri} is not an absolute URL`
+  const url = new URL(uri)
+  if (url.protocol === 'https:' || (url.protocol === 'http:' && isLoopback(url.hostname))) {
+    return undefined
+  }
+  return `${member} ${uri} is neither https nor http to a loopback address`
 }
 
 /** A loopback host as RFC 8252 §8.3 names them, plus `localhost` (RFC 6761 §6.3). */

@@ -376,6 +376,38 @@ describe('registrar/client against a running Registrar', () => {
     }
   })
 
+  test('checks what any store loads: the entry of a custom store of the wrong type counts as none', async () => {
+    const { issuer } = await newService()
+    const store = new MemoryCredentialStore()
+    const warnings: WarningCode[] = []
+    const dcr = new DcrClient({ issuer, store, onWarning: (_m, code) => warnings.push(code) })
+    await store.save(issuer, { client_id: 'x', client_secret: 42 } as never)
+    assert.equal(await dcr.credentials(), undefined)
+    const registered = await dcr.ensureRegistered(METADATA)
+    assert.notEqual(registered.client_id, 'x')
+    assert.deepEqual(warnings, ['REGISTRAR_CREDENTIALS_INVALID', 'REGISTRAR_CREDENTIALS_INVALID'])
+  })
+
+  test('refuses a discovered registration_endpoint that is plain http off the loopback (RFC 7591 §3)', async () => {
+    let issuer = ''
+    const metadataServer = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' })
+      res.end(JSON.stringify({ issuer, registration_endpoint: 'http://as.example.com/register' }))
+    })
+    await new Promise<void>((resolve) => metadataServer.listen(0, '127.0.0.1', resolve))
+    try {
+      issuer = `http://127.0.0.1:${(metadataServer.address() as AddressInfo).port}`
+      const error = await rejection(new DcrClient({ issuer }).register(METADATA))
+      assert.equal(error.error, 'invalid_response')
+      assert.match(
+        error.message,
+        /registration_endpoint http:\/\/as\.example\.com\/register is neither https/,
+      )
+    } finally {
+      metadataServer.close()
+    }
+  })
+
   test('importing and using the client adds no SIGINT, SIGTERM or exit listener to the process', async () => {
     const { issuer } = await newService()
     const counts = (await listenerCountsInChildProcess(issuer, join(dir, 'listeners.json'))) as {
