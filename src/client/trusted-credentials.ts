@@ -14,6 +14,7 @@ import type { ClientRegistrationResponse } from './types.js'
  * @see RFC 7591 §3.2.1
  */
 export function clientInformationProblem(value: unknown): string | undefined {
+  if (Value.Check(ClientInformationResponseSchema, value)) return undefined
   const first = Value.Errors(ClientInformationResponseSchema, value).First()
   if (first === undefined) return undefined
   const member = first.path === '' ? 'the entry' : first.path.slice(1).replaceAll('/', '.')
