@@ -123,6 +123,12 @@ export const ServiceSchema = Type.Object(
         description: 'Registrar: seconds; 0 = client secrets never expire',
       }),
     ),
+    allowPrivateNetworkUris: Type.Optional(
+      Type.Boolean({
+        description:
+          'Registrar: whether URIs the authorization server fetches (jwks_uri, sector_identifier_uri, request_uris, logo_uri, backchannel_logout_uri, backchannel_client_notification_endpoint) may name loopback, private or link-local IP addresses or localhost; default false',
+      }),
+    ),
     trustedSoftwareStatementIssuers: Type.Optional(
       Type.Array(
         Type.Object({
