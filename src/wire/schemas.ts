@@ -141,7 +141,8 @@ export const ServiceSchema = Type.Object(
   },
   {
     additionalProperties: true,
-    description: "Authlete's Service object plus Registrar's extensions",
+    description:
+      "Authlete's Service object plus Registrar's extensions. A supported* list that is absent means every value Registrar knows; a list, even an empty one, allows exactly the values it names.",
   },
 )
 
