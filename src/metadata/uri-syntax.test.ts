@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
+import fc from 'fast-check'
+import { resolveClientMetadata } from './resolve.js'
+import { DEFAULT_POLICY } from './policy.js'
 import { refusedSchemeReason, REFUSED_SCHEMES } from './schemes.js'
 import { hostProblem, parseRfc3986 } from './uri-syntax.js'
 
@@ -68,7 +71,14 @@ test('hosts must be plain names that WHATWG URL reads alike (RFC 3986 §3.2.2)',
   for (const uri of ['https://a.example/', 'https://A.Example./', 'http://[::1]/', 'app:///x']) {
     assert.equal(problem(uri), undefined, uri)
   }
-  for (const uri of ['https://*.a.example/', 'https:///x', 'https://127.1/', 'https://a%2eb/']) {
+  for (const uri of [
+    'https://*.a.example/',
+    'https:///x',
+    'https://127.1/',
+    'https://a%2eb/',
+    'https:evil.example/cb',
+    'http:/evil.example/cb',
+  ]) {
     assert.notEqual(problem(uri), undefined, uri)
   }
 })
@@ -83,4 +93,40 @@ test('every refused scheme has a reason; ms-* handlers are refused as a family',
   assert.equal(refusedSchemeReason('com.example.app'), undefined)
   assert.equal(refusedSchemeReason('cursor'), undefined)
   assert.equal(refusedSchemeReason('https'), undefined)
+})
+
+/** Characters where RFC 3986 and WHATWG URL disagree, and the delimiters around them. */
+const HOSTILE = [...'aZ09-._~:/?#[]@!$&\'()*+,;=%\\"{}|^` \t<>', '\u00e9', '\u3002', '1', 'x']
+
+test('a redirect URI that registers points where WHATWG URL says it does (property)', async () => {
+  const uri = fc
+    .tuple(
+      fc.constantFrom('https://', 'http://', 'com.example.app:', 'cursor://', 'https:'),
+      fc.array(fc.constantFrom(...HOSTILE, 'rp.example', '127.0.0.1', '[::1]', 'localhost'), {
+        maxLength: 12,
+      }),
+    )
+    .map(([prefix, parts]) => prefix + parts.join(''))
+  await fc.assert(
+    fc.asyncProperty(uri, async (value) => {
+      let accepted = true
+      try {
+        await resolveClientMetadata({ redirect_uris: [value] }, DEFAULT_POLICY, { now: 0 })
+      } catch {
+        accepted = false
+      }
+      if (!accepted) return
+      const parsed = parseRfc3986(value)
+      assert.ok(parsed, value)
+      const url = new URL(value)
+      assert.equal(url.protocol, `${parsed.scheme}:`, value)
+      assert.equal(parsed.userinfo, undefined, value)
+      assert.equal(url.username + url.password, '', value)
+      if (parsed.host !== undefined && !parsed.host.startsWith('[')) {
+        assert.equal(url.hostname.toLowerCase(), parsed.host.toLowerCase(), value)
+      }
+      assert.doesNotMatch(value, /[\\"{}|^`\s<>\u0080-\uffff]/, value)
+    }),
+    { numRuns: 2000 },
+  )
 })

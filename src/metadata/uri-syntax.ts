@@ -90,9 +90,12 @@ const HOST_REQUIRED: readonly string[] = ['http', 'https']
  */
 export function hostProblem(uri: Rfc3986Uri, hostname: string): string | undefined {
   const { host, scheme } = uri
-  if (host === undefined) return undefined
-  if (host === '') {
-    return HOST_REQUIRED.includes(scheme) ? 'must name a host' : undefined
+  // `https:evil.example/cb` has no authority in RFC 3986, but WHATWG URL reads a host in it.
+  if (host === undefined || host === '') {
+    if (HOST_REQUIRED.includes(scheme)) return 'must name a host after "//"'
+    return hostname === ''
+      ? undefined
+      : `has a host that URL parsers read differently (${hostname})`
   }
   if (host.startsWith('[')) return undefined // an IP literal, which the grammar checked
   if (!NAME.test(host)) {

@@ -69,6 +69,8 @@ const CASES: Record<string, RuleCase> = {
       { body: { redirect_uris: ["https://rp.example.com!$&'()+,;=/cb"] }, code: IRU },
       { body: { redirect_uris: ['https://rp%2Eexample.com/cb'] }, code: IRU },
       { body: { redirect_uris: ['https:///cb'] }, code: IRU },
+      { body: { redirect_uris: ['https:evil.example/cb'] }, code: IRU },
+      { body: { redirect_uris: ['https:a@evil.example/cb'] }, code: IRU },
       { body: { redirect_uris: ['http://127.1/cb'] }, code: IRU },
       { body: { redirect_uris: ['http://0x7f.0.0.1/cb'] }, code: IRU },
       { body: { redirect_uris: ['http://2130706433/cb'] }, code: IRU },

@@ -55,6 +55,7 @@ export function clientMetadataRuleTests(context: Context): void {
         'http://127.1/cb',
         'http://0x7f.0.0.1/cb',
         'https:///cb',
+        'https:evil.example/cb',
       ]) {
         await assertRefused(id, { redirect_uris: [WEB, uri] }, 'invalid_redirect_uri')
       }
