@@ -5,7 +5,7 @@
  * @see RFC 3986 §3, §7.6, RFC 6749 §3.1.2, RFC 7591 §2, RFC 9700 §4.1
  */
 import type { ClientMetadata } from '../../wire/index.js'
-import { fieldOf } from '../fields.js'
+import { FIELDS, fieldOf, type Field } from '../fields.js'
 import { uriParts } from '../redirect-uris.js'
 import { hostProblem } from '../uri-syntax.js'
 import type { Rule } from './rule.js'
@@ -40,12 +40,21 @@ function firstProblem(name: string, value: unknown, check: UriCheck): string | u
   return undefined
 }
 
+const isUriField = (field: Field | undefined) => field?.kind === 'uri' || field?.kind === 'uri-list'
+
+/** The untagged URI members but redirect_uris, looked up without fieldOf on the hot path. */
+const OTHER_URI_MEMBERS: ReadonlySet<string> = new Set(
+  Object.keys(FIELDS).filter((name) => name !== 'redirect_uris' && isUriField(FIELDS[name])),
+)
+
+/** Whether a member is a URI member other than redirect_uris, language-tagged ones included. */
+const isOtherUriMember = (name: string) =>
+  OTHER_URI_MEMBERS.has(name) || (name.includes('#') && isUriField(fieldOf(name)))
+
 /** Every member other than redirect_uris whose field is a URI or a URI list, tagged ones too. */
 function otherUriMembers(metadata: ClientMetadata, check: UriCheck): string | undefined {
   for (const name of Object.keys(metadata)) {
-    if (name === 'redirect_uris') continue
-    const kind = fieldOf(name)?.kind
-    if (kind !== 'uri' && kind !== 'uri-list') continue
+    if (!isOtherUriMember(name)) continue
     const problem = firstProblem(name, metadata[name], check)
     if (problem !== undefined) return problem
   }
