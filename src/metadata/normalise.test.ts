@@ -111,3 +111,28 @@ test('leaves out members that only restate a default: false flags, zero max age,
     redirect_uris: ['https://a.example/cb'],
   })
 })
+
+test('drops client_credentials from a public client that keeps another usable grant (RFC 6749 §4.4)', () => {
+  const pub = { token_endpoint_auth_method: 'none', response_types: ['code'] }
+  const kept = normalise(
+    { ...pub, grant_types: ['client_credentials', 'authorization_code', 'refresh_token'] },
+    all,
+  )
+  assert.deepEqual(kept.grant_types, ['authorization_code', 'refresh_token'])
+  // Nothing usable would remain: left for the rule publicClientHasNoClientCredentials to refuse.
+  const alone = normalise({ ...pub, grant_types: ['client_credentials', 'refresh_token'] }, all)
+  assert.deepEqual(alone.grant_types, ['client_credentials', 'refresh_token'])
+  const confidential = normalise(
+    { grant_types: ['client_credentials', 'authorization_code'], response_types: ['code'] },
+    all,
+  )
+  assert.deepEqual(confidential.grant_types, ['client_credentials', 'authorization_code'])
+})
+
+test('an empty supported list allows none of its values (CONTRACT.md, Bad input)', () => {
+  const none = policyOf({ supportedGrantTypes: [] })
+  assert.throws(
+    () => normalise({ grant_types: ['password'], response_types: [] }, none),
+    (err: unknown) => isOAuthError(err) && err.code === 'invalid_client_metadata',
+  )
+})

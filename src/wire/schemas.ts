@@ -123,6 +123,12 @@ export const ServiceSchema = Type.Object(
         description: 'Registrar: seconds; 0 = client secrets never expire',
       }),
     ),
+    allowPrivateNetworkUris: Type.Optional(
+      Type.Boolean({
+        description:
+          'Registrar: whether URIs the authorization server fetches (jwks_uri, sector_identifier_uri, request_uris, logo_uri, backchannel_logout_uri, backchannel_client_notification_endpoint) may name loopback, private or link-local IP addresses or localhost; default false',
+      }),
+    ),
     trustedSoftwareStatementIssuers: Type.Optional(
       Type.Array(
         Type.Object({
@@ -135,7 +141,8 @@ export const ServiceSchema = Type.Object(
   },
   {
     additionalProperties: true,
-    description: "Authlete's Service object plus Registrar's extensions",
+    description:
+      "Authlete's Service object plus Registrar's extensions. A supported* list that is absent means every value Registrar knows; a list, even an empty one, allows exactly the values it names.",
   },
 )
 
