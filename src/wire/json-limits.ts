@@ -1,0 +1,141 @@
+/**
+ * What any JSON Registrar accepts must be: text that both stores keep exactly as sent.
+ * Strings are Unicode text (RFC 8259 §8.1: no U+0000, which PostgreSQL's text cannot hold,
+ * and no unpaired surrogate, which is not Unicode and would be stored as U+FFFD); nesting
+ * is at most MAX_JSON_DEPTH levels (storing a deeper value overflows the stack); numbers
+ * are those JSON.stringify writes back as they came (RFC 8259 §6: no `-0`, no value that
+ * overflows to Infinity or underflows to zero, no integer beyond 2^53 that loses digits).
+ * @see CONTRACT.md "Bad input"
+ */
+
+/** The deepest nesting of arrays and objects accepted anywhere: `{"a":[1]}` is 2 levels. */
+export const MAX_JSON_DEPTH = 32
+
+/** Largest value of a 32-bit integer column (PostgreSQL `integer`), and of API counts. */
+export const MAX_INT32 = 2_147_483_647
+
+/** Where in a JSON value a problem is, as a JSON pointer (RFC 6901), and what it is. */
+export interface JsonProblem {
+  pointer: string
+  problem: string
+}
+
+/** A surrogate code unit that is not half of a pair: in `u` mode a pair is one code point. */
+const LONE_SURROGATE = /\p{Cs}/u
+
+/** Why a string cannot be stored as sent, or undefined. */
+export function textProblem(text: string): string | undefined {
+  if (text.includes('\0')) return 'must not contain U+0000'
+  if (LONE_SURROGATE.test(text)) return 'must not contain an unpaired surrogate'
+  return undefined
+}
+
+/** Why a number cannot be stored as sent, or undefined. */
+function numberProblem(value: number): string | undefined {
+  if (!Number.isFinite(value)) return 'is a number out of range'
+  if (Object.is(value, -0)) return 'must not be -0'
+  return undefined
+}
+
+const escapeToken = (token: string) => token.replaceAll('~', '~0').replaceAll('/', '~1')
+
+/**
+ * The first string (member names included), number or nesting in `value` that cannot be
+ * stored as sent, depth first; undefined when there is none. Never descends more than
+ * MAX_JSON_DEPTH levels, so any depth of input is safe to check.
+ */
+export function jsonProblem(value: unknown, pointer = '', depth = 0): JsonProblem | undefined {
+  if (typeof value === 'string') {
+    const problem = textProblem(value)
+    return problem === undefined ? undefined : { pointer, problem }
+  }
+  if (typeof value === 'number') {
+    const problem = numberProblem(value)
+    return problem === undefined ? undefined : { pointer, problem }
+  }
+  if (typeof value !== 'object' || value === null) return undefined
+  if (depth >= MAX_JSON_DEPTH) {
+    return { pointer, problem: `nests deeper than ${MAX_JSON_DEPTH} levels` }
+  }
+  for (const [name, member] of Object.entries(value)) {
+    const at = `${pointer}/${escapeToken(name)}`
+    const nameProblem = textProblem(name)
+    if (nameProblem !== undefined) return { pointer: at, problem: `(its name) ${nameProblem}` }
+    const problem = jsonProblem(member, at, depth + 1)
+    if (problem !== undefined) return problem
+  }
+  return undefined
+}
+
+/** A JSON number token (RFC 8259 §6) outside strings. */
+const NUMBER_TOKEN = /"(?:[^"\\]|\\.)*"|(-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?)/g
+
+/**
+ * The first number token of JSON text whose value JSON.parse changes: one that underflows
+ * to zero (`1e-400`) or is an integer beyond 2^53 (`9007199254740993`); undefined when
+ * there is none. (Overflow to Infinity and `-0` are visible after parsing: jsonProblem.)
+ */
+export function lossyNumberToken(text: string): string | undefined {
+  for (const match of text.matchAll(NUMBER_TOKEN)) {
+    const token = match[1]
+    if (token === undefined) continue
+    const value = Number(token)
+    const mantissa = token.split(/[eE]/)[0]
+    if (value === 0 && /[1-9]/.test(mantissa)) return token
+    if (/^-?[0-9]+$/.test(token) && !Number.isSafeInteger(value)) return token
+  }
+  return undefined
+}
+
+/** A JSON pointer as a member name in an ASCII error description (RFC 6749 §5.2). */
+export function describePointer(pointer: string): string {
+  const ascii = pointer.replace(
+    /[^\x20-\x7e]/g,
+    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  )
+  const shown = ascii.length > 80 ? `${ascii.slice(0, 80)}...` : ascii
+  return shown === '' ? 'the value' : shown.slice(1)
+}
+
+/** "member problem", for an error description. */
+export function describeJsonProblem({ pointer, problem }: JsonProblem): string {
+  return `${describePointer(pointer)} ${problem}`
+}
+
+/**
+ * Parses JSON text and checks that every value in it can be stored as sent. Throws
+ * SyntaxError for text that is not JSON, UnstorableJsonError for JSON that cannot be kept.
+ */
+export function parseStorableJson(text: string): unknown {
+  const value: unknown = JSON.parse(text)
+  const problem = jsonProblem(value)
+  if (problem !== undefined) throw new UnstorableJsonError(problem)
+  const token = lossyNumberToken(text)
+  if (token !== undefined) {
+    const shown = token.length > 40 ? `${token.slice(0, 40)}...` : token
+    throw new UnstorableJsonError({
+      pointer: pointerOfNumber(value, Number(token)) ?? '',
+      problem: `is a number (${shown}) that cannot be kept as sent`,
+    })
+  }
+  return value
+}
+
+/** The pointer of the first number equal to `target`, for naming a lossy number's member. */
+function pointerOfNumber(value: unknown, target: number, pointer = ''): string | undefined {
+  if (value === target) return pointer
+  if (typeof value !== 'object' || value === null) return undefined
+  for (const [name, member] of Object.entries(value)) {
+    const found = pointerOfNumber(member, target, `${pointer}/${escapeToken(name)}`)
+    if (found !== undefined) return found
+  }
+  return undefined
+}
+
+/** JSON that parses but cannot be stored as sent (see jsonProblem). */
+export class UnstorableJsonError extends Error {
+  constructor(readonly detail: JsonProblem) {
+    super(describeJsonProblem(detail))
+    this.name = 'UnstorableJsonError'
+  }
+}
