@@ -6,6 +6,7 @@
 import { MAX_INT32, OAuthError } from '../wire/index.js'
 import type { EngineContext } from './context.js'
 import type { InitialAccessTokenRecord } from './records.js'
+import { refusedWrite } from './store.js'
 import { hashSecret, mintIdToken, mintSecret, secretMatches, splitIdToken } from './secrets.js'
 
 const ADMIN_TOKEN_SETTING = 'admin_token_hash'
@@ -48,19 +49,25 @@ export async function authenticateBearer(
     : undefined
 }
 
+const refuseWrite = (error: unknown) => {
+  throw refusedWrite(error, 'invalid_request')
+}
+
 export async function createApiToken(
   context: EngineContext,
   serviceApiKey: number,
   description: string | undefined,
 ): Promise<{ id: string; token: string }> {
   const { id, secret, token } = mintIdToken(context.randomBytes)
-  await context.store.insertApiToken({
-    id,
-    serviceApiKey,
-    secretHash: hashSecret(secret),
-    description,
-    createdAt: context.now(),
-  })
+  await context.store
+    .insertApiToken({
+      id,
+      serviceApiKey,
+      secretHash: hashSecret(secret),
+      description,
+      createdAt: context.now(),
+    })
+    .catch(refuseWrite)
   return { id, token }
 }
 
@@ -92,16 +99,18 @@ export async function createInitialAccessToken(
   const now = context.now()
   const { id, secret, token } = mintIdToken(context.randomBytes)
   const expiresAt = expiresIn === 0 ? 0 : now + expiresIn * 1000
-  await context.store.insertInitialAccessToken({
-    id,
-    serviceApiKey,
-    secretHash: hashSecret(secret),
-    expiresAt,
-    maxUses,
-    usesLeft: maxUses,
-    description: request.description,
-    createdAt: now,
-  })
+  await context.store
+    .insertInitialAccessToken({
+      id,
+      serviceApiKey,
+      secretHash: hashSecret(secret),
+      expiresAt,
+      maxUses,
+      usesLeft: maxUses,
+      description: request.description,
+      createdAt: now,
+    })
+    .catch(refuseWrite)
   return { id, token, expiresAt, maxUses }
 }
 

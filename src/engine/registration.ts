@@ -27,7 +27,7 @@ import type { ClientRecord, ServiceRecord } from './records.js'
 import { checkEchoedMembers, withoutIssuedMembers } from './update-rules.js'
 import { policyFor } from './service-cache.js'
 import { hashSecret, mintNumericId, mintSecret } from './secrets.js'
-import { DuplicateClientIdError, InitialAccessTokenSpentError } from './store.js'
+import { DuplicateClientIdError, InitialAccessTokenSpentError, refusedWrite } from './store.js'
 
 export interface RegisterRequest {
   /** The client's request body, as JSON text. */
@@ -219,7 +219,9 @@ export async function insertWithFreshId(
           headers: { 'WWW-Authenticate': 'Bearer error="invalid_token"' },
         })
       }
-      if (!(error instanceof DuplicateClientIdError) || attempt >= 5) throw error
+      if (!(error instanceof DuplicateClientIdError) || attempt >= 5) {
+        throw refusedWrite(error, 'invalid_client_metadata')
+      }
     }
   }
 }
