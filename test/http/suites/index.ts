@@ -6,6 +6,7 @@ import { after, before, describe } from 'node:test'
 import { Api } from '../../support/http.js'
 import { startServer, type RunningServer } from '../../support/start-server.js'
 import { authleteApiTests } from './authlete-api.js'
+import { badInputTests } from './bad-input.js'
 import { corpusTests } from './corpus.js'
 import { discoveryAndLimitTests } from './discovery-and-limits.js'
 import { initialAccessTokenTests } from './initial-access-tokens.js'
@@ -37,5 +38,6 @@ export function describeHttpSuite(backend: Backend): void {
     authleteApiTests(context)
     discoveryAndLimitTests(context)
     corpusTests(context)
+    badInputTests(context)
   })
 }
