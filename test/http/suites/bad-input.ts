@@ -257,6 +257,10 @@ export function badInputTests(context: Context): void {
         })
         assert.equal(viaApi.json.action, 'BAD_REQUEST', viaApi.text)
       }
+      const viaClientApi = await api.call(`/api/${id}/client/create`, {
+        body: { clientName: 'c', customMetadata: '{"level":1e-400}' },
+      })
+      assertRefused(viaClientApi, 'customMetadata/level')
       for (const [sent, kept] of [
         ['0', 0],
         ['3600', 3600],
