@@ -20,14 +20,13 @@ export interface JsonProblem {
   problem: string
 }
 
-/** A surrogate code unit that is not half of a pair: in `u` mode a pair is one code point. */
-const LONE_SURROGATE = /\p{Cs}/u
+/** U+0000, or a surrogate that is not half of a pair (in `u` mode a pair is one code point). */
+const NOT_TEXT = /[\0\p{Cs}]/u
 
 /** Why a string cannot be stored as sent, or undefined. */
 export function textProblem(text: string): string | undefined {
-  if (text.includes('\0')) return 'must not contain U+0000'
-  if (LONE_SURROGATE.test(text)) return 'must not contain an unpaired surrogate'
-  return undefined
+  if (!NOT_TEXT.test(text)) return undefined
+  return text.includes('\0') ? 'must not contain U+0000' : 'must not contain an unpaired surrogate'
 }
 
 /** Why a number cannot be stored as sent, or undefined. */
@@ -44,25 +43,43 @@ const escapeToken = (token: string) => token.replaceAll('~', '~0').replaceAll('/
  * stored as sent, depth first; undefined when there is none. Never descends more than
  * MAX_JSON_DEPTH levels, so any depth of input is safe to check.
  */
-export function jsonProblem(value: unknown, pointer = '', depth = 0): JsonProblem | undefined {
-  if (typeof value === 'string') {
-    const problem = textProblem(value)
-    return problem === undefined ? undefined : { pointer, problem }
-  }
-  if (typeof value === 'number') {
-    const problem = numberProblem(value)
-    return problem === undefined ? undefined : { pointer, problem }
-  }
+export function jsonProblem(value: unknown): JsonProblem | undefined {
+  const path: string[] = []
+  const problem = problemAt(value, 0, path)
+  if (problem === undefined) return undefined
+  return { pointer: path.map((token) => `/${escapeToken(token)}`).join(''), problem }
+}
+
+/**
+ * The problem in `value`, with `path` left holding its member names and indexes. Checked
+ * in place, building no pointer until there is a problem: this runs on every request.
+ */
+function problemAt(value: unknown, depth: number, path: string[]): string | undefined {
+  if (typeof value === 'string') return textProblem(value)
+  if (typeof value === 'number') return numberProblem(value)
   if (typeof value !== 'object' || value === null) return undefined
-  if (depth >= MAX_JSON_DEPTH) {
-    return { pointer, problem: `nests deeper than ${MAX_JSON_DEPTH} levels` }
+  if (depth >= MAX_JSON_DEPTH) return `nests deeper than ${MAX_JSON_DEPTH} levels`
+  if (Array.isArray(value)) {
+    for (let index = 0; index < value.length; index++) {
+      const problem = problemAt(value[index], depth + 1, path)
+      if (problem !== undefined) {
+        path.unshift(String(index))
+        return problem
+      }
+    }
+    return undefined
   }
-  for (const [name, member] of Object.entries(value)) {
-    const at = `${pointer}/${escapeToken(name)}`
+  for (const name in value) {
+    if (!Object.hasOwn(value, name)) continue
     const nameProblem = textProblem(name)
-    if (nameProblem !== undefined) return { pointer: at, problem: `(its name) ${nameProblem}` }
-    const problem = jsonProblem(member, at, depth + 1)
-    if (problem !== undefined) return problem
+    const problem =
+      nameProblem === undefined
+        ? problemAt((value as Record<string, unknown>)[name], depth + 1, path)
+        : `(its name) ${nameProblem}`
+    if (problem !== undefined) {
+      path.unshift(name)
+      return problem
+    }
   }
   return undefined
 }
