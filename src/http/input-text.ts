@@ -8,6 +8,8 @@ import { describeJsonProblem, jsonProblem, OAuthError } from '../wire/index.js'
 
 /** A preValidation hook: throws OAuthError invalid_request for a part that is not text. */
 export async function refuseUnstorableUrlParts(request: FastifyRequest): Promise<void> {
+  // No route reads the parts of an unknown URL: it stays a 404 like any other.
+  if (request.is404) return
   for (const [part, value] of [
     ['querystring', request.query],
     ['params', request.params],
