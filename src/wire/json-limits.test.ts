@@ -36,7 +36,19 @@ test('lossyNumberToken finds numbers JSON.parse alters, and none inside strings'
   assert.equal(lossyNumberToken('{"a":1e-400}'), '1e-400')
   assert.equal(lossyNumberToken('[0.0, 1, 9007199254740993]'), '9007199254740993')
   assert.equal(lossyNumberToken('{"a":"1e-400 9007199254740993","b\\"":-0.5e-3}'), undefined)
-  assert.equal(lossyNumberToken('[0, 0e10, -0.0, 9007199254740991, 1.5, 36e2]'), undefined)
+  assert.equal(lossyNumberToken('[1.00000000000000001]'), '1.00000000000000001')
+  assert.equal(lossyNumberToken('[1e-324]'), '1e-324')
+  assert.equal(lossyNumberToken('[1.23456789e-320]'), '1.23456789e-320')
+  assert.equal(
+    lossyNumberToken(
+      '[0, 0e10, -0.0, 9007199254740991, 1.5, 36e2, 0.1, 5e-324, 1e300, 1.7976931348623157e308]',
+    ),
+    undefined,
+  )
+  assert.equal(
+    lossyNumberToken('[0.30000000000000004, 123456789012345678e2, 1.000]'),
+    '123456789012345678e2',
+  )
 })
 
 test('parseStorableJson throws SyntaxError for non-JSON and UnstorableJsonError for the rest', () => {
