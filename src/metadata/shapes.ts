@@ -96,6 +96,7 @@ function jwkMembersProblem(key: Record<string, unknown>): string | undefined {
   }
   return undefined
 }
+
 /** Why a value is not a JWK Set of public keys, or undefined. @see RFC 7517 §5, RFC 7591 §2 */
 export async function jwkSetProblem(value: unknown): Promise<string | undefined> {
   if (!isJsonObject(value)) return 'must be a JWK Set object'
