@@ -18,6 +18,7 @@ import type { Engine } from '../engine/index.js'
 import { apiRoutes } from './api/index.js'
 import { discoveryRoutes, healthRoutes } from './discovery.js'
 import { bodyTooLarge, handleError, handleNotFound, sendError } from './errors.js'
+import { refuseUnstorableUrlParts } from './input-text.js'
 import { openApiRoutes, type OpenApiDocument } from './openapi.js'
 import { registrationRoutes } from './registration.js'
 import { schemaController } from './schema-compilers.js'
@@ -96,6 +97,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     if (length > bodyLimit) sendError(request, reply, bodyTooLarge())
     else done()
   })
+  app.addHook('preValidation', refuseUnstorableUrlParts)
 
   const openApiDocument = options.openApiDocument ?? (await generateOpenApi(app, options.version))
   const { engine, adminTokenHash } = options

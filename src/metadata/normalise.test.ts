@@ -91,14 +91,13 @@ test('treats scope "" as no scope and single-spaces scope tokens (RFC 6749 §3.3
   assert.equal(normalise({ ...base, scope: ' a  b a ' }, all).scope, 'a b')
 })
 
-test('leaves out members that only restate a default: false flags, zero max age, empty lists', () => {
+test('leaves out members that only restate a default: false flags, empty lists', () => {
   const result = normalise(
     {
       grant_types: ['authorization_code'],
       response_types: ['code'],
       require_auth_time: false,
       dpop_bound_access_tokens: true,
-      default_max_age: 0,
       contacts: [],
       redirect_uris: ['https://a.example/cb', 'https://a.example/cb'],
     },
@@ -135,4 +134,9 @@ test('an empty supported list allows none of its values (CONTRACT.md, Bad input)
     () => normalise({ grant_types: ['password'], response_types: [] }, none),
     (err: unknown) => isOAuthError(err) && err.code === 'invalid_client_metadata',
   )
+})
+
+test('keeps a zero default_max_age as sent (OIDC Core §3.1.2.1: max_age 0 asks for a fresh login)', () => {
+  const base = { grant_types: ['authorization_code'], response_types: ['code'] }
+  assert.equal(normalise({ ...base, default_max_age: 0 }, all).default_max_age, 0)
 })

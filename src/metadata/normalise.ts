@@ -103,10 +103,10 @@ function normaliseScope(scope: string): string | undefined {
 const isOptionalList = (name: string) => name !== 'grant_types' && name !== 'response_types'
 
 /**
- * The normalised metadata: arrays de-duplicated, empty optional lists, `false` flags and a
- * zero default_max_age left out (each equals its spec default, and Authlete cannot tell them
- * from absence), `scope: ""` meaning no scope, grant and response types made consistent,
- * client_credentials dropped from a public client that keeps another usable grant.
+ * The normalised metadata: arrays de-duplicated, empty optional lists and `false` flags left
+ * out (each equals its spec default, and Authlete cannot tell them from absence), `scope: ""`
+ * meaning no scope, grant and response types made consistent, client_credentials dropped
+ * from a public client that keeps another usable grant.
  * @see RFC 7591 §2, §3.2.1, OIDC DCR §2, RFC 6749 §3.3, §4.4
  */
 export function normalise(metadata: ClientMetadata, policy: RegistrationPolicy): ClientMetadata {
@@ -115,7 +115,6 @@ export function normalise(metadata: ClientMetadata, policy: RegistrationPolicy):
     const value = metadata[name]
     const kind = FIELDS[name]?.kind
     if (kind === 'boolean' && value === false) continue
-    if (name === 'default_max_age' && value === 0) continue
     if (Array.isArray(value) && (kind === 'uri-list' || kind === 'string-list')) {
       if (value.length === 0 && isOptionalList(name)) continue
       result[name] = unique(value)

@@ -7,6 +7,7 @@ import { Api } from '../../support/http.js'
 import { startServer, type RunningServer } from '../../support/start-server.js'
 import { authleteApiTests } from './authlete-api.js'
 import { clientMetadataRuleTests } from './client-metadata-rules.js'
+import { badInputTests } from './bad-input.js'
 import { corpusTests } from './corpus.js'
 import { discoveryAndLimitTests } from './discovery-and-limits.js'
 import { initialAccessTokenTests } from './initial-access-tokens.js'
@@ -39,5 +40,6 @@ export function describeHttpSuite(backend: Backend): void {
     discoveryAndLimitTests(context)
     corpusTests(context)
     clientMetadataRuleTests(context)
+    badInputTests(context)
   })
 }
