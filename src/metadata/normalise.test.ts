@@ -136,7 +136,8 @@ test('an empty supported list allows none of its values (CONTRACT.md, Bad input)
   )
 })
 
-test('keeps a zero default_max_age as sent (OIDC Core §3.1.2.1: max_age 0 asks for a fresh login)', () => {
+test('replaces a zero default_max_age by absence, which Authlete cannot tell apart (RFC 7591 §3.2.1)', () => {
   const base = { grant_types: ['authorization_code'], response_types: ['code'] }
-  assert.equal(normalise({ ...base, default_max_age: 0 }, all).default_max_age, 0)
+  assert.equal(normalise({ ...base, default_max_age: 0 }, all).default_max_age, undefined)
+  assert.equal(normalise({ ...base, default_max_age: 1 }, all).default_max_age, 1)
 })

@@ -103,8 +103,8 @@ function normaliseScope(scope: string): string | undefined {
 const isOptionalList = (name: string) => name !== 'grant_types' && name !== 'response_types'
 
 /**
- * The normalised metadata: arrays de-duplicated, empty optional lists and `false` flags left
- * out (each equals its spec default, and Authlete cannot tell them from absence), `scope: ""`
+ * The normalised metadata: arrays de-duplicated, empty optional lists, `false` flags and a
+ * zero default_max_age left out (Authlete cannot tell them from absence), `scope: ""`
  * meaning no scope, grant and response types made consistent, client_credentials dropped
  * from a public client that keeps another usable grant.
  * @see RFC 7591 §2, §3.2.1, OIDC DCR §2, RFC 6749 §3.3, §4.4
@@ -115,6 +115,9 @@ export function normalise(metadata: ClientMetadata, policy: RegistrationPolicy):
     const value = metadata[name]
     const kind = FIELDS[name]?.kind
     if (kind === 'boolean' && value === false) continue
+    // Authlete's defaultMaxAge 0 means none set, so 0 is replaced by absence, which the
+    // answer shows (RFC 7591 §3.2.1 lets the server replace a requested value).
+    if (name === 'default_max_age' && value === 0) continue
     if (Array.isArray(value) && (kind === 'uri-list' || kind === 'string-list')) {
       if (value.length === 0 && isOptionalList(name)) continue
       result[name] = unique(value)

@@ -261,20 +261,21 @@ export function badInputTests(context: Context): void {
         body: { clientName: 'c', customMetadata: '{"level":1e-400}' },
       })
       assertRefused(viaClientApi, 'customMetadata/level')
-      for (const [sent, kept] of [
-        ['0', 0],
-        ['3600', 3600],
-        ['2147483647', 2147483647],
-        ['36e2', 3600],
+      // default_max_age 0 is Authlete's "none", so it is answered as absent (RFC 7591 §3.2.1).
+      for (const [sent, kept, maxAge] of [
+        ['0', 0, undefined],
+        ['3600', 3600, 3600],
+        ['2147483647', 2147483647, 2147483647],
+        ['36e2', 3600, 3600],
       ] as const) {
         const answer = await register(`${prefix}"default_max_age":${sent},"level":${sent}}`)
         assert.equal(answer.status, 201, answer.text)
-        assert.equal(answer.json.default_max_age, kept)
+        assert.equal(answer.json.default_max_age, maxAge)
         assert.equal(answer.json.level, kept)
         const read = await call(answer.json.registration_client_uri, {
           token: answer.json.registration_access_token,
         })
-        assert.equal(read.json.default_max_age, kept)
+        assert.equal(read.json.default_max_age, maxAge)
       }
     })
 
