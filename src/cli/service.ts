@@ -17,6 +17,7 @@ interface ServiceFlags extends ApiFlags {
   dynamicRegistration?: boolean
   initialAccessTokenRequired?: boolean
   clientSecretLifetime?: string
+  allowPrivateNetworkUris?: boolean
 }
 
 const SUMMARY_FIELDS = [
@@ -28,6 +29,7 @@ const SUMMARY_FIELDS = [
   'registrationEndpoint',
   'initialAccessTokenRequired',
   'clientSecretLifetime',
+  'allowPrivateNetworkUris',
   'createdAt',
   'modifiedAt',
 ] as const
@@ -159,6 +161,11 @@ function withSettings(command: Command): Command {
       '--client-secret-lifetime <seconds>',
       'lifetime of newly issued client secrets, 0 = never expire',
     )
+    .option(
+      '--allow-private-network-uris',
+      'let jwks_uri, request_uris and other URIs the authorization server fetches name loopback, private or link-local addresses',
+    )
+    .option('--no-allow-private-network-uris', 'refuse such URIs (the default)')
 }
 
 /** The service to send: the base, then --from, then the flags. */
@@ -173,6 +180,7 @@ async function settings(flags: ServiceFlags, base: AuthleteService): Promise<Aut
     dynamicRegistrationSupported: flags.dynamicRegistration,
     initialAccessTokenRequired: flags.initialAccessTokenRequired,
     clientSecretLifetime: integerFlag('--client-secret-lifetime', flags.clientSecretLifetime),
+    allowPrivateNetworkUris: flags.allowPrivateNetworkUris,
   }
   const defined = Object.fromEntries(Object.entries(fromFlags).filter(([, v]) => v !== undefined))
   return { ...base, ...fromFile, ...defined }

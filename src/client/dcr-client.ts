@@ -5,9 +5,14 @@
  */
 import { MemoryCredentialStore, type CredentialStore } from './credential-store.js'
 import { discover } from './discovery.js'
-import { DcrError } from './errors.js'
-import { DEFAULT_TIMEOUT_MS, type HttpOptions } from './http.js'
+import { DcrError, emitProcessWarning, type WarningHandler } from './errors.js'
+import { DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT_MS, type HttpOptions } from './http.js'
 import { deleteClient, readClient, registerClient, updateClient } from './registration.js'
+import {
+  clientInformationProblem,
+  insecureUriProblem,
+  managementUriProblem,
+} from './trusted-credentials.js'
 import type {
   AuthorizationServerMetadata,
   ClientMetadata,
@@ -35,6 +40,12 @@ export interface DcrClientOptions extends HttpOptions {
    * @default Date.now
    */
   now?: () => number
+  /**
+   * Receives warnings about stored credentials that are ignored (not client information;
+   * a registration_client_uri off the registration endpoint's origin).
+   * @default emitProcessWarning (process.emitWarning)
+   */
+  onWarning?: WarningHandler
 }
 
 /** Options of ensureRegistered(). */
@@ -63,16 +74,22 @@ export interface EnsureRegisteredOptions extends RegisterOptions {
 export class DcrClient {
   readonly issuer: string
   readonly store: CredentialStore
-  readonly #http: Required<Pick<HttpOptions, 'timeoutMs'>> & HttpOptions
+  readonly #http: Required<Pick<HttpOptions, 'timeoutMs' | 'maxResponseBytes'>> & HttpOptions
   readonly #now: () => number
+  readonly #onWarning: WarningHandler
   readonly #registrationEndpoint: string | undefined
   #metadata: Promise<AuthorizationServerMetadata> | undefined
 
   constructor(options: DcrClientOptions) {
     this.issuer = options.issuer
     this.store = options.store ?? new MemoryCredentialStore()
-    this.#http = { fetch: options.fetch, timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS }
+    this.#http = {
+      fetch: options.fetch,
+      timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      maxResponseBytes: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+    }
     this.#now = options.now ?? Date.now
+    this.#onWarning = options.onWarning ?? emitProcessWarning
     this.#registrationEndpoint = options.registrationEndpoint
   }
 
@@ -88,9 +105,22 @@ export class DcrClient {
     return this.#metadata
   }
 
-  /** The stored credentials, or undefined. */
-  credentials(): Promise<ClientRegistrationResponse | undefined> {
-    return this.store.load(this.issuer)
+  /**
+   * The stored credentials, or undefined. An entry that is not client information (a
+   * member of the wrong type) counts as none, with a warning: ensureRegistered registers
+   * anew and replaces it.
+   * @see RFC 7591 §3.2.1
+   */
+  async credentials(): Promise<ClientRegistrationResponse | undefined> {
+    const stored: unknown = await this.store.load(this.issuer)
+    if (stored === undefined) return undefined
+    const problem = clientInformationProblem(stored)
+    if (problem === undefined) return stored as ClientRegistrationResponse
+    this.#onWarning(
+      `the stored credentials for ${this.issuer} are ignored, they are not client information: ${problem}`,
+      'REGISTRAR_CREDENTIALS_INVALID',
+    )
+    return undefined
   }
 
   /**
@@ -103,7 +133,7 @@ export class DcrClient {
   ): Promise<ClientRegistrationResponse> {
     const endpoint = await this.#endpoint()
     const credentials = await registerClient(endpoint, metadata, { ...options, ...this.#http })
-    await this.store.save(this.issuer, credentials)
+    await this.#save(credentials)
     return credentials
   }
 
@@ -112,8 +142,8 @@ export class DcrClient {
    * @see RFC 7592 §2.1
    */
   async read(): Promise<ClientRegistrationResponse> {
-    const current = await readClient(await this.#stored(), this.#http)
-    await this.store.save(this.issuer, current)
+    const current = await readClient(await this.#managed(), this.#http)
+    await this.#save(current)
     return current
   }
 
@@ -123,8 +153,8 @@ export class DcrClient {
    * @see RFC 7592 §2.2
    */
   async update(metadata: ClientMetadata): Promise<ClientRegistrationResponse> {
-    const current = await updateClient(await this.#stored(), metadata, this.#http)
-    await this.store.save(this.issuer, current)
+    const current = await updateClient(await this.#managed(), metadata, this.#http)
+    await this.#save(current)
     return current
   }
 
@@ -133,14 +163,16 @@ export class DcrClient {
    * @see RFC 7592 §2.3
    */
   async delete(): Promise<void> {
-    await deleteClient(await this.#stored(), this.#http)
+    await deleteClient(await this.#managed(), this.#http)
     await this.store.remove(this.issuer)
   }
 
   /**
    * Working credentials: the stored ones, unless their secret has expired
-   * (`client_secret_expires_at` non-zero and past) or the server no longer knows them
-   * (see `verify`); then a new registration with `metadata`, stored.
+   * (`client_secret_expires_at` non-zero and past), the server no longer knows them
+   * (see `verify`) or they are not to be trusted (a member of the wrong type; a
+   * `registration_client_uri` off the registration endpoint's origin, whose token is then
+   * never sent, with a warning); then a new registration with `metadata`, stored.
    * @see RFC 7591 §3.2.1 (client_secret_expires_at); RFC 7592 §2.1 and §3
    */
   ensureRegistered(
@@ -165,6 +197,14 @@ export class DcrClient {
       return this.register(metadata, registerOptions)
     }
     if (!verify || stored.registration_client_uri === undefined) return stored
+    const problem = await this.#untrusted(stored)
+    if (problem !== undefined) {
+      this.#onWarning(
+        `the stored credentials for ${this.issuer} are ignored and replaced: ${problem}`,
+        'REGISTRAR_CREDENTIALS_UNTRUSTED',
+      )
+      return this.register(metadata, registerOptions)
+    }
     let current: ClientRegistrationResponse
     try {
       current = await this.read()
@@ -183,6 +223,7 @@ export class DcrClient {
   /** Best effort: an expired client should not linger, but its removal is not ours to insist on. */
   async #deleteQuietly(credentials: ClientRegistrationResponse): Promise<void> {
     if (credentials.registration_client_uri === undefined) return
+    if ((await this.#untrusted(credentials)) !== undefined) return
     try {
       await deleteClient(credentials, this.#http)
     } catch {
@@ -201,6 +242,38 @@ export class DcrClient {
     return stored
   }
 
+  /**
+   * Stores the server's answer, unless its registration_client_uri points elsewhere: the
+   * next start would refuse to send the token there, and register again each time.
+   */
+  async #save(credentials: ClientRegistrationResponse): Promise<void> {
+    const problem = await this.#untrusted(credentials)
+    if (problem !== undefined) {
+      throw new DcrError(
+        'invalid_response',
+        `the server answered client information that is not kept: ${problem}`,
+        {
+          body: credentials,
+        },
+      )
+    }
+    await this.store.save(this.issuer, credentials)
+  }
+
+  /** The stored credentials, once their registration access token may go where they say. */
+  async #managed(): Promise<ClientRegistrationResponse> {
+    const stored = await this.#stored()
+    const problem = await this.#untrusted(stored)
+    if (problem !== undefined) throw new DcrError('untrusted_credentials', problem)
+    return stored
+  }
+
+  /** Why the credentials' registration_client_uri is not to be trusted, or undefined. */
+  async #untrusted(credentials: ClientRegistrationResponse): Promise<string | undefined> {
+    const uri = credentials.registration_client_uri
+    return uri === undefined ? undefined : managementUriProblem(uri, await this.#endpoint())
+  }
+
   async #endpoint(): Promise<string> {
     if (this.#registrationEndpoint !== undefined) return this.#registrationEndpoint
     const metadata = await this.discover()
@@ -210,15 +283,23 @@ export class DcrClient {
         `${this.issuer} publishes no registration_endpoint: it does not offer dynamic registration (RFC 8414 §2)`,
       )
     }
+    // The initial access token and the client's metadata go there (RFC 7591 §3: TLS).
+    const problem = insecureUriProblem(metadata.registration_endpoint, 'registration_endpoint')
+    if (problem !== undefined) {
+      throw new DcrError('invalid_response', `the metadata of ${this.issuer}: ${problem}`)
+    }
     return metadata.registration_endpoint
   }
 }
 
 /** Whether a registration differs from the metadata in any member the metadata sets. */
 function differsFrom(registered: ClientRegistrationResponse, metadata: ClientMetadata): boolean {
-  const registeredMembers = registered as Record<string, unknown>
+  const registeredMembers: Record<string, unknown> = registered
+  // Own members only: `constructor` or `toString` in custom metadata is not Object's.
   return Object.entries(metadata).some(
     ([member, value]) =>
-      value !== undefined && JSON.stringify(value) !== JSON.stringify(registeredMembers[member]),
+      value !== undefined &&
+      (!Object.hasOwn(registeredMembers, member) ||
+        JSON.stringify(value) !== JSON.stringify(registeredMembers[member])),
   )
 }

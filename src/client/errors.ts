@@ -4,6 +4,7 @@
  * the local codes below and no status. Branch on `error`, as with any OAuth error.
  * @see RFC 7591 §3.2.2, RFC 7592 §2, RFC 6750 §3.1, RFC 8414 §3.3
  */
+import { emitWarning } from 'node:process'
 
 /**
  * Codes for failures that are not an error answer from the server.
@@ -14,6 +15,10 @@
  * - `unsupported`: the server or the stored registration lacks what the call needs
  *   (no `registration_endpoint`; no `registration_client_uri` or registration access token).
  * - `not_registered`: no credentials are stored for the issuer.
+ * - `response_too_large`: an answer longer than `maxResponseBytes`, abandoned unread.
+ * - `untrusted_credentials`: stored credentials whose `registration_client_uri` is not
+ *   https (or loopback http) on the registration endpoint's origin, so their registration
+ *   access token is not sent (RFC 6750 §5.3).
  */
 export const LOCAL_ERROR_CODES = [
   'network_error',
@@ -22,6 +27,8 @@ export const LOCAL_ERROR_CODES = [
   'invalid_issuer',
   'unsupported',
   'not_registered',
+  'response_too_large',
+  'untrusted_credentials',
 ] as const
 
 export type LocalErrorCode = (typeof LOCAL_ERROR_CODES)[number]
@@ -64,3 +71,26 @@ export class DcrError extends Error {
     return this.status === 401 || this.error === 'invalid_token' || this.error === 'invalid_client'
   }
 }
+
+/**
+ * Codes of the warnings registrar/client reports and carries on:
+ * - `REGISTRAR_CREDENTIALS_READABLE`: the credentials file can be read by group or others.
+ * - `REGISTRAR_CREDENTIALS_INVALID`: a stored entry is not client information; ignored.
+ * - `REGISTRAR_CREDENTIALS_UNTRUSTED`: a stored entry would send its registration access
+ *   token off the registration endpoint's origin; ignored, and ensureRegistered registers anew.
+ */
+export type WarningCode =
+  | 'REGISTRAR_CREDENTIALS_READABLE'
+  | 'REGISTRAR_CREDENTIALS_INVALID'
+  | 'REGISTRAR_CREDENTIALS_UNTRUSTED'
+
+/**
+ * Receives what registrar/client carries on past. The default, emitProcessWarning, is
+ * Node's own channel: printed to stderr once, or handled with `process.on('warning')`.
+ * @see https://nodejs.org/api/process.html#processemitwarningwarning-options
+ */
+export type WarningHandler = (message: string, code: WarningCode) => void
+
+/** process.emitWarning with type `RegistrarWarning` and the code. */
+export const emitProcessWarning: WarningHandler = (message, code) =>
+  emitWarning(message, { type: 'RegistrarWarning', code })

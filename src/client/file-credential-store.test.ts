@@ -1,10 +1,36 @@
 import assert from 'node:assert/strict'
-import { mkdir, mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises'
+import {
+  chmod,
+  mkdir,
+  mkdtemp,
+  readdir,
+  readFile,
+  rm,
+  stat,
+  utimes,
+  writeFile,
+} from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import process from 'node:process'
 import { after, before, describe, test } from 'node:test'
+import { execFile } from 'node:child_process'
+import { promisify } from 'node:util'
 import { FileCredentialStore } from './file-credential-store.js'
 import { MemoryCredentialStore } from './credential-store.js'
+import type { WarningCode } from './errors.js'
+
+/** A store whose warnings land in `warnings`. */
+function storeWithWarnings(path: string) {
+  const warnings: { message: string; code: WarningCode }[] = []
+  const store = new FileCredentialStore(path, {
+    onWarning: (message, code) => warnings.push({ message, code }),
+  })
+  return { store, warnings }
+}
+
+const STORE_MODULE = new URL('./file-credential-store.ts', import.meta.url).href
+const run = promisify(execFile)
 
 const ISSUER = 'https://as.example.com/tenant'
 const CREDENTIALS = {
@@ -94,6 +120,121 @@ describe('FileCredentialStore', () => {
       (await readdir(dir)).filter((name) => name.endsWith('.tmp')),
       [],
     )
+  })
+
+  test('looks up issuers as own keys only: constructor, __proto__ and toString are strings like any other', async () => {
+    const path = join(dir, 'prototype.json')
+    const store = new FileCredentialStore(path)
+    for (const issuer of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) {
+      assert.equal(await store.load(issuer), undefined, issuer)
+    }
+    await store.save(ISSUER, CREDENTIALS)
+    for (const issuer of ['constructor', '__proto__', 'toString', 'valueOf']) {
+      assert.equal(await store.load(issuer), undefined, issuer)
+    }
+    await store.save('__proto__', { client_id: 'proto' })
+    await store.save('constructor', { client_id: 'ctor' })
+    const reopened = new FileCredentialStore(path)
+    assert.deepEqual(await reopened.load('__proto__'), { client_id: 'proto' })
+    assert.deepEqual(await reopened.load('constructor'), { client_id: 'ctor' })
+    assert.deepEqual((await reopened.issuers()).sort(), [ISSUER, '__proto__', 'constructor'].sort())
+    await reopened.remove('__proto__')
+    assert.equal(await reopened.load('__proto__'), undefined)
+    assert.deepEqual(await reopened.load('constructor'), { client_id: 'ctor' })
+  })
+
+  test('treats an entry that is not client information as absent, with a warning', async () => {
+    const path = join(dir, 'poisoned.json')
+    const entries = {
+      'https://as1.example.com': { client_id: 42 },
+      'https://as2.example.com': { ...CREDENTIALS, registration_access_token: { token: 'x' } },
+      'https://as3.example.com': { ...CREDENTIALS, client_secret_expires_at: '0' },
+      'https://as4.example.com': { ...CREDENTIALS, redirect_uris: 'http://127.0.0.1/cb' },
+      'https://as5.example.com': 'not an object',
+      'https://as6.example.com': null,
+      'https://as7.example.com': [CREDENTIALS],
+    }
+    await writeFile(path, JSON.stringify({ version: 1, credentials: entries }), { mode: 0o600 })
+    const { store, warnings } = storeWithWarnings(path)
+    for (const issuer of Object.keys(entries)) {
+      assert.equal(await store.load(issuer), undefined, issuer)
+    }
+    assert.equal(warnings.length, Object.keys(entries).length)
+    assert.ok(warnings.every(({ code }) => code === 'REGISTRAR_CREDENTIALS_INVALID'))
+    assert.match(warnings[1].message, /registration_access_token/)
+    await store.save('https://as1.example.com', CREDENTIALS)
+    assert.deepEqual(await store.load('https://as1.example.com'), CREDENTIALS)
+  })
+
+  test('warns once when the file is readable or writable by group or others', async () => {
+    for (const mode of [0o644, 0o640, 0o604, 0o620, 0o602]) {
+      const path = join(dir, `open-${mode.toString(8)}.json`)
+      await writeFile(path, JSON.stringify({ version: 1, credentials: { [ISSUER]: CREDENTIALS } }))
+      await chmod(path, mode)
+      const { store, warnings } = storeWithWarnings(path)
+      assert.deepEqual(await store.load(ISSUER), CREDENTIALS)
+      await store.load(ISSUER)
+      assert.equal(warnings.length, 1, mode.toString(8))
+      assert.equal(warnings[0].code, 'REGISTRAR_CREDENTIALS_READABLE')
+      assert.match(warnings[0].message, new RegExp(`mode ${mode.toString(8)}`))
+    }
+    const path = join(dir, 'private.json')
+    await writeFile(path, JSON.stringify({ version: 1, credentials: {} }), { mode: 0o600 })
+    const { store, warnings } = storeWithWarnings(path)
+    await store.load(ISSUER)
+    assert.deepEqual(warnings, [])
+  })
+
+  test('warns by process.emitWarning when no onWarning is given', async () => {
+    const path = join(dir, 'emit.json')
+    await writeFile(path, JSON.stringify({ version: 1, credentials: {} }))
+    await chmod(path, 0o644)
+    const warnings: (Error & { code?: string })[] = []
+    const listener = (warning: Error) => warnings.push(warning)
+    process.on('warning', listener)
+    try {
+      await new FileCredentialStore(path).load(ISSUER)
+      await new Promise((resolve) => setImmediate(resolve))
+    } finally {
+      process.off('warning', listener)
+    }
+    assert.equal(warnings.length, 1)
+    const [warning] = warnings
+    assert.equal(warning.name, 'RegistrarWarning')
+    assert.equal(warning.code, 'REGISTRAR_CREDENTIALS_READABLE')
+  })
+
+  test('creates a missing folder with mode 0700 and the file with mode 0600', async () => {
+    const path = join(dir, 'new', 'nested', 'credentials.json')
+    await new FileCredentialStore(path).save(ISSUER, CREDENTIALS)
+    assert.equal((await stat(join(dir, 'new'))).mode & 0o777, 0o700)
+    assert.equal((await stat(join(dir, 'new', 'nested'))).mode & 0o777, 0o700)
+    assert.equal((await stat(path)).mode & 0o777, 0o600)
+  })
+
+  test('installs no SIGINT, SIGTERM or exit listener in the host process', async () => {
+    // In a fresh process: what a module installs when first loaded is counted too.
+    const script = `
+      const events = ['SIGINT', 'SIGTERM', 'SIGHUP', 'exit', 'beforeExit']
+      const count = () => events.map((event) => process.listenerCount(event))
+      const before = count()
+      const { FileCredentialStore } = await import(${JSON.stringify(STORE_MODULE)})
+      const store = new FileCredentialStore(process.argv[1])
+      await store.exclusive('https://as.example.com', () =>
+        store.save('https://as.example.com', { client_id: 'a' }),
+      )
+      process.stdout.write(JSON.stringify({ before, after: count() }))
+    `
+    const { stdout } = await run(process.execPath, [
+      '--import',
+      'tsx',
+      '--input-type=module',
+      '-e',
+      script,
+      join(dir, 'listeners.json'),
+    ])
+    const { before, after } = JSON.parse(stdout) as { before: number[]; after: number[] }
+    assert.deepEqual(after, before)
   })
 
   test('refuses a file that is not a credentials file, naming it', async () => {

@@ -16,6 +16,12 @@ export interface HttpOptions {
    * @default 30000
    */
   timeoutMs?: number
+  /**
+   * The largest answer body read, in bytes; a longer one is abandoned unread (error
+   * `response_too_large`). Metadata documents and client information are a few KiB.
+   * @default 1048576 (1 MiB)
+   */
+  maxResponseBytes?: number
 }
 
 export interface Exchange {
@@ -32,6 +38,7 @@ export interface Answer {
 }
 
 export const DEFAULT_TIMEOUT_MS = 30_000
+export const DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024
 
 export async function exchange(exchange: Exchange, options: HttpOptions = {}): Promise<Answer> {
   const fetchImpl = options.fetch ?? globalThis.fetch
@@ -46,11 +53,46 @@ export async function exchange(exchange: Exchange, options: HttpOptions = {}): P
       redirect: 'manual',
       signal: AbortSignal.timeout(options.timeoutMs ?? DEFAULT_TIMEOUT_MS),
     })
-    return { status: response.status, body: decodeBody(await response.text()) }
+    const limit = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES
+    const text = await readLimited(response, limit)
+    if (text === undefined) {
+      throw new DcrError(
+        'response_too_large',
+        `${exchange.method} ${exchange.url} answered ${response.status} with more than ${limit} bytes; not read`,
+        { status: response.status },
+      )
+    }
+    return { status: response.status, body: decodeBody(text) }
   } catch (cause) {
+    if (cause instanceof DcrError) throw cause
     const reason = cause instanceof Error ? describe(cause) : String(cause)
     throw new DcrError('network_error', `${exchange.method} ${exchange.url}: ${reason}`, { cause })
   }
+}
+
+/**
+ * The body as text, or undefined once it passes `limit` bytes: then the stream is
+ * cancelled, which closes the connection, so a server cannot make us hold more.
+ */
+async function readLimited(response: Response, limit: number): Promise<string | undefined> {
+  const declared = Number(response.headers.get('content-length') ?? 0)
+  if (response.body === null) return ''
+  if (declared > limit) {
+    await response.body.cancel()
+    return undefined
+  }
+  const reader = response.body.getReader()
+  const chunks: Uint8Array[] = []
+  let length = 0
+  for (let read = await reader.read(); !read.done; read = await reader.read()) {
+    length += read.value.byteLength
+    if (length > limit) {
+      await reader.cancel()
+      return undefined
+    }
+    chunks.push(read.value)
+  }
+  return Buffer.concat(chunks, length).toString('utf8')
 }
 
 /** The server's OAuth error answer as a DcrError (RFC 6749 §5.2, RFC 7591 §3.2.2). */

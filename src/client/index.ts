@@ -1,7 +1,9 @@
 /**
  * `registrar/client`: Dynamic Client Registration for an app or agent that needs
  * credentials at an authorization server it has never seen. Discover the server, register,
- * keep the credentials, and manage the registration. No dependency beyond the platform.
+ * keep the credentials, and manage the registration. Nothing it receives or loads is
+ * trusted unchecked: answers are size-capped and type-checked, and a registration access
+ * token goes only to the registration endpoint's origin. It installs no process handlers.
  *
  * ```ts
  * const dcr = new DcrClient({ issuer, store: new FileCredentialStore('./credentials.json') })
@@ -14,7 +16,15 @@ export { discover, discoveryUrls } from './discovery.js'
 export { registerClient, readClient, updateClient, deleteClient } from './registration.js'
 export { MemoryCredentialStore, type CredentialStore } from './credential-store.js'
 export { FileCredentialStore, type FileCredentialStoreOptions } from './file-credential-store.js'
-export { DcrError, LOCAL_ERROR_CODES, type LocalErrorCode, type DcrErrorOptions } from './errors.js'
+export {
+  DcrError,
+  LOCAL_ERROR_CODES,
+  emitProcessWarning,
+  type LocalErrorCode,
+  type DcrErrorOptions,
+  type WarningCode,
+  type WarningHandler,
+} from './errors.js'
 export type { HttpOptions } from './http.js'
 export type {
   AuthorizationServerMetadata,

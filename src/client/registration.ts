@@ -5,6 +5,7 @@
 import { isJsonObject, SERVER_MANAGED_MEMBERS } from '../wire/index.js'
 import { DcrError } from './errors.js'
 import { exchange, serverError, type Answer, type Exchange, type HttpOptions } from './http.js'
+import { clientInformationProblem, managementUriProblem } from './trusted-credentials.js'
 import type { ClientMetadata, ClientRegistrationResponse, RegisterOptions } from './types.js'
 
 /**
@@ -77,15 +78,25 @@ function management(credentials: ClientRegistrationResponse): { url: string; bea
       `client ${credentials.client_id} has no registration_client_uri or registration_access_token; the server does not offer RFC 7592 management`,
     )
   }
+  const problem = managementUriProblem(url)
+  if (problem !== undefined) throw new DcrError('untrusted_credentials', problem)
   return { url, bearer }
 }
 
 function clientInformation(request: Exchange, answer: Answer): ClientRegistrationResponse {
   if (answer.status < 200 || answer.status > 299) throw serverError(request, answer)
-  if (!isJsonObject(answer.body) || typeof answer.body.client_id !== 'string') {
+  if (!isJsonObject(answer.body)) {
     throw new DcrError(
       'invalid_response',
       `${request.method} ${request.url} answered ${answer.status} without client information (RFC 7591 §3.2.1)`,
+      { status: answer.status, body: answer.body },
+    )
+  }
+  const problem = clientInformationProblem(answer.body)
+  if (problem !== undefined) {
+    throw new DcrError(
+      'invalid_response',
+      `${request.method} ${request.url} answered ${answer.status} with client information that is not (RFC 7591 §3.2.1): ${problem}`,
       { status: answer.status, body: answer.body },
     )
   }

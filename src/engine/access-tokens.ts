@@ -3,9 +3,10 @@
  * API), service-scoped API tokens (CONTRACT.md §1b) and initial access tokens (RFC 7591
  * §3). Each secret is shown once; only its hash is kept.
  */
-import { OAuthError } from '../wire/index.js'
+import { MAX_INT32, OAuthError } from '../wire/index.js'
 import type { EngineContext } from './context.js'
 import type { InitialAccessTokenRecord } from './records.js'
+import { refusedWrite } from './store.js'
 import { hashSecret, mintIdToken, mintSecret, secretMatches, splitIdToken } from './secrets.js'
 
 const ADMIN_TOKEN_SETTING = 'admin_token_hash'
@@ -48,19 +49,25 @@ export async function authenticateBearer(
     : undefined
 }
 
+const refuseWrite = (error: unknown) => {
+  throw refusedWrite(error, 'invalid_request')
+}
+
 export async function createApiToken(
   context: EngineContext,
   serviceApiKey: number,
   description: string | undefined,
 ): Promise<{ id: string; token: string }> {
   const { id, secret, token } = mintIdToken(context.randomBytes)
-  await context.store.insertApiToken({
-    id,
-    serviceApiKey,
-    secretHash: hashSecret(secret),
-    description,
-    createdAt: context.now(),
-  })
+  await context.store
+    .insertApiToken({
+      id,
+      serviceApiKey,
+      secretHash: hashSecret(secret),
+      description,
+      createdAt: context.now(),
+    })
+    .catch(refuseWrite)
   return { id, token }
 }
 
@@ -72,6 +79,8 @@ export interface InitialAccessTokenRequest {
   description?: string
 }
 
+const isCount = (value: number) => Number.isInteger(value) && value >= 0 && value <= MAX_INT32
+
 /** @see RFC 7591 §3 */
 export async function createInitialAccessToken(
   context: EngineContext,
@@ -80,25 +89,28 @@ export async function createInitialAccessToken(
 ): Promise<{ id: string; token: string; expiresAt: number; maxUses: number }> {
   const expiresIn = request.expiresIn ?? 0
   const maxUses = request.maxUses ?? 0
-  if (!Number.isSafeInteger(expiresIn) || expiresIn < 0) {
-    throw new OAuthError('invalid_request', 'expiresIn must be a non-negative integer (seconds)')
+  // Both fit a 32-bit integer: max_uses and uses_left are 32-bit columns.
+  if (!isCount(expiresIn)) {
+    throw new OAuthError('invalid_request', `expiresIn must be an integer from 0 to ${MAX_INT32}`)
   }
-  if (!Number.isSafeInteger(maxUses) || maxUses < 0) {
-    throw new OAuthError('invalid_request', 'maxUses must be a non-negative integer')
+  if (!isCount(maxUses)) {
+    throw new OAuthError('invalid_request', `maxUses must be an integer from 0 to ${MAX_INT32}`)
   }
   const now = context.now()
   const { id, secret, token } = mintIdToken(context.randomBytes)
   const expiresAt = expiresIn === 0 ? 0 : now + expiresIn * 1000
-  await context.store.insertInitialAccessToken({
-    id,
-    serviceApiKey,
-    secretHash: hashSecret(secret),
-    expiresAt,
-    maxUses,
-    usesLeft: maxUses,
-    description: request.description,
-    createdAt: now,
-  })
+  await context.store
+    .insertInitialAccessToken({
+      id,
+      serviceApiKey,
+      secretHash: hashSecret(secret),
+      expiresAt,
+      maxUses,
+      usesLeft: maxUses,
+      description: request.description,
+      createdAt: now,
+    })
+    .catch(refuseWrite)
   return { id, token, expiresAt, maxUses }
 }
 

@@ -7,6 +7,7 @@ import { OAuthError, type ClientMetadata } from '../wire/index.js'
 import type { EngineContext } from './context.js'
 import type { ClientRecord, ServiceRecord } from './records.js'
 import { issueSecret } from './client-secret.js'
+import { refusedWrite } from './store.js'
 
 const ATTEMPTS = 5
 
@@ -34,7 +35,10 @@ export async function updateOptimistically(
   change: (current: ClientRecord) => Promise<ClientRecord>,
 ): Promise<ClientRecord> {
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-    const updated = await context.store.updateClient(await change(await readCurrent()))
+    const changed = await change(await readCurrent())
+    const updated = await context.store.updateClient(changed).catch((error: unknown) => {
+      throw refusedWrite(error, 'invalid_client_metadata')
+    })
     if (updated) return updated
   }
   throw new OAuthError('server_error', 'the client kept changing concurrently; try again')

@@ -45,7 +45,7 @@ export function discoveryDocument(
   if (settings.dynamicRegistrationSupported !== false) {
     document['registration_endpoint'] = registrationEndpointOf(context, service)
   }
-  if (policy.scopes.length > 0) document['scopes_supported'] = [...policy.scopes]
+  if (policy.scopes !== undefined) document['scopes_supported'] = [...policy.scopes]
   // RFC 8414 §2: response_types_supported is REQUIRED.
   document['response_types_supported'] = [...policy.responseTypes]
   document['grant_types_supported'] = [...policy.grantTypes]

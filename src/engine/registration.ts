@@ -4,8 +4,14 @@
  * credentials, store, answer.
  * @see RFC 7591 §3, RFC 7592 §2
  */
-import { resolveClientMetadata } from '../metadata/index.js'
-import { isJsonObject, OAuthError, type ClientMetadata } from '../wire/index.js'
+import { resolveClientMetadata, unstorableMetadata } from '../metadata/index.js'
+import {
+  isJsonObject,
+  OAuthError,
+  parseStorableJson,
+  UnstorableJsonError,
+  type ClientMetadata,
+} from '../wire/index.js'
 import { checkInitialAccessToken } from './access-tokens.js'
 import { updateOptimistically, withMetadata } from './client-replacement.js'
 import { issueSecret } from './client-secret.js'
@@ -21,7 +27,7 @@ import type { ClientRecord, ServiceRecord } from './records.js'
 import { checkEchoedMembers, withoutIssuedMembers } from './update-rules.js'
 import { policyFor } from './service-cache.js'
 import { hashSecret, mintNumericId, mintSecret } from './secrets.js'
-import { DuplicateClientIdError, InitialAccessTokenSpentError } from './store.js'
+import { DuplicateClientIdError, InitialAccessTokenSpentError, refusedWrite } from './store.js'
 
 export interface RegisterRequest {
   /** The client's request body, as JSON text. */
@@ -159,8 +165,9 @@ function tokenErrorAction(service: ServiceRecord): 'UNAUTHORIZED' | 'BAD_REQUEST
 function parseJsonObject(json: string): Record<string, unknown> {
   let value: unknown
   try {
-    value = JSON.parse(json)
-  } catch {
+    value = parseStorableJson(json)
+  } catch (error) {
+    if (error instanceof UnstorableJsonError) throw unstorableMetadata(error.detail)
     throw new OAuthError('invalid_client_metadata', 'the request body is not valid JSON')
   }
   if (!isJsonObject(value)) {
@@ -212,7 +219,9 @@ export async function insertWithFreshId(
           headers: { 'WWW-Authenticate': 'Bearer error="invalid_token"' },
         })
       }
-      if (!(error instanceof DuplicateClientIdError) || attempt >= 5) throw error
+      if (!(error instanceof DuplicateClientIdError) || attempt >= 5) {
+        throw refusedWrite(error, 'invalid_client_metadata')
+      }
     }
   }
 }

@@ -32,6 +32,7 @@ export const SERVICE_DEFAULTS: Readonly<ServiceSettings> = Object.freeze({
   initialAccessTokenRequired: false,
   clientSecretLifetime: 0,
   trustedSoftwareStatementIssuers: [],
+  allowPrivateNetworkUris: false,
 })
 
 /** Members the server assigns; ignored on input (spec §7 trap 12). */
@@ -57,6 +58,10 @@ function writableSettings(input: AuthleteService): ServiceSettings {
 }
 
 function checkExtensionSettings(settings: Record<string, unknown>): void {
+  const allowPrivate = settings['allowPrivateNetworkUris']
+  if (allowPrivate !== undefined && typeof allowPrivate !== 'boolean') {
+    throw new OAuthError('invalid_request', 'allowPrivateNetworkUris must be a boolean')
+  }
   const lifetime = settings['clientSecretLifetime']
   if (lifetime !== undefined && !(Number.isSafeInteger(lifetime) && (lifetime as number) >= 0)) {
     throw new OAuthError('invalid_request', 'clientSecretLifetime must be a non-negative integer')

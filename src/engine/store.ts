@@ -8,8 +8,11 @@
  *   named in `consume`, or does neither (one transaction).
  * - updateClient writes only when the stored version equals `record.version`, and stores
  *   `version + 1`; otherwise it resolves undefined (changed or deleted meanwhile).
+ * - An SQL store rejects a value no column can hold as given with UnstorableValueError,
+ *   before the write joins any transaction; the engine answers it as a 400.
  * - Storage failures reject with any Error; the engine turns them into server_error.
  */
+import { OAuthError, type OAuthErrorCode } from '../wire/index.js'
 import type {
   ApiTokenRecord,
   ClientRecord,
@@ -97,4 +100,26 @@ export class InitialAccessTokenSpentError extends Error {
     super('initial access token has no use left')
     this.name = 'InitialAccessTokenSpentError'
   }
+}
+
+/**
+ * A value a column cannot hold as given (text with U+0000 or an unpaired surrogate, an
+ * integer outside the column's range, JSON too deep to serialise): refused before it joins
+ * a write, so it fails its own request alone. The engine answers it as a 400.
+ */
+export class UnstorableValueError extends Error {
+  constructor(
+    readonly column: string,
+    readonly problem: string,
+  ) {
+    super(`${column} ${problem}`)
+    this.name = 'UnstorableValueError'
+  }
+}
+
+/** The OAuthError a write refused as UnstorableValueError earns; other errors as they are. */
+export function refusedWrite(error: unknown, code: OAuthErrorCode): unknown {
+  return error instanceof UnstorableValueError
+    ? new OAuthError(code, `${error.column} cannot be stored: ${error.problem}`, { cause: error })
+    : error
 }

@@ -27,6 +27,7 @@ import {
   NO_STORE,
   sendError,
 } from './errors.js'
+import { refuseUnstorableUrlParts } from './input-text.js'
 import { openApiRoutes, type OpenApiDocument } from './openapi.js'
 import { registrationRoutes } from './registration.js'
 import { schemaController } from './schema-compilers.js'
@@ -118,6 +119,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     if (length > bodyLimit) sendError(request, reply, bodyTooLarge())
     else done()
   })
+  app.addHook('preValidation', refuseUnstorableUrlParts)
 
   const openApiDocument = options.openApiDocument ?? (await generateOpenApi(app, options.version))
   const { engine, adminTokenHash } = options

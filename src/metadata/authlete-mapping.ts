@@ -7,6 +7,8 @@
  */
 import {
   isJsonObject,
+  parseStorableJson,
+  UnstorableJsonError,
   type AuthleteClient,
   type ClientMetadata,
   type JwkSet,
@@ -14,6 +16,7 @@ import {
 } from '../wire/index.js'
 import { clientTypeOf } from './client-type.js'
 import { splitLanguageTag } from './fields.js'
+import { unstorableMetadata } from './resolve.js'
 import {
   APPLICATION_TYPES,
   DELIVERY_MODES,
@@ -164,16 +167,23 @@ const isTagged = (name: string) => {
   return tag !== undefined && TAGGED.some(([meta]) => meta === base)
 }
 
-function parseJson(text: string): unknown {
+/**
+ * The JSON value of a member holding JSON text; undefined when it is not JSON. JSON that no
+ * store keeps as sent is refused like the same value sent as metadata, named by its member.
+ */
+function parseJson(text: string, member: string): unknown {
   try {
-    return JSON.parse(text)
-  } catch {
+    return parseStorableJson(text)
+  } catch (error) {
+    if (error instanceof UnstorableJsonError) {
+      throw unstorableMetadata({ ...error.detail, pointer: `/${member}${error.detail.pointer}` })
+    }
     return undefined
   }
 }
 
 function parseJwkSet(text: string): JwkSet | undefined {
-  const value = parseJson(text) as { keys?: unknown } | undefined
+  const value = parseJson(text, 'jwks') as { keys?: unknown } | undefined
   return typeof value === 'object' && value !== null && Array.isArray(value.keys)
     ? (value as JwkSet)
     : undefined
@@ -236,7 +246,9 @@ export function authleteToClientMetadata(client: AuthleteClient): ClientMetadata
     const scopes = strings(extension.requestableScopes) ?? []
     if (scopes.length > 0) metadata.scope = scopes.join(' ')
   }
-  const custom = isString(client.customMetadata) ? parseJson(client.customMetadata) : undefined
+  const custom = isString(client.customMetadata)
+    ? parseJson(client.customMetadata, 'customMetadata')
+    : undefined
   if (isJsonObject(custom)) {
     for (const [name, value] of Object.entries(custom)) {
       if (value != null && !Object.hasOwn(metadata, name) && name !== '__proto__')

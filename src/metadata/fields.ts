@@ -3,6 +3,7 @@
  * value must have. Members not listed here are unknown: they are dropped (RFC 7591 §2)
  * unless the service lists them as custom metadata. Everything beyond shape is a rule.
  */
+import { MAX_INT32 } from '../wire/index.js'
 import type { MetadataErrorCode } from './rules/rule.js'
 import { DELIVERY_MODES, SUBJECT_TYPES } from './vocabulary.js'
 
@@ -15,6 +16,8 @@ export interface Field {
   localisable?: boolean
   /** The values an `enum` field accepts. */
   values?: readonly string[]
+  /** The largest value an `integer` field accepts (its lower bound is a rule's). */
+  maximum?: number
   /** The code a shape failure earns; invalid_client_metadata unless stated. */
   code?: MetadataErrorCode
 }
@@ -68,7 +71,9 @@ export const FIELDS: Readonly<Record<string, Field>> = {
   request_object_encryption_alg: string,
   request_object_encryption_enc: string,
   token_endpoint_auth_signing_alg: string,
-  default_max_age: { kind: 'integer' },
+  // Seconds, kept as sent (0 too: OIDC Core §3.1.2.1 max_age=0 asks for a fresh login);
+  // -0 and 1e-400, which parse to 0, are refused with every other number JSON alters.
+  default_max_age: { kind: 'integer', maximum: MAX_INT32 },
   require_auth_time: flag,
   default_acr_values: stringList,
   initiate_login_uri: uri,

@@ -3,6 +3,6 @@
  * src/metadata. Pure: no I/O but the JOSE work of software statements.
  */
 export { policyOf, type RegistrationPolicy } from './policy.js'
-export { resolveClientMetadata, type ResolveOptions } from './resolve.js'
+export { resolveClientMetadata, unstorableMetadata, type ResolveOptions } from './resolve.js'
 export { clientMetadataToAuthlete, authleteToClientMetadata } from './authlete-mapping.js'
 export { needsSecret } from './client-type.js'

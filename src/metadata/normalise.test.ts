@@ -91,14 +91,13 @@ test('treats scope "" as no scope and single-spaces scope tokens (RFC 6749 §3.3
   assert.equal(normalise({ ...base, scope: ' a  b a ' }, all).scope, 'a b')
 })
 
-test('leaves out members that only restate a default: false flags, zero max age, empty lists', () => {
+test('leaves out members that only restate a default: false flags, empty lists', () => {
   const result = normalise(
     {
       grant_types: ['authorization_code'],
       response_types: ['code'],
       require_auth_time: false,
       dpop_bound_access_tokens: true,
-      default_max_age: 0,
       contacts: [],
       redirect_uris: ['https://a.example/cb', 'https://a.example/cb'],
     },
@@ -110,4 +109,35 @@ test('leaves out members that only restate a default: false flags, zero max age,
     dpop_bound_access_tokens: true,
     redirect_uris: ['https://a.example/cb'],
   })
+})
+
+test('drops client_credentials from a public client that keeps another usable grant (RFC 6749 §4.4)', () => {
+  const pub = { token_endpoint_auth_method: 'none', response_types: ['code'] }
+  const kept = normalise(
+    { ...pub, grant_types: ['client_credentials', 'authorization_code', 'refresh_token'] },
+    all,
+  )
+  assert.deepEqual(kept.grant_types, ['authorization_code', 'refresh_token'])
+  // Nothing usable would remain: left for the rule publicClientHasNoClientCredentials to refuse.
+  const alone = normalise({ ...pub, grant_types: ['client_credentials', 'refresh_token'] }, all)
+  assert.deepEqual(alone.grant_types, ['client_credentials', 'refresh_token'])
+  const confidential = normalise(
+    { grant_types: ['client_credentials', 'authorization_code'], response_types: ['code'] },
+    all,
+  )
+  assert.deepEqual(confidential.grant_types, ['client_credentials', 'authorization_code'])
+})
+
+test('an empty supported list allows none of its values (CONTRACT.md, Bad input)', () => {
+  const none = policyOf({ supportedGrantTypes: [] })
+  assert.throws(
+    () => normalise({ grant_types: ['password'], response_types: [] }, none),
+    (err: unknown) => isOAuthError(err) && err.code === 'invalid_client_metadata',
+  )
+})
+
+test('replaces a zero default_max_age by absence, which Authlete cannot tell apart (RFC 7591 §3.2.1)', () => {
+  const base = { grant_types: ['authorization_code'], response_types: ['code'] }
+  assert.equal(normalise({ ...base, default_max_age: 0 }, all).default_max_age, undefined)
+  assert.equal(normalise({ ...base, default_max_age: 1 }, all).default_max_age, 1)
 })

@@ -75,6 +75,21 @@ export function makeGrantsConsistent(
   return { grant_types: grants, response_types: responses }
 }
 
+/** Grants that obtain tokens on their own; refresh_token only renews what another grant got. */
+const isUsableAlone = (grant: string) => grant !== 'refresh_token' && grant !== 'client_credentials'
+
+/**
+ * A public client's grants without client_credentials, which is for confidential clients only
+ * (RFC 6749 §4.4), when another usable grant remains; else unchanged, and the rule
+ * publicClientHasNoClientCredentials refuses the client (CONTRACT.md, Bad input).
+ */
+function withoutPublicClientCredentials(grants: string[], authMethod: unknown): string[] {
+  if (authMethod !== 'none' || !grants.includes('client_credentials')) return grants
+  return grants.some(isUsableAlone)
+    ? grants.filter((grant) => grant !== 'client_credentials')
+    : grants
+}
+
 /** Scope tokens single-spaced without duplicates; undefined when there are none (`""`). */
 function normaliseScope(scope: string): string | undefined {
   const tokens = unique(scope.split(/\s+/).filter((token) => token !== ''))
@@ -89,9 +104,10 @@ const isOptionalList = (name: string) => name !== 'grant_types' && name !== 'res
 
 /**
  * The normalised metadata: arrays de-duplicated, empty optional lists, `false` flags and a
- * zero default_max_age left out (each equals its spec default, and Authlete cannot tell them
- * from absence), `scope: ""` meaning no scope, grant and response types made consistent.
- * @see RFC 7591 §2, §3.2.1, OIDC DCR §2, RFC 6749 §3.3
+ * zero default_max_age left out (Authlete cannot tell them from absence), `scope: ""`
+ * meaning no scope, grant and response types made consistent, client_credentials dropped
+ * from a public client that keeps another usable grant.
+ * @see RFC 7591 §2, §3.2.1, OIDC DCR §2, RFC 6749 §3.3, §4.4
  */
 export function normalise(metadata: ClientMetadata, policy: RegistrationPolicy): ClientMetadata {
   const result: ClientMetadata = {}
@@ -99,6 +115,8 @@ export function normalise(metadata: ClientMetadata, policy: RegistrationPolicy):
     const value = metadata[name]
     const kind = FIELDS[name]?.kind
     if (kind === 'boolean' && value === false) continue
+    // Authlete's defaultMaxAge 0 means none set, so 0 is replaced by absence, which the
+    // answer shows (RFC 7591 §3.2.1 lets the server replace a requested value).
     if (name === 'default_max_age' && value === 0) continue
     if (Array.isArray(value) && (kind === 'uri-list' || kind === 'string-list')) {
       if (value.length === 0 && isOptionalList(name)) continue
@@ -119,7 +137,10 @@ export function normalise(metadata: ClientMetadata, policy: RegistrationPolicy):
     result.response_types ?? [],
     policy,
   )
-  result.grant_types = consistent.grant_types
+  result.grant_types = withoutPublicClientCredentials(
+    consistent.grant_types,
+    result.token_endpoint_auth_method,
+  )
   result.response_types = consistent.response_types
   return result
 }

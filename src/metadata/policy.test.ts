@@ -3,19 +3,28 @@ import { test } from 'node:test'
 import { policyOf } from './policy.js'
 import { GRANT_TYPES, RESPONSE_TYPES, TOKEN_ENDPOINT_AUTH_METHODS } from './vocabulary.js'
 
-test('allows every known value when the supported lists are absent or empty (spec §3.7)', () => {
-  for (const settings of [
-    {},
-    { supportedGrantTypes: [], supportedResponseTypes: [], supportedTokenAuthMethods: [] },
-  ]) {
-    const policy = policyOf(settings)
-    assert.deepEqual(policy.grantTypes, GRANT_TYPES.values)
-    assert.deepEqual(policy.responseTypes, RESPONSE_TYPES.values)
-    assert.deepEqual(policy.tokenEndpointAuthMethods, TOKEN_ENDPOINT_AUTH_METHODS.values)
-    assert.deepEqual(policy.scopes, [])
-    assert.deepEqual(policy.customMetadata, [])
-    assert.deepEqual(policy.trustedIssuers, [])
-  }
+test('allows every known value when the supported lists are absent (spec §3.7)', () => {
+  const policy = policyOf({})
+  assert.deepEqual(policy.grantTypes, GRANT_TYPES.values)
+  assert.deepEqual(policy.responseTypes, RESPONSE_TYPES.values)
+  assert.deepEqual(policy.tokenEndpointAuthMethods, TOKEN_ENDPOINT_AUTH_METHODS.values)
+  assert.equal(policy.scopes, undefined)
+  assert.deepEqual(policy.customMetadata, [])
+  assert.deepEqual(policy.trustedIssuers, [])
+  assert.equal(policy.allowPrivateNetworkUris, false)
+})
+
+test('allows no value when a supported list is empty (CONTRACT.md, Bad input)', () => {
+  const policy = policyOf({
+    supportedGrantTypes: [],
+    supportedResponseTypes: [],
+    supportedTokenAuthMethods: [],
+    supportedScopes: [],
+  })
+  assert.deepEqual(policy.grantTypes, [])
+  assert.deepEqual(policy.responseTypes, [])
+  assert.deepEqual(policy.tokenEndpointAuthMethods, [])
+  assert.deepEqual(policy.scopes, [])
 })
 
 test('translates Authlete enum names to protocol spellings (spec §4)', () => {

@@ -1,6 +1,7 @@
 /**
  * A service's registration policy: what its Authlete settings allow, in protocol spelling.
- * An absent or empty supported-list means every value Registrar knows (vocabulary.ts).
+ * An absent supported-list means every value Registrar knows (vocabulary.ts); a list, even an
+ * empty one, means exactly the values it names (CONTRACT.md, Bad input).
  */
 import type { AuthleteService, TrustedIssuer } from '../wire/index.js'
 import {
@@ -17,20 +18,23 @@ export interface RegistrationPolicy {
   /** Normalised: the words of each value sorted ("code id_token"). */
   responseTypes: readonly string[]
   tokenEndpointAuthMethods: readonly string[]
-  /** Empty means no allow-list. */
-  scopes: readonly string[]
+  /** The scope allow-list; undefined means none (any scope), empty means no scope at all. */
+  scopes: readonly string[] | undefined
   /** Member names kept and echoed as custom metadata (Authlete supportedCustomClientMetadata). */
   customMetadata: readonly string[]
   /** Issuers whose software statements are verified and applied (RFC 7591 §2.3). */
   trustedIssuers: readonly TrustedIssuer[]
+  /** Whether fetched URIs may point into private networks (Registrar's allowPrivateNetworkUris). */
+  allowPrivateNetworkUris: boolean
 }
 
 /**
  * Protocol values of a supported-list given as Authlete enum names (protocol spellings are
- * accepted too). Names with no known value are skipped.
+ * accepted too). Names with no known value are skipped. No list means every known value; an
+ * empty list means none: a service that lists nothing supports nothing.
  */
 function supported(list: unknown, vocabulary: Vocabulary, normalise = (v: string) => v): string[] {
-  if (!Array.isArray(list) || list.length === 0) return [...vocabulary.values]
+  if (!Array.isArray(list)) return [...vocabulary.values]
   const values = list
     .filter((item): item is string => typeof item === 'string')
     .map((item) => vocabulary.fromAuthlete(item) ?? normalise(item))
@@ -47,7 +51,7 @@ function strings(list: unknown): string[] {
  * @see RFC 7591 §3.2.2 (the server decides which values it accepts), spec §3.7
  */
 export function policyOf(settings: AuthleteService): RegistrationPolicy {
-  const scopes = Array.isArray(settings.supportedScopes) ? settings.supportedScopes : []
+  const scopes = settings.supportedScopes
   return {
     grantTypes: supported(settings.supportedGrantTypes, GRANT_TYPES),
     responseTypes: supported(
@@ -59,11 +63,14 @@ export function policyOf(settings: AuthleteService): RegistrationPolicy {
       settings.supportedTokenAuthMethods,
       TOKEN_ENDPOINT_AUTH_METHODS,
     ),
-    scopes: strings(scopes.map((scope) => (scope as { name?: unknown } | null)?.name)),
+    scopes: Array.isArray(scopes)
+      ? strings(scopes.map((scope) => (scope as { name?: unknown } | null)?.name))
+      : undefined,
     customMetadata: strings(settings.supportedCustomClientMetadata),
     trustedIssuers: Array.isArray(settings.trustedSoftwareStatementIssuers)
       ? settings.trustedSoftwareStatementIssuers
       : [],
+    allowPrivateNetworkUris: settings.allowPrivateNetworkUris === true,
   }
 }
 

@@ -3,16 +3,8 @@
  * kind (corpus rule 4): an https web URI, a loopback http URI, or a private-use scheme.
  * @see RFC 8252 §7.1 - §7.3, RFC 6749 §3.1.2
  */
-
-/** Schemes never acceptable as a redirect target, as node-oidc-provider refuses them. */
-export const DANGEROUS_SCHEMES: readonly string[] = [
-  'javascript:',
-  'data:',
-  'vbscript:',
-  'file:',
-  'blob:',
-  'about:',
-]
+import { refusedSchemeReason } from './schemes.js'
+import { parseRfc3986, type Rfc3986Uri } from './uri-syntax.js'
 
 /** Host names that are loopback (RFC 8252 §7.3, §8.3). */
 const LOOPBACK_HOSTS: readonly string[] = ['127.0.0.1', '[::1]', 'localhost']
@@ -45,12 +37,14 @@ export interface UriParts {
   readonly hostname: string
   readonly host: string
   readonly kind: RedirectKind
+  /** The RFC 3986 reading, undefined when the string is not an RFC 3986 URI (uri-syntax.ts). */
+  readonly rfc3986: Rfc3986Uri | undefined
 }
 
 /** The kind of a parsed redirect URI (see redirectKind). */
 function kindOf(url: URL | undefined): RedirectKind {
   if (url === undefined) return 'invalid'
-  if (DANGEROUS_SCHEMES.includes(url.protocol)) return 'dangerous'
+  if (refusedSchemeReason(url.protocol) !== undefined) return 'dangerous'
   if (url.protocol === 'https:') return 'https'
   if (url.protocol === 'http:') return LOOPBACK_HOSTS.includes(url.hostname) ? 'loopback' : 'http'
   return 'private-use'
@@ -76,6 +70,7 @@ export function uriParts(value: string): UriParts | undefined {
           hostname: url.hostname,
           host: url.host,
           kind: kindOf(url),
+          rfc3986: parseRfc3986(value),
         })
   if (PARTS.size >= PARTS_LIMIT) PARTS.clear()
   PARTS.set(value, parts)

@@ -3,7 +3,14 @@
  * we know, their shapes, defaults, normalisation, then the rules. The result is the effective
  * metadata to store.
  */
-import { isJsonObject, OAuthError, type ClientMetadata } from '../wire/index.js'
+import {
+  describeJsonProblem,
+  isJsonObject,
+  jsonProblem,
+  OAuthError,
+  type ClientMetadata,
+  type JsonProblem,
+} from '../wire/index.js'
 import { applyDefaults } from './defaults.js'
 import { normalise } from './normalise.js'
 import type { RegistrationPolicy } from './policy.js'
@@ -24,6 +31,22 @@ function asJsonObject(input: unknown): Record<string, unknown> {
 }
 
 /**
+ * The error for metadata holding a value no store keeps as sent (a U+0000, an unpaired
+ * surrogate, -0, too deep a nesting): named by its member, with the member's code.
+ * @see CONTRACT.md "Bad input", RFC 7591 §3.2.2
+ */
+export function unstorableMetadata(problem: JsonProblem): OAuthError {
+  const member = problem.pointer.split('/')[1]
+  const code = member === 'redirect_uris' ? 'invalid_redirect_uri' : 'invalid_client_metadata'
+  return new OAuthError(code, describeJsonProblem(problem))
+}
+
+function refuseUnstorable(metadata: Record<string, unknown>): void {
+  const problem = jsonProblem(metadata)
+  if (problem !== undefined) throw unstorableMetadata(problem)
+}
+
+/**
  * Validates requested client metadata and returns the effective metadata to store: defaults
  * applied, unknown members dropped, custom metadata kept, no null member. Throws only
  * OAuthError with invalid_redirect_uri, invalid_client_metadata, invalid_software_statement
@@ -41,6 +64,8 @@ export async function resolveClientMetadata(
     request.software_statement === undefined || request.software_statement === null
       ? request
       : await applySoftwareStatement(request, policy.trustedIssuers, options.now)
+  // Every string, number and nesting, of the request and of the statement's claims alike.
+  refuseUnstorable(asserted)
   const known = keepKnownMembers(asserted, policy.customMetadata)
   // Only a JWK Set (jwks, the one jwk-set field) needs awaiting.
   const shaped = known.jwks === undefined ? checkShapesWithoutJwks(known) : await checkShapes(known)

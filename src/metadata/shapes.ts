@@ -44,6 +44,7 @@ const isString = (value: unknown): value is string => typeof value === 'string'
 const isUri = (value: unknown): boolean => isString(value) && uriParts(value) !== undefined
 const isList = (value: unknown, item: (v: unknown) => boolean): boolean =>
   Array.isArray(value) && value.every(item)
+const isStringList = (value: unknown) => isList(value, isString)
 
 const SHAPE_CHECKS: Record<
   Exclude<Field['kind'], 'jwk-set' | 'enum'>,
@@ -60,6 +61,42 @@ const SHAPE_CHECKS: Record<
 /** JWK members that only a private or symmetric key has (RFC 7518 §6.2.2, §6.3.2, §6.4). */
 const PRIVATE_KEY_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k']
 
+/**
+ * The public JWK members the JWK RFCs define, with whether each is a list of strings (the
+ * rest are strings): RFC 7517 §4 for every key, RFC 7518 §6.2.1 (EC) and §6.3.1 (RSA),
+ * RFC 8037 §2 (OKP). Other members are dropped from a registered JWK Set.
+ */
+const PUBLIC_KEY_MEMBERS: Readonly<Record<string, boolean>> = {
+  kty: false,
+  use: false,
+  key_ops: true,
+  alg: false,
+  kid: false,
+  x5u: false,
+  x5c: true,
+  x5t: false,
+  'x5t#S256': false,
+  crv: false,
+  x: false,
+  y: false,
+  n: false,
+  e: false,
+}
+
+/** Why a JWK's members are not those of a public key with their types, or undefined. */
+function jwkMembersProblem(key: Record<string, unknown>): string | undefined {
+  const secret = PRIVATE_KEY_MEMBERS.find((member) => Object.hasOwn(key, member))
+  if (secret !== undefined) return `must be a public key (it has "${secret}")`
+  for (const [member, isList] of Object.entries(PUBLIC_KEY_MEMBERS)) {
+    const value = key[member]
+    if (!Object.hasOwn(key, member) || value === undefined) continue
+    if (isList ? !isStringList(value) : !isString(value)) {
+      return `member "${member}" must be ${isList ? 'an array of strings' : 'a string'}`
+    }
+  }
+  return undefined
+}
+
 /** Why a value is not a JWK Set of public keys, or undefined. @see RFC 7517 §5, RFC 7591 §2 */
 export async function jwkSetProblem(value: unknown): Promise<string | undefined> {
   if (!isJsonObject(value)) return 'must be a JWK Set object'
@@ -67,8 +104,8 @@ export async function jwkSetProblem(value: unknown): Promise<string | undefined>
   if (!Array.isArray(keys)) return 'must have a "keys" array'
   for (const [index, key] of keys.entries()) {
     if (!isJsonObject(key)) return `keys[${index}] must be a JWK object`
-    const secret = PRIVATE_KEY_MEMBERS.find((member) => Object.hasOwn(key, member))
-    if (secret !== undefined) return `keys[${index}] must be a public key (it has "${secret}")`
+    const problem = jwkMembersProblem(key)
+    if (problem !== undefined) return `keys[${index}] ${problem}`
     try {
       await calculateJwkThumbprint(key as JWK) // checks kty and the members each kty requires
     } catch {
@@ -76,6 +113,21 @@ export async function jwkSetProblem(value: unknown): Promise<string | undefined>
     }
   }
   return undefined
+}
+
+/**
+ * A checked JWK Set with only `keys`, and each key with only the members the JWK RFCs
+ * define (PUBLIC_KEY_MEMBERS): nothing else is stored or echoed.
+ */
+function definedJwkMembers(value: Record<string, unknown>): { keys: Record<string, unknown>[] } {
+  const keys = value.keys as Record<string, unknown>[]
+  return {
+    keys: keys.map((key) =>
+      Object.fromEntries(
+        Object.entries(key).filter(([member]) => Object.hasOwn(PUBLIC_KEY_MEMBERS, member)),
+      ),
+    ),
+  }
 }
 
 /** A field whose shape is checked without awaiting: every kind but jwk-set. */
@@ -87,6 +139,13 @@ function syncShapeProblem(field: SyncField, value: unknown): string | undefined 
     return isString(value) && field.values?.includes(value)
       ? undefined
       : `must be one of ${(field.values ?? []).join(', ')}`
+  }
+  if (
+    field.kind === 'integer' &&
+    field.maximum !== undefined &&
+    (value as number) > field.maximum
+  ) {
+    return `must be an integer no larger than ${field.maximum}`
   }
   const [accepts, problem] = SHAPE_CHECKS[field.kind]
   return accepts(value) ? undefined : problem
@@ -107,6 +166,9 @@ export async function checkShapes(metadata: Record<string, unknown>): Promise<Cl
         ? await jwkSetProblem(metadata[name])
         : syncShapeProblem(field as SyncField, metadata[name])
     if (problem !== undefined) throw shapeError(name, field, problem)
+    if (field.kind === 'jwk-set') {
+      metadata[name] = definedJwkMembers(metadata[name] as Record<string, unknown>)
+    }
   }
   return metadata as ClientMetadata
 }

@@ -20,6 +20,7 @@ import type { Outcome } from './group-commit.js'
 import { compileOnce } from './precompiled.js'
 import { toClientRow, toStoredClient } from './rows.js'
 import type { Database } from './schema.js'
+import { storableRow } from './storable.js'
 
 export interface ClientInsert {
   record: NewClientRecord
@@ -45,7 +46,10 @@ export type InsertPlanner = (db: Kysely<Database>, insert: ClientInsert) => Inse
 export function insertPlanner(): InsertPlanner {
   const queries = insertQueries()
   return (db, { record, consume }) => {
-    const insert = queries.insert(db, toClientRow(record))
+    const insert = queries.insert(
+      db,
+      storableRow(() => toClientRow(record)),
+    )
     if (!consume) return { insert }
     const { id, now } = consume
     return {

@@ -5,8 +5,10 @@
  * free slots, at most maxBatchSize per transaction. Each caller's promise settles only
  * after its batch has committed.
  *
- * One item's expected failure (a taken id, a spent token) is an outcome of the batch,
- * not a failure of it. When the transaction fails as a whole (an unexpected error), it
+ * An item is built and checked before it is submitted (kysely-store.ts, storable.ts), so
+ * a value no column can hold fails its own caller and never joins a batch. One item's
+ * expected failure (a taken id, a spent token) is an outcome of the batch, not a failure
+ * of it. When the transaction fails as a whole (an unexpected error), it
  * has rolled back, and each of its items is retried in a transaction of its own, so
  * only the item at fault fails.
  */

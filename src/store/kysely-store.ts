@@ -16,7 +16,13 @@ import type {
   ServiceRecord,
 } from '../engine/records.js'
 import type { ConsumeInitialAccessToken, PageRequest, Store } from '../engine/store.js'
-import { insertOutcome, insertPlanner, runPlans, type ClientInsert } from './client-insert.js'
+import {
+  insertOutcome,
+  insertPlanner,
+  runPlans,
+  type ClientInsert,
+  type InsertPlan,
+} from './client-insert.js'
 import { GroupCommit } from './group-commit.js'
 import { hotQueries, type HotQueries } from './hot-queries.js'
 import {
@@ -31,6 +37,7 @@ import {
   toStoredClient,
 } from './rows.js'
 import type { Database } from './schema.js'
+import { storableRow } from './storable.js'
 import type { SqliteWorker } from './sqlite-worker.js'
 
 export interface KyselyStoreOptions {
@@ -44,21 +51,23 @@ export interface KyselyStoreOptions {
 
 export class KyselyStore implements Store {
   readonly #db: Kysely<Database>
-  readonly #inserts: GroupCommit<ClientInsert, ClientRecord>
+  /** Each insert with its plan, built and checked before it joins a batch. */
+  readonly #inserts: GroupCommit<{ insert: ClientInsert; plan: InsertPlan }, ClientRecord>
+  readonly #plan: ReturnType<typeof insertPlanner>
   readonly #queries: HotQueries = hotQueries()
   readonly #worker: KyselyStoreOptions['worker']
 
   constructor(db: Kysely<Database>, options: KyselyStoreOptions = {}) {
     this.#db = db
     this.#worker = options.worker
-    const plan = insertPlanner()
+    this.#plan = insertPlanner()
     this.#inserts = new GroupCommit({
       commit: async (items) => {
-        const plans = items.map((item) => plan(db, item))
+        const plans = items.map((item) => item.plan)
         const results =
           (await this.#worker?.run(plans)) ??
           (await db.transaction().execute((trx) => runPlans(trx, plans)))
-        return items.map((item, index) => insertOutcome(item, results[index]))
+        return items.map((item, index) => insertOutcome(item.insert, results[index]))
       },
       maxBatchSize: options.maxBatchSize,
       maxConcurrentBatches: options.maxConcurrentBatches,
@@ -123,11 +132,13 @@ export class KyselyStore implements Store {
     return result.numDeletedRows > 0n
   }
 
-  insertClient(
+  async insertClient(
     record: NewClientRecord,
     consume?: ConsumeInitialAccessToken,
   ): Promise<ClientRecord> {
-    return this.#inserts.submit({ record, consume })
+    const insert = { record, consume }
+    // Planned here, not in the batch: a row that cannot be stored fails this call alone.
+    return this.#inserts.submit({ insert, plan: this.#plan(this.#db, insert) })
   }
 
   async getClient(serviceApiKey: number, clientId: number): Promise<ClientRecord | undefined> {
@@ -157,7 +168,7 @@ export class KyselyStore implements Store {
     const version = record.version + 1
     const { numAffectedRows } = await this.#write(
       this.#queries.updateClient(this.#db, {
-        ...toClientChanges(record),
+        ...storableRow(() => toClientChanges(record)),
         version,
         key_service_api_key: record.serviceApiKey,
         key_client_id: record.clientId,
@@ -187,7 +198,7 @@ export class KyselyStore implements Store {
   async insertInitialAccessToken(record: InitialAccessTokenRecord): Promise<void> {
     await this.#db
       .insertInto('initial_access_tokens')
-      .values(toInitialAccessTokenRow(record))
+      .values(storableRow(() => toInitialAccessTokenRow(record)))
       .execute()
   }
 
@@ -228,7 +239,10 @@ export class KyselyStore implements Store {
   }
 
   async insertApiToken(record: ApiTokenRecord): Promise<void> {
-    await this.#db.insertInto('api_tokens').values(toApiTokenRow(record)).execute()
+    await this.#db
+      .insertInto('api_tokens')
+      .values(storableRow(() => toApiTokenRow(record)))
+      .execute()
   }
 
   async getApiToken(id: string): Promise<ApiTokenRecord | undefined> {

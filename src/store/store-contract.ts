@@ -11,7 +11,11 @@ import type {
   NewClientRecord,
   ServiceSettings,
 } from '../engine/records.js'
-import { DuplicateClientIdError, InitialAccessTokenSpentError } from '../engine/store.js'
+import {
+  DuplicateClientIdError,
+  InitialAccessTokenSpentError,
+  UnstorableValueError,
+} from '../engine/store.js'
 import type { KyselyStore } from './kysely-store.js'
 
 export interface StoreHarness {
@@ -368,6 +372,61 @@ export function describeStoreContract(
       assert.ok(rejected[0] instanceof DuplicateClientIdError)
       for (const record of good) assert.ok(await store.getClient(service.apiKey, record.clientId))
       assert.deepEqual(await store.getClient(service.apiKey, taken.clientId), taken)
+    })
+
+    test('a registration no column can hold fails alone, before its batch: the others commit without retries', async () => {
+      const service = await newService()
+      let deep: unknown = []
+      for (let level = 0; level < 30_000; level++) deep = [deep]
+      const poisoned = [
+        newClient(service.apiKey, { metadata: { software_id: 'nul\u0000' } }),
+        newClient(service.apiKey, { metadata: { software_id: 'lone \ud800' } }),
+        newClient(service.apiKey, { developer: 'nul\u0000' }),
+        newClient(service.apiKey, { metadata: { jwks: { keys: [{ x: deep }] } } }),
+        newClient(service.apiKey, { clientSecretExpiresAt: 2 ** 60 }),
+      ]
+      const good = Array.from({ length: 20 }, () => newClient(service.apiKey))
+      const before = store.stats
+      const results = await Promise.allSettled(
+        [...good.slice(0, 10), ...poisoned, ...good.slice(10)].map((record) =>
+          store.insertClient(record),
+        ),
+      )
+      const after = store.stats
+      const rejected = results.flatMap((result) =>
+        result.status === 'rejected' ? [result.reason] : [],
+      )
+      assert.equal(rejected.length, poisoned.length)
+      for (const error of rejected) assert.ok(error instanceof UnstorableValueError, String(error))
+      // Refused before joining: the good ones share one transaction per commit slot (SQLite
+      // has 1, PostgreSQL 4), with no transaction failed and retried item by item.
+      assert.equal(after.clientInserts - before.clientInserts, good.length)
+      assert.ok(after.clientInsertTransactions - before.clientInsertTransactions <= 4)
+      for (const record of good) assert.ok(await store.getClient(service.apiKey, record.clientId))
+    })
+
+    test('an update or a token no column can hold is refused with UnstorableValueError', async () => {
+      const service = await newService()
+      const client = await store.insertClient(newClient(service.apiKey))
+      await assert.rejects(
+        store.updateClient({ ...client, metadata: { software_id: '\u0000' } }),
+        UnstorableValueError,
+      )
+      await assert.rejects(
+        store.insertInitialAccessToken(newToken(service.apiKey, { maxUses: 3_000_000_000 })),
+        UnstorableValueError,
+      )
+      await assert.rejects(
+        store.insertApiToken({
+          id: 'api-' + newKey(),
+          serviceApiKey: service.apiKey,
+          secretHash: 'h',
+          description: '\udc00',
+          createdAt: NOW,
+        }),
+        UnstorableValueError,
+      )
+      assert.deepEqual(await store.getClient(service.apiKey, client.clientId), client)
     })
 
     test('ping resolves while the database answers', async () => {

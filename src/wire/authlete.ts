@@ -232,6 +232,12 @@ export interface AuthleteService {
   initialAccessTokenRequired?: boolean
   clientSecretLifetime?: number
   trustedSoftwareStatementIssuers?: TrustedIssuer[]
+  /**
+   * Whether URIs the authorization server fetches (jwks_uri, sector_identifier_uri,
+   * request_uris, logo_uri, back-channel endpoints) may point at loopback, private or
+   * link-local addresses; false by default.
+   */
+  allowPrivateNetworkUris?: boolean
 }
 
 /**

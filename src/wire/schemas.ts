@@ -9,11 +9,17 @@
  */
 import { Type, type Static, type TSchema } from '@sinclair/typebox'
 import { ACTIONS, AUTHLETE_ENUMS } from './authlete.js'
+import { MAX_INT32 } from './json-limits.js'
 import { MAX_PAGE_SIZE } from './pages.js'
 
 const Str = Type.String()
 const Bool = Type.Boolean()
 const Int = Type.Integer()
+/**
+ * A count or a duration in seconds: an integer from 0 to 2^31 - 1, so it fits a 32-bit
+ * column and, as milliseconds added to now, a safe integer (CONTRACT.md "Bad input").
+ */
+const Count = (description: string) => Type.Integer({ minimum: 0, maximum: MAX_INT32, description })
 const StrList = Type.Array(Type.String())
 const Pairs = Type.Array(Type.Object({ key: Type.String(), value: Type.String() }))
 const TaggedValues = Type.Array(Type.Object({ tag: Type.String(), value: Type.String() }))
@@ -122,8 +128,8 @@ export const ServiceSchema = Type.Object(
       'loopbackRedirectionUriVariable',
       'initialAccessTokenRequired',
     ]),
-    ...members(Int, [
-      'clientsPerDeveloper',
+    clientsPerDeveloper: Type.Optional(Count('Clients one developer may hold; 0 = no limit')),
+    ...members(Count('Seconds'), [
       'accessTokenDuration',
       'refreshTokenDuration',
       'idTokenDuration',
@@ -134,9 +140,12 @@ export const ServiceSchema = Type.Object(
       Type.Array(Type.Object({ name: Type.String() }, { additionalProperties: true })),
     ),
     clientSecretLifetime: Type.Optional(
-      Type.Integer({
-        minimum: 0,
-        description: 'Registrar: seconds; 0 = client secrets never expire',
+      Count('Registrar: seconds; 0 = client secrets never expire'),
+    ),
+    allowPrivateNetworkUris: Type.Optional(
+      Type.Boolean({
+        description:
+          'Registrar: whether URIs the authorization server fetches (jwks_uri, sector_identifier_uri, request_uris, logo_uri, backchannel_logout_uri, backchannel_client_notification_endpoint) may name loopback, private or link-local IP addresses or localhost; default false',
       }),
     ),
     trustedSoftwareStatementIssuers: Type.Optional(
@@ -151,7 +160,8 @@ export const ServiceSchema = Type.Object(
   },
   {
     additionalProperties: true,
-    description: "Authlete's Service object plus Registrar's extensions",
+    description:
+      "Authlete's Service object plus Registrar's extensions. A supported* list that is absent means every value Registrar knows; a list, even an empty one, allows exactly the values it names.",
   },
 )
 
@@ -237,9 +247,23 @@ export const ClientSchema = Type.Object(
       'policyUris',
       'tosUris',
     ]),
-    defaultMaxAge: Type.Optional(Int),
+    defaultMaxAge: Type.Optional(Count('Seconds (OIDC DCR §2 default_max_age); 0 = none')),
     attributes: Type.Optional(Pairs),
-    extension: Type.Optional(Type.Object({}, { additionalProperties: true })),
+    extension: Type.Optional(
+      Type.Object(
+        {
+          requestableScopes: Type.Optional(StrList),
+          requestableScopesEnabled: Type.Optional(Bool),
+          ...members(Count('Seconds; 0 = the service default'), [
+            'accessTokenDuration',
+            'refreshTokenDuration',
+            'idTokenDuration',
+          ]),
+          tokenExchangePermitted: Type.Optional(Bool),
+        },
+        { additionalProperties: true },
+      ),
+    ),
   },
   { additionalProperties: true, description: "Authlete's Client object" },
 )
@@ -254,7 +278,7 @@ export const ClientRegistrationRequestSchema = Type.Object({
     }),
   ),
   clientId: Type.Optional(
-    Type.Union([Type.String(), Type.Integer()], {
+    Type.Union([Type.String(), Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER })], {
       description: 'The client id from the management URL',
     }),
   ),
@@ -298,10 +322,8 @@ export const ClientListSchema = Type.Object({
 
 /** `POST /api/{S}/initial_access_token/create` (CONTRACT.md §1b). */
 export const InitialAccessTokenCreateSchema = Type.Object({
-  expiresIn: Type.Optional(
-    Type.Integer({ minimum: 0, description: 'Seconds; absent or 0 = never expires' }),
-  ),
-  maxUses: Type.Optional(Type.Integer({ minimum: 0, description: 'Absent or 0 = unlimited' })),
+  expiresIn: Type.Optional(Count('Seconds; absent or 0 = never expires')),
+  maxUses: Type.Optional(Count('Absent or 0 = unlimited')),
   description: Type.Optional(Type.String()),
 })
 export type InitialAccessTokenCreateBody = Static<typeof InitialAccessTokenCreateSchema>

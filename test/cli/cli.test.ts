@@ -85,6 +85,7 @@ describe('registrar CLI against a running server', () => {
       serviceName: string
       clientSecretLifetime: number
       initialAccessTokenRequired: boolean
+      allowPrivateNetworkUris: boolean
     }>(
       await cli(
         [
@@ -94,6 +95,7 @@ describe('registrar CLI against a running server', () => {
           '--client-secret-lifetime',
           '600',
           '--initial-access-token-required',
+          '--allow-private-network-uris',
           '--json',
         ],
         api,
@@ -102,6 +104,7 @@ describe('registrar CLI against a running server', () => {
     assert.equal(updated.serviceName, 'keep')
     assert.equal(updated.clientSecretLifetime, 600)
     assert.equal(updated.initialAccessTokenRequired, true)
+    assert.equal(updated.allowPrivateNetworkUris, true)
   })
 
   test('token create issues service tokens and initial access tokens', async () => {

@@ -5,7 +5,9 @@
  */
 import assert from 'node:assert/strict'
 import { execFile } from 'node:child_process'
-import { mkdtemp, rm, stat } from 'node:fs/promises'
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
@@ -15,6 +17,7 @@ import {
   discover,
   FileCredentialStore,
   MemoryCredentialStore,
+  type WarningCode,
 } from '../../src/client/index.js'
 import { Registrar } from '../../src/sdk/index.js'
 import { startServer, type RunningServer } from '../support/start-server.js'
@@ -40,6 +43,50 @@ function ensureRegisteredInChildProcess(issuer: string, path: string): Promise<s
         error ? reject(new Error(stderr || String(error))) : resolve(stdout),
     )
   })
+}
+
+/** Imports the built client in a process of its own, uses it, and reports its listener counts. */
+function listenerCountsInChildProcess(issuer: string, path: string): Promise<unknown> {
+  const script = `
+    const events = ['SIGINT', 'SIGTERM', 'SIGHUP', 'exit', 'beforeExit']
+    const count = () => events.map((event) => process.listenerCount(event))
+    const before = count()
+    const { DcrClient, FileCredentialStore } = await import(${JSON.stringify(CLIENT_LIBRARY)})
+    const dcr = new DcrClient({ issuer: process.argv[1], store: new FileCredentialStore(process.argv[2]) })
+    await dcr.ensureRegistered(${JSON.stringify(METADATA)})
+    await dcr.ensureRegistered(${JSON.stringify(METADATA)})
+    process.stdout.write(JSON.stringify({ before, after: count() }))
+  `
+  return new Promise((resolve, reject) => {
+    execFile(
+      process.execPath,
+      ['--input-type=module', '-e', script, issuer, path],
+      { timeout: 60_000 },
+      (error, stdout, stderr) =>
+        error ? reject(new Error(stderr || String(error))) : resolve(JSON.parse(stdout)),
+    )
+  })
+}
+
+/** A server on another origin that records every request and answers like the real one. */
+async function startEvilServer(): Promise<{ server: Server; url: string; seen: string[] }> {
+  const seen: string[] = []
+  const server = createServer((req, res) => {
+    seen.push(`${req.method} ${req.url} ${req.headers.authorization ?? '(no authorization)'}`)
+    res.writeHead(200, { 'content-type': 'application/json' })
+    res.end(JSON.stringify({ client_id: 'evil' }))
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen }
+}
+
+async function rejection(promise: Promise<unknown>): Promise<DcrError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  )
+  assert.ok(error instanceof DcrError, String(error))
+  return error
 }
 
 const METADATA = {
@@ -224,6 +271,150 @@ describe('registrar/client against a running Registrar', () => {
     assert.ok(error instanceof DcrError)
     assert.equal(error.error, 'network_error')
     assert.equal(error.status, undefined)
+  })
+
+  test('never sends the registration access token off the registration endpoint origin: read, update and delete refuse, ensureRegistered registers anew (RFC 6750 §5.3)', async () => {
+    const evil = await startEvilServer()
+    try {
+      const { serviceId, issuer } = await newService()
+      const path = join(dir, 'poisoned-uri.json')
+      const warnings: WarningCode[] = []
+      const options = {
+        issuer,
+        store: new FileCredentialStore(path),
+        onWarning: (_message: string, code: WarningCode) => warnings.push(code),
+      }
+      const dcr = new DcrClient(options)
+      const first = await dcr.register(METADATA)
+      const poisoned = [
+        `${evil.url}/${serviceId}/register/${first.client_id}`,
+        `${evil.url.replace('127.0.0.1', 'localhost')}/${serviceId}/register/${first.client_id}`,
+        `https://${new URL(evil.url).host}/${serviceId}/register/${first.client_id}`,
+        `http://evil.example/${serviceId}/register/${first.client_id}`,
+      ]
+      for (const uri of poisoned) {
+        const file = JSON.parse(await readFile(path, 'utf8')) as {
+          credentials: Record<string, Record<string, unknown>>
+        }
+        const registered = file.credentials[issuer]
+        registered.registration_client_uri = uri
+        await writeFile(path, JSON.stringify(file))
+        const previous = registered.client_id
+
+        for (const call of [() => dcr.read(), () => dcr.update(METADATA), () => dcr.delete()]) {
+          assert.equal((await rejection(call())).error, 'untrusted_credentials', uri)
+        }
+        // An expired secret would have the stored client deleted: not at the poisoned URI.
+        const later = new DcrClient({ ...options, now: () => Date.now() + 1e12 })
+        await writeFile(
+          path,
+          JSON.stringify({
+            ...file,
+            credentials: { [issuer]: { ...registered, client_secret_expires_at: 1 } },
+          }),
+        )
+        const fresh = await later.ensureRegistered(METADATA)
+        assert.notEqual(fresh.client_id, previous)
+        await writeFile(path, JSON.stringify(file))
+
+        const again = await dcr.ensureRegistered(METADATA)
+        assert.notEqual(again.client_id, previous, uri)
+        assert.equal(
+          (await dcr.credentials())?.registration_client_uri,
+          `${server.url}/${serviceId}/register/${again.client_id}`,
+        )
+        assert.deepEqual(evil.seen, [], uri)
+      }
+      assert.ok(warnings.includes('REGISTRAR_CREDENTIALS_UNTRUSTED'))
+    } finally {
+      evil.server.close()
+    }
+  })
+
+  test('an entry with a member of the wrong type counts as no entry: ensureRegistered registers anew, with a warning', async () => {
+    const { issuer } = await newService()
+    const path = join(dir, 'poisoned-types.json')
+    const warnings: WarningCode[] = []
+    const onWarning = (_message: string, code: WarningCode) => warnings.push(code)
+    const dcr = new DcrClient({ issuer, store: new FileCredentialStore(path, { onWarning }) })
+    const first = await dcr.register(METADATA)
+    const file = JSON.parse(await readFile(path, 'utf8')) as {
+      credentials: Record<string, Record<string, unknown>>
+    }
+    file.credentials[issuer].registration_access_token = { toString: 'x' }
+    await writeFile(path, JSON.stringify(file), { mode: 0o600 })
+    assert.equal(await dcr.credentials(), undefined)
+    const again = await dcr.ensureRegistered(METADATA)
+    assert.notEqual(again.client_id, first.client_id)
+    assert.ok(warnings.includes('REGISTRAR_CREDENTIALS_INVALID'))
+  })
+
+  test('refuses a server answer whose registration_client_uri is on another origin, storing nothing', async () => {
+    const evil = await startEvilServer()
+    const answering = createServer((_req, res) => {
+      res.writeHead(201, { 'content-type': 'application/json' })
+      res.end(
+        JSON.stringify({
+          client_id: 'c1',
+          registration_access_token: 'rat',
+          registration_client_uri: `${evil.url}/register/c1`,
+        }),
+      )
+    })
+    await new Promise<void>((resolve) => answering.listen(0, '127.0.0.1', resolve))
+    try {
+      const url = `http://127.0.0.1:${(answering.address() as AddressInfo).port}`
+      const store = new MemoryCredentialStore()
+      const dcr = new DcrClient({ issuer: url, registrationEndpoint: `${url}/register`, store })
+      const error = await rejection(dcr.register(METADATA))
+      assert.equal(error.error, 'invalid_response')
+      assert.equal(await store.load(dcr.issuer), undefined)
+      assert.deepEqual(evil.seen, [])
+    } finally {
+      answering.close()
+      evil.server.close()
+    }
+  })
+
+  test('checks what any store loads: the entry of a custom store of the wrong type counts as none', async () => {
+    const { issuer } = await newService()
+    const store = new MemoryCredentialStore()
+    const warnings: WarningCode[] = []
+    const dcr = new DcrClient({ issuer, store, onWarning: (_m, code) => warnings.push(code) })
+    await store.save(issuer, { client_id: 'x', client_secret: 42 } as never)
+    assert.equal(await dcr.credentials(), undefined)
+    const registered = await dcr.ensureRegistered(METADATA)
+    assert.notEqual(registered.client_id, 'x')
+    assert.deepEqual(warnings, ['REGISTRAR_CREDENTIALS_INVALID', 'REGISTRAR_CREDENTIALS_INVALID'])
+  })
+
+  test('refuses a discovered registration_endpoint that is plain http off the loopback (RFC 7591 §3)', async () => {
+    let issuer = ''
+    const metadataServer = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' })
+      res.end(JSON.stringify({ issuer, registration_endpoint: 'http://as.example.com/register' }))
+    })
+    await new Promise<void>((resolve) => metadataServer.listen(0, '127.0.0.1', resolve))
+    try {
+      issuer = `http://127.0.0.1:${(metadataServer.address() as AddressInfo).port}`
+      const error = await rejection(new DcrClient({ issuer }).register(METADATA))
+      assert.equal(error.error, 'invalid_response')
+      assert.match(
+        error.message,
+        /registration_endpoint http:\/\/as\.example\.com\/register is neither https/,
+      )
+    } finally {
+      metadataServer.close()
+    }
+  })
+
+  test('importing and using the client adds no SIGINT, SIGTERM or exit listener to the process', async () => {
+    const { issuer } = await newService()
+    const counts = (await listenerCountsInChildProcess(issuer, join(dir, 'listeners.json'))) as {
+      before: number[]
+      after: number[]
+    }
+    assert.deepEqual(counts.after, counts.before)
   })
 
   test('read without stored credentials is not_registered', async () => {

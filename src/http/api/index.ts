@@ -5,7 +5,13 @@
  */
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
 import type { Engine, Principal } from '../../engine/index.js'
-import { isJsonObject, numericId, OAuthError } from '../../wire/index.js'
+import {
+  isJsonObject,
+  numericId,
+  OAuthError,
+  parseStorableJson,
+  UnstorableJsonError,
+} from '../../wire/index.js'
 import { bearerToken } from '../request-parts.js'
 import { clientRoutes } from './clients.js'
 import { dcrRoutes } from './dcr.js'
@@ -36,13 +42,19 @@ export interface ApiOptions {
   backoff?: TokenBackoff
 }
 
-/** An empty body is `{}` (spec §7 trap 11); anything else must be a JSON object. */
+/**
+ * An empty body is `{}` (spec §7 trap 11); anything else must be a JSON object whose every
+ * value can be stored as sent (CONTRACT.md "Bad input").
+ */
 function parseEnvelope(text: string): Record<string, unknown> {
   if (text.trim() === '') return {}
   let value: unknown
   try {
-    value = JSON.parse(text)
-  } catch {
+    value = parseStorableJson(text)
+  } catch (error) {
+    if (error instanceof UnstorableJsonError) {
+      throw new OAuthError('invalid_request', `invalid request: body/${error.message}`)
+    }
     throw new OAuthError('invalid_request', 'the request body is not valid JSON')
   }
   if (!isJsonObject(value)) {

@@ -5,7 +5,7 @@
  * nothing does: a patch that is not a JSON array, or an operation that cannot apply
  * (RFC 6902 §5), is a 400 naming the operation. Changes to prototypes are refused.
  */
-import { OAuthError } from '../../wire/index.js'
+import { OAuthError, parseStorableJson, UnstorableJsonError } from '../../wire/index.js'
 
 export async function applyJsonPatch(
   document: object,
@@ -16,8 +16,11 @@ export async function applyJsonPatch(
   const { default: jsonPatch } = await import('fast-json-patch')
   let operations: unknown
   try {
-    operations = JSON.parse(patch)
-  } catch {
+    operations = parseStorableJson(patch)
+  } catch (error) {
+    if (error instanceof UnstorableJsonError) {
+      throw new OAuthError('invalid_request', `'patch': ${error.message}`)
+    }
     throw new OAuthError('invalid_request', "'patch' is not JSON")
   }
   if (!Array.isArray(operations)) {

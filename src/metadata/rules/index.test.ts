@@ -26,11 +26,63 @@ const ICM = 'invalid_client_metadata'
 
 /** One entry per rule of RULES, by name. */
 const CASES: Record<string, RuleCase> = {
+  redirectUrisAreRfc3986Uris: {
+    title: 'a redirect URI matches the RFC 3986 grammar (RFC 6749 §3.1.2, RFC 3986 §3)',
+    accepted: [
+      { redirect_uris: ['https://rp.example.com/cb?a=%20b&c=d~;x=(1)'] },
+      { redirect_uris: ['com.example.app:/oauth2redirect', 'http://[::1]:8080/cb'] },
+      { redirect_uris: ['cursor://anysphere.cursor-mcp/oauth/callback', 'myapp:///cb'] },
+    ],
+    rejected: [
+      { body: { redirect_uris: ['https:\\\\evil.example\\cb'] }, code: IRU },
+      { body: { redirect_uris: ['https://rp.example.com\\@evil.example/cb'] }, code: IRU },
+      { body: { redirect_uris: ['https://rp.example.com/cb?x=%zz'] }, code: IRU },
+      { body: { redirect_uris: ['https://rp.example.com/cb%4'] }, code: IRU },
+      { body: { redirect_uris: ['https://rp.example.com/"cb"'] }, code: IRU },
+      { body: { redirect_uris: ['https://rp.example.com/{cb}'] }, code: IRU },
+      { body: { redirect_uris: ['https://rp.example.com/a|b'] }, code: IRU },
+      { body: { redirect_uris: ['https://rp.example.com/a^b`c<d>'] }, code: IRU },
+      { body: { redirect_uris: ['https://rp.example.com/caf\u00e9'] }, code: IRU },
+      { body: { redirect_uris: ['https://b\u00fccher.example/cb'] }, code: IRU },
+    ],
+  },
+  redirectUrisHaveNoUserinfo: {
+    title: 'a redirect URI has no userinfo (RFC 3986 §3.2.1, §7.6)',
+    accepted: [{ redirect_uris: ['https://rp.example.com/cb?next=a@b'] }],
+    rejected: [
+      { body: { redirect_uris: ['https://good.example@evil.example/cb'] }, code: IRU },
+      { body: { redirect_uris: ['https://@evil.example/cb'] }, code: IRU },
+      { body: { redirect_uris: ['http://user:pw@127.0.0.1/cb'] }, code: IRU },
+      { body: { redirect_uris: ['cursor://me@anysphere.cursor-mcp/cb'] }, code: IRU },
+    ],
+  },
+  redirectUriHostsArePlain: {
+    title:
+      'a redirect URI names its host plainly: no wildcard, no numeric shorthand (RFC 9700 §4.1.3)',
+    accepted: [
+      { redirect_uris: ['https://RP.Example.com/cb', 'https://rp.example.com./cb'] },
+      { redirect_uris: ['http://127.0.0.1:4000/cb', 'https://[2001:db8::1]/cb'] },
+    ],
+    rejected: [
+      { body: { redirect_uris: ['https://*.example.com/cb'] }, code: IRU },
+      { body: { redirect_uris: ['https://rp.example.com*/cb'] }, code: IRU },
+      { body: { redirect_uris: ["https://rp.example.com!$&'()+,;=/cb"] }, code: IRU },
+      { body: { redirect_uris: ['https://rp%2Eexample.com/cb'] }, code: IRU },
+      { body: { redirect_uris: ['https:///cb'] }, code: IRU },
+      { body: { redirect_uris: ['https:evil.example/cb'] }, code: IRU },
+      { body: { redirect_uris: ['https:a@evil.example/cb'] }, code: IRU },
+      { body: { redirect_uris: ['http://127.1/cb'] }, code: IRU },
+      { body: { redirect_uris: ['http://0x7f.0.0.1/cb'] }, code: IRU },
+      { body: { redirect_uris: ['http://2130706433/cb'] }, code: IRU },
+      { body: { redirect_uris: ['http://127.000.000.001/cb'] }, code: IRU },
+      { body: { redirect_uris: ['myapp://*/cb'] }, code: IRU },
+    ],
+  },
   redirectUrisPresentWhenRequired: {
     title: 'public and implicit clients must register redirect URIs (RFC 6749 §3.1.2.2)',
     accepted: [
       { client_name: 'My Dynamic Client' },
-      { grant_types: ['client_credentials'], token_endpoint_auth_method: 'none' },
+      { grant_types: ['client_credentials'] },
       { ...web, token_endpoint_auth_method: 'none' },
     ],
     rejected: [
@@ -59,6 +111,25 @@ const CASES: Record<string, RuleCase> = {
       { body: { redirect_uris: ['blob:https://a.example/x'] }, code: IRU },
       { body: { redirect_uris: ['about:blank'] }, code: IRU },
       { body: { redirect_uris: ['JavaScript:alert(1)'] }, code: IRU },
+      { body: { redirect_uris: ['view-source:https://rp.example.com/'] }, code: IRU },
+      { body: { redirect_uris: ['jar:https://rp.example.com/a.jar!/b.html'] }, code: IRU },
+      { body: { redirect_uris: ['filesystem:https://rp.example.com/temporary/x'] }, code: IRU },
+      { body: { redirect_uris: ['ws://rp.example.com/cb'] }, code: IRU },
+      { body: { redirect_uris: ['wss://rp.example.com/cb'] }, code: IRU },
+      { body: { redirect_uris: ['ftp://rp.example.com/cb'] }, code: IRU },
+      { body: { redirect_uris: ['mailto:attacker@example.com'] }, code: IRU },
+      { body: { redirect_uris: ['tel:+15555550100'] }, code: IRU },
+      { body: { redirect_uris: ['sms:+15555550100'] }, code: IRU },
+      { body: { redirect_uris: ['ms-settings:privacy'] }, code: IRU },
+      { body: { redirect_uris: ['ms-msdt:/id PCWDiagnostic'.replace(' ', '%20')] }, code: IRU },
+      { body: { redirect_uris: ['search-ms:query=x'] }, code: IRU },
+      { body: { redirect_uris: ['shell:startup'] }, code: IRU },
+      { body: { redirect_uris: ['intent://scan/'] }, code: IRU },
+      { body: { redirect_uris: ['chrome://settings'] }, code: IRU },
+      {
+        body: { redirect_uris: ['https://rp.example.com/cb', 'com.example.app:/cb', 'tel:1'] },
+        code: IRU,
+      },
     ],
   },
   httpRedirectIsLoopback: {
@@ -73,6 +144,94 @@ const CASES: Record<string, RuleCase> = {
       { body: { redirect_uris: ['http://192.168.1.2/cb'], application_type: 'native' }, code: IRU },
       { body: { redirect_uris: ['http://localhost.evil.example/cb'] }, code: IRU },
       { body: { redirect_uris: ['http://127.0.0.1/cb', 'http://rp.example.com/cb'] }, code: IRU },
+    ],
+  },
+  implicitWebClientUsesHttpsRedirects: {
+    title: 'a web client of the implicit grant has https redirects, never localhost (OIDC DCR §2)',
+    accepted: [
+      { ...web, grant_types: ['implicit'], response_types: ['id_token'] },
+      {
+        redirect_uris: ['http://localhost/cb'],
+        grant_types: ['implicit'],
+        response_types: ['token'],
+      },
+      {
+        redirect_uris: ['https://rp.example.com/cb', 'http://localhost/cb'],
+        application_type: 'native',
+        grant_types: ['implicit'],
+        response_types: ['token'],
+      },
+    ],
+    rejected: [
+      {
+        body: {
+          redirect_uris: ['https://rp.example.com/cb', 'http://localhost/cb'],
+          grant_types: ['implicit'],
+          response_types: ['token'],
+        },
+        code: IRU,
+      },
+      {
+        body: {
+          redirect_uris: ['https://localhost/cb'],
+          grant_types: ['implicit'],
+          response_types: ['id_token'],
+        },
+        code: IRU,
+      },
+      {
+        body: {
+          redirect_uris: ['https://127.0.0.1/cb'],
+          application_type: 'web',
+          grant_types: ['implicit', 'authorization_code'],
+          response_types: ['code id_token'],
+        },
+        code: IRU,
+      },
+      {
+        body: {
+          redirect_uris: ['https://rp.example.com/cb', 'com.example.app:/cb'],
+          grant_types: ['implicit'],
+          response_types: ['token'],
+        },
+        code: IRU,
+      },
+    ],
+  },
+  urisAreRfc3986Uris: {
+    title: 'every other URI member matches the RFC 3986 grammar (RFC 7591 §2, RFC 3986 §3)',
+    accepted: [
+      {
+        ...web,
+        client_uri: 'https://rp.example.com/?a=%41',
+        'logo_uri#ja': 'https://rp.example.com/l.png',
+        post_logout_redirect_uris: ['https://rp.example.com/bye?x=1&y=2'],
+      },
+    ],
+    rejected: [
+      { body: { ...web, client_uri: 'https://rp.example.com/{x}' }, code: ICM },
+      { body: { ...web, jwks_uri: 'https:\\\\rp.example.com\\jwks' }, code: ICM },
+      { body: { ...web, 'logo_uri#ja': 'https://rp.example.com/l|.png' }, code: ICM },
+      { body: { ...web, request_uris: ['https://rp.example.com/r%zz'] }, code: ICM },
+      { body: { ...web, post_logout_redirect_uris: ['https://rp.example.com/"bye"'] }, code: ICM },
+      { body: { ...web, initiate_login_uri: 'https://rp.example.com/caf\u00e9' }, code: ICM },
+    ],
+  },
+  urisHaveNoUserinfo: {
+    title: 'every other URI member has no userinfo (RFC 3986 §3.2.1)',
+    accepted: [{ ...web, policy_uri: 'https://rp.example.com/p?from=a@b' }],
+    rejected: [
+      { body: { ...web, policy_uri: 'https://rp.example.com@evil.example/p' }, code: ICM },
+      { body: { ...web, jwks_uri: 'https://u:p@rp.example.com/jwks' }, code: ICM },
+    ],
+  },
+  uriHostsArePlain: {
+    title: 'every other URI member names its host plainly (RFC 3986 §3.2.2)',
+    accepted: [{ ...web, tos_uri: 'https://Rp.Example.com/tos' }],
+    rejected: [
+      { body: { ...web, tos_uri: 'https://*.example.com/tos' }, code: ICM },
+      { body: { ...web, jwks_uri: 'https://127.1/jwks' }, code: ICM },
+      { body: { ...web, sector_identifier_uri: 'https:///s.json' }, code: ICM },
     ],
   },
   webUrisUseHttp: {
@@ -107,10 +266,78 @@ const CASES: Record<string, RuleCase> = {
     accepted: [{ ...web, request_uris: ['https://rp.example.com/req#abc'] }],
     rejected: [{ body: { ...web, request_uris: ['http://rp.example.com/req'] }, code: ICM }],
   },
+  jwksUriIsHttps: {
+    title: 'jwks_uri uses https (RFC 7517 §9.1)',
+    accepted: [{ ...web, jwks_uri: 'https://rp.example.com/jwks' }],
+    rejected: [{ body: { ...web, jwks_uri: 'http://rp.example.com/jwks' }, code: ICM }],
+  },
+  fetchedUrisArePublic: {
+    title: 'URIs the server fetches do not point into private networks (RFC 9101 §10.4)',
+    accepted: [
+      {
+        ...web,
+        jwks_uri: 'https://93.184.216.34/jwks',
+        logo_uri: 'https://100.63.255.255/l.png',
+        sector_identifier_uri: 'https://172.32.0.1/s.json',
+        request_uris: ['https://[2001:db8::1]/r'],
+      },
+      { ...web, client_uri: 'http://127.0.0.1/', policy_uri: 'https://10.0.0.1/p' },
+    ],
+    rejected: [
+      { body: { ...web, jwks_uri: 'https://127.0.0.1/jwks' }, code: ICM },
+      { body: { ...web, jwks_uri: 'https://localhost/jwks' }, code: ICM },
+      { body: { ...web, jwks_uri: 'https://keys.localhost/jwks' }, code: ICM },
+      { body: { ...web, jwks_uri: 'https://[::1]/jwks' }, code: ICM },
+      { body: { ...web, jwks_uri: 'https://[::ffff:127.0.0.1]/jwks' }, code: ICM },
+      { body: { ...web, jwks_uri: 'https://[::ffff:a00:1]/jwks' }, code: ICM },
+      { body: { ...web, jwks_uri: 'https://[fd00::1]/jwks' }, code: ICM },
+      { body: { ...web, jwks_uri: 'https://[fe80::1]/jwks' }, code: ICM },
+      { body: { ...web, jwks_uri: 'https://[::]/jwks' }, code: ICM },
+      { body: { ...web, jwks_uri: 'https://0.0.0.0/jwks' }, code: ICM },
+      { body: { ...web, sector_identifier_uri: 'https://10.1.2.3/s.json' }, code: ICM },
+      { body: { ...web, request_uris: ['https://169.254.169.254/latest/meta-data'] }, code: ICM },
+      { body: { ...web, logo_uri: 'https://192.168.0.1/l.png' }, code: ICM },
+      { body: { ...web, 'logo_uri#ja': 'https://172.16.0.1/l.png' }, code: ICM },
+      { body: { ...web, logo_uri: 'https://100.64.0.1/l.png' }, code: ICM },
+      { body: { ...web, backchannel_logout_uri: 'https://127.0.0.2/logout' }, code: ICM },
+      {
+        body: { ...web, backchannel_client_notification_endpoint: 'https://10.0.0.1/ciba' },
+        code: ICM,
+      },
+    ],
+  },
   postLogoutRedirectUriSchemeIsNotDangerous: {
     title: 'post-logout redirect URIs never use a dangerous scheme (OIDC RP-Initiated Logout §3.1)',
     accepted: [{ ...web, post_logout_redirect_uris: ['https://rp.example.com/bye'] }],
-    rejected: [{ body: { ...web, post_logout_redirect_uris: ['javascript:alert(1)'] }, code: ICM }],
+    rejected: [
+      { body: { ...web, post_logout_redirect_uris: ['javascript:alert(1)'] }, code: ICM },
+      { body: { ...web, post_logout_redirect_uris: ['ms-settings:privacy'] }, code: ICM },
+    ],
+  },
+  publicClientHasNoClientCredentials: {
+    title:
+      'a public client has no client_credentials grant when nothing else remains (RFC 6749 §4.4)',
+    accepted: [
+      { grant_types: ['client_credentials'] },
+      {
+        ...web,
+        token_endpoint_auth_method: 'none',
+        grant_types: ['client_credentials', 'authorization_code'],
+      },
+    ],
+    rejected: [
+      {
+        body: { grant_types: ['client_credentials'], token_endpoint_auth_method: 'none' },
+        code: ICM,
+      },
+      {
+        body: {
+          grant_types: ['client_credentials', 'refresh_token'],
+          token_endpoint_auth_method: 'none',
+        },
+        code: ICM,
+      },
+    ],
   },
   tokenEndpointAuthMethodIsSupported: {
     title: 'the auth method is one the service supports (RFC 7591 §2)',

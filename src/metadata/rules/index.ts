@@ -9,27 +9,41 @@ import type { RegistrationPolicy } from '../policy.js'
 import * as algorithms from './algorithms.js'
 import * as authMethod from './auth-method.js'
 import * as ciba from './ciba.js'
+import * as grantTypes from './grant-types.js'
 import * as oidc from './oidc.js'
 import * as redirectUris from './redirect-uris.js'
 import type { Rule } from './rule.js'
 import * as scope from './scope.js'
+import * as uriSyntax from './uri-syntax.js'
 import * as uris from './uris.js'
 
 export type { MetadataErrorCode, Rule } from './rule.js'
 
 /** The rules in evaluation order. */
 export const RULES: readonly (readonly [name: string, rule: Rule])[] = Object.entries({
+  // RFC 3986 §3: every URI is one, read alike by every parser (redirect URIs first)
+  redirectUrisAreRfc3986Uris: uriSyntax.redirectUrisAreRfc3986Uris,
+  redirectUrisHaveNoUserinfo: uriSyntax.redirectUrisHaveNoUserinfo,
+  redirectUriHostsArePlain: uriSyntax.redirectUriHostsArePlain,
   // RFC 6749 §3.1.2, RFC 7591 §2, RFC 8252 §7
   redirectUrisPresentWhenRequired: redirectUris.redirectUrisPresentWhenRequired,
   redirectUriHasNoFragment: redirectUris.redirectUriHasNoFragment,
   redirectUriSchemeIsNotDangerous: redirectUris.redirectUriSchemeIsNotDangerous,
   httpRedirectIsLoopback: redirectUris.httpRedirectIsLoopback,
-  // Other URIs: RFC 7591 §2, OIDC DCR §2
+  implicitWebClientUsesHttpsRedirects: redirectUris.implicitWebClientUsesHttpsRedirects,
+  // Other URIs: RFC 3986 §3, RFC 7591 §2, OIDC DCR §2
+  urisAreRfc3986Uris: uriSyntax.urisAreRfc3986Uris,
+  urisHaveNoUserinfo: uriSyntax.urisHaveNoUserinfo,
+  uriHostsArePlain: uriSyntax.uriHostsArePlain,
   webUrisUseHttp: uris.webUrisUseHttp,
   sectorIdentifierUriIsHttps: uris.sectorIdentifierUriIsHttps,
   initiateLoginUriIsHttps: uris.initiateLoginUriIsHttps,
   requestUrisAreHttps: uris.requestUrisAreHttps,
+  jwksUriIsHttps: uris.jwksUriIsHttps,
+  fetchedUrisArePublic: uris.fetchedUrisArePublic,
   postLogoutRedirectUriSchemeIsNotDangerous: uris.postLogoutRedirectUriSchemeIsNotDangerous,
+  // Grant types: RFC 6749 §4.4
+  publicClientHasNoClientCredentials: grantTypes.publicClientHasNoClientCredentials,
   // Client authentication: RFC 7591 §2, RFC 8705 §2.1.2
   tokenEndpointAuthMethodIsSupported: authMethod.tokenEndpointAuthMethodIsSupported,
   jwksAndJwksUriAreExclusive: authMethod.jwksAndJwksUriAreExclusive,

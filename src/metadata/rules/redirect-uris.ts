@@ -4,7 +4,8 @@
  * fragments, dangerous schemes and plain http off loopback are refused.
  * @see RFC 6749 §3.1.2, RFC 7591 §2, RFC 8252 §7, OIDC DCR §2
  */
-import { redirectKind } from '../redirect-uris.js'
+import { isLoopbackHost } from '../private-network.js'
+import { redirectKind, uriParts } from '../redirect-uris.js'
 import type { Rule } from './rule.js'
 
 /** Secret-less methods: such a client cannot be identified by a secret at the token endpoint. */
@@ -60,5 +61,26 @@ export const httpRedirectIsLoopback: Rule = {
     return uri === undefined
       ? undefined
       : `redirect_uris may use http only on a loopback host (127.0.0.1, [::1], localhost): ${uri}`
+  },
+}
+
+/**
+ * "Web Clients using the OAuth Implicit Grant Type MUST only register URLs using the https
+ * scheme as redirect_uris; they MUST NOT use localhost as the hostname." Loopback IP literals
+ * are localhost by another name (RFC 8252 §8.3). The effective application_type is read, so
+ * a client stored as native (corpus rule 3) is judged as native.
+ */
+export const implicitWebClientUsesHttpsRedirects: Rule = {
+  spec: 'OIDC DCR §2',
+  code: 'invalid_redirect_uri',
+  check: ({ application_type, grant_types = [], redirect_uris = [] }) => {
+    if (application_type === 'native' || !grant_types.includes('implicit')) return undefined
+    const uri = redirect_uris.find((candidate) => {
+      const parts = uriParts(candidate)
+      return parts?.protocol !== 'https:' || isLoopbackHost(parts.hostname)
+    })
+    return uri === undefined
+      ? undefined
+      : `redirect_uris of a web client using the implicit grant must be https and not on localhost: ${uri}`
   },
 }

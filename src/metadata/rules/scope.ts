@@ -17,13 +17,17 @@ export const scopeTokensAreWellFormed: Rule = {
       : 'scope must be space-separated scope tokens of printable ASCII without quotes or backslashes',
 }
 
-/** With an allow-list (the service's supported scopes), every value must be on it. */
+/**
+ * With an allow-list (the service's supported scopes), every value must be on it; an empty
+ * allow-list allows no scope value.
+ */
 export const scopeIsAllowed: Rule = {
   spec: 'RFC 7591 §2; RFC 7591 §3.2.2',
   code: 'invalid_client_metadata',
   check: ({ scope }, policy) => {
-    if (scope === undefined || policy.scopes.length === 0) return undefined
-    const unknown = scope.split(' ').find((token) => !policy.scopes.includes(token))
+    const allowed = policy.scopes
+    if (scope === undefined || allowed === undefined) return undefined
+    const unknown = scope.split(' ').find((token) => !allowed.includes(token))
     return unknown === undefined
       ? undefined
       : `scope value ${unknown} is not supported by this service`

@@ -3,7 +3,9 @@
  * requires to use TLS use https.
  * @see RFC 7591 §2, OIDC DCR §2, OIDC Core §6.2, §8.1
  */
-import { DANGEROUS_SCHEMES, uriParts } from '../redirect-uris.js'
+import { isPrivateNetworkHost } from '../private-network.js'
+import { uriParts } from '../redirect-uris.js'
+import { refusedSchemeReason } from '../schemes.js'
 import type { Rule } from './rule.js'
 
 /** Members (and their language-tagged variants) whose value is a web page or document. */
@@ -85,6 +87,57 @@ export const initiateLoginUriIsHttps = httpsOnly('initiate_login_uri', 'OIDC DCR
 /** request_uris are fetched by the server, over https. */
 export const requestUrisAreHttps = httpsOnly('request_uris', 'OIDC DCR §2; OIDC Core §6.2')
 
+/**
+ * The server fetches the client's keys from jwks_uri; trust in the keys is no better than
+ * the channel they came over, so the channel is TLS, as RFC 8414 §2 requires of the server's
+ * own jwks_uri.
+ */
+export const jwksUriIsHttps = httpsOnly('jwks_uri', 'RFC 7517 §9.1; RFC 8414 §2')
+
+/**
+ * Members whose URI the authorization server itself requests: jwks_uri (RFC 7591 §2),
+ * sector_identifier_uri (OIDC Core §8.1: the OP retrieves it), request_uris (OIDC Core §6.2),
+ * backchannel_logout_uri (OIDC Back-Channel Logout §2.5: the OP POSTs to it),
+ * backchannel_client_notification_endpoint (OIDC CIBA §10.2: the OP POSTs to it) and
+ * logo_uri (OIDC DCR §2: the server displays it, and consent pages often proxy or cache it).
+ * client_uri, policy_uri, tos_uri, initiate_login_uri, front-channel logout and redirect URIs
+ * are opened by the user's browser, not by the server.
+ */
+const FETCHED_MEMBERS: ReadonlySet<string> = new Set([
+  'jwks_uri',
+  'sector_identifier_uri',
+  'request_uris',
+  'backchannel_logout_uri',
+  'backchannel_client_notification_endpoint',
+  'logo_uri',
+])
+
+const isOnPrivateNetwork = (uri: string) => {
+  const hostname = uriParts(uri)?.hostname
+  return hostname !== undefined && isPrivateNetworkHost(hostname)
+}
+
+/**
+ * A URI the server fetches does not point into its own network (SSRF): loopback, private,
+ * link-local and other special-purpose IP literals and localhost names are refused, unless
+ * the service allows them (allowPrivateNetworkUris). Names are not resolved here.
+ */
+export const fetchedUrisArePublic: Rule = {
+  spec: 'RFC 6890; RFC 9101 §10.4',
+  code: 'invalid_client_metadata',
+  check: (metadata, policy) => {
+    if (policy.allowPrivateNetworkUris) return undefined
+    for (const name of Object.keys(metadata)) {
+      if (!FETCHED_MEMBERS.has(baseName(name))) continue
+      const found = refusedUri(name, metadata[name], isOnPrivateNetwork)
+      if (found !== undefined) {
+        return `${found} points into a private, loopback or link-local network, which this service does not allow`
+      }
+    }
+    return undefined
+  },
+}
+
 /** Post-logout redirects are redirects too: no script, data or local-file schemes. */
 export const postLogoutRedirectUriSchemeIsNotDangerous: Rule = {
   spec: 'OIDC RP-Initiated Logout §3.1; RFC 6749 §10.6',
@@ -93,7 +146,7 @@ export const postLogoutRedirectUriSchemeIsNotDangerous: Rule = {
     const found = refusedUri(
       'post_logout_redirect_uris',
       metadata.post_logout_redirect_uris,
-      (uri) => DANGEROUS_SCHEMES.includes(schemeOf(uri) ?? ''),
+      (uri) => refusedSchemeReason(schemeOf(uri) ?? '') !== undefined,
     )
     return found === undefined ? undefined : `${found} must not use a dangerous scheme`
   },

@@ -8,6 +8,8 @@ import { startServer, type RunningServer } from '../../support/start-server.js'
 import { answersOutsideContractTests } from './answers-outside-contract.js'
 import { authleteApiTests } from './authlete-api.js'
 import { boundsTests } from './bounds.js'
+import { clientMetadataRuleTests } from './client-metadata-rules.js'
+import { badInputTests } from './bad-input.js'
 import { corpusTests } from './corpus.js'
 import { discoveryAndLimitTests } from './discovery-and-limits.js'
 import { initialAccessTokenTests } from './initial-access-tokens.js'
@@ -41,5 +43,7 @@ export function describeHttpSuite(backend: Backend): void {
     corpusTests(context)
     answersOutsideContractTests(context)
     boundsTests(context)
+    clientMetadataRuleTests(context)
+    badInputTests(context)
   })
 }
