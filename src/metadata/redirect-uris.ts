@@ -53,9 +53,12 @@ function kindOf(url: URL | undefined): RedirectKind {
 /**
  * Recent parses, so a URI judged by shapes, defaults and several rules is parsed once. The
  * parts are a pure function of the string; the table is bounded and simply cleared when full.
+ * Anyone may send URIs, so a long one is not kept: the table holds at most 256 URIs of at
+ * most 2,048 characters, whatever the requests.
  */
 const PARTS = new Map<string, UriParts | undefined>()
 const PARTS_LIMIT = 256
+const PARTS_LONGEST_URI = 2048
 
 /** The parts of an absolute URI (see parseAbsoluteUri), parsed once and shared. */
 export function uriParts(value: string): UriParts | undefined {
@@ -72,6 +75,7 @@ export function uriParts(value: string): UriParts | undefined {
           kind: kindOf(url),
           rfc3986: parseRfc3986(value),
         })
+  if (value.length > PARTS_LONGEST_URI) return parts
   if (PARTS.size >= PARTS_LIMIT) PARTS.clear()
   PARTS.set(value, parts)
   return parts
