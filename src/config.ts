@@ -11,6 +11,12 @@ export const DEFAULTS = Object.freeze({
   database: './data/registrar.db', // SQLite file, relative to the working directory
   logLevel: 'info', // pino level
   bodyLimit: 65_536, // bytes
+  // Limits on anonymous clients (README, Security): what a reverse proxy in front would allow.
+  requestTimeout: 30, // seconds for a whole request; a 64 KiB body at 2.2 KB/s still fits
+  headersTimeout: 10, // seconds for the headers (from the moment a new connection opens)
+  keepAliveTimeout: 5, // seconds an idle connection stays open after an answer (node's default)
+  maxConnections: 10_000, // open connections at once
+  shutdownGrace: 10, // seconds in-flight requests have to finish after SIGTERM or SIGINT
 })
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
@@ -28,6 +34,11 @@ export interface Config {
   logLevel: (typeof LOG_LEVELS)[number]
   /** Bytes. */
   bodyLimit: number
+  requestTimeoutMilliseconds: number
+  headersTimeoutMilliseconds: number
+  keepAliveTimeoutMilliseconds: number
+  maxConnections: number
+  shutdownGraceMilliseconds: number
 }
 
 /** The flags of `registrar serve`, as the command line gave them (strings). */
@@ -37,6 +48,11 @@ export interface ServeFlags {
   database?: string
   baseUrl?: string
   logLevel?: string
+  requestTimeout?: string
+  headersTimeout?: string
+  keepAliveTimeout?: string
+  maxConnections?: string
+  shutdownGrace?: string
 }
 
 export class ConfigError extends Error {
@@ -102,6 +118,63 @@ function parseHost(value: string | undefined): string {
   return value
 }
 
+/** A positive number of seconds (fractions allowed), in milliseconds. */
+function parseSeconds(
+  flag: string,
+  variable: string,
+  value: string | undefined,
+  fallback: number,
+): number {
+  if (value === undefined) return fallback * 1000
+  const seconds = /^[0-9]{1,7}(\.[0-9]{1,3})?$/.test(value) ? Number(value) : 0
+  if (!(seconds > 0)) throw invalid(flag, variable, value, 'a positive number of seconds')
+  return Math.round(seconds * 1000)
+}
+
+function parseMaxConnections(value: string | undefined): number {
+  if (value === undefined) return DEFAULTS.maxConnections
+  const count = /^[0-9]{1,9}$/.test(value) ? Number(value) : 0
+  if (!(count > 0)) {
+    throw invalid('--max-connections', 'REGISTRAR_MAX_CONNECTIONS', value, 'a positive integer')
+  }
+  return count
+}
+
+/** The timeouts and the connection cap; node requires the headers to fit in the request. */
+function parseLimits(flags: ServeFlags, env: Env) {
+  const requestTimeoutMilliseconds = parseSeconds(
+    '--request-timeout',
+    'REGISTRAR_REQUEST_TIMEOUT',
+    pick(flags.requestTimeout, env['REGISTRAR_REQUEST_TIMEOUT']),
+    DEFAULTS.requestTimeout,
+  )
+  const headersTimeoutMilliseconds = parseSeconds(
+    '--headers-timeout',
+    'REGISTRAR_HEADERS_TIMEOUT',
+    pick(flags.headersTimeout, env['REGISTRAR_HEADERS_TIMEOUT']),
+    Math.min(DEFAULTS.headersTimeout, requestTimeoutMilliseconds / 1000),
+  )
+  if (headersTimeoutMilliseconds > requestTimeoutMilliseconds) {
+    throw new ConfigError(
+      'invalid --headers-timeout / REGISTRAR_HEADERS_TIMEOUT: longer than ' +
+        '--request-timeout / REGISTRAR_REQUEST_TIMEOUT, which includes the headers',
+    )
+  }
+  return {
+    requestTimeoutMilliseconds,
+    headersTimeoutMilliseconds,
+    keepAliveTimeoutMilliseconds: parseSeconds(
+      '--keep-alive-timeout',
+      'REGISTRAR_KEEP_ALIVE_TIMEOUT',
+      pick(flags.keepAliveTimeout, env['REGISTRAR_KEEP_ALIVE_TIMEOUT']),
+      DEFAULTS.keepAliveTimeout,
+    ),
+    maxConnections: parseMaxConnections(
+      pick(flags.maxConnections, env['REGISTRAR_MAX_CONNECTIONS']),
+    ),
+  }
+}
+
 export function loadConfig(flags: ServeFlags, env: Env): Config {
   return Object.freeze({
     host: parseHost(pick(flags.host, env['HOST'])),
@@ -111,5 +184,12 @@ export function loadConfig(flags: ServeFlags, env: Env): Config {
     adminToken: pick(undefined, env['REGISTRAR_ADMIN_TOKEN']),
     logLevel: parseLogLevel(pick(flags.logLevel, env['LOG_LEVEL'])),
     bodyLimit: DEFAULTS.bodyLimit,
+    ...parseLimits(flags, env),
+    shutdownGraceMilliseconds: parseSeconds(
+      '--shutdown-grace',
+      'REGISTRAR_SHUTDOWN_GRACE',
+      pick(flags.shutdownGrace, env['REGISTRAR_SHUTDOWN_GRACE']),
+      DEFAULTS.shutdownGrace,
+    ),
   })
 }

@@ -1,8 +1,9 @@
 /**
  * `registrar serve`: the composition root. Reads the configuration, opens the store,
  * creates the engine, makes sure an admin token exists, builds the server and listens.
- * SIGTERM and SIGINT stop accepting, let requests in flight finish, close the store and
- * exit 0.
+ * SIGTERM and SIGINT stop accepting, let requests in flight finish (http/connection-drain.ts),
+ * close the store, flush the log and exit 0; past the grace period the connections left
+ * are cut, the store is closed and the exit code is 1.
  */
 import { readFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
@@ -27,7 +28,42 @@ export function registerServe(program: Command): void {
       '--log-level <level>',
       'fatal, error, warn, info, debug, trace or silent (env LOG_LEVEL, default info)',
     )
+    .option(
+      '--request-timeout <seconds>',
+      'time a client has to send a whole request (env REGISTRAR_REQUEST_TIMEOUT, default 30)',
+    )
+    .option(
+      '--headers-timeout <seconds>',
+      "time a client has to send a request's headers (env REGISTRAR_HEADERS_TIMEOUT, default 10)",
+    )
+    .option(
+      '--keep-alive-timeout <seconds>',
+      'how long an idle connection stays open (env REGISTRAR_KEEP_ALIVE_TIMEOUT, default 5)',
+    )
+    .option(
+      '--max-connections <count>',
+      'open connections at once (env REGISTRAR_MAX_CONNECTIONS, default 10000)',
+    )
+    .option(
+      '--shutdown-grace <seconds>',
+      'time requests in flight have to finish on SIGTERM (env REGISTRAR_SHUTDOWN_GRACE, default 10)',
+    )
     .action((flags: ServeFlags) => serve(flags))
+}
+
+/** Past the grace period, how long the store has left to close. */
+const STORE_CLOSE_AFTER_GRACE_MILLISECONDS = 5_000
+/** How long the last log lines have to reach stderr before exit (the rest: flushSync). */
+const LOG_FLUSH_MILLISECONDS = 1_000
+
+/** Waits for `promise`, or for `milliseconds`, whichever comes first. */
+async function within(milliseconds: number, promise: Promise<unknown>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined
+  await Promise.race([
+    promise,
+    new Promise((resolve) => (timer = setTimeout(resolve, milliseconds))),
+  ])
+  clearTimeout(timer)
 }
 
 function fail(message: string, exitCode: number): never {
@@ -106,6 +142,7 @@ async function serve(flags: ServeFlags): Promise<void> {
     adminTokenHash: admin.hash,
     logger: config.logLevel === 'silent' ? false : { level: config.logLevel, stream: logStream },
     bodyLimit: config.bodyLimit,
+    limits: config,
     version: packageVersion(),
     openApiDocument: prebuiltOpenApi(),
   })
@@ -122,13 +159,18 @@ async function serve(flags: ServeFlags): Promise<void> {
   const stop = async () => {
     if (stopping) return
     stopping = true
+    const inTime = await app.drain.stop(config.shutdownGraceMilliseconds)
+    if (!inTime)
+      app.log.error('requests still in flight at the end of the grace period were cut off')
     try {
       await app.close()
-      await store.close()
+      // The group commit's last batch is written before the connections close.
+      await (inTime ? store.close() : within(STORE_CLOSE_AFTER_GRACE_MILLISECONDS, store.close()))
     } catch (error) {
       fail(`could not stop cleanly: ${(error as Error).message}`, 1)
     }
-    process.exit(0)
+    await within(LOG_FLUSH_MILLISECONDS, new Promise((resolve) => logStream.flush(resolve)))
+    process.exit(inTime ? 0 : 1)
   }
   process.once('SIGTERM', stop)
   process.once('SIGINT', stop)

@@ -12,12 +12,15 @@ import Fastify, {
 } from 'fastify'
 // The route schemas' documentation members (tags, summary, hide) are typed by it.
 import type {} from '@fastify/swagger'
+import type { Server } from 'node:http'
 import type { DestinationStream } from 'pino'
 import type { Engine } from '../engine/index.js'
+import { OAuthError } from '../wire/index.js'
 import { apiRoutes } from './api/index.js'
 import { TokenBackoff, type TokenBackoffOptions } from './api/token-backoff.js'
 import { answerClientError } from './client-errors.js'
 import { allowAnyOrigin } from './cors.js'
+import { drainConnections, type ConnectionDrain } from './connection-drain.js'
 import { discoveryRoutes, healthRoutes } from './discovery.js'
 import {
   bodyTooLarge,
@@ -61,6 +64,34 @@ export interface ServerOptions {
    * @default { failures: 20, windowSeconds: 60, addresses: 10000 }
    */
   tokenBackoff?: false | Partial<TokenBackoffOptions>
+  /** Limits on connections from clients; each is on by default. */
+  limits?: Partial<ConnectionLimits>
+}
+
+/** How long a client may take, and how many connections it may hold (README, Security). */
+export interface ConnectionLimits {
+  /** The whole request, headers and body, from its first byte. @default 30000 */
+  requestTimeoutMilliseconds: number
+  /** The request headers; for a new connection, from the moment it opens. @default 10000 */
+  headersTimeoutMilliseconds: number
+  /** An idle connection kept alive after an answer. @default 5000 */
+  keepAliveTimeoutMilliseconds: number
+  /** Open connections at once; more are closed as they arrive. @default 10000 */
+  maxConnections: number
+}
+
+export const DEFAULT_CONNECTION_LIMITS: Readonly<ConnectionLimits> = Object.freeze({
+  requestTimeoutMilliseconds: 30_000,
+  headersTimeoutMilliseconds: 10_000,
+  keepAliveTimeoutMilliseconds: 5_000,
+  maxConnections: 10_000,
+})
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Stops the server gracefully: see connection-drain.ts. */
+    drain: ConnectionDrain
+  }
 }
 
 /** One log line per request, when it completes, instead of Fastify's two. */
@@ -84,8 +115,16 @@ class OneLinePerRequest extends LogController {
 
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
   const bodyLimit = options.bodyLimit ?? 65_536
-  const app = Fastify({
+  const limits = { ...DEFAULT_CONNECTION_LIMITS, ...options.limits }
+  const app = Fastify<Server>({
     bodyLimit,
+    requestTimeout: limits.requestTimeoutMilliseconds,
+    keepAliveTimeout: limits.keepAliveTimeoutMilliseconds,
+    http: {
+      headersTimeout: limits.headersTimeoutMilliseconds,
+      // node checks both timeouts on this interval, so a cut-off comes up to one interval late.
+      connectionsCheckingInterval: Math.min(1_000, limits.headersTimeoutMilliseconds / 2),
+    },
     logger: options.logger
       ? {
           level: options.logger.level,
@@ -100,11 +139,15 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     logController: new OneLinePerRequest(),
     // Envelope types are checked as sent: a number is not a string (spec §2.4).
     schemaController: schemaController as unknown as FastifyServerOptions['schemaController'],
+    // The drain decides which requests a stop refuses (connection-drain.ts).
     return503OnClosing: false,
     // Failures before routing get the same JSON shapes and headers as any other.
     frameworkErrors: handleFrameworkError,
     clientErrorHandler: answerClientError,
   })
+
+  app.server.maxConnections = limits.maxConnections
+  app.decorate('drain', drainConnections(app.server))
 
   app.setErrorHandler(handleError)
   app.setNotFoundHandler(handleNotFound)
@@ -112,11 +155,13 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     reply.headers(NO_STORE)
     done()
   })
-  // A declared body over the limit is refused on every route, before anyone reads it.
   app.addHook('onRequest', (request, reply, done) => {
-    const length = Number(request.headers['content-length'])
     // Answered here, the request goes no further (done is not called).
-    if (length > bodyLimit) sendError(request, reply, bodyTooLarge())
+    // After the signal to stop, a kept-alive connection carries no new work.
+    if (app.drain.refuses(request.raw)) sendError(request, reply, shuttingDown())
+    // A declared body over the limit is refused on every route, before anyone reads it.
+    else if (Number(request.headers['content-length']) > bodyLimit)
+      sendError(request, reply, bodyTooLarge())
     else done()
   })
   app.addHook('preValidation', refuseUnstorableUrlParts)
@@ -134,6 +179,11 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   await app.register(healthRoutes, { engine })
   await app.register(openApiRoutes, { document: openApiDocument })
   return app
+}
+
+function shuttingDown(): OAuthError {
+  // The drain has set `Connection: close` on every answer since the stop.
+  return new OAuthError('temporarily_unavailable', 'the server is shutting down; retry')
 }
 
 /** Registers @fastify/swagger, which collects the routes registered after it. */

@@ -16,6 +16,7 @@ export const OAUTH_ERROR_CODES = [
   'not_found',
   'too_many_requests',
   'server_error',
+  'temporarily_unavailable',
 ] as const
 
 export type OAuthErrorCode = (typeof OAUTH_ERROR_CODES)[number]
@@ -39,6 +40,7 @@ const STATUS_BY_CODE: Record<OAuthErrorCode, number> = {
   not_found: 404,
   too_many_requests: 429,
   server_error: 500,
+  temporarily_unavailable: 503,
 }
 
 export interface OAuthErrorOptions {
