@@ -19,7 +19,7 @@ test('a flag wins over its variable, a variable over the default; empty counts a
     DATABASE_URL: 'postgres://db/x',
     REGISTRAR_BASE_URL: 'https://a.example/',
     LOG_LEVEL: 'debug',
-    REGISTRAR_ADMIN_TOKEN: 't',
+    REGISTRAR_ADMIN_TOKEN: 't'.repeat(32),
   }
   const fromEnv = loadConfig({}, env)
   assert.deepEqual(
@@ -31,7 +31,7 @@ test('a flag wins over its variable, a variable over the default; empty counts a
       fromEnv.logLevel,
       fromEnv.adminToken,
     ],
-    ['0.0.0.0', 9000, 'postgres://db/x', 'https://a.example', 'debug', 't'],
+    ['0.0.0.0', 9000, 'postgres://db/x', 'https://a.example', 'debug', 't'.repeat(32)],
   )
   const fromFlags = loadConfig(
     { host: '::1', port: '0', database: ':memory:', baseUrl: 'http://b.example', logLevel: 'warn' },
@@ -53,6 +53,14 @@ test('bad values are ConfigErrors naming the flag and the variable', () => {
     [{}, { REGISTRAR_BASE_URL: 'nope' }, /--base-url \/ REGISTRAR_BASE_URL/],
     [{ logLevel: 'chatty' }, {}, /--log-level \/ LOG_LEVEL/],
     [{ host: 'a b' }, {}, /--host \/ HOST/],
+    [{ requestTimeout: '0' }, {}, /--request-timeout \/ REGISTRAR_REQUEST_TIMEOUT/],
+    [{}, { REGISTRAR_REQUEST_TIMEOUT: '-1' }, /--request-timeout \/ REGISTRAR_REQUEST_TIMEOUT/],
+    [{ headersTimeout: 'soon' }, {}, /--headers-timeout \/ REGISTRAR_HEADERS_TIMEOUT/],
+    [{ headersTimeout: '40' }, {}, /--headers-timeout \/ REGISTRAR_HEADERS_TIMEOUT.*--request/],
+    [{}, { REGISTRAR_KEEP_ALIVE_TIMEOUT: '1e3' }, /--keep-alive-timeout/],
+    [{ maxConnections: '1.5' }, {}, /--max-connections \/ REGISTRAR_MAX_CONNECTIONS/],
+    [{}, { REGISTRAR_MAX_CONNECTIONS: '0' }, /--max-connections \/ REGISTRAR_MAX_CONNECTIONS/],
+    [{ shutdownGrace: 'never' }, {}, /--shutdown-grace \/ REGISTRAR_SHUTDOWN_GRACE/],
   ]
   for (const [flags, env, message] of cases) {
     assert.throws(
@@ -60,4 +68,52 @@ test('bad values are ConfigErrors naming the flag and the variable', () => {
       (error: unknown) => error instanceof ConfigError && message.test(error.message),
     )
   }
+})
+
+test('timeouts, the connection cap and the shutdown grace: defaults, seconds with fractions, flag over env', () => {
+  const defaults = loadConfig({}, {})
+  assert.deepEqual(
+    [
+      defaults.requestTimeoutMilliseconds,
+      defaults.headersTimeoutMilliseconds,
+      defaults.keepAliveTimeoutMilliseconds,
+      defaults.maxConnections,
+      defaults.shutdownGraceMilliseconds,
+    ],
+    [30_000, 10_000, 5_000, 10_000, 10_000],
+  )
+  const set = loadConfig(
+    { requestTimeout: '2.5', shutdownGrace: '0.5' },
+    {
+      REGISTRAR_REQUEST_TIMEOUT: '99',
+      REGISTRAR_HEADERS_TIMEOUT: '1',
+      REGISTRAR_KEEP_ALIVE_TIMEOUT: '75',
+      REGISTRAR_MAX_CONNECTIONS: '20',
+    },
+  )
+  assert.deepEqual(
+    [
+      set.requestTimeoutMilliseconds,
+      set.headersTimeoutMilliseconds,
+      set.keepAliveTimeoutMilliseconds,
+      set.maxConnections,
+      set.shutdownGraceMilliseconds,
+    ],
+    [2_500, 1_000, 75_000, 20, 500],
+  )
+  // A request timeout under the default headers timeout takes the headers timeout with it.
+  assert.equal(loadConfig({ requestTimeout: '3' }, {}).headersTimeoutMilliseconds, 3_000)
+})
+
+test('an admin token under 32 characters is refused, naming REGISTRAR_ADMIN_TOKEN and never echoing it', () => {
+  const short = 'short-but-secret-value-31-chars'
+  assert.equal(short.length, 31)
+  assert.throws(
+    () => loadConfig({}, { REGISTRAR_ADMIN_TOKEN: short }),
+    (error: unknown) =>
+      error instanceof ConfigError &&
+      /REGISTRAR_ADMIN_TOKEN.*32/.test(error.message) &&
+      !error.message.includes(short),
+  )
+  assert.equal(loadConfig({}, { REGISTRAR_ADMIN_TOKEN: `${short}x` }).adminToken, `${short}x`)
 })

@@ -19,6 +19,9 @@ export const DEFAULTS = Object.freeze({
   shutdownGrace: 10, // seconds in-flight requests have to finish after SIGTERM or SIGINT
 })
 
+/** An admin token shorter than this is refused (CONTRACT.md, "The server"). */
+export const MIN_ADMIN_TOKEN_LENGTH = 32
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
 
 export interface Config {
@@ -140,6 +143,16 @@ function parseMaxConnections(value: string | undefined): number {
   return count
 }
 
+function parseAdminToken(value: string | undefined): string | undefined {
+  if (value === undefined || value.length >= MIN_ADMIN_TOKEN_LENGTH) return value
+  // The value itself is a secret: never echoed.
+  throw new ConfigError(
+    `REGISTRAR_ADMIN_TOKEN is too short (${value.length} characters): use at least ` +
+      `${MIN_ADMIN_TOKEN_LENGTH}, e.g. the output of \`openssl rand -hex 32\`, or leave it ` +
+      'unset to have one generated',
+  )
+}
+
 /** The timeouts and the connection cap; node requires the headers to fit in the request. */
 function parseLimits(flags: ServeFlags, env: Env) {
   const requestTimeoutMilliseconds = parseSeconds(
@@ -181,7 +194,7 @@ export function loadConfig(flags: ServeFlags, env: Env): Config {
     port: parsePort(pick(flags.port, env['PORT'])),
     database: pick(flags.database, env['DATABASE_URL']) ?? DEFAULTS.database,
     baseUrl: parseBaseUrl(pick(flags.baseUrl, env['REGISTRAR_BASE_URL'])),
-    adminToken: pick(undefined, env['REGISTRAR_ADMIN_TOKEN']),
+    adminToken: parseAdminToken(pick(undefined, env['REGISTRAR_ADMIN_TOKEN'])),
     logLevel: parseLogLevel(pick(flags.logLevel, env['LOG_LEVEL'])),
     bodyLimit: DEFAULTS.bodyLimit,
     ...parseLimits(flags, env),

@@ -49,6 +49,17 @@ describe('configuration', () => {
       [['serve', '--log-level', 'loud', '--port', '0'], {}, /--log-level.*LOG_LEVEL/],
       [['serve', '--prot', '0'], {}, /unknown option '--prot'/],
       [['serve', '--port'], {}, /--port.*argument missing/],
+      [
+        ['serve', '--port', '0'],
+        { REGISTRAR_ADMIN_TOKEN: 'x'.repeat(31) },
+        /REGISTRAR_ADMIN_TOKEN.*32/,
+      ],
+      [['serve', '--shutdown-grace', '0'], {}, /--shutdown-grace.*REGISTRAR_SHUTDOWN_GRACE/],
+      [
+        ['serve'],
+        { REGISTRAR_REQUEST_TIMEOUT: 'x' },
+        /--request-timeout.*REGISTRAR_REQUEST_TIMEOUT/,
+      ],
     ]
     for (const [args, env, message] of cases) {
       const { code, stderr } = await runToExit(args, env)
