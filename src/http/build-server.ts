@@ -31,6 +31,7 @@ import {
   sendError,
 } from './errors.js'
 import { refuseUnstorableUrlParts } from './input-text.js'
+import { loggableUrl, serializeError, serializeRequest } from './log-fields.js'
 import { openApiRoutes, type OpenApiDocument } from './openapi.js'
 import { registrationRoutes } from './registration.js'
 import { schemaController } from './schema-compilers.js'
@@ -104,7 +105,7 @@ class OneLinePerRequest extends LogController {
   ): void {
     const line = {
       method: request.method,
-      url: request.url,
+      ...loggableUrl(request.url),
       statusCode: reply.statusCode,
       ms: Math.round(reply.elapsedTime),
     }
@@ -129,6 +130,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       ? {
           level: options.logger.level,
           stream: options.logger.stream,
+          // Requests and errors are logged without query values (log-fields.ts).
+          serializers: { req: serializeRequest, err: serializeError },
           // Never a secret in the log: no authorization header, no bodies.
           redact: {
             paths: ['req.headers.authorization', 'req.headers.cookie', 'req.body'],

@@ -39,3 +39,39 @@ test('logs a line per request with its id and no secret', async () => {
     assert.equal(server.stderr().includes(secret), false, 'a secret reached the log')
   }
 })
+
+test('logs the path and the names of query parameters, never their values (RFC 6750 §2.3)', async () => {
+  const server = await startServer({ env: { LOG_LEVEL: 'info' } })
+  const serviceId = (
+    await call(`${server.url}/api/service/create`, {
+      method: 'POST',
+      token: server.adminToken,
+      body: { serviceName: 'logged' },
+    })
+  ).json.apiKey
+  const secrets = ['SECRETREAD1', 'SECRETBADURL2', 'SECRETAPI3', 'SECRETREGISTER4', 'SECRETNAME5']
+  const paths = [
+    `/${serviceId}/register/123?access_token=${secrets[0]}`,
+    `/%E0%A4%A?access_token=${secrets[1]}`,
+    `/api/service/get/list?access_token=${secrets[2]}&pretty=true`,
+    `/${serviceId}/register?dry_run=true&access_token=${secrets[3]}`,
+    `/.well-known/oauth-authorization-server/${serviceId}?x=${secrets[4]}`,
+  ]
+  for (const path of paths) {
+    const method = path.includes('/register?') ? 'POST' : 'GET'
+    await call(`${server.url}${path}`, {
+      method,
+      body: method === 'POST' ? { redirect_uris: ['https://app.example.com/cb'] } : undefined,
+    })
+  }
+  assert.equal(await server.stop(), 0)
+  const log = server.stderr()
+  for (const secret of secrets) assert.equal(log.includes(secret), false, `${secret} was logged`)
+  assert.match(log, /access_token/)
+  const lines = log
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as { path?: string; query?: string[] })
+  const read = lines.find((line) => line.path === `/${serviceId}/register/123`)
+  assert.deepEqual(read?.query, ['access_token'])
+})
