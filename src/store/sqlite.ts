@@ -7,7 +7,7 @@
  * checkpointed off the event loop, by a worker thread with a connection of its own
  * (sqlite-worker.ts); `:memory:` has no WAL and keeps SQLite's defaults.
  */
-import { mkdirSync } from 'node:fs'
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs'
 import { dirname } from 'node:path'
 import SqliteDatabase from 'better-sqlite3'
 import { Kysely, SqliteDialect, SqliteDriver, type Driver, type SqliteDialectConfig } from 'kysely'
@@ -28,9 +28,23 @@ export interface SqliteConnection {
   worker?: SqliteWorker
 }
 
+/**
+ * The database holds client secrets' hashes and client metadata: it is for its owner only
+ * (CONTRACT.md, "Bad input"). Folders created for it are 0700; the file is created 0600
+ * before SQLite opens it, and an existing one is made 0600. SQLite creates the WAL and SHM
+ * files with the database file's mode, so they follow; existing ones are made 0600 too.
+ */
+function keepPrivate(path: string): void {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 })
+  closeSync(openSync(path, 'a', 0o600))
+  for (const file of [path, `${path}-wal`, `${path}-shm`]) {
+    if (existsSync(file)) chmodSync(file, 0o600)
+  }
+}
+
 /** Opens (creating it and its folders when missing) the file at `path`, or `:memory:`. */
 export function openSqlite(path: string, options: SqliteOptions = {}): SqliteConnection {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true })
+  if (path !== ':memory:') keepPrivate(path)
   const database = new SqliteDatabase(path, { timeout: BUSY_TIMEOUT_MILLISECONDS })
   let worker: SqliteWorker | undefined
   try {
