@@ -11,6 +11,7 @@ test('error_description is printable ASCII without quotes or backslashes (RFC 67
   assert.match(error.description, /^[\x20-\x21\x23-\x5b\x5d-\x7e]*$/)
   assert.equal(error.toJSON().error_description, error.description)
   assert.ok(error.description.startsWith("redirect_uris 'https://"))
+  assert.ok(error.description.includes('/%5Ccb'), 'a backslash is shown percent-encoded')
 })
 
 test('the status comes from the code unless given (STYLE.md §4)', () => {

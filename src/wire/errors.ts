@@ -98,7 +98,8 @@ const LONGEST_DESCRIPTION = 400
 export function describable(text: string): string {
   const ascii = text
     .replace(/"/g, "'")
-    .replace(/\\/g, '/')
+    // Percent-encoded rather than swapped for '/', so `https:\\evil` does not read as a valid URL.
+    .replace(/\\/g, '%5C')
     .replace(/[^\x20-\x21\x23-\x5b\x5d-\x7e]/g, '?')
   const words = ascii.replace(
     new RegExp(`[^ ]{${LONGEST_WORD + 1},}`, 'g'),
