@@ -34,10 +34,15 @@ function ensureRegisteredInChildProcess(issuer: string, path: string): Promise<s
     const credentials = await dcr.ensureRegistered(${JSON.stringify(METADATA)})
     process.stdout.write(credentials.client_id)
   `
+  return runModule(script, [issuer, path])
+}
+
+/** Runs an ES module script in a node process of its own and resolves with its stdout. */
+function runModule(script: string, args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
     execFile(
       process.execPath,
-      ['--input-type=module', '-e', script, issuer, path],
+      ['--input-type=module', '-e', script, ...args],
       { timeout: 60_000 },
       (error, stdout, stderr) =>
         error ? reject(new Error(stderr || String(error))) : resolve(stdout),
@@ -46,7 +51,7 @@ function ensureRegisteredInChildProcess(issuer: string, path: string): Promise<s
 }
 
 /** Imports the built client in a process of its own, uses it, and reports its listener counts. */
-function listenerCountsInChildProcess(issuer: string, path: string): Promise<unknown> {
+async function listenerCountsInChildProcess(issuer: string, path: string): Promise<unknown> {
   const script = `
     const events = ['SIGINT', 'SIGTERM', 'SIGHUP', 'exit', 'beforeExit']
     const count = () => events.map((event) => process.listenerCount(event))
@@ -57,15 +62,7 @@ function listenerCountsInChildProcess(issuer: string, path: string): Promise<unk
     await dcr.ensureRegistered(${JSON.stringify(METADATA)})
     process.stdout.write(JSON.stringify({ before, after: count() }))
   `
-  return new Promise((resolve, reject) => {
-    execFile(
-      process.execPath,
-      ['--input-type=module', '-e', script, issuer, path],
-      { timeout: 60_000 },
-      (error, stdout, stderr) =>
-        error ? reject(new Error(stderr || String(error))) : resolve(JSON.parse(stdout)),
-    )
-  })
+  return JSON.parse(await runModule(script, [issuer, path]))
 }
 
 /** A server on another origin that records every request and answers like the real one. */
