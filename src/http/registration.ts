@@ -13,7 +13,7 @@ import {
   ServiceIdParams,
 } from '../wire/schemas.js'
 import { answerPreflights } from './cors.js'
-import { sendJson } from './errors.js'
+import { addChallenge, sendJson } from './errors.js'
 import { bearerToken, requireRegistrationService } from './request-parts.js'
 
 interface ServiceParams {
@@ -23,7 +23,7 @@ interface ClientParams extends ServiceParams {
   clientId: string
 }
 
-/** Renders a Decision: its status, headers and body; 204 with no body for DELETED. */
+/** Renders a Decision: its status and body, the challenge of a 401; 204 with no body for DELETED. */
 function sendDecision(
   request: FastifyRequest,
   reply: FastifyReply,
@@ -32,7 +32,7 @@ function sendDecision(
   if (decision.action === 'INTERNAL_SERVER_ERROR') {
     request.log.error({ err: decision.error }, 'registration failed')
   }
-  reply.headers(decision.headers)
+  addChallenge(request, reply, decision.status)
   if (decision.body === undefined) return reply.code(decision.status).send()
   return sendJson(reply, decision.status, decision.body)
 }

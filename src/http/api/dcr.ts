@@ -76,11 +76,7 @@ const OPERATIONS: {
   path: string
   summary: string
   needsJson: boolean
-  run: (
-    engine: Engine,
-    request: DcrRequest,
-    service: ServiceRecord,
-  ) => Promise<Decision>
+  run: (engine: Engine, request: DcrRequest, service: ServiceRecord) => Promise<Decision>
 }[] = [
   {
     operation: 'register',
