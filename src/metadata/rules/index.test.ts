@@ -26,6 +26,20 @@ const ICM = 'invalid_client_metadata'
 
 /** One entry per rule of RULES, by name. */
 const CASES: Record<string, RuleCase> = {
+  someGrantTypeIsSupported: {
+    title: 'a grant type the service supports remains (RFC 7591 §2, §3.2.2)',
+    policy: policyOf({ supportedGrantTypes: ['AUTHORIZATION_CODE', 'REFRESH_TOKEN'] }),
+    accepted: [
+      { ...web, grant_types: ['authorization_code', 'password'] },
+      { ...web, grant_types: ['refresh_token'] },
+    ],
+    rejected: [
+      { body: { ...web, grant_types: ['password', 'client_credentials'] }, code: ICM },
+      { body: { ...web, grant_types: ['urn:example:grant'] }, code: ICM },
+      // Checked before the redirect URIs: no grant type is the first problem.
+      { body: { redirect_uris: ['https://rp.example.com/#f'], grant_types: [] }, code: ICM },
+    ],
+  },
   redirectUrisAreRfc3986Uris: {
     title: 'a redirect URI matches the RFC 3986 grammar (RFC 6749 §3.1.2, RFC 3986 §3)',
     accepted: [
