@@ -14,7 +14,7 @@ import { readJsonObject } from './input.js'
 import { printFields, printJson, printLine } from './output.js'
 import { exitOnUsageError, run, UsageError } from './run.js'
 
-export const DEFAULT_CREDENTIALS = './registrar-credentials.json'
+const DEFAULT_CREDENTIALS = './registrar-credentials.json'
 
 interface CredentialFlags {
   credentials: string
