@@ -21,7 +21,7 @@ function unique<T>(values: readonly T[]): T[] {
 
 /**
  * The grant types each response type needs (OIDC DCR §2 "response_types", RFC 7591 §2.1,
- * OAuth 2.0 Multiple Response Type Encoding Practices §3, §5).
+ * OAuth 2.0 Multiple Response Type Encoding Practices §3 to §5).
  */
 const GRANTS_NEEDED: ReadonlyMap<string, readonly string[]> = new Map([
   ['none', []],
