@@ -20,7 +20,7 @@ export const DEFAULTS = Object.freeze({
 })
 
 /** An admin token shorter than this is refused (CONTRACT.md, "The server"). */
-export const MIN_ADMIN_TOKEN_LENGTH = 32
+const MIN_ADMIN_TOKEN_LENGTH = 32
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
 

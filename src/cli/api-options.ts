@@ -6,7 +6,7 @@ import { Option, type Command } from 'commander'
 import type { Registrar } from '../sdk/index.js'
 import { UsageError } from './run.js'
 
-export const DEFAULT_URL = 'http://127.0.0.1:8080'
+const DEFAULT_URL = 'http://127.0.0.1:8080'
 
 export interface ApiFlags {
   url: string

@@ -3,18 +3,28 @@
  * registered (API or dynamic registration).
  */
 import type { Command } from 'commander'
-import type { AuthleteClient } from '../sdk/index.js'
 import { addApiOptions, connect, integerFlag, type ApiFlags } from './api-options.js'
 import { formatMillis, printFields, printJson, printLine, printTable } from './output.js'
+import { collectPages } from './pages.js'
 import { exitOnUsageError, run } from './run.js'
 
 export function registerClientCommands(program: Command): void {
   const client = exitOnUsageError(program.command('client'))
     .description('inspect and remove the clients of a service')
     .addHelpText('after', '\nExample:\n  registrar client list 2418563210347')
+  for (const add of [addList, addGet, addDelete]) add(client)
+}
 
-  addApiOptions(exitOnUsageError(client.command('list')))
-    .argument('<serviceId>', 'the service apiKey')
+/** A subcommand of `client` with the API flags and the service id argument. */
+function subcommand(client: Command, name: string): Command {
+  return addApiOptions(exitOnUsageError(client.command(name))).argument(
+    '<serviceId>',
+    'the service apiKey',
+  )
+}
+
+function addList(client: Command): void {
+  subcommand(client, 'list')
     .description("list a service's clients")
     .option('--developer <name>', "only this developer's clients")
     .option('--start <n>', 'first index, inclusive')
@@ -23,47 +33,42 @@ export function registerClientCommands(program: Command): void {
       'after',
       '\nExample:\n  registrar client list 2418563210347 --json | jq ".clients[].clientId"',
     )
-    .action(
-      run(
-        async (
-          serviceId: string,
-          flags: ApiFlags & { developer?: string; start?: string; end?: string },
-        ) => {
-          const registrar = await connect(flags)
-          const start = integerFlag('--start', flags.start) ?? 0
-          const end = integerFlag('--end', flags.end)
-          const clients: AuthleteClient[] = []
-          let totalCount = 0
-          for (let from = start; end === undefined || from < end; from += 100) {
-            const to = end === undefined ? from + 100 : Math.min(from + 100, end)
-            const page = await registrar.clients.list(serviceId, {
-              developer: flags.developer,
-              start: from,
-              end: to,
-            })
-            totalCount = page.totalCount
-            clients.push(...page.clients)
-            if (page.clients.length < to - from || from + page.clients.length >= totalCount) break
-          }
-          if (flags.json)
-            return printJson({ start, end: start + clients.length, totalCount, clients })
-          printTable(
-            ['CLIENT_ID', 'NAME', 'TYPE', 'AUTH_METHOD', 'DYNAMIC', 'CREATED'],
-            clients.map((c) => [
-              c.clientId,
-              c.clientName,
-              c.clientType,
-              c.tokenAuthMethod,
-              c.dynamicallyRegistered ? 'yes' : 'no',
-              formatMillis(c.createdAt),
-            ]),
-          )
-        },
-      ),
-    )
+    .action(run(listClients))
+}
 
-  addApiOptions(exitOnUsageError(client.command('get')))
-    .argument('<serviceId>', 'the service apiKey')
+async function listClients(
+  serviceId: string,
+  flags: ApiFlags & { developer?: string; start?: string; end?: string },
+): Promise<void> {
+  const registrar = await connect(flags)
+  const { items: clients, ...window } = await collectPages(
+    async (start, end) => {
+      const page = await registrar.clients.list(serviceId, {
+        developer: flags.developer,
+        start,
+        end,
+      })
+      return { totalCount: page.totalCount, items: page.clients }
+    },
+    integerFlag('--start', flags.start),
+    integerFlag('--end', flags.end),
+  )
+  if (flags.json) return printJson({ ...window, clients })
+  printTable(
+    ['CLIENT_ID', 'NAME', 'TYPE', 'AUTH_METHOD', 'DYNAMIC', 'CREATED'],
+    clients.map((c) => [
+      c.clientId,
+      c.clientName,
+      c.clientType,
+      c.tokenAuthMethod,
+      c.dynamicallyRegistered ? 'yes' : 'no',
+      formatMillis(c.createdAt),
+    ]),
+  )
+}
+
+function addGet(client: Command): void {
+  subcommand(client, 'get')
     .argument('<clientId>', 'the numeric client id')
     .description('show a client')
     .addHelpText('after', '\nExample:\n  registrar client get 2418563210347 5910375611045 --json')
@@ -75,9 +80,10 @@ export function registerClientCommands(program: Command): void {
         printFields(found)
       }),
     )
+}
 
-  addApiOptions(exitOnUsageError(client.command('delete')))
-    .argument('<serviceId>', 'the service apiKey')
+function addDelete(client: Command): void {
+  subcommand(client, 'delete')
     .argument('<clientId>', 'the numeric client id')
     .description('delete a client; its secret and registration access token stop working')
     .addHelpText('after', '\nExample:\n  registrar client delete 2418563210347 5910375611045')

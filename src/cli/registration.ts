@@ -14,7 +14,7 @@ import { readJsonObject } from './input.js'
 import { printFields, printJson, printLine } from './output.js'
 import { exitOnUsageError, run, UsageError } from './run.js'
 
-export const DEFAULT_CREDENTIALS = './registrar-credentials.json'
+const DEFAULT_CREDENTIALS = './registrar-credentials.json'
 
 interface CredentialFlags {
   credentials: string
@@ -44,6 +44,18 @@ const SHOWN = [
 ] as const
 
 export function registerRegistrationCommands(program: Command): void {
+  addRegister(program)
+  const registration = exitOnUsageError(program.command('registration'))
+    .description('read, update or delete the registration saved by "registrar register" (RFC 7592)')
+    .addHelpText(
+      'after',
+      '\nExample:\n  registrar registration read --credentials ./registrar-credentials.json',
+    )
+  for (const add of [addRead, addUpdate, addDelete]) add(registration)
+}
+
+/** @see RFC 7591 §3.1 */
+function addRegister(program: Command): void {
   withCredentials(exitOnUsageError(program.command('register')))
     .description('register this app at an authorization server (RFC 7591) and save the credentials')
     .requiredOption(
@@ -73,33 +85,34 @@ Example:
   echo '{"client_name":"My agent","redirect_uris":["http://127.0.0.1:8765/callback"]}' > metadata.json
   registrar register --issuer http://127.0.0.1:8080/2418563210347 --metadata metadata.json`,
     )
-    .action(
-      run(async (flags: RegisterFlags) => {
-        const metadata = (await readJsonObject(flags.metadata, '--metadata')) as ClientMetadata
-        const dcr = await dcrClient(flags, flags.issuer as string, flags.registrationEndpoint)
-        const options = {
-          initialAccessToken: flags.initialAccessToken,
-          softwareStatement: flags.softwareStatement,
-        }
-        const registered = flags.ifNeeded
-          ? await dcr.ensureRegistered(metadata, options)
-          : await dcr.register(metadata, options)
-        show(
-          flags,
-          registered,
-          `registered client ${registered.client_id}; credentials saved to ${(dcr.store as FileCredentialStore).path}`,
-        )
-      }),
-    )
+    .action(run(register))
+}
 
-  const registration = exitOnUsageError(program.command('registration'))
-    .description('read, update or delete the registration saved by "registrar register" (RFC 7592)')
-    .addHelpText(
-      'after',
-      '\nExample:\n  registrar registration read --credentials ./registrar-credentials.json',
-    )
+async function register(flags: RegisterFlags): Promise<void> {
+  const metadata = (await readJsonObject(flags.metadata, '--metadata')) as ClientMetadata
+  const dcr = await dcrClient(flags, flags.issuer as string, flags.registrationEndpoint)
+  const options = {
+    initialAccessToken: flags.initialAccessToken,
+    softwareStatement: flags.softwareStatement,
+  }
+  const registered = flags.ifNeeded
+    ? await dcr.ensureRegistered(metadata, options)
+    : await dcr.register(metadata, options)
+  show(
+    flags,
+    registered,
+    `registered client ${registered.client_id}; credentials saved to ${(dcr.store as FileCredentialStore).path}`,
+  )
+}
 
-  withIssuer(withCredentials(exitOnUsageError(registration.command('read'))))
+/** A subcommand of `registration`: the credentials file and which issuer's entry. */
+function subcommand(registration: Command, name: string): Command {
+  return withIssuer(withCredentials(exitOnUsageError(registration.command(name))))
+}
+
+/** @see RFC 7592 §2.1 */
+function addRead(registration: Command): void {
+  subcommand(registration, 'read')
     .description(
       'read the registration back from the server (RFC 7592 §2.1) and save what it answers',
     )
@@ -110,8 +123,11 @@ Example:
         show(flags, await dcr.read())
       }),
     )
+}
 
-  withIssuer(withCredentials(exitOnUsageError(registration.command('update'))))
+/** @see RFC 7592 §2.2 */
+function addUpdate(registration: Command): void {
+  subcommand(registration, 'update')
     .description(
       'replace the registered metadata (RFC 7592 §2.2): send all of it, not only changes',
     )
@@ -127,8 +143,11 @@ Example:
         show(flags, await dcr.update(metadata), 'updated; credentials saved')
       }),
     )
+}
 
-  withIssuer(withCredentials(exitOnUsageError(registration.command('delete'))))
+/** @see RFC 7592 §2.3 */
+function addDelete(registration: Command): void {
+  subcommand(registration, 'delete')
     .description('deregister at the server (RFC 7592 §2.3) and remove the saved credentials')
     .addHelpText('after', '\nExample:\n  registrar registration delete')
     .action(

@@ -11,7 +11,7 @@ import type { Command, CommanderError } from 'commander'
 import type { DcrError } from '../client/index.js'
 import type { RegistrarApiError, RegistrarNetworkError } from '../sdk/index.js'
 
-export const EXIT = Object.freeze({ ok: 0, server: 1, usage: 2, network: 3 })
+const EXIT = Object.freeze({ ok: 0, server: 1, usage: 2, network: 3 })
 
 export const EXIT_CODES_HELP = `
 Exit codes:

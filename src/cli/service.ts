@@ -3,10 +3,11 @@
  * Authlete-compatible API, with Registrar's extension settings as flags.
  */
 import type { Command } from 'commander'
-import type { AuthleteService, Registrar } from '../sdk/index.js'
+import type { AuthleteService } from '../sdk/index.js'
 import { addApiOptions, connect, integerFlag, type ApiFlags } from './api-options.js'
 import { readJsonObject } from './input.js'
 import { printFields, printJson, printLine, printTable } from './output.js'
+import { collectPages } from './pages.js'
 import { exitOnUsageError, run } from './run.js'
 
 interface ServiceFlags extends ApiFlags {
@@ -41,8 +42,18 @@ export function registerServiceCommands(program: Command): void {
       'after',
       '\nExample:\n  registrar service create --name "Demo AS"\n  registrar service list',
     )
+  for (const add of [addCreate, addList, addGet, addUpdate, addDelete, addConfiguration]) {
+    add(service)
+  }
+}
 
-  withSettings(addApiOptions(exitOnUsageError(service.command('create'))))
+/** A subcommand of `service` with the API flags. */
+function subcommand(service: Command, name: string): Command {
+  return addApiOptions(exitOnUsageError(service.command(name)))
+}
+
+function addCreate(service: Command): void {
+  withSettings(subcommand(service, 'create'))
     .description('create a service; prints its apiKey, the SERVICE_ID of every other command')
     .addHelpText(
       'after',
@@ -55,8 +66,10 @@ export function registerServiceCommands(program: Command): void {
         show(flags, created, `created service ${created.apiKey}`)
       }),
     )
+}
 
-  addApiOptions(exitOnUsageError(service.command('list')))
+function addList(service: Command): void {
+  subcommand(service, 'list')
     .description('list the services the token may see')
     .option('--start <n>', 'first index, inclusive')
     .option('--end <n>', 'last index, exclusive (default: all)')
@@ -64,15 +77,18 @@ export function registerServiceCommands(program: Command): void {
     .action(
       run(async (flags: ApiFlags & { start?: string; end?: string }) => {
         const registrar = await connect(flags)
-        const list = await listServices(
-          registrar,
+        const { items: services, ...window } = await collectPages(
+          async (start, end) => {
+            const page = await registrar.services.list({ start, end })
+            return { totalCount: page.totalCount, items: page.services }
+          },
           integerFlag('--start', flags.start),
           integerFlag('--end', flags.end),
         )
-        if (flags.json) return printJson(list)
+        if (flags.json) return printJson({ ...window, services })
         printTable(
           ['SERVICE_ID', 'NAME', 'DCR', 'ISSUER'],
-          list.services.map((s) => [
+          services.map((s) => [
             s.apiKey,
             s.serviceName,
             s.dynamicRegistrationSupported ? 'on' : 'off',
@@ -81,8 +97,10 @@ export function registerServiceCommands(program: Command): void {
         )
       }),
     )
+}
 
-  addApiOptions(exitOnUsageError(service.command('get')))
+function addGet(service: Command): void {
+  subcommand(service, 'get')
     .argument('<serviceId>', 'the service apiKey')
     .description('show a service')
     .addHelpText('after', '\nExample:\n  registrar service get 2418563210347 --json')
@@ -94,8 +112,10 @@ export function registerServiceCommands(program: Command): void {
         printFields(found)
       }),
     )
+}
 
-  withSettings(addApiOptions(exitOnUsageError(service.command('update'))))
+function addUpdate(service: Command): void {
+  withSettings(subcommand(service, 'update'))
     .argument('<serviceId>', 'the service apiKey')
     .description(
       'change a service: reads it, applies --from and the flags, and writes it back whole',
@@ -112,8 +132,10 @@ export function registerServiceCommands(program: Command): void {
         show(flags, updated, `updated service ${serviceId}`)
       }),
     )
+}
 
-  addApiOptions(exitOnUsageError(service.command('delete')))
+function addDelete(service: Command): void {
+  subcommand(service, 'delete')
     .argument('<serviceId>', 'the service apiKey')
     .description('delete a service and all its clients (needs the admin token)')
     .addHelpText('after', '\nExample:\n  registrar service delete 2418563210347')
@@ -125,8 +147,10 @@ export function registerServiceCommands(program: Command): void {
         printLine(`deleted service ${serviceId}`)
       }),
     )
+}
 
-  addApiOptions(exitOnUsageError(service.command('configuration')))
+function addConfiguration(service: Command): void {
+  subcommand(service, 'configuration')
     .argument('<serviceId>', 'the service apiKey')
     .description('print the service discovery document (RFC 8414)')
     .addHelpText('after', '\nExample:\n  registrar service configuration 2418563210347')
@@ -184,21 +208,6 @@ async function settings(flags: ServiceFlags, base: AuthleteService): Promise<Aut
   }
   const defined = Object.fromEntries(Object.entries(fromFlags).filter(([, v]) => v !== undefined))
   return { ...base, ...fromFile, ...defined }
-}
-
-/** Every service from start to end, paging through the list. */
-async function listServices(registrar: Registrar, start = 0, end?: number) {
-  const page = 100
-  const services: AuthleteService[] = []
-  let totalCount = 0
-  for (let from = start; end === undefined || from < end; from += page) {
-    const to = end === undefined ? from + page : Math.min(from + page, end)
-    const answer = await registrar.services.list({ start: from, end: to })
-    totalCount = answer.totalCount
-    services.push(...answer.services)
-    if (answer.services.length < to - from || from + answer.services.length >= totalCount) break
-  }
-  return { start, end: start + services.length, totalCount, services }
 }
 
 function show(flags: ApiFlags, service: AuthleteService, headline?: string): void {

@@ -3,6 +3,7 @@
  * tokens (RFC 7591 §3) with `--initial`.
  */
 import type { Command } from 'commander'
+import type { Registrar } from '../sdk/index.js'
 import { addApiOptions, connect, integerFlag, type ApiFlags } from './api-options.js'
 import { formatMillis, printFields, printJson, printLine, printTable } from './output.js'
 import { exitOnUsageError, run, UsageError } from './run.js'
@@ -21,9 +22,19 @@ export function registerTokenCommands(program: Command): void {
       'after',
       '\nExamples:\n  registrar token create 2418563210347\n  registrar token create 2418563210347 --initial --expires-in 3600 --max-uses 1',
     )
+  for (const add of [addCreate, addList, addDelete]) add(token)
+}
 
-  addApiOptions(exitOnUsageError(token.command('create')))
-    .argument('<serviceId>', 'the service apiKey')
+/** A subcommand of `token` with the API flags and the service id argument. */
+function subcommand(token: Command, name: string): Command {
+  return addApiOptions(exitOnUsageError(token.command(name))).argument(
+    '<serviceId>',
+    'the service apiKey',
+  )
+}
+
+function addCreate(token: Command): void {
+  subcommand(token, 'create')
     .description(
       'issue a service API token, or with --initial an initial access token; the token is shown once',
     )
@@ -46,32 +57,48 @@ export function registerTokenCommands(program: Command): void {
           )
         }
         const registrar = await connect(flags)
-        if (!flags.initial) {
-          const created = await registrar.tokens.create(serviceId, {
-            description: flags.description,
-          })
-          if (flags.json) return printJson(created)
-          printLine(`service token for ${serviceId} (shown once, store it now):`)
-          return printFields(created)
+        if (flags.initial) {
+          return createInitialAccessToken(registrar, serviceId, flags, { expiresIn, maxUses })
         }
-        const created = await registrar.initialAccessTokens.create(serviceId, {
-          expiresIn,
-          maxUses,
-          description: flags.description,
-        })
-        if (flags.json) return printJson(created)
-        printLine(`initial access token for ${serviceId} (shown once, store it now):`)
-        printFields({
-          id: created.id,
-          token: created.token,
-          expiresAt: formatMillis(created.expiresAt),
-          maxUses: created.maxUses === 0 ? 'unlimited' : created.maxUses,
-        })
+        return createServiceToken(registrar, serviceId, flags)
       }),
     )
+}
 
-  addApiOptions(exitOnUsageError(token.command('list')))
-    .argument('<serviceId>', 'the service apiKey')
+async function createServiceToken(
+  registrar: Registrar,
+  serviceId: string,
+  flags: CreateFlags,
+): Promise<void> {
+  const created = await registrar.tokens.create(serviceId, { description: flags.description })
+  if (flags.json) return printJson(created)
+  printLine(`service token for ${serviceId} (shown once, store it now):`)
+  printFields(created)
+}
+
+/** @see RFC 7591 §3 */
+async function createInitialAccessToken(
+  registrar: Registrar,
+  serviceId: string,
+  flags: CreateFlags,
+  limits: { expiresIn?: number; maxUses?: number },
+): Promise<void> {
+  const created = await registrar.initialAccessTokens.create(serviceId, {
+    ...limits,
+    description: flags.description,
+  })
+  if (flags.json) return printJson(created)
+  printLine(`initial access token for ${serviceId} (shown once, store it now):`)
+  printFields({
+    id: created.id,
+    token: created.token,
+    expiresAt: formatMillis(created.expiresAt),
+    maxUses: created.maxUses === 0 ? 'unlimited' : created.maxUses,
+  })
+}
+
+function addList(token: Command): void {
+  subcommand(token, 'list')
     .description("list a service's live initial access tokens (never their secrets)")
     .addHelpText('after', '\nExample:\n  registrar token list 2418563210347')
     .action(
@@ -90,9 +117,10 @@ export function registerTokenCommands(program: Command): void {
         )
       }),
     )
+}
 
-  addApiOptions(exitOnUsageError(token.command('delete')))
-    .argument('<serviceId>', 'the service apiKey')
+function addDelete(token: Command): void {
+  subcommand(token, 'delete')
     .argument('<tokenId>', 'the id shown by "token create --initial" or "token list"')
     .description('revoke an initial access token at once')
     .addHelpText('after', '\nExample:\n  registrar token delete 2418563210347 k3J9xQ')

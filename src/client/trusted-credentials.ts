@@ -6,7 +6,6 @@
  */
 import { Value } from '@sinclair/typebox/value'
 import { ClientInformationResponseSchema } from '../wire/client-information.js'
-import type { ClientRegistrationResponse } from './types.js'
 
 /**
  * Why `value` is not client information (the first member of a wrong type), or
@@ -19,11 +18,6 @@ export function clientInformationProblem(value: unknown): string | undefined {
   if (first === undefined) return undefined
   const member = first.path === '' ? 'the entry' : first.path.slice(1).replaceAll('/', '.')
   return `${member}: ${first.message}`
-}
-
-/** Whether `value` is client information; see clientInformationProblem. */
-export function isClientInformation(value: unknown): value is ClientRegistrationResponse {
-  return clientInformationProblem(value) === undefined
 }
 
 /**

@@ -116,8 +116,7 @@ export async function createInitialAccessToken(
 
 /**
  * The initial access token a registration presents, checked: it must be this service's,
- * live and have a use left. Missing where required, or invalid: invalid_token (RFC 6750 §3.1:
- * no error code in the challenge when no token was sent).
+ * live and have a use left. Missing where required, or invalid: invalid_token.
  * @see RFC 7591 §3
  */
 export async function checkInitialAccessToken(
@@ -128,9 +127,7 @@ export async function checkInitialAccessToken(
 ): Promise<InitialAccessTokenRecord | undefined> {
   if (!token) {
     if (!required) return undefined
-    throw new OAuthError('invalid_token', 'an initial access token is required to register', {
-      headers: { 'WWW-Authenticate': 'Bearer' },
-    })
+    throw new OAuthError('invalid_token', 'an initial access token is required to register')
   }
   const split = splitIdToken(token)
   const record = split && (await context.store.getInitialAccessToken(split.id))
@@ -143,9 +140,7 @@ export async function checkInitialAccessToken(
     (record.expiresAt === 0 || record.expiresAt > now) &&
     (record.maxUses === 0 || record.usesLeft > 0)
   if (!valid) {
-    throw new OAuthError('invalid_token', 'the initial access token is invalid, expired or spent', {
-      headers: { 'WWW-Authenticate': 'Bearer error="invalid_token"' },
-    })
+    throw new OAuthError('invalid_token', 'the initial access token is invalid, expired or spent')
   }
   return record
 }

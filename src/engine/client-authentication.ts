@@ -34,9 +34,7 @@ export async function authenticateClient(
 ): Promise<ClientRecord> {
   requireRegistrationEnabled(service)
   if (!request.token) {
-    throw new OAuthError('invalid_token', 'a registration access token is required', {
-      headers: { 'WWW-Authenticate': 'Bearer' },
-    })
+    throw new OAuthError('invalid_token', 'a registration access token is required')
   }
   const record = await findClient(context, service, request.clientId)
   const matches = secretMatches(
@@ -48,7 +46,5 @@ export async function authenticateClient(
 }
 
 export function invalidToken(): OAuthError {
-  return new OAuthError('invalid_token', 'the registration access token is invalid', {
-    headers: { 'WWW-Authenticate': 'Bearer error="invalid_token"' },
-  })
+  return new OAuthError('invalid_token', 'the registration access token is invalid')
 }

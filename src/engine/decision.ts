@@ -1,7 +1,8 @@
 /**
  * A Decision is what the engine answers a dynamic registration request with: the
  * Authlete action, the HTTP answer the client gets, and the stored client. The registration
- * endpoints render it as HTTP; the Authlete-compatible API as {action, responseContent}.
+ * endpoints render it as HTTP (adding the RFC 6750 §3 challenge to a 401); the
+ * Authlete-compatible API as {action, responseContent}.
  */
 import {
   isOAuthError,
@@ -19,8 +20,6 @@ export interface Decision {
   status: number
   /** Absent for DELETED. */
   body?: ClientInformation | OAuthErrorBody
-  /** e.g. WWW-Authenticate on 401 (RFC 6750 §3). */
-  headers: Record<string, string>
   client?: ClientRecord
   service: ServiceRecord
   /** The error behind a failed decision, for the log; never rendered. */
@@ -33,7 +32,7 @@ export function succeeded(
   client: ClientRecord,
   body?: ClientInformation,
 ): Decision {
-  return { action, status: STATUS_BY_ACTION[action], body, headers: {}, client, service }
+  return { action, status: STATUS_BY_ACTION[action], body, client, service }
 }
 
 /**
@@ -59,7 +58,6 @@ export function failed(
     action,
     status: STATUS_BY_ACTION[action],
     body: oauthError.toJSON(),
-    headers: action === 'UNAUTHORIZED' ? oauthError.headers : {},
     service,
     error,
   }

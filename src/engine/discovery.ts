@@ -8,12 +8,12 @@ import type { ServiceRecord } from './records.js'
 import { policyFor } from './service-cache.js'
 
 /** The issuer: the service's setting, else `{base}/{serviceId}` (CONTRACT.md §2). */
-export function issuerOf(context: EngineContext, service: ServiceRecord): string {
+function issuerOf(context: EngineContext, service: ServiceRecord): string {
   return service.settings.issuer || `${context.baseUrl}/${service.apiKey}`
 }
 
 /** The registration endpoint: the service's setting, else `{base}/{serviceId}/register`. */
-export function registrationEndpointOf(context: EngineContext, service: ServiceRecord): string {
+function registrationEndpointOf(context: EngineContext, service: ServiceRecord): string {
   return service.settings.registrationEndpoint || `${context.baseUrl}/${service.apiKey}/register`
 }
 

@@ -10,12 +10,15 @@ import {
   type PageWindow,
 } from '../wire/index.js'
 import * as accessTokens from './access-tokens.js'
+import type { InitialAccessTokenRequest, Principal } from './access-tokens.js'
 import { toAuthleteClient } from './client-views.js'
 import * as clients from './clients.js'
 import type { EngineContext } from './context.js'
-import { discoveryDocument, issuerOf } from './discovery.js'
-import type { ClientRecord, ServiceRecord } from './records.js'
+import { discoveryDocument } from './discovery.js'
+import type { Decision } from './decision.js'
+import type { ClientRecord, InitialAccessTokenRecord, Page, ServiceRecord } from './records.js'
 import * as registration from './registration.js'
+import type { ClientConfigurationRequest, RegisterRequest, UpdateRequest } from './registration.js'
 import { pooledRandomBytes, type RandomBytes } from './secrets.js'
 import { ServiceCache } from './service-cache.js'
 import * as services from './services.js'
@@ -52,8 +55,157 @@ export interface EngineOptions {
   serviceCacheSize?: number
 }
 
-/** @see RFC 7591, RFC 7592, ../shared/spec/authlete-api.md */
-export function createEngine(options: EngineOptions) {
+/**
+ * Every decision Registrar makes, by what it serves. Service and client ids are the numeric
+ * `apiKey` and `clientId`; "spec" is the Authlete API description (spec/authlete-api.md).
+ */
+export interface Engine {
+  // Registration: what a client asks of its own registration (RFC 7591, RFC 7592).
+
+  /**
+   * Registers a client from its metadata, checking the initial access token presented.
+   * @see RFC 7591 §3.1, §3.2
+   */
+  register(service: ServiceRecord, request: RegisterRequest): Promise<Decision>
+  /**
+   * Reads a client's current configuration with its registration access token.
+   * @see RFC 7592 §2.1
+   */
+  read(service: ServiceRecord, request: ClientConfigurationRequest): Promise<Decision>
+  /**
+   * Replaces a client's metadata with its registration access token.
+   * @see RFC 7592 §2.2
+   */
+  update(service: ServiceRecord, request: UpdateRequest): Promise<Decision>
+  /**
+   * Deletes a client with its registration access token.
+   * @see RFC 7592 §2.3
+   */
+  delete(service: ServiceRecord, request: ClientConfigurationRequest): Promise<Decision>
+
+  // Services: the management API's services and what they publish.
+
+  /** @see spec §2.1 (`service.create`) */
+  createService(input: AuthleteService): Promise<ServiceRecord>
+  /** The service, or undefined when there is none (through the service cache). */
+  getService(apiKey: number): Promise<ServiceRecord | undefined>
+  /**
+   * The service; OAuthError not_found when there is none.
+   * @see spec §2.1 (`service.get`)
+   */
+  requireService(apiKey: number): Promise<ServiceRecord>
+  /**
+   * Services by ascending number; only those in `apiKeys` when given.
+   * @see spec §2.1 (`service.list`)
+   */
+  listServices(request: {
+    start: number
+    end: number
+    apiKeys?: number[]
+  }): Promise<Page<ServiceRecord>>
+  /**
+   * Merges the given settings into the current ones (CONTRACT.md §1b).
+   * @see spec §2.1 (`service.update`)
+   */
+  updateService(apiKey: number, input: AuthleteService): Promise<ServiceRecord>
+  /**
+   * Deletes the service with its clients and tokens.
+   * @see spec §2.1 (`service.delete`)
+   */
+  deleteService(apiKey: number): Promise<void>
+  /**
+   * The Service object as the API answers it.
+   * @see spec §5
+   */
+  toAuthleteService(record: ServiceRecord): AuthleteService
+  /**
+   * The service's authorization server metadata.
+   * @see RFC 8414 §2, §3
+   */
+  discovery(service: ServiceRecord): Record<string, unknown>
+
+  // Clients: the management API's clients.
+
+  /** @see spec §2.2 (`client.create`) */
+  createClient(service: ServiceRecord, input: AuthleteClient): Promise<ClientRecord>
+  /**
+   * The client; OAuthError not_found when there is none.
+   * @see spec §2.2 (`client.get`)
+   */
+  requireClient(service: ServiceRecord, clientId: string | number): Promise<ClientRecord>
+  /**
+   * Clients by ascending number; only one developer's when given.
+   * @see spec §2.2 (`client.list`)
+   */
+  listClients(
+    service: ServiceRecord,
+    request: { start: number; end: number; developer?: string },
+  ): Promise<Page<ClientRecord>>
+  /** @see spec §2.2 (`client.update`) */
+  updateClient(
+    service: ServiceRecord,
+    clientId: string | number,
+    input: AuthleteClient,
+  ): Promise<ClientRecord>
+  /** @see spec §2.2 (`client.delete`) */
+  deleteClient(service: ServiceRecord, clientId: string | number): Promise<void>
+  /**
+   * The Client object as the API answers it.
+   * @see spec §4
+   */
+  toAuthleteClient(service: ServiceRecord, record: ClientRecord): AuthleteClient
+
+  // Tokens: bearer tokens that grant access (CONTRACT.md §1b), and the store's health.
+
+  /**
+   * Makes sure an admin token exists: the configured one replaces the stored hash; with none
+   * configured and none stored, one is generated and returned to be shown once.
+   * @see CONTRACT.md (`REGISTRAR_ADMIN_TOKEN`)
+   */
+  ensureAdminToken(configured: string | undefined): Promise<{ generated?: string; hash: string }>
+  /**
+   * The principal a bearer token speaks for, or undefined for an unknown token.
+   * @see spec §1 (Auth header), CONTRACT.md §1b
+   */
+  authenticateBearer(adminTokenHash: string, token: string): Promise<Principal | undefined>
+  /**
+   * An API token for one service; its secret is returned once.
+   * @see CONTRACT.md §1b (`token/create`)
+   */
+  createApiToken(
+    serviceApiKey: number,
+    description?: string,
+  ): Promise<{ id: string; token: string }>
+  /**
+   * An initial access token; its secret is returned once.
+   * @see RFC 7591 §3, CONTRACT.md §1b
+   */
+  createInitialAccessToken(
+    serviceApiKey: number,
+    request: InitialAccessTokenRequest,
+  ): Promise<{ id: string; token: string; expiresAt: number; maxUses: number }>
+  /**
+   * Live initial access tokens only (not expired, with uses left), oldest first.
+   * @see CONTRACT.md §1b (`initial_access_token/list`)
+   */
+  listInitialAccessTokens(
+    serviceApiKey: number,
+    window: PageWindow,
+  ): Promise<Page<InitialAccessTokenRecord>>
+  /**
+   * Whether the token existed; it stops working at once.
+   * @see CONTRACT.md §1b (`initial_access_token/{id}`)
+   */
+  deleteInitialAccessToken(serviceApiKey: number, id: string): Promise<boolean>
+  /**
+   * Resolves while the database answers.
+   * @see CONTRACT.md (`GET /health`)
+   */
+  ping(): Promise<void>
+}
+
+/** The engine over one store; nothing but the decisions leaves it. */
+export function createEngine(options: EngineOptions): Engine {
   const { baseUrl } = options
   const now = options.now ?? Date.now
   const context: EngineContext = {
@@ -71,60 +223,40 @@ export function createEngine(options: EngineOptions) {
     ),
   }
   return {
-    context,
-    store: context.store,
+    register: (service, request) => registration.register(context, service, request),
+    read: (service, request) => registration.read(context, service, request),
+    update: (service, request) => registration.update(context, service, request),
+    delete: (service, request) => registration.remove(context, service, request),
 
-    register: (service: ServiceRecord, request: registration.RegisterRequest) =>
-      registration.register(context, service, request),
-    read: (service: ServiceRecord, request: registration.ClientConfigurationRequest) =>
-      registration.read(context, service, request),
-    update: (service: ServiceRecord, request: registration.UpdateRequest) =>
-      registration.update(context, service, request),
-    delete: (service: ServiceRecord, request: registration.ClientConfigurationRequest) =>
-      registration.remove(context, service, request),
-
-    createService: (input: AuthleteService) => services.createService(context, input),
-    getService: (apiKey: number) => context.services.get(apiKey),
-    requireService: (apiKey: number) => services.requireService(context, apiKey),
-    listServices: (request: { start: number; end: number; apiKeys?: number[] }) =>
-      services.listServices(context, request),
-    updateService: (apiKey: number, input: AuthleteService) =>
-      services.updateService(context, apiKey, input),
-    deleteService: (apiKey: number) => services.deleteService(context, apiKey),
+    createService: (input) => services.createService(context, input),
+    getService: (apiKey) => context.services.get(apiKey),
+    requireService: (apiKey) => services.requireService(context, apiKey),
+    listServices: (request) => services.listServices(context, request),
+    updateService: (apiKey, input) => services.updateService(context, apiKey, input),
+    deleteService: (apiKey) => services.deleteService(context, apiKey),
     toAuthleteService: services.toAuthleteService,
-    discovery: (service: ServiceRecord) => discoveryDocument(context, service),
-    issuerOf: (service: ServiceRecord) => issuerOf(context, service),
+    discovery: (service) => discoveryDocument(context, service),
 
-    createClient: (service: ServiceRecord, input: AuthleteClient) =>
-      clients.createClient(context, service, input),
-    requireClient: (service: ServiceRecord, clientId: string | number) =>
-      clients.requireClient(context, service, clientId),
-    listClients: (
-      service: ServiceRecord,
-      request: { start: number; end: number; developer?: string },
-    ) => clients.listClients(context, service, request),
-    updateClient: (service: ServiceRecord, clientId: string | number, input: AuthleteClient) =>
+    createClient: (service, input) => clients.createClient(context, service, input),
+    requireClient: (service, clientId) => clients.requireClient(context, service, clientId),
+    listClients: (service, request) => clients.listClients(context, service, request),
+    updateClient: (service, clientId, input) =>
       clients.updateClient(context, service, clientId, input),
-    deleteClient: (service: ServiceRecord, clientId: string | number) =>
-      clients.deleteClient(context, service, clientId),
-    toAuthleteClient: (service: ServiceRecord, record: ClientRecord) =>
-      toAuthleteClient(service, record),
+    deleteClient: (service, clientId) => clients.deleteClient(context, service, clientId),
+    toAuthleteClient,
 
-    ensureAdminToken: (configured: string | undefined) =>
-      accessTokens.ensureAdminToken(context, configured),
-    authenticateBearer: (adminTokenHash: string, token: string) =>
+    ensureAdminToken: (configured) => accessTokens.ensureAdminToken(context, configured),
+    authenticateBearer: (adminTokenHash, token) =>
       accessTokens.authenticateBearer(context, adminTokenHash, token),
-    createApiToken: (serviceApiKey: number, description?: string) =>
+    createApiToken: (serviceApiKey, description) =>
       accessTokens.createApiToken(context, serviceApiKey, description),
-    createInitialAccessToken: (
-      serviceApiKey: number,
-      request: accessTokens.InitialAccessTokenRequest,
-    ) => accessTokens.createInitialAccessToken(context, serviceApiKey, request),
-    listInitialAccessTokens: (serviceApiKey: number, window: PageWindow) =>
+    createInitialAccessToken: (serviceApiKey, request) =>
+      accessTokens.createInitialAccessToken(context, serviceApiKey, request),
+    listInitialAccessTokens: (serviceApiKey, window) =>
       context.store.listInitialAccessTokens(serviceApiKey, context.now(), boundedWindow(window)),
-    deleteInitialAccessToken: (serviceApiKey: number, id: string) =>
+    deleteInitialAccessToken: (serviceApiKey, id) =>
       context.store.deleteInitialAccessToken(serviceApiKey, id),
+
+    ping: () => context.store.ping(),
   }
 }
-
-export type Engine = ReturnType<typeof createEngine>

@@ -215,9 +215,7 @@ export async function insertWithFreshId(
       )
     } catch (error) {
       if (error instanceof InitialAccessTokenSpentError) {
-        throw new OAuthError('invalid_token', 'the initial access token is expired or spent', {
-          headers: { 'WWW-Authenticate': 'Bearer error="invalid_token"' },
-        })
+        throw new OAuthError('invalid_token', 'the initial access token is expired or spent')
       }
       if (!(error instanceof DuplicateClientIdError) || attempt >= 5) {
         throw refusedWrite(error, 'invalid_client_metadata')

@@ -16,7 +16,7 @@ interface Entry {
 }
 
 /** Services and unknown ids kept at most, by default: a few megabytes. */
-export const DEFAULT_SERVICE_CACHE_SIZE = 10_000
+const DEFAULT_SERVICE_CACHE_SIZE = 10_000
 
 export class ServiceCache {
   readonly #entries: LruCache<number, Entry>

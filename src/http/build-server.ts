@@ -81,7 +81,7 @@ export interface ConnectionLimits {
   maxConnections: number
 }
 
-export const DEFAULT_CONNECTION_LIMITS: Readonly<ConnectionLimits> = Object.freeze({
+const DEFAULT_CONNECTION_LIMITS: Readonly<ConnectionLimits> = Object.freeze({
   requestTimeoutMilliseconds: 30_000,
   headersTimeoutMilliseconds: 10_000,
   keepAliveTimeoutMilliseconds: 5_000,

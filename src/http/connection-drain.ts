@@ -25,7 +25,7 @@ import type { Socket } from 'node:net'
 import { setImmediate as nextTurn, setTimeout as delay } from 'node:timers/promises'
 
 /** How long a connection opened before the stop has to send its first byte. */
-export const FIRST_REQUEST_WINDOW_MILLISECONDS = 1_000
+const FIRST_REQUEST_WINDOW_MILLISECONDS = 1_000
 
 /**
  * Before the listener closes, connections are accepted for at least ACCEPT_QUIET (a client

@@ -72,7 +72,7 @@ export const healthRoutes: FastifyPluginAsync<{ engine: Engine }> = async (app, 
         )
       })
       try {
-        await Promise.race([engine.store.ping(), timeout])
+        await Promise.race([engine.ping(), timeout])
         return sendJson(reply.header('cache-control', 'no-store'), 200, { status: 'ok' })
       } catch (error) {
         request.log.warn({ err: error }, 'database does not answer')

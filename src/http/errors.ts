@@ -13,6 +13,7 @@ import {
   resultMessage,
   type ResultError,
 } from '../wire/index.js'
+import { bearerToken } from './request-parts.js'
 
 /**
  * Every answer carries these: registration answers hold secrets (RFC 7591 §3.2.1, RFC 6749
@@ -91,6 +92,17 @@ export function sendJson(
     .send(body)
 }
 
+/**
+ * The one place the Bearer challenge is written: a 401 outside the API carries it (RFC 6750
+ * §3), with no error code when the request carried no token (§3.1). The API answers
+ * Authlete's ResultError instead, with no challenge.
+ */
+export function addChallenge(request: FastifyRequest, reply: FastifyReply, status: number): void {
+  if (status !== 401 || isApiPath(request.url)) return
+  const presented = bearerToken(request.headers.authorization) !== undefined
+  reply.header('www-authenticate', presented ? 'Bearer error="invalid_token"' : 'Bearer')
+}
+
 /** Renders an OAuthError for the surface the request is on. */
 export function sendError(
   request: FastifyRequest,
@@ -101,9 +113,7 @@ export function sendError(
   if (isApiPath(request.url)) {
     return sendJson(reply, error.status, resultError(error.status, error.description, request.url))
   }
-  if (error.status === 401 && !reply.hasHeader('www-authenticate')) {
-    reply.header('www-authenticate', 'Bearer error="invalid_token"')
-  }
+  addChallenge(request, reply, error.status)
   return sendJson(reply, error.status, error.toJSON())
 }
 

@@ -23,7 +23,7 @@ export function loggableUrl(url: string): { path: string; query?: string[] } {
 }
 
 /** `?name=value&other=value` anywhere in a text becomes `?name=&other=`. */
-export function withoutQueryValues(text: string): string {
+function withoutQueryValues(text: string): string {
   return text.replace(/([?&][^=&#?\s'"]*)=[^&#\s'"]*/g, '$1=')
 }
 

@@ -39,7 +39,7 @@ ${body ? `<details><summary>Request body</summary><pre>${escapeHtml(JSON.stringi
 <p>Responses: ${responses}</p></section>`
 }
 
-export function renderDocsPage(document: OpenApiDocument): string {
+function renderDocsPage(document: OpenApiDocument): string {
   const groups = new Map<string, string[]>()
   for (const [path, methods] of Object.entries(document.paths ?? {})) {
     for (const [method, operation] of Object.entries(methods)) {

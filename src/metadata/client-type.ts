@@ -5,7 +5,7 @@
 import { SECRET_AUTH_METHODS, type ClientMetadata } from '../wire/index.js'
 
 /** Members naming a JWS or JWE algorithm (OIDC DCR §2, JARM §3, OIDC CIBA §4). */
-export const ALGORITHM_MEMBERS = [
+const ALGORITHM_MEMBERS = [
   'token_endpoint_auth_signing_alg',
   'id_token_signed_response_alg',
   'id_token_encrypted_response_alg',
@@ -19,7 +19,7 @@ export const ALGORITHM_MEMBERS = [
 ] as const
 
 /** HMAC signatures and symmetric key management. @see OIDC Core §10.1, §10.2 */
-export function isSymmetricAlgorithm(alg: unknown): boolean {
+function isSymmetricAlgorithm(alg: unknown): boolean {
   return typeof alg === 'string' && /^(HS\d+|dir|A\d+KW|A\d+GCMKW)$/.test(alg)
 }
 

@@ -3,7 +3,7 @@
  * that only restates its default, and grant types consistent with response types. Runs after
  * defaults, before the rules. RFC 7591 §3.2.1 lets the server replace requested values.
  */
-import { OAuthError, type ClientMetadata } from '../wire/index.js'
+import type { ClientMetadata } from '../wire/index.js'
 import { FIELDS } from './fields.js'
 import type { RegistrationPolicy } from './policy.js'
 import { normaliseResponseType } from './vocabulary.js'
@@ -19,31 +19,43 @@ function unique<T>(values: readonly T[]): T[] {
   return result
 }
 
-/** The grants a response type needs, as flags (OIDC DCR §2, RFC 7591 §2.1). */
-const NEEDS_CODE = 1 // authorization_code, for `code`
-const NEEDS_IMPLICIT = 2 // implicit, for `token` or `id_token`
+/**
+ * The grant types each response type needs (OIDC DCR §2 "response_types", RFC 7591 §2.1,
+ * OAuth 2.0 Multiple Response Type Encoding Practices §3 to §5).
+ */
+const GRANTS_NEEDED: ReadonlyMap<string, readonly string[]> = new Map([
+  ['none', []],
+  ['code', ['authorization_code']],
+  ['token', ['implicit']],
+  ['id_token', ['implicit']],
+  ['code token', ['authorization_code', 'implicit']],
+  ['code id_token', ['authorization_code', 'implicit']],
+  ['id_token token', ['implicit']],
+  ['code id_token token', ['authorization_code', 'implicit']],
+])
 
-/** The grant types a response type needs (OIDC DCR §2, RFC 7591 §2.1), as NEEDS_* flags. */
-function grantsNeededBy(responseType: string): number {
-  if (responseType === 'code') return NEEDS_CODE
+/** A response type not in the table (a service's own) needs the grants of its words. */
+function grantsNeededBy(responseType: string): readonly string[] {
+  const known = GRANTS_NEEDED.get(responseType)
+  if (known !== undefined) return known
   const words = responseType.split(' ')
-  let needed = 0
-  if (words.includes('code')) needed |= NEEDS_CODE
-  if (words.includes('token') || words.includes('id_token')) needed |= NEEDS_IMPLICIT
-  return needed
+  return [
+    ...(words.includes('code') ? ['authorization_code'] : []),
+    ...(words.includes('token') || words.includes('id_token') ? ['implicit'] : []),
+  ]
 }
 
-/** Whether some response type needs the grant flag. */
-function used(responses: readonly string[], grant: number): boolean {
-  for (const type of responses) if ((grantsNeededBy(type) & grant) !== 0) return true
-  return false
+/** Whether some response type needs the grant. */
+function isUsed(grant: string, responseTypes: readonly string[]): boolean {
+  return responseTypes.some((type) => grantsNeededBy(type).includes(grant))
 }
 
 /**
  * Keeps the supported grant and response types and makes the pair consistent by narrowing:
  * a response type whose grant is missing is dropped; authorization_code without a code
  * response type gains `code` when supported, else is dropped; implicit without a token or
- * id_token response type is dropped. At least one usable grant type must remain.
+ * id_token response type is dropped. The rule someGrantTypeIsSupported refuses a client left
+ * with no grant type.
  * @see RFC 7591 §2.1, §3.2.1, OIDC DCR §2
  */
 export function makeGrantsConsistent(
@@ -52,25 +64,17 @@ export function makeGrantsConsistent(
   policy: RegistrationPolicy,
 ): { grant_types: string[]; response_types: string[] } {
   let grants = unique(grantTypes).filter((grant) => policy.grantTypes.includes(grant))
-  // The grants present, as flags: a response type is kept when every grant it needs is.
-  const present =
-    (grants.includes('authorization_code') ? NEEDS_CODE : 0) |
-    (grants.includes('implicit') ? NEEDS_IMPLICIT : 0)
   let responses = unique(responseTypes.map(normaliseResponseType)).filter(
-    (type) => policy.responseTypes.includes(type) && (grantsNeededBy(type) & ~present) === 0,
+    (type) =>
+      policy.responseTypes.includes(type) &&
+      grantsNeededBy(type).every((grant) => grants.includes(grant)),
   )
-  if ((present & NEEDS_CODE) !== 0 && !used(responses, NEEDS_CODE)) {
+  if (grants.includes('authorization_code') && !isUsed('authorization_code', responses)) {
     if (policy.responseTypes.includes('code')) responses = [...responses, 'code']
     else grants = grants.filter((grant) => grant !== 'authorization_code')
   }
-  if ((present & NEEDS_IMPLICIT) !== 0 && !used(responses, NEEDS_IMPLICIT)) {
+  if (grants.includes('implicit') && !isUsed('implicit', responses)) {
     grants = grants.filter((grant) => grant !== 'implicit')
-  }
-  if (grants.length === 0) {
-    throw new OAuthError(
-      'invalid_client_metadata',
-      `grant_types has no grant type this service supports (${policy.grantTypes.join(', ')})`,
-    )
   }
   return { grant_types: grants, response_types: responses }
 }

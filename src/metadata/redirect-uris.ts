@@ -21,7 +21,7 @@ function hasSpaceOrControl(value: string): boolean {
 }
 
 /** Parses an absolute URI; undefined when it is relative, unparseable or holds spaces. */
-export function parseAbsoluteUri(value: string): URL | undefined {
+function parseAbsoluteUri(value: string): URL | undefined {
   // RFC 3986 §2 has no whitespace or control characters; WHATWG URL would percent-encode them.
   if (hasSpaceOrControl(value)) return undefined
   try {
@@ -32,7 +32,7 @@ export function parseAbsoluteUri(value: string): URL | undefined {
 }
 
 /** What the rules read of a parsed URI; immutable, so one parse can be shared. */
-export interface UriParts {
+interface UriParts {
   readonly protocol: string
   readonly hostname: string
   readonly host: string

@@ -98,7 +98,7 @@ function jwkMembersProblem(key: Record<string, unknown>): string | undefined {
 }
 
 /** Why a value is not a JWK Set of public keys, or undefined. @see RFC 7517 §5, RFC 7591 §2 */
-export async function jwkSetProblem(value: unknown): Promise<string | undefined> {
+async function jwkSetProblem(value: unknown): Promise<string | undefined> {
   if (!isJsonObject(value)) return 'must be a JWK Set object'
   const keys = value.keys
   if (!Array.isArray(keys)) return 'must have a "keys" array'

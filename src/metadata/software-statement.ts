@@ -14,7 +14,7 @@ import {
 import { OAuthError, type TrustedIssuer } from '../wire/index.js'
 
 /** Allowed clock skew for exp, nbf and iat, in seconds (CONTRACT.md §2). */
-export const CLOCK_TOLERANCE_SECONDS = 60
+const CLOCK_TOLERANCE_SECONDS = 60
 
 /** JWT claims that describe the statement, not the client; never stored as metadata. */
 const STATEMENT_CLAIMS = ['iss', 'exp', 'iat', 'nbf', 'jti', 'aud']

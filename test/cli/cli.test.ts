@@ -8,7 +8,7 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
-import { freePort } from '../client/free-port.js'
+import { freePort } from '../support/free-port.js'
 import { MAIN, serverEnv, startServer, type RunningServer } from '../support/start-server.js'
 
 interface Outcome {

@@ -21,7 +21,7 @@ import {
 } from '../../src/client/index.js'
 import { Registrar } from '../../src/sdk/index.js'
 import { startServer, type RunningServer } from '../support/start-server.js'
-import { freePort } from './free-port.js'
+import { freePort } from '../support/free-port.js'
 
 /** The built client library, as another process loads it. */
 const CLIENT_LIBRARY = new URL('../../dist/src/client/index.js', import.meta.url).href

@@ -4,7 +4,7 @@
  * get a JSON answer with an expected status and never a 5xx, and a client registered first
  * reads back exactly as it was. The strings include U+0000 and unpaired surrogates, the
  * values deep nesting and numbers outside every range or that JSON.parse alters; on SQLite
- * and on the real PostgreSQL, where U+0000 used to be a 500.
+ * and on the real PostgreSQL, whose text columns cannot hold U+0000.
  */
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'

@@ -1,5 +1,5 @@
 /**
- * Soak (issue "Done when"): anonymous traffic for a bounded time, to 127.0.0.1 only, against
+ * Soak: anonymous traffic for a bounded time, to 127.0.0.1 only, against
  * the real server on a SQLite file: discovery and registration paths with random service
  * and client ids (numeric, non-numeric, over-long), registrations, and bodies sent a byte
  * at a time. The server's resident memory stays bounded after warm-up, and its open

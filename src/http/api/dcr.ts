@@ -5,7 +5,7 @@
  * endpoints, rendered as `{resultCode, resultMessage, action, responseContent, client}`.
  */
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
-import type { Decision, Engine } from '../../engine/index.js'
+import type { Decision, Engine, ServiceRecord } from '../../engine/index.js'
 import {
   DCR_RESULT_CODES,
   OAuthError,
@@ -76,11 +76,7 @@ const OPERATIONS: {
   path: string
   summary: string
   needsJson: boolean
-  run: (
-    engine: Engine,
-    request: DcrRequest,
-    service: Awaited<ReturnType<Engine['requireService']>>,
-  ) => Promise<Decision>
+  run: (engine: Engine, request: DcrRequest, service: ServiceRecord) => Promise<Decision>
 }[] = [
   {
     operation: 'register',

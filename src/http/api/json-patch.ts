@@ -12,7 +12,7 @@ export async function applyJsonPatch(
   patch: string | undefined,
 ): Promise<unknown> {
   if (patch === undefined || patch === '') return document
-  // Loaded on first use: start-up time counts, and few callers patch.
+  // Imported on first use: only the few callers that patch pay for loading it.
   const { default: jsonPatch } = await import('fast-json-patch')
   let operations: unknown
   try {

@@ -10,138 +10,95 @@ import {
   ServiceListSchema,
   ServiceSchema,
 } from '../../wire/schemas.js'
-import { sendJson } from '../errors.js'
 import { pageOf, requireService } from '../request-parts.js'
 import { applyJsonPatch } from './json-patch.js'
-import { apiErrors, bearerSecurity } from './route-docs.js'
-
-const tags = ['Service management (Authlete)']
+import { addOperations, operation } from './operations.js'
 
 interface ServiceParams {
   serviceId: string
 }
 
-export const serviceRoutes: FastifyPluginAsync<{ engine: Engine }> = async (app, { engine }) => {
-  app.post<{ Body: AuthleteService }>(
-    '/api/service/create',
-    {
-      config: { access: 'admin' },
-      schema: {
-        tags,
-        summary: 'Create a service',
-        security: bearerSecurity,
-        body: ServiceSchema,
-        response: { 200: ServiceSchema, ...apiErrors },
-      },
-    },
-    async (request, reply) => {
-      const service = await engine.createService(request.body)
-      return sendJson(reply, 200, engine.toAuthleteService(service))
-    },
-  )
-
-  app.get<{ Params: ServiceParams }>(
-    '/api/:serviceId/service/get',
-    {
-      schema: {
-        tags,
-        summary: 'Get a service',
-        security: bearerSecurity,
-        params: ServiceIdParams,
-        response: { 200: ServiceSchema, ...apiErrors },
-      },
-    },
-    async (request, reply) => {
-      const service = await requireService(engine, request.params.serviceId)
-      return sendJson(reply, 200, engine.toAuthleteService(service))
-    },
-  )
-
-  app.get<{ Querystring: { start?: string; end?: string } }>(
-    '/api/service/get/list',
-    {
-      config: { access: 'any' },
-      schema: {
-        tags,
-        summary: 'List services',
-        description: `A service token sees only its own service. At most ${MAX_PAGE_SIZE} a call (see end).`,
-        security: bearerSecurity,
-        querystring: ListQuery,
-        response: { 200: ServiceListSchema, ...apiErrors },
-      },
-    },
-    async (request, reply) => {
-      const principal = request.principal!
+const OPERATIONS = [
+  operation<{ Body: AuthleteService }>({
+    method: 'POST',
+    path: '/api/service/create',
+    summary: 'Create a service',
+    access: 'admin',
+    body: ServiceSchema,
+    answer: ServiceSchema,
+    run: async (engine, { body }) => engine.toAuthleteService(await engine.createService(body)),
+  }),
+  operation<{ Params: ServiceParams }>({
+    method: 'GET',
+    path: '/api/:serviceId/service/get',
+    summary: 'Get a service',
+    params: ServiceIdParams,
+    answer: ServiceSchema,
+    run: async (engine, { params }) =>
+      engine.toAuthleteService(await requireService(engine, params.serviceId)),
+  }),
+  operation<{ Querystring: { start?: string; end?: string } }>({
+    method: 'GET',
+    path: '/api/service/get/list',
+    summary: 'List services',
+    description: `A service token sees only its own service. At most ${MAX_PAGE_SIZE} a call (see end).`,
+    access: 'any',
+    querystring: ListQuery,
+    answer: ServiceListSchema,
+    run: async (engine, { query, principal }) => {
       const page = await engine.listServices({
-        ...pageOf(request.query),
-        apiKeys: principal.kind === 'service' ? [principal.serviceApiKey] : undefined,
+        ...pageOf(query),
+        apiKeys: principal!.kind === 'service' ? [principal!.serviceApiKey] : undefined,
       })
-      return sendJson(reply, 200, {
+      return {
         start: page.start,
         end: page.end,
         totalCount: page.totalCount,
         services: page.items.map(engine.toAuthleteService),
-      })
+      }
     },
-  )
-
-  app.post<{ Params: ServiceParams; Body: AuthleteService }>(
-    '/api/:serviceId/service/update',
-    {
-      schema: {
-        tags,
-        summary: 'Update a service',
-        description: 'Members the body omits keep their current value (merge).',
-        security: bearerSecurity,
-        params: ServiceIdParams,
-        body: ServiceSchema,
-        response: { 200: ServiceSchema, ...apiErrors },
-      },
+  }),
+  operation<{ Params: ServiceParams; Body: AuthleteService }>({
+    method: 'POST',
+    path: '/api/:serviceId/service/update',
+    summary: 'Update a service',
+    description: 'Members the body omits keep their current value (merge).',
+    params: ServiceIdParams,
+    body: ServiceSchema,
+    answer: ServiceSchema,
+    run: async (engine, { params, body }) => {
+      const current = await requireService(engine, params.serviceId)
+      return engine.toAuthleteService(await engine.updateService(current.apiKey, body))
     },
-    async (request, reply) => {
-      const current = await requireService(engine, request.params.serviceId)
-      const updated = await engine.updateService(current.apiKey, request.body)
-      return sendJson(reply, 200, engine.toAuthleteService(updated))
-    },
-  )
-
-  app.delete<{ Params: ServiceParams }>(
-    '/api/:serviceId/service/delete',
-    {
-      config: { access: 'admin' },
-      schema: {
-        tags,
-        summary: 'Delete a service with its clients and tokens',
-        security: bearerSecurity,
-        params: ServiceIdParams,
-        response: { 204: Type.Null(), ...apiErrors },
-      },
-    },
-    async (request, reply) => {
-      const service = await requireService(engine, request.params.serviceId)
+  }),
+  operation<{ Params: ServiceParams }>({
+    method: 'DELETE',
+    path: '/api/:serviceId/service/delete',
+    summary: 'Delete a service with its clients and tokens',
+    access: 'admin',
+    params: ServiceIdParams,
+    run: async (engine, { params }) => {
+      const service = await requireService(engine, params.serviceId)
       await engine.deleteService(service.apiKey)
-      return reply.code(204).send()
     },
-  )
+  }),
+  operation<{ Params: ServiceParams; Querystring: { pretty?: string; patch?: string } }>({
+    method: 'GET',
+    path: '/api/:serviceId/service/configuration',
+    summary: "The service's discovery document (RFC 8414, OpenID Connect Discovery)",
+    description:
+      '`pretty=true` indents the JSON. `patch`, a JSON Patch (RFC 6902) as JSON text, is applied to the document first.',
+    params: ServiceIdParams,
+    querystring: ConfigurationQuery,
+    answer: Type.Object({}, { additionalProperties: true }),
+    run: async (engine, { params, query }) => {
+      const service = await requireService(engine, params.serviceId)
+      return applyJsonPatch(engine.discovery(service), query.patch)
+    },
+    indent: ({ query }) => (query.pretty === 'true' ? 2 : undefined),
+  }),
+]
 
-  app.get<{ Params: ServiceParams; Querystring: { pretty?: string; patch?: string } }>(
-    '/api/:serviceId/service/configuration',
-    {
-      schema: {
-        tags,
-        summary: "The service's discovery document (RFC 8414, OpenID Connect Discovery)",
-        description:
-          '`pretty=true` indents the JSON. `patch`, a JSON Patch (RFC 6902) as JSON text, is applied to the document first.',
-        security: bearerSecurity,
-        params: ServiceIdParams,
-        querystring: ConfigurationQuery,
-        response: { 200: Type.Object({}, { additionalProperties: true }), ...apiErrors },
-      },
-    },
-    async (request, reply) => {
-      const service = await requireService(engine, request.params.serviceId)
-      const document = await applyJsonPatch(engine.discovery(service), request.query.patch)
-      return sendJson(reply, 200, document, request.query.pretty === 'true' ? 2 : undefined)
-    },
-  )
+export const serviceRoutes: FastifyPluginAsync<{ engine: Engine }> = async (app, { engine }) => {
+  addOperations(app, engine, ['Service management (Authlete)'], OPERATIONS)
 }

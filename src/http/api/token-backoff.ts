@@ -23,7 +23,7 @@ export interface TokenBackoffOptions {
   addresses: number
 }
 
-export const DEFAULT_TOKEN_BACKOFF: TokenBackoffOptions = Object.freeze({
+const DEFAULT_TOKEN_BACKOFF: TokenBackoffOptions = Object.freeze({
   failures: 20,
   windowSeconds: 60,
   addresses: 10_000,

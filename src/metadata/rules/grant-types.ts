@@ -1,8 +1,21 @@
 /**
  * Grant type rules that depend on the kind of client.
- * @see RFC 6749 §2.1, §4.4
+ * @see RFC 7591 §2, RFC 6749 §2.1, §4.4
  */
 import type { Rule } from './rule.js'
+
+/**
+ * Normalisation keeps only the grant types the service supports (RFC 7591 §3.2.1 lets the
+ * server replace requested values); a client left with none can obtain no token at all.
+ */
+export const someGrantTypeIsSupported: Rule = {
+  spec: 'RFC 7591 §2, §3.2.2',
+  code: 'invalid_client_metadata',
+  check: ({ grant_types = [] }, policy) =>
+    grant_types.length === 0
+      ? `grant_types has no grant type this service supports (${policy.grantTypes.join(', ')})`
+      : undefined,
+}
 
 /**
  * "The client credentials grant type MUST only be used by confidential clients." Normalisation

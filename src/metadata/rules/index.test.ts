@@ -17,15 +17,37 @@ interface RuleCase {
   /** What the rule requires, as a sentence with its section. */
   title: string
   policy?: RegistrationPolicy
-  accepted: ClientMetadata[]
+  /**
+   * Accepted bodies; each member comes back as sent, or as the second element says where
+   * normalisation replaces it (RFC 7591 §3.2.1).
+   */
+  accepted: (ClientMetadata | [body: ClientMetadata, replaced: ClientMetadata])[]
   rejected: { body: ClientMetadata; code: MetadataErrorCode }[]
 }
 
+const RULE_BY_NAME = new Map(RULES)
 const IRU = 'invalid_redirect_uri'
 const ICM = 'invalid_client_metadata'
 
 /** One entry per rule of RULES, by name. */
 const CASES: Record<string, RuleCase> = {
+  someGrantTypeIsSupported: {
+    title: 'a grant type the service supports remains (RFC 7591 §2, §3.2.2)',
+    policy: policyOf({ supportedGrantTypes: ['AUTHORIZATION_CODE', 'REFRESH_TOKEN'] }),
+    accepted: [
+      [
+        { ...web, grant_types: ['authorization_code', 'password'] },
+        { grant_types: ['authorization_code'] },
+      ],
+      { ...web, grant_types: ['refresh_token'] },
+    ],
+    rejected: [
+      { body: { ...web, grant_types: ['password', 'client_credentials'] }, code: ICM },
+      { body: { ...web, grant_types: ['urn:example:grant'] }, code: ICM },
+      // Checked before the redirect URIs: no grant type is the first problem.
+      { body: { redirect_uris: ['https://rp.example.com/#f'], grant_types: [] }, code: ICM },
+    ],
+  },
   redirectUrisAreRfc3986Uris: {
     title: 'a redirect URI matches the RFC 3986 grammar (RFC 6749 §3.1.2, RFC 3986 §3)',
     accepted: [
@@ -136,7 +158,10 @@ const CASES: Record<string, RuleCase> = {
     title: 'plain http redirects are loopback only (RFC 8252 §7.3)',
     accepted: [
       { redirect_uris: ['http://127.0.0.1/', 'http://[::1]:8080/cb', 'http://localhost:3000/cb'] },
-      { redirect_uris: ['http://localhost/cb'], application_type: 'web' },
+      [
+        { redirect_uris: ['http://localhost/cb'], application_type: 'web' },
+        { application_type: 'native' },
+      ],
       { redirect_uris: ['https://vscode.dev/redirect'], application_type: 'native' },
     ],
     rejected: [
@@ -319,11 +344,14 @@ const CASES: Record<string, RuleCase> = {
       'a public client has no client_credentials grant when nothing else remains (RFC 6749 §4.4)',
     accepted: [
       { grant_types: ['client_credentials'] },
-      {
-        ...web,
-        token_endpoint_auth_method: 'none',
-        grant_types: ['client_credentials', 'authorization_code'],
-      },
+      [
+        {
+          ...web,
+          token_endpoint_auth_method: 'none',
+          grant_types: ['client_credentials', 'authorization_code'],
+        },
+        { grant_types: ['authorization_code'] },
+      ],
     ],
     rejected: [
       {
@@ -394,10 +422,7 @@ const CASES: Record<string, RuleCase> = {
   scopeIsAllowed: {
     title: 'scope values are on the allow-list when the service has one (RFC 7591 §2)',
     policy: policyOf({ supportedScopes: [{ name: 'openid' }, { name: 'profile' }] }),
-    accepted: [
-      { ...web, scope: 'openid profile' },
-      { ...web, scope: '' },
-    ],
+    accepted: [{ ...web, scope: 'openid profile' }, [{ ...web, scope: '' }, { scope: undefined }]],
     rejected: [{ body: { ...web, scope: 'openid claudeai' }, code: ICM }],
   },
   signingAlgorithmsAreKnown: {
@@ -526,7 +551,7 @@ const CASES: Record<string, RuleCase> = {
     title: 'default_max_age is a non-negative number of seconds (OIDC DCR §2)',
     accepted: [
       { ...web, default_max_age: 3600 },
-      { ...web, default_max_age: 0 },
+      [{ ...web, default_max_age: 0 }, { default_max_age: undefined }],
     ],
     rejected: [{ body: { ...web, default_max_age: -1 }, code: ICM }],
   },
@@ -579,9 +604,14 @@ test('every rule names its spec and earns a metadata error code (RFC 7591 §3.2.
 
 for (const [name, { title, policy = defaultPolicy, accepted, rejected }] of Object.entries(CASES)) {
   describe(`${name}: ${title}`, () => {
-    for (const body of accepted) {
+    for (const entry of accepted) {
+      const [body, replaced = {}] = Array.isArray(entry) ? entry : [entry]
       test(`accepts ${JSON.stringify(body)}`, async () => {
-        await resolveClientMetadata(body, policy, { now: 0 })
+        const effective = await resolveClientMetadata(body, policy, { now: 0 })
+        assert.equal(RULE_BY_NAME.get(name)?.check(effective, policy), undefined)
+        for (const [member, value] of Object.entries({ ...body, ...replaced })) {
+          assert.deepEqual(effective[member], value, member)
+        }
       })
     }
     for (const { body, code } of rejected) {

@@ -1,7 +1,8 @@
 /**
  * Every metadata rule, in evaluation order: the conformance table of contents. The first
- * problem wins, so answers are deterministic. Redirect URIs come first, as their code
- * (invalid_redirect_uri) is the most specific.
+ * problem wins, so answers are deterministic. Whether any grant type is left comes first:
+ * without one the rest describes a client that can get no token. Redirect URIs come next, as
+ * their code (invalid_redirect_uri) is the most specific.
  * @see RFC 7591 §2, §3.2.2
  */
 import { OAuthError, type ClientMetadata } from '../../wire/index.js'
@@ -21,6 +22,8 @@ export type { MetadataErrorCode, Rule } from './rule.js'
 
 /** The rules in evaluation order. */
 export const RULES: readonly (readonly [name: string, rule: Rule])[] = Object.entries({
+  // RFC 7591 §2, §3.2.2: a grant type the service supports remains
+  someGrantTypeIsSupported: grantTypes.someGrantTypeIsSupported,
   // RFC 3986 §3: every URI is one, read alike by every parser (redirect URIs first)
   redirectUrisAreRfc3986Uris: uriSyntax.redirectUrisAreRfc3986Uris,
   redirectUrisHaveNoUserinfo: uriSyntax.redirectUrisHaveNoUserinfo,

@@ -1,5 +1,5 @@
 /**
- * Client metadata rules that peers enforce (issue 10 §5), through the registration endpoint
+ * Client metadata rules that peer servers enforce too, through the registration endpoint
  * and the DCR API alike: RFC 3986 URIs, refused schemes, implicit web clients, public clients
  * and client_credentials, empty supported lists, URIs the server fetches.
  */

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import { Registrar, RegistrarApiError, RegistrarNetworkError } from '../../src/sdk/index.js'
 import { startServer, type RunningServer } from '../support/start-server.js'
-import { freePort } from './free-port.js'
+import { freePort } from '../support/free-port.js'
 
 describe('registrar/sdk against a running Registrar', () => {
   let server: RunningServer

@@ -1,0 +1,69 @@
+/**
+ * An API route as data: its method and path, what the OpenAPI document says of it, who may
+ * call it, and the one engine call it answers with. Each route family is a table of these
+ * (spec §2), registered in table order by addOperations.
+ */
+import { Type, type TSchema } from '@sinclair/typebox'
+import type { FastifyInstance, FastifyRequest, RouteGenericInterface } from 'fastify'
+import type { Engine } from '../../engine/index.js'
+import { sendJson } from '../errors.js'
+import type { Access } from './index.js'
+import { apiErrors, bearerSecurity } from './route-docs.js'
+
+export interface Operation<R extends RouteGenericInterface = RouteGenericInterface> {
+  method: 'GET' | 'POST' | 'DELETE'
+  path: string
+  summary: string
+  description?: string
+  /** @default 'service' (see Access) */
+  access?: Access
+  params?: TSchema
+  querystring?: TSchema
+  body?: TSchema
+  /** The schema of the 200 answer; without one the operation answers 204 with no body. */
+  answer?: TSchema
+  /** The body of the answer, after the engine call; ignored for a 204. */
+  run(engine: Engine, request: FastifyRequest<R>): Promise<unknown>
+  /** Spaces to indent the JSON answer by. */
+  indent?(request: FastifyRequest<R>): number | undefined
+}
+
+/** An operation whose request parts (`Params`, `Querystring`, `Body`) are typed as `R`. */
+export function operation<R extends RouteGenericInterface>(spec: Operation<R>): Operation {
+  return spec as unknown as Operation
+}
+
+/** Registers each operation as a route that runs it and answers 200 with JSON, or 204. */
+export function addOperations(
+  app: FastifyInstance,
+  engine: Engine,
+  tags: string[],
+  operations: readonly Operation[],
+): void {
+  for (const operation of operations) {
+    const { method, path, summary, description, access, params, querystring, body, answer } =
+      operation
+    const response: Record<number, TSchema> =
+      answer === undefined ? { 204: Type.Null(), ...apiErrors } : { 200: answer, ...apiErrors }
+    app.route({
+      method,
+      url: path,
+      ...(access !== undefined && { config: { access } }),
+      schema: {
+        tags,
+        summary,
+        ...(description !== undefined && { description }),
+        security: bearerSecurity,
+        ...(params !== undefined && { params }),
+        ...(querystring !== undefined && { querystring }),
+        ...(body !== undefined && { body }),
+        response,
+      },
+      handler: async (request, reply) => {
+        const result = await operation.run(engine, request)
+        if (answer === undefined) return reply.code(204).send()
+        return sendJson(reply, 200, result, operation.indent?.(request))
+      },
+    })
+  }
+}
