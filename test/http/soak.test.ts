@@ -20,23 +20,25 @@ import { startServer } from '../support/start-server.js'
 /** Seconds of traffic before the baseline is taken, and after it. */
 const WARM_UP_MILLISECONDS = 6_000
 const SOAK_MILLISECONDS = 20_000
+/** The longest the soak waits for the flood to be sent. */
+const MAX_SOAK_MILLISECONDS = 90_000
 /** Requests in flight at once, and slow bodies held open at once. */
 const CONCURRENCY = 24
 const SLOW_BODIES = 40
 /**
  * Pipelined discovery requests for distinct random service ids, after warm-up, over
  * FLOOD_CONNECTIONS connections. A service cache that remembered every miss kept about
- * 400 bytes an id (measured: 200,000 ids, +76 MB at the end, so this test failed); the
- * bounded one keeps +1 MB.
+ * 400 bytes an id (200,000 ids kept +76 MB), more than the heap cap below leaves it; the
+ * bounded one keeps a few MB.
  */
-const FLOOD_REQUESTS = 200_000
+const FLOOD_REQUESTS = 300_000
 const FLOOD_CONNECTIONS = 4
 /**
  * Growth of resident memory allowed after warm-up, MB: what is still held at the end
- * (measured under the heap cap: +10 MB on a loaded machine, against +34 MB with a cache
- * that keeps every miss), and at the peak (the heap grows between collections).
+ * (measured under the heap cap: +10 to +24 MB on a loaded machine), and at the peak (the
+ * heap grows between collections).
  */
-const MAX_RSS_GROWTH_AT_END_MB = 25
+const MAX_RSS_GROWTH_AT_END_MB = 40
 const MAX_RSS_GROWTH_AT_PEAK_MB = 60
 /** The server's old-space cap, MB: about twice what it uses under this load. */
 const MAX_HEAP_MB = 64
@@ -140,9 +142,9 @@ test('random discovery and registration traffic and slow bodies leave memory and
     // cheapest request for a client to send, and one whose id reaches the service lookup.
     let flooded = 0
     const flood = async () => {
-      while (running && flooded < FLOOD_REQUESTS) {
+      while (flooded < FLOOD_REQUESTS) {
         const connection = await RawConnection.open(server.url)
-        while (running && flooded < FLOOD_REQUESTS && !connection.isClosed) {
+        while (flooded < FLOOD_REQUESTS && !connection.isClosed) {
           const batch = Array.from(
             { length: 100 },
             () =>
@@ -184,7 +186,10 @@ test('random discovery and registration traffic and slow bodies leave memory and
     load.push(...Array.from({ length: FLOOD_CONNECTIONS }, flood))
     let rssPeak = rssAfterWarmUp
     const started = Date.now()
-    while (Date.now() - started < SOAK_MILLISECONDS) {
+    // The flood is counted, not timed, so a slow machine sends every id; the cap bounds the test.
+    const isFlooding = () =>
+      flooded < FLOOD_REQUESTS && Date.now() - started < MAX_SOAK_MILLISECONDS
+    while (Date.now() - started < SOAK_MILLISECONDS || isFlooding()) {
       await delay(1_000)
       rssPeak = Math.max(rssPeak, await residentMegabytes(pid))
     }
