@@ -5,9 +5,9 @@
 import type { Kysely } from 'kysely'
 import { KyselyStore } from './kysely-store.js'
 import { migrate } from './migrations.js'
-import type { PostgresOptions } from './postgres.js'
+import type { PostgresOptions } from './postgres/index.js'
 import type { Database, Flavor } from './schema.js'
-import type { SqliteWorker } from './sqlite-worker.js'
+import type { SqliteWorker } from './sqlite/worker.js'
 
 export { KyselyStore } from './kysely-store.js'
 export type { Database, Flavor } from './schema.js'
@@ -23,8 +23,8 @@ export async function connect(
   // Each driver is loaded only for its backend: start-up time counts (issue 6).
   const { db, worker } =
     flavor === 'postgres'
-      ? { db: (await import('./postgres.js')).openPostgres(url, options), worker: undefined }
-      : (await import('./sqlite.js')).openSqlite(url.replace(/^sqlite:/i, ''))
+      ? { db: (await import('./postgres/index.js')).openPostgres(url, options), worker: undefined }
+      : (await import('./sqlite/index.js')).openSqlite(url.replace(/^sqlite:/i, ''))
   try {
     await migrate(db, flavor)
   } catch (error) {

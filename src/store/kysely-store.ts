@@ -38,7 +38,7 @@ import {
 } from './rows.js'
 import type { Database } from './schema.js'
 import { storableRow } from './storable.js'
-import type { SqliteWorker } from './sqlite-worker.js'
+import type { SqliteWorker } from './sqlite/worker.js'
 
 export interface KyselyStoreOptions {
   /** Registration transactions in flight at once (SQLite has one writer). @default 1 */

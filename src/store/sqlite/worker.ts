@@ -27,7 +27,7 @@ import { createRequire } from 'node:module'
 import { Worker } from 'node:worker_threads'
 import type { Database as BetterSqlite3Database } from 'better-sqlite3'
 import type { CompiledQuery, QueryResult } from 'kysely'
-import type { InsertPlan, PlanResult } from './client-insert.js'
+import type { InsertPlan, PlanResult } from '../client-insert.js'
 
 /** How often the worker checkpoints. Idle, a checkpoint is a look at the WAL index. */
 export const DEFAULT_CHECKPOINT_INTERVAL_MILLISECONDS = 200

@@ -6,19 +6,19 @@ import { after, test } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
 import SqliteDatabase from 'better-sqlite3'
 import { CompiledQuery, sql } from 'kysely'
-import { DuplicateClientIdError, InitialAccessTokenSpentError } from '../engine/store.js'
-import { insertPlanner, type InsertPlan, type PlanResult } from './client-insert.js'
-import { openStore } from './index.js'
-import { KyselyStore } from './kysely-store.js'
-import { migrate } from './migrations.js'
-import { openSqlite } from './sqlite.js'
+import { DuplicateClientIdError, InitialAccessTokenSpentError } from '../../engine/store.js'
+import { insertPlanner, type InsertPlan, type PlanResult } from '../client-insert.js'
+import { openStore } from '../index.js'
+import { KyselyStore } from '../kysely-store.js'
+import { migrate } from '../migrations.js'
+import { openSqlite } from './index.js'
 import {
   WRITER_AUTOCHECKPOINT_PAGES,
   startSqliteWorker,
   type CheckpointResult,
   type SqliteWorker,
-} from './sqlite-worker.js'
-import { newClient } from './store-contract.js'
+} from './worker.js'
+import { newClient } from '../../../test/store/records.js'
 
 const folder = mkdtempSync(join(tmpdir(), 'registrar-sqlite-worker-'))
 after(() => rmSync(folder, { recursive: true, force: true }))
