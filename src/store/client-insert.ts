@@ -21,6 +21,7 @@ import { compileOnce } from './precompiled.js'
 import { toClientRow, toStoredClient } from './rows.js'
 import type { Database } from './schema.js'
 import { storableRow } from './storable.js'
+import { isLiveInitialAccessToken } from './token-liveness.js'
 
 export interface ClientInsert {
   record: NewClientRecord
@@ -79,8 +80,7 @@ function insertQueries() {
           .set({ uses_left: sql<number>`uses_left - (case when max_uses > 0 then 1 else 0 end)` })
           .where('id', '=', args.id)
           .where('service_api_key', '=', args.serviceApiKey)
-          .where((eb) => eb.or([eb('expires_at', '=', 0), eb('expires_at', '>', args.now)]))
-          .where((eb) => eb.or([eb('max_uses', '=', 0), eb('uses_left', '>', 0)]))
+          .where((eb) => isLiveInitialAccessToken(eb, args.now))
           .returning('id'),
     ),
     giveBack: compileOnce((db: Kysely<Database>, args: { id: string }) =>

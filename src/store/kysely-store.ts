@@ -38,6 +38,7 @@ import {
 } from './rows.js'
 import type { Database } from './schema.js'
 import { storableRow } from './storable.js'
+import { isLiveInitialAccessToken } from './token-liveness.js'
 import type { SqliteWorker } from './sqlite/worker.js'
 
 export interface KyselyStoreOptions {
@@ -215,8 +216,7 @@ export class KyselyStore implements Store {
     const query = this.#db
       .selectFrom('initial_access_tokens')
       .where('service_api_key', '=', serviceApiKey)
-      .where((eb) => eb.or([eb('expires_at', '=', 0), eb('expires_at', '>', now)]))
-      .where((eb) => eb.or([eb('max_uses', '=', 0), eb('uses_left', '>', 0)]))
+      .where((eb) => isLiveInitialAccessToken(eb, now))
     const { count } = await query
       .select((eb) => eb.fn.countAll<number>().as('count'))
       .executeTakeFirstOrThrow()
