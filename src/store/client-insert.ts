@@ -1,13 +1,7 @@
 /**
- * One registration inside a (possibly shared) transaction: use one use of the initial
- * access token, if any, then insert the client. Neither expected refusal raises an SQL
- * error, so the transaction stays usable for the rest of its batch: a spent token is an
- * UPDATE that matched no row, and a taken client id is an INSERT ... ON CONFLICT DO
- * NOTHING that returned no row (whose token use is then given back).
- *
- * A registration is first compiled into an InsertPlan (its SQL, bound), which either
- * this file runs on a Kysely transaction or the SQLite writer thread runs on its own
- * connection (sqlite-writer.ts): the statements are written once, by the query builder.
+ * A registration planned (insert-plan.ts): its statements compiled by the query builder,
+ * once per database, then run in a batch's transaction here or on the SQLite worker
+ * thread (sqlite/worker.ts), and its plan's result turned into the store's answer.
  */
 import { sql, type CompiledQuery, type Kysely } from 'kysely'
 import type { ClientRecord, NewClientRecord } from '../engine/records.js'
@@ -17,6 +11,7 @@ import {
   type ConsumeInitialAccessToken,
 } from '../engine/store.js'
 import type { Outcome } from './group-commit.js'
+import { runPlan, type InsertPlan, type PlanResult } from './insert-plan.js'
 import { compileOnce } from './precompiled.js'
 import { toClientRow, toStoredClient } from './rows.js'
 import type { Database } from './schema.js'
@@ -27,19 +22,6 @@ export interface ClientInsert {
   record: NewClientRecord
   consume?: ConsumeInitialAccessToken
 }
-
-/** One registration's statements, bound, in the order a transaction runs them. */
-export interface InsertPlan {
-  /** Takes one use of the initial access token; no row back means it is spent. */
-  useToken?: CompiledQuery
-  /** Inserts the client; no row back means its id is taken. */
-  insert: CompiledQuery
-  /** Gives the token's use back when the id was taken. */
-  giveBack?: CompiledQuery
-}
-
-/** What running a plan came to: the new row's number, or why it was refused. */
-export type PlanResult = { number: number } | { refused: 'token-spent' | 'id-taken' }
 
 export type InsertPlanner = (db: Kysely<Database>, insert: ClientInsert) => InsertPlan
 
@@ -92,24 +74,12 @@ function insertQueries() {
   }
 }
 
-/** Runs each plan in turn within `trx`. sqlite-writer.ts runs the same steps. */
+/** Runs each plan in turn within `trx`. */
 export async function runPlans(trx: Kysely<Database>, plans: InsertPlan[]): Promise<PlanResult[]> {
+  const rows = async (query: CompiledQuery) => (await trx.executeQuery(query)).rows
   const results: PlanResult[] = []
-  for (const plan of plans) results.push(await runPlan(trx, plan))
+  for (const plan of plans) results.push(await runPlan(plan, rows))
   return results
-}
-
-async function runPlan(
-  trx: Kysely<Database>,
-  { useToken, insert, giveBack }: InsertPlan,
-): Promise<PlanResult> {
-  if (useToken && (await trx.executeQuery(useToken)).rows.length === 0) {
-    return { refused: 'token-spent' }
-  }
-  const [row] = (await trx.executeQuery(insert)).rows as { number: number }[]
-  if (row) return { number: row.number }
-  if (giveBack) await trx.executeQuery(giveBack)
-  return { refused: 'id-taken' }
 }
 
 /** The store's answer to one insert, from its plan's result. */

@@ -16,14 +16,9 @@ import type {
   ServiceRecord,
 } from '../engine/records.js'
 import type { ConsumeInitialAccessToken, PageRequest, Store } from '../engine/store.js'
-import {
-  insertOutcome,
-  insertPlanner,
-  runPlans,
-  type ClientInsert,
-  type InsertPlan,
-} from './client-insert.js'
+import { insertOutcome, insertPlanner, runPlans, type ClientInsert } from './client-insert.js'
 import { GroupCommit } from './group-commit.js'
+import type { InsertPlan } from './insert-plan.js'
 import { hotQueries, type HotQueries } from './hot-queries.js'
 import {
   toApiTokenRecord,
