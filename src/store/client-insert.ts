@@ -13,8 +13,8 @@ import {
 import type { Outcome } from './group-commit.js'
 import { runPlan, type InsertPlan, type PlanResult } from './insert-plan.js'
 import { compileOnce } from './precompiled.js'
-import { toClientRow, toStoredClient } from './rows.js'
-import type { Database } from './schema.js'
+import { toClientRecord, toClientRow } from './rows.js'
+import type { ClientRow, Database } from './schema.js'
 import { storableRow } from './storable.js'
 import { isLiveInitialAccessToken } from './token-liveness.js'
 
@@ -31,7 +31,7 @@ export function insertPlanner(): InsertPlanner {
   return (db, { record, consume }) => {
     const insert = queries.insert(
       db,
-      storableRow(() => toClientRow(record)),
+      storableRow(() => toClientRow(record, 1)),
     )
     if (!consume) return { insert }
     const { id, now } = consume
@@ -45,14 +45,12 @@ export function insertPlanner(): InsertPlanner {
 
 function insertQueries() {
   return {
-    // The row is all we need back but its number: the rest is the record in hand, so the
-    // JSON just written is not read back and parsed again.
     insert: compileOnce((db: Kysely<Database>, row: ReturnType<typeof toClientRow>) =>
       db
         .insertInto('clients')
         .values(row)
         .onConflict((conflict) => conflict.columns(['service_api_key', 'client_id']).doNothing())
-        .returning('number'),
+        .returningAll(),
     ),
     /** Takes one use of a live token of the service; no row when there is none to take. */
     useToken: compileOnce(
@@ -84,8 +82,9 @@ export async function runPlans(trx: Kysely<Database>, plans: InsertPlan[]): Prom
 
 /** The store's answer to one insert, from its plan's result. */
 export function insertOutcome(insert: ClientInsert, result: PlanResult): Outcome<ClientRecord> {
-  if ('number' in result)
-    return { ok: true, value: toStoredClient(insert.record, result.number, 1) }
+  if ('inserted' in result) {
+    return { ok: true, value: toClientRecord(result.inserted as ClientRow, insert.record) }
+  }
   return {
     ok: false,
     error:

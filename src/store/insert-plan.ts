@@ -22,8 +22,8 @@ export interface InsertPlan<Statement = CompiledQuery> {
   giveBack?: Statement
 }
 
-/** What running a plan came to: the new row's number, or why it was refused. */
-export type PlanResult = { number: number } | { refused: 'token-spent' | 'id-taken' }
+/** What running a plan came to: the row inserted, or why it was refused. */
+export type PlanResult = { inserted: object } | { refused: 'token-spent' | 'id-taken' }
 
 type Steps<Statement> = Generator<Statement, PlanResult, readonly unknown[]>
 
@@ -33,8 +33,8 @@ function* planSteps<Statement>({
   giveBack,
 }: InsertPlan<Statement>): Steps<Statement> {
   if (useToken && (yield useToken).length === 0) return { refused: 'token-spent' }
-  const [row] = (yield insert) as readonly { number: number }[]
-  if (row) return { number: row.number }
+  const [row] = (yield insert) as readonly object[]
+  if (row) return { inserted: row }
   if (giveBack) yield giveBack
   return { refused: 'id-taken' }
 }

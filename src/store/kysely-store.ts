@@ -29,9 +29,8 @@ import {
   toInitialAccessTokenRow,
   toServiceRecord,
   toServiceRow,
-  toStoredClient,
 } from './rows.js'
-import type { Database } from './schema.js'
+import type { ClientRow, Database } from './schema.js'
 import { storableRow } from './storable.js'
 import { isLiveInitialAccessToken } from './token-liveness.js'
 import type { SqliteWorker } from './sqlite/worker.js'
@@ -156,23 +155,21 @@ export class KyselyStore implements Store {
       start: page.start,
       end: page.end,
       totalCount: Number(count),
-      items: rows.map(toClientRecord),
+      items: rows.map((row) => toClientRecord(row)),
     }
   }
 
   async updateClient(record: ClientRecord): Promise<ClientRecord | undefined> {
-    const version = record.version + 1
-    const { numAffectedRows } = await this.#write(
+    const { rows } = await this.#write(
       this.#queries.updateClient(this.#db, {
-        ...storableRow(() => toClientChanges(record)),
-        version,
+        ...storableRow(() => toClientChanges(record, record.version + 1)),
         key_service_api_key: record.serviceApiKey,
         key_client_id: record.clientId,
         key_version: record.version,
       }),
     )
-    // What was written is the record in hand: nothing to read back.
-    return numAffectedRows ? toStoredClient(record, record.number, version) : undefined
+    const [row] = rows as ClientRow[]
+    return row && toClientRecord(row, record)
   }
 
   async deleteClient(serviceApiKey: number, clientId: number): Promise<boolean> {

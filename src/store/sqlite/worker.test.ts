@@ -164,9 +164,9 @@ test('batches run on the worker: rows, refusals and the token given back', async
     plan(db, { record: newClient(serviceApiKey), consume: { id: 'iat-once', now: 1 } }),
   ])
   assert.equal(results.length, 4)
-  assert.ok('number' in results[0] && results[0].number > 0)
+  assert.ok('inserted' in results[0])
   assert.deepEqual(results[1], { refused: 'id-taken' })
-  assert.ok('number' in results[2], 'the token was given back, so it had one use left')
+  assert.ok('inserted' in results[2], 'the token was given back, so it had one use left')
   assert.deepEqual(results[3], { refused: 'token-spent' })
 
   // What the worker committed, the main connection reads.
@@ -187,7 +187,7 @@ test('a failing batch rejects with its error, nothing of it is kept, and the thr
   )
   assert.equal(await store.getClient(serviceApiKey, kept.clientId), undefined)
   const [result] = await runOnWorker(worker, [plan(db, { record: kept })])
-  assert.ok('number' in result)
+  assert.ok('inserted' in result)
   await store.close()
 })
 
