@@ -1,14 +1,22 @@
 // Bundles the `registrar` command into dist/registrar.mjs and a few chunks. Start-up time
 // is a goal (spawn to listening under 300 ms): Node resolves and reads hundreds of small
 // module files otherwise. What the code imports lazily stays lazy (a chunk of its own), so
-// a database driver loads only for its backend.
+// a database driver loads only for its backend. The SQLite worker thread's module is an
+// entry of its own, beside the chunk that starts it (store/sqlite/worker.ts looks for it
+// there).
 import { rmSync } from 'node:fs'
+import { dirname } from 'node:path'
 import { build } from 'esbuild'
 
 rmSync('dist/chunks', { recursive: true, force: true })
 
-await build({
-  entryPoints: { registrar: 'dist/src/cli/main.js' },
+const WORKER_STARTER = 'dist/src/store/sqlite/worker.js'
+
+const { metafile } = await build({
+  entryPoints: {
+    registrar: 'dist/src/cli/main.js',
+    'chunks/worker-thread': 'dist/src/store/sqlite/worker-thread.js',
+  },
   outdir: 'dist',
   outExtension: { '.js': '.mjs' },
   chunkNames: 'chunks/[name]-[hash]',
@@ -24,4 +32,15 @@ await build({
   },
   sourcemap: true,
   logLevel: 'warning',
+  metafile: true,
 })
+
+// The store is imported lazily, so the code that starts the worker lands in a chunk; were
+// it ever bundled elsewhere, the worker would not start and SQLite would quietly commit on
+// the event loop again.
+const outputs = Object.entries(metafile.outputs)
+const starter = outputs.find(([, output]) => WORKER_STARTER in output.inputs)?.[0]
+const thread = outputs.find(([, output]) => output.entryPoint?.endsWith('worker-thread.js'))?.[0]
+if (!starter || !thread || dirname(starter) !== dirname(thread)) {
+  throw new Error(`${WORKER_STARTER} is bundled into ${starter}, not beside ${thread}`)
+}

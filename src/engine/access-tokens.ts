@@ -115,6 +115,21 @@ export async function createInitialAccessToken(
 }
 
 /**
+ * Whether an initial access token may still be used at `now`: not expired, and a use left
+ * unless its uses are unlimited (a deleted one is not in the store at all). The SQL stores
+ * ask the same in SQL, where the row is (store/token-liveness.ts); the two must agree.
+ * @see RFC 7591 §3
+ */
+export function isInitialAccessTokenLive(
+  token: Pick<InitialAccessTokenRecord, 'expiresAt' | 'maxUses' | 'usesLeft'>,
+  now: number,
+): boolean {
+  return (
+    (token.expiresAt === 0 || token.expiresAt > now) && (token.maxUses === 0 || token.usesLeft > 0)
+  )
+}
+
+/**
  * The initial access token a registration presents, checked: it must be this service's,
  * live and have a use left. Missing where required, or invalid: invalid_token.
  * @see RFC 7591 §3
@@ -137,8 +152,7 @@ export async function checkInitialAccessToken(
     record &&
     record.serviceApiKey === serviceApiKey &&
     secretMatches(split.secret, record.secretHash) &&
-    (record.expiresAt === 0 || record.expiresAt > now) &&
-    (record.maxUses === 0 || record.usesLeft > 0)
+    isInitialAccessTokenLive(record, now)
   if (!valid) {
     throw new OAuthError('invalid_token', 'the initial access token is invalid, expired or spent')
   }

@@ -2,6 +2,7 @@
  * An in-memory Store, for tests and for embedding the engine where nothing must survive
  * the process. It keeps the Store contract (versions, atomic token use) but is not durable.
  */
+import { isInitialAccessTokenLive } from './access-tokens.js'
 import type {
   ApiTokenRecord,
   ClientRecord,
@@ -24,12 +25,6 @@ const copy = <T>(value: T): T => structuredClone(value)
 
 function page<T>(all: T[], { start, end }: PageRequest): Page<T> {
   return { start, end, totalCount: all.length, items: all.slice(start, end).map(copy) }
-}
-
-function isLive(token: InitialAccessTokenRecord, now: number): boolean {
-  return (
-    (token.expiresAt === 0 || token.expiresAt > now) && (token.maxUses === 0 || token.usesLeft > 0)
-  )
 }
 
 export class MemoryStore implements Store {
@@ -85,8 +80,11 @@ export class MemoryStore implements Store {
     if (this.#clients.has(key)) throw new DuplicateClientIdError(record.clientId)
     if (consume) {
       const token = this.#initialAccessTokens.get(consume.id)
-      if (!token || !isLive(token, consume.now)) throw new InitialAccessTokenSpentError()
-      if (token.maxUses > 0) token.usesLeft -= 1
+      const ofThisService = token?.serviceApiKey === record.serviceApiKey ? token : undefined
+      if (!ofThisService || !isInitialAccessTokenLive(ofThisService, consume.now)) {
+        throw new InitialAccessTokenSpentError()
+      }
+      if (ofThisService.maxUses > 0) ofThisService.usesLeft -= 1
     }
     const stored: ClientRecord = { ...copy(record), number: ++this.#sequence, version: 1 }
     this.#clients.set(key, stored)
@@ -144,7 +142,9 @@ export class MemoryStore implements Store {
     request: PageRequest,
   ): Promise<Page<InitialAccessTokenRecord>> {
     const live = [...this.#initialAccessTokens.values()]
-      .filter((token) => token.serviceApiKey === serviceApiKey && isLive(token, now))
+      .filter(
+        (token) => token.serviceApiKey === serviceApiKey && isInitialAccessTokenLive(token, now),
+      )
       .sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
     return page(live, request)
   }

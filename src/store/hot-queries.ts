@@ -10,7 +10,6 @@ import type { Database } from './schema.js'
 
 /** A client update's columns, and the row and version it must find. */
 export type ClientUpdate = ReturnType<typeof toClientChanges> & {
-  version: number
   key_service_api_key: number
   key_client_id: number
   key_version: number
@@ -34,7 +33,7 @@ export function hotQueries() {
     ),
 
     /**
-     * Writes only over the version read (optimistic concurrency): one row or none.
+     * Writes only over the version read (optimistic concurrency): one row back, or none.
      * Compiled only: the store runs it where writes run (SQLite's worker thread).
      */
     updateClient: compileOnce(
@@ -47,7 +46,8 @@ export function hotQueries() {
           .set(columns)
           .where('service_api_key', '=', key_service_api_key)
           .where('client_id', '=', key_client_id)
-          .where('version', '=', key_version),
+          .where('version', '=', key_version)
+          .returningAll(),
     ),
 
     hasSoftwareId: precompile(

@@ -1,13 +1,20 @@
 /**
  * Opens the store a database URL names: a file path, `sqlite:PATH` or `:memory:` is
  * SQLite; `postgres://` or `postgresql://` is PostgreSQL. The schema is migrated on open.
+ *
+ * The store's parts: one KyselyStore (kysely-store.ts) serves both databases, with its
+ * schema and migrations, the mapping between records and rows (rows.ts), the checks a row
+ * passes before it is written (storable.ts), queries compiled once (precompiled.ts,
+ * hot-queries.ts) and registrations committed in groups (group-commit.ts, client-insert.ts,
+ * insert-plan.ts). sqlite/ opens a SQLite file (its statement cache and the worker thread
+ * that commits and checkpoints off the event loop); postgres/ opens a PostgreSQL pool.
  */
 import type { Kysely } from 'kysely'
 import { KyselyStore } from './kysely-store.js'
 import { migrate } from './migrations.js'
-import type { PostgresOptions } from './postgres.js'
+import type { PostgresOptions } from './postgres/index.js'
 import type { Database, Flavor } from './schema.js'
-import type { SqliteWorker } from './sqlite-worker.js'
+import type { SqliteWorker } from './sqlite/worker.js'
 
 export { KyselyStore } from './kysely-store.js'
 export type { Database, Flavor } from './schema.js'
@@ -20,11 +27,11 @@ export async function connect(
   options: OpenStoreOptions = {},
 ): Promise<{ db: Kysely<Database>; flavor: Flavor; worker?: SqliteWorker }> {
   const flavor: Flavor = /^postgres(ql)?:\/\//i.test(url) ? 'postgres' : 'sqlite'
-  // Each driver is loaded only for its backend: start-up time counts (issue 6).
+  // Each driver is loaded only for its backend: start-up does not read the other.
   const { db, worker } =
     flavor === 'postgres'
-      ? { db: (await import('./postgres.js')).openPostgres(url, options), worker: undefined }
-      : (await import('./sqlite.js')).openSqlite(url.replace(/^sqlite:/i, ''))
+      ? { db: (await import('./postgres/index.js')).openPostgres(url, options), worker: undefined }
+      : (await import('./sqlite/index.js')).openSqlite(url.replace(/^sqlite:/i, ''))
   try {
     await migrate(db, flavor)
   } catch (error) {

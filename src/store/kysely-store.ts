@@ -16,13 +16,7 @@ import type {
   ServiceRecord,
 } from '../engine/records.js'
 import type { ConsumeInitialAccessToken, PageRequest, Store } from '../engine/store.js'
-import {
-  insertOutcome,
-  insertPlanner,
-  runPlans,
-  type ClientInsert,
-  type InsertPlan,
-} from './client-insert.js'
+import { insertOutcome, insertPlanner, runPlans, type PlannedInsert } from './client-insert.js'
 import { GroupCommit } from './group-commit.js'
 import { hotQueries, type HotQueries } from './hot-queries.js'
 import {
@@ -34,11 +28,11 @@ import {
   toInitialAccessTokenRow,
   toServiceRecord,
   toServiceRow,
-  toStoredClient,
 } from './rows.js'
-import type { Database } from './schema.js'
+import type { ClientRow, Database } from './schema.js'
 import { storableRow } from './storable.js'
-import type { SqliteWorker } from './sqlite-worker.js'
+import { isLiveInitialAccessToken } from './token-liveness.js'
+import type { SqliteWorker } from './sqlite/worker.js'
 
 export interface KyselyStoreOptions {
   /** Registration transactions in flight at once (SQLite has one writer). @default 1 */
@@ -51,8 +45,8 @@ export interface KyselyStoreOptions {
 
 export class KyselyStore implements Store {
   readonly #db: Kysely<Database>
-  /** Each insert with its plan, built and checked before it joins a batch. */
-  readonly #inserts: GroupCommit<{ insert: ClientInsert; plan: InsertPlan }, ClientRecord>
+  /** Each insert with its row and plan, built and checked before it joins a batch. */
+  readonly #inserts: GroupCommit<PlannedInsert, ClientRecord>
   readonly #plan: ReturnType<typeof insertPlanner>
   readonly #queries: HotQueries = hotQueries()
   readonly #worker: KyselyStoreOptions['worker']
@@ -67,7 +61,7 @@ export class KyselyStore implements Store {
         const results =
           (await this.#worker?.run(plans)) ??
           (await db.transaction().execute((trx) => runPlans(trx, plans)))
-        return items.map((item, index) => insertOutcome(item.insert, results[index]))
+        return items.map((item, index) => insertOutcome(item, results[index]))
       },
       maxBatchSize: options.maxBatchSize,
       maxConcurrentBatches: options.maxConcurrentBatches,
@@ -136,9 +130,8 @@ export class KyselyStore implements Store {
     record: NewClientRecord,
     consume?: ConsumeInitialAccessToken,
   ): Promise<ClientRecord> {
-    const insert = { record, consume }
     // Planned here, not in the batch: a row that cannot be stored fails this call alone.
-    return this.#inserts.submit({ insert, plan: this.#plan(this.#db, insert) })
+    return this.#inserts.submit(this.#plan(this.#db, { record, consume }))
   }
 
   async getClient(serviceApiKey: number, clientId: number): Promise<ClientRecord | undefined> {
@@ -160,23 +153,21 @@ export class KyselyStore implements Store {
       start: page.start,
       end: page.end,
       totalCount: Number(count),
-      items: rows.map(toClientRecord),
+      items: rows.map((row) => toClientRecord(row)),
     }
   }
 
   async updateClient(record: ClientRecord): Promise<ClientRecord | undefined> {
-    const version = record.version + 1
-    const { numAffectedRows } = await this.#write(
+    const { rows } = await this.#write(
       this.#queries.updateClient(this.#db, {
-        ...storableRow(() => toClientChanges(record)),
-        version,
+        ...storableRow(() => toClientChanges(record, record.version + 1)),
         key_service_api_key: record.serviceApiKey,
         key_client_id: record.clientId,
         key_version: record.version,
       }),
     )
-    // What was written is the record in hand: nothing to read back.
-    return numAffectedRows ? toStoredClient(record, record.number, version) : undefined
+    const [row] = rows as ClientRow[]
+    return row && toClientRecord(row, record)
   }
 
   async deleteClient(serviceApiKey: number, clientId: number): Promise<boolean> {
@@ -215,8 +206,7 @@ export class KyselyStore implements Store {
     const query = this.#db
       .selectFrom('initial_access_tokens')
       .where('service_api_key', '=', serviceApiKey)
-      .where((eb) => eb.or([eb('expires_at', '=', 0), eb('expires_at', '>', now)]))
-      .where((eb) => eb.or([eb('max_uses', '=', 0), eb('uses_left', '>', 0)]))
+      .where((eb) => isLiveInitialAccessToken(eb, now))
     const { count } = await query
       .select((eb) => eb.fn.countAll<number>().as('count'))
       .executeTakeFirstOrThrow()

@@ -53,82 +53,53 @@ function objectJson(value: object): string {
   return emptyPlain ? '{}' : JSON.stringify(value)
 }
 
-/** The columns a client update rewrites: all but its identity, number and creation. */
-export function toClientChanges(record: NewClientRecord) {
+/** A client's columns, with the version it is stored with (1 when inserted). */
+export function toClientRow(record: NewClientRecord, version: number) {
   return {
-    client_secret: record.clientSecret ?? null,
-    client_secret_expires_at: record.clientSecretExpiresAt,
-    metadata: JSON.stringify(record.metadata),
-    extras: objectJson(record.extras),
-    rat_hash: record.registrationAccessTokenHash ?? null,
-    dynamically_registered: record.dynamicallyRegistered ? 1 : 0,
-    developer: record.developer,
-    software_id: record.metadata.software_id ?? null,
-    modified_at: record.modifiedAt,
-  }
-}
-
-/**
- * toClientChanges plus the identity columns, in that order. Written out rather than spread
- * from toClientChanges: V8 takes a slow path (microseconds) when members are added to a
- * spread copy.
- */
-export function toClientRow(record: NewClientRecord) {
-  return {
-    client_secret: record.clientSecret ?? null,
-    client_secret_expires_at: record.clientSecretExpiresAt,
-    metadata: JSON.stringify(record.metadata),
-    extras: objectJson(record.extras),
-    rat_hash: record.registrationAccessTokenHash ?? null,
-    dynamically_registered: record.dynamicallyRegistered ? 1 : 0,
-    developer: record.developer,
-    software_id: record.metadata.software_id ?? null,
-    modified_at: record.modifiedAt,
     service_api_key: record.serviceApiKey,
     client_id: record.clientId,
-    created_at: record.createdAt,
-    version: 1,
-  }
-}
-
-/**
- * The record as toClientRecord would read it back after storing `record`, built from
- * the record in hand rather than by parsing the JSON just written. Its metadata and
- * extras are the caller's own objects.
- */
-export function toStoredClient(
-  record: NewClientRecord,
-  number: number,
-  version: number,
-): ClientRecord {
-  return {
-    serviceApiKey: record.serviceApiKey,
-    clientId: record.clientId,
-    number,
-    ...(record.clientSecret === undefined ? {} : { clientSecret: record.clientSecret }),
-    clientSecretExpiresAt: record.clientSecretExpiresAt,
-    metadata: record.metadata,
-    extras: record.extras,
-    ...(record.registrationAccessTokenHash === undefined
-      ? {}
-      : { registrationAccessTokenHash: record.registrationAccessTokenHash }),
-    dynamicallyRegistered: record.dynamicallyRegistered,
+    client_secret: record.clientSecret ?? null,
+    client_secret_expires_at: record.clientSecretExpiresAt,
+    metadata: JSON.stringify(record.metadata),
+    extras: objectJson(record.extras),
+    rat_hash: record.registrationAccessTokenHash ?? null,
+    dynamically_registered: record.dynamicallyRegistered ? 1 : 0,
     developer: record.developer,
-    createdAt: record.createdAt,
-    modifiedAt: record.modifiedAt,
+    software_id: record.metadata.software_id ?? null,
+    created_at: record.createdAt,
+    modified_at: record.modifiedAt,
     version,
   }
 }
 
-export function toClientRecord(row: ClientRow): ClientRecord {
+/** The columns a client update rewrites: all but its identity and creation. */
+export function toClientChanges(record: NewClientRecord, version: number) {
+  const {
+    service_api_key: _serviceApiKey,
+    client_id: _clientId,
+    created_at: _createdAt,
+    ...changes
+  } = toClientRow(record, version)
+  return changes
+}
+
+/**
+ * The record a row reads back as. A write answers with the row the database returned and
+ * the record it wrote as `written`, whose metadata and extras are the JSON just stored:
+ * they are not parsed again.
+ */
+export function toClientRecord(
+  row: ClientRow,
+  written?: Pick<ClientRecord, 'metadata' | 'extras'>,
+): ClientRecord {
   return {
     serviceApiKey: row.service_api_key,
     clientId: row.client_id,
     number: row.number,
     ...(row.client_secret === null ? {} : { clientSecret: row.client_secret }),
     clientSecretExpiresAt: row.client_secret_expires_at,
-    metadata: JSON.parse(row.metadata),
-    extras: JSON.parse(row.extras),
+    metadata: written ? written.metadata : JSON.parse(row.metadata),
+    extras: written ? written.extras : JSON.parse(row.extras),
     ...(row.rat_hash === null ? {} : { registrationAccessTokenHash: row.rat_hash }),
     dynamicallyRegistered: row.dynamically_registered === 1,
     developer: row.developer,

@@ -5,7 +5,7 @@
  * Commits. A commit with synchronous=FULL writes the WAL frames and waits for fsync; on
  * the event loop that was the largest single cost of a registration, and every request
  * behind it waited too. The worker runs each group-commit batch (the plans of
- * client-insert.ts: SQL compiled by the query builder on the main thread) in one
+ * insert-plan.ts: SQL compiled by the query builder on the main thread) in one
  * IMMEDIATE transaction, and the client writes of RFC 7592 (update, delete) as single
  * statements. A caller is answered only after the worker's COMMIT has returned, so
  * durability is unchanged. The API's rarer writes (services, tokens, settings) stay on
@@ -23,11 +23,10 @@
  * counts). Until it is ready, or for good should it fail, batches run on the main
  * connection and the main connection checkpoints at SQLite's default threshold again.
  */
-import { createRequire } from 'node:module'
 import { Worker } from 'node:worker_threads'
 import type { Database as BetterSqlite3Database } from 'better-sqlite3'
 import type { CompiledQuery, QueryResult } from 'kysely'
-import type { InsertPlan, PlanResult } from './client-insert.js'
+import type { InsertPlan, PlanResult } from '../insert-plan.js'
 
 /** How often the worker checkpoints. Idle, a checkpoint is a look at the WAL index. */
 export const DEFAULT_CHECKPOINT_INTERVAL_MILLISECONDS = 200
@@ -55,68 +54,41 @@ export interface SqliteWorkerOptions {
   }
 }
 
-// The worker runs this as a script (eval), so the command's one-file bundle needs no
-// second file beside it. It loads the same better-sqlite3 the caller resolved; runPlan
-// takes the steps of client-insert.ts's runPlan.
-const WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads')
-const Database = require(workerData.driver)
-const db = new Database(workerData.path, { fileMustExist: true, timeout: workerData.busyTimeout })
-db.pragma('synchronous = FULL')
-db.pragma('foreign_keys = ON')
-// The timer checkpoints; the threshold only bounds the WAL should it fall behind.
-db.pragma('wal_autocheckpoint = ' + workerData.autocheckpointPages)
-const statements = new Map()
-function execute([sql, parameters]) {
-  let statement = statements.get(sql)
-  if (!statement) statements.set(sql, (statement = db.prepare(sql)))
-  if (statement.reader) return { rows: statement.all(parameters) }
-  return { rows: [], changes: statement.run(parameters).changes }
+/** What the thread is started with (worker-thread.ts). */
+export interface WorkerData {
+  path: string
+  busyTimeoutMilliseconds: number
+  intervalMilliseconds: number
+  autocheckpointPages: number
+  /** Whether to post each checkpoint's result; idle, nobody wakes to hear it otherwise. */
+  report: boolean
 }
-const rows = (query) => execute(query).rows
-function runPlan([useToken, insert, giveBack]) {
-  if (useToken && rows(useToken).length === 0) return { refused: 'token-spent' }
-  const [row] = rows(insert)
-  if (row) return { number: row.number }
-  if (giveBack) rows(giveBack)
-  return { refused: 'id-taken' }
-}
-const runPlans = db.transaction((plans) => plans.map(runPlan))
-const checkpoint = () => {
-  const result = db.pragma('wal_checkpoint(PASSIVE)')[0]
-  if (workerData.report) parentPort.postMessage({ checkpoint: result })
-}
-const timer = setInterval(checkpoint, workerData.intervalMilliseconds)
-parentPort.on('message', (message) => {
-  if (message === 'stop') {
-    clearInterval(timer)
-    checkpoint()
-    db.close()
-    return parentPort.close()
-  }
-  try {
-    if (Array.isArray(message)) parentPort.postMessage({ results: runPlans.immediate(message) })
-    else parentPort.postMessage({ result: execute(message.statement) })
-  } catch (error) {
-    parentPort.postMessage({ failure: String(error && error.message) })
-  }
-})
-checkpoint()
-parentPort.postMessage('ready')
-`
 
-/** A statement as the worker gets it: SQL text and values only, not the query tree. */
-type WireStatement = [sql: string, parameters: readonly unknown[]]
+/** A statement as the thread gets it: SQL text and values only, not the query tree. */
+export type WireStatement = [sql: string, parameters: readonly unknown[]]
 const wire = ({ sql, parameters }: CompiledQuery): WireStatement => [sql, parameters]
-type WirePlan = [WireStatement | undefined, WireStatement, WireStatement | undefined]
-/** What one statement came to on the worker: rows, or for a plain write the rows it changed. */
-interface StatementResult {
+/** What one statement came to on the thread: rows, or for a plain write the rows it changed. */
+export interface StatementResult {
   rows: unknown[]
   changes?: number
 }
-/** A reply that answers a message. */
+export type Request = { plans: InsertPlan<WireStatement>[] } | { statement: WireStatement } | 'stop'
+/** A reply that answers a request. */
 type Answer = { results: PlanResult[] } | { result: StatementResult }
-type Reply = 'ready' | Answer | { failure: string } | { checkpoint: CheckpointResult }
+export type Reply = 'ready' | Answer | { failure: string } | { checkpoint: CheckpointResult }
+
+/**
+ * The thread's module, worker-thread beside this file with this file's extension: .js
+ * compiled (dist/src), .mjs in the bundle (scripts/bundle.mjs puts it beside the chunk
+ * that holds this code), .ts from the sources under tsx. Node 20 does not carry tsx's
+ * loader into a worker thread, so TypeScript starts through tsx-worker.mjs, which
+ * registers tsx first.
+ */
+function workerModule(): URL {
+  const extension = import.meta.url.slice(import.meta.url.lastIndexOf('.'))
+  const file = extension === '.ts' ? './tsx-worker.mjs' : `./worker-thread${extension}`
+  return new URL(file, import.meta.url)
+}
 
 export interface SqliteWorker {
   /**
@@ -148,20 +120,15 @@ export function startSqliteWorker(
   const waiting: { resolve(answer: Answer): void; reject(error: Error): void }[] = []
 
   const spawn = () => {
-    worker = new Worker(WORKER_SOURCE, {
-      eval: true,
-      // Plain JavaScript: no TypeScript loader, and no --cpu-prof file of its own in a profile.
-      execArgv: [],
-      workerData: {
-        driver: createRequire(import.meta.url).resolve('better-sqlite3'),
-        path,
-        busyTimeout: options.busyTimeoutMilliseconds,
-        intervalMilliseconds,
-        autocheckpointPages: WRITER_AUTOCHECKPOINT_PAGES,
-        // Idle, the main thread is not woken to hear results nobody listens to.
-        report: onCheckpoint !== undefined,
-      },
-    })
+    const workerData: WorkerData = {
+      path,
+      busyTimeoutMilliseconds: options.busyTimeoutMilliseconds,
+      intervalMilliseconds,
+      autocheckpointPages: WRITER_AUTOCHECKPOINT_PAGES,
+      report: onCheckpoint !== undefined,
+    }
+    // No --cpu-prof file of its own in a profile, and no loader it does not need.
+    worker = new Worker(workerModule(), { execArgv: [], workerData })
     // Idle, it keeps nothing alive; while batches are out, it keeps their callers waiting.
     worker.unref()
     worker.on('message', (reply: Reply) => {
@@ -188,7 +155,7 @@ export function startSqliteWorker(
   const spawnTimer = setTimeout(spawn, intervalMilliseconds).unref()
 
   /** Posts `message`; resolves to the worker's answer to it. */
-  const send = (message: WirePlan[] | { statement: WireStatement }) =>
+  const send = (message: Exclude<Request, 'stop'>) =>
     new Promise<Answer>((resolve, reject) => {
       waiting.push({ resolve, reject })
       worker!.ref()
@@ -198,11 +165,13 @@ export function startSqliteWorker(
   return {
     run(plans) {
       if (!ready) return undefined
-      const message: WirePlan[] = plans.map(({ useToken, insert, giveBack }) => [
-        useToken && wire(useToken),
-        wire(insert),
-        giveBack && wire(giveBack),
-      ])
+      const message = {
+        plans: plans.map(({ useToken, insert, giveBack }) => ({
+          useToken: useToken && wire(useToken),
+          insert: wire(insert),
+          giveBack: giveBack && wire(giveBack),
+        })),
+      }
       return send(message).then((answer) => (answer as { results: PlanResult[] }).results)
     },
     execute(query) {

@@ -11,7 +11,7 @@ import { promisify } from 'node:util'
 import { after, before, describe, test } from 'node:test'
 import { sql } from 'kysely'
 import pg from 'pg'
-import { connect, openStore } from './index.js'
+import { connect, openStore } from '../../src/store/index.js'
 import { describeStoreContract } from './store-contract.js'
 
 const SERVER = 'postgres://root@127.0.0.1:5432/test'

@@ -7,7 +7,7 @@
 import { userInfo } from 'node:os'
 import pg from 'pg'
 import { Kysely, PostgresDialect } from 'kysely'
-import type { Database } from './schema.js'
+import type { Database } from '../schema.js'
 
 export interface PostgresOptions {
   /** Told about connection errors that no query is waiting for. @default ignore them */

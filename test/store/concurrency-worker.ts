@@ -5,12 +5,10 @@
  * collided. Usage: node --import tsx concurrency-worker.ts URL SERVICE_API_KEY COUNT RANGE
  */
 import { randomInt } from 'node:crypto'
-import { DuplicateClientIdError } from '../engine/store.js'
-import { openStore } from './index.js'
-import { newClient } from './store-contract.js'
+import { DuplicateClientIdError } from '../../src/engine/index.js'
+import { openStore } from '../../src/store/index.js'
+import { newClient } from './records.js'
 
-// A worker process is handed its job on the command line; it is not src/ library code.
-// eslint-disable-next-line no-restricted-globals
 const [url, serviceApiKey, count, range] = process.argv.slice(2)
 
 const store = await openStore(url!)

@@ -3,44 +3,12 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, test } from 'node:test'
-import { setTimeout as sleep } from 'node:timers/promises'
 import { sql } from 'kysely'
-import { connect, openStore } from './index.js'
-import { KyselyStore } from './kysely-store.js'
-import { migrate } from './migrations.js'
-import { openSqlite } from './sqlite.js'
-import { describeStoreContract } from './store-contract.js'
+import { connect, openStore } from '../index.js'
+import { migrate } from '../migrations.js'
 
 const folder = mkdtempSync(join(tmpdir(), 'registrar-store-'))
 after(() => rmSync(folder, { recursive: true, force: true }))
-
-describeStoreContract('SQLite', async () => {
-  const path = join(folder, 'contract.db')
-  return {
-    open: () => openStore(path),
-    destroy: async () => rmSync(path, { force: true }),
-  }
-})
-
-// The worker thread starts 200 ms after open, so the run above commits mostly on the main
-// connection; this one waits for the worker, so every registration batch commits there.
-describeStoreContract('SQLite, registrations committed by the worker thread', async () => {
-  const path = join(folder, 'contract-worker.db')
-  return {
-    open: async () => {
-      const { db, worker } = openSqlite(path, { checkpoint: { intervalMilliseconds: 10 } })
-      await migrate(db, 'sqlite')
-      let running = worker!.run([])
-      while (!running) {
-        await sleep(5)
-        running = worker!.run([])
-      }
-      await running
-      return new KyselyStore(db, { worker })
-    },
-    destroy: async () => rmSync(path, { force: true }),
-  }
-})
 
 test('opens a file in folders it creates, by path or sqlite: URL, and :memory:', async () => {
   const path = join(folder, 'a', 'b', 'registrar.db')

@@ -1,74 +1,48 @@
 /**
- * The Store contract as one suite, run against every backend (sqlite.test.ts,
- * postgres.test.ts). A harness opens stores on one database for the whole suite; tests
- * keep apart by drawing their own service keys, so none depends on another's rows.
+ * The Store contract as one suite, run against every implementation: the in-memory store
+ * (memory.test.ts), SQLite (sqlite.test.ts) and PostgreSQL (postgres.test.ts). A harness
+ * opens stores on one database for the whole suite; tests keep apart by drawing their own
+ * service keys, so none depends on another's rows. What only a database does (writes that
+ * survive a restart, group commit, columns that refuse what they cannot hold) is tested
+ * for database stores alone.
  */
 import assert from 'node:assert/strict'
 import { randomInt } from 'node:crypto'
 import { after, before, describe, test } from 'node:test'
-import type {
-  InitialAccessTokenRecord,
-  NewClientRecord,
-  ServiceSettings,
-} from '../engine/records.js'
 import {
   DuplicateClientIdError,
   InitialAccessTokenSpentError,
-  UnstorableValueError,
-} from '../engine/store.js'
-import type { KyselyStore } from './kysely-store.js'
+  type ServiceSettings,
+  type Store,
+} from '../../src/engine/index.js'
+import { UnstorableValueError } from '../../src/engine/store.js'
+import type { KyselyStore } from '../../src/store/index.js'
+import { newClient, newKey, newToken, NOW } from './records.js'
 
 export interface StoreHarness {
   /** Opens a store on the suite's database: another node, or the same one restarted. */
-  open(): Promise<KyselyStore>
+  open(): Promise<Store>
   /** Removes the database. */
   destroy(): Promise<void>
 }
 
-const NOW = 1_750_000_000_000
-let lastKey = randomInt(1, 2 ** 40)
-const newKey = () => ++lastKey
-
-export function newClient(
-  serviceApiKey: number,
-  overrides: Partial<NewClientRecord> = {},
-): NewClientRecord {
-  return {
-    serviceApiKey,
-    clientId: newKey(),
-    clientSecret: 'secret-' + newKey(),
-    clientSecretExpiresAt: 0,
-    metadata: { client_name: 'Contract client', redirect_uris: ['https://app.example/cb'] },
-    extras: { clientType: 'CONFIDENTIAL' },
-    registrationAccessTokenHash: 'rat-hash',
-    dynamicallyRegistered: true,
-    developer: 'dev',
-    createdAt: NOW,
-    modifiedAt: NOW,
-    ...overrides,
-  }
-}
-
-function newToken(serviceApiKey: number, overrides: Partial<InitialAccessTokenRecord> = {}) {
-  return {
-    id: 'iat-' + newKey(),
-    serviceApiKey,
-    secretHash: 'hash',
-    expiresAt: 0,
-    maxUses: 0,
-    usesLeft: 0,
-    createdAt: NOW,
-    ...overrides,
-  }
+export interface StoreContractOptions {
+  /**
+   * A KyselyStore over a database: what it acknowledged survives close and open,
+   * registrations share transactions, and a value no column can hold is refused.
+   * @default true
+   */
+  database?: boolean
 }
 
 export function describeStoreContract(
   name: string,
   createHarness: () => Promise<StoreHarness>,
+  { database = true }: StoreContractOptions = {},
 ): void {
   describe(`Store contract: ${name}`, () => {
     let harness: StoreHarness
-    let store: KyselyStore
+    let store: Store
     before(async () => {
       harness = await createHarness()
       store = await harness.open()
@@ -77,6 +51,9 @@ export function describeStoreContract(
       await store?.close()
       await harness?.destroy()
     })
+    /** Only a database store has these. */
+    const databaseOnly = { skip: !database && 'a database store only' }
+    const insertStats = () => (store as KyselyStore).stats
 
     async function newService(settings: ServiceSettings = { serviceName: 'svc' }) {
       return store.insertService({
@@ -336,24 +313,28 @@ export function describeStoreContract(
       assert.equal(await store.deleteService(service.apiKey), false)
     })
 
-    test('registrations arriving together share transactions, and all are stored', async () => {
-      const service = await newService()
-      const before = store.stats
-      const records = Array.from({ length: 200 }, () => newClient(service.apiKey))
-      const stored = await Promise.all(records.map((record) => store.insertClient(record)))
-      const after = store.stats
-      assert.equal(after.clientInserts - before.clientInserts, 200)
-      assert.ok(after.clientInsertTransactions - before.clientInsertTransactions < 200)
-      assert.equal(new Set(stored.map((client) => client.number)).size, 200)
-      for (const record of records) {
-        assert.equal(
-          (await store.getClient(service.apiKey, record.clientId))?.clientId,
-          record.clientId,
-        )
-      }
-    })
+    test(
+      'registrations arriving together share transactions, and all are stored',
+      databaseOnly,
+      async () => {
+        const service = await newService()
+        const before = insertStats()
+        const records = Array.from({ length: 200 }, () => newClient(service.apiKey))
+        const stored = await Promise.all(records.map((record) => store.insertClient(record)))
+        const after = insertStats()
+        assert.equal(after.clientInserts - before.clientInserts, 200)
+        assert.ok(after.clientInsertTransactions - before.clientInsertTransactions < 200)
+        assert.equal(new Set(stored.map((client) => client.number)).size, 200)
+        for (const record of records) {
+          assert.equal(
+            (await store.getClient(service.apiKey, record.clientId))?.clientId,
+            record.clientId,
+          )
+        }
+      },
+    )
 
-    test('one failing registration in a batch does not fail the others', async () => {
+    test('one failing registration in a batch does not fail the others', databaseOnly, async () => {
       const service = await newService()
       const taken = await store.insertClient(newClient(service.apiKey))
       const good = Array.from({ length: 20 }, () => newClient(service.apiKey))
@@ -374,84 +355,97 @@ export function describeStoreContract(
       assert.deepEqual(await store.getClient(service.apiKey, taken.clientId), taken)
     })
 
-    test('a registration no column can hold fails alone, before its batch: the others commit without retries', async () => {
-      const service = await newService()
-      let deep: unknown = []
-      for (let level = 0; level < 30_000; level++) deep = [deep]
-      const poisoned = [
-        newClient(service.apiKey, { metadata: { software_id: 'nul\u0000' } }),
-        newClient(service.apiKey, { metadata: { software_id: 'lone \ud800' } }),
-        newClient(service.apiKey, { developer: 'nul\u0000' }),
-        newClient(service.apiKey, { metadata: { jwks: { keys: [{ x: deep }] } } }),
-        newClient(service.apiKey, { clientSecretExpiresAt: 2 ** 60 }),
-      ]
-      const good = Array.from({ length: 20 }, () => newClient(service.apiKey))
-      const before = store.stats
-      const results = await Promise.allSettled(
-        [...good.slice(0, 10), ...poisoned, ...good.slice(10)].map((record) =>
-          store.insertClient(record),
-        ),
-      )
-      const after = store.stats
-      const rejected = results.flatMap((result) =>
-        result.status === 'rejected' ? [result.reason] : [],
-      )
-      assert.equal(rejected.length, poisoned.length)
-      for (const error of rejected) assert.ok(error instanceof UnstorableValueError, String(error))
-      // Refused before joining: the good ones share one transaction per commit slot (SQLite
-      // has 1, PostgreSQL 4), with no transaction failed and retried item by item.
-      assert.equal(after.clientInserts - before.clientInserts, good.length)
-      assert.ok(after.clientInsertTransactions - before.clientInsertTransactions <= 4)
-      for (const record of good) assert.ok(await store.getClient(service.apiKey, record.clientId))
-    })
+    test(
+      'a registration no column can hold fails alone, before its batch: the others commit without retries',
+      databaseOnly,
+      async () => {
+        const service = await newService()
+        let deep: unknown = []
+        for (let level = 0; level < 30_000; level++) deep = [deep]
+        const poisoned = [
+          newClient(service.apiKey, { metadata: { software_id: 'nul\u0000' } }),
+          newClient(service.apiKey, { metadata: { software_id: 'lone \ud800' } }),
+          newClient(service.apiKey, { developer: 'nul\u0000' }),
+          newClient(service.apiKey, { metadata: { jwks: { keys: [{ x: deep }] } } }),
+          newClient(service.apiKey, { clientSecretExpiresAt: 2 ** 60 }),
+        ]
+        const good = Array.from({ length: 20 }, () => newClient(service.apiKey))
+        const before = insertStats()
+        const results = await Promise.allSettled(
+          [...good.slice(0, 10), ...poisoned, ...good.slice(10)].map((record) =>
+            store.insertClient(record),
+          ),
+        )
+        const after = insertStats()
+        const rejected = results.flatMap((result) =>
+          result.status === 'rejected' ? [result.reason] : [],
+        )
+        assert.equal(rejected.length, poisoned.length)
+        for (const error of rejected)
+          assert.ok(error instanceof UnstorableValueError, String(error))
+        // Refused before joining: the good ones share one transaction per commit slot (SQLite
+        // has 1, PostgreSQL 4), with no transaction failed and retried item by item.
+        assert.equal(after.clientInserts - before.clientInserts, good.length)
+        assert.ok(after.clientInsertTransactions - before.clientInsertTransactions <= 4)
+        for (const record of good) assert.ok(await store.getClient(service.apiKey, record.clientId))
+      },
+    )
 
-    test('an update or a token no column can hold is refused with UnstorableValueError', async () => {
-      const service = await newService()
-      const client = await store.insertClient(newClient(service.apiKey))
-      await assert.rejects(
-        store.updateClient({ ...client, metadata: { software_id: '\u0000' } }),
-        UnstorableValueError,
-      )
-      await assert.rejects(
-        store.insertInitialAccessToken(newToken(service.apiKey, { maxUses: 3_000_000_000 })),
-        UnstorableValueError,
-      )
-      await assert.rejects(
-        store.insertApiToken({
-          id: 'api-' + newKey(),
-          serviceApiKey: service.apiKey,
-          secretHash: 'h',
-          description: '\udc00',
-          createdAt: NOW,
-        }),
-        UnstorableValueError,
-      )
-      assert.deepEqual(await store.getClient(service.apiKey, client.clientId), client)
-    })
+    test(
+      'an update or a token no column can hold is refused with UnstorableValueError',
+      databaseOnly,
+      async () => {
+        const service = await newService()
+        const client = await store.insertClient(newClient(service.apiKey))
+        await assert.rejects(
+          store.updateClient({ ...client, metadata: { software_id: '\u0000' } }),
+          UnstorableValueError,
+        )
+        await assert.rejects(
+          store.insertInitialAccessToken(newToken(service.apiKey, { maxUses: 3_000_000_000 })),
+          UnstorableValueError,
+        )
+        await assert.rejects(
+          store.insertApiToken({
+            id: 'api-' + newKey(),
+            serviceApiKey: service.apiKey,
+            secretHash: 'h',
+            description: '\udc00',
+            createdAt: NOW,
+          }),
+          UnstorableValueError,
+        )
+        assert.deepEqual(await store.getClient(service.apiKey, client.clientId), client)
+      },
+    )
 
     test('ping resolves while the database answers', async () => {
       await store.ping()
     })
 
-    test('opening again migrates nothing, and finds every acknowledged write after a restart', async () => {
-      const first = await harness.open()
-      const service = await first.insertService({
-        apiKey: newKey(),
-        apiSecret: 's',
-        settings: {},
-        createdAt: NOW,
-        modifiedAt: NOW,
-      })
-      const pending = first.insertClient(newClient(service.apiKey))
-      await first.close()
-      const client = await pending
-      const second = await harness.open()
-      try {
-        assert.deepEqual(await second.getService(service.apiKey), service)
-        assert.deepEqual(await second.getClient(service.apiKey, client.clientId), client)
-      } finally {
-        await second.close()
-      }
-    })
+    test(
+      'opening again migrates nothing, and finds every acknowledged write after a restart',
+      databaseOnly,
+      async () => {
+        const first = await harness.open()
+        const service = await first.insertService({
+          apiKey: newKey(),
+          apiSecret: 's',
+          settings: {},
+          createdAt: NOW,
+          modifiedAt: NOW,
+        })
+        const pending = first.insertClient(newClient(service.apiKey))
+        await first.close()
+        const client = await pending
+        const second = await harness.open()
+        try {
+          assert.deepEqual(await second.getService(service.apiKey), service)
+          assert.deepEqual(await second.getClient(service.apiKey, client.clientId), client)
+        } finally {
+          await second.close()
+        }
+      },
+    )
   })
 }

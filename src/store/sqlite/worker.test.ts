@@ -6,19 +6,20 @@ import { after, test } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
 import SqliteDatabase from 'better-sqlite3'
 import { CompiledQuery, sql } from 'kysely'
-import { DuplicateClientIdError, InitialAccessTokenSpentError } from '../engine/store.js'
-import { insertPlanner, type InsertPlan, type PlanResult } from './client-insert.js'
-import { openStore } from './index.js'
-import { KyselyStore } from './kysely-store.js'
-import { migrate } from './migrations.js'
-import { openSqlite } from './sqlite.js'
+import { DuplicateClientIdError, InitialAccessTokenSpentError } from '../../engine/store.js'
+import { insertPlanner } from '../client-insert.js'
+import type { InsertPlan, PlanResult } from '../insert-plan.js'
+import { openStore } from '../index.js'
+import { KyselyStore } from '../kysely-store.js'
+import { migrate } from '../migrations.js'
+import { openSqlite } from './index.js'
 import {
   WRITER_AUTOCHECKPOINT_PAGES,
   startSqliteWorker,
   type CheckpointResult,
   type SqliteWorker,
-} from './sqlite-worker.js'
-import { newClient } from './store-contract.js'
+} from './worker.js'
+import { newClient } from '../../../test/store/records.js'
 
 const folder = mkdtempSync(join(tmpdir(), 'registrar-sqlite-worker-'))
 after(() => rmSync(folder, { recursive: true, force: true }))
@@ -156,16 +157,16 @@ test('batches run on the worker: rows, refusals and the token given back', async
   })
   const first = newClient(serviceApiKey)
   const results = await runOnWorker(worker, [
-    plan(db, { record: first }),
+    plan(db, { record: first }).plan,
     // The same id again: refused, and its token use given back.
-    plan(db, { record: first, consume: { id: 'iat-once', now: 1 } }),
-    plan(db, { record: newClient(serviceApiKey), consume: { id: 'iat-once', now: 1 } }),
-    plan(db, { record: newClient(serviceApiKey), consume: { id: 'iat-once', now: 1 } }),
+    plan(db, { record: first, consume: { id: 'iat-once', now: 1 } }).plan,
+    plan(db, { record: newClient(serviceApiKey), consume: { id: 'iat-once', now: 1 } }).plan,
+    plan(db, { record: newClient(serviceApiKey), consume: { id: 'iat-once', now: 1 } }).plan,
   ])
   assert.equal(results.length, 4)
-  assert.ok('number' in results[0] && results[0].number > 0)
+  assert.ok('inserted' in results[0])
   assert.deepEqual(results[1], { refused: 'id-taken' })
-  assert.ok('number' in results[2], 'the token was given back, so it had one use left')
+  assert.ok('inserted' in results[2], 'the token was given back, so it had one use left')
   assert.deepEqual(results[3], { refused: 'token-spent' })
 
   // What the worker committed, the main connection reads.
@@ -181,12 +182,12 @@ test('a failing batch rejects with its error, nothing of it is kept, and the thr
   const kept = newClient(serviceApiKey)
   const broken: InsertPlan = { insert: CompiledQuery.raw('insert into nowhere values (1)') }
   await assert.rejects(
-    runOnWorker(worker, [plan(db, { record: kept }), broken]),
+    runOnWorker(worker, [plan(db, { record: kept }).plan, broken]),
     /no such table: nowhere/,
   )
   assert.equal(await store.getClient(serviceApiKey, kept.clientId), undefined)
-  const [result] = await runOnWorker(worker, [plan(db, { record: kept })])
-  assert.ok('number' in result)
+  const [result] = await runOnWorker(worker, [plan(db, { record: kept }).plan])
+  assert.ok('inserted' in result)
   await store.close()
 })
 

@@ -5,14 +5,14 @@
  * per batch of registrations. Prepared statements are kept for reuse
  * (statement-cache.ts). A file's registration batches are committed and its WAL
  * checkpointed off the event loop, by a worker thread with a connection of its own
- * (sqlite-worker.ts); `:memory:` has no WAL and keeps SQLite's defaults.
+ * (worker.ts); `:memory:` has no WAL and keeps SQLite's defaults.
  */
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs'
 import { dirname } from 'node:path'
 import SqliteDatabase from 'better-sqlite3'
 import { Kysely, SqliteDialect, SqliteDriver, type Driver, type SqliteDialectConfig } from 'kysely'
-import type { Database } from './schema.js'
-import { startSqliteWorker, type SqliteWorker, type SqliteWorkerOptions } from './sqlite-worker.js'
+import type { Database } from '../schema.js'
+import { startSqliteWorker, type SqliteWorker, type SqliteWorkerOptions } from './worker.js'
 import { cachingStatements } from './statement-cache.js'
 
 /** How long a write waits for another process's write lock before failing. */
