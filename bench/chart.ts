@@ -34,6 +34,7 @@ const COLORS: Record<string, string> = {
   floor: '#4b5563',
   'floor-fastify': '#6b7280',
   'floor-sqlite': '#9ca3af',
+  'floor-sqlite-batch': '#d1d5db',
 }
 const WIDTH = 980
 const PANEL_HEIGHT = 250
@@ -45,9 +46,10 @@ export function drawChart(report: Report): string {
   const panels = panelsOf(report.rows)
   const height = TOP + panels.length * PANEL_HEIGHT + 10
   const servers = [...new Set(report.rows.map((row) => row.server))]
+  const step = Math.min(150, (WIDTH - LEFT - RIGHT) / servers.length)
   const legend = servers
     .map((server, i) => {
-      const x = LEFT + i * 150
+      const x = LEFT + i * step
       return `<rect x="${x}" y="38" width="12" height="12" fill="${color(server)}"/><text x="${x + 17}" y="48">${escape(server)}</text>`
     })
     .join('')

@@ -1,6 +1,6 @@
 /**
  * Everyone who gets the same load: Registrar on each backend, the registration servers a
- * reader might otherwise pick, and three floors. Each starts in a process of its own.
+ * reader might otherwise pick, and four floors. Each starts in a process of its own.
  */
 import { rmSync } from 'node:fs'
 import { join } from 'node:path'
@@ -16,6 +16,7 @@ export const CONTENDER_NAMES = [
   'floor',
   'floor-fastify',
   'floor-sqlite',
+  'floor-sqlite-batch',
 ] as const
 export type ContenderName = (typeof CONTENDER_NAMES)[number]
 
@@ -32,6 +33,7 @@ export const READ_KIND: Record<ContenderName, string> = {
   floor: 'map lookup',
   'floor-fastify': 'map lookup',
   'floor-sqlite': 'SQLite select',
+  'floor-sqlite-batch': 'SQLite select',
 }
 
 export interface StartContext {
@@ -77,10 +79,12 @@ export async function startContender(name: ContenderName, context: StartContext)
     case 'floor':
     case 'floor-fastify':
       return { ...(await startServer([script(context, name)])), registerPath: '/register' }
-    case 'floor-sqlite': {
+    case 'floor-sqlite':
+    case 'floor-sqlite-batch': {
       const database = join(context.scratch, `${context.label}.db`)
       removeSqlite(database)
-      const server = await startServer([script(context, name), database])
+      const groupCommit = name === 'floor-sqlite-batch' ? ['--group-commit'] : []
+      const server = await startServer([script(context, 'floor-sqlite'), database, ...groupCommit])
       const started = { ...server, registerPath: '/register' }
       return withCleanup(started, async () => removeSqlite(database))
     }

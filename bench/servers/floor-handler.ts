@@ -8,7 +8,8 @@ import { randomBytes, randomUUID } from 'node:crypto'
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http'
 
 export interface FloorStorage {
-  put(clientId: string, token: string, answer: string): void
+  /** Keeps an answer; a promise when it is kept only once the promise settles (a commit). */
+  put(clientId: string, token: string, answer: string): void | Promise<void>
   get(clientId: string): { token: string; answer: string } | undefined
 }
 
@@ -39,11 +40,19 @@ function register(storage: FloorStorage, body: string, response: ServerResponse)
   if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata)) {
     return answer(response, 400, '{"error":"invalid_client_metadata"}')
   }
-  answer(response, 201, issue(storage, metadata))
+  const issued = issue(storage, metadata)
+  if (typeof issued === 'string') return answer(response, 201, issued)
+  issued.then(
+    (information) => answer(response, 201, information),
+    () => answer(response, 500, '{"error":"server_error"}'),
+  )
 }
 
-/** Draws the id and secrets, keeps the answer, and returns it (the JSON text). */
-export function issue(storage: FloorStorage, metadata: object): string {
+/**
+ * Draws the id and secrets, keeps the answer, and returns it (the JSON text), once kept
+ * when the storage keeps it asynchronously.
+ */
+export function issue(storage: FloorStorage, metadata: object): string | Promise<string> {
   const clientId = randomUUID()
   const token = randomBytes(32).toString('base64url')
   const information = JSON.stringify({
@@ -54,8 +63,8 @@ export function issue(storage: FloorStorage, metadata: object): string {
     client_secret_expires_at: 0,
     registration_access_token: token,
   })
-  storage.put(clientId, token, information)
-  return information
+  const kept = storage.put(clientId, token, information)
+  return kept ? kept.then(() => information) : information
 }
 
 function read(storage: FloorStorage, request: IncomingMessage, response: ServerResponse): void {
