@@ -8,7 +8,7 @@ import type { Page, ServiceRecord, ServiceSettings } from './records.js'
 import { mintNumericId, mintSecret } from './secrets.js'
 
 /** Settings a new service starts with; each can be changed by create or update. */
-export const SERVICE_DEFAULTS: Readonly<ServiceSettings> = Object.freeze({
+export const SERVICE_DEFAULTS: Readonly<ServiceSettings> = Object.freeze<ServiceSettings>({
   serviceName: 'Registrar service',
   clientIdAliasEnabled: true,
   // CONTRACT.md §2: a new service has dynamic registration on unless told otherwise.

@@ -104,8 +104,8 @@ test('derives clientType: PUBLIC for the auth method none, else CONFIDENTIAL (sp
 
 test('reads Authlete clients leniently: unknown enum names, null, disabled scopes and bad JSON are left out', () => {
   const metadata = authleteToClientMetadata({
-    grantTypes: ['AUTHORIZATION_CODE', 'SPIFFE'],
-    tokenAuthMethod: 'SPIFFE_JWT',
+    grantTypes: ['AUTHORIZATION_CODE', 'SPIFFE' as 'CIBA'],
+    tokenAuthMethod: 'SPIFFE_JWT' as 'NONE',
     clientName: null as unknown as string,
     jwks: 'not json',
     customMetadata: '[1]',

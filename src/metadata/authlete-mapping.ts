@@ -1,12 +1,17 @@
 /**
  * The one table between RFC 7591 / OIDC DCR metadata (snake_case, protocol spellings) and
- * Authlete's Client object (camelCase, upper-case enum names), read in both directions.
+ * Authlete's Client object (camelCase, upper-case enum names), read in both directions. Its
+ * rows come from the members' declarations in wire/metadata.ts (`x-authlete` names the
+ * Client member, `x-authlete-enum` the vocabulary, `x-authlete-tagged` the tagged array).
  * Members with no Authlete field (logout URIs, software_statement, the service's custom
  * metadata) travel as JSON text in `customMetadata`, which Authlete merges back at top level.
  * @see spec §3.4 and §4 (../shared/spec/authlete-api.md)
  */
+import type { TSchema } from '@sinclair/typebox'
 import {
+  CLIENT_METADATA_MEMBERS,
   isJsonObject,
+  NOT_MAPPED,
   parseStorableJson,
   UnstorableJsonError,
   type AuthleteClient,
@@ -31,10 +36,12 @@ import {
   type Vocabulary,
 } from './vocabulary.js'
 
+type AuthleteMember = keyof AuthleteClient
+
 /** One metadata member and its Authlete field; each direction answers undefined to omit. */
 interface Mapping {
   meta: string
-  authlete: keyof AuthleteClient
+  authlete: AuthleteMember
   toAuthlete: (value: unknown) => unknown
   fromAuthlete: (value: unknown) => unknown
   /** What Authlete holds when the member is absent (false flags, zero max age). */
@@ -45,14 +52,14 @@ const isString = (value: unknown): value is string => typeof value === 'string'
 const strings = (value: unknown): string[] | undefined =>
   Array.isArray(value) ? value.filter(isString) : undefined
 
-const text = (meta: string, authlete: keyof AuthleteClient): Mapping => ({
+const text = (meta: string, authlete: AuthleteMember): Mapping => ({
   meta,
   authlete,
   toAuthlete: (v) => (isString(v) ? v : undefined),
   fromAuthlete: (v) => (isString(v) ? v : undefined),
 })
 
-const list = (meta: string, authlete: keyof AuthleteClient): Mapping => ({
+const list = (meta: string, authlete: AuthleteMember): Mapping => ({
   meta,
   authlete,
   toAuthlete: strings,
@@ -60,7 +67,7 @@ const list = (meta: string, authlete: keyof AuthleteClient): Mapping => ({
 })
 
 /** Authlete always holds flags; only `true` comes back, false being every flag's default. */
-const flag = (meta: string, authlete: keyof AuthleteClient): Mapping => ({
+const flag = (meta: string, authlete: AuthleteMember): Mapping => ({
   meta,
   authlete,
   toAuthlete: (v) => (typeof v === 'boolean' ? v : undefined),
@@ -68,7 +75,7 @@ const flag = (meta: string, authlete: keyof AuthleteClient): Mapping => ({
   whenAbsent: false,
 })
 
-const oneOf = (meta: string, authlete: keyof AuthleteClient, vocabulary: Vocabulary): Mapping => ({
+const oneOf = (meta: string, authlete: AuthleteMember, vocabulary: Vocabulary): Mapping => ({
   meta,
   authlete,
   toAuthlete: (v) => (isString(v) ? vocabulary.toAuthlete(v) : undefined),
@@ -78,7 +85,7 @@ const oneOf = (meta: string, authlete: keyof AuthleteClient, vocabulary: Vocabul
 /** Values with no enum member are left out (spec §7 trap 3: closed enums). */
 const listOf = (
   meta: string,
-  authlete: keyof AuthleteClient,
+  authlete: AuthleteMember,
   vocabulary: Vocabulary,
   normalise = (v: string) => v,
 ): Mapping => ({
@@ -88,78 +95,76 @@ const listOf = (
   fromAuthlete: (v) => strings(v)?.flatMap((item) => vocabulary.fromAuthlete(item) ?? []),
 })
 
-/** The table. @see spec §4 */
-const MAPPINGS: readonly Mapping[] = [
-  list('redirect_uris', 'redirectUris'),
-  oneOf('token_endpoint_auth_method', 'tokenAuthMethod', TOKEN_ENDPOINT_AUTH_METHODS),
-  listOf('grant_types', 'grantTypes', GRANT_TYPES),
-  listOf('response_types', 'responseTypes', RESPONSE_TYPES, normaliseResponseType),
-  text('client_name', 'clientName'),
-  text('client_uri', 'clientUri'),
-  text('logo_uri', 'logoUri'),
-  list('contacts', 'contacts'),
-  text('tos_uri', 'tosUri'),
-  text('policy_uri', 'policyUri'),
-  text('jwks_uri', 'jwksUri'),
-  {
-    meta: 'jwks',
-    authlete: 'jwks',
-    toAuthlete: (v) => (typeof v === 'object' && v !== null ? JSON.stringify(v) : undefined),
-    fromAuthlete: (v) => (isString(v) ? parseJwkSet(v) : undefined),
-  },
-  text('software_id', 'softwareId'),
-  text('software_version', 'softwareVersion'),
-  oneOf('application_type', 'applicationType', APPLICATION_TYPES),
-  text('sector_identifier_uri', 'sectorIdentifierUri'),
-  oneOf('subject_type', 'subjectType', SUBJECT_TYPES),
-  oneOf('id_token_signed_response_alg', 'idTokenSignAlg', JWS_ALGORITHMS),
-  oneOf('id_token_encrypted_response_alg', 'idTokenEncryptionAlg', JWE_ALGORITHMS),
-  oneOf('id_token_encrypted_response_enc', 'idTokenEncryptionEnc', JWE_ENCODINGS),
-  oneOf('userinfo_signed_response_alg', 'userInfoSignAlg', JWS_ALGORITHMS),
-  oneOf('userinfo_encrypted_response_alg', 'userInfoEncryptionAlg', JWE_ALGORITHMS),
-  oneOf('userinfo_encrypted_response_enc', 'userInfoEncryptionEnc', JWE_ENCODINGS),
-  oneOf('request_object_signing_alg', 'requestSignAlg', JWS_ALGORITHMS),
-  oneOf('request_object_encryption_alg', 'requestEncryptionAlg', JWE_ALGORITHMS),
-  oneOf('request_object_encryption_enc', 'requestEncryptionEnc', JWE_ENCODINGS),
-  oneOf('authorization_signed_response_alg', 'authorizationSignAlg', JWS_ALGORITHMS),
-  oneOf('authorization_encrypted_response_alg', 'authorizationEncryptionAlg', JWE_ALGORITHMS),
-  oneOf('authorization_encrypted_response_enc', 'authorizationEncryptionEnc', JWE_ENCODINGS),
-  oneOf('token_endpoint_auth_signing_alg', 'tokenAuthSignAlg', JWS_ALGORITHMS),
-  {
-    meta: 'default_max_age',
-    authlete: 'defaultMaxAge',
-    toAuthlete: (v) => (Number.isSafeInteger(v) ? v : undefined),
-    fromAuthlete: (v) => (Number.isSafeInteger(v) && (v as number) > 0 ? v : undefined),
-    whenAbsent: 0,
-  },
-  flag('require_auth_time', 'authTimeRequired'),
-  list('default_acr_values', 'defaultAcrs'),
-  text('initiate_login_uri', 'loginUri'),
-  list('request_uris', 'requestUris'),
-  text('tls_client_auth_subject_dn', 'tlsClientAuthSubjectDn'),
-  text('tls_client_auth_san_dns', 'tlsClientAuthSanDns'),
-  text('tls_client_auth_san_uri', 'tlsClientAuthSanUri'),
-  text('tls_client_auth_san_ip', 'tlsClientAuthSanIp'),
-  text('tls_client_auth_san_email', 'tlsClientAuthSanEmail'),
-  flag('tls_client_certificate_bound_access_tokens', 'tlsClientCertificateBoundAccessTokens'),
-  flag('require_pushed_authorization_requests', 'parRequired'),
-  flag('require_signed_request_object', 'requestObjectRequired'),
-  flag('dpop_bound_access_tokens', 'dpopRequired'),
-  oneOf('backchannel_token_delivery_mode', 'bcDeliveryMode', DELIVERY_MODES),
-  text('backchannel_client_notification_endpoint', 'bcNotificationEndpoint'),
-  oneOf('backchannel_authentication_request_signing_alg', 'bcRequestSignAlg', JWS_ALGORITHMS),
-  flag('backchannel_user_code_parameter', 'bcUserCodeRequired'),
-  list('authorization_details_types', 'authorizationDetailsTypes'),
-]
+/** The vocabulary each AUTHLETE_ENUMS name translates through, and how values normalise. */
+const VOCABULARIES: Record<string, [Vocabulary, ((v: string) => string)?]> = {
+  applicationType: [APPLICATION_TYPES],
+  subjectType: [SUBJECT_TYPES],
+  grantType: [GRANT_TYPES],
+  responseType: [RESPONSE_TYPES, normaliseResponseType],
+  clientAuthMethod: [TOKEN_ENDPOINT_AUTH_METHODS],
+  jwsAlg: [JWS_ALGORITHMS],
+  jweAlg: [JWE_ALGORITHMS],
+  jweEnc: [JWE_ENCODINGS],
+  deliveryMode: [DELIVERY_MODES],
+}
+
+const jwks = (meta: string, authlete: AuthleteMember): Mapping => ({
+  meta,
+  authlete,
+  toAuthlete: (v) => (typeof v === 'object' && v !== null ? JSON.stringify(v) : undefined),
+  fromAuthlete: (v) => (isString(v) ? parseJwkSet(v) : undefined),
+})
+
+/** Seconds; Authlete holds 0 for "none", so only a positive value comes back. */
+const seconds = (meta: string, authlete: AuthleteMember): Mapping => ({
+  meta,
+  authlete,
+  toAuthlete: (v) => (Number.isSafeInteger(v) ? v : undefined),
+  fromAuthlete: (v) => (Number.isSafeInteger(v) && (v as number) > 0 ? v : undefined),
+  whenAbsent: 0,
+})
+
+/** Members that do not map member to member (spec §3.4): custom metadata and scope. */
+const UNMAPPED: readonly string[] = [NOT_MAPPED, 'extension.requestableScopes']
+
+/** One member's mapping, chosen by its declared schema and Authlete annotations. */
+function mappingOf(meta: string, schema: TSchema): Mapping {
+  const authlete = schema['x-authlete'] as AuthleteMember
+  const enumName = schema['x-authlete-enum'] as string | undefined
+  if (enumName !== undefined) {
+    const [vocabulary, normalise] = VOCABULARIES[enumName] ?? []
+    if (vocabulary === undefined) throw new Error(`no vocabulary for ${enumName}`)
+    return schema.type === 'array'
+      ? listOf(meta, authlete, vocabulary, normalise)
+      : oneOf(meta, authlete, vocabulary)
+  }
+  switch (schema.type) {
+    case 'array':
+      return list(meta, authlete)
+    case 'boolean':
+      return flag(meta, authlete)
+    case 'integer':
+      return seconds(meta, authlete)
+    case 'object':
+      return jwks(meta, authlete)
+  }
+  return text(meta, authlete)
+}
+
+/** The table, derived once at load from the declaration in wire/metadata.ts. @see spec §4 */
+const MAPPINGS: readonly Mapping[] = CLIENT_METADATA_MEMBERS.flatMap(([meta, schema]) =>
+  UNMAPPED.includes(schema['x-authlete']) ? [] : [mappingOf(meta, schema)],
+)
 
 /** Localisable members and the TaggedValue arrays of their `#tag` variants (RFC 7591 §2.2). */
-const TAGGED: readonly (readonly [meta: string, authlete: keyof AuthleteClient])[] = [
-  ['client_name', 'clientNames'],
-  ['client_uri', 'clientUris'],
-  ['logo_uri', 'logoUris'],
-  ['policy_uri', 'policyUris'],
-  ['tos_uri', 'tosUris'],
-]
+const TAGGED: readonly (readonly [meta: string, authlete: AuthleteMember])[] =
+  CLIENT_METADATA_MEMBERS.flatMap(([meta, schema]) =>
+    schema['x-authlete-tagged'] === undefined ? [] : [[meta, schema['x-authlete-tagged']] as const],
+  )
+
+/** The member-to-member mappings, for the test that holds them to the declarations. */
+export const AUTHLETE_MAPPINGS: readonly (readonly [meta: string, authlete: string])[] =
+  MAPPINGS.map((mapping) => [mapping.meta, mapping.authlete])
 
 const MAPPED = new Set(MAPPINGS.map((mapping) => mapping.meta))
 const isTagged = (name: string) => {

@@ -29,7 +29,7 @@ test('allows no value when a supported list is empty (CONTRACT.md, Bad input)', 
 
 test('translates Authlete enum names to protocol spellings (spec §4)', () => {
   const policy = policyOf({
-    supportedGrantTypes: ['AUTHORIZATION_CODE', 'DEVICE_CODE', 'NOT_A_GRANT'],
+    supportedGrantTypes: ['AUTHORIZATION_CODE', 'DEVICE_CODE', 'NOT_A_GRANT' as 'CIBA'],
     supportedResponseTypes: ['CODE', 'CODE_ID_TOKEN'],
     supportedTokenAuthMethods: ['NONE', 'PRIVATE_KEY_JWT'],
     supportedScopes: [{ name: 'openid' }, { name: 'profile' }],

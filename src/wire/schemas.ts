@@ -7,9 +7,10 @@
  * and let every other member through.
  * @see ../shared/spec/authlete-api.md, CONTRACT.md §1b
  */
-import { Type, type Static, type TSchema } from '@sinclair/typebox'
+import { Type, type Static, type TOptional, type TSchema } from '@sinclair/typebox'
 import { ACTIONS, AUTHLETE_ENUMS } from './authlete.js'
 import { MAX_INT32 } from './json-limits.js'
+import { ClientInformationSchema, ClientMetadataSchema, JwkSetSchema } from './metadata.js'
 import { MAX_PAGE_SIZE } from './pages.js'
 
 const Str = Type.String()
@@ -21,14 +22,23 @@ const Int = Type.Integer()
  */
 const Count = (description: string) => Type.Integer({ minimum: 0, maximum: MAX_INT32, description })
 const StrList = Type.Array(Type.String())
-const Pairs = Type.Array(Type.Object({ key: Type.String(), value: Type.String() }))
-const TaggedValues = Type.Array(Type.Object({ tag: Type.String(), value: Type.String() }))
+const PairSchema = Type.Object({ key: Type.String(), value: Type.String() })
+const TaggedValueSchema = Type.Object({ tag: Type.String(), value: Type.String() })
+const Pairs = Type.Array(PairSchema)
+const TaggedValues = Type.Array(TaggedValueSchema)
+export type Pair = Static<typeof PairSchema>
+/** A language-tagged value (RFC 7591 §2.2) as Authlete holds it. */
+export type TaggedValue = Static<typeof TaggedValueSchema>
 
-const oneOf = (values: readonly string[]) => Type.Union(values.map((value) => Type.Literal(value)))
-const listOf = (values: readonly string[]) => Type.Array(oneOf(values))
+const oneOf = <T extends string>(values: readonly T[]) =>
+  Type.Union(values.map((value) => Type.Literal(value)))
+const listOf = <T extends string>(values: readonly T[]) => Type.Array(oneOf(values))
 
-function members(kind: TSchema, names: readonly string[]): Record<string, TSchema> {
-  return Object.fromEntries(names.map((name) => [name, Type.Optional(kind)]))
+/** Optional members of one schema, typed: `{ [name]: Optional<kind> }`. */
+function members<const K extends string, S extends TSchema>(kind: S, names: readonly K[]) {
+  return Object.fromEntries(names.map((name) => [name, Type.Optional(kind)])) as unknown as {
+    [name in K]: TOptional<S>
+  }
 }
 
 /** Path parameter of every `/api/{serviceId}/...` route: the service's apiKey. */
@@ -79,6 +89,13 @@ export const ConfigurationQuery = Type.Object({
     Type.String({ description: 'A JSON Patch (RFC 6902), as JSON text, applied to the document' }),
   ),
 })
+
+/** One entry of `trustedSoftwareStatementIssuers` (CONTRACT.md §1b). */
+const TrustedIssuerSchema = Type.Object({
+  issuer: Type.String({ minLength: 1 }),
+  jwks: JwkSetSchema,
+})
+export type TrustedIssuer = Static<typeof TrustedIssuerSchema>
 
 /** Authlete's Service (spec §5) with Registrar's extension settings (CONTRACT.md §1b). */
 export const ServiceSchema = Type.Object(
@@ -149,13 +166,9 @@ export const ServiceSchema = Type.Object(
       }),
     ),
     trustedSoftwareStatementIssuers: Type.Optional(
-      Type.Array(
-        Type.Object({
-          issuer: Type.String({ minLength: 1 }),
-          jwks: Type.Object({ keys: Type.Array(Type.Object({}, { additionalProperties: true })) }),
-        }),
-        { description: 'Registrar: issuers whose software statements are verified and applied' },
-      ),
+      Type.Array(TrustedIssuerSchema, {
+        description: 'Registrar: issuers whose software statements are verified and applied',
+      }),
     ),
   },
   {
@@ -193,9 +206,9 @@ export const ClientSchema = Type.Object(
       'customMetadata',
       'developer',
     ]),
-    clientType: Type.Optional(oneOf(['PUBLIC', 'CONFIDENTIAL'])),
-    applicationType: Type.Optional(oneOf(['WEB', 'NATIVE'])),
-    subjectType: Type.Optional(oneOf(['PUBLIC', 'PAIRWISE'])),
+    clientType: Type.Optional(oneOf(AUTHLETE_ENUMS.clientType)),
+    applicationType: Type.Optional(oneOf(AUTHLETE_ENUMS.applicationType)),
+    subjectType: Type.Optional(oneOf(AUTHLETE_ENUMS.subjectType)),
     tokenAuthMethod: Type.Optional(oneOf(AUTHLETE_ENUMS.clientAuthMethod)),
     ...members(oneOf(AUTHLETE_ENUMS.jwsAlg), [
       'tokenAuthSignAlg',
@@ -268,6 +281,60 @@ export const ClientSchema = Type.Object(
   { additionalProperties: true, description: "Authlete's Client object" },
 )
 
+/**
+ * Members of a Client that requests leave untyped: the ones the server assigns (spec §4,
+ * read-only) and settings Registrar keeps as sent. Answers carry them typed.
+ */
+const ClientAnswerMembers = {
+  ...members(Int, ['number', 'serviceNumber', 'clientId', 'createdAt', 'modifiedAt']),
+  ...members(Str, ['clientSecret', 'derivedSectorIdentifier', 'registrationAccessTokenHash']),
+  ...members(Bool, [
+    'dynamicallyRegistered',
+    'frontChannelRequestObjectEncryptionRequired',
+    'requestObjectEncryptionAlgMatchRequired',
+    'requestObjectEncryptionEncMatchRequired',
+    'singleAccessTokenPerSubject',
+  ]),
+}
+
+/** Authlete's Client as Registrar answers it (spec §4). */
+export const ClientAnswerSchema = Type.Object(
+  { ...ClientSchema.properties, ...ClientAnswerMembers },
+  { additionalProperties: true, description: "Authlete's Client object" },
+)
+/** Authlete's Client object (spec §4). Every member optional; RO ones are server-assigned. */
+export type AuthleteClient = Static<typeof ClientAnswerSchema>
+
+/** A supported scope of a service, as answers carry it. */
+const ScopeSchema = Type.Object(
+  {
+    name: Type.String(),
+    defaultEntry: Type.Optional(Bool),
+    description: Type.Optional(Str),
+    descriptions: Type.Optional(TaggedValues),
+    attributes: Type.Optional(Pairs),
+  },
+  { additionalProperties: true },
+)
+export type AuthleteScope = Static<typeof ScopeSchema>
+
+/** Authlete's Service as Registrar answers it: with what the server assigns (spec §5, RO). */
+export const ServiceAnswerSchema = Type.Object(
+  {
+    ...ServiceSchema.properties,
+    ...members(Int, ['number', 'serviceOwnerNumber', 'apiKey', 'createdAt', 'modifiedAt']),
+    apiSecret: Type.Optional(Str),
+    metadata: Type.Optional(Pairs),
+    supportedScopes: Type.Optional(Type.Array(ScopeSchema)),
+  },
+  { additionalProperties: true, description: ServiceSchema.description },
+)
+/**
+ * Authlete's Service object (spec §5), plus Registrar's extension settings
+ * (CONTRACT.md §1b). Every member optional; RO ones are server-assigned.
+ */
+export type AuthleteService = Static<typeof ServiceAnswerSchema>
+
 /** Body of the four DCR calls (spec §3.1). */
 export const ClientRegistrationRequestSchema = Type.Object({
   json: Type.Optional(Type.String({ description: "The client's request body, as JSON text" })),
@@ -283,7 +350,8 @@ export const ClientRegistrationRequestSchema = Type.Object({
     }),
   ),
 })
-export type ClientRegistrationRequestBody = Static<typeof ClientRegistrationRequestSchema>
+/** Body of `POST /api/{serviceId}/client/registration[/get|/update|/delete]` (spec §3.1). */
+export type ClientRegistrationRequest = Static<typeof ClientRegistrationRequestSchema>
 
 export const ClientRegistrationResponseSchema = Type.Object(
   {
@@ -293,10 +361,12 @@ export const ClientRegistrationResponseSchema = Type.Object(
     responseContent: Type.Optional(
       Type.String({ description: 'JSON text for the client; absent for DELETED' }),
     ),
-    client: Type.Optional(ClientSchema),
+    client: Type.Optional(ClientAnswerSchema),
   },
   { additionalProperties: true },
 )
+/** Answer of the four DCR API calls, always HTTP 200 (spec §3.2). */
+export type ClientRegistrationResponse = Static<typeof ClientRegistrationResponseSchema>
 
 /** Body of every API-level error (spec §6). */
 export const ResultErrorSchema = Type.Object({
@@ -305,20 +375,26 @@ export const ResultErrorSchema = Type.Object({
     examples: ['[A001202] /api/service/create, Authorization header is missing.'],
   }),
 })
+/** The error body of every API-level failure (spec §6). */
+export type ResultError = Static<typeof ResultErrorSchema>
 
 export const ServiceListSchema = Type.Object({
   start: Int,
   end: Int,
   totalCount: Int,
-  services: Type.Array(ServiceSchema),
+  services: Type.Array(ServiceAnswerSchema),
 })
+/** @see spec §2.1 (`service.list`) */
+export type ServiceList = Static<typeof ServiceListSchema>
 
 export const ClientListSchema = Type.Object({
   start: Int,
   end: Int,
   totalCount: Int,
-  clients: Type.Array(ClientSchema),
+  clients: Type.Array(ClientAnswerSchema),
 })
+/** @see spec §2.2 (`client.list`) */
+export type ClientList = Static<typeof ClientListSchema>
 
 /** `POST /api/{S}/initial_access_token/create` (CONTRACT.md §1b). */
 export const InitialAccessTokenCreateSchema = Type.Object({
@@ -334,21 +410,27 @@ export const InitialAccessTokenCreatedSchema = Type.Object({
   expiresAt: Type.Integer({ description: 'Milliseconds since the epoch; 0 = never' }),
   maxUses: Type.Integer({ description: '0 = unlimited' }),
 })
+/** A new initial access token; `token` is shown this once. @see RFC 7591 §3 */
+export type CreatedInitialAccessToken = Static<typeof InitialAccessTokenCreatedSchema>
+
+/** A live initial access token, without its secret. @see CONTRACT.md §1b */
+const InitialAccessTokenInfoSchema = Type.Object({
+  id: Type.String(),
+  expiresAt: Type.Integer({ description: 'Milliseconds since the epoch; 0 = never' }),
+  maxUses: Type.Integer({ description: '0 = unlimited' }),
+  usesLeft: Type.Optional(Type.Integer({ description: 'Omitted when unlimited' })),
+  description: Type.Optional(Type.String()),
+})
+export type InitialAccessTokenInfo = Static<typeof InitialAccessTokenInfoSchema>
 
 export const InitialAccessTokenListSchema = Type.Object({
   start: Int,
   end: Int,
   totalCount: Type.Integer({ description: 'Live tokens in all' }),
-  tokens: Type.Array(
-    Type.Object({
-      id: Type.String(),
-      expiresAt: Type.Integer(),
-      maxUses: Type.Integer(),
-      usesLeft: Type.Optional(Type.Integer({ description: 'Omitted when unlimited' })),
-      description: Type.Optional(Type.String()),
-    }),
-  ),
+  tokens: Type.Array(InitialAccessTokenInfoSchema),
 })
+/** @see CONTRACT.md §1b */
+export type InitialAccessTokenList = Static<typeof InitialAccessTokenListSchema>
 
 export const InitialAccessTokenParams = Type.Object({
   serviceId: ServiceIdParams.properties.serviceId,
@@ -363,6 +445,8 @@ export const ApiTokenCreatedSchema = Type.Object({
   id: Type.String(),
   token: Type.String({ description: 'A bearer token for this service only; shown once' }),
 })
+/** A service-scoped API token; `token` is shown this once. @see CONTRACT.md §1b */
+export type ApiToken = Static<typeof ApiTokenCreatedSchema>
 
 /** `{error, error_description}` (RFC 6749 §5.2, RFC 7591 §3.2.2). */
 export const OAuthErrorSchema = Type.Object({
@@ -370,29 +454,8 @@ export const OAuthErrorSchema = Type.Object({
   error_description: Type.String(),
 })
 
-/** Client metadata, for documentation only (metadata/ validates it). */
-export const ClientMetadataDocSchema = Type.Object(
-  {
-    redirect_uris: Type.Optional(StrList),
-    token_endpoint_auth_method: Type.Optional(Str),
-    grant_types: Type.Optional(StrList),
-    response_types: Type.Optional(StrList),
-    client_name: Type.Optional(Str),
-    scope: Type.Optional(Str),
-  },
-  { additionalProperties: true, description: 'Client metadata (RFC 7591 §2)' },
-)
-
-export const ClientInformationDocSchema = Type.Object(
-  {
-    client_id: Str,
-    client_secret: Type.Optional(Str),
-    client_id_issued_at: Int,
-    client_secret_expires_at: Type.Optional(Int),
-    registration_access_token: Str,
-    registration_client_uri: Str,
-  },
-  { additionalProperties: true, description: 'Client information response (RFC 7591 §3.2.1)' },
-)
+/** Client metadata and client information, for documentation (metadata/ validates them). */
+export { ClientMetadataSchema as ClientMetadataDocSchema }
+export { ClientInformationSchema as ClientInformationDocSchema }
 
 export const HealthSchema = Type.Object({ status: Type.String() })

@@ -17,7 +17,7 @@ import {
   ClientRegistrationRequestSchema,
   ClientRegistrationResponseSchema,
   ServiceIdParams,
-  type ClientRegistrationRequestBody,
+  type ClientRegistrationRequest,
 } from '../../wire/schemas.js'
 import { sendJson } from '../errors.js'
 import { requireService } from '../request-parts.js'
@@ -68,7 +68,7 @@ function render(
 
 type DcrRequest = FastifyRequest<{
   Params: { serviceId: string }
-  Body: ClientRegistrationRequestBody
+  Body: ClientRegistrationRequest
 }>
 
 const OPERATIONS: {
@@ -115,7 +115,7 @@ const OPERATIONS: {
 
 export const dcrRoutes: FastifyPluginAsync<{ engine: Engine }> = async (app, { engine }) => {
   for (const { operation, path, summary, needsJson, run } of OPERATIONS) {
-    app.post<{ Params: { serviceId: string }; Body: ClientRegistrationRequestBody }>(
+    app.post<{ Params: { serviceId: string }; Body: ClientRegistrationRequest }>(
       path,
       {
         schema: {
