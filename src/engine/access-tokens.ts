@@ -3,7 +3,7 @@
  * API), service-scoped API tokens (CONTRACT.md §1b) and initial access tokens (RFC 7591
  * §3). Each secret is shown once; only its hash is kept.
  */
-import { MAX_INT32, OAuthError } from '../wire/index.js'
+import { MAX_INT32, OAuthError, type InitialAccessTokenCreateBody } from '../wire/index.js'
 import type { EngineContext } from './context.js'
 import type { InitialAccessTokenRecord } from './records.js'
 import { refusedWrite } from './store.js'
@@ -71,13 +71,8 @@ export async function createApiToken(
   return { id, token }
 }
 
-export interface InitialAccessTokenRequest {
-  /** Seconds; absent or 0 = never expires. */
-  expiresIn?: number
-  /** Absent or 0 = unlimited. */
-  maxUses?: number
-  description?: string
-}
+/** `expiresIn` in seconds, absent or 0 = never; `maxUses` absent or 0 = unlimited. */
+export type InitialAccessTokenRequest = InitialAccessTokenCreateBody
 
 const isCount = (value: number) => Number.isInteger(value) && value >= 0 && value <= MAX_INT32
 

@@ -1,15 +1,26 @@
 /**
- * Answer shapes of the Registrar API that src/wire does not declare: the list pages,
- * Registrar's token extensions (CONTRACT.md §1b) and the decoded DCR result.
+ * The SDK's own shapes: call options and the decoded DCR result. The answer shapes (list
+ * pages, Registrar's token extensions, CONTRACT.md §1b) are the wire schemas' types.
  */
 import type {
   Action,
   AuthleteClient,
-  AuthleteService,
   ClientInformation,
   ClientMetadata,
+  InitialAccessTokenCreateBody,
   OAuthErrorBody,
 } from '../wire/index.js'
+
+export type {
+  ApiToken,
+  ClientList,
+  CreatedInitialAccessToken,
+  InitialAccessTokenInfo,
+  ServiceList,
+} from '../wire/index.js'
+
+/** @see CONTRACT.md §1b; RFC 7591 §3 */
+export type InitialAccessTokenRequest = InitialAccessTokenCreateBody
 
 /** A service id: the service's `apiKey`, as a number or its decimal text. */
 export type ServiceId = number | string
@@ -24,65 +35,12 @@ export interface Range {
   end?: number
 }
 
-/** @see ../../shared/spec/authlete-api.md §2.1 (`service.list`) */
-export interface ServiceList {
-  start: number
-  end: number
-  totalCount: number
-  services: AuthleteService[]
-}
-
-/** @see ../../shared/spec/authlete-api.md §2.2 (`client.list`) */
-export interface ClientList {
-  start: number
-  end: number
-  totalCount: number
-  clients: AuthleteClient[]
-}
-
 /** Query of `service.getConfiguration`. */
 export interface ConfigurationOptions {
   /** Ask the server to indent the JSON. @default false */
   pretty?: boolean
   /** A JSON Patch (RFC 6902) the server applies to the document before answering. */
   patch?: string
-}
-
-/** A service-scoped API token; `token` is shown this once. @see CONTRACT.md §1b */
-export interface ApiToken {
-  id: string
-  token: string
-}
-
-/** @see CONTRACT.md §1b; RFC 7591 §3 */
-export interface InitialAccessTokenRequest {
-  /** Lifetime in seconds. @default never expires */
-  expiresIn?: number
-  /** How many registrations it allows. @default unlimited */
-  maxUses?: number
-  description?: string
-}
-
-/** A new initial access token; `token` is shown this once. @see RFC 7591 §3 */
-export interface CreatedInitialAccessToken {
-  id: string
-  token: string
-  /** Milliseconds since the epoch; 0 = never. */
-  expiresAt: number
-  /** 0 = unlimited. */
-  maxUses: number
-}
-
-/** A live initial access token, without its secret. @see CONTRACT.md §1b */
-export interface InitialAccessTokenInfo {
-  id: string
-  /** Milliseconds since the epoch; 0 = never. */
-  expiresAt: number
-  /** 0 = unlimited. */
-  maxUses: number
-  /** Omitted when unlimited. */
-  usesLeft?: number
-  description?: string
 }
 
 /** The `error` body of a refused registration, as the authorization server sends it on. */

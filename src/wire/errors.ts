@@ -4,6 +4,9 @@
  * @see RFC 7591 §3.2.2, RFC 7592 §2, RFC 6750 §3.1, RFC 6749 §5.2
  */
 
+import type { Static } from '@sinclair/typebox'
+import type { OAuthErrorSchema } from './schemas.js'
+
 /** Every error code Registrar answers with. */
 export const OAUTH_ERROR_CODES = [
   'invalid_redirect_uri',
@@ -53,10 +56,7 @@ export interface OAuthErrorOptions {
 }
 
 /** The JSON body of an OAuth error answer (RFC 6749 §5.2, RFC 7591 §3.2.2). */
-export interface OAuthErrorBody {
-  error: OAuthErrorCode
-  error_description: string
-}
+export type OAuthErrorBody = Static<typeof OAuthErrorSchema>
 
 export class OAuthError extends Error {
   readonly code: OAuthErrorCode

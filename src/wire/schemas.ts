@@ -9,6 +9,7 @@
  */
 import { Type, type Static, type TOptional, type TSchema } from '@sinclair/typebox'
 import { ACTIONS, AUTHLETE_ENUMS } from './authlete.js'
+import { OAUTH_ERROR_CODES } from './errors.js'
 import { MAX_INT32 } from './json-limits.js'
 import { ClientInformationSchema, ClientMetadataSchema, JwkSetSchema } from './metadata.js'
 import { MAX_PAGE_SIZE } from './pages.js'
@@ -450,7 +451,7 @@ export type ApiToken = Static<typeof ApiTokenCreatedSchema>
 
 /** `{error, error_description}` (RFC 6749 §5.2, RFC 7591 §3.2.2). */
 export const OAuthErrorSchema = Type.Object({
-  error: Type.String(),
+  error: oneOf(OAUTH_ERROR_CODES),
   error_description: Type.String(),
 })
 
