@@ -5,7 +5,7 @@
  * anything. Neither may send a bearer token to a host the issuer did not name.
  */
 import { Value } from '@sinclair/typebox/value'
-import { ClientInformationResponseSchema } from '../wire/client-information.js'
+import { ClientInformationResponseSchema } from '../wire/index.js'
 
 /**
  * Why `value` is not client information (the first member of a wrong type), or

@@ -7,6 +7,7 @@ export type * from './records.js'
 export {
   DuplicateClientIdError,
   InitialAccessTokenSpentError,
+  UnstorableValueError,
   type Store,
   type PageRequest,
   type ConsumeInitialAccessToken,

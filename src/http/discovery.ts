@@ -6,7 +6,7 @@
 import { Type } from '@sinclair/typebox'
 import type { FastifyPluginAsync } from 'fastify'
 import type { Engine } from '../engine/index.js'
-import { OAuthErrorSchema, ServiceIdParams } from '../wire/schemas.js'
+import { OAuthErrorSchema, ServiceIdParams } from '../wire/index.js'
 import { answerPreflights } from './cors.js'
 import { sendJson } from './errors.js'
 import { requireService } from './request-parts.js'

@@ -11,7 +11,7 @@ import {
   OAuthErrorSchema,
   ServiceClientParams,
   ServiceIdParams,
-} from '../wire/schemas.js'
+} from '../wire/index.js'
 import { answerPreflights } from './cors.js'
 import { addChallenge, sendJson } from './errors.js'
 import { bearerToken, requireRegistrationService } from './request-parts.js'

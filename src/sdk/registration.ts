@@ -1,11 +1,11 @@
-import {
-  ACTIONS,
-  isJsonObject,
-  STATUS_BY_ACTION,
-  type ClientRegistrationRequest,
-  type ClientRegistrationResponse,
-  type ClientMetadata,
+// Not wire/index.js, which loads TypeBox: see allowedInnerFiles in eslint.config.js.
+import { ACTIONS, STATUS_BY_ACTION } from '../wire/authlete.js'
+import type {
+  ClientMetadata,
+  ClientRegistrationRequest,
+  ClientRegistrationResponse,
 } from '../wire/index.js'
+import { isJsonObject } from '../wire/json.js'
 import { RegistrarApiError } from './errors.js'
 import { segment, type Transport } from './transport.js'
 import type {

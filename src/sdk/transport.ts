@@ -2,7 +2,9 @@
  * One HTTP exchange with the Registrar API: bearer auth, JSON in and out, and the
  * mapping of every failure to RegistrarApiError or RegistrarNetworkError.
  */
-import { decodeBody, isJsonObject, type ResultError } from '../wire/index.js'
+// Not wire/index.js, which loads TypeBox: see allowedInnerFiles in eslint.config.js.
+import { decodeBody, isJsonObject } from '../wire/json.js'
+import type { ResultError } from '../wire/index.js'
 import { RegistrarApiError, RegistrarNetworkError } from './errors.js'
 
 export type QueryValue = string | number | boolean | undefined

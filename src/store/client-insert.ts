@@ -4,12 +4,13 @@
  * thread (sqlite/worker.ts), and its plan's result turned into the store's answer.
  */
 import { sql, type CompiledQuery, type Kysely } from 'kysely'
-import type { ClientRecord, NewClientRecord } from '../engine/records.js'
 import {
   DuplicateClientIdError,
   InitialAccessTokenSpentError,
+  type ClientRecord,
   type ConsumeInitialAccessToken,
-} from '../engine/store.js'
+  type NewClientRecord,
+} from '../engine/index.js'
 import type { Outcome } from './group-commit.js'
 import { runPlan, type InsertPlan, type PlanResult } from './insert-plan.js'
 import { compileOnce } from './precompiled.js'

@@ -14,8 +14,10 @@ import type {
   NewServiceRecord,
   Page,
   ServiceRecord,
-} from '../engine/records.js'
-import type { ConsumeInitialAccessToken, PageRequest, Store } from '../engine/store.js'
+  ConsumeInitialAccessToken,
+  PageRequest,
+  Store,
+} from '../engine/index.js'
 import { insertOutcome, insertPlanner, runPlans, type PlannedInsert } from './client-insert.js'
 import { GroupCommit } from './group-commit.js'
 import { hotQueries, type HotQueries } from './hot-queries.js'

@@ -9,7 +9,7 @@ import type {
   NewClientRecord,
   NewServiceRecord,
   ServiceRecord,
-} from '../engine/records.js'
+} from '../engine/index.js'
 import type {
   ApiTokenRow,
   ClientRow,

@@ -4,7 +4,7 @@
  * share: PostgreSQL text cannot hold U+0000, a surrogate without its pair is not UTF-8,
  * `integer` columns hold 32 bits and ours read back as JS numbers (safe integers).
  */
-import { UnstorableValueError } from '../engine/store.js'
+import { UnstorableValueError } from '../engine/index.js'
 import { MAX_INT32, textProblem } from '../wire/index.js'
 
 /** The 32-bit integer columns (schema.ts); every other integer column is 64-bit. */

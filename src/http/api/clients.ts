@@ -1,14 +1,15 @@
 /** Client management (spec §2.2). */
 import type { FastifyPluginAsync } from 'fastify'
 import type { Engine } from '../../engine/index.js'
-import { MAX_PAGE_SIZE, type AuthleteClient } from '../../wire/index.js'
 import {
   ClientListQuery,
   ClientListSchema,
   ClientSchema,
+  MAX_PAGE_SIZE,
   ServiceClientParams,
   ServiceIdParams,
-} from '../../wire/schemas.js'
+  type AuthleteClient,
+} from '../../wire/index.js'
 import { pageOf, requireService } from '../request-parts.js'
 import { addOperations, operation } from './operations.js'
 

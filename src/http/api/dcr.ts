@@ -7,18 +7,16 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
 import type { Decision, Engine, ServiceRecord } from '../../engine/index.js'
 import {
+  ClientRegistrationRequestSchema,
+  ClientRegistrationResponseSchema,
   DCR_RESULT_CODES,
   OAuthError,
   resultMessage,
+  ServiceIdParams,
+  type ClientRegistrationRequest,
   type ClientRegistrationResponse,
   type DcrOperation,
 } from '../../wire/index.js'
-import {
-  ClientRegistrationRequestSchema,
-  ClientRegistrationResponseSchema,
-  ServiceIdParams,
-  type ClientRegistrationRequest,
-} from '../../wire/schemas.js'
 import { sendJson } from '../errors.js'
 import { requireService } from '../request-parts.js'
 import { apiErrors, bearerSecurity } from './route-docs.js'

@@ -1,5 +1,5 @@
 /** What every API route declares for the OpenAPI document: bearer security and ResultError answers. */
-import { ResultErrorSchema } from '../../wire/schemas.js'
+import { ResultErrorSchema } from '../../wire/index.js'
 
 export const bearerSecurity = [{ bearer: [] }]
 

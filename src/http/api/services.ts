@@ -2,14 +2,15 @@
 import { Type } from '@sinclair/typebox'
 import type { FastifyPluginAsync } from 'fastify'
 import type { Engine } from '../../engine/index.js'
-import { MAX_PAGE_SIZE, type AuthleteService } from '../../wire/index.js'
 import {
   ConfigurationQuery,
   ListQuery,
+  MAX_PAGE_SIZE,
   ServiceIdParams,
   ServiceListSchema,
   ServiceSchema,
-} from '../../wire/schemas.js'
+  type AuthleteService,
+} from '../../wire/index.js'
 import { pageOf, requireService } from '../request-parts.js'
 import { applyJsonPatch } from './json-patch.js'
 import { addOperations, operation } from './operations.js'

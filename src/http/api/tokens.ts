@@ -4,7 +4,6 @@
  */
 import type { FastifyPluginAsync } from 'fastify'
 import type { Engine, InitialAccessTokenRecord } from '../../engine/index.js'
-import { MAX_PAGE_SIZE, OAuthError } from '../../wire/index.js'
 import {
   ApiTokenCreatedSchema,
   ApiTokenCreateSchema,
@@ -12,11 +11,13 @@ import {
   InitialAccessTokenCreateSchema,
   InitialAccessTokenListSchema,
   InitialAccessTokenParams,
+  MAX_PAGE_SIZE,
+  OAuthError,
   ServiceIdParams,
   TokenListQuery,
   type ApiTokenCreateBody,
   type InitialAccessTokenCreateBody,
-} from '../../wire/schemas.js'
+} from '../../wire/index.js'
 import { pageOf, requireService } from '../request-parts.js'
 import { addOperations, operation } from './operations.js'
 
