@@ -6,8 +6,8 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest, RouteOptions } from 'fastify'
 import type { Decision, Engine, ServiceRecord } from '../engine/index.js'
 import {
-  ClientInformationDocSchema,
-  ClientMetadataDocSchema,
+  ClientInformationSchema,
+  ClientMetadataSchema,
   OAuthErrorSchema,
   ServiceClientParams,
   ServiceIdParams,
@@ -132,9 +132,9 @@ function routeOf(engine: Engine, operation: RegistrationOperation): RouteOptions
       summary,
       description,
       params: path === REGISTER ? ServiceIdParams : ServiceClientParams,
-      ...(takesMetadata && { body: ClientMetadataDocSchema }),
+      ...(takesMetadata && { body: ClientMetadataSchema }),
       response: {
-        [success]: success === 204 ? { type: 'null' } : ClientInformationDocSchema,
+        [success]: success === 204 ? { type: 'null' } : ClientInformationSchema,
         ...errors,
       },
     },

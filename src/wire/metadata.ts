@@ -14,15 +14,17 @@ import type { AUTHLETE_ENUMS } from './authlete.js'
 import { MAX_INT32 } from './json-limits.js'
 
 /**
- * Where a member lives in Authlete's Client: a Client member's name; `customMetadata` for
- * members Authlete has no field for (they travel as JSON text there, spec §3.4); or
- * `extension.requestableScopes` for `scope`.
+ * The `x-authlete` of members Authlete's Client has no field for: they travel as JSON text
+ * in its `customMetadata` (spec §3.4).
  */
 export const NOT_MAPPED = 'customMetadata'
 
 /** The `x-` annotations a member's schema may carry. */
 export interface MemberAnnotations {
-  /** The Authlete Client member it maps to, or NOT_MAPPED. */
+  /**
+   * The Authlete Client member it maps to; NOT_MAPPED; or `extension.requestableScopes`,
+   * where `scope` travels as a list.
+   */
   'x-authlete': string
   /** The AUTHLETE_ENUMS vocabulary its values translate through (spec §4). */
   'x-authlete-enum'?: keyof typeof AUTHLETE_ENUMS
@@ -113,20 +115,19 @@ export const ClientMetadataSchema = Type.Object(
     request_object_encryption_alg: alg('requestEncryptionAlg', 'jweAlg'),
     request_object_encryption_enc: alg('requestEncryptionEnc', 'jweEnc'),
     token_endpoint_auth_signing_alg: alg('tokenAuthSignAlg', 'jwsAlg'),
-    // Seconds, kept as sent (0 too: OIDC Core §3.1.2.1 max_age=0 asks for a fresh login).
+    // Seconds, kept as sent (0 too: OIDC Core §3.1.2.1 max_age=0 asks for a fresh login);
+    // -0 and 1e-400, which parse to 0, are refused with every other number JSON alters.
     default_max_age: Type.Optional(Type.Integer({ maximum: MAX_INT32, ...at('defaultMaxAge') })),
     require_auth_time: flag('authTimeRequired'),
     default_acr_values: list('defaultAcrs'),
     initiate_login_uri: uri(at('loginUri')),
     request_uris: uriList('requestUris'),
     // OIDC RP-Initiated Logout §3.1, Front-Channel Logout §2, Back-Channel Logout §2.2
-    post_logout_redirect_uris: Type.Optional(
-      Type.Array(Type.String({ format: 'uri' }), at(NOT_MAPPED)),
-    ),
+    post_logout_redirect_uris: uriList(NOT_MAPPED),
     frontchannel_logout_uri: uri(at(NOT_MAPPED)),
-    frontchannel_logout_session_required: Type.Optional(Type.Boolean(at(NOT_MAPPED))),
+    frontchannel_logout_session_required: flag(NOT_MAPPED),
     backchannel_logout_uri: uri(at(NOT_MAPPED)),
-    backchannel_logout_session_required: Type.Optional(Type.Boolean(at(NOT_MAPPED))),
+    backchannel_logout_session_required: flag(NOT_MAPPED),
     // RFC 8705 §2.1.2, §3.4
     tls_client_auth_subject_dn: text('tlsClientAuthSubjectDn'),
     tls_client_auth_san_dns: text('tlsClientAuthSanDns'),

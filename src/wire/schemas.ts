@@ -1,17 +1,18 @@
 /**
- * JSON Schemas (TypeBox) of the envelopes that cross the HTTP boundary: Authlete request
- * and response bodies, path and query parameters, Registrar's token extensions. Client
- * metadata itself is not described here for validation: metadata/ decides it, the same
- * way for the registration endpoint and the DCR API (STYLE.md §1). Service and Client
- * schemas type their common members, so a wrong type is an envelope error (spec §2.4),
- * and let every other member through.
+ * JSON Schemas (TypeBox) of the envelopes that cross the HTTP boundary, and the types
+ * inferred from them: Authlete request and response bodies, path and query parameters,
+ * Registrar's token extensions. Client metadata is declared in metadata.ts, and no route
+ * validates it with a schema: metadata/ decides it, the same way for the registration
+ * endpoint and the DCR API (STYLE.md §1). Service and Client schemas type their common
+ * members, so a wrong type is an envelope error (spec §2.4), and let every other member
+ * through; their answer schemas add the members the server assigns.
  * @see ../shared/spec/authlete-api.md, CONTRACT.md §1b
  */
 import { Type, type Static, type TOptional, type TSchema } from '@sinclair/typebox'
 import { ACTIONS, AUTHLETE_ENUMS } from './authlete.js'
 import { OAUTH_ERROR_CODES } from './errors.js'
 import { MAX_INT32 } from './json-limits.js'
-import { ClientInformationSchema, ClientMetadataSchema, JwkSetSchema } from './metadata.js'
+import { JwkSetSchema } from './metadata.js'
 import { MAX_PAGE_SIZE } from './pages.js'
 
 const Str = Type.String()
@@ -454,9 +455,5 @@ export const OAuthErrorSchema = Type.Object({
   error: oneOf(OAUTH_ERROR_CODES),
   error_description: Type.String(),
 })
-
-/** Client metadata and client information, for documentation (metadata/ validates them). */
-export { ClientMetadataSchema as ClientMetadataDocSchema }
-export { ClientInformationSchema as ClientInformationDocSchema }
 
 export const HealthSchema = Type.Object({ status: Type.String() })
