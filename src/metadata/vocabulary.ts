@@ -75,10 +75,10 @@ export const RESPONSE_TYPES = vocabulary([
 export const TOKEN_ENDPOINT_AUTH_METHODS = lowerCased(AUTHLETE_ENUMS.clientAuthMethod)
 
 /** @see OIDC DCR §2 application_type */
-export const APPLICATION_TYPES = lowerCased(['WEB', 'NATIVE'])
+export const APPLICATION_TYPES = lowerCased(AUTHLETE_ENUMS.applicationType)
 
 /** @see OIDC Core §8 */
-export const SUBJECT_TYPES = lowerCased(['PUBLIC', 'PAIRWISE'])
+export const SUBJECT_TYPES = lowerCased(AUTHLETE_ENUMS.subjectType)
 
 /** @see OIDC CIBA §4 backchannel_token_delivery_mode */
 export const DELIVERY_MODES = lowerCased(['POLL', 'PING', 'PUSH'])
