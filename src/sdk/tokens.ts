@@ -1,3 +1,4 @@
+import type { InitialAccessTokenList } from '../wire/index.js'
 import { segment, type Transport } from './transport.js'
 import type {
   ApiToken,
@@ -61,7 +62,7 @@ export class InitialAccessTokensApi {
       method: 'GET',
       path: `api/${segment(serviceId)}/initial_access_token/list`,
       query: { start: range.start, end: range.end },
-    })) as { tokens: InitialAccessTokenInfo[] }
+    })) as InitialAccessTokenList
     return answer.tokens
   }
 
