@@ -3,6 +3,7 @@
  * raw body text to the engine, so this surface and the DCR API decide identically, and
  * render the engine's Decision as HTTP.
  */
+import type { Static } from '@sinclair/typebox'
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest, RouteOptions } from 'fastify'
 import type { Decision, Engine, ServiceRecord } from '../engine/index.js'
 import {
@@ -16,12 +17,7 @@ import { answerPreflights } from './cors.js'
 import { addChallenge, sendJson } from './errors.js'
 import { bearerToken, requireRegistrationService } from './request-parts.js'
 
-interface ServiceParams {
-  serviceId: string
-}
-interface ClientParams extends ServiceParams {
-  clientId: string
-}
+type ClientParams = Static<typeof ServiceClientParams>
 
 /** Renders a Decision: its status and body, the challenge of a 401; 204 with no body for DELETED. */
 function sendDecision(

@@ -1,4 +1,5 @@
 /** Client management (spec §2.2). */
+import type { Static } from '@sinclair/typebox'
 import type { FastifyPluginAsync } from 'fastify'
 import type { Engine } from '../../engine/index.js'
 import {
@@ -13,12 +14,8 @@ import {
 import { pageOf, requireService } from '../request-parts.js'
 import { addOperations, operation } from './operations.js'
 
-interface ServiceParams {
-  serviceId: string
-}
-interface ClientParams extends ServiceParams {
-  clientId: string
-}
+type ServiceParams = Static<typeof ServiceIdParams>
+type ClientParams = Static<typeof ServiceClientParams>
 
 const OPERATIONS = [
   operation<{ Params: ServiceParams; Body: AuthleteClient }>({
@@ -47,7 +44,7 @@ const OPERATIONS = [
   }),
   operation<{
     Params: ServiceParams
-    Querystring: { start?: string; end?: string; developer?: string }
+    Querystring: Static<typeof ClientListQuery>
   }>({
     method: 'GET',
     path: '/api/:serviceId/client/get/list',

@@ -1,5 +1,5 @@
 /** Service management (spec §2.1). */
-import { Type } from '@sinclair/typebox'
+import { Type, type Static } from '@sinclair/typebox'
 import type { FastifyPluginAsync } from 'fastify'
 import type { Engine } from '../../engine/index.js'
 import {
@@ -15,9 +15,7 @@ import { pageOf, requireService } from '../request-parts.js'
 import { applyJsonPatch } from './json-patch.js'
 import { addOperations, operation } from './operations.js'
 
-interface ServiceParams {
-  serviceId: string
-}
+type ServiceParams = Static<typeof ServiceIdParams>
 
 const OPERATIONS = [
   operation<{ Body: AuthleteService }>({
@@ -83,7 +81,7 @@ const OPERATIONS = [
       await engine.deleteService(service.apiKey)
     },
   }),
-  operation<{ Params: ServiceParams; Querystring: { pretty?: string; patch?: string } }>({
+  operation<{ Params: ServiceParams; Querystring: Static<typeof ConfigurationQuery> }>({
     method: 'GET',
     path: '/api/:serviceId/service/configuration',
     summary: "The service's discovery document (RFC 8414, OpenID Connect Discovery)",

@@ -2,6 +2,7 @@
  * Registrar's token extensions (CONTRACT.md §1b): initial access tokens (RFC 7591 §3) and
  * service-scoped API tokens. Each secret is answered once; only its hash is stored.
  */
+import type { Static } from '@sinclair/typebox'
 import type { FastifyPluginAsync } from 'fastify'
 import type { Engine, InitialAccessTokenRecord } from '../../engine/index.js'
 import {
@@ -21,9 +22,7 @@ import {
 import { pageOf, requireService } from '../request-parts.js'
 import { addOperations, operation } from './operations.js'
 
-interface ServiceParams {
-  serviceId: string
-}
+type ServiceParams = Static<typeof ServiceIdParams>
 
 /** A live token as listed: no secret, `usesLeft` only when uses are limited. */
 function listedToken(record: InitialAccessTokenRecord) {
@@ -49,7 +48,7 @@ const OPERATIONS = [
       return engine.createInitialAccessToken(service.apiKey, body)
     },
   }),
-  operation<{ Params: ServiceParams; Querystring: { start?: string; end?: string } }>({
+  operation<{ Params: ServiceParams; Querystring: Static<typeof TokenListQuery> }>({
     method: 'GET',
     path: '/api/:serviceId/initial_access_token/list',
     summary: "List a service's live initial access tokens (no secrets)",
@@ -71,7 +70,7 @@ const OPERATIONS = [
       }
     },
   }),
-  operation<{ Params: ServiceParams & { id: string } }>({
+  operation<{ Params: Static<typeof InitialAccessTokenParams> }>({
     method: 'DELETE',
     path: '/api/:serviceId/initial_access_token/:id',
     summary: 'Delete an initial access token; it stops working',
