@@ -167,9 +167,12 @@ export function describeJsonProblem({ pointer, problem }: JsonProblem): string {
 /**
  * Parses JSON text and checks that every value in it can be stored as sent. Throws
  * SyntaxError for text that is not JSON, UnstorableJsonError for JSON that cannot be kept.
+ * This runs on every request: one pass over the text (plainlyStorable) clears nearly all of
+ * it; only text it cannot clear is checked value by value, which also names the problem.
  */
 export function parseStorableJson(text: string): unknown {
   const value: unknown = JSON.parse(text)
+  if (plainlyStorable(text)) return value
   const problem = jsonProblem(value)
   if (problem !== undefined) throw new UnstorableJsonError(problem)
   const token = lossyNumberToken(text)
@@ -181,6 +184,149 @@ export function parseStorableJson(text: string): unknown {
     })
   }
   return value
+}
+
+const OPEN_BRACKET = 0x5b
+const OPEN_BRACE = 0x7b
+const CLOSE_BRACKET = 0x5d
+const CLOSE_BRACE = 0x7d
+const MINUS = 0x2d
+const LETTER_U = 0x75
+
+const isDigit = (code: number) => code >= 0x30 && code <= 0x39
+const isHighSurrogate = (code: number) => code >= 0xd800 && code <= 0xdbff
+const isLowSurrogate = (code: number) => code >= 0xdc00 && code <= 0xdfff
+
+/** The value of a hexadecimal digit's char code (valid JSON holds only hex digits after \u). */
+const hexValue = (code: number) => (code <= 0x39 ? code - 0x30 : (code | 0x20) - 0x57)
+
+/** The code unit a `\uXXXX` escape starting at `index` (its backslash) stands for. */
+function escapedUnit(text: string, index: number): number {
+  return (
+    (hexValue(text.charCodeAt(index + 2)) << 12) |
+    (hexValue(text.charCodeAt(index + 3)) << 8) |
+    (hexValue(text.charCodeAt(index + 4)) << 4) |
+    hexValue(text.charCodeAt(index + 5))
+  )
+}
+
+/**
+ * A `\u` escape or a surrogate code unit: without one, no string of the text can hold U+0000
+ * (RFC 8259 §7 allows it only escaped) or a surrogate, and strings need not be read.
+ */
+const ESCAPE_OR_SURROGATE = /\\u|[\ud800-\udfff]/
+
+/** The index after the closing quote of the string whose content starts at `from`. */
+function endOfString(text: string, from: number): number {
+  let end = text.indexOf('"', from)
+  for (;;) {
+    if (end < 0) return text.length
+    let backslashes = 0
+    while (text.charCodeAt(end - 1 - backslashes) === BACKSLASH) backslashes++
+    // An odd run of backslashes escapes the quote.
+    if (backslashes % 2 === 0) return end + 1
+    end = text.indexOf('"', end + 1)
+  }
+}
+
+/**
+ * The index after the closing quote of the string whose content starts at `from`, or -1
+ * when the string may hold U+0000 or an unpaired surrogate: one escaped, or a surrogate not
+ * paired with one written the same way (a pair half escaped, half raw is left to jsonProblem).
+ */
+function endOfCheckedString(text: string, from: number): number {
+  const length = text.length
+  let index = from
+  while (index < length) {
+    const unit = text.charCodeAt(index)
+    if (unit === QUOTE) return index + 1
+    if (unit === BACKSLASH) {
+      if (text.charCodeAt(index + 1) !== LETTER_U) {
+        index += 2
+        continue
+      }
+      const escaped = escapedUnit(text, index)
+      index += 6
+      if (escaped === 0 || isLowSurrogate(escaped)) return -1
+      if (isHighSurrogate(escaped)) {
+        if (
+          text.charCodeAt(index) !== BACKSLASH ||
+          text.charCodeAt(index + 1) !== LETTER_U ||
+          !isLowSurrogate(escapedUnit(text, index))
+        ) {
+          return -1
+        }
+        index += 6
+      }
+    } else if (unit >= 0xd800 && unit <= 0xdfff) {
+      if (!isHighSurrogate(unit) || !isLowSurrogate(text.charCodeAt(index + 1))) return -1
+      index += 2
+    } else {
+      index++
+    }
+  }
+  return length
+}
+
+/**
+ * Whether one pass over valid JSON text proves that jsonProblem and lossyNumberToken find
+ * nothing in it: true for text whose brackets nest at most MAX_JSON_DEPTH levels, whose
+ * strings hold no U+0000 and no surrogate outside a pair written the same way (two raw code
+ * units, or two escapes; RFC 8259 §7, §8.1), and whose numbers JSON.parse keeps exactly
+ * (RFC 8259 §6). False means only "look closer": the text may still be storable (a lone
+ * surrogate is refused, but a pair half escaped and half raw is a pair; a duplicate member
+ * name drops a value, RFC 8259 §4). Text that is not JSON must not be given.
+ */
+export function plainlyStorable(text: string): boolean {
+  const length = text.length
+  const checkStrings = ESCAPE_OR_SURROGATE.test(text)
+  let depth = 0
+  let index = 0
+  while (index < length) {
+    const code = text.charCodeAt(index)
+    if (code === QUOTE) {
+      index = checkStrings ? endOfCheckedString(text, index + 1) : endOfString(text, index + 1)
+      if (index < 0) return false
+    } else if (code === OPEN_BRACKET || code === OPEN_BRACE) {
+      if (++depth > MAX_JSON_DEPTH) return false
+      index++
+    } else if (code === CLOSE_BRACKET || code === CLOSE_BRACE) {
+      depth--
+      index++
+    } else if (code === MINUS || isDigit(code)) {
+      const start = index
+      let digits = 0
+      let nonZero = false
+      let plain = true
+      for (; index < length; index++) {
+        const unit = text.charCodeAt(index)
+        if (isDigit(unit)) {
+          digits++
+          if (unit !== 0x30) nonZero = true
+        } else if (unit === 0x65 || unit === 0x45) {
+          plain = false
+        } else if (unit !== 0x2e && unit !== MINUS && unit !== 0x2b) {
+          break
+        }
+      }
+      // Without an exponent, at most 15 digits: finite, and when not zero at least 1e-14,
+      // a normal double that keeps them all. A negative zero is refused.
+      if (plain && digits <= 15 && (nonZero || code !== MINUS)) continue
+      if (!numberKept(text.slice(start, index))) return false
+    } else {
+      index++
+    }
+  }
+  return true
+}
+
+/** Whether JSON.parse reads a number token as a finite double, not -0, keeping its digits. */
+function numberKept(token: string): boolean {
+  const value = Number(token)
+  if (numberProblem(value) !== undefined) return false
+  const digits = significantDigits(token)
+  if (digits === '' || (digits.length <= 15 && Math.abs(value) >= MIN_NORMAL)) return true
+  return significantDigits(String(value)) === digits
 }
 
 /** The pointer of the first number equal to `target`, for naming a lossy number's member. */
