@@ -176,6 +176,7 @@ function parseJsonObject(json: string): Record<string, unknown> {
   return value
 }
 
+/** Resolves a request body: `input` holds members of a parseJsonObject value. */
 async function resolveMetadata(
   context: EngineContext,
   service: ServiceRecord,
@@ -183,6 +184,7 @@ async function resolveMetadata(
 ): Promise<ClientMetadata> {
   return resolveClientMetadata(input, policyFor(service), {
     now: Math.floor(context.now() / 1000),
+    parsedStorable: true,
   })
 }
 

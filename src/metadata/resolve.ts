@@ -21,6 +21,11 @@ import { applySoftwareStatement } from './software-statement.js'
 export interface ResolveOptions {
   /** Seconds since the epoch, for software statement exp / nbf / iat. */
   now: number
+  /**
+   * The input is (a copy of members of) a value parseStorableJson returned, so every value in
+   * it is already known storable and is not walked again; a software statement's claims are.
+   */
+  parsedStorable?: boolean
 }
 
 function asJsonObject(input: unknown): Record<string, unknown> {
@@ -65,7 +70,7 @@ export async function resolveClientMetadata(
       ? request
       : await applySoftwareStatement(request, policy.trustedIssuers, options.now)
   // Every string, number and nesting, of the request and of the statement's claims alike.
-  refuseUnstorable(asserted)
+  if (asserted !== request || options.parsedStorable !== true) refuseUnstorable(asserted)
   const known = keepKnownMembers(asserted, policy.customMetadata)
   // Only a JWK Set (jwks, the one jwk-set field) needs awaiting.
   const shaped = known.jwks === undefined ? checkShapesWithoutJwks(known) : await checkShapes(known)

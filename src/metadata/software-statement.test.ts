@@ -60,6 +60,20 @@ describe('software statements (RFC 7591 §2.3)', () => {
       assert.ok(!(claim in metadata), claim)
   })
 
+  test('checks the claims of a statement in a request body already parsed as storable (RFC 8259 §8.1)', async () => {
+    const statement = await sign({ iss: ISSUER, client_name: 'x\u0000', software_id: '\ud800' })
+    await assert.rejects(
+      resolveClientMetadata({ ...body, software_statement: statement }, withIssuers(), {
+        now: NOW,
+        parsedStorable: true,
+      }),
+      (err: unknown) =>
+        isOAuthError(err) &&
+        err.code === 'invalid_client_metadata' &&
+        err.description === 'client_name must not contain U+0000',
+    )
+  })
+
   test('refuses a statement from an issuer that is not trusted as unapproved (RFC 7591 §3.2.2)', async () => {
     await rejectsWith(
       await sign({ iss: 'https://other.example.com' }),
