@@ -10,10 +10,20 @@ import { MAX_INT32, textProblem } from '../wire/index.js'
 /** The 32-bit integer columns (schema.ts); every other integer column is 64-bit. */
 const INT32_COLUMNS = new Set(['max_uses', 'uses_left', 'dynamically_registered', 'version'])
 
+/**
+ * The columns holding JSON.stringify's text (rows.ts). That text is always storable: it
+ * writes U+0000 as `\u0000` and an unpaired surrogate as a `\udxxx` escape (ES2019
+ * well-formed JSON.stringify), so scanning it, a registration's longest strings, is skipped:
+ * about 1 µs of the 1.3 µs a client row's check took over the corpus.
+ */
+const JSON_TEXT_COLUMNS = new Set(['metadata', 'extras'])
+
 /** Throws UnstorableValueError for the first column value of `row` that cannot be stored. */
 export function checkStorable(row: Readonly<Record<string, unknown>>): void {
-  for (const [column, value] of Object.entries(row)) {
+  for (const column of Object.keys(row)) {
+    const value = row[column]
     if (typeof value === 'string') {
+      if (JSON_TEXT_COLUMNS.has(column)) continue
       const problem = textProblem(value)
       if (problem !== undefined) throw new UnstorableValueError(column, problem)
     } else if (typeof value === 'number') {
