@@ -7,7 +7,6 @@
 import type { ClientMetadata } from '../../wire/index.js'
 import { FIELDS, fieldOf, type Field } from '../fields.js'
 import { uriParts } from '../redirect-uris.js'
-import { hostProblem } from '../uri-syntax.js'
 import type { Rule } from './rule.js'
 
 /** Why one URI fails a check, or undefined. */
@@ -24,10 +23,8 @@ const hasNoUserinfo: UriCheck = (uri) =>
     ? undefined
     : 'must not have userinfo (a "user@" before the host)'
 
-const hasPlainHost: UriCheck = (uri) => {
-  const parts = uriParts(uri)
-  return parts?.rfc3986 === undefined ? undefined : hostProblem(parts.rfc3986, parts.hostname)
-}
+/** hostProblem (uri-syntax.ts), judged once per URI when it is parsed (uriParts). */
+const hasPlainHost: UriCheck = (uri) => uriParts(uri)?.hostProblem
 
 /** The first URI of a list that fails the check, as `member problem: uri`. */
 function firstProblem(name: string, value: unknown, check: UriCheck): string | undefined {
