@@ -38,7 +38,10 @@ export interface LoadResult {
   /** Socket errors, timeouts and non-2xx answers. */
   errors: number
   statusCounts: Record<string, number>
+  /** The server's CPU over the measured run, user and system. */
   serverCpuSeconds: number
+  /** Of it, the kernel's: for a server on loopback, mostly sending, receiving and waking the peer. */
+  serverSystemSeconds: number
   loaderCpuSeconds: number
   /** When the measured run began, milliseconds since the epoch. */
   measuredFrom: number
@@ -147,7 +150,9 @@ async function measure(spec: LoadSpec): Promise<LoadResult> {
   const loaderBefore = process.cpuUsage()
   const result = await runOnce(spec, spec.durationSeconds, record)
   const loader = process.cpuUsage(loaderBefore)
-  const serverCpuSeconds = cpuSeconds(spec.serverPid) - serverCpuBefore
+  const serverCpuAfter = cpuSeconds(spec.serverPid)
+  const serverSystemSeconds = serverCpuAfter.system - serverCpuBefore.system
+  const serverCpuSeconds = serverCpuAfter.user - serverCpuBefore.user + serverSystemSeconds
   const [p50, p99, p999, max] = percentiles(latencies.subarray(0, count), [50, 99, 99.9, 100])
   return {
     requests: result.requests.total,
@@ -159,6 +164,7 @@ async function measure(spec: LoadSpec): Promise<LoadResult> {
       Object.entries(result.statusCodeStats).map(([status, { count }]) => [status, count]),
     ),
     serverCpuSeconds,
+    serverSystemSeconds,
     loaderCpuSeconds: (loader.user + loader.system) / 1e6,
     measuredFrom,
   }

@@ -19,14 +19,14 @@ function readClockTicks(): number {
   }
 }
 
-/** CPU seconds (user + system) the process has used so far. */
-export function cpuSeconds(pid: number): number {
+/** CPU seconds the process has used so far, in its own code (user) and in the kernel (system). */
+export function cpuSeconds(pid: number): { user: number; system: number } {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
   // The command name (field 2) may hold spaces and parentheses: count from its last ')'.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
   const utime = Number(fields[11])
   const stime = Number(fields[12])
-  return (utime + stime) / ticksPerSecond
+  return { user: utime / ticksPerSecond, system: stime / ticksPerSecond }
 }
 
 /** Peak resident set size in bytes (VmHWM). */

@@ -60,6 +60,7 @@ const HEADER = [
   'peak RSS MB',
   'cold start ms',
   'CPU µs/req',
+  'of it sys',
   'loader CPU',
 ]
 
@@ -109,6 +110,7 @@ function rowCells(row: Row): string[] {
     row.peakRssMb.toFixed(0),
     row.coldStartMs.toFixed(0),
     row.cpuMicrosPerRequest.toFixed(0),
+    row.systemMicrosPerRequest.toFixed(0),
     `${(row.loaderCpuShare * 100).toFixed(0)}%`,
   ]
 }
@@ -116,7 +118,7 @@ function rowCells(row: Row): string[] {
 function ratioCells(ratio: Ratio): string[] {
   const cells = RATIO_FIGURES.map((name) => `${ratio.ratios[name].toFixed(2)}x`)
   const [rps, p50, p99, p999, rss, cold, cpu] = cells
-  return ['', `  ÷ ${ratio.baseline}`, rps, p50, p99, p999, '', rss, cold, cpu, '']
+  return ['', `  ÷ ${ratio.baseline}`, rps, p50, p99, p999, '', rss, cold, cpu, '', '']
 }
 
 function alignColumns(lines: string[][]): string[] {

@@ -14,6 +14,8 @@ export interface Row {
   peakRssMb: number
   coldStartMs: number
   cpuMicrosPerRequest: number
+  /** The kernel's part of cpuMicrosPerRequest (system time): sockets rather than the server's own code. */
+  systemMicrosPerRequest: number
   /** The load generator's CPU over the run's wall time: near 1 means it, not the server, limited the rate. */
   loaderCpuShare: number
 }
@@ -40,6 +42,7 @@ export function toRow(
     peakRssMb: rssBytes / 2 ** 20,
     coldStartMs,
     cpuMicrosPerRequest: (result.serverCpuSeconds * 1e6) / Math.max(1, result.requests),
+    systemMicrosPerRequest: (result.serverSystemSeconds * 1e6) / Math.max(1, result.requests),
     loaderCpuShare: result.loaderCpuSeconds / result.seconds,
   }
 }

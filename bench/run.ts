@@ -231,7 +231,8 @@ function progress(row: Row): void {
   const size = row.storedClients === undefined ? '' : ` @ ${row.storedClients}`
   process.stderr.write(
     `${row.scenario}${size} ${row.server}: ${Math.round(row.requestsPerSecond)} req/s, ` +
-      `p99 ${row.latencyMs.p99.toFixed(1)} ms, ${row.cpuMicrosPerRequest.toFixed(0)} µs CPU/req, ` +
+      `p99 ${row.latencyMs.p99.toFixed(1)} ms, ${row.cpuMicrosPerRequest.toFixed(0)} µs CPU/req ` +
+      `(${row.systemMicrosPerRequest.toFixed(0)} sys), ` +
       `${row.errors} errors, RSS ${row.peakRssMb.toFixed(0)} MB, cold ${row.coldStartMs.toFixed(0)} ms\n`,
   )
 }
