@@ -8,7 +8,10 @@
 import { readFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import type { Command } from 'commander'
-import type { ServeFlags } from '../config.js'
+import type { FastifyInstance } from 'fastify'
+import type { destination } from 'pino'
+import type { Config, ServeFlags } from '../config.js'
+import type { Store } from '../engine/index.js'
 import { exitOnUsageError } from './run.js'
 
 export function registerServe(program: Command): void {
@@ -50,6 +53,9 @@ export function registerServe(program: Command): void {
     )
     .action((flags: ServeFlags) => serve(flags))
 }
+
+/** The buffered stream log lines go to (pino's SonicBoom on stderr). */
+type LogStream = ReturnType<typeof destination>
 
 /** Past the grace period, how long the store has left to close. */
 const STORE_CLOSE_AFTER_GRACE_MILLISECONDS = 5_000
@@ -98,20 +104,14 @@ function prebuiltOpenApi() {
 }
 
 async function serve(flags: ServeFlags): Promise<void> {
-  const [
-    { loadConfig, ConfigError },
-    { openStore },
-    { createEngine },
-    { buildServer },
-    { default: pino },
-  ] = await Promise.all([
-    import('../config.js'),
-    import('../store/index.js'),
-    import('../engine/index.js'),
-    import('../http/index.js'),
-    import('pino'),
-  ])
-  let config
+  const [{ loadConfig, ConfigError }, { openStore }, { createEngine }, { buildServer }] =
+    await Promise.all([
+      import('../config.js'),
+      import('../store/index.js'),
+      import('../engine/index.js'),
+      import('../http/index.js'),
+    ])
+  let config: Config
   try {
     config = loadConfig(flags, process.env)
   } catch (error) {
@@ -119,7 +119,7 @@ async function serve(flags: ServeFlags): Promise<void> {
     throw error
   }
 
-  let store
+  let store: Store
   try {
     store = await openStore(config.database)
   } catch (error) {
@@ -133,10 +133,7 @@ async function serve(flags: ServeFlags): Promise<void> {
     process.stdout.write(`admin token (shown once, only its hash is stored): ${admin.generated}\n`)
   }
 
-  // Log lines are written a few kilobytes at a time, not one blocking write per request;
-  // whatever is buffered is flushed when the process stops.
-  const logStream = pino.destination({ dest: 2, minLength: 4096, sync: false })
-  process.once('exit', () => logStream.flushSync())
+  const logStream = await openLogStream()
   const app = await buildServer({
     engine,
     adminTokenHash: admin.hash,
@@ -155,16 +152,41 @@ async function serve(flags: ServeFlags): Promise<void> {
   const address = app.server.address()
   if (typeof address === 'object' && address) port = address.port
 
+  stopOnSignals(app, store, logStream, config.shutdownGraceMilliseconds)
+  process.stdout.write(`listening on ${urlOf(config.host, port)}\n`)
+}
+
+/**
+ * Log lines are written a few kilobytes at a time, not one blocking write per request;
+ * whatever is buffered is flushed when the process stops.
+ */
+async function openLogStream(): Promise<LogStream> {
+  const { default: pino } = await import('pino')
+  const logStream = pino.destination({ dest: 2, minLength: 4096, sync: false })
+  process.once('exit', () => logStream.flushSync())
+  return logStream
+}
+
+/**
+ * SIGTERM and SIGINT drain the connections within `graceMilliseconds`, then close the
+ * server and the store (the group commit's last batch is written before the connections
+ * close), flush the log and exit: 0 when every request finished in time, else 1.
+ */
+function stopOnSignals(
+  app: FastifyInstance,
+  store: Store,
+  logStream: LogStream,
+  graceMilliseconds: number,
+): void {
   let stopping = false
   const stop = async () => {
     if (stopping) return
     stopping = true
-    const inTime = await app.drain.stop(config.shutdownGraceMilliseconds)
+    const inTime = await app.drain.stop(graceMilliseconds)
     if (!inTime)
       app.log.error('requests still in flight at the end of the grace period were cut off')
     try {
       await app.close()
-      // The group commit's last batch is written before the connections close.
       await (inTime ? store.close() : within(STORE_CLOSE_AFTER_GRACE_MILLISECONDS, store.close()))
     } catch (error) {
       fail(`could not stop cleanly: ${(error as Error).message}`, 1)
@@ -174,5 +196,4 @@ async function serve(flags: ServeFlags): Promise<void> {
   }
   process.once('SIGTERM', stop)
   process.once('SIGINT', stop)
-  process.stdout.write(`listening on ${urlOf(config.host, port)}\n`)
 }

@@ -5,6 +5,7 @@
  */
 import Fastify, {
   LogController,
+  type FastifyHttpOptions,
   type FastifyInstance,
   type FastifyServerOptions,
   type FastifyReply,
@@ -117,7 +118,34 @@ class OneLinePerRequest extends LogController {
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
   const bodyLimit = options.bodyLimit ?? 65_536
   const limits = { ...DEFAULT_CONNECTION_LIMITS, ...options.limits }
-  const app = Fastify<Server>({
+  const app = Fastify<Server>(fastifyOptions(options.logger ?? false, bodyLimit, limits))
+  app.server.maxConnections = limits.maxConnections
+  app.decorate('drain', drainConnections(app.server))
+  app.setErrorHandler(handleError)
+  app.setNotFoundHandler(handleNotFound)
+  addGuards(app, bodyLimit)
+
+  const openApiDocument = options.openApiDocument ?? (await generateOpenApi(app, options.version))
+  const { engine, adminTokenHash } = options
+  await app.register(async (publicSurface) => {
+    allowAnyOrigin(publicSurface)
+    await publicSurface.register(registrationRoutes, { engine })
+    await publicSurface.register(discoveryRoutes, { engine })
+  })
+  const backoff =
+    options.tokenBackoff === false ? undefined : new TokenBackoff(options.tokenBackoff)
+  await app.register(apiRoutes, { engine, adminTokenHash, backoff })
+  await app.register(healthRoutes, { engine })
+  await app.register(openApiRoutes, { document: openApiDocument })
+  return app
+}
+
+function fastifyOptions(
+  logger: NonNullable<ServerOptions['logger']>,
+  bodyLimit: number,
+  limits: ConnectionLimits,
+): FastifyHttpOptions<Server> {
+  return {
     bodyLimit,
     requestTimeout: limits.requestTimeoutMilliseconds,
     keepAliveTimeout: limits.keepAliveTimeoutMilliseconds,
@@ -126,10 +154,10 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       // node checks both timeouts on this interval, so a cut-off comes up to one interval late.
       connectionsCheckingInterval: Math.min(1_000, limits.headersTimeoutMilliseconds / 2),
     },
-    logger: options.logger
+    logger: logger
       ? {
-          level: options.logger.level,
-          stream: options.logger.stream,
+          level: logger.level,
+          stream: logger.stream,
           // Requests and errors are logged without query values (log-fields.ts).
           serializers: { req: serializeRequest, err: serializeError },
           // Never a secret in the log: no authorization header, no bodies.
@@ -147,18 +175,13 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     // Failures before routing get the same JSON shapes and headers as any other.
     frameworkErrors: handleFrameworkError,
     clientErrorHandler: answerClientError,
-  })
+  }
+}
 
-  app.server.maxConnections = limits.maxConnections
-  app.decorate('drain', drainConnections(app.server))
-
-  app.setErrorHandler(handleError)
-  app.setNotFoundHandler(handleNotFound)
-  app.addHook('onRequest', (_request, reply, done) => {
-    reply.headers(NO_STORE)
-    done()
-  })
+/** What every request meets first, on every surface (CONTRACT.md, Bad input). */
+function addGuards(app: FastifyInstance, bodyLimit: number): void {
   app.addHook('onRequest', (request, reply, done) => {
+    reply.headers(NO_STORE)
     // Answered here, the request goes no further (done is not called).
     // After the signal to stop, a kept-alive connection carries no new work.
     if (app.drain.refuses(request.raw)) sendError(request, reply, shuttingDown())
@@ -168,20 +191,6 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     else done()
   })
   app.addHook('preValidation', refuseUnstorableUrlParts)
-
-  const openApiDocument = options.openApiDocument ?? (await generateOpenApi(app, options.version))
-  const { engine, adminTokenHash } = options
-  await app.register(async (publicSurface) => {
-    allowAnyOrigin(publicSurface)
-    await publicSurface.register(registrationRoutes, { engine })
-    await publicSurface.register(discoveryRoutes, { engine })
-  })
-  const backoff =
-    options.tokenBackoff === false ? undefined : new TokenBackoff(options.tokenBackoff)
-  await app.register(apiRoutes, { engine, adminTokenHash, backoff })
-  await app.register(healthRoutes, { engine })
-  await app.register(openApiRoutes, { document: openApiDocument })
-  return app
 }
 
 function shuttingDown(): OAuthError {
