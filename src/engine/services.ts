@@ -2,7 +2,12 @@
  * Service management (Authlete's service APIs, spec §2.1) with Registrar's defaults and
  * extension settings (CONTRACT.md §1b).
  */
-import { boundedWindow, OAuthError, type AuthleteService } from '../wire/index.js'
+import {
+  boundedWindow,
+  OAuthError,
+  SERVICE_ASSIGNED_MEMBERS,
+  type AuthleteService,
+} from '../wire/index.js'
 import type { EngineContext } from './context.js'
 import type { Page, ServiceRecord, ServiceSettings } from './records.js'
 import { mintNumericId, mintSecret } from './secrets.js'
@@ -35,21 +40,11 @@ export const SERVICE_DEFAULTS: Readonly<ServiceSettings> = Object.freeze<Service
   allowPrivateNetworkUris: false,
 })
 
-/** Members the server assigns; ignored on input (spec §7 trap 12). */
-const READ_ONLY_MEMBERS = [
-  'number',
-  'serviceOwnerNumber',
-  'apiKey',
-  'apiSecret',
-  'createdAt',
-  'modifiedAt',
-  'metadata',
-] as const
-
 /** The writable settings of an input, with read-only and null members dropped. */
 function writableSettings(input: AuthleteService): ServiceSettings {
   const settings: Record<string, unknown> = { ...input }
-  for (const member of READ_ONLY_MEMBERS) delete settings[member]
+  // Members the server assigns are ignored on input (spec §7 trap 12).
+  for (const member of SERVICE_ASSIGNED_MEMBERS) delete settings[member]
   for (const [member, value] of Object.entries(settings)) {
     if (value === null || value === undefined) delete settings[member]
   }

@@ -320,13 +320,21 @@ const ScopeSchema = Type.Object(
 )
 export type AuthleteScope = Static<typeof ScopeSchema>
 
+/** What the server assigns to a service (spec §5, RO): answered, and ignored on input. */
+const ServiceAssignedMembers = {
+  ...members(Int, ['number', 'serviceOwnerNumber', 'apiKey', 'createdAt', 'modifiedAt']),
+  apiSecret: Type.Optional(Str),
+  metadata: Type.Optional(Pairs),
+}
+export const SERVICE_ASSIGNED_MEMBERS = Object.keys(
+  ServiceAssignedMembers,
+) as readonly (keyof typeof ServiceAssignedMembers)[]
+
 /** Authlete's Service as Registrar answers it: with what the server assigns (spec §5, RO). */
 export const ServiceAnswerSchema = Type.Object(
   {
     ...ServiceSchema.properties,
-    ...members(Int, ['number', 'serviceOwnerNumber', 'apiKey', 'createdAt', 'modifiedAt']),
-    apiSecret: Type.Optional(Str),
-    metadata: Type.Optional(Pairs),
+    ...ServiceAssignedMembers,
     supportedScopes: Type.Optional(Type.Array(ScopeSchema)),
   },
   { additionalProperties: true, description: ServiceSchema.description },
