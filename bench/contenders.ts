@@ -18,7 +18,8 @@ export const CONTENDER_NAMES = [
   'floor-sqlite',
   'floor-sqlite-batch',
 ] as const
-export type ContenderName = (typeof CONTENDER_NAMES)[number]
+/** The named contenders, and Registrar built from another checkout (`--before`). */
+export type ContenderName = (typeof CONTENDER_NAMES)[number] | 'before-sqlite'
 
 export interface Started extends ServerProcess {
   registerPath: string
@@ -28,6 +29,7 @@ export interface Started extends ServerProcess {
 export const READ_KIND: Record<ContenderName, string> = {
   'registrar-sqlite': 'RFC 7592',
   'registrar-postgres': 'RFC 7592',
+  'before-sqlite': 'RFC 7592',
   'oidc-provider': 'OIDC DCR read',
   'mcp-sdk': 'map lookup (no RFC 7592)',
   floor: 'map lookup',
@@ -46,6 +48,8 @@ export interface StartContext {
   jwks: string
   /** Where Registrar writes CPU profiles, when asked. */
   profileDir?: string
+  /** The checkout `before-sqlite` runs from. */
+  before?: string
   /** A label unique to this run, for file and schema names. */
   label: string
 }
@@ -54,10 +58,12 @@ export interface StartContext {
 export async function startContender(name: ContenderName, context: StartContext): Promise<Started> {
   const { profileDir } = context
   switch (name) {
-    case 'registrar-sqlite': {
+    case 'registrar-sqlite':
+    case 'before-sqlite': {
       const database = join(context.scratch, `${context.label}.db`)
       removeSqlite(database)
-      const server = await startRegistrar({ database, profileDir })
+      const root = name === 'before-sqlite' ? context.before : undefined
+      const server = await startRegistrar({ database, profileDir, root })
       return withCleanup(server, async () => removeSqlite(database))
     }
     case 'registrar-postgres': {

@@ -10,6 +10,9 @@
  *   --servers LIST    contenders (default all; see contenders.ts)
  *   --size N          clients stored for the large size run (default 1000000; loads in ~40 s)
  *   --postgres URL    (default postgres://127.0.0.1:5432/test)
+ *   --before DIR      also run `before-sqlite`: Registrar on SQLite from DIR, a built checkout
+ *                     of another revision, in every round beside the others; the end of
+ *                     the output compares each round's registrar-sqlite with it
  *   --profile         write V8 CPU profiles of Registrar to bench/results/profiles
  *   --skip-build      use dist/ as it is
  *   --publish         also copy the JSON and SVG to bench/latest.json and bench/latest.svg
@@ -28,6 +31,8 @@ export interface Options {
   servers: ContenderName[]
   size: number
   postgresUrl: string
+  /** A built checkout of another revision, run as `before-sqlite`. */
+  before: string | undefined
   profile: boolean
   skipBuild: boolean
   publish: boolean
@@ -45,6 +50,7 @@ export function parseOptions(args: string[]): Options {
       servers: { type: 'string', default: CONTENDER_NAMES.join(',') },
       size: { type: 'string', default: '1000000' },
       postgres: { type: 'string', default: DEFAULT_POSTGRES_URL },
+      before: { type: 'string' },
       profile: { type: 'boolean', default: false },
       'skip-build': { type: 'boolean', default: false },
       publish: { type: 'boolean', default: false },
@@ -60,9 +66,13 @@ export function parseOptions(args: string[]): Options {
     connections: positive('connections', values.connections),
     rounds: positive('rounds', values.rounds),
     scenarios: list(values.scenarios, [...SCENARIOS, 'size'] as const),
-    servers: list(values.servers, CONTENDER_NAMES),
+    servers: [
+      ...list(values.servers, CONTENDER_NAMES),
+      ...(values.before === undefined ? [] : (['before-sqlite'] as const)),
+    ],
     size: positive('size', values.size),
     postgresUrl: values.postgres,
+    before: values.before,
     profile: values.profile,
     skipBuild: values['skip-build'],
     publish: values.publish,

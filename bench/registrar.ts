@@ -12,10 +12,14 @@ import { join } from 'node:path'
 import { startServer, type ServerProcess } from './server-process.js'
 
 const ROOT = join(import.meta.dirname, '..')
-const BIN = (
-  JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { bin: Record<string, string> }
-).bin['registrar']
-export const REGISTRAR_BIN = join(ROOT, BIN)
+
+/** The command `npm start` runs in the checkout at `root`: its package.json's bin. */
+export function registrarBin(root = ROOT): string {
+  const { bin } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+    bin: Record<string, string>
+  }
+  return join(root, bin['registrar']!)
+}
 export const REGISTRAR_UNBUNDLED = join(ROOT, 'dist', 'src', 'cli', 'main.js')
 
 const ADMIN_TOKEN = `bench-${randomBytes(16).toString('hex')}`
@@ -25,6 +29,8 @@ export interface RegistrarOptions {
   database: string
   /** A service to use; one is created when absent. */
   apiKey?: number
+  /** The checkout to run; this one when absent. */
+  root?: string
   /** Write a V8 CPU profile (node --cpu-prof) of the server into this folder. */
   profileDir?: string
   env?: NodeJS.ProcessEnv
@@ -36,9 +42,10 @@ export interface RegistrarProcess extends ServerProcess {
 }
 
 export async function startRegistrar(options: RegistrarOptions): Promise<RegistrarProcess> {
-  const command = options.profileDir
-    ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`, REGISTRAR_UNBUNDLED]
-    : [REGISTRAR_BIN]
+  const command =
+    options.profileDir && !options.root
+      ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`, REGISTRAR_UNBUNDLED]
+      : [registrarBin(options.root)]
   const server = await startServer(
     [...command, 'serve', '--port', '0', '--database', options.database],
     { ...options.env, REGISTRAR_ADMIN_TOKEN: ADMIN_TOKEN },

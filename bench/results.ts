@@ -114,3 +114,34 @@ export function ratiosOf(rows: Row[]): Ratio[] {
       }),
     )
 }
+
+/**
+ * registrar-sqlite against before-sqlite (`--before`): the ratio of CPU per request and of
+ * req/s for each round's pair of runs of a scenario, then their median. Pairs from one
+ * round ran minutes apart at most, so the machine's drift between rounds cancels out.
+ */
+export function compareWithBefore(runs: Row[], before: string): string {
+  const lines = [`registrar-sqlite ÷ before-sqlite (${before}), round by round, then the median:`]
+  for (const scenario of [...new Set(runs.map((run) => run.scenario))]) {
+    const of = (server: string) =>
+      runs.filter((run) => run.server === server && run.scenario === scenario && !run.storedClients)
+    const [now, then] = [of('registrar-sqlite'), of('before-sqlite')]
+    const pairs = now.slice(0, then.length).map((run, i) => [run, then[i]!] as const)
+    if (pairs.length === 0) continue
+    const column = (figure: (row: Row) => number) => {
+      const ratios = pairs.map(([a, b]) => figure(a) / figure(b))
+      const sorted = [...ratios].sort((x, y) => x - y)
+      const middle = sorted.length / 2
+      const median =
+        sorted.length % 2 === 1
+          ? sorted[Math.floor(middle)]!
+          : (sorted[middle - 1]! + sorted[middle]!) / 2
+      return `${ratios.map((ratio) => `${ratio.toFixed(2)}x`).join(' ')} -> ${median.toFixed(2)}x`
+    }
+    lines.push(
+      `  ${scenario.padEnd(8)}  CPU/req ${column((row) => row.cpuMicrosPerRequest)}` +
+        `   req/s ${column((row) => row.requestsPerSecond)}`,
+    )
+  }
+  return lines.join('\n')
+}

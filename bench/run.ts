@@ -22,9 +22,9 @@ import { runLoad } from './load.js'
 import { peakRssBytes } from './measure.js'
 import { parseOptions } from './options.js'
 import { postgresUnreachable } from './postgres.js'
-import { REGISTRAR_BIN, REGISTRAR_UNBUNDLED } from './registrar.js'
+import { registrarBin, REGISTRAR_UNBUNDLED } from './registrar.js'
 import { buildReport, formatReport } from './report.js'
-import { medianRuns, toRow, type Row } from './results.js'
+import { compareWithBefore, medianRuns, toRow, type Row } from './results.js'
 import { SCENARIOS, type Scenario } from './scenarios.js'
 import { preRegister, runSizeScenario } from './size.js'
 import { transpileTree } from './transpile.js'
@@ -34,6 +34,8 @@ const ROOT = join(import.meta.dirname, '..')
 const RESULTS = join(import.meta.dirname, 'results')
 /** Clients registered before a read or mixed run, read at random. */
 const READ_CLIENTS = 1000
+/** The order of servers in the table. */
+const SERVER_ORDER: readonly string[] = [...CONTENDER_NAMES, 'before-sqlite']
 
 const options = parseOptions(process.argv.slice(2))
 const settings = {
@@ -56,6 +58,9 @@ if (servers.some((s) => s.startsWith('registrar')) && !buildRegistrar()) {
   servers = servers.filter((s) => !s.startsWith('registrar'))
   note('Registrar skipped: `npm run build` did not produce dist/')
 }
+if (options.before && !existsSync(registrarBin(options.before))) {
+  throw new Error(`--before: no ${registrarBin(options.before)}; run npm run build there`)
+}
 if (servers.includes('registrar-postgres')) {
   const why = await postgresUnreachable(options.postgresUrl)
   if (why) {
@@ -70,12 +75,15 @@ const context: StartContext = {
   postgresUrl: options.postgresUrl,
   jwks: signingKeys(),
   profileDir,
+  before: options.before,
   label: '',
 }
 const runs: Row[] = []
 for (let round = 1; round <= options.rounds; round++) {
   for (const scenario of SCENARIOS.filter((s) => options.scenarios.includes(s))) {
-    for (const server of servers) {
+    // Every other round runs the contenders in reverse order, so that the machine's speed
+    // drifting during a round weighs on neither side of a comparison.
+    for (const server of round % 2 === 0 ? [...servers].reverse() : servers) {
       await attempt(`${scenario} on ${server}`, async () => {
         runs.push(await runScenario(server, scenario))
       })
@@ -129,8 +137,9 @@ if (options.publish) {
   copyFileSync(join(RESULTS, 'latest.json'), join(import.meta.dirname, 'latest.json'))
   copyFileSync(join(RESULTS, 'latest.svg'), join(import.meta.dirname, 'latest.svg'))
 }
+const comparison = options.before ? `\n\n${compareWithBefore(runs, options.before)}` : ''
 process.stdout.write(
-  `\n${formatReport(report)}\n\nWrote ${join(RESULTS, 'latest.json')} and latest.svg\n`,
+  `\n${formatReport(report)}${comparison}\n\nWrote ${join(RESULTS, 'latest.json')} and latest.svg\n`,
 )
 
 async function runScenario(server: ContenderName, scenario: Scenario): Promise<Row> {
@@ -172,7 +181,7 @@ function byScenarioAndServer(a: Row, b: Row): number {
   const order = (row: Row) => [
     row.storedClients === undefined ? 0 : 1,
     SCENARIOS.indexOf(row.scenario as Scenario),
-    CONTENDER_NAMES.indexOf(row.server as ContenderName),
+    SERVER_ORDER.indexOf(row.server),
     row.storedClients ?? 0,
   ]
   const [x, y] = [order(a), order(b)]
@@ -190,7 +199,7 @@ function buildRegistrar(): boolean {
       )
     }
   }
-  return existsSync(options.profile ? REGISTRAR_UNBUNDLED : REGISTRAR_BIN)
+  return existsSync(options.profile ? REGISTRAR_UNBUNDLED : registrarBin())
 }
 
 /** RSA keys for node-oidc-provider, made here so that its cold start does not include them. */
