@@ -9,13 +9,13 @@ import { sql, type CompiledQuery, type Insertable, type Kysely, type QueryResult
 import type {
   ApiTokenRecord,
   ClientRecord,
+  ConsumeInitialAccessToken,
   InitialAccessTokenRecord,
   NewClientRecord,
   NewServiceRecord,
   Page,
-  ServiceRecord,
-  ConsumeInitialAccessToken,
   PageRequest,
+  ServiceRecord,
   Store,
 } from '../engine/index.js'
 import { insertOutcome, insertPlanner, runPlans, type PlannedInsert } from './client-insert.js'
