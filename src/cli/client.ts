@@ -4,15 +4,17 @@
  */
 import type { Command } from 'commander'
 import { addApiOptions, connect, integerFlag, type ApiFlags } from './api-options.js'
+import { addCommandGroup } from './command-group.js'
 import { formatMillis, printFields, printJson, printLine, printTable } from './output.js'
 import { collectPages } from './pages.js'
 import { exitOnUsageError, run } from './run.js'
 
 export function registerClientCommands(program: Command): void {
-  const client = exitOnUsageError(program.command('client'))
-    .description('inspect and remove the clients of a service')
-    .addHelpText('after', '\nExample:\n  registrar client list 2418563210347')
-  for (const add of [addList, addGet, addDelete]) add(client)
+  addCommandGroup(program, 'client', {
+    description: 'inspect and remove the clients of a service',
+    examples: '\nExample:\n  registrar client list 2418563210347',
+    subcommands: [addList, addGet, addDelete],
+  })
 }
 
 /** A subcommand of `client` with the API flags and the service id argument. */

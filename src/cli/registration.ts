@@ -10,6 +10,7 @@ import type {
   DcrClient,
   FileCredentialStore,
 } from '../client/index.js'
+import { addCommandGroup } from './command-group.js'
 import { readJsonObject } from './input.js'
 import { printFields, printJson, printLine } from './output.js'
 import { exitOnUsageError, run, UsageError } from './run.js'
@@ -45,13 +46,12 @@ const SHOWN = [
 
 export function registerRegistrationCommands(program: Command): void {
   addRegister(program)
-  const registration = exitOnUsageError(program.command('registration'))
-    .description('read, update or delete the registration saved by "registrar register" (RFC 7592)')
-    .addHelpText(
-      'after',
+  addCommandGroup(program, 'registration', {
+    description: 'read, update or delete the registration saved by "registrar register" (RFC 7592)',
+    examples:
       '\nExample:\n  registrar registration read --credentials ./registrar-credentials.json',
-    )
-  for (const add of [addRead, addUpdate, addDelete]) add(registration)
+    subcommands: [addRead, addUpdate, addDelete],
+  })
 }
 
 /** @see RFC 7591 §3.1 */

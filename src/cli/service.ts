@@ -5,6 +5,7 @@
 import type { Command } from 'commander'
 import type { AuthleteService } from '../sdk/index.js'
 import { addApiOptions, connect, integerFlag, type ApiFlags } from './api-options.js'
+import { addCommandGroup } from './command-group.js'
 import { readJsonObject } from './input.js'
 import { printFields, printJson, printLine, printTable } from './output.js'
 import { collectPages } from './pages.js'
@@ -36,15 +37,11 @@ const SUMMARY_FIELDS = [
 ] as const
 
 export function registerServiceCommands(program: Command): void {
-  const service = exitOnUsageError(program.command('service'))
-    .description('manage services (the authorization servers Registrar registers clients for)')
-    .addHelpText(
-      'after',
-      '\nExample:\n  registrar service create --name "Demo AS"\n  registrar service list',
-    )
-  for (const add of [addCreate, addList, addGet, addUpdate, addDelete, addConfiguration]) {
-    add(service)
-  }
+  addCommandGroup(program, 'service', {
+    description: 'manage services (the authorization servers Registrar registers clients for)',
+    examples: '\nExample:\n  registrar service create --name "Demo AS"\n  registrar service list',
+    subcommands: [addCreate, addList, addGet, addUpdate, addDelete, addConfiguration],
+  })
 }
 
 /** A subcommand of `service` with the API flags. */

@@ -5,6 +5,7 @@
 import type { Command } from 'commander'
 import type { Registrar } from '../sdk/index.js'
 import { addApiOptions, connect, integerFlag, type ApiFlags } from './api-options.js'
+import { addCommandGroup } from './command-group.js'
 import { formatMillis, printFields, printJson, printLine, printTable } from './output.js'
 import { exitOnUsageError, run, UsageError } from './run.js'
 
@@ -16,13 +17,12 @@ interface CreateFlags extends ApiFlags {
 }
 
 export function registerTokenCommands(program: Command): void {
-  const token = exitOnUsageError(program.command('token'))
-    .description('issue and revoke service tokens and initial access tokens')
-    .addHelpText(
-      'after',
+  addCommandGroup(program, 'token', {
+    description: 'issue and revoke service tokens and initial access tokens',
+    examples:
       '\nExamples:\n  registrar token create 2418563210347\n  registrar token create 2418563210347 --initial --expires-in 3600 --max-uses 1',
-    )
-  for (const add of [addCreate, addList, addDelete]) add(token)
+    subcommands: [addCreate, addList, addDelete],
+  })
 }
 
 /** A subcommand of `token` with the API flags and the service id argument. */

@@ -3,24 +3,22 @@
  * the process. It keeps the Store contract (versions, atomic token use) but is not durable.
  */
 import { isInitialAccessTokenLive } from './access-tokens.js'
-import type {
-  ApiTokenRecord,
-  ClientRecord,
-  InitialAccessTokenRecord,
-  NewClientRecord,
-  NewServiceRecord,
-  Page,
-  ServiceRecord,
-} from './records.js'
 import {
   DuplicateClientIdError,
   InitialAccessTokenSpentError,
+  type ApiTokenRecord,
+  type ClientRecord,
   type ConsumeInitialAccessToken,
+  type InitialAccessTokenRecord,
+  type NewClientRecord,
+  type NewServiceRecord,
+  type Page,
   type PageRequest,
+  type ServiceRecord,
   type Store,
 } from './store.js'
 
-/** Records are copied in and out, so callers can never change what is stored. */
+/** Records (or undefined, for a miss) are copied in and out: callers never change the store. */
 const copy = <T>(value: T): T => structuredClone(value)
 
 function page<T>(all: T[], { start, end }: PageRequest): Page<T> {
@@ -42,8 +40,7 @@ export class MemoryStore implements Store {
   }
 
   async getService(apiKey: number): Promise<ServiceRecord | undefined> {
-    const found = this.#services.get(apiKey)
-    return found && copy(found)
+    return copy(this.#services.get(apiKey))
   }
 
   async listServices(request: PageRequest & { apiKeys?: number[] }): Promise<Page<ServiceRecord>> {
@@ -92,8 +89,7 @@ export class MemoryStore implements Store {
   }
 
   async getClient(serviceApiKey: number, clientId: number): Promise<ClientRecord | undefined> {
-    const found = this.#clients.get(`${serviceApiKey}/${clientId}`)
-    return found && copy(found)
+    return copy(this.#clients.get(`${serviceApiKey}/${clientId}`))
   }
 
   async listClients(
@@ -132,8 +128,7 @@ export class MemoryStore implements Store {
   }
 
   async getInitialAccessToken(id: string): Promise<InitialAccessTokenRecord | undefined> {
-    const found = this.#initialAccessTokens.get(id)
-    return found && copy(found)
+    return copy(this.#initialAccessTokens.get(id))
   }
 
   async listInitialAccessTokens(
@@ -160,8 +155,7 @@ export class MemoryStore implements Store {
   }
 
   async getApiToken(id: string): Promise<ApiTokenRecord | undefined> {
-    const found = this.#apiTokens.get(id)
-    return found && copy(found)
+    return copy(this.#apiTokens.get(id))
   }
 
   async getSetting(key: string): Promise<string | undefined> {

@@ -106,7 +106,7 @@ export async function read(
       clientInformation(context, service, record, request.token!),
     )
   } catch (error) {
-    return failed(service, error, tokenErrorAction(service))
+    return configurationFailed(service, error)
   }
 }
 
@@ -134,7 +134,7 @@ export async function update(
       clientInformation(context, service, updated, request.token!),
     )
   } catch (error) {
-    return failed(service, error, tokenErrorAction(service))
+    return configurationFailed(service, error)
   }
 }
 
@@ -151,15 +151,17 @@ export async function remove(
     }
     return succeeded('DELETED', service, record)
   } catch (error) {
-    return failed(service, error, tokenErrorAction(service))
+    return configurationFailed(service, error)
   }
 }
 
-/** Authlete's legacy services answer a bad registration access token with BAD_REQUEST (spec §3.3). */
-function tokenErrorAction(service: ServiceRecord): 'UNAUTHORIZED' | 'BAD_REQUEST' {
-  return service.settings.unauthorizedOnClientConfigSupported === false
-    ? 'BAD_REQUEST'
-    : 'UNAUTHORIZED'
+/**
+ * A failed RFC 7592 request. Authlete's legacy services answer a bad registration access
+ * token with BAD_REQUEST, not UNAUTHORIZED (spec §3.3).
+ */
+function configurationFailed(service: ServiceRecord, error: unknown): Decision {
+  const legacy = service.settings.unauthorizedOnClientConfigSupported === false
+  return failed(service, error, legacy ? 'BAD_REQUEST' : 'UNAUTHORIZED')
 }
 
 function parseJsonObject(json: string): Record<string, unknown> {

@@ -3,6 +3,7 @@
  * extension settings (CONTRACT.md §1b).
  */
 import {
+  AUTHLETE_ENUMS,
   boundedWindow,
   OAuthError,
   SERVICE_ASSIGNED_MEMBERS,
@@ -24,15 +25,10 @@ export const SERVICE_DEFAULTS: Readonly<ServiceSettings> = Object.freeze<Service
   dcrDuplicateSoftwareIdBlocked: false,
   supportedGrantTypes: ['AUTHORIZATION_CODE', 'REFRESH_TOKEN', 'CLIENT_CREDENTIALS', 'DEVICE_CODE'],
   supportedResponseTypes: ['CODE'],
-  supportedTokenAuthMethods: [
-    'NONE',
-    'CLIENT_SECRET_BASIC',
-    'CLIENT_SECRET_POST',
-    'CLIENT_SECRET_JWT',
-    'PRIVATE_KEY_JWT',
-    'TLS_CLIENT_AUTH',
-    'SELF_SIGNED_TLS_CLIENT_AUTH',
-  ],
+  // Every method but attestation-based client authentication, which a service opts into.
+  supportedTokenAuthMethods: AUTHLETE_ENUMS.clientAuthMethod.filter(
+    (method) => method !== 'ATTEST_JWT_CLIENT_AUTH',
+  ),
   supportedCustomClientMetadata: [],
   initialAccessTokenRequired: false,
   clientSecretLifetime: 0,

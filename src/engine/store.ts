@@ -23,6 +23,9 @@ import type {
   ServiceRecord,
 } from './records.js'
 
+/** The records the port speaks in, so that an implementation imports from one place. */
+export type * from './records.js'
+
 export interface PageRequest {
   /** Inclusive, from 0. */
   start: number

@@ -4,10 +4,11 @@
  *
  * The store's parts: one KyselyStore (kysely-store.ts) serves both databases, with its
  * schema and migrations, the mapping between records and rows (rows.ts), the checks a row
- * passes before it is written (storable.ts), queries compiled once (precompiled.ts,
- * hot-queries.ts) and registrations committed in groups (group-commit.ts, client-insert.ts,
- * insert-plan.ts). sqlite/ opens a SQLite file (its statement cache and the worker thread
- * that commits and checkpoints off the event loop); postgres/ opens a PostgreSQL pool.
+ * passes before it is written (storable.ts), the pages of listings (pages.ts), queries
+ * compiled once (precompiled.ts, hot-queries.ts) and registrations committed in groups
+ * (group-commit.ts, client-insert.ts, insert-plan.ts). sqlite/ opens a SQLite file (its
+ * statement cache and the worker thread that commits and checkpoints off the event loop);
+ * postgres/ opens a PostgreSQL pool.
  */
 import type { Kysely } from 'kysely'
 import { KyselyStore } from './kysely-store.js'

@@ -5,22 +5,23 @@
  * (optimistic concurrency), so of two racing updates one wins and the other resolves
  * undefined, and an update racing a delete either lands before it or finds no row.
  */
-import { sql, type CompiledQuery, type Kysely, type QueryResult } from 'kysely'
+import { sql, type CompiledQuery, type Insertable, type Kysely, type QueryResult } from 'kysely'
 import type {
   ApiTokenRecord,
   ClientRecord,
+  ConsumeInitialAccessToken,
   InitialAccessTokenRecord,
   NewClientRecord,
   NewServiceRecord,
   Page,
-  ServiceRecord,
-  ConsumeInitialAccessToken,
   PageRequest,
+  ServiceRecord,
   Store,
 } from '../engine/index.js'
 import { insertOutcome, insertPlanner, runPlans, type PlannedInsert } from './client-insert.js'
 import { GroupCommit } from './group-commit.js'
 import { hotQueries, type HotQueries } from './hot-queries.js'
+import { readPage } from './pages.js'
 import {
   toApiTokenRecord,
   toApiTokenRow,
@@ -97,16 +98,7 @@ export class KyselyStore implements Store {
     if (apiKeys?.length === 0) return { start: page.start, end: page.end, totalCount: 0, items: [] }
     let query = this.#db.selectFrom('services')
     if (apiKeys) query = query.where('api_key', 'in', apiKeys)
-    const { count } = await query
-      .select((eb) => eb.fn.countAll<number>().as('count'))
-      .executeTakeFirstOrThrow()
-    const rows = await paged(query.selectAll().orderBy('number'), page).execute()
-    return {
-      start: page.start,
-      end: page.end,
-      totalCount: Number(count),
-      items: rows.map(toServiceRecord),
-    }
+    return readPage(page, query, query.selectAll().orderBy('number'), toServiceRecord)
   }
 
   async updateService(record: ServiceRecord): Promise<ServiceRecord | undefined> {
@@ -147,16 +139,7 @@ export class KyselyStore implements Store {
   ): Promise<Page<ClientRecord>> {
     let query = this.#db.selectFrom('clients').where('service_api_key', '=', serviceApiKey)
     if (page.developer !== undefined) query = query.where('developer', '=', page.developer)
-    const { count } = await query
-      .select((eb) => eb.fn.countAll<number>().as('count'))
-      .executeTakeFirstOrThrow()
-    const rows = await paged(query.selectAll().orderBy('number'), page).execute()
-    return {
-      start: page.start,
-      end: page.end,
-      totalCount: Number(count),
-      items: rows.map((row) => toClientRecord(row)),
-    }
+    return readPage(page, query, query.selectAll().orderBy('number'), toClientRecord)
   }
 
   async updateClient(record: ClientRecord): Promise<ClientRecord | undefined> {
@@ -189,10 +172,7 @@ export class KyselyStore implements Store {
   }
 
   async insertInitialAccessToken(record: InitialAccessTokenRecord): Promise<void> {
-    await this.#db
-      .insertInto('initial_access_tokens')
-      .values(storableRow(() => toInitialAccessTokenRow(record)))
-      .execute()
+    await this.#insertToken('initial_access_tokens', () => toInitialAccessTokenRow(record))
   }
 
   async getInitialAccessToken(id: string): Promise<InitialAccessTokenRecord | undefined> {
@@ -209,16 +189,8 @@ export class KyselyStore implements Store {
       .selectFrom('initial_access_tokens')
       .where('service_api_key', '=', serviceApiKey)
       .where((eb) => isLiveInitialAccessToken(eb, now))
-    const { count } = await query
-      .select((eb) => eb.fn.countAll<number>().as('count'))
-      .executeTakeFirstOrThrow()
-    const rows = await paged(query.selectAll().orderBy('created_at').orderBy('id'), page).execute()
-    return {
-      start: page.start,
-      end: page.end,
-      totalCount: Number(count),
-      items: rows.map(toInitialAccessTokenRecord),
-    }
+    const rows = query.selectAll().orderBy('created_at').orderBy('id')
+    return readPage(page, query, rows, toInitialAccessTokenRecord)
   }
 
   async deleteInitialAccessToken(serviceApiKey: number, id: string): Promise<boolean> {
@@ -231,10 +203,7 @@ export class KyselyStore implements Store {
   }
 
   async insertApiToken(record: ApiTokenRecord): Promise<void> {
-    await this.#db
-      .insertInto('api_tokens')
-      .values(storableRow(() => toApiTokenRow(record)))
-      .execute()
+    await this.#insertToken('api_tokens', () => toApiTokenRow(record))
   }
 
   async getApiToken(id: string): Promise<ApiTokenRecord | undefined> {
@@ -263,24 +232,22 @@ export class KyselyStore implements Store {
     await sql`select 1`.execute(this.#db)
   }
 
-  /** Lets registrations already submitted commit, then closes the connections. */
+  /** A token row, checked (storable.ts) and inserted in a statement of its own. */
+  async #insertToken<T extends 'initial_access_tokens' | 'api_tokens'>(
+    table: T,
+    build: () => Insertable<Database[T]>,
+  ): Promise<void> {
+    await this.#db.insertInto(table).values(storableRow(build)).execute()
+  }
+
   /** A client write (RFC 7592 update, delete): on the worker when there is one, else here. */
   #write(query: CompiledQuery): Promise<QueryResult<unknown>> {
     return this.#worker?.execute(query) ?? this.#db.executeQuery(query)
   }
 
+  /** Lets registrations already submitted commit, then closes the connections. */
   async close(): Promise<void> {
     await this.#inserts.idle()
     await this.#db.destroy()
   }
-}
-
-/** Rows `start` (inclusive) to `end` (exclusive) of an ordered query. */
-function paged<Q extends { limit(n: number): Q; offset(n: number): Q }>(
-  query: Q,
-  page: PageRequest,
-): Q {
-  const start = Math.max(0, Math.floor(page.start))
-  const count = Math.max(0, Math.floor(page.end) - start)
-  return query.limit(count).offset(start)
 }

@@ -109,48 +109,65 @@ export function toClientRecord(
   }
 }
 
-export function toInitialAccessTokenRow(record: InitialAccessTokenRecord): InitialAccessTokenRow {
-  return {
-    id: record.id,
-    service_api_key: record.serviceApiKey,
-    secret_hash: record.secretHash,
-    expires_at: record.expiresAt,
-    max_uses: record.maxUses,
-    uses_left: record.usesLeft,
-    description: record.description ?? null,
-    created_at: record.createdAt,
+/** The columns a record member can be read from: those holding its type, or NULL. */
+type ColumnFor<Row, Value> = {
+  [Column in keyof Row]: Exclude<Row[Column], null> extends Value ? Column : never
+}[keyof Row]
+
+/**
+ * Each member of a token record beside its column; an optional member is a NULL column.
+ * Token rows map through these tables; client rows, read on every request, by hand above.
+ */
+type Columns<R, Row> = { readonly [Member in keyof Required<R>]: ColumnFor<Row, R[Member]> }
+
+const INITIAL_ACCESS_TOKEN_COLUMNS: Columns<InitialAccessTokenRecord, InitialAccessTokenRow> = {
+  id: 'id',
+  serviceApiKey: 'service_api_key',
+  secretHash: 'secret_hash',
+  expiresAt: 'expires_at',
+  maxUses: 'max_uses',
+  usesLeft: 'uses_left',
+  description: 'description',
+  createdAt: 'created_at',
+}
+
+const API_TOKEN_COLUMNS: Columns<ApiTokenRecord, ApiTokenRow> = {
+  id: 'id',
+  serviceApiKey: 'service_api_key',
+  secretHash: 'secret_hash',
+  description: 'description',
+  createdAt: 'created_at',
+}
+
+/** The row of a record: an absent member is NULL. */
+function toRow<R extends object, Row>(columns: Columns<R, Row>, record: R): Row {
+  const row: { [column: string]: unknown } = {}
+  for (const member in columns) row[columns[member] as string] = record[member] ?? null
+  return row as Row
+}
+
+/** The record of a row: a NULL column is an absent member. */
+function toRecord<R extends object, Row>(columns: Columns<R, Row>, row: Row): R {
+  const record: { [member: string]: unknown } = {}
+  for (const member in columns) {
+    const value = row[columns[member]]
+    if (value !== null) record[member] = value
   }
+  return record as R
+}
+
+export function toInitialAccessTokenRow(record: InitialAccessTokenRecord): InitialAccessTokenRow {
+  return toRow(INITIAL_ACCESS_TOKEN_COLUMNS, record)
 }
 
 export function toInitialAccessTokenRecord(row: InitialAccessTokenRow): InitialAccessTokenRecord {
-  return {
-    id: row.id,
-    serviceApiKey: row.service_api_key,
-    secretHash: row.secret_hash,
-    expiresAt: row.expires_at,
-    maxUses: row.max_uses,
-    usesLeft: row.uses_left,
-    ...(row.description === null ? {} : { description: row.description }),
-    createdAt: row.created_at,
-  }
+  return toRecord(INITIAL_ACCESS_TOKEN_COLUMNS, row)
 }
 
 export function toApiTokenRow(record: ApiTokenRecord): ApiTokenRow {
-  return {
-    id: record.id,
-    service_api_key: record.serviceApiKey,
-    secret_hash: record.secretHash,
-    description: record.description ?? null,
-    created_at: record.createdAt,
-  }
+  return toRow(API_TOKEN_COLUMNS, record)
 }
 
 export function toApiTokenRecord(row: ApiTokenRow): ApiTokenRecord {
-  return {
-    id: row.id,
-    serviceApiKey: row.service_api_key,
-    secretHash: row.secret_hash,
-    ...(row.description === null ? {} : { description: row.description }),
-    createdAt: row.created_at,
-  }
+  return toRecord(API_TOKEN_COLUMNS, row)
 }

@@ -3,7 +3,6 @@
  * with their algorithm, and `none` only where a spec allows an unsigned result.
  * @see RFC 7518 §3.1, §4.1, §5.1, OIDC DCR §2, JARM §3, OIDC CIBA §4
  */
-import type { ClientMetadata } from '../../wire/index.js'
 import { JWE_ALGORITHMS, JWE_ENCODINGS, JWS_ALGORITHMS, type Vocabulary } from '../vocabulary.js'
 import type { Rule } from './rule.js'
 
@@ -27,40 +26,43 @@ const ENCRYPTION = [
 const ENCRYPTION_ALGS: readonly string[] = ENCRYPTION.map(([alg]) => alg)
 const ENCRYPTION_ENCS: readonly string[] = ENCRYPTION.map(([, enc]) => enc)
 
-function unknownValue(
-  metadata: ClientMetadata,
-  members: readonly string[],
-  vocabulary: Vocabulary,
-): string | undefined {
-  for (const member of members) {
-    const value = metadata[member]
-    if (typeof value === 'string' && !vocabulary.values.includes(value)) {
-      return `${member} ${value} is not a known algorithm`
-    }
+/** A rule that each of `members`, when present, names a value of `vocabulary`. */
+function knownValues(members: readonly string[], vocabulary: Vocabulary, spec: string): Rule {
+  return {
+    spec,
+    code: 'invalid_client_metadata',
+    check: (metadata) => {
+      for (const member of members) {
+        const value = metadata[member]
+        if (typeof value === 'string' && !vocabulary.values.includes(value)) {
+          return `${member} ${value} is not a known algorithm`
+        }
+      }
+      return undefined
+    },
   }
-  return undefined
 }
 
 /** Signing members name a JWS algorithm (RFC 7518 §3.1). */
-export const signingAlgorithmsAreKnown: Rule = {
-  spec: 'OIDC DCR §2; RFC 7518 §3.1',
-  code: 'invalid_client_metadata',
-  check: (metadata) => unknownValue(metadata, SIGNING, JWS_ALGORITHMS),
-}
+export const signingAlgorithmsAreKnown = knownValues(
+  SIGNING,
+  JWS_ALGORITHMS,
+  'OIDC DCR §2; RFC 7518 §3.1',
+)
 
 /** Key management members name a JWE algorithm (RFC 7518 §4.1). */
-export const encryptionAlgorithmsAreKnown: Rule = {
-  spec: 'OIDC DCR §2; RFC 7518 §4.1',
-  code: 'invalid_client_metadata',
-  check: (metadata) => unknownValue(metadata, ENCRYPTION_ALGS, JWE_ALGORITHMS),
-}
+export const encryptionAlgorithmsAreKnown = knownValues(
+  ENCRYPTION_ALGS,
+  JWE_ALGORITHMS,
+  'OIDC DCR §2; RFC 7518 §4.1',
+)
 
 /** Content encryption members name a JWE encoding (RFC 7518 §5.1). */
-export const encryptionEncodingsAreKnown: Rule = {
-  spec: 'OIDC DCR §2; RFC 7518 §5.1',
-  code: 'invalid_client_metadata',
-  check: (metadata) => unknownValue(metadata, ENCRYPTION_ENCS, JWE_ENCODINGS),
-}
+export const encryptionEncodingsAreKnown = knownValues(
+  ENCRYPTION_ENCS,
+  JWE_ENCODINGS,
+  'OIDC DCR §2; RFC 7518 §5.1',
+)
 
 /** "When ..._enc is included, ..._alg MUST also be provided." */
 export const encryptionEncRequiresAlg: Rule = {
