@@ -138,6 +138,7 @@ async function benchBackend(backend: Flavor): Promise<Row[]> {
       apiKey: SERVICE,
       apiSecret: 's',
       settings: {},
+      policy: {},
       createdAt: 0,
       modifiedAt: 0,
     })

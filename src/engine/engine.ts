@@ -109,6 +109,12 @@ export interface Engine {
    */
   updateService(apiKey: number, input: AuthleteService): Promise<ServiceRecord>
   /**
+   * Replaces the service's registration policy (the record's `policy`); OAuthError
+   * invalid_request names what is wrong with the document.
+   * @see CONTRACT.md §1c (`POST /api/{S}/service/policy`)
+   */
+  replacePolicy(apiKey: number, policy: unknown): Promise<ServiceRecord>
+  /**
    * Deletes the service with its clients and tokens.
    * @see spec §2.1 (`service.delete`)
    */
@@ -233,6 +239,7 @@ export function createEngine(options: EngineOptions): Engine {
     requireService: (apiKey) => services.requireService(context, apiKey),
     listServices: (request) => services.listServices(context, request),
     updateService: (apiKey, input) => services.updateService(context, apiKey, input),
+    replacePolicy: (apiKey, policy) => services.replacePolicy(context, apiKey, policy),
     deleteService: (apiKey) => services.deleteService(context, apiKey),
     toAuthleteService: services.toAuthleteService,
     discovery: (service) => discoveryDocument(context, service),

@@ -4,7 +4,7 @@
  * of its registration access token (RFC 7592 §3). Client secrets are kept as issued: the
  * authorization server needs them to authenticate the client (Authlete's `clientSecret`).
  */
-import type { AuthleteClient, AuthleteService, ClientMetadata } from '../wire/index.js'
+import type { AuthleteClient, AuthleteService, ClientMetadata, Policy } from '../wire/index.js'
 
 /** Service settings: Authlete's Service without its server-assigned members. */
 export type ServiceSettings = Omit<
@@ -19,6 +19,8 @@ export interface ServiceRecord {
   number: number
   apiSecret: string
   settings: ServiceSettings
+  /** The registration policy document (wire/policy.ts); `{}` sets no rule of its own. */
+  policy: Policy
   /** Milliseconds since the epoch. */
   createdAt: number
   modifiedAt: number

@@ -61,7 +61,12 @@ export async function register(
       service.settings.initialAccessTokenRequired === true,
       request.initialAccessToken,
     )
-    const metadata = await resolveMetadata(context, service, parseJsonObject(request.json))
+    const metadata = await resolveMetadata(
+      context,
+      service,
+      parseJsonObject(request.json),
+      token !== undefined,
+    )
     await refuseDuplicateSoftwareId(context, service, metadata)
     const registrationAccessToken = mintSecret(context.randomBytes)
     const now = context.now()
@@ -123,7 +128,7 @@ export async function update(
       async (current) => {
         const body = parseJsonObject(request.json)
         checkEchoedMembers(context, service, current, body, request.token!)
-        const metadata = await resolveMetadata(context, service, withoutIssuedMembers(body))
+        const metadata = await resolveMetadata(context, service, withoutIssuedMembers(body), false)
         return withMetadata(context, service, current, metadata)
       },
     )
@@ -183,10 +188,12 @@ async function resolveMetadata(
   context: EngineContext,
   service: ServiceRecord,
   input: Record<string, unknown>,
+  authenticated: boolean,
 ): Promise<ClientMetadata> {
   return resolveClientMetadata(input, policyFor(service), {
     now: Math.floor(context.now() / 1000),
     parsedStorable: true,
+    authenticated,
   })
 }
 

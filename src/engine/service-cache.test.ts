@@ -11,6 +11,7 @@ async function setUp() {
     apiKey: 12345678901234,
     apiSecret: 'secret',
     settings: { serviceName: 'first' },
+    policy: {},
     createdAt: 0,
     modifiedAt: 0,
   })

@@ -60,7 +60,7 @@ const policies = new WeakMap<ServiceRecord, RegistrationPolicy>()
 export function policyFor(service: ServiceRecord): RegistrationPolicy {
   let policy = policies.get(service)
   if (!policy) {
-    policy = policyOf(service.settings)
+    policy = policyOf(service.settings, service.policy)
     policies.set(service, policy)
   }
   return policy

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { it } from 'node:test'
-import { SERVICE_ASSIGNED_MEMBERS } from '../wire/index.js'
+import { isOAuthError, SERVICE_ASSIGNED_MEMBERS } from '../wire/index.js'
 import { createEngine, MemoryStore } from './index.js'
 
 it('members the server assigns to a service are neither stored nor taken on create and update (spec §7 trap 12)', async () => {
@@ -23,4 +23,40 @@ it('members the server assigns to a service are neither stored nor taken on crea
     assert.equal(record.settings.serviceName, 'assigned')
     for (const member of SERVICE_ASSIGNED_MEMBERS) assert.equal(member in record.settings, false)
   }
+})
+
+it('a service starts with an empty policy; replacePolicy checks the document, stores it and applies it at once', async () => {
+  const engine = createEngine({ store: new MemoryStore(), baseUrl: 'https://dcr.example.com' })
+  const service = await engine.createService({ serviceName: 'policed' })
+  assert.deepEqual(service.policy, {})
+  for (const [bad, message] of [
+    [[], /^policy: /],
+    [{ maxClients: -1 }, /^policy\.maxClients: /],
+    [{ scope: ['read'] }, /^policy\.scope: Unexpected property/],
+    [{ anonymous: { grantTypes: 'implicit' } }, /^policy\.anonymous\.grantTypes: /],
+    [{ grantTypes: ['magic'] }, /^policy\.grantTypes: 'magic' is not a known grant type/],
+  ] as const) {
+    await assert.rejects(engine.replacePolicy(service.apiKey, bad), (error: unknown) => {
+      assert.ok(isOAuthError(error))
+      assert.equal(error.code, 'invalid_request')
+      assert.match(error.description, message)
+      return true
+    })
+  }
+  await assert.rejects(engine.replacePolicy(404, {}), /no service 404/)
+  const policy = { scopes: ['mcp'], defaultScope: 'mcp' }
+  const replaced = await engine.replacePolicy(service.apiKey, policy)
+  assert.deepEqual(replaced.policy, policy)
+  assert.deepEqual(replaced.settings, service.settings)
+  assert.deepEqual((await engine.requireService(service.apiKey)).policy, policy)
+  // The cached service is forgotten, so the next registration meets the new policy.
+  const refused = await engine.register(replaced, { json: '{"scope":"admin"}' })
+  assert.equal(refused.action, 'BAD_REQUEST')
+  const current = await engine.requireService(service.apiKey)
+  const registered = await engine.register(current, {
+    json: '{"redirect_uris":["https://rp.example.com/cb"]}',
+  })
+  assert.equal(registered.action, 'CREATED')
+  assert.equal(registered.client?.metadata.scope, 'mcp')
+  assert.deepEqual(engine.discovery(current)['scopes_supported'], ['mcp'])
 })

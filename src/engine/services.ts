@@ -2,13 +2,17 @@
  * Service management (Authlete's service APIs, spec §2.1) with Registrar's defaults and
  * extension settings (CONTRACT.md §1b).
  */
+import { Value } from '@sinclair/typebox/value'
 import {
   AUTHLETE_ENUMS,
   boundedWindow,
   OAuthError,
+  PolicySchema,
   SERVICE_ASSIGNED_MEMBERS,
   type AuthleteService,
+  type Policy,
 } from '../wire/index.js'
+import { policyDocumentProblem } from '../metadata/index.js'
 import type { EngineContext } from './context.js'
 import type { Page, ServiceRecord, ServiceSettings } from './records.js'
 import { mintNumericId, mintSecret } from './secrets.js'
@@ -101,6 +105,7 @@ export async function createService(
     apiKey: mintNumericId(context.randomBytes),
     apiSecret: mintSecret(context.randomBytes),
     settings: { ...SERVICE_DEFAULTS, ...writableSettings(input) },
+    policy: {},
     createdAt: now,
     modifiedAt: now,
   })
@@ -135,6 +140,38 @@ export async function updateService(
   context.services.forget(apiKey)
   if (!updated) throw new OAuthError('not_found', `no service ${apiKey}`)
   return updated
+}
+
+/**
+ * Replaces the service's policy document (CONTRACT.md §1c) after checking its shape and its
+ * values; OAuthError invalid_request names the first problem.
+ */
+export async function replacePolicy(
+  context: EngineContext,
+  apiKey: number,
+  input: unknown,
+): Promise<ServiceRecord> {
+  const policy = checkedPolicy(input)
+  const current = await requireService(context, apiKey)
+  const updated = await context.store.updateService({
+    ...current,
+    policy,
+    modifiedAt: context.now(),
+  })
+  context.services.forget(apiKey)
+  if (!updated) throw new OAuthError('not_found', `no service ${apiKey}`)
+  return updated
+}
+
+function checkedPolicy(input: unknown): Policy {
+  if (!Value.Check(PolicySchema, input)) {
+    const [error] = Value.Errors(PolicySchema, input)
+    const where = error?.path ? `policy${error.path.replaceAll('/', '.')}` : 'policy'
+    throw new OAuthError('invalid_request', `${where}: ${error?.message ?? 'not a policy'}`)
+  }
+  const problem = policyDocumentProblem(input)
+  if (problem !== undefined) throw new OAuthError('invalid_request', `policy.${problem}`)
+  return input
 }
 
 export async function deleteService(context: EngineContext, apiKey: number): Promise<void> {

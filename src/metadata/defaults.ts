@@ -28,6 +28,14 @@ function defaultAuthMethod(policy: RegistrationPolicy): string {
     : (methods[0] as string)
 }
 
+/** RS256 (OIDC DCR §2), or the first algorithm the policy allows when it does not allow that. */
+function defaultIdTokenAlg(policy: RegistrationPolicy): string {
+  const allowed = policy.signingAlgorithms
+  return allowed === undefined || allowed.includes('RS256') || allowed.length === 0
+    ? 'RS256'
+    : (allowed[0] as string)
+}
+
 /**
  * OIDC's default is web (OIDC DCR §2), but a client whose every redirect URI is loopback or
  * private-use is native (RFC 8252 §7); sent as web with only such redirects it is the known
@@ -58,7 +66,12 @@ export function applyDefaults(
   effective.token_endpoint_auth_method =
     metadata.token_endpoint_auth_method ?? defaultAuthMethod(policy) // RFC 7591 §2
   effective.application_type = effectiveApplicationType(metadata) // OIDC DCR §2, RFC 8252 §7
-  effective.id_token_signed_response_alg = metadata.id_token_signed_response_alg ?? 'RS256' // OIDC DCR §2
+  effective.id_token_signed_response_alg =
+    metadata.id_token_signed_response_alg ?? defaultIdTokenAlg(policy) // OIDC DCR §2
+  // The policy's default scope for a client that asks for none (RFC 6749 §3.3 lets the server).
+  if (metadata.scope === undefined && policy.defaultScope !== undefined) {
+    effective.scope = policy.defaultScope
+  }
   effective.subject_type = metadata.subject_type ?? 'public' // OIDC Core §8, Authlete's default (spec §4)
   for (const [alg, enc] of ENCRYPTION_PAIRS) {
     if (effective[alg] !== undefined && effective[enc] === undefined) effective[enc] = DEFAULT_ENC

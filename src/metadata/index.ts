@@ -2,7 +2,8 @@
  * Client metadata rules (RFC 7591 §2, OIDC DCR §2, RFC 8252): the public face of
  * src/metadata. Pure: no I/O but the JOSE work of software statements.
  */
-export { policyOf, type RegistrationPolicy } from './policy.js'
+export { policyOf, rulesFor, type RegistrationPolicy } from './policy.js'
+export { policyDocumentProblem } from './policy-document.js'
 export { resolveClientMetadata, unstorableMetadata, type ResolveOptions } from './resolve.js'
 export { clientMetadataToAuthlete, authleteToClientMetadata } from './authlete-mapping.js'
 export { needsSecret } from './client-type.js'

@@ -1,9 +1,16 @@
 /**
- * A service's registration policy: what its Authlete settings allow, in protocol spelling.
- * An absent supported-list means every value Registrar knows (vocabulary.ts); a list, even an
- * empty one, means exactly the values it names (CONTRACT.md, Bad input).
+ * A service's registration policy: what its Authlete settings and its policy document
+ * (wire/policy.ts) allow, in protocol spelling. An absent supported-list means every value
+ * Registrar knows (vocabulary.ts); a list, even an empty one, means exactly the values it names
+ * (CONTRACT.md, Bad input). Where the settings and the document both speak, the stricter holds.
  */
-import type { AuthleteService, TrustedIssuer } from '../wire/index.js'
+import {
+  DEFAULT_MAX_CLIENTS,
+  type AuthleteService,
+  type Policy,
+  type PolicyRuleSet,
+  type TrustedIssuer,
+} from '../wire/index.js'
 import {
   GRANT_TYPES,
   RESPONSE_TYPES,
@@ -26,6 +33,25 @@ export interface RegistrationPolicy {
   trustedIssuers: readonly TrustedIssuer[]
   /** Whether fetched URIs may point into private networks (Registrar's allowPrivateNetworkUris). */
   allowPrivateNetworkUris: boolean
+  /** Allowed redirect URI schemes, without ':'; undefined means any the rules accept. */
+  redirectSchemes: readonly string[] | undefined
+  /** Allowed http(s) redirect hosts, `*.example.com` for subdomains; undefined means any. */
+  redirectHosts: readonly string[] | undefined
+  /** Whether RFC 8252 §7.3 loopback redirects are allowed. */
+  loopbackRedirects: boolean
+  /** Allowed JWS algorithms of the signing members; undefined means every known one. */
+  signingAlgorithms: readonly string[] | undefined
+  /** The scope given to a client that asks for none. */
+  defaultScope: string | undefined
+  /** Members every registration must carry. */
+  requiredMembers: readonly string[]
+  /** The most clients the service may hold. */
+  maxClients: number
+  /**
+   * The policy of a registration made with neither an initial access token nor a trusted
+   * software statement, when the document has rules of its own for those; else this one.
+   */
+  anonymous: RegistrationPolicy | undefined
 }
 
 /**
@@ -46,11 +72,56 @@ function strings(list: unknown): string[] {
   return Array.isArray(list) ? list.filter((item): item is string => typeof item === 'string') : []
 }
 
+/** The values both lists allow; a list that is absent allows every value of the other. */
+function stricter(
+  current: readonly string[] | undefined,
+  narrowing: readonly string[] | undefined,
+  normalise = (value: string) => value,
+): readonly string[] | undefined {
+  if (narrowing === undefined) return current
+  const narrowed = [...new Set(narrowing.map(normalise))]
+  return current === undefined ? narrowed : narrowed.filter((value) => current.includes(value))
+}
+
+/** A policy narrowed by one rule set of a policy document: each rule is the stricter. */
+function narrowed(policy: RegistrationPolicy, rules: PolicyRuleSet): RegistrationPolicy {
+  const only = (list: readonly string[], narrowing: readonly string[] | undefined) =>
+    stricter(list, narrowing) as readonly string[]
+  return {
+    ...policy,
+    grantTypes: only(policy.grantTypes, rules.grantTypes),
+    responseTypes: stricter(
+      policy.responseTypes,
+      rules.responseTypes,
+      normaliseResponseType,
+    ) as readonly string[],
+    tokenEndpointAuthMethods: only(policy.tokenEndpointAuthMethods, rules.tokenEndpointAuthMethods),
+    scopes: stricter(policy.scopes, rules.scopes),
+    redirectSchemes: stricter(policy.redirectSchemes, rules.redirectUris?.schemes, lowerCase),
+    redirectHosts: stricter(policy.redirectHosts, rules.redirectUris?.hosts, lowerCase),
+    loopbackRedirects: policy.loopbackRedirects && rules.redirectUris?.loopback !== false,
+    signingAlgorithms: stricter(policy.signingAlgorithms, rules.signingAlgorithms),
+    defaultScope: rules.defaultScope ?? policy.defaultScope,
+    requiredMembers: [...new Set([...policy.requiredMembers, ...(rules.requiredMembers ?? [])])],
+    anonymous: undefined,
+  }
+}
+
+const lowerCase = (value: string) => value.toLowerCase()
+
 /**
- * Derives the registration policy from a service's settings.
+ * Derives the registration policy from a service's settings and policy document.
  * @see RFC 7591 §3.2.2 (the server decides which values it accepts), spec §3.7
  */
-export function policyOf(settings: AuthleteService): RegistrationPolicy {
+export function policyOf(settings: AuthleteService, document: Policy = {}): RegistrationPolicy {
+  const policy = narrowed(settingsPolicy(settings), document)
+  policy.maxClients = document.maxClients ?? DEFAULT_MAX_CLIENTS
+  if (document.anonymous !== undefined) policy.anonymous = narrowed(policy, document.anonymous)
+  return policy
+}
+
+/** What the service's settings alone allow. */
+function settingsPolicy(settings: AuthleteService): RegistrationPolicy {
   const scopes = settings.supportedScopes
   return {
     grantTypes: supported(settings.supportedGrantTypes, GRANT_TYPES),
@@ -71,7 +142,24 @@ export function policyOf(settings: AuthleteService): RegistrationPolicy {
       ? settings.trustedSoftwareStatementIssuers
       : [],
     allowPrivateNetworkUris: settings.allowPrivateNetworkUris === true,
+    redirectSchemes: undefined,
+    redirectHosts: undefined,
+    loopbackRedirects: true,
+    signingAlgorithms: undefined,
+    defaultScope: undefined,
+    requiredMembers: [],
+    maxClients: DEFAULT_MAX_CLIENTS,
+    anonymous: undefined,
   }
+}
+
+/**
+ * The rules a registration is held to: the anonymous ones when it came with neither an
+ * initial access token nor a trusted software statement (Keycloak's anonymous / authenticated
+ * split), else the policy's own.
+ */
+export function rulesFor(policy: RegistrationPolicy, trusted: boolean): RegistrationPolicy {
+  return trusted ? policy : (policy.anonymous ?? policy)
 }
 
 /** The policy of a service with default settings: everything known, no lists, no issuers. */

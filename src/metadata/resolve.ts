@@ -13,7 +13,7 @@ import {
 } from '../wire/index.js'
 import { applyDefaults } from './defaults.js'
 import { normalise } from './normalise.js'
-import type { RegistrationPolicy } from './policy.js'
+import { rulesFor, type RegistrationPolicy } from './policy.js'
 import { checkRules } from './rules/index.js'
 import { checkShapes, checkShapesWithoutJwks, keepKnownMembers } from './shapes.js'
 import { applySoftwareStatement } from './software-statement.js'
@@ -26,6 +26,11 @@ export interface ResolveOptions {
    * it is already known storable and is not walked again; a software statement's claims are.
    */
   parsedStorable?: boolean
+  /**
+   * The registration came with a valid initial access token (RFC 7591 §3), so the policy's
+   * anonymous rules do not apply; nor do they to a request whose statement verifies.
+   */
+  authenticated?: boolean
 }
 
 function asJsonObject(input: unknown): Record<string, unknown> {
@@ -74,7 +79,10 @@ export async function resolveClientMetadata(
   const known = keepKnownMembers(asserted, policy.customMetadata)
   // Only a JWK Set (jwks, the one jwk-set field) needs awaiting.
   const shaped = known.jwks === undefined ? checkShapesWithoutJwks(known) : await checkShapes(known)
-  const effective = normalise(applyDefaults(shaped, policy), policy)
-  checkRules(effective, policy)
+  // A statement is kept only when a trusted issuer's keys verified it (software-statement.ts).
+  const trusted = options.authenticated === true || asserted.software_statement !== undefined
+  const rules = rulesFor(policy, trusted)
+  const effective = normalise(applyDefaults(shaped, rules), rules)
+  checkRules(effective, rules)
   return effective
 }

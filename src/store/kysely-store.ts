@@ -104,7 +104,11 @@ export class KyselyStore implements Store {
   async updateService(record: ServiceRecord): Promise<ServiceRecord | undefined> {
     const row = await this.#db
       .updateTable('services')
-      .set({ settings: JSON.stringify(record.settings), modified_at: record.modifiedAt })
+      .set({
+        settings: JSON.stringify(record.settings),
+        policy: JSON.stringify(record.policy),
+        modified_at: record.modifiedAt,
+      })
       .where('api_key', '=', record.apiKey)
       .returningAll()
       .executeTakeFirst()

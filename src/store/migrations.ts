@@ -17,7 +17,10 @@ interface Migration {
 /** Any fixed 64-bit number of our own; every Registrar node uses the same one. */
 const MIGRATION_LOCK_KEY = 75_917_592
 
-const migrations: Migration[] = [{ version: 1, name: 'initial schema', up: createInitialSchema }]
+const migrations: Migration[] = [
+  { version: 1, name: 'initial schema', up: createInitialSchema },
+  { version: 2, name: 'service policies', up: addServicePolicies },
+]
 
 async function createInitialSchema(db: Kysely<Database>, flavor: Flavor): Promise<void> {
   const bigint = flavor === 'sqlite' ? 'integer' : 'bigint'
@@ -107,6 +110,14 @@ async function createInitialSchema(db: Kysely<Database>, flavor: Flavor): Promis
     .createTable('settings')
     .addColumn('key', 'text', (col) => col.primaryKey())
     .addColumn('value', 'text', (col) => col.notNull())
+    .execute()
+}
+
+/** Every service gets a policy document; an existing one starts with no rule of its own. */
+async function addServicePolicies(db: Kysely<Database>): Promise<void> {
+  await db.schema
+    .alterTable('services')
+    .addColumn('policy', 'text', (col) => col.notNull().defaultTo('{}'))
     .execute()
 }
 

@@ -23,6 +23,7 @@ export function toServiceRow(record: NewServiceRecord): Omit<ServiceTable, 'numb
     api_key: record.apiKey,
     api_secret: record.apiSecret,
     settings: JSON.stringify(record.settings),
+    policy: JSON.stringify(record.policy),
     created_at: record.createdAt,
     modified_at: record.modifiedAt,
   }
@@ -34,6 +35,7 @@ export function toServiceRecord(row: ServiceRow): ServiceRecord {
     number: row.number,
     apiSecret: row.api_secret,
     settings: JSON.parse(row.settings),
+    policy: JSON.parse(row.policy),
     createdAt: row.created_at,
     modifiedAt: row.modified_at,
   }

@@ -12,6 +12,8 @@ export interface ServiceTable {
   api_secret: string
   /** ServiceSettings as JSON text. */
   settings: string
+  /** Policy as JSON text (migration 2). */
+  policy: string
   created_at: number
   modified_at: number
 }

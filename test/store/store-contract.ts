@@ -60,6 +60,7 @@ export function describeStoreContract(
         apiKey: newKey(),
         apiSecret: 's',
         settings,
+        policy: {},
         createdAt: NOW,
         modifiedAt: NOW,
       })
@@ -81,6 +82,19 @@ export function describeStoreContract(
       assert.deepEqual(await store.getService(service.apiKey), updated)
       assert.equal(await store.getService(newKey()), undefined)
       assert.equal(await store.updateService({ ...service, apiKey: newKey() }), undefined)
+    })
+
+    test('stores a service policy and replaces it with the service', async () => {
+      const service = await newService()
+      assert.deepEqual(service.policy, {})
+      const policy = {
+        maxClients: 5,
+        anonymous: { scopes: ['read'] },
+        requiredMembers: ['contacts'],
+      }
+      const updated = await store.updateService({ ...service, policy, modifiedAt: NOW + 1 })
+      assert.deepEqual(updated?.policy, policy)
+      assert.deepEqual((await store.getService(service.apiKey))?.policy, policy)
     })
 
     test('lists services by ascending number, a page at a time, only the keys asked for', async () => {
@@ -428,6 +442,7 @@ export function describeStoreContract(
           apiKey: newKey(),
           apiSecret: 's',
           settings: {},
+          policy: {},
           createdAt: NOW,
           modifiedAt: NOW,
         })

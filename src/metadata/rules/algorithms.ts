@@ -6,7 +6,7 @@
 import { JWE_ALGORITHMS, JWE_ENCODINGS, JWS_ALGORITHMS, type Vocabulary } from '../vocabulary.js'
 import type { Rule } from './rule.js'
 
-const SIGNING = [
+export const SIGNING_MEMBERS = [
   'token_endpoint_auth_signing_alg',
   'id_token_signed_response_alg',
   'userinfo_signed_response_alg',
@@ -45,7 +45,7 @@ function knownValues(members: readonly string[], vocabulary: Vocabulary, spec: s
 
 /** Signing members name a JWS algorithm (RFC 7518 §3.1). */
 export const signingAlgorithmsAreKnown = knownValues(
-  SIGNING,
+  SIGNING_MEMBERS,
   JWS_ALGORITHMS,
   'OIDC DCR §2; RFC 7518 §3.1',
 )
@@ -76,7 +76,7 @@ export const encryptionEncRequiresAlg: Rule = {
   },
 }
 
-function notNone(member: (typeof SIGNING)[number], spec: string): Rule {
+function notNone(member: (typeof SIGNING_MEMBERS)[number], spec: string): Rule {
   return {
     spec,
     code: 'invalid_client_metadata',

@@ -579,6 +579,70 @@ const CASES: Record<string, RuleCase> = {
       { body: { ...web, backchannel_token_delivery_mode: 'ping' }, code: ICM },
     ],
   },
+  loopbackRedirectIsAllowed: {
+    title: 'no loopback redirect when the policy turns them off (policy.redirectUris.loopback)',
+    policy: policyOf({}, { redirectUris: { loopback: false } }),
+    accepted: [web, { redirect_uris: ['com.example.app:/cb'] }],
+    rejected: [
+      { body: { redirect_uris: ['http://127.0.0.1:33418/cb'] }, code: IRU },
+      { body: { redirect_uris: ['https://rp.example.com/cb', 'http://localhost/cb'] }, code: IRU },
+      { body: { redirect_uris: ['http://[::1]/cb'] }, code: IRU },
+    ],
+  },
+  redirectUriSchemeIsAllowed: {
+    title: 'every redirect URI uses a scheme the policy lists (policy.redirectUris.schemes)',
+    policy: policyOf({}, { redirectUris: { schemes: ['https', 'HTTP', 'cursor'] } }),
+    accepted: [
+      web,
+      { redirect_uris: ['http://127.0.0.1/cb', 'cursor://anysphere.cursor-mcp/cb'] },
+      { redirect_uris: ['CURSOR://anysphere.cursor-mcp/cb'] },
+    ],
+    rejected: [
+      { body: { redirect_uris: ['com.example.app:/cb'] }, code: IRU },
+      { body: { redirect_uris: ['https://rp.example.com/cb', 'vscode://cb'] }, code: IRU },
+    ],
+  },
+  redirectUriHostIsAllowed: {
+    title: 'every web redirect names a host the policy lists (policy.redirectUris.hosts)',
+    policy: policyOf({}, { redirectUris: { hosts: ['rp.example.com', '*.apps.example'] } }),
+    accepted: [
+      web,
+      { redirect_uris: ['https://a.apps.example/cb', 'https://b.c.apps.example:8443/cb'] },
+      // Loopback and private-use redirects are governed by their own switches.
+      { redirect_uris: ['http://127.0.0.1:9/cb', 'com.example.app:/cb'] },
+    ],
+    rejected: [
+      { body: { redirect_uris: ['https://apps.example/cb'] }, code: IRU },
+      { body: { redirect_uris: ['https://evilapps.example/cb'] }, code: IRU },
+      { body: { redirect_uris: ['https://rp.example.com.evil.example/cb'] }, code: IRU },
+      { body: { redirect_uris: ['https://rp.example.com/cb', 'https://x.example/cb'] }, code: IRU },
+    ],
+  },
+  signingAlgorithmIsAllowed: {
+    title: 'every signing member names an algorithm the policy lists (policy.signingAlgorithms)',
+    policy: policyOf({}, { signingAlgorithms: ['PS256', 'ES256', 'EdDSA'] }),
+    accepted: [
+      // The id_token default follows the policy when RS256 is not on it.
+      [web, { id_token_signed_response_alg: 'PS256' }],
+      { ...web, request_object_signing_alg: 'ES256', userinfo_signed_response_alg: 'EdDSA' },
+    ],
+    rejected: [
+      { body: { ...web, id_token_signed_response_alg: 'RS256' }, code: ICM },
+      { body: { ...web, request_object_signing_alg: 'HS256' }, code: ICM },
+    ],
+  },
+  requiredMembersArePresent: {
+    title: 'every member the policy requires is registered (policy.requiredMembers)',
+    policy: policyOf({}, { requiredMembers: ['contacts', 'logo_uri'] }),
+    accepted: [
+      { ...web, contacts: ['ops@rp.example.com'], logo_uri: 'https://rp.example.com/logo.png' },
+    ],
+    rejected: [
+      { body: web, code: ICM },
+      { body: { ...web, contacts: [], logo_uri: 'https://rp.example.com/l.png' }, code: ICM },
+      { body: { ...web, contacts: ['ops@rp.example.com'] }, code: ICM },
+    ],
+  },
   notificationEndpointIsHttps: {
     title: 'the CIBA notification endpoint uses https (OIDC CIBA §4)',
     accepted: [{ ...web, backchannel_client_notification_endpoint: 'https://rp.example.com/ciba' }],
@@ -597,7 +661,7 @@ test('every rule in the evaluation list has a table of cases', () => {
 
 test('every rule names its spec and earns a metadata error code (RFC 7591 §3.2.2)', () => {
   for (const [name, rule] of RULES) {
-    assert.match(rule.spec, /(RFC \d+|OIDC|JARM) /, name)
+    assert.match(rule.spec, /(RFC \d+|OIDC|JARM) |^policy\.[a-zA-Z.]+$/, name)
     assert.ok(['invalid_redirect_uri', 'invalid_client_metadata'].includes(rule.code), name)
   }
 })

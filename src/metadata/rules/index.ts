@@ -12,6 +12,7 @@ import * as authMethod from './auth-method.js'
 import * as ciba from './ciba.js'
 import * as grantTypes from './grant-types.js'
 import * as oidc from './oidc.js'
+import * as policy from './policy.js'
 import * as redirectUris from './redirect-uris.js'
 import type { Rule } from './rule.js'
 import * as scope from './scope.js'
@@ -34,6 +35,10 @@ export const RULES: readonly (readonly [name: string, rule: Rule])[] = Object.en
   redirectUriSchemeIsNotDangerous: redirectUris.redirectUriSchemeIsNotDangerous,
   httpRedirectIsLoopback: redirectUris.httpRedirectIsLoopback,
   implicitWebClientUsesHttpsRedirects: redirectUris.implicitWebClientUsesHttpsRedirects,
+  // The service's policy document: which redirects it takes
+  loopbackRedirectIsAllowed: policy.loopbackRedirectIsAllowed,
+  redirectUriSchemeIsAllowed: policy.redirectUriSchemeIsAllowed,
+  redirectUriHostIsAllowed: policy.redirectUriHostIsAllowed,
   // Other URIs: RFC 3986 §3, RFC 7591 §2, OIDC DCR §2
   urisAreRfc3986Uris: uriSyntax.urisAreRfc3986Uris,
   urisHaveNoUserinfo: uriSyntax.urisHaveNoUserinfo,
@@ -56,6 +61,7 @@ export const RULES: readonly (readonly [name: string, rule: Rule])[] = Object.en
   scopeIsAllowed: scope.scopeIsAllowed,
   // JOSE algorithms: RFC 7518, OIDC DCR §2
   signingAlgorithmsAreKnown: algorithms.signingAlgorithmsAreKnown,
+  signingAlgorithmIsAllowed: policy.signingAlgorithmIsAllowed,
   encryptionAlgorithmsAreKnown: algorithms.encryptionAlgorithmsAreKnown,
   encryptionEncodingsAreKnown: algorithms.encryptionEncodingsAreKnown,
   encryptionEncRequiresAlg: algorithms.encryptionEncRequiresAlg,
@@ -72,6 +78,8 @@ export const RULES: readonly (readonly [name: string, rule: Rule])[] = Object.en
   cibaClientHasDeliveryMode: ciba.cibaClientHasDeliveryMode,
   pingOrPushHasNotificationEndpoint: ciba.pingOrPushHasNotificationEndpoint,
   notificationEndpointIsHttps: ciba.notificationEndpointIsHttps,
+  // The service's policy document: what every registration must carry
+  requiredMembersArePresent: policy.requiredMembersArePresent,
 })
 
 /**

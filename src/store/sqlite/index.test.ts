@@ -39,3 +39,23 @@ test('runs in WAL mode with full fsync and foreign keys on; migrations run once'
 test('a database that cannot be opened rejects', async () => {
   await assert.rejects(openStore(folder))
 })
+
+test('migration 2 gives the services of a version 1 database an empty policy', async () => {
+  const path = join(folder, 'version-1.db')
+  const { db } = await connect(path)
+  try {
+    // Back to version 1: the policy column and its migration record go.
+    await sql`alter table services drop column policy`.execute(db)
+    await sql`delete from registrar_migrations where version = 2`.execute(db)
+    await sql`insert into services (api_key, api_secret, settings, created_at, modified_at)
+      values (7, 's', '{"serviceName":"old"}', 0, 0)`.execute(db)
+    assert.deepEqual(await migrate(db, 'sqlite'), [2])
+  } finally {
+    await db.destroy()
+  }
+  const store = await openStore(path)
+  const service = await store.getService(7)
+  await store.close()
+  assert.deepEqual(service?.policy, {})
+  assert.equal(service?.settings.serviceName, 'old')
+})

@@ -46,6 +46,7 @@ async function openFile(name: string) {
     apiKey: 7,
     apiSecret: 's',
     settings: { serviceName: 'stored' },
+    policy: {},
     createdAt: 0,
     modifiedAt: 0,
   })

@@ -1,0 +1,108 @@
+/**
+ * Whether a policy document (wire/policy.ts) means something: its shape is the schema's
+ * concern, its values are this module's. A value Registrar would never meet (a grant type it
+ * does not know, a host that is not one) is a mistake the operator should hear of at once,
+ * not a rule that silently refuses every client.
+ */
+import { CLIENT_METADATA_MEMBERS, type Policy, type PolicyRuleSet } from '../wire/index.js'
+import { SCOPE } from './rules/scope.js'
+import {
+  GRANT_TYPES,
+  JWS_ALGORITHMS,
+  RESPONSE_TYPES,
+  TOKEN_ENDPOINT_AUTH_METHODS,
+  normaliseResponseType,
+  type Vocabulary,
+} from './vocabulary.js'
+
+/** RFC 3986 §3.1: scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) */
+const SCHEME = /^[a-z][a-z0-9+.-]*$/i
+/** A DNS name or IP literal, optionally `*.` for every subdomain of it. */
+const HOST = /^(\*\.)?([a-z0-9-]+(\.[a-z0-9-]+)*|\[[0-9a-f:.]+\])$/i
+
+const MEMBERS: ReadonlySet<string> = new Set(CLIENT_METADATA_MEMBERS.map(([name]) => name))
+
+function unknownValue(
+  field: string,
+  values: readonly string[] | undefined,
+  known: (value: string) => boolean,
+  what: string,
+): string | undefined {
+  const value = values?.find((candidate) => !known(candidate))
+  return value === undefined ? undefined : `${field}: '${value}' is not ${what}`
+}
+
+const known =
+  (vocabulary: Vocabulary, normalise = (value: string) => value) =>
+  (value: string) =>
+    vocabulary.values.includes(normalise(value))
+
+function ruleSetProblem(rules: PolicyRuleSet, prefix: string): string | undefined {
+  const at = (field: string) => `${prefix}${field}`
+  return (
+    unknownValue(
+      at('redirectUris.schemes'),
+      rules.redirectUris?.schemes,
+      (scheme) => SCHEME.test(scheme),
+      'a URI scheme (RFC 3986 §3.1)',
+    ) ??
+    unknownValue(
+      at('redirectUris.hosts'),
+      rules.redirectUris?.hosts,
+      (host) => HOST.test(host),
+      'a host name, an IP literal or *.domain',
+    ) ??
+    unknownValue(at('grantTypes'), rules.grantTypes, known(GRANT_TYPES), 'a known grant type') ??
+    unknownValue(
+      at('responseTypes'),
+      rules.responseTypes,
+      known(RESPONSE_TYPES, normaliseResponseType),
+      'a known response type',
+    ) ??
+    unknownValue(
+      at('tokenEndpointAuthMethods'),
+      rules.tokenEndpointAuthMethods,
+      known(TOKEN_ENDPOINT_AUTH_METHODS),
+      'a known token endpoint auth method',
+    ) ??
+    unknownValue(
+      at('signingAlgorithms'),
+      rules.signingAlgorithms,
+      known(JWS_ALGORITHMS),
+      'a known JWS algorithm',
+    ) ??
+    unknownValue(
+      at('scopes'),
+      rules.scopes,
+      (scope) => SCOPE.test(scope) && !scope.includes(' '),
+      'one scope token (RFC 6749 §3.3)',
+    ) ??
+    unknownValue(
+      at('requiredMembers'),
+      rules.requiredMembers,
+      (member) => MEMBERS.has(member),
+      'a client metadata member',
+    ) ??
+    defaultScopeProblem(rules, at('defaultScope'))
+  )
+}
+
+/** A default scope is a scope (RFC 6749 §3.3) the allow-list, when there is one, allows. */
+function defaultScopeProblem(rules: PolicyRuleSet, field: string): string | undefined {
+  const { defaultScope, scopes } = rules
+  if (defaultScope === undefined) return undefined
+  if (!SCOPE.test(defaultScope)) return `${field} must be space-separated scope tokens`
+  const outside = defaultScope.split(' ').find((token) => scopes && !scopes.includes(token))
+  return outside === undefined ? undefined : `${field}: ${outside} is not among scopes`
+}
+
+/**
+ * What is wrong with a policy document's values, or undefined when nothing is. The message
+ * names the field, as `anonymous.scopes`.
+ */
+export function policyDocumentProblem(document: Policy): string | undefined {
+  return (
+    ruleSetProblem(document, '') ??
+    (document.anonymous && ruleSetProblem(document.anonymous, 'anonymous.'))
+  )
+}
