@@ -4,7 +4,11 @@
  * credentials, store, answer.
  * @see RFC 7591 §3, RFC 7592 §2
  */
-import { resolveClientMetadata, unstorableMetadata } from '../metadata/index.js'
+import {
+  resolveClientMetadata,
+  unstorableMetadata,
+  type RegistrationPolicy,
+} from '../metadata/index.js'
 import {
   isJsonObject,
   OAuthError,
@@ -23,7 +27,7 @@ import {
 import { clientInformation } from './client-views.js'
 import type { EngineContext } from './context.js'
 import { failed, succeeded, type Decision } from './decision.js'
-import type { ClientRecord, ServiceRecord } from './records.js'
+import type { ClientExtras, ClientRecord, ServiceRecord } from './records.js'
 import { checkEchoedMembers, withoutIssuedMembers } from './update-rules.js'
 import { policyFor } from './service-cache.js'
 import { hashSecret, mintNumericId, mintSecret } from './secrets.js'
@@ -55,10 +59,11 @@ export async function register(
 ): Promise<Decision> {
   try {
     requireRegistrationEnabled(service)
+    const policy = policyFor(service)
     const token = await checkInitialAccessToken(
       context,
       service.apiKey,
-      service.settings.initialAccessTokenRequired === true,
+      policy.initialAccessTokenRequired,
       request.initialAccessToken,
     )
     const metadata = await resolveMetadata(
@@ -76,7 +81,7 @@ export async function register(
         serviceApiKey: service.apiKey,
         ...issueSecret(context, service, metadata, now),
         metadata,
-        extras: {},
+        extras: pkceExtras(policy),
         registrationAccessTokenHash: hashSecret(registrationAccessToken),
         dynamicallyRegistered: true,
         developer: `authlete_${service.apiKey}`,
@@ -195,6 +200,15 @@ async function resolveMetadata(
     parsedStorable: true,
     authenticated,
   })
+}
+
+/**
+ * The Authlete client flags that make the authorization server require PKCE (RFC 7636 §4.4.1)
+ * of a client the policy registers, and S256 alone when it says so.
+ */
+function pkceExtras({ pkce }: RegistrationPolicy): ClientExtras {
+  if (pkce === undefined) return {}
+  return { pkceRequired: true, pkceS256Required: pkce === 'S256' }
 }
 
 /** Authlete's dcrDuplicateSoftwareIdBlocked (spec §3.7). */

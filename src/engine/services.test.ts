@@ -60,3 +60,19 @@ it('a service starts with an empty policy; replacePolicy checks the document, st
   assert.equal(registered.client?.metadata.scope, 'mcp')
   assert.deepEqual(engine.discovery(current)['scopes_supported'], ['mcp'])
 })
+
+it('the policy can require an initial access token and PKCE of every client it registers', async () => {
+  const engine = createEngine({ store: new MemoryStore(), baseUrl: 'https://dcr.example.com' })
+  const { apiKey } = await engine.createService({ serviceName: 'internal' })
+  await engine.replacePolicy(apiKey, { initialAccessTokenRequired: true, pkce: 'S256' })
+  const service = await engine.requireService(apiKey)
+  const json = '{"redirect_uris":["https://rp.example.com/cb"]}'
+  const refused = await engine.register(service, { json })
+  assert.equal(refused.action, 'UNAUTHORIZED')
+  const { token } = await engine.createInitialAccessToken(apiKey, {})
+  const registered = await engine.register(service, { json, initialAccessToken: token })
+  assert.equal(registered.action, 'CREATED')
+  const client = engine.toAuthleteClient(service, registered.client!)
+  assert.equal(client.pkceRequired, true)
+  assert.equal(client.pkceS256Required, true)
+})

@@ -76,5 +76,8 @@ export function applyDefaults(
   for (const [alg, enc] of ENCRYPTION_PAIRS) {
     if (effective[alg] !== undefined && effective[enc] === undefined) effective[enc] = DEFAULT_ENC
   }
+  // The policy's forced members replace what was asked (RFC 7591 §3.2.1), shapes checked when
+  // the policy was stored (policy-document.ts).
+  for (const member in policy.forcedMembers) effective[member] = policy.forcedMembers[member]
   return effective
 }

@@ -4,8 +4,14 @@
  * does not know, a host that is not one) is a mistake the operator should hear of at once,
  * not a rule that silently refuses every client.
  */
-import { CLIENT_METADATA_MEMBERS, type Policy, type PolicyRuleSet } from '../wire/index.js'
+import {
+  CLIENT_METADATA_MEMBERS,
+  isOAuthError,
+  type Policy,
+  type PolicyRuleSet,
+} from '../wire/index.js'
 import { SCOPE } from './rules/scope.js'
+import { checkShapesWithoutJwks } from './shapes.js'
 import {
   GRANT_TYPES,
   JWS_ALGORITHMS,
@@ -83,7 +89,8 @@ function ruleSetProblem(rules: PolicyRuleSet, prefix: string): string | undefine
       (member) => MEMBERS.has(member),
       'a client metadata member',
     ) ??
-    defaultScopeProblem(rules, at('defaultScope'))
+    defaultScopeProblem(rules, at('defaultScope')) ??
+    forcedMembersProblem(rules, at('forcedMembers'))
   )
 }
 
@@ -94,6 +101,23 @@ function defaultScopeProblem(rules: PolicyRuleSet, field: string): string | unde
   if (!SCOPE.test(defaultScope)) return `${field} must be space-separated scope tokens`
   const outside = defaultScope.split(' ').find((token) => scopes && !scopes.includes(token))
   return outside === undefined ? undefined : `${field}: ${outside} is not among scopes`
+}
+
+/** Members a policy cannot set: only an issuer asserts a statement (RFC 7591 §2.3), and keys are the client's own. */
+const NOT_FORCED: ReadonlySet<string> = new Set(['software_statement', 'jwks', 'jwks_uri'])
+
+/** Each forced member is a client metadata member a policy may set, with the member's shape. */
+function forcedMembersProblem(rules: PolicyRuleSet, field: string): string | undefined {
+  const forced = rules.forcedMembers ?? {}
+  const member = Object.keys(forced).find((name) => !MEMBERS.has(name) || NOT_FORCED.has(name))
+  if (member !== undefined)
+    return `${field}: '${member}' is not a client metadata member it may set`
+  try {
+    checkShapesWithoutJwks(forced)
+    return undefined
+  } catch (error) {
+    return `${field}: ${isOAuthError(error) ? error.description : 'a value has the wrong shape'}`
+  }
 }
 
 /**

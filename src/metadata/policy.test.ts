@@ -138,6 +138,14 @@ describe('policyDocumentProblem: a document whose values mean nothing is refused
     [{ scopes: ['read'], defaultScope: 'read write' }, /^defaultScope: write is not among scopes/],
     [{ defaultScope: 'read  write' }, /^defaultScope must be/],
     [{ anonymous: { grantTypes: ['magic'] } }, /^anonymous.grantTypes: 'magic'/],
+    [{ forcedMembers: { colour: 'red' } }, /^forcedMembers: 'colour' is not a client metadata/],
+    [{ forcedMembers: { software_statement: 'x.y.z' } }, /^forcedMembers: 'software_statement'/],
+    [{ forcedMembers: { jwks_uri: 'https://x.example/j' } }, /^forcedMembers: 'jwks_uri'/],
+    [
+      { forcedMembers: { dpop_bound_access_tokens: 'yes' } },
+      /^forcedMembers: dpop_bound_access_tokens/,
+    ],
+    [{ anonymous: { forcedMembers: { scope: 7 } } }, /^anonymous.forcedMembers: scope/],
   ]
   for (const [document, expected] of cases) {
     test(JSON.stringify(document), () => {
@@ -164,4 +172,25 @@ describe('policyDocumentProblem: a document whose values mean nothing is refused
     }
     assert.equal(policyDocumentProblem(document), undefined)
   })
+})
+
+test('forced members replace what was asked; the anonymous rules override the whole policy', async () => {
+  const policy = policyOf(
+    {},
+    {
+      forcedMembers: { require_pushed_authorization_requests: true, default_max_age: 600 },
+      anonymous: { forcedMembers: { default_max_age: 60 } },
+    },
+  )
+  const body = {
+    redirect_uris: ['https://rp.example.com/cb'],
+    require_pushed_authorization_requests: false,
+    default_max_age: 3600,
+  }
+  const trusted = await resolveClientMetadata(body, policy, { now: 0, authenticated: true })
+  assert.equal(trusted.require_pushed_authorization_requests, true)
+  assert.equal(trusted.default_max_age, 600)
+  const anonymous = await resolveClientMetadata(body, policy, { now: 0 })
+  assert.equal(anonymous.require_pushed_authorization_requests, true)
+  assert.equal(anonymous.default_max_age, 60)
 })

@@ -45,6 +45,14 @@ export interface RegistrationPolicy {
   defaultScope: string | undefined
   /** Members every registration must carry. */
   requiredMembers: readonly string[]
+  /** Members the server sets whatever the request says (RFC 7591 §3.2.1). */
+  forcedMembers: Readonly<Record<string, unknown>>
+  /** Whether access tokens must be sender-constrained (RFC 9449 §5.2, RFC 8705 §3.4). */
+  senderConstrainedTokens: boolean
+  /** Whether every registration needs an initial access token (RFC 7591 §3). */
+  initialAccessTokenRequired: boolean
+  /** PKCE (RFC 7636) required of every client registered, and whether only S256. */
+  pkce: 'required' | 'S256' | undefined
   /** The most clients the service may hold. */
   maxClients: number
   /**
@@ -103,6 +111,9 @@ function narrowed(policy: RegistrationPolicy, rules: PolicyRuleSet): Registratio
     signingAlgorithms: stricter(policy.signingAlgorithms, rules.signingAlgorithms),
     defaultScope: rules.defaultScope ?? policy.defaultScope,
     requiredMembers: [...new Set([...policy.requiredMembers, ...(rules.requiredMembers ?? [])])],
+    forcedMembers: { ...policy.forcedMembers, ...rules.forcedMembers },
+    senderConstrainedTokens:
+      policy.senderConstrainedTokens || rules.senderConstrainedTokens === true,
     anonymous: undefined,
   }
 }
@@ -116,6 +127,8 @@ const lowerCase = (value: string) => value.toLowerCase()
 export function policyOf(settings: AuthleteService, document: Policy = {}): RegistrationPolicy {
   const policy = narrowed(settingsPolicy(settings), document)
   policy.maxClients = document.maxClients ?? DEFAULT_MAX_CLIENTS
+  policy.initialAccessTokenRequired ||= document.initialAccessTokenRequired === true
+  policy.pkce = document.pkce
   if (document.anonymous !== undefined) policy.anonymous = narrowed(policy, document.anonymous)
   return policy
 }
@@ -148,6 +161,10 @@ function settingsPolicy(settings: AuthleteService): RegistrationPolicy {
     signingAlgorithms: undefined,
     defaultScope: undefined,
     requiredMembers: [],
+    forcedMembers: {},
+    senderConstrainedTokens: false,
+    initialAccessTokenRequired: settings.initialAccessTokenRequired === true,
+    pkce: undefined,
     maxClients: DEFAULT_MAX_CLIENTS,
     anonymous: undefined,
   }

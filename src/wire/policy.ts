@@ -55,6 +55,22 @@ const RuleSetMembers = {
   requiredMembers: Names(
     'Client metadata members a registration must carry, e.g. ["contacts", "software_statement"]',
   ),
+  forcedMembers: Type.Optional(
+    Type.Record(Type.String({ minLength: 1, maxLength: 255 }), Type.Unknown(), {
+      description:
+        'Client metadata members the server sets whatever the request says, e.g. ' +
+        '{"require_pushed_authorization_requests": true} (RFC 7591 §3.2.1 lets the server ' +
+        "replace requested values); each value must have its member's shape",
+    }),
+  ),
+  senderConstrainedTokens: Type.Optional(
+    Type.Boolean({
+      description:
+        'Whether a client must ask for sender-constrained access tokens: ' +
+        'dpop_bound_access_tokens (RFC 9449 §5.2) or tls_client_certificate_bound_access_tokens ' +
+        '(RFC 8705 §3.4)',
+    }),
+  ),
 }
 
 export const PolicyRuleSetSchema = Type.Object(RuleSetMembers, {
@@ -67,6 +83,20 @@ export const PolicySchema = Type.Object(
     ...RuleSetMembers,
     maxClients: Cap(
       'The most clients the service may hold; 1,000,000 when absent (CONTRACT.md, Bad input)',
+    ),
+    initialAccessTokenRequired: Type.Optional(
+      Type.Boolean({
+        description:
+          'Whether every registration needs an initial access token (RFC 7591 §3), as the ' +
+          "service setting of that name; either one's true holds",
+      }),
+    ),
+    pkce: Type.Optional(
+      Type.Union([Type.Literal('required'), Type.Literal('S256')], {
+        description:
+          'PKCE (RFC 7636) required of every registered client: its Authlete pkceRequired, ' +
+          'and pkceS256Required for "S256"',
+      }),
     ),
     anonymous: Type.Optional(PolicyRuleSetSchema),
   },

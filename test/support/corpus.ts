@@ -33,3 +33,6 @@ const corpus = JSON.parse(
 
 /** The registration request bodies of the corpus. */
 export const dcrRequests = corpus.filter((entry) => entry.kind === 'dcr-request')
+
+/** The Client ID Metadata Documents of the corpus: the metadata an agent publishes at its client_id URL. */
+export const cimdDocuments = corpus.filter((entry) => entry.kind === 'cimd-document')

@@ -643,6 +643,18 @@ const CASES: Record<string, RuleCase> = {
       { body: { ...web, contacts: ['ops@rp.example.com'] }, code: ICM },
     ],
   },
+  accessTokensAreSenderConstrained: {
+    title: 'access tokens are DPoP- or certificate-bound (policy.senderConstrainedTokens)',
+    policy: policyOf({}, { senderConstrainedTokens: true }),
+    accepted: [
+      { ...web, dpop_bound_access_tokens: true },
+      { ...web, tls_client_certificate_bound_access_tokens: true },
+    ],
+    rejected: [
+      { body: web, code: ICM },
+      { body: { ...web, dpop_bound_access_tokens: false }, code: ICM },
+    ],
+  },
   notificationEndpointIsHttps: {
     title: 'the CIBA notification endpoint uses https (OIDC CIBA §4)',
     accepted: [{ ...web, backchannel_client_notification_endpoint: 'https://rp.example.com/ciba' }],

@@ -80,6 +80,7 @@ export const RULES: readonly (readonly [name: string, rule: Rule])[] = Object.en
   notificationEndpointIsHttps: ciba.notificationEndpointIsHttps,
   // The service's policy document: what every registration must carry
   requiredMembersArePresent: policy.requiredMembersArePresent,
+  accessTokensAreSenderConstrained: policy.accessTokensAreSenderConstrained,
 })
 
 /**

@@ -73,6 +73,21 @@ export const signingAlgorithmIsAllowed: Rule = {
   },
 }
 
+/**
+ * With the policy's senderConstrainedTokens, a client asks for DPoP-bound (RFC 9449 §5.2) or
+ * certificate-bound (RFC 8705 §3.4) access tokens, as the FAPI 2.0 Security Profile requires of its authorization servers.
+ */
+export const accessTokensAreSenderConstrained: Rule = {
+  spec: 'policy.senderConstrainedTokens',
+  code: 'invalid_client_metadata',
+  check: (metadata, { senderConstrainedTokens }) =>
+    !senderConstrainedTokens ||
+    metadata.dpop_bound_access_tokens === true ||
+    metadata.tls_client_certificate_bound_access_tokens === true
+      ? undefined
+      : 'dpop_bound_access_tokens or tls_client_certificate_bound_access_tokens must be true',
+}
+
 /** An empty string or list registers nothing. */
 const isEmpty = (value: unknown) =>
   value === undefined || value === '' || (Array.isArray(value) && value.length === 0)
