@@ -154,12 +154,13 @@ describe('registrar/sdk against a running Registrar', () => {
     assert.ok(serviceId)
     const kept: Policy = { grantTypes: ['authorization_code'] }
     await registrar.services.replacePolicy(serviceId, kept)
-    for (const [document, field] of [
+    const refused: [Policy, RegExp][] = [
       [{ grantTypes: ['implicit_magic'] }, /policy\.grantTypes/],
       [{ maxClients: 'many' } as unknown as Policy, /policy\.maxClients/],
       [{ scope: ['a'] } as unknown as Policy, /policy\.scope\b/],
-    ] as const) {
-      const error = await registrar.services.replacePolicy(serviceId, document).then(
+    ]
+    for (const [document, field] of refused) {
+      const error: unknown = await registrar.services.replacePolicy(serviceId, document).then(
         () => undefined,
         (e: unknown) => e,
       )
