@@ -1,6 +1,6 @@
 /**
- * `registrar service create|list|get|update|delete|configuration`: the services of the
- * Authlete-compatible API, with Registrar's extension settings as flags.
+ * `registrar service create|list|get|update|delete|configuration|policy`: the services of
+ * the Authlete-compatible API, with Registrar's extension settings as flags.
  */
 import type { Command } from 'commander'
 import type { AuthleteService } from '../sdk/index.js'
@@ -10,6 +10,7 @@ import { readJsonObject } from './input.js'
 import { printFields, printJson, printLine, printTable } from './output.js'
 import { collectPages } from './pages.js'
 import { exitOnUsageError, run } from './run.js'
+import { addPolicyCommands } from './service-policy.js'
 
 interface ServiceFlags extends ApiFlags {
   name?: string
@@ -40,7 +41,15 @@ export function registerServiceCommands(program: Command): void {
   addCommandGroup(program, 'service', {
     description: 'manage services (the authorization servers Registrar registers clients for)',
     examples: '\nExample:\n  registrar service create --name "Demo AS"\n  registrar service list',
-    subcommands: [addCreate, addList, addGet, addUpdate, addDelete, addConfiguration],
+    subcommands: [
+      addCreate,
+      addList,
+      addGet,
+      addUpdate,
+      addDelete,
+      addConfiguration,
+      addPolicyCommands,
+    ],
   })
 }
 

@@ -8,10 +8,10 @@ import type { TSchema } from '@sinclair/typebox'
 import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler'
 import { OAuthError } from '../wire/index.js'
 
-type HttpPart = 'body' | 'querystring' | 'params' | 'headers'
+export type HttpPart = 'body' | 'querystring' | 'params' | 'headers'
 
 /** A validator that compiles its schema the first time it runs. */
-function lazyValidator(schema: TSchema, part: HttpPart) {
+export function lazyValidator(schema: TSchema, part: HttpPart) {
   let check: TypeCheck<TSchema> | undefined
   return (value: unknown) => {
     check ??= TypeCompiler.Compile(schema)

@@ -1,7 +1,7 @@
 /**
  * `registrar/sdk`: a typed, fetch-based client for Registrar's Authlete-compatible API
  * and its extensions. No dependency beyond the platform.
- * @see ../../shared/spec/authlete-api.md; CONTRACT.md §1 and §1b
+ * @see ../../shared/spec/authlete-api.md; CONTRACT.md §1, §1b and §1c
  */
 export { Registrar, type RegistrarOptions } from './registrar.js'
 export { RegistrarApiError, RegistrarNetworkError } from './errors.js'
@@ -17,4 +17,6 @@ export type {
   ClientInformation,
   ClientMetadata,
   ClientRegistrationResponse,
+  Policy,
+  PolicyRuleSet,
 } from '../wire/index.js'

@@ -1,10 +1,11 @@
-import type { AuthleteService } from '../wire/index.js'
+import type { AuthleteService, Policy } from '../wire/index.js'
 import { segment, type Transport } from './transport.js'
 import type { ConfigurationOptions, Range, ServiceId, ServiceList } from './types.js'
 
 /**
  * Service management: `/api/service/*` and `/api/{serviceId}/service/*`.
- * @see ../../shared/spec/authlete-api.md §2.1 and §5; CONTRACT.md §1b for the extension settings
+ * @see ../../shared/spec/authlete-api.md §2.1 and §5; CONTRACT.md §1b for the extension settings,
+ *   §1c for the policy document
  */
 export class ServicesApi {
   readonly #transport: Transport
@@ -67,5 +68,30 @@ export class ServicesApi {
       path: `api/${segment(serviceId)}/service/configuration`,
       query: { pretty: options.pretty, patch: options.patch },
     })) as Record<string, unknown>
+  }
+
+  /**
+   * The service's registration policy document; `{}` for a service that has none.
+   * @see CONTRACT.md §1c (`GET /api/{S}/service/policy`)
+   */
+  async policy(serviceId: ServiceId): Promise<Policy> {
+    return (await this.#transport.send({
+      method: 'GET',
+      path: `api/${segment(serviceId)}/service/policy`,
+    })) as Policy
+  }
+
+  /**
+   * Replaces the service's policy document whole (`{}` removes every rule) and returns the
+   * stored one. A document the server refuses is a RegistrarApiError with status 400 whose
+   * `resultMessage` names the field (`policy.grantTypes: ...`); the stored one stays.
+   * @see CONTRACT.md §1c (`POST /api/{S}/service/policy`)
+   */
+  async replacePolicy(serviceId: ServiceId, policy: Policy): Promise<Policy> {
+    return (await this.#transport.send({
+      method: 'POST',
+      path: `api/${segment(serviceId)}/service/policy`,
+      body: policy,
+    })) as Policy
   }
 }

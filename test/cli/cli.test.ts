@@ -107,6 +107,57 @@ describe('registrar CLI against a running server', () => {
     assert.equal(updated.allowPrivateNetworkUris, true)
   })
 
+  test('service policy set replaces the policy from a file or stdin, and get prints it as JSON', async () => {
+    const { apiKey } = json<{ apiKey: number }>(await cli(['service', 'create', '--json'], api))
+    const serviceId = String(apiKey)
+    assert.deepEqual(json(await cli(['service', 'policy', 'get', serviceId], api)), {})
+
+    const policy = { scopes: ['mcp:tools'], redirectUris: { loopback: false } }
+    const file = join(dir, 'policy.json')
+    await writeFile(file, JSON.stringify(policy))
+    assert.deepEqual(
+      json(await cli(['service', 'policy', 'set', serviceId, '--file', file], api)),
+      policy,
+    )
+    assert.deepEqual(json(await cli(['service', 'policy', 'get', serviceId], api)), policy)
+
+    const piped = { grantTypes: ['authorization_code'] }
+    const child = execFile(
+      process.execPath,
+      [MAIN, 'service', 'policy', 'set', serviceId, '--file', '-'],
+      { env: cliEnv(api) },
+    )
+    child.stdin?.end(JSON.stringify(piped))
+    let stdout = ''
+    child.stdout?.on('data', (chunk: string) => (stdout += chunk))
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve))
+    assert.equal(code, 0)
+    assert.deepEqual(JSON.parse(stdout), piped)
+    assert.deepEqual(json(await cli(['service', 'policy', 'get', serviceId], api)), piped)
+  })
+
+  test('service policy set exits 1 naming the field of a refused document, 2 for a file that is no JSON object', async () => {
+    const { apiKey } = json<{ apiKey: number }>(await cli(['service', 'create', '--json'], api))
+    const serviceId = String(apiKey)
+    const refused = join(dir, 'refused-policy.json')
+    await writeFile(refused, JSON.stringify({ grantTypes: ['magic'] }))
+    const outcome = await cli(['service', 'policy', 'set', serviceId, '--file', refused], api)
+    assert.equal(outcome.code, 1)
+    assert.match(outcome.stderr, /400/)
+    assert.match(outcome.stderr, /policy\.grantTypes/)
+    assert.equal(outcome.stdout, '')
+    assert.deepEqual(json(await cli(['service', 'policy', 'get', serviceId], api)), {})
+
+    const notJson = join(dir, 'not-json-policy.json')
+    await writeFile(notJson, '[1, 2]')
+    const usage = await cli(['service', 'policy', 'set', serviceId, '--file', notJson], api)
+    assert.equal(usage.code, 2)
+    assert.match(usage.stderr, /--file/)
+    const missing = await cli(['service', 'policy', 'set', serviceId], api)
+    assert.equal(missing.code, 2)
+    assert.match(missing.stderr, /--file/)
+  })
+
   test('token create issues service tokens and initial access tokens', async () => {
     const { apiKey } = json<{ apiKey: number }>(await cli(['service', 'create', '--json'], api))
     const serviceToken = json<{ id: string; token: string }>(
@@ -404,6 +455,8 @@ describe('registrar CLI without a server', () => {
       ['service', 'get'],
       ['service', 'update'],
       ['service', 'delete'],
+      ['service', 'policy', 'get'],
+      ['service', 'policy', 'set'],
       ['client', 'list'],
       ['client', 'get'],
       ['client', 'delete'],

@@ -4,7 +4,12 @@
  */
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
-import { Registrar, RegistrarApiError, RegistrarNetworkError } from '../../src/sdk/index.js'
+import {
+  Registrar,
+  RegistrarApiError,
+  RegistrarNetworkError,
+  type Policy,
+} from '../../src/sdk/index.js'
 import { startServer, type RunningServer } from '../support/start-server.js'
 import { freePort } from '../support/free-port.js'
 
@@ -116,6 +121,62 @@ describe('registrar/sdk against a running Registrar', () => {
     assert.equal(result.status, 400)
     if (result.action === 'BAD_REQUEST')
       assert.equal(result.responseContent.error, 'invalid_redirect_uri')
+  })
+
+  test('reads and replaces a service policy, which the next registration is held to (CONTRACT.md §1c)', async () => {
+    const { apiKey: serviceId } = await registrar.services.create({ serviceName: 'policy' })
+    assert.ok(serviceId)
+    assert.deepEqual(await registrar.services.policy(serviceId), {})
+
+    const policy: Policy = {
+      scopes: ['mcp:read', 'mcp:tools'],
+      defaultScope: 'mcp:read',
+      anonymous: { redirectUris: { loopback: true, hosts: [] } },
+    }
+    assert.deepEqual(await registrar.services.replacePolicy(serviceId, policy), policy)
+    assert.deepEqual(await registrar.services.policy(serviceId), policy)
+
+    const refused = await registrar.registration.register(serviceId, {
+      json: { client_name: 'x', scope: 'admin' },
+    })
+    assert.equal(refused.action, 'BAD_REQUEST')
+    if (refused.action === 'BAD_REQUEST')
+      assert.equal(refused.responseContent.error, 'invalid_client_metadata')
+    const created = await registrar.registration.register(serviceId, {
+      json: { client_name: 'x', redirect_uris: ['http://127.0.0.1/cb'] },
+    })
+    assert.equal(created.action, 'CREATED')
+    if (created.action === 'CREATED') assert.equal(created.responseContent.scope, 'mcp:read')
+  })
+
+  test('throws RegistrarApiError 400 naming the field for a refused policy, and keeps the stored one', async () => {
+    const { apiKey: serviceId } = await registrar.services.create({ serviceName: 'bad policy' })
+    assert.ok(serviceId)
+    const kept: Policy = { grantTypes: ['authorization_code'] }
+    await registrar.services.replacePolicy(serviceId, kept)
+    const refused: [Policy, RegExp][] = [
+      [{ grantTypes: ['implicit_magic'] }, /policy\.grantTypes/],
+      [{ maxClients: 'many' } as unknown as Policy, /policy\.maxClients/],
+      [{ scope: ['a'] } as unknown as Policy, /policy\.scope\b/],
+    ]
+    for (const [document, field] of refused) {
+      const error: unknown = await registrar.services.replacePolicy(serviceId, document).then(
+        () => undefined,
+        (e: unknown) => e,
+      )
+      assert.ok(error instanceof RegistrarApiError, JSON.stringify(document))
+      assert.equal(error.status, 400)
+      assert.match(error.resultCode ?? '', /^A\d{6}$/)
+      assert.match(error.resultMessage, field)
+    }
+    assert.deepEqual(await registrar.services.policy(serviceId), kept)
+
+    const unknown = await registrar.services.policy(1).then(
+      () => undefined,
+      (e: unknown) => e,
+    )
+    assert.ok(unknown instanceof RegistrarApiError)
+    assert.equal(unknown.status, 404)
   })
 
   test('issues initial access tokens that gate registration (RFC 7591 §3)', async () => {

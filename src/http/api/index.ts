@@ -15,6 +15,7 @@ import {
 import { bearerToken } from '../request-parts.js'
 import { clientRoutes } from './clients.js'
 import { dcrRoutes } from './dcr.js'
+import { policyRoutes } from './policy.js'
 import { serviceRoutes } from './services.js'
 import type { TokenBackoff } from './token-backoff.js'
 import { tokenRoutes } from './tokens.js'
@@ -109,6 +110,7 @@ export const apiRoutes: FastifyPluginAsync<ApiOptions> = async (app, options) =>
   })
 
   await app.register(serviceRoutes, options)
+  await app.register(policyRoutes, options)
   await app.register(clientRoutes, options)
   await app.register(dcrRoutes, options)
   await app.register(tokenRoutes, options)

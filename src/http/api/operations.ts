@@ -7,6 +7,7 @@ import { Type, type TSchema } from '@sinclair/typebox'
 import type { FastifyInstance, FastifyRequest, RouteGenericInterface } from 'fastify'
 import type { Engine } from '../../engine/index.js'
 import { sendJson } from '../errors.js'
+import { lazyValidator, type HttpPart } from '../schema-compilers.js'
 import type { Access } from './index.js'
 import { apiErrors, bearerSecurity } from './route-docs.js'
 
@@ -20,6 +21,13 @@ export interface Operation<R extends RouteGenericInterface = RouteGenericInterfa
   params?: TSchema
   querystring?: TSchema
   body?: TSchema
+  /**
+   * Who checks the body: `schema` (the default) refuses what `body` does not allow before
+   * `run`; `engine` lets every JSON object through to the engine, whose check is the one
+   * answer to a bad body, and `body` then only documents it.
+   * @default 'schema'
+   */
+  bodyCheck?: 'schema' | 'engine'
   /** The schema of the 200 answer; without one the operation answers 204 with no body. */
   answer?: TSchema
   /** The body of the answer, after the engine call; ignored for a 204. */
@@ -43,12 +51,14 @@ export function addOperations(
   for (const operation of operations) {
     const { method, path, summary, description, access, params, querystring, body, answer } =
       operation
+    const engineChecksBody = operation.bodyCheck === 'engine'
     const response: Record<number, TSchema> =
       answer === undefined ? { 204: Type.Null(), ...apiErrors } : { 200: answer, ...apiErrors }
     app.route({
       method,
       url: path,
       ...(access !== undefined && { config: { access } }),
+      ...(engineChecksBody && { validatorCompiler: exceptBody }),
       schema: {
         tags,
         summary,
@@ -66,4 +76,11 @@ export function addOperations(
       },
     })
   }
+}
+
+/** The route schema validators, but the body passes as parsed (`bodyCheck: 'engine'`). */
+function exceptBody({ schema, httpPart }: { schema: unknown; httpPart?: string }) {
+  return httpPart === 'body'
+    ? (value: unknown) => ({ value })
+    : lazyValidator(schema as TSchema, (httpPart ?? 'body') as HttpPart)
 }

@@ -1,0 +1,60 @@
+/**
+ * `registrar service policy get|set`: a service's registration policy document
+ * (CONTRACT.md §1c), printed and replaced as JSON.
+ */
+import type { Command } from 'commander'
+import type { Policy } from '../sdk/index.js'
+import { addApiOptions, connect, type ApiFlags } from './api-options.js'
+import { addCommandGroup } from './command-group.js'
+import { readJsonObject } from './input.js'
+import { printJson } from './output.js'
+import { exitOnUsageError, run } from './run.js'
+
+/** Adds `policy get|set` to the `service` command. */
+export function addPolicyCommands(service: Command): void {
+  addCommandGroup(service, 'policy', {
+    description: "read or replace a service's registration policy document (JSON)",
+    examples:
+      '\nExamples:\n  registrar service policy get 2418563210347\n  registrar service policy set 2418563210347 --file policy.json',
+    subcommands: [addGet, addSet],
+  })
+}
+
+/** A subcommand of `policy` with the API flags and the service id argument. */
+function subcommand(policy: Command, name: string): Command {
+  return addApiOptions(exitOnUsageError(policy.command(name))).argument(
+    '<serviceId>',
+    'the service apiKey',
+  )
+}
+
+function addGet(policy: Command): void {
+  subcommand(policy, 'get')
+    .description('print the policy document as JSON ({} when the service has none)')
+    .addHelpText('after', '\nExample:\n  registrar service policy get 2418563210347 > policy.json')
+    .action(
+      run(async (serviceId: string, flags: ApiFlags) => {
+        const registrar = await connect(flags)
+        printJson(await registrar.services.policy(serviceId))
+      }),
+    )
+}
+
+function addSet(policy: Command): void {
+  subcommand(policy, 'set')
+    .description(
+      'replace the policy document whole with the JSON in --file; prints the stored document',
+    )
+    .requiredOption('--file <path>', 'the policy document, a JSON object (- reads stdin)')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  registrar service policy set 2418563210347 --file policy.json\n  echo \'{"scopes":["mcp:tools"]}\' | registrar service policy set 2418563210347 --file -',
+    )
+    .action(
+      run(async (serviceId: string, flags: ApiFlags & { file: string }) => {
+        const document = (await readJsonObject(flags.file, '--file')) as Policy
+        const registrar = await connect(flags)
+        printJson(await registrar.services.replacePolicy(serviceId, document))
+      }),
+    )
+}
