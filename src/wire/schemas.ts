@@ -464,4 +464,87 @@ export const OAuthErrorSchema = Type.Object({
   error_description: Type.String(),
 })
 
+/** One reason a registration or update is refused (CONTRACT.md §1c, explained rejection). */
+export const ViolationSchema = Type.Object(
+  {
+    pointer: Type.String({
+      description:
+        'JSON pointer (RFC 6901) into the request body as sent: the member or list item at fault, "" for the body as a whole, "/software_statement" for a member a software statement asserted',
+      examples: ['/redirect_uris/1'],
+    }),
+    rule: Type.String({
+      description:
+        "The requirement broken: a metadata rule's name, or json, jsonObject, storable, softwareStatement, shape, echoedMember for problems found before the rules",
+      examples: ['httpRedirectIsLoopback'],
+    }),
+    spec: Type.String({
+      description:
+        "Where the requirement comes from: an RFC section, or policy.<field> of the service's policy",
+      examples: ['RFC 8252 §7.3; OIDC DCR §2'],
+    }),
+    error: oneOf(OAUTH_ERROR_CODES),
+    error_description: Type.String(),
+  },
+  { additionalProperties: false },
+)
+/** @see CONTRACT.md §1c (explained rejection) */
+export type Violation = Static<typeof ViolationSchema>
+
+/**
+ * The error body of the registration endpoints and the DCR API: a refusal of the request
+ * body lists every violation in rule order, and `error` and `error_description` are the
+ * first one's.
+ * @see RFC 7591 §3.2.2, CONTRACT.md §1c
+ */
+export const RegistrationErrorSchema = Type.Object({
+  ...OAuthErrorSchema.properties,
+  violations: Type.Optional(
+    Type.Array(ViolationSchema, {
+      description:
+        'Every violation, in rule order; present on every refusal of the request body (metadata errors, and RFC 7592 echoed members)',
+    }),
+  ),
+})
+
+/** What a dry run reports the server changed of the request (RFC 7591 §3.2.1). */
+export const SubstitutionSchema = Type.Object(
+  {
+    pointer: Type.String({
+      description: 'JSON pointer (RFC 6901) of the member in the request body',
+      examples: ['/grant_types'],
+    }),
+    change: Type.Union(
+      [Type.Literal('defaulted'), Type.Literal('replaced'), Type.Literal('dropped')],
+      {
+        description:
+          'defaulted: absent from the request, given a value by the server; replaced: registered with another value than sent (normalised, narrowed, or asserted by a software statement); dropped: sent but not registered (unknown, server-managed, or meaning nothing)',
+      },
+    ),
+  },
+  { additionalProperties: false },
+)
+/** @see CONTRACT.md §1c (dry run) */
+export type Substitution = Static<typeof SubstitutionSchema>
+
+/**
+ * The answer of a dry run: the client the request would register, computed by the same
+ * code as a registration, with nothing issued or stored.
+ * @see CONTRACT.md §1c (dry run)
+ */
+export const DryRunResultSchema = Type.Object({
+  client: Type.Object(
+    {},
+    {
+      additionalProperties: true,
+      description:
+        'The effective client metadata a registration would store (RFC 7591 §3.2.1): defaults applied; no client_id, client_secret, registration_access_token or registration_client_uri',
+    },
+  ),
+  substitutions: Type.Array(SubstitutionSchema, {
+    description: 'Members the server defaulted, replaced or dropped, in the order of the request',
+  }),
+})
+/** @see CONTRACT.md §1c (dry run) */
+export type DryRunResult = Static<typeof DryRunResultSchema>
+
 export const HealthSchema = Type.Object({ status: Type.String() })
