@@ -4,12 +4,19 @@
  * credentials, store, answer.
  * @see RFC 7591 §3, RFC 7592 §2
  */
-import { resolveClientMetadata, unstorableMetadata } from '../metadata/index.js'
+import {
+  notJson,
+  notJsonObject,
+  resolveClientMetadata,
+  substitutionsOf,
+  unstorableMetadata,
+} from '../metadata/index.js'
 import {
   isJsonObject,
   OAuthError,
   parseStorableJson,
   UnstorableJsonError,
+  violationsError,
   type ClientMetadata,
 } from '../wire/index.js'
 import { checkInitialAccessToken } from './access-tokens.js'
@@ -22,7 +29,7 @@ import {
 } from './client-authentication.js'
 import { clientInformation } from './client-views.js'
 import type { EngineContext } from './context.js'
-import { failed, succeeded, type Decision } from './decision.js'
+import { dryRunSucceeded, failed, succeeded, type Decision } from './decision.js'
 import type { ClientRecord, ServiceRecord } from './records.js'
 import { checkEchoedMembers, withoutIssuedMembers } from './update-rules.js'
 import { policyFor } from './service-cache.js'
@@ -34,6 +41,12 @@ export interface RegisterRequest {
   json: string
   /** The initial access token the client presented (RFC 7591 §3). */
   initialAccessToken?: string
+  /**
+   * Decide without registering: answer the client the request would register, issue and
+   * store nothing, use up no initial access token (CONTRACT.md §1c).
+   * @default false
+   */
+  dryRun?: boolean
 }
 
 export interface ClientConfigurationRequest {
@@ -61,13 +74,12 @@ export async function register(
       service.settings.initialAccessTokenRequired === true,
       request.initialAccessToken,
     )
-    const metadata = await resolveMetadata(
-      context,
-      service,
-      parseJsonObject(request.json),
-      token !== undefined,
-    )
+    const body = parseJsonObject(request.json)
+    const metadata = await resolveMetadata(context, service, body, token !== undefined)
     await refuseDuplicateSoftwareId(context, service, metadata)
+    if (request.dryRun === true) {
+      return dryRunSucceeded(service, metadata, substitutionsOf(body, metadata))
+    }
     const registrationAccessToken = mintSecret(context.randomBytes)
     const now = context.now()
     const record = await insertWithFreshId(
@@ -175,11 +187,9 @@ function parseJsonObject(json: string): Record<string, unknown> {
     value = parseStorableJson(json)
   } catch (error) {
     if (error instanceof UnstorableJsonError) throw unstorableMetadata(error.detail)
-    throw new OAuthError('invalid_client_metadata', 'the request body is not valid JSON')
+    throw notJson()
   }
-  if (!isJsonObject(value)) {
-    throw new OAuthError('invalid_client_metadata', 'the request body must be a JSON object')
-  }
+  if (!isJsonObject(value)) throw notJsonObject('the request body must be a JSON object')
   return value
 }
 
@@ -205,10 +215,15 @@ async function refuseDuplicateSoftwareId(
 ): Promise<void> {
   if (!service.settings.dcrDuplicateSoftwareIdBlocked || metadata.software_id === undefined) return
   if (await context.store.hasSoftwareId(service.apiKey, metadata.software_id)) {
-    throw new OAuthError(
-      'invalid_client_metadata',
-      'software_id is already registered with this service',
-    )
+    throw violationsError([
+      {
+        pointer: '/software_id',
+        rule: 'softwareIdIsUnique',
+        spec: 'RFC 7591 §2',
+        error: 'invalid_client_metadata',
+        error_description: 'software_id is already registered with this service',
+      },
+    ])
   }
 }
 
