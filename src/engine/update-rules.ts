@@ -3,12 +3,7 @@
  * its last read. client_id and client_secret must be the current ones; a server-managed
  * member may be sent only with its current value (RFC 7592 §2.2, CONTRACT.md §2).
  */
-import {
-  describable,
-  SERVER_MANAGED_MEMBERS,
-  violationsError,
-  type Violation,
-} from '../wire/index.js'
+import { SERVER_MANAGED_MEMBERS, violationsError, type Violation } from '../wire/index.js'
 import { issuedAtSeconds, registrationClientUri } from './client-views.js'
 import type { EngineContext } from './context.js'
 import type { ClientRecord, ServiceRecord } from './records.js'
@@ -33,7 +28,7 @@ export function checkEchoedMembers(
       rule: 'echoedMember',
       spec: 'RFC 7592 §2.2',
       error: 'invalid_request',
-      error_description: describable(description),
+      error_description: description,
     })
   if (body['client_id'] !== undefined && body['client_id'] !== String(current.clientId)) {
     refuse('client_id', 'client_id does not match the client being updated')

@@ -8,7 +8,6 @@
  * @see RFC 7591 §3.2.2
  */
 import {
-  describable,
   describeJsonProblem,
   escapeToken,
   violationsError,
@@ -40,7 +39,7 @@ function violation(
   error: Violation['error'],
   description: string,
 ): Violation {
-  return { pointer, rule, spec, error, error_description: describable(description) }
+  return { pointer, rule, spec, error, error_description: description }
 }
 
 /** The refusal of a request body that is not JSON text. */

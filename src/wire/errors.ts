@@ -94,17 +94,38 @@ export class OAuthError extends Error {
  */
 export const MAX_VIOLATIONS = 100
 
+/** The longest pointer an answer holds: member names are the request's, of any length. */
+export const LONGEST_POINTER = 256
+
+/**
+ * The pointer, or when it is longer than LONGEST_POINTER the pointer of the nearest
+ * enclosing value that is not (`""`, the body, at worst): still a JSON pointer into the
+ * request, only a less precise one.
+ * @see RFC 6901 §5
+ */
+function boundedPointer(pointer: string): string {
+  if (pointer.length <= LONGEST_POINTER) return pointer
+  const cut = pointer.lastIndexOf('/', LONGEST_POINTER)
+  return cut <= 0 ? '' : pointer.slice(0, cut)
+}
+
 /**
  * The error refusing a request body for its violations: `error` and `error_description`
- * are the first one's (CONTRACT.md §1c). `violations` must not be empty.
+ * are the first one's (CONTRACT.md §1c). `violations` must not be empty; each is made fit
+ * for an answer (a describable description, a bounded pointer), and at most MAX_VIOLATIONS
+ * are kept.
  * @see RFC 7591 §3.2.2
  */
 export function violationsError(violations: readonly Violation[], cause?: unknown): OAuthError {
-  const [first] = violations
+  const kept = violations.slice(0, MAX_VIOLATIONS).map((violation) => ({
+    ...violation,
+    pointer: boundedPointer(violation.pointer),
+    error_description: describable(violation.error_description),
+  }))
+  const [first] = kept
   if (first === undefined) throw new TypeError('a refusal needs a violation')
   return new OAuthError(first.error, first.error_description, {
-    violations:
-      violations.length > MAX_VIOLATIONS ? violations.slice(0, MAX_VIOLATIONS) : violations,
+    violations: kept,
     cause: cause ?? `${first.rule} (${first.spec})`,
   })
 }
