@@ -14,6 +14,7 @@ import { corpusTests } from './corpus.js'
 import { discoveryAndLimitTests } from './discovery-and-limits.js'
 import { initialAccessTokenTests } from './initial-access-tokens.js'
 import { registrationEndpointTests } from './registration-endpoints.js'
+import { violationAndDryRunTests } from './violations-and-dry-run.js'
 
 export interface Backend {
   name: string
@@ -45,5 +46,6 @@ export function describeHttpSuite(backend: Backend): void {
     boundsTests(context)
     clientMetadataRuleTests(context)
     badInputTests(context)
+    violationAndDryRunTests(context)
   })
 }
