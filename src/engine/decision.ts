@@ -10,7 +10,10 @@ import {
   STATUS_BY_ACTION,
   type Action,
   type ClientInformation,
+  type ClientMetadata,
+  type DryRunResult,
   type OAuthErrorBody,
+  type Substitution,
 } from '../wire/index.js'
 import type { ClientRecord, ServiceRecord } from './records.js'
 
@@ -19,7 +22,8 @@ export interface Decision {
   /** The HTTP status the client gets (spec §3.3). */
   status: number
   /** Absent for DELETED. */
-  body?: ClientInformation | OAuthErrorBody
+  body?: ClientInformation | OAuthErrorBody | DryRunResult
+  /** Absent for errors and dry runs. */
   client?: ClientRecord
   service: ServiceRecord
   /** The error behind a failed decision, for the log; never rendered. */
@@ -33,6 +37,24 @@ export function succeeded(
   body?: ClientInformation,
 ): Decision {
   return { action, status: STATUS_BY_ACTION[action], body, client, service }
+}
+
+/**
+ * The decision of a dry run: OK with the client the request would register, and no client
+ * record, as none was stored.
+ * @see CONTRACT.md §1c (dry run)
+ */
+export function dryRunSucceeded(
+  service: ServiceRecord,
+  metadata: ClientMetadata,
+  substitutions: Substitution[],
+): Decision {
+  return {
+    action: 'OK',
+    status: STATUS_BY_ACTION.OK,
+    body: { client: metadata, substitutions },
+    service,
+  }
 }
 
 /**

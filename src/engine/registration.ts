@@ -5,7 +5,10 @@
  * @see RFC 7591 §3, RFC 7592 §2
  */
 import {
+  notJson,
+  notJsonObject,
   resolveClientMetadata,
+  substitutionsOf,
   unstorableMetadata,
   type RegistrationPolicy,
 } from '../metadata/index.js'
@@ -14,6 +17,7 @@ import {
   OAuthError,
   parseStorableJson,
   UnstorableJsonError,
+  violationsError,
   type ClientMetadata,
 } from '../wire/index.js'
 import { checkInitialAccessToken } from './access-tokens.js'
@@ -26,7 +30,7 @@ import {
 } from './client-authentication.js'
 import { clientInformation } from './client-views.js'
 import type { EngineContext } from './context.js'
-import { failed, succeeded, type Decision } from './decision.js'
+import { dryRunSucceeded, failed, succeeded, type Decision } from './decision.js'
 import type { ClientExtras, ClientRecord, ServiceRecord } from './records.js'
 import { checkEchoedMembers, withoutIssuedMembers } from './update-rules.js'
 import { policyFor } from './service-cache.js'
@@ -38,6 +42,12 @@ export interface RegisterRequest {
   json: string
   /** The initial access token the client presented (RFC 7591 §3). */
   initialAccessToken?: string
+  /**
+   * Decide without registering: answer the client the request would register, issue and
+   * store nothing, use up no initial access token (CONTRACT.md §1c).
+   * @default false
+   */
+  dryRun?: boolean
 }
 
 export interface ClientConfigurationRequest {
@@ -66,13 +76,12 @@ export async function register(
       policy.initialAccessTokenRequired,
       request.initialAccessToken,
     )
-    const metadata = await resolveMetadata(
-      context,
-      service,
-      parseJsonObject(request.json),
-      token !== undefined,
-    )
+    const body = parseJsonObject(request.json)
+    const metadata = await resolveMetadata(context, service, body, token !== undefined)
     await refuseDuplicateSoftwareId(context, service, metadata)
+    if (request.dryRun === true) {
+      return dryRunSucceeded(service, metadata, substitutionsOf(body, metadata))
+    }
     const registrationAccessToken = mintSecret(context.randomBytes)
     const now = context.now()
     const record = await insertWithFreshId(
@@ -180,11 +189,9 @@ function parseJsonObject(json: string): Record<string, unknown> {
     value = parseStorableJson(json)
   } catch (error) {
     if (error instanceof UnstorableJsonError) throw unstorableMetadata(error.detail)
-    throw new OAuthError('invalid_client_metadata', 'the request body is not valid JSON')
+    throw notJson()
   }
-  if (!isJsonObject(value)) {
-    throw new OAuthError('invalid_client_metadata', 'the request body must be a JSON object')
-  }
+  if (!isJsonObject(value)) throw notJsonObject('the request body must be a JSON object')
   return value
 }
 
@@ -219,10 +226,15 @@ async function refuseDuplicateSoftwareId(
 ): Promise<void> {
   if (!service.settings.dcrDuplicateSoftwareIdBlocked || metadata.software_id === undefined) return
   if (await context.store.hasSoftwareId(service.apiKey, metadata.software_id)) {
-    throw new OAuthError(
-      'invalid_client_metadata',
-      'software_id is already registered with this service',
-    )
+    throw violationsError([
+      {
+        pointer: '/software_id',
+        rule: 'softwareIdIsUnique',
+        spec: 'RFC 7591 §2',
+        error: 'invalid_client_metadata',
+        error_description: 'software_id is already registered with this service',
+      },
+    ])
   }
 }
 

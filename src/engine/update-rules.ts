@@ -3,7 +3,7 @@
  * its last read. client_id and client_secret must be the current ones; a server-managed
  * member may be sent only with its current value (RFC 7592 §2.2, CONTRACT.md §2).
  */
-import { OAuthError, SERVER_MANAGED_MEMBERS } from '../wire/index.js'
+import { SERVER_MANAGED_MEMBERS, violationsError, type Violation } from '../wire/index.js'
 import { issuedAtSeconds, registrationClientUri } from './client-views.js'
 import type { EngineContext } from './context.js'
 import type { ClientRecord, ServiceRecord } from './records.js'
@@ -21,8 +21,17 @@ export function checkEchoedMembers(
   body: Record<string, unknown>,
   token: string,
 ): void {
+  const violations: Violation[] = []
+  const refuse = (member: string, description: string) =>
+    violations.push({
+      pointer: `/${member}`,
+      rule: 'echoedMember',
+      spec: 'RFC 7592 §2.2',
+      error: 'invalid_request',
+      error_description: description,
+    })
   if (body['client_id'] !== undefined && body['client_id'] !== String(current.clientId)) {
-    throw new OAuthError('invalid_request', 'client_id does not match the client being updated')
+    refuse('client_id', 'client_id does not match the client being updated')
   }
   const secret = body['client_secret']
   if (
@@ -33,7 +42,7 @@ export function checkEchoedMembers(
       secretsEqual(secret, current.clientSecret)
     )
   ) {
-    throw new OAuthError('invalid_request', 'client_secret does not match the current secret')
+    refuse('client_secret', 'client_secret does not match the current secret')
   }
   const currentValues: Record<(typeof SERVER_MANAGED_MEMBERS)[number], unknown> = {
     registration_access_token: token,
@@ -44,12 +53,10 @@ export function checkEchoedMembers(
   }
   for (const member of SERVER_MANAGED_MEMBERS) {
     if (body[member] !== undefined && body[member] !== currentValues[member]) {
-      throw new OAuthError(
-        'invalid_request',
-        `${member} is managed by the server and cannot be changed`,
-      )
+      refuse(member, `${member} is managed by the server and cannot be changed`)
     }
   }
+  if (violations.length > 0) throw violationsError(violations)
 }
 
 export function withoutIssuedMembers(body: Record<string, unknown>): Record<string, unknown> {

@@ -6,10 +6,14 @@
 import type { Static } from '@sinclair/typebox'
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest, RouteOptions } from 'fastify'
 import type { Decision, Engine, ServiceRecord } from '../engine/index.js'
+import { Type, type TSchema } from '@sinclair/typebox'
 import {
   ClientInformationSchema,
   ClientMetadataSchema,
+  DryRunResultSchema,
+  OAuthError,
   OAuthErrorSchema,
+  RegistrationErrorSchema,
   ServiceClientParams,
   ServiceIdParams,
 } from '../wire/index.js'
@@ -34,7 +38,7 @@ function sendDecision(
 }
 
 const errors = {
-  400: OAuthErrorSchema,
+  400: RegistrationErrorSchema,
   401: OAuthErrorSchema,
   404: OAuthErrorSchema,
   413: OAuthErrorSchema,
@@ -48,6 +52,24 @@ type RegistrationRequest = FastifyRequest<{ Params: ClientParams; Body: string |
 /** The raw body text, handed to the engine as is. */
 const bodyText = (request: RegistrationRequest) =>
   typeof request.body === 'string' ? request.body : ''
+
+/** `?dry_run=true` on POST register (CONTRACT.md §1c); documented here, read by dryRunOf. */
+const DryRunQuery = Type.Object({
+  dry_run: Type.Optional(
+    Type.Union([Type.Literal('true'), Type.Literal('false')], {
+      description:
+        'true: answer 200 with the client the request would register (its metadata and the substitutions the server made) or 400 with every violation; nothing is issued or stored, and no initial access token use is consumed (a required one must still be valid). false or absent: register.',
+    }),
+  ),
+})
+
+/** Whether the request asks for a dry run; any value but true or false is invalid_request. */
+function dryRunOf(request: RegistrationRequest): boolean {
+  const value = (request.query as Record<string, unknown> | undefined)?.dry_run
+  if (value === undefined || value === 'false') return false
+  if (value === 'true') return true
+  throw new OAuthError('invalid_request', 'dry_run must be true or false')
+}
 
 /** What a client presented for RFC 7592: the client id of the URL and its bearer token. */
 const configurationOf = (request: RegistrationRequest) => ({
@@ -65,6 +87,8 @@ interface RegistrationOperation {
   takesMetadata: boolean
   /** The status of success: 201 created, 200 with the client, 204 deleted. */
   success: 200 | 201 | 204
+  /** Query parameters and the answers they add, for the documentation. */
+  query?: { schema: TSchema; responses: Record<number, TSchema> }
   decide(engine: Engine, service: ServiceRecord, request: RegistrationRequest): Promise<Decision>
 }
 
@@ -81,10 +105,12 @@ const OPERATIONS: readonly RegistrationOperation[] = [
       'Client metadata as JSON. `Authorization: Bearer <initial access token>` when the service requires one.',
     takesMetadata: true,
     success: 201,
+    query: { schema: DryRunQuery, responses: { 200: DryRunResultSchema } },
     decide: (engine, service, request) =>
       engine.register(service, {
         json: bodyText(request),
         initialAccessToken: bearerToken(request.headers.authorization),
+        dryRun: dryRunOf(request),
       }),
   },
   {
@@ -118,7 +144,7 @@ const OPERATIONS: readonly RegistrationOperation[] = [
 ]
 
 function routeOf(engine: Engine, operation: RegistrationOperation): RouteOptions {
-  const { method, path, summary, description, takesMetadata, success, decide } = operation
+  const { method, path, summary, description, takesMetadata, success, query, decide } = operation
   return {
     method,
     url: path,
@@ -128,9 +154,11 @@ function routeOf(engine: Engine, operation: RegistrationOperation): RouteOptions
       summary,
       description,
       params: path === REGISTER ? ServiceIdParams : ServiceClientParams,
+      ...(query && { querystring: query.schema }),
       ...(takesMetadata && { body: ClientMetadataSchema }),
       response: {
         [success]: success === 204 ? { type: 'null' } : ClientInformationSchema,
+        ...query?.responses,
         ...errors,
       },
     },

@@ -21,7 +21,7 @@ import {
 } from '../wire/index.js'
 import { clientTypeOf } from './client-type.js'
 import { splitLanguageTag } from './fields.js'
-import { unstorableMetadata } from './resolve.js'
+import { unstorableMetadata } from './violations.js'
 import {
   APPLICATION_TYPES,
   DELIVERY_MODES,

@@ -4,6 +4,8 @@
  */
 export { policyOf, rulesFor, type RegistrationPolicy } from './policy.js'
 export { policyDocumentProblem } from './policy-document.js'
-export { resolveClientMetadata, unstorableMetadata, type ResolveOptions } from './resolve.js'
+export { resolveClientMetadata, type ResolveOptions } from './resolve.js'
+export { notJson, notJsonObject, unstorableMetadata } from './violations.js'
+export { substitutionsOf } from './substitutions.js'
 export { clientMetadataToAuthlete, authleteToClientMetadata } from './authlete-mapping.js'
 export { needsSecret } from './client-type.js'

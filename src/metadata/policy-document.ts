@@ -4,12 +4,7 @@
  * does not know, a host that is not one) is a mistake the operator should hear of at once,
  * not a rule that silently refuses every client.
  */
-import {
-  CLIENT_METADATA_MEMBERS,
-  isOAuthError,
-  type Policy,
-  type PolicyRuleSet,
-} from '../wire/index.js'
+import { CLIENT_METADATA_MEMBERS, type Policy, type PolicyRuleSet } from '../wire/index.js'
 import { SCOPE } from './rules/scope.js'
 import { checkShapesWithoutJwks } from './shapes.js'
 import {
@@ -112,12 +107,9 @@ function forcedMembersProblem(rules: PolicyRuleSet, field: string): string | und
   const member = Object.keys(forced).find((name) => !MEMBERS.has(name) || NOT_FORCED.has(name))
   if (member !== undefined)
     return `${field}: '${member}' is not a client metadata member it may set`
-  try {
-    checkShapesWithoutJwks(forced)
-    return undefined
-  } catch (error) {
-    return `${field}: ${isOAuthError(error) ? error.description : 'a value has the wrong shape'}`
-  }
+  // A copy: the shape check removes the members it refuses.
+  const [problem] = checkShapesWithoutJwks({ ...forced }) ?? []
+  return problem === undefined ? undefined : `${field}: ${problem.description}`
 }
 
 /**

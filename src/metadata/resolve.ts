@@ -4,12 +4,11 @@
  * metadata to store.
  */
 import {
-  describeJsonProblem,
   isJsonObject,
+  isOAuthError,
   jsonProblem,
-  OAuthError,
+  violationsError,
   type ClientMetadata,
-  type JsonProblem,
 } from '../wire/index.js'
 import { applyDefaults } from './defaults.js'
 import { normalise } from './normalise.js'
@@ -17,6 +16,14 @@ import { rulesFor, type RegistrationPolicy } from './policy.js'
 import { checkRules } from './rules/index.js'
 import { checkShapes, checkShapesWithoutJwks, keepKnownMembers } from './shapes.js'
 import { applySoftwareStatement } from './software-statement.js'
+import {
+  isAsserted,
+  notJsonObject,
+  statementRefused,
+  unstorableMetadata,
+  violationsOf,
+  type Origin,
+} from './violations.js'
 
 export interface ResolveOptions {
   /** Seconds since the epoch, for software statement exp / nbf / iat. */
@@ -34,33 +41,38 @@ export interface ResolveOptions {
 }
 
 function asJsonObject(input: unknown): Record<string, unknown> {
-  if (!isJsonObject(input)) {
-    throw new OAuthError('invalid_client_metadata', 'client metadata must be a JSON object')
-  }
+  if (!isJsonObject(input)) throw notJsonObject('client metadata must be a JSON object')
   return input
 }
 
-/**
- * The error for metadata holding a value no store keeps as sent (a U+0000, an unpaired
- * surrogate, -0, too deep a nesting): named by its member, with the member's code.
- * @see CONTRACT.md "Bad input", RFC 7591 §3.2.2
- */
-export function unstorableMetadata(problem: JsonProblem): OAuthError {
-  const member = problem.pointer.split('/')[1]
-  const code = member === 'redirect_uris' ? 'invalid_redirect_uri' : 'invalid_client_metadata'
-  return new OAuthError(code, describeJsonProblem(problem))
+async function assertStatement(
+  request: Record<string, unknown>,
+  policy: RegistrationPolicy,
+  now: number,
+): Promise<Record<string, unknown>> {
+  try {
+    return await applySoftwareStatement(request, policy.trustedIssuers, now)
+  } catch (error) {
+    throw isOAuthError(error) ? statementRefused(error) : error
+  }
 }
 
-function refuseUnstorable(metadata: Record<string, unknown>): void {
-  const problem = jsonProblem(metadata)
-  if (problem !== undefined) throw unstorableMetadata(problem)
+/** A member a statement asserted is pointed at as the statement. */
+function refuseUnstorable(origin: Origin): void {
+  const problem = jsonProblem(origin.asserted)
+  if (problem === undefined) return
+  const member = (problem.pointer.split('/')[1] ?? '').replaceAll('~1', '/').replaceAll('~0', '~')
+  const asserted = isAsserted(origin, member)
+  throw unstorableMetadata(problem, asserted ? '/software_statement' : problem.pointer)
 }
 
 /**
  * Validates requested client metadata and returns the effective metadata to store: defaults
  * applied, unknown members dropped, custom metadata kept, no null member. Throws only
  * OAuthError with invalid_redirect_uri, invalid_client_metadata, invalid_software_statement
- * or unapproved_software_statement.
+ * or unapproved_software_statement, carrying every violation (CONTRACT.md §1c): a body that
+ * is not an object, an unusable statement or an unstorable value is that one violation;
+ * otherwise every shape and rule violation is listed.
  * @see RFC 7591 §2, §2.3, §3.1.1, §3.2.2, OIDC DCR §2, RFC 8252 §7
  */
 export async function resolveClientMetadata(
@@ -73,16 +85,22 @@ export async function resolveClientMetadata(
   const asserted =
     request.software_statement === undefined || request.software_statement === null
       ? request
-      : await applySoftwareStatement(request, policy.trustedIssuers, options.now)
+      : await assertStatement(request, policy, options.now)
+  const origin: Origin = { request, asserted }
   // Every string, number and nesting, of the request and of the statement's claims alike.
-  if (asserted !== request || options.parsedStorable !== true) refuseUnstorable(asserted)
+  if (asserted !== request || options.parsedStorable !== true) refuseUnstorable(origin)
   const known = keepKnownMembers(asserted, policy.customMetadata)
-  // Only a JWK Set (jwks, the one jwk-set field) needs awaiting.
-  const shaped = known.jwks === undefined ? checkShapesWithoutJwks(known) : await checkShapes(known)
+  // Only a JWK Set (jwks, the one jwk-set field) needs awaiting. Members at fault are
+  // removed, so the rules still run and every violation is reported (CONTRACT.md §1c).
+  const shapeProblems =
+    known.jwks === undefined ? checkShapesWithoutJwks(known) : await checkShapes(known)
   // A statement is kept only when a trusted issuer's keys verified it (software-statement.ts).
   const trusted = options.authenticated === true || asserted.software_statement !== undefined
   const rules = rulesFor(policy, trusted)
-  const effective = normalise(applyDefaults(shaped, rules), rules)
-  checkRules(effective, rules)
+  const effective = normalise(applyDefaults(known as ClientMetadata, rules), rules)
+  const ruleProblems = checkRules(effective, rules)
+  if (shapeProblems !== undefined || ruleProblems !== undefined) {
+    throw violationsError(violationsOf(origin, effective, shapeProblems, ruleProblems))
+  }
   return effective
 }

@@ -4,14 +4,16 @@
  * @see RFC 7591 §2 (unknown members are ignored), §2.2 (language tags)
  */
 import { calculateJwkThumbprint, type JWK } from 'jose'
-import {
-  isJsonObject,
-  OAuthError,
-  SERVER_MANAGED_MEMBERS,
-  type ClientMetadata,
-} from '../wire/index.js'
+import { isJsonObject, SERVER_MANAGED_MEMBERS } from '../wire/index.js'
 import { fieldOf, type Field } from './fields.js'
 import { uriParts } from './redirect-uris.js'
+import type { MetadataErrorCode, Problem } from './rules/index.js'
+
+/** A member (or an item of a list member) whose value does not have its field's shape. */
+export interface ShapeProblem extends Problem {
+  /** invalid_redirect_uri for redirect_uris, else invalid_client_metadata (fields.ts). */
+  code: MetadataErrorCode
+}
 
 /** Members that are never metadata, even when a service names them as custom metadata. */
 const NEVER_CUSTOM: readonly string[] = [
@@ -45,6 +47,12 @@ const isUri = (value: unknown): boolean => isString(value) && uriParts(value) !=
 const isList = (value: unknown, item: (v: unknown) => boolean): boolean =>
   Array.isArray(value) && value.every(item)
 const isStringList = (value: unknown) => isList(value, isString)
+
+/** What each item of a list kind must be, to name the items at fault. */
+const ITEM_CHECKS: Partial<Record<Field['kind'], (v: unknown) => boolean>> = {
+  'uri-list': isUri,
+  'string-list': isString,
+}
 
 const SHAPE_CHECKS: Record<
   Exclude<Field['kind'], 'jwk-set' | 'enum'>,
@@ -152,11 +160,16 @@ function syncShapeProblem(field: SyncField, value: unknown): string | undefined 
 }
 
 /**
- * Checks every known member against its field's kind; the first mismatch throws the field's
- * code (invalid_redirect_uri for redirect_uris, else invalid_client_metadata).
+ * Checks every known member against its field's kind, and keeps only the defined members of
+ * a JWK Set. Returns every mismatch, in member order, each with its field's code
+ * (invalid_redirect_uri for redirect_uris, else invalid_client_metadata), and removes the
+ * members at fault, so the rules see only well-shaped members.
  * @see RFC 7591 §2, §3.2.2
  */
-export async function checkShapes(metadata: Record<string, unknown>): Promise<ClientMetadata> {
+export async function checkShapes(
+  metadata: Record<string, unknown>,
+): Promise<ShapeProblem[] | undefined> {
+  let problems: ShapeProblem[] | undefined
   for (const name of Object.keys(metadata)) {
     const field = fieldOf(name)
     if (field === undefined) continue // custom metadata: any JSON value
@@ -165,29 +178,56 @@ export async function checkShapes(metadata: Record<string, unknown>): Promise<Cl
       field.kind === 'jwk-set'
         ? await jwkSetProblem(metadata[name])
         : syncShapeProblem(field as SyncField, metadata[name])
-    if (problem !== undefined) throw shapeError(name, field, problem)
-    if (field.kind === 'jwk-set') {
+    if (problem !== undefined) problems = addShapeProblems(problems, metadata, name, field, problem)
+    else if (field.kind === 'jwk-set') {
       metadata[name] = definedJwkMembers(metadata[name] as Record<string, unknown>)
     }
   }
-  return metadata as ClientMetadata
+  return problems
 }
 
 /**
  * checkShapes without awaiting, for metadata with no JWK Set member (jwks), the usual case:
- * the same checks in the same order, the same first error.
+ * the same checks in the same order, the same problems.
  * @see RFC 7591 §2, §3.2.2
  */
-export function checkShapesWithoutJwks(metadata: Record<string, unknown>): ClientMetadata {
+export function checkShapesWithoutJwks(
+  metadata: Record<string, unknown>,
+): ShapeProblem[] | undefined {
+  let problems: ShapeProblem[] | undefined
   for (const name of Object.keys(metadata)) {
     const field = fieldOf(name)
     if (field === undefined) continue // custom metadata: any JSON value
     if (field.kind === 'jwk-set') throw new TypeError(`${name} needs checkShapes`)
     const problem = syncShapeProblem(field as SyncField, metadata[name])
-    if (problem !== undefined) throw shapeError(name, field, problem)
+    if (problem !== undefined) problems = addShapeProblems(problems, metadata, name, field, problem)
   }
-  return metadata as ClientMetadata
+  return problems
 }
 
-const shapeError = (name: string, field: Field, problem: string) =>
-  new OAuthError(field.code ?? 'invalid_client_metadata', `${name} ${problem}`)
+/**
+ * Adds the problems of a member whose shape is wrong, and removes it: one per item at fault
+ * of a list, else one for the member.
+ */
+function addShapeProblems(
+  problems: ShapeProblem[] | undefined,
+  metadata: Record<string, unknown>,
+  name: string,
+  field: Field,
+  problem: string,
+): ShapeProblem[] {
+  const list = problems ?? []
+  const value = metadata[name]
+  delete metadata[name]
+  const code = field.code ?? 'invalid_client_metadata'
+  const description = `${name} ${problem}`
+  const item = ITEM_CHECKS[field.kind]
+  const before = list.length
+  if (item !== undefined && Array.isArray(value)) {
+    value.forEach((candidate: unknown, index) => {
+      if (!item(candidate)) list.push({ member: name, index, code, description })
+    })
+  }
+  if (list.length === before) list.push({ member: name, code, description })
+  return list
+}

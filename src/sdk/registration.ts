@@ -9,6 +9,7 @@ import { isJsonObject } from '../wire/json.js'
 import { RegistrarApiError } from './errors.js'
 import { segment, type Transport } from './transport.js'
 import type {
+  DryRunOutcome,
   ManageRequest,
   RegisterRequest,
   RegistrationResult,
@@ -32,6 +33,21 @@ export class RegistrationApi {
   /** @see RFC 7591 §3.1 (action CREATED, else BAD_REQUEST or UNAUTHORIZED) */
   register(serviceId: ServiceId, request: RegisterRequest): Promise<RegistrationResult> {
     return this.#call(serviceId, '', { json: toJson(request.json), token: request.token })
+  }
+
+  /**
+   * Decides a registration without making it: action OK with the client the request would
+   * register (`responseContent.client`) and what the server changed of it
+   * (`responseContent.substitutions`), or the refusal with every violation. Nothing is
+   * stored, and no initial access token use is consumed.
+   * @see CONTRACT.md §1c (dry run)
+   */
+  async dryRun(serviceId: ServiceId, request: RegisterRequest): Promise<DryRunOutcome> {
+    return (await this.#call(serviceId, '', {
+      json: toJson(request.json),
+      token: request.token,
+      dryRun: true,
+    })) as DryRunOutcome
   }
 
   /** @see RFC 7592 §2.1 (action OK) */

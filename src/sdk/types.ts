@@ -7,6 +7,7 @@ import type {
   AuthleteClient,
   ClientInformation,
   ClientMetadata,
+  DryRunResult,
   InitialAccessTokenCreateBody,
   OAuthErrorBody,
 } from '../wire/index.js'
@@ -14,6 +15,9 @@ import type {
 export type {
   ApiToken,
   ClientList,
+  DryRunResult,
+  Substitution,
+  Violation,
   CreatedInitialAccessToken,
   InitialAccessTokenInfo,
   ServiceList,
@@ -67,6 +71,23 @@ export type RegistrationResult =
   | (RegistrationResultBase & {
       action: Extract<Action, 'DELETED'>
       responseContent: undefined
+      client: undefined
+    })
+  | (RegistrationResultBase & {
+      action: Extract<Action, 'BAD_REQUEST' | 'UNAUTHORIZED' | 'INTERNAL_SERVER_ERROR'>
+      responseContent: RegistrationErrorContent
+      client: undefined
+    })
+
+/**
+ * A dry run's answer: OK with the client the request would register, or the refusal a
+ * registration would give, with every violation (nothing is stored either way).
+ * @see CONTRACT.md §1c (dry run)
+ */
+export type DryRunOutcome =
+  | (RegistrationResultBase & {
+      action: Extract<Action, 'OK'>
+      responseContent: DryRunResult
       client: undefined
     })
   | (RegistrationResultBase & {

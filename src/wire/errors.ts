@@ -5,7 +5,7 @@
  */
 
 import type { Static } from '@sinclair/typebox'
-import type { OAuthErrorSchema } from './schemas.js'
+import type { RegistrationErrorSchema, Violation } from './schemas.js'
 
 /** Every error code Registrar answers with. */
 export const OAUTH_ERROR_CODES = [
@@ -53,16 +53,22 @@ export interface OAuthErrorOptions {
   headers?: Record<string, string>
   /** The underlying error, for the log only; never rendered. */
   cause?: unknown
+  /** Every reason the request body is refused, in rule order (CONTRACT.md §1c). */
+  violations?: readonly Violation[]
 }
 
-/** The JSON body of an OAuth error answer (RFC 6749 §5.2, RFC 7591 §3.2.2). */
-export type OAuthErrorBody = Static<typeof OAuthErrorSchema>
+/**
+ * The JSON body of an OAuth error answer (RFC 6749 §5.2, RFC 7591 §3.2.2), with the
+ * violations of a refused request body (CONTRACT.md §1c).
+ */
+export type OAuthErrorBody = Static<typeof RegistrationErrorSchema>
 
 export class OAuthError extends Error {
   readonly code: OAuthErrorCode
   readonly description: string
   readonly status: number
   readonly headers: Record<string, string>
+  readonly violations: readonly Violation[] | undefined
 
   constructor(code: OAuthErrorCode, description: string, options: OAuthErrorOptions = {}) {
     super(`${code}: ${description}`, { cause: options.cause })
@@ -71,12 +77,57 @@ export class OAuthError extends Error {
     this.description = describable(description)
     this.status = options.status ?? STATUS_BY_CODE[code]
     this.headers = options.headers ?? {}
+    this.violations = options.violations
   }
 
-  /** The body to send: `{error, error_description}`. */
+  /** The body to send: `{error, error_description}`, and `violations` when there are. */
   toJSON(): OAuthErrorBody {
-    return { error: this.code, error_description: this.description }
+    const body: OAuthErrorBody = { error: this.code, error_description: this.description }
+    if (this.violations !== undefined) body.violations = [...this.violations]
+    return body
   }
+}
+
+/**
+ * The most violations an answer lists: the first ones in rule order. A body of thousands of
+ * bad list items gets an answer of bounded size, not one many times the request's.
+ */
+export const MAX_VIOLATIONS = 100
+
+/** The longest pointer an answer holds: member names are the request's, of any length. */
+export const LONGEST_POINTER = 256
+
+/**
+ * The pointer, or when it is longer than LONGEST_POINTER the pointer of the nearest
+ * enclosing value that is not (`""`, the body, at worst): still a JSON pointer into the
+ * request, only a less precise one.
+ * @see RFC 6901 §5
+ */
+function boundedPointer(pointer: string): string {
+  if (pointer.length <= LONGEST_POINTER) return pointer
+  const cut = pointer.lastIndexOf('/', LONGEST_POINTER)
+  return cut <= 0 ? '' : pointer.slice(0, cut)
+}
+
+/**
+ * The error refusing a request body for its violations: `error` and `error_description`
+ * are the first one's (CONTRACT.md §1c). `violations` must not be empty; each is made fit
+ * for an answer (a describable description, a bounded pointer), and at most MAX_VIOLATIONS
+ * are kept.
+ * @see RFC 7591 §3.2.2
+ */
+export function violationsError(violations: readonly Violation[], cause?: unknown): OAuthError {
+  const kept = violations.slice(0, MAX_VIOLATIONS).map((violation) => ({
+    ...violation,
+    pointer: boundedPointer(violation.pointer),
+    error_description: describable(violation.error_description),
+  }))
+  const [first] = kept
+  if (first === undefined) throw new TypeError('a refusal needs a violation')
+  return new OAuthError(first.error, first.error_description, {
+    violations: kept,
+    cause: cause ?? `${first.rule} (${first.spec})`,
+  })
 }
 
 /** Whether a value is an OAuthError (also across module copies). */

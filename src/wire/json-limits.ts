@@ -36,7 +36,8 @@ function numberProblem(value: number): string | undefined {
   return undefined
 }
 
-const escapeToken = (token: string) => token.replaceAll('~', '~0').replaceAll('/', '~1')
+/** A member name or index as a JSON pointer reference token (RFC 6901 §3, §4). */
+export const escapeToken = (token: string) => token.replaceAll('~', '~0').replaceAll('/', '~1')
 
 /**
  * The first string (member names included), number or nesting in `value` that cannot be

@@ -15,6 +15,8 @@ export type DcrOperation = 'register' | 'get' | 'update' | 'delete'
 export const DCR_RESULT_CODES: Record<DcrOperation, Partial<Record<Action, string>>> = {
   register: {
     CREATED: 'A202001',
+    // A dry run (CONTRACT.md §1c), which Authlete lacks: success of register, nothing created.
+    OK: 'A202002',
     INTERNAL_SERVER_ERROR: 'A202101',
     BAD_REQUEST: 'A202301',
     UNAUTHORIZED: 'A202302',

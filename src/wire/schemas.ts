@@ -12,7 +12,12 @@ import { Type, type Static, type TOptional, type TSchema } from '@sinclair/typeb
 import { ACTIONS, AUTHLETE_ENUMS } from './authlete.js'
 import { OAUTH_ERROR_CODES } from './errors.js'
 import { MAX_INT32 } from './json-limits.js'
-import { JwkSetSchema } from './metadata.js'
+import {
+  ClientInformationSchema,
+  ClientMetadataSchema,
+  JwkSetSchema,
+  type ClientMetadata,
+} from './metadata.js'
 import { MAX_PAGE_SIZE } from './pages.js'
 
 const Str = Type.String()
@@ -346,6 +351,95 @@ export const ServiceAnswerSchema = Type.Object(
 export type AuthleteService = Static<typeof ServiceAnswerSchema>
 
 /** Body of the four DCR calls (spec §3.1). */
+/** `{error, error_description}` (RFC 6749 §5.2, RFC 7591 §3.2.2). */
+export const OAuthErrorSchema = Type.Object({
+  error: oneOf(OAUTH_ERROR_CODES),
+  error_description: Type.String(),
+})
+
+/** One reason a registration or update is refused (CONTRACT.md §1c, explained rejection). */
+export const ViolationSchema = Type.Object(
+  {
+    pointer: Type.String({
+      description:
+        'JSON pointer (RFC 6901) into the request body as sent: the member or list item at fault, "" for the body as a whole, "/software_statement" for a member a software statement asserted',
+      examples: ['/redirect_uris/1'],
+    }),
+    rule: Type.String({
+      description:
+        "The requirement broken: a metadata rule's name, or json, jsonObject, storable, softwareStatement, shape, echoedMember for problems found before the rules",
+      examples: ['httpRedirectIsLoopback'],
+    }),
+    spec: Type.String({
+      description:
+        "Where the requirement comes from: an RFC section, or policy.<field> of the service's policy",
+      examples: ['RFC 8252 §7.3; OIDC DCR §2'],
+    }),
+    error: oneOf(OAUTH_ERROR_CODES),
+    error_description: Type.String(),
+  },
+  { additionalProperties: false },
+)
+/** @see CONTRACT.md §1c (explained rejection) */
+export type Violation = Static<typeof ViolationSchema>
+
+/**
+ * The error body of the registration endpoints and the DCR API: a refusal of the request
+ * body lists every violation in rule order, and `error` and `error_description` are the
+ * first one's.
+ * @see RFC 7591 §3.2.2, CONTRACT.md §1c
+ */
+export const RegistrationErrorSchema = Type.Object({
+  ...OAuthErrorSchema.properties,
+  violations: Type.Optional(
+    Type.Array(ViolationSchema, {
+      description:
+        'Every violation, in rule order; present on every refusal of the request body (metadata errors, and RFC 7592 echoed members)',
+    }),
+  ),
+})
+
+/** What a dry run reports the server changed of the request (RFC 7591 §3.2.1). */
+export const SubstitutionSchema = Type.Object(
+  {
+    pointer: Type.String({
+      description: 'JSON pointer (RFC 6901) of the member in the request body',
+      examples: ['/grant_types'],
+    }),
+    change: Type.Union(
+      [Type.Literal('defaulted'), Type.Literal('replaced'), Type.Literal('dropped')],
+      {
+        description:
+          'defaulted: absent from the request, given a value by the server; replaced: registered with another value than sent (normalised, narrowed, or asserted by a software statement); dropped: sent but not registered (unknown, server-managed, or meaning nothing)',
+      },
+    ),
+  },
+  { additionalProperties: false },
+)
+/** @see CONTRACT.md §1c (dry run) */
+export type Substitution = Static<typeof SubstitutionSchema>
+
+/**
+ * The answer of a dry run: the client the request would register, computed by the same
+ * code as a registration, with nothing issued or stored.
+ * @see CONTRACT.md §1c (dry run)
+ */
+export const DryRunResultSchema = Type.Object({
+  client: Type.Object(ClientMetadataSchema.properties, {
+    additionalProperties: true,
+    description:
+      'The effective client metadata a registration would store (RFC 7591 §3.2.1): defaults applied; no client_id, client_secret, registration_access_token or registration_client_uri',
+  }),
+  substitutions: Type.Array(SubstitutionSchema, {
+    description:
+      "Members the server defaulted, replaced or dropped: the request's in their order, then the defaulted ones",
+  }),
+})
+/** @see CONTRACT.md §1c (dry run) */
+export type DryRunResult = Omit<Static<typeof DryRunResultSchema>, 'client'> & {
+  client: ClientMetadata
+}
+
 export const ClientRegistrationRequestSchema = Type.Object({
   json: Type.Optional(Type.String({ description: "The client's request body, as JSON text" })),
   token: Type.Optional(
@@ -359,6 +453,12 @@ export const ClientRegistrationRequestSchema = Type.Object({
       description: 'The client id from the management URL',
     }),
   ),
+  dryRun: Type.Optional(
+    Type.Boolean({
+      description:
+        'register only: decide without registering. Action OK with the client the request would register as responseContent (DryRunResult), or BAD_REQUEST with every violation; nothing is issued or stored, and no initial access token use is consumed (CONTRACT.md §1c)',
+    }),
+  ),
 })
 /** Body of `POST /api/{serviceId}/client/registration[/get|/update|/delete]` (spec §3.1). */
 export type ClientRegistrationRequest = Static<typeof ClientRegistrationRequestSchema>
@@ -369,7 +469,16 @@ export const ClientRegistrationResponseSchema = Type.Object(
     resultMessage: Type.String(),
     action: oneOf(ACTIONS),
     responseContent: Type.Optional(
-      Type.String({ description: 'JSON text for the client; absent for DELETED' }),
+      Type.String({
+        description:
+          'JSON text for the client: the client information (CREATED, OK, UPDATED), the would-be client of a dry run (OK), or the error body with its violations (BAD_REQUEST); absent for DELETED',
+        contentMediaType: 'application/json',
+        contentSchema: Type.Union([
+          ClientInformationSchema,
+          DryRunResultSchema,
+          RegistrationErrorSchema,
+        ]),
+      }),
     ),
     client: Type.Optional(ClientAnswerSchema),
   },
@@ -457,11 +566,5 @@ export const ApiTokenCreatedSchema = Type.Object({
 })
 /** A service-scoped API token; `token` is shown this once. @see CONTRACT.md §1b */
 export type ApiToken = Static<typeof ApiTokenCreatedSchema>
-
-/** `{error, error_description}` (RFC 6749 §5.2, RFC 7591 §3.2.2). */
-export const OAuthErrorSchema = Type.Object({
-  error: oneOf(OAUTH_ERROR_CODES),
-  error_description: Type.String(),
-})
 
 export const HealthSchema = Type.Object({ status: Type.String() })

@@ -179,6 +179,34 @@ describe('registrar/sdk against a running Registrar', () => {
     assert.equal(unknown.status, 404)
   })
 
+  test('asks for a dry run: the would-be client, or every violation, and nothing stored (CONTRACT.md §1c)', async () => {
+    const { apiKey: serviceId } = await registrar.services.create({ serviceName: 'dry' })
+    assert.ok(serviceId)
+    const accepted = await registrar.registration.dryRun(serviceId, {
+      json: { client_name: 'app', redirect_uris: ['https://app.example.com/cb'] },
+    })
+    assert.equal(accepted.action, 'OK')
+    if (accepted.action === 'OK') {
+      assert.equal(accepted.responseContent.client.client_name, 'app')
+      assert.equal('client_id' in accepted.responseContent.client, false)
+      assert.ok(accepted.responseContent.substitutions.length > 0)
+    }
+    const refused = await registrar.registration.dryRun(serviceId, {
+      json: { redirect_uris: ['https://app.example.com/cb#a', 'http://app.example.com/cb'] },
+    })
+    assert.equal(refused.action, 'BAD_REQUEST')
+    if (refused.action === 'BAD_REQUEST') {
+      assert.deepEqual(
+        refused.responseContent.violations?.map(({ pointer, rule }) => [pointer, rule]),
+        [
+          ['/redirect_uris/0', 'redirectUriHasNoFragment'],
+          ['/redirect_uris/1', 'httpRedirectIsLoopback'],
+        ],
+      )
+    }
+    assert.equal((await registrar.clients.list(serviceId)).totalCount, 0)
+  })
+
   test('issues initial access tokens that gate registration (RFC 7591 §3)', async () => {
     const { apiKey: serviceId } = await registrar.services.create({
       serviceName: 'iat',

@@ -30,7 +30,9 @@ function messageText(decision: Decision): string {
     case 'CREATED':
       return `The client was created with id ${id}.`
     case 'OK':
-      return 'The client information has been returned.'
+      return id === undefined
+        ? 'Dry run: responseContent holds the client the request would register; nothing was stored.'
+        : 'The client information has been returned.'
     case 'UPDATED':
       return 'The client has been updated.'
     case 'DELETED':
@@ -79,10 +81,15 @@ const OPERATIONS: {
   {
     operation: 'register',
     path: '/api/:serviceId/client/registration',
-    summary: 'Register a client (RFC 7591); `token` is the initial access token, if any',
+    summary:
+      'Register a client (RFC 7591); `token` is the initial access token, if any; `dryRun: true` decides without registering',
     needsJson: true,
     run: (engine, { body }, service) =>
-      engine.register(service, { json: body.json!, initialAccessToken: body.token || undefined }),
+      engine.register(service, {
+        json: body.json!,
+        initialAccessToken: body.token || undefined,
+        dryRun: body.dryRun === true,
+      }),
   },
   {
     operation: 'get',

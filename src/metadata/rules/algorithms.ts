@@ -4,7 +4,7 @@
  * @see RFC 7518 §3.1, §4.1, §5.1, OIDC DCR §2, JARM §3, OIDC CIBA §4
  */
 import { JWE_ALGORITHMS, JWE_ENCODINGS, JWS_ALGORITHMS, type Vocabulary } from '../vocabulary.js'
-import type { Rule } from './rule.js'
+import { problemAt, withProblem, type Problem, type Rule } from './rule.js'
 
 export const SIGNING_MEMBERS = [
   'token_endpoint_auth_signing_alg',
@@ -32,13 +32,15 @@ function knownValues(members: readonly string[], vocabulary: Vocabulary, spec: s
     spec,
     code: 'invalid_client_metadata',
     check: (metadata) => {
+      let problems: Problem[] | undefined
       for (const member of members) {
         const value = metadata[member]
         if (typeof value === 'string' && !vocabulary.values.includes(value)) {
-          return `${member} ${value} is not a known algorithm`
+          const description = `${member} ${value} is not a known algorithm`
+          problems = withProblem(problems, { member, description })
         }
       }
-      return undefined
+      return problems
     },
   }
 }
@@ -69,10 +71,13 @@ export const encryptionEncRequiresAlg: Rule = {
   spec: 'OIDC DCR §2; JARM §3',
   code: 'invalid_client_metadata',
   check: (metadata) => {
-    const pair = ENCRYPTION.find(
-      ([alg, enc]) => metadata[enc] !== undefined && metadata[alg] === undefined,
-    )
-    return pair === undefined ? undefined : `${pair[1]} requires ${pair[0]}`
+    let problems: Problem[] | undefined
+    for (const [alg, enc] of ENCRYPTION) {
+      if (metadata[enc] !== undefined && metadata[alg] === undefined) {
+        problems = withProblem(problems, { member: enc, description: `${enc} requires ${alg}` })
+      }
+    }
+    return problems
   },
 }
 
@@ -80,7 +85,8 @@ function notNone(member: (typeof SIGNING_MEMBERS)[number], spec: string): Rule {
   return {
     spec,
     code: 'invalid_client_metadata',
-    check: (metadata) => (metadata[member] === 'none' ? `${member} must not be none` : undefined),
+    check: (metadata) =>
+      metadata[member] === 'none' ? problemAt(member, `${member} must not be none`) : undefined,
   }
 }
 
@@ -111,6 +117,9 @@ export const idTokenSigningAlgIsNoneOnlyWithoutIdToken: Rule = {
   code: 'invalid_client_metadata',
   check: ({ id_token_signed_response_alg: alg, response_types = [] }) =>
     alg === 'none' && response_types.some((type) => type.split(' ').includes('id_token'))
-      ? 'id_token_signed_response_alg none is not allowed with a response type returning an id_token'
+      ? problemAt(
+          'id_token_signed_response_alg',
+          'id_token_signed_response_alg none is not allowed with a response type returning an id_token',
+        )
       : undefined,
 }

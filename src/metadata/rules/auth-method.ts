@@ -3,7 +3,7 @@
  * @see RFC 7591 §2, RFC 8705 §2.1.2, OIDC Core §9, §10.1
  */
 import { symmetricAlgorithmMembers } from '../client-type.js'
-import type { Rule } from './rule.js'
+import { problemAt, type Rule } from './rule.js'
 
 /** The service decides which token endpoint auth methods it accepts. */
 export const tokenEndpointAuthMethodIsSupported: Rule = {
@@ -12,7 +12,10 @@ export const tokenEndpointAuthMethodIsSupported: Rule = {
   check: ({ token_endpoint_auth_method: method }, policy) =>
     method === undefined || policy.tokenEndpointAuthMethods.includes(method)
       ? undefined
-      : `token_endpoint_auth_method ${method} is not supported (supported: ${policy.tokenEndpointAuthMethods.join(', ')})`,
+      : problemAt(
+          'token_endpoint_auth_method',
+          `token_endpoint_auth_method ${method} is not supported (supported: ${policy.tokenEndpointAuthMethods.join(', ')})`,
+        ),
 }
 
 /** "The jwks_uri and jwks parameters MUST NOT both be present in the same request." */
@@ -21,7 +24,7 @@ export const jwksAndJwksUriAreExclusive: Rule = {
   code: 'invalid_client_metadata',
   check: ({ jwks, jwks_uri }) =>
     jwks !== undefined && jwks_uri !== undefined
-      ? 'jwks and jwks_uri must not both be present'
+      ? problemAt('jwks_uri', 'jwks and jwks_uri must not both be present')
       : undefined,
 }
 
@@ -42,7 +45,10 @@ export const tlsClientAuthHasOneSubject: Rule = {
     const count = TLS_SUBJECT_MEMBERS.filter((name) => metadata[name] !== undefined).length
     return count === 1
       ? undefined
-      : `token_endpoint_auth_method tls_client_auth needs exactly one of ${TLS_SUBJECT_MEMBERS.join(', ')} (got ${count})`
+      : problemAt(
+          'token_endpoint_auth_method',
+          `token_endpoint_auth_method tls_client_auth needs exactly one of ${TLS_SUBJECT_MEMBERS.join(', ')} (got ${count})`,
+        )
   },
 }
 
@@ -52,9 +58,11 @@ export const publicClientUsesNoSymmetricAlgorithm: Rule = {
   code: 'invalid_client_metadata',
   check: (metadata) => {
     if (metadata.token_endpoint_auth_method !== 'none') return undefined
-    const [member] = symmetricAlgorithmMembers(metadata)
-    return member === undefined
-      ? undefined
-      : `${member} needs a client secret, which a client with token_endpoint_auth_method none has not`
+    const members = symmetricAlgorithmMembers(metadata)
+    if (members.length === 0) return undefined
+    return members.map((member) => ({
+      member,
+      description: `${member} needs a client secret, which a client with token_endpoint_auth_method none has not`,
+    }))
   },
 }

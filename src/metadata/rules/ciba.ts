@@ -3,7 +3,7 @@
  * @see OIDC CIBA §4
  */
 import { uriParts } from '../redirect-uris.js'
-import type { Rule } from './rule.js'
+import { problemAt, type Rule } from './rule.js'
 
 const CIBA_GRANT = 'urn:openid:params:grant-type:ciba'
 
@@ -13,7 +13,10 @@ export const cibaClientHasDeliveryMode: Rule = {
   code: 'invalid_client_metadata',
   check: ({ grant_types = [], backchannel_token_delivery_mode }) =>
     grant_types.includes(CIBA_GRANT) && backchannel_token_delivery_mode === undefined
-      ? `backchannel_token_delivery_mode is required with the grant type ${CIBA_GRANT}`
+      ? problemAt(
+          'backchannel_token_delivery_mode',
+          `backchannel_token_delivery_mode is required with the grant type ${CIBA_GRANT}`,
+        )
       : undefined,
 }
 
@@ -23,7 +26,10 @@ export const pingOrPushHasNotificationEndpoint: Rule = {
   code: 'invalid_client_metadata',
   check: ({ backchannel_token_delivery_mode: mode, backchannel_client_notification_endpoint }) =>
     (mode === 'ping' || mode === 'push') && backchannel_client_notification_endpoint === undefined
-      ? `backchannel_client_notification_endpoint is required with backchannel_token_delivery_mode ${mode}`
+      ? problemAt(
+          'backchannel_client_notification_endpoint',
+          `backchannel_client_notification_endpoint is required with backchannel_token_delivery_mode ${mode}`,
+        )
       : undefined,
 }
 
@@ -33,6 +39,9 @@ export const notificationEndpointIsHttps: Rule = {
   code: 'invalid_client_metadata',
   check: ({ backchannel_client_notification_endpoint: endpoint }) =>
     endpoint !== undefined && uriParts(endpoint)?.protocol !== 'https:'
-      ? 'backchannel_client_notification_endpoint must use the https scheme'
+      ? problemAt(
+          'backchannel_client_notification_endpoint',
+          'backchannel_client_notification_endpoint must use the https scheme',
+        )
       : undefined,
 }

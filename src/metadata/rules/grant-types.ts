@@ -2,7 +2,7 @@
  * Grant type rules that depend on the kind of client.
  * @see RFC 7591 §2, RFC 6749 §2.1, §4.4
  */
-import type { Rule } from './rule.js'
+import { problemAt, type Rule } from './rule.js'
 
 /**
  * Normalisation keeps only the grant types the service supports (RFC 7591 §3.2.1 lets the
@@ -13,7 +13,10 @@ export const someGrantTypeIsSupported: Rule = {
   code: 'invalid_client_metadata',
   check: ({ grant_types = [] }, policy) =>
     grant_types.length === 0
-      ? `grant_types has no grant type this service supports (${policy.grantTypes.join(', ')})`
+      ? problemAt(
+          'grant_types',
+          `grant_types has no grant type this service supports (${policy.grantTypes.join(', ')})`,
+        )
       : undefined,
 }
 
@@ -27,6 +30,13 @@ export const publicClientHasNoClientCredentials: Rule = {
   code: 'invalid_client_metadata',
   check: ({ token_endpoint_auth_method, grant_types = [] }) =>
     token_endpoint_auth_method === 'none' && grant_types.includes('client_credentials')
-      ? 'grant_types client_credentials is for confidential clients only, and a client with token_endpoint_auth_method none has no other usable grant'
+      ? [
+          {
+            member: 'grant_types',
+            index: grant_types.indexOf('client_credentials'),
+            description:
+              'grant_types client_credentials is for confidential clients only, and a client with token_endpoint_auth_method none has no other usable grant',
+          },
+        ]
       : undefined,
 }

@@ -1,11 +1,12 @@
 /**
- * Every metadata rule, in evaluation order: the conformance table of contents. The first
- * problem wins, so answers are deterministic. Whether any grant type is left comes first:
+ * Every metadata rule, in evaluation order: the conformance table of contents. Every problem
+ * is reported in this order and the first one's code answers, so answers are deterministic
+ * (CONTRACT.md §1c). Whether any grant type is left comes first:
  * without one the rest describes a client that can get no token. Redirect URIs come next, as
  * their code (invalid_redirect_uri) is the most specific.
  * @see RFC 7591 §2, §3.2.2
  */
-import { OAuthError, type ClientMetadata } from '../../wire/index.js'
+import type { ClientMetadata } from '../../wire/index.js'
 import type { RegistrationPolicy } from '../policy.js'
 import * as algorithms from './algorithms.js'
 import * as authMethod from './auth-method.js'
@@ -14,12 +15,12 @@ import * as grantTypes from './grant-types.js'
 import * as oidc from './oidc.js'
 import * as policy from './policy.js'
 import * as redirectUris from './redirect-uris.js'
-import type { Rule } from './rule.js'
+import type { MetadataErrorCode, Problem, Rule } from './rule.js'
 import * as scope from './scope.js'
 import * as uriSyntax from './uri-syntax.js'
 import * as uris from './uris.js'
 
-export type { MetadataErrorCode, Rule } from './rule.js'
+export type { MetadataErrorCode, Problem, Rule } from './rule.js'
 
 /** The rules in evaluation order. */
 export const RULES: readonly (readonly [name: string, rule: Rule])[] = Object.entries({
@@ -83,15 +84,31 @@ export const RULES: readonly (readonly [name: string, rule: Rule])[] = Object.en
   accessTokensAreSenderConstrained: policy.accessTokensAreSenderConstrained,
 })
 
+/** A problem with the rule that found it. */
+export interface RuleProblem extends Problem {
+  /** The rule's name in RULES. */
+  rule: string
+  spec: string
+  code: MetadataErrorCode
+}
+
 /**
- * Runs the rules in order and throws the first problem as an OAuthError with the rule's code.
- * @see RFC 7591 §3.2.2
+ * Runs every rule in order and returns every problem, in rule order; undefined when every
+ * rule is satisfied (nothing is allocated then).
+ * @see RFC 7591 §3.2.2, CONTRACT.md §1c
  */
-export function checkRules(metadata: ClientMetadata, policy: RegistrationPolicy): void {
+export function checkRules(
+  metadata: ClientMetadata,
+  policy: RegistrationPolicy,
+): RuleProblem[] | undefined {
+  let found: RuleProblem[] | undefined
   for (const [name, rule] of RULES) {
-    const problem = rule.check(metadata, policy)
-    if (problem !== undefined) {
-      throw new OAuthError(rule.code, problem, { cause: `${name} (${rule.spec})` })
+    const problems = rule.check(metadata, policy)
+    if (problems === undefined) continue
+    found ??= []
+    for (const problem of problems) {
+      found.push({ ...problem, rule: name, spec: rule.spec, code: rule.code })
     }
   }
+  return found
 }

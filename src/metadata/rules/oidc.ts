@@ -3,7 +3,7 @@
  * @see OIDC Core §8.1, OIDC DCR §2
  */
 import { uriParts } from '../redirect-uris.js'
-import type { Rule } from './rule.js'
+import { problemAt, type Rule } from './rule.js'
 
 /**
  * "If there are multiple hostnames in the registered redirect_uris, the Client MUST register a
@@ -16,7 +16,10 @@ export const pairwiseWithSeveralRedirectHostsHasSectorIdentifier: Rule = {
     if (subject_type !== 'pairwise' || sector_identifier_uri !== undefined) return undefined
     const hosts = new Set(redirect_uris.map((uri) => uriParts(uri)?.host))
     return hosts.size > 1
-      ? 'sector_identifier_uri is required for a pairwise client whose redirect_uris have several hosts'
+      ? problemAt(
+          'sector_identifier_uri',
+          'sector_identifier_uri is required for a pairwise client whose redirect_uris have several hosts',
+        )
       : undefined
   },
 }
@@ -27,6 +30,6 @@ export const defaultMaxAgeIsNotNegative: Rule = {
   code: 'invalid_client_metadata',
   check: ({ default_max_age }) =>
     default_max_age !== undefined && default_max_age < 0
-      ? 'default_max_age must be a non-negative number of seconds'
+      ? problemAt('default_max_age', 'default_max_age must be a non-negative number of seconds')
       : undefined,
 }

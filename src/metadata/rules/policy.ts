@@ -6,7 +6,7 @@
  */
 import { redirectKind, uriParts } from '../redirect-uris.js'
 import { SIGNING_MEMBERS } from './algorithms.js'
-import type { Rule } from './rule.js'
+import { itemProblems, problemAt, withProblem, type Problem, type Rule } from './rule.js'
 
 /** Whether a host is on a list; `*.example.com` names every subdomain, not the domain itself. */
 function hostIsListed(host: string, hosts: readonly string[]): boolean {
@@ -15,15 +15,24 @@ function hostIsListed(host: string, hosts: readonly string[]): boolean {
   )
 }
 
+const loopbackProblem = (uri: string) =>
+  redirectKind(uri) === 'loopback' ? `loopback redirect URIs are not allowed: ${uri}` : undefined
+
 /** With the switch off, no RFC 8252 §7.3 loopback redirect. */
 export const loopbackRedirectIsAllowed: Rule = {
   spec: 'policy.redirectUris.loopback',
   code: 'invalid_redirect_uri',
   check: ({ redirect_uris = [] }, policy) => {
     if (policy.loopbackRedirects) return undefined
-    const uri = redirect_uris.find((candidate) => redirectKind(candidate) === 'loopback')
-    return uri === undefined ? undefined : `loopback redirect URIs are not allowed: ${uri}`
+    return itemProblems('redirect_uris', redirect_uris, loopbackProblem, undefined)
   },
+}
+
+function schemeProblem(uri: string, schemes: readonly string[]): string | undefined {
+  const scheme = uriParts(uri)?.protocol.slice(0, -1).toLowerCase()
+  return scheme === undefined || !schemes.includes(scheme)
+    ? `redirect URI scheme not allowed (allowed: ${schemes.join(', ')}): ${uri}`
+    : undefined
 }
 
 /** Every redirect URI uses a scheme the policy lists. */
@@ -32,14 +41,16 @@ export const redirectUriSchemeIsAllowed: Rule = {
   code: 'invalid_redirect_uri',
   check: ({ redirect_uris = [] }, { redirectSchemes: schemes }) => {
     if (schemes === undefined) return undefined
-    const uri = redirect_uris.find((candidate) => {
-      const scheme = uriParts(candidate)?.protocol.slice(0, -1).toLowerCase()
-      return scheme === undefined || !schemes.includes(scheme)
-    })
-    return uri === undefined
-      ? undefined
-      : `redirect URI scheme not allowed (allowed: ${schemes.join(', ')}): ${uri}`
+    return itemProblems('redirect_uris', redirect_uris, schemeProblem, schemes)
   },
+}
+
+function hostProblem(uri: string, hosts: readonly string[]): string | undefined {
+  const parts = uriParts(uri)
+  const web = parts?.kind === 'https' || parts?.kind === 'http'
+  return web && !hostIsListed(parts.hostname, hosts)
+    ? `redirect URI host not allowed: ${uri}`
+    : undefined
 }
 
 /** Every https (or plain http) redirect URI off loopback names a host the policy lists. */
@@ -48,12 +59,7 @@ export const redirectUriHostIsAllowed: Rule = {
   code: 'invalid_redirect_uri',
   check: ({ redirect_uris = [] }, { redirectHosts: hosts }) => {
     if (hosts === undefined) return undefined
-    const uri = redirect_uris.find((candidate) => {
-      const parts = uriParts(candidate)
-      const web = parts?.kind === 'https' || parts?.kind === 'http'
-      return web && !hostIsListed(parts.hostname, hosts)
-    })
-    return uri === undefined ? undefined : `redirect URI host not allowed: ${uri}`
+    return itemProblems('redirect_uris', redirect_uris, hostProblem, hosts)
   },
 }
 
@@ -63,19 +69,21 @@ export const signingAlgorithmIsAllowed: Rule = {
   code: 'invalid_client_metadata',
   check: (metadata, { signingAlgorithms: allowed }) => {
     if (allowed === undefined) return undefined
+    let problems: Problem[] | undefined
     for (const member of SIGNING_MEMBERS) {
       const value = metadata[member]
       if (typeof value === 'string' && !allowed.includes(value)) {
-        return `${member} ${value} is not allowed (allowed: ${allowed.join(', ')})`
+        const description = `${member} ${value} is not allowed (allowed: ${allowed.join(', ')})`
+        problems = withProblem(problems, { member, description })
       }
     }
-    return undefined
+    return problems
   },
 }
 
 /**
  * With the policy's senderConstrainedTokens, a client asks for DPoP-bound (RFC 9449 §5.2) or
- * certificate-bound (RFC 8705 §3.4) access tokens, as the FAPI 2.0 Security Profile requires of its authorization servers.
+ * certificate-bound (RFC 8705 §3.4) access tokens, as the FAPI 2.0 Security Profile requires.
  */
 export const accessTokensAreSenderConstrained: Rule = {
   spec: 'policy.senderConstrainedTokens',
@@ -85,7 +93,10 @@ export const accessTokensAreSenderConstrained: Rule = {
     metadata.dpop_bound_access_tokens === true ||
     metadata.tls_client_certificate_bound_access_tokens === true
       ? undefined
-      : 'dpop_bound_access_tokens or tls_client_certificate_bound_access_tokens must be true',
+      : problemAt(
+          'dpop_bound_access_tokens',
+          'dpop_bound_access_tokens or tls_client_certificate_bound_access_tokens must be true',
+        ),
 }
 
 /** An empty string or list registers nothing. */
@@ -97,7 +108,15 @@ export const requiredMembersArePresent: Rule = {
   spec: 'policy.requiredMembers',
   code: 'invalid_client_metadata',
   check: (metadata, { requiredMembers }) => {
-    const missing = requiredMembers.find((member) => isEmpty(metadata[member]))
-    return missing === undefined ? undefined : `${missing} is required by this service`
+    let problems: Problem[] | undefined
+    for (const member of requiredMembers) {
+      if (isEmpty(metadata[member])) {
+        problems = withProblem(problems, {
+          member,
+          description: `${member} is required by this service`,
+        })
+      }
+    }
+    return problems
   },
 }

@@ -6,7 +6,7 @@
  */
 import { isLoopbackHost } from '../private-network.js'
 import { redirectKind, uriParts } from '../redirect-uris.js'
-import type { Rule } from './rule.js'
+import { itemProblems, problemAt, type Rule } from './rule.js'
 
 /** Secret-less methods: such a client cannot be identified by a secret at the token endpoint. */
 const isPublic = (method: string | undefined) => method === 'none'
@@ -20,33 +20,47 @@ export const redirectUrisPresentWhenRequired: Rule = {
   code: 'invalid_redirect_uri',
   check: ({ redirect_uris = [], grant_types = [], token_endpoint_auth_method }) => {
     if (redirect_uris.length > 0) return undefined
-    if (grant_types.includes('implicit')) return 'redirect_uris is required for the implicit grant'
+    if (grant_types.includes('implicit')) {
+      return problemAt('redirect_uris', 'redirect_uris is required for the implicit grant')
+    }
     if (grant_types.includes('authorization_code') && isPublic(token_endpoint_auth_method)) {
-      return 'redirect_uris is required for a public client of the authorization_code grant'
+      return problemAt(
+        'redirect_uris',
+        'redirect_uris is required for a public client of the authorization_code grant',
+      )
     }
     return undefined
   },
 }
 
+const fragmentProblem = (uri: string) =>
+  uri.includes('#') ? `redirect_uris must not contain a fragment: ${uri}` : undefined
+
 /** A redirection URI must not include a fragment component. */
 export const redirectUriHasNoFragment: Rule = {
   spec: 'RFC 6749 §3.1.2; RFC 7591 §2',
   code: 'invalid_redirect_uri',
-  check: ({ redirect_uris = [] }) => {
-    const uri = redirect_uris.find((candidate) => candidate.includes('#'))
-    return uri === undefined ? undefined : `redirect_uris must not contain a fragment: ${uri}`
-  },
+  check: ({ redirect_uris = [] }) =>
+    itemProblems('redirect_uris', redirect_uris, fragmentProblem, undefined),
 }
+
+const dangerousSchemeProblem = (uri: string) =>
+  redirectKind(uri) === 'dangerous'
+    ? `redirect_uris must not use a dangerous scheme: ${uri}`
+    : undefined
 
 /** Schemes that run code or read local data are never a redirect target. */
 export const redirectUriSchemeIsNotDangerous: Rule = {
   spec: 'RFC 6749 §10.6; RFC 8252 §8.1',
   code: 'invalid_redirect_uri',
-  check: ({ redirect_uris = [] }) => {
-    const uri = redirect_uris.find((candidate) => redirectKind(candidate) === 'dangerous')
-    return uri === undefined ? undefined : `redirect_uris must not use a dangerous scheme: ${uri}`
-  },
+  check: ({ redirect_uris = [] }) =>
+    itemProblems('redirect_uris', redirect_uris, dangerousSchemeProblem, undefined),
 }
+
+const plainHttpProblem = (uri: string) =>
+  redirectKind(uri) === 'http'
+    ? `redirect_uris may use http only on a loopback host (127.0.0.1, [::1], localhost): ${uri}`
+    : undefined
 
 /**
  * Plain http is only for loopback redirects: web clients must use https (OIDC DCR §2
@@ -56,12 +70,15 @@ export const redirectUriSchemeIsNotDangerous: Rule = {
 export const httpRedirectIsLoopback: Rule = {
   spec: 'RFC 8252 §7.3; OIDC DCR §2',
   code: 'invalid_redirect_uri',
-  check: ({ redirect_uris = [] }) => {
-    const uri = redirect_uris.find((candidate) => redirectKind(candidate) === 'http')
-    return uri === undefined
-      ? undefined
-      : `redirect_uris may use http only on a loopback host (127.0.0.1, [::1], localhost): ${uri}`
-  },
+  check: ({ redirect_uris = [] }) =>
+    itemProblems('redirect_uris', redirect_uris, plainHttpProblem, undefined),
+}
+
+function notHttpsOffLoopbackProblem(uri: string): string | undefined {
+  const parts = uriParts(uri)
+  return parts?.protocol !== 'https:' || isLoopbackHost(parts.hostname)
+    ? `redirect_uris of a web client using the implicit grant must be https and not on localhost: ${uri}`
+    : undefined
 }
 
 /**
@@ -75,12 +92,6 @@ export const implicitWebClientUsesHttpsRedirects: Rule = {
   code: 'invalid_redirect_uri',
   check: ({ application_type, grant_types = [], redirect_uris = [] }) => {
     if (application_type === 'native' || !grant_types.includes('implicit')) return undefined
-    const uri = redirect_uris.find((candidate) => {
-      const parts = uriParts(candidate)
-      return parts?.protocol !== 'https:' || isLoopbackHost(parts.hostname)
-    })
-    return uri === undefined
-      ? undefined
-      : `redirect_uris of a web client using the implicit grant must be https and not on localhost: ${uri}`
+    return itemProblems('redirect_uris', redirect_uris, notHttpsOffLoopbackProblem, undefined)
   },
 }

@@ -2,7 +2,7 @@
  * Scope rules: the syntax of scope tokens, and the service's allow-list when it has one.
  * @see RFC 6749 §3.3, RFC 7591 §2
  */
-import type { Rule } from './rule.js'
+import { problemAt, withProblem, type Problem, type Rule } from './rule.js'
 
 /**
  * scope = scope-token *( SP scope-token ), scope-token = 1*( %x21 / %x23-5B / %x5D-7E ):
@@ -18,7 +18,10 @@ export const scopeTokensAreWellFormed: Rule = {
   check: ({ scope }) =>
     scope === undefined || SCOPE.test(scope)
       ? undefined
-      : 'scope must be space-separated scope tokens of printable ASCII without quotes or backslashes',
+      : problemAt(
+          'scope',
+          'scope must be space-separated scope tokens of printable ASCII without quotes or backslashes',
+        ),
 }
 
 /**
@@ -31,9 +34,13 @@ export const scopeIsAllowed: Rule = {
   check: ({ scope }, policy) => {
     const allowed = policy.scopes
     if (scope === undefined || allowed === undefined) return undefined
-    const unknown = scope.split(' ').find((token) => !allowed.includes(token))
-    return unknown === undefined
-      ? undefined
-      : `scope value ${unknown} is not supported by this service`
+    let problems: Problem[] | undefined
+    for (const token of scope.split(' ')) {
+      if (!allowed.includes(token)) {
+        const description = `scope value ${token} is not supported by this service`
+        problems = withProblem(problems, { member: 'scope', description })
+      }
+    }
+    return problems
   },
 }

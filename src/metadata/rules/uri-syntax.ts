@@ -7,7 +7,7 @@
 import type { ClientMetadata } from '../../wire/index.js'
 import { FIELDS, fieldOf, type Field } from '../fields.js'
 import { uriParts } from '../redirect-uris.js'
-import type { Rule } from './rule.js'
+import { withProblem, type Problem, type Rule } from './rule.js'
 
 /** Why one URI fails a check, or undefined. */
 type UriCheck = (uri: string) => string | undefined
@@ -26,15 +26,33 @@ const hasNoUserinfo: UriCheck = (uri) =>
 /** hostProblem (uri-syntax.ts), judged once per URI when it is parsed (uriParts). */
 const hasPlainHost: UriCheck = (uri) => uriParts(uri)?.hostProblem
 
-/** The first URI of a list that fails the check, as `member problem: uri`. */
-function firstProblem(name: string, value: unknown, check: UriCheck): string | undefined {
-  const uris = Array.isArray(value) ? value : [value]
-  for (const uri of uris) {
+/** Adds a problem for each URI of a member's value (a URI or a list of them) failing the check. */
+function addUriProblems(
+  problems: Problem[] | undefined,
+  name: string,
+  value: unknown,
+  check: UriCheck,
+): Problem[] | undefined {
+  if (typeof value === 'string') {
+    const problem = check(value)
+    return problem === undefined
+      ? problems
+      : withProblem(problems, { member: name, description: `${name} ${problem}: ${value}` })
+  }
+  if (!Array.isArray(value)) return problems
+  for (let index = 0; index < value.length; index++) {
+    const uri: unknown = value[index]
     if (typeof uri !== 'string') continue
     const problem = check(uri)
-    if (problem !== undefined) return `${name} ${problem}: ${uri}`
+    if (problem !== undefined) {
+      problems = withProblem(problems, {
+        member: name,
+        index,
+        description: `${name} ${problem}: ${uri}`,
+      })
+    }
   }
-  return undefined
+  return problems
 }
 
 const isUriField = (field: Field | undefined) => field?.kind === 'uri' || field?.kind === 'uri-list'
@@ -49,20 +67,19 @@ const isOtherUriMember = (name: string) =>
   OTHER_URI_MEMBERS.has(name) || (name.includes('#') && isUriField(fieldOf(name)))
 
 /** Every member other than redirect_uris whose field is a URI or a URI list, tagged ones too. */
-function otherUriMembers(metadata: ClientMetadata, check: UriCheck): string | undefined {
+function otherUriMembers(metadata: ClientMetadata, check: UriCheck): Problem[] | undefined {
+  let problems: Problem[] | undefined
   for (const name of Object.keys(metadata)) {
-    if (!isOtherUriMember(name)) continue
-    const problem = firstProblem(name, metadata[name], check)
-    if (problem !== undefined) return problem
+    if (isOtherUriMember(name)) problems = addUriProblems(problems, name, metadata[name], check)
   }
-  return undefined
+  return problems
 }
 
 function redirectRule(spec: string, check: UriCheck): Rule {
   return {
     spec,
     code: 'invalid_redirect_uri',
-    check: ({ redirect_uris }) => firstProblem('redirect_uris', redirect_uris ?? [], check),
+    check: ({ redirect_uris }) => addUriProblems(undefined, 'redirect_uris', redirect_uris, check),
   }
 }
 

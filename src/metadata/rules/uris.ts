@@ -6,7 +6,7 @@
 import { isPrivateNetworkHost } from '../private-network.js'
 import { uriParts } from '../redirect-uris.js'
 import { refusedSchemeReason } from '../schemes.js'
-import type { Rule } from './rule.js'
+import { withProblem, type Problem, type Rule } from './rule.js'
 
 /** Members (and their language-tagged variants) whose value is a web page or document. */
 const WEB_URI_MEMBERS: ReadonlySet<string> = new Set([
@@ -21,19 +21,31 @@ const WEB_URI_MEMBERS: ReadonlySet<string> = new Set([
 
 const schemeOf = (uri: string) => uriParts(uri)?.protocol
 
-/** `name uri` for the first refused URI of a member's value (a URI or a list of them). */
-function refusedUri(
+/**
+ * Adds a problem `name uri <why>` for each refused URI of a member's value (a URI or a list of
+ * them).
+ */
+function addRefusedUris(
+  problems: Problem[] | undefined,
   name: string,
   value: unknown,
   refused: (uri: string) => boolean,
-): string | undefined {
-  if (!Array.isArray(value)) {
-    return typeof value === 'string' && refused(value) ? `${name} ${value}` : undefined
+  why: string,
+): Problem[] | undefined {
+  if (typeof value === 'string') {
+    return refused(value)
+      ? withProblem(problems, { member: name, description: `${name} ${value} ${why}` })
+      : problems
   }
-  for (const candidate of value) {
-    if (typeof candidate === 'string' && refused(candidate)) return `${name} ${candidate}`
+  if (!Array.isArray(value)) return problems
+  for (let index = 0; index < value.length; index++) {
+    const candidate: unknown = value[index]
+    if (typeof candidate === 'string' && refused(candidate)) {
+      const description = `${name} ${candidate} ${why}`
+      problems = withProblem(problems, { member: name, index, description })
+    }
   }
-  return undefined
+  return problems
 }
 
 /** The member name without its language tag (`logo_uri#ja` is `logo_uri`). */
@@ -53,12 +65,13 @@ export const webUrisUseHttp: Rule = {
   code: 'invalid_client_metadata',
   check: (metadata) => {
     // Language-tagged variants have names of their own, so every member is looked at once.
+    let problems: Problem[] | undefined
     for (const name of Object.keys(metadata)) {
       if (!WEB_URI_MEMBERS.has(baseName(name))) continue
-      const found = refusedUri(name, metadata[name], isNotWebScheme)
-      if (found !== undefined) return `${found} must be an http or https URL`
+      const why = 'must be an http or https URL'
+      problems = addRefusedUris(problems, name, metadata[name], isNotWebScheme, why)
     }
-    return undefined
+    return problems
   },
 }
 
@@ -68,10 +81,8 @@ function httpsOnly(name: string, spec: string): Rule {
   return {
     spec,
     code: 'invalid_client_metadata',
-    check: (metadata) => {
-      const found = refusedUri(name, metadata[name], isNotHttps)
-      return found === undefined ? undefined : `${found} must use the https scheme`
-    },
+    check: (metadata) =>
+      addRefusedUris(undefined, name, metadata[name], isNotHttps, 'must use the https scheme'),
   }
 }
 
@@ -127,27 +138,29 @@ export const fetchedUrisArePublic: Rule = {
   code: 'invalid_client_metadata',
   check: (metadata, policy) => {
     if (policy.allowPrivateNetworkUris) return undefined
+    let problems: Problem[] | undefined
     for (const name of Object.keys(metadata)) {
       if (!FETCHED_MEMBERS.has(baseName(name))) continue
-      const found = refusedUri(name, metadata[name], isOnPrivateNetwork)
-      if (found !== undefined) {
-        return `${found} points into a private, loopback or link-local network, which this service does not allow`
-      }
+      const why =
+        'points into a private, loopback or link-local network, which this service does not allow'
+      problems = addRefusedUris(problems, name, metadata[name], isOnPrivateNetwork, why)
     }
-    return undefined
+    return problems
   },
 }
+
+const hasDangerousScheme = (uri: string) => refusedSchemeReason(schemeOf(uri) ?? '') !== undefined
 
 /** Post-logout redirects are redirects too: no script, data or local-file schemes. */
 export const postLogoutRedirectUriSchemeIsNotDangerous: Rule = {
   spec: 'OIDC RP-Initiated Logout §3.1; RFC 6749 §10.6',
   code: 'invalid_client_metadata',
-  check: (metadata) => {
-    const found = refusedUri(
+  check: (metadata) =>
+    addRefusedUris(
+      undefined,
       'post_logout_redirect_uris',
       metadata.post_logout_redirect_uris,
-      (uri) => refusedSchemeReason(schemeOf(uri) ?? '') !== undefined,
-    )
-    return found === undefined ? undefined : `${found} must not use a dangerous scheme`
-  },
+      hasDangerousScheme,
+      'must not use a dangerous scheme',
+    ),
 }

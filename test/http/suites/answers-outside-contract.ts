@@ -61,7 +61,13 @@ function assertOAuthError(answer: Answer | RawAnswer, status: number, error: str
   assert.equal(answer.status, status, answer.text)
   assert.equal(answer.json?.error, error, answer.text)
   assert.equal(typeof answer.json.error_description, 'string')
-  assert.deepEqual(Object.keys(answer.json).sort(), ['error', 'error_description'])
+  const { violations, ...rest } = answer.json
+  assert.deepEqual(Object.keys(rest).sort(), ['error', 'error_description'])
+  // A refused body lists its violations; the first one's is the answer's (CONTRACT.md §1c).
+  if (violations !== undefined) {
+    assert.equal(violations[0].error, answer.json.error)
+    assert.equal(violations[0].error_description, answer.json.error_description)
+  }
 }
 
 function assertResultError(answer: Answer | RawAnswer, status: number): void {

@@ -15,6 +15,7 @@ import { discoveryAndLimitTests } from './discovery-and-limits.js'
 import { initialAccessTokenTests } from './initial-access-tokens.js'
 import { registrationEndpointTests } from './registration-endpoints.js'
 import { servicePolicyTests } from './service-policy.js'
+import { violationAndDryRunTests } from './violations-and-dry-run.js'
 
 export interface Backend {
   name: string
@@ -47,5 +48,6 @@ export function describeHttpSuite(backend: Backend): void {
     clientMetadataRuleTests(context)
     badInputTests(context)
     servicePolicyTests(context)
+    violationAndDryRunTests(context)
   })
 }
