@@ -23,6 +23,7 @@ import {
 import { clientInformation } from './client-views.js'
 import type { EngineContext } from './context.js'
 import { failed, succeeded, type Decision } from './decision.js'
+import { registerOnce } from './idempotent-registration.js'
 import type { ClientRecord, ServiceRecord } from './records.js'
 import { checkEchoedMembers, withoutIssuedMembers } from './update-rules.js'
 import { policyFor } from './service-cache.js'
@@ -34,6 +35,12 @@ export interface RegisterRequest {
   json: string
   /** The initial access token the client presented (RFC 7591 §3). */
   initialAccessToken?: string
+  /**
+   * The client's idempotency key (the value of its `Idempotency-Key` header): the same key
+   * with the same body and initial access token answers the client registered first.
+   * @see draft-ietf-httpapi-idempotency-key-header §2; idempotent-registration.ts
+   */
+  idempotencyKey?: string
 }
 
 export interface ClientConfigurationRequest {
@@ -53,6 +60,22 @@ export async function register(
   service: ServiceRecord,
   request: RegisterRequest,
 ): Promise<Decision> {
+  const { idempotencyKey } = request
+  if (idempotencyKey === undefined) {
+    return registerNew(context, service, request, mintSecret(context.randomBytes))
+  }
+  return registerOnce(context, service, { ...request, idempotencyKey }, (token) =>
+    registerNew(context, service, request, token),
+  )
+}
+
+/** A new client, whose answer carries `registrationAccessToken`. */
+async function registerNew(
+  context: EngineContext,
+  service: ServiceRecord,
+  request: RegisterRequest,
+  registrationAccessToken: string,
+): Promise<Decision> {
   try {
     requireRegistrationEnabled(service)
     const token = await checkInitialAccessToken(
@@ -68,7 +91,6 @@ export async function register(
       token !== undefined,
     )
     await refuseDuplicateSoftwareId(context, service, metadata)
-    const registrationAccessToken = mintSecret(context.randomBytes)
     const now = context.now()
     const record = await insertWithFreshId(
       context,
