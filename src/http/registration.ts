@@ -3,18 +3,20 @@
  * raw body text to the engine, so this surface and the DCR API decide identically, and
  * render the engine's Decision as HTTP.
  */
-import type { Static } from '@sinclair/typebox'
+import type { Static, TSchema } from '@sinclair/typebox'
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest, RouteOptions } from 'fastify'
 import type { Decision, Engine, ServiceRecord } from '../engine/index.js'
 import {
   ClientInformationSchema,
   ClientMetadataSchema,
+  IdempotencyKeyHeaders,
   OAuthErrorSchema,
   ServiceClientParams,
   ServiceIdParams,
 } from '../wire/index.js'
 import { answerPreflights } from './cors.js'
 import { addChallenge, sendJson } from './errors.js'
+import { idempotencyKeyOf } from './idempotency-key.js'
 import { bearerToken, requireRegistrationService } from './request-parts.js'
 
 type ClientParams = Static<typeof ServiceClientParams>
@@ -65,6 +67,10 @@ interface RegistrationOperation {
   takesMetadata: boolean
   /** The status of success: 201 created, 200 with the client, 204 deleted. */
   success: 200 | 201 | 204
+  /** Request headers it reads, documented (the engine decides on their values). */
+  headers?: TSchema
+  /** Error answers beside the common ones. */
+  moreErrors?: Record<number, TSchema>
   decide(engine: Engine, service: ServiceRecord, request: RegistrationRequest): Promise<Decision>
 }
 
@@ -78,13 +84,17 @@ const OPERATIONS: readonly RegistrationOperation[] = [
     path: REGISTER,
     summary: 'Register a client (RFC 7591 §3.1)',
     description:
-      'Client metadata as JSON. `Authorization: Bearer <initial access token>` when the service requires one.',
+      'Client metadata as JSON. `Authorization: Bearer <initial access token>` when the service requires one. ' +
+      '`Idempotency-Key` makes a retry answer the same client (draft-ietf-httpapi-idempotency-key-header).',
     takesMetadata: true,
     success: 201,
+    headers: IdempotencyKeyHeaders,
+    moreErrors: { 409: OAuthErrorSchema, 422: OAuthErrorSchema },
     decide: (engine, service, request) =>
       engine.register(service, {
         json: bodyText(request),
         initialAccessToken: bearerToken(request.headers.authorization),
+        idempotencyKey: idempotencyKeyOf(request.headers['idempotency-key']),
       }),
   },
   {
@@ -119,6 +129,7 @@ const OPERATIONS: readonly RegistrationOperation[] = [
 
 function routeOf(engine: Engine, operation: RegistrationOperation): RouteOptions {
   const { method, path, summary, description, takesMetadata, success, decide } = operation
+  const { headers, moreErrors } = operation
   return {
     method,
     url: path,
@@ -129,9 +140,11 @@ function routeOf(engine: Engine, operation: RegistrationOperation): RouteOptions
       description,
       params: path === REGISTER ? ServiceIdParams : ServiceClientParams,
       ...(takesMetadata && { body: ClientMetadataSchema }),
+      ...(headers && { headers }),
       response: {
         [success]: success === 204 ? { type: 'null' } : ClientInformationSchema,
         ...errors,
+        ...moreErrors,
       },
     },
     handler: async (request, reply) => {

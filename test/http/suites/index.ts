@@ -12,6 +12,7 @@ import { clientMetadataRuleTests } from './client-metadata-rules.js'
 import { badInputTests } from './bad-input.js'
 import { corpusTests } from './corpus.js'
 import { discoveryAndLimitTests } from './discovery-and-limits.js'
+import { idempotentRegistrationTests } from './idempotent-registration.js'
 import { initialAccessTokenTests } from './initial-access-tokens.js'
 import { registrationEndpointTests } from './registration-endpoints.js'
 
@@ -45,5 +46,6 @@ export function describeHttpSuite(backend: Backend): void {
     boundsTests(context)
     clientMetadataRuleTests(context)
     badInputTests(context)
+    idempotentRegistrationTests(() => ({ ...context(), databaseUrl: database!.url }))
   })
 }
