@@ -240,7 +240,10 @@ export class KyselyStore implements Store {
     }
   }
 
-  getIdempotencyKey(serviceApiKey: number, keyHash: string) {
+  getIdempotencyKey(
+    serviceApiKey: number,
+    keyHash: string,
+  ): Promise<IdempotencyKeyRecord | undefined> {
     return getIdempotencyKey(this.#db, serviceApiKey, keyHash)
   }
 
