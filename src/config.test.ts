@@ -61,6 +61,7 @@ test('bad values are ConfigErrors naming the flag and the variable', () => {
     [{ maxConnections: '1.5' }, {}, /--max-connections \/ REGISTRAR_MAX_CONNECTIONS/],
     [{}, { REGISTRAR_MAX_CONNECTIONS: '0' }, /--max-connections \/ REGISTRAR_MAX_CONNECTIONS/],
     [{ shutdownGrace: 'never' }, {}, /--shutdown-grace \/ REGISTRAR_SHUTDOWN_GRACE/],
+    [{ idempotencyWindow: '0' }, {}, /--idempotency-window \/ REGISTRAR_IDEMPOTENCY_WINDOW/],
   ]
   for (const [flags, env, message] of cases) {
     assert.throws(
@@ -103,6 +104,13 @@ test('timeouts, the connection cap and the shutdown grace: defaults, seconds wit
   )
   // A request timeout under the default headers timeout takes the headers timeout with it.
   assert.equal(loadConfig({ requestTimeout: '3' }, {}).headersTimeoutMilliseconds, 3_000)
+})
+
+test('the idempotency window: 24 hours by default, seconds with fractions, flag over env', () => {
+  assert.equal(loadConfig({}, {}).idempotencyWindowMilliseconds, 86_400_000)
+  const env = { REGISTRAR_IDEMPOTENCY_WINDOW: '60' }
+  assert.equal(loadConfig({}, env).idempotencyWindowMilliseconds, 60_000)
+  assert.equal(loadConfig({ idempotencyWindow: '0.5' }, env).idempotencyWindowMilliseconds, 500)
 })
 
 test('an admin token under 32 characters is refused, naming REGISTRAR_ADMIN_TOKEN and never echoing it', () => {

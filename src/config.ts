@@ -17,6 +17,7 @@ export const DEFAULTS = Object.freeze({
   keepAliveTimeout: 5, // seconds an idle connection stays open after an answer (node's default)
   maxConnections: 10_000, // open connections at once
   shutdownGrace: 10, // seconds in-flight requests have to finish after SIGTERM or SIGINT
+  idempotencyWindow: 86_400, // seconds a registration's Idempotency-Key is remembered (24 hours)
 })
 
 /** An admin token shorter than this is refused (CONTRACT.md, "The server"). */
@@ -42,6 +43,7 @@ export interface Config {
   keepAliveTimeoutMilliseconds: number
   maxConnections: number
   shutdownGraceMilliseconds: number
+  idempotencyWindowMilliseconds: number
 }
 
 /** The flags of `registrar serve`, as the command line gave them (strings). */
@@ -56,6 +58,7 @@ export interface ServeFlags {
   keepAliveTimeout?: string
   maxConnections?: string
   shutdownGrace?: string
+  idempotencyWindow?: string
 }
 
 export class ConfigError extends Error {
@@ -203,6 +206,12 @@ export function loadConfig(flags: ServeFlags, env: Env): Config {
       'REGISTRAR_SHUTDOWN_GRACE',
       pick(flags.shutdownGrace, env['REGISTRAR_SHUTDOWN_GRACE']),
       DEFAULTS.shutdownGrace,
+    ),
+    idempotencyWindowMilliseconds: parseSeconds(
+      '--idempotency-window',
+      'REGISTRAR_IDEMPOTENCY_WINDOW',
+      pick(flags.idempotencyWindow, env['REGISTRAR_IDEMPOTENCY_WINDOW']),
+      DEFAULTS.idempotencyWindow,
     ),
   })
 }

@@ -51,6 +51,10 @@ export function registerServe(program: Command): void {
       '--shutdown-grace <seconds>',
       'time requests in flight have to finish on SIGTERM (env REGISTRAR_SHUTDOWN_GRACE, default 10)',
     )
+    .option(
+      '--idempotency-window <seconds>',
+      "how long a registration's Idempotency-Key is remembered (env REGISTRAR_IDEMPOTENCY_WINDOW, default 86400)",
+    )
     .action((flags: ServeFlags) => serve(flags))
 }
 
@@ -127,7 +131,11 @@ async function serve(flags: ServeFlags): Promise<void> {
   }
   // With --port 0 the real port is known only once listening, before anyone can call.
   let port = config.port
-  const engine = createEngine({ store, baseUrl: () => config.baseUrl ?? urlOf(config.host, port) })
+  const engine = createEngine({
+    store,
+    baseUrl: () => config.baseUrl ?? urlOf(config.host, port),
+    idempotencyWindowMilliseconds: config.idempotencyWindowMilliseconds,
+  })
   const admin = await engine.ensureAdminToken(config.adminToken)
   if (admin.generated) {
     process.stdout.write(`admin token (shown once, only its hash is stored): ${admin.generated}\n`)

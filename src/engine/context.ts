@@ -1,3 +1,4 @@
+import type { IdempotencyKeys } from './idempotency.js'
 import type { RandomBytes } from './secrets.js'
 import type { ServiceCache } from './service-cache.js'
 import type { Store } from './store.js'
@@ -11,4 +12,5 @@ export interface EngineContext {
   now: () => number
   randomBytes: RandomBytes
   services: ServiceCache
+  idempotency: IdempotencyKeys
 }

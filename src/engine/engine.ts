@@ -16,6 +16,7 @@ import * as clients from './clients.js'
 import type { EngineContext } from './context.js'
 import { discoveryDocument } from './discovery.js'
 import type { Decision } from './decision.js'
+import { DEFAULT_IDEMPOTENCY_WINDOW_MILLISECONDS, IdempotencyKeys } from './idempotency.js'
 import type { ClientRecord, InitialAccessTokenRecord, Page, ServiceRecord } from './records.js'
 import * as registration from './registration.js'
 import type { ClientConfigurationRequest, RegisterRequest, UpdateRequest } from './registration.js'
@@ -53,6 +54,12 @@ export interface EngineOptions {
    * @default 10000
    */
   serviceCacheSize?: number
+  /**
+   * How long a registration's Idempotency-Key is remembered: a repeat within it answers the
+   * same client; after it, the key registers anew.
+   * @default 86400000 (24 hours)
+   */
+  idempotencyWindowMilliseconds?: number
 }
 
 /**
@@ -63,8 +70,9 @@ export interface Engine {
   // Registration: what a client asks of its own registration (RFC 7591, RFC 7592).
 
   /**
-   * Registers a client from its metadata, checking the initial access token presented.
-   * @see RFC 7591 §3.1, §3.2
+   * Registers a client from its metadata, checking the initial access token presented; with
+   * an idempotency key, once per key (a repeat answers the same client).
+   * @see RFC 7591 §3.1, §3.2; draft-ietf-httpapi-idempotency-key-header §2
    */
   register(service: ServiceRecord, request: RegisterRequest): Promise<Decision>
   /**
@@ -214,18 +222,24 @@ export interface Engine {
 export function createEngine(options: EngineOptions): Engine {
   const { baseUrl } = options
   const now = options.now ?? Date.now
+  const randomBytes = options.randomBytes ?? pooledRandomBytes(nodeRandomBytes)
   const context: EngineContext = {
     store: options.store,
     get baseUrl() {
       return (typeof baseUrl === 'function' ? baseUrl() : baseUrl).replace(/\/+$/, '')
     },
     now,
-    randomBytes: options.randomBytes ?? pooledRandomBytes(nodeRandomBytes),
+    randomBytes,
     services: new ServiceCache(
       options.store,
       options.serviceCacheMilliseconds ?? 1000,
       now,
       options.serviceCacheSize,
+    ),
+    idempotency: new IdempotencyKeys(
+      options.store,
+      randomBytes,
+      options.idempotencyWindowMilliseconds ?? DEFAULT_IDEMPOTENCY_WINDOW_MILLISECONDS,
     ),
   }
   return {

@@ -11,6 +11,8 @@ export {
   type Store,
   type PageRequest,
   type ConsumeInitialAccessToken,
+  type IdempotencyKeyClaim,
+  type IdempotencyKeyReclaim,
 } from './store.js'
 export { MemoryStore } from './memory-store.js'
 export { SERVICE_DEFAULTS } from './services.js'

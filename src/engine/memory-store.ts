@@ -9,6 +9,9 @@ import {
   type ApiTokenRecord,
   type ClientRecord,
   type ConsumeInitialAccessToken,
+  type IdempotencyKeyClaim,
+  type IdempotencyKeyReclaim,
+  type IdempotencyKeyRecord,
   type InitialAccessTokenRecord,
   type NewClientRecord,
   type NewServiceRecord,
@@ -31,6 +34,7 @@ export class MemoryStore implements Store {
   readonly #initialAccessTokens = new Map<string, InitialAccessTokenRecord>()
   readonly #apiTokens = new Map<string, ApiTokenRecord>()
   readonly #settings = new Map<string, string>()
+  readonly #idempotencyKeys = new Map<string, IdempotencyKeyRecord>()
   #sequence = 0
 
   async insertService(record: NewServiceRecord): Promise<ServiceRecord> {
@@ -65,6 +69,9 @@ export class MemoryStore implements Store {
     }
     for (const [id, token] of this.#apiTokens) {
       if (token.serviceApiKey === apiKey) this.#apiTokens.delete(id)
+    }
+    for (const [key, claim] of this.#idempotencyKeys) {
+      if (claim.serviceApiKey === apiKey) this.#idempotencyKeys.delete(key)
     }
     return this.#services.delete(apiKey)
   }
@@ -158,12 +165,60 @@ export class MemoryStore implements Store {
     return copy(this.#apiTokens.get(id))
   }
 
+  async claimIdempotencyKey(
+    claim: IdempotencyKeyRecord,
+    reclaim: IdempotencyKeyReclaim,
+  ): Promise<IdempotencyKeyClaim> {
+    const key = `${claim.serviceApiKey}/${claim.keyHash}`
+    const held = this.#idempotencyKeys.get(key)
+    const reclaimable =
+      !held ||
+      held.createdAt < reclaim.expiredBefore ||
+      (held.clientId === undefined && held.createdAt < reclaim.abandonedBefore)
+    if (!reclaimable) return { claimed: false, held: copy(held) }
+    const { clientId: _none, ...unfinished } = claim
+    this.#idempotencyKeys.set(key, copy(unfinished))
+    return { claimed: true }
+  }
+
+  async getIdempotencyKey(
+    serviceApiKey: number,
+    keyHash: string,
+  ): Promise<IdempotencyKeyRecord | undefined> {
+    return copy(this.#idempotencyKeys.get(`${serviceApiKey}/${keyHash}`))
+  }
+
+  async completeIdempotencyKey(claim: IdempotencyKeyRecord, clientId: number): Promise<void> {
+    const held = this.#idempotencyKeys.get(`${claim.serviceApiKey}/${claim.keyHash}`)
+    if (held?.createdAt === claim.createdAt && held.clientId === undefined) held.clientId = clientId
+  }
+
+  async releaseIdempotencyKey(claim: IdempotencyKeyRecord): Promise<void> {
+    const key = `${claim.serviceApiKey}/${claim.keyHash}`
+    if (this.#idempotencyKeys.get(key)?.createdAt === claim.createdAt) {
+      this.#idempotencyKeys.delete(key)
+    }
+  }
+
+  async deleteIdempotencyKeysBefore(before: number): Promise<number> {
+    let deleted = 0
+    for (const [key, claim] of this.#idempotencyKeys) {
+      if (claim.createdAt < before && this.#idempotencyKeys.delete(key)) deleted++
+    }
+    return deleted
+  }
+
   async getSetting(key: string): Promise<string | undefined> {
     return this.#settings.get(key)
   }
 
   async putSetting(key: string, value: string): Promise<void> {
     this.#settings.set(key, value)
+  }
+
+  async putSettingIfAbsent(key: string, value: string): Promise<string> {
+    if (!this.#settings.has(key)) this.#settings.set(key, value)
+    return this.#settings.get(key)!
   }
 
   async ping(): Promise<void> {}

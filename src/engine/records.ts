@@ -93,6 +93,25 @@ export interface ApiTokenRecord {
   createdAt: number
 }
 
+/**
+ * An Idempotency-Key a registration was made with, for one service: only hashes of the key
+ * and of what was sent with it, and the client it registered (draft-ietf-httpapi-
+ * idempotency-key-header §2).
+ */
+export interface IdempotencyKeyRecord {
+  serviceApiKey: number
+  /** SHA-256 of the key, base64url: the key itself is never stored. */
+  keyHash: string
+  /** SHA-256 of the request body in canonical form, base64url. */
+  requestHash: string
+  /** SHA-256 of the initial access token presented, base64url; absent when none was. */
+  tokenHash?: string
+  /** The client registered; absent while the registration is in flight. */
+  clientId?: number
+  /** Milliseconds since the epoch: when the key was claimed. */
+  createdAt: number
+}
+
 /** One page of a listing: `start` inclusive, `end` exclusive, as Authlete's list APIs. */
 export interface Page<T> {
   start: number

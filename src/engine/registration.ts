@@ -31,6 +31,7 @@ import {
 import { clientInformation } from './client-views.js'
 import type { EngineContext } from './context.js'
 import { dryRunSucceeded, failed, succeeded, type Decision } from './decision.js'
+import { registerOnce } from './idempotent-registration.js'
 import type { ClientExtras, ClientRecord, ServiceRecord } from './records.js'
 import { checkEchoedMembers, withoutIssuedMembers } from './update-rules.js'
 import { policyFor } from './service-cache.js'
@@ -48,6 +49,12 @@ export interface RegisterRequest {
    * @default false
    */
   dryRun?: boolean
+  /**
+   * The client's idempotency key (the value of its `Idempotency-Key` header): the same key
+   * with the same body and initial access token answers the client registered first.
+   * @see draft-ietf-httpapi-idempotency-key-header §2; idempotent-registration.ts
+   */
+  idempotencyKey?: string
 }
 
 export interface ClientConfigurationRequest {
@@ -67,6 +74,23 @@ export async function register(
   service: ServiceRecord,
   request: RegisterRequest,
 ): Promise<Decision> {
+  const { idempotencyKey } = request
+  // A dry run registers nothing, so it has nothing to remember under a key.
+  if (idempotencyKey === undefined || request.dryRun === true) {
+    return registerNew(context, service, request, mintSecret(context.randomBytes))
+  }
+  return registerOnce(context, service, { ...request, idempotencyKey }, (token) =>
+    registerNew(context, service, request, token),
+  )
+}
+
+/** A new client, whose answer carries `registrationAccessToken`. */
+async function registerNew(
+  context: EngineContext,
+  service: ServiceRecord,
+  request: RegisterRequest,
+  registrationAccessToken: string,
+): Promise<Decision> {
   try {
     requireRegistrationEnabled(service)
     const policy = policyFor(service)
@@ -82,7 +106,6 @@ export async function register(
     if (request.dryRun === true) {
       return dryRunSucceeded(service, metadata, substitutionsOf(body, metadata))
     }
-    const registrationAccessToken = mintSecret(context.randomBytes)
     const now = context.now()
     const record = await insertWithFreshId(
       context,

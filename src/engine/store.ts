@@ -16,6 +16,7 @@ import { OAuthError, type OAuthErrorCode } from '../wire/index.js'
 import type {
   ApiTokenRecord,
   ClientRecord,
+  IdempotencyKeyRecord,
   InitialAccessTokenRecord,
   NewClientRecord,
   NewServiceRecord,
@@ -32,6 +33,17 @@ export interface PageRequest {
   /** Exclusive. */
   end: number
 }
+
+/** When a claimed Idempotency-Key may be claimed again (milliseconds since the epoch). */
+export interface IdempotencyKeyReclaim {
+  /** A key claimed before this has expired. */
+  expiredBefore: number
+  /** A key claimed before this and still without a client was left by a registration that died. */
+  abandonedBefore: number
+}
+
+/** Whether a claim took the key, or else the record that holds it. */
+export type IdempotencyKeyClaim = { claimed: true } | { claimed: false; held: IdempotencyKeyRecord }
 
 /** Which initial access token a registration uses up, and when. */
 export interface ConsumeInitialAccessToken {
@@ -80,9 +92,32 @@ export interface Store {
   insertApiToken(record: ApiTokenRecord): Promise<void>
   getApiToken(id: string): Promise<ApiTokenRecord | undefined>
 
+  /**
+   * Claims an Idempotency-Key in one atomic step: stores `claim` (without a client) unless
+   * the service holds the key already, in which case a reclaimable record is replaced
+   * (`reclaim`) and any other is answered as `held`. Of claims racing for one key, on one
+   * node or many, exactly one takes it.
+   */
+  claimIdempotencyKey(
+    claim: IdempotencyKeyRecord,
+    reclaim: IdempotencyKeyReclaim,
+  ): Promise<IdempotencyKeyClaim>
+  getIdempotencyKey(
+    serviceApiKey: number,
+    keyHash: string,
+  ): Promise<IdempotencyKeyRecord | undefined>
+  /** Records the client the claim registered, unless the claim was replaced meanwhile. */
+  completeIdempotencyKey(claim: IdempotencyKeyRecord, clientId: number): Promise<void>
+  /** Removes the claim (the one made at its createdAt), so the key is free again. */
+  releaseIdempotencyKey(claim: IdempotencyKeyRecord): Promise<void>
+  /** Removes every key claimed before `before`; resolves how many. */
+  deleteIdempotencyKeysBefore(before: number): Promise<number>
+
   /** Small server-wide values, such as the admin token's hash. */
   getSetting(key: string): Promise<string | undefined>
   putSetting(key: string, value: string): Promise<void>
+  /** Stores the value unless the key has one; resolves the value stored (of racing nodes, the first). */
+  putSettingIfAbsent(key: string, value: string): Promise<string>
 
   /** Resolves while the database answers. */
   ping(): Promise<void>

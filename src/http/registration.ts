@@ -11,6 +11,7 @@ import {
   ClientInformationSchema,
   ClientMetadataSchema,
   DryRunResultSchema,
+  IdempotencyKeyHeaders,
   OAuthError,
   OAuthErrorSchema,
   RegistrationErrorSchema,
@@ -19,6 +20,7 @@ import {
 } from '../wire/index.js'
 import { answerPreflights } from './cors.js'
 import { addChallenge, sendJson } from './errors.js'
+import { idempotencyKeyOf } from './idempotency-key.js'
 import { bearerToken, requireRegistrationService } from './request-parts.js'
 
 type ClientParams = Static<typeof ServiceClientParams>
@@ -89,6 +91,10 @@ interface RegistrationOperation {
   success: 200 | 201 | 204
   /** Query parameters and the answers they add, for the documentation. */
   query?: { schema: TSchema; responses: Record<number, TSchema> }
+  /** Request headers it reads, documented (the engine decides on their values). */
+  headers?: TSchema
+  /** Error answers beside the common ones. */
+  moreErrors?: Record<number, TSchema>
   decide(engine: Engine, service: ServiceRecord, request: RegistrationRequest): Promise<Decision>
 }
 
@@ -102,15 +108,19 @@ const OPERATIONS: readonly RegistrationOperation[] = [
     path: REGISTER,
     summary: 'Register a client (RFC 7591 §3.1)',
     description:
-      'Client metadata as JSON. `Authorization: Bearer <initial access token>` when the service requires one.',
+      'Client metadata as JSON. `Authorization: Bearer <initial access token>` when the service requires one. ' +
+      '`Idempotency-Key` makes a retry answer the same client (draft-ietf-httpapi-idempotency-key-header).',
     takesMetadata: true,
     success: 201,
     query: { schema: DryRunQuery, responses: { 200: DryRunResultSchema } },
+    headers: IdempotencyKeyHeaders,
+    moreErrors: { 409: OAuthErrorSchema, 422: OAuthErrorSchema },
     decide: (engine, service, request) =>
       engine.register(service, {
         json: bodyText(request),
         initialAccessToken: bearerToken(request.headers.authorization),
         dryRun: dryRunOf(request),
+        idempotencyKey: idempotencyKeyOf(request.headers['idempotency-key']),
       }),
   },
   {
@@ -145,6 +155,7 @@ const OPERATIONS: readonly RegistrationOperation[] = [
 
 function routeOf(engine: Engine, operation: RegistrationOperation): RouteOptions {
   const { method, path, summary, description, takesMetadata, success, query, decide } = operation
+  const { headers, moreErrors } = operation
   return {
     method,
     url: path,
@@ -156,10 +167,12 @@ function routeOf(engine: Engine, operation: RegistrationOperation): RouteOptions
       params: path === REGISTER ? ServiceIdParams : ServiceClientParams,
       ...(query && { querystring: query.schema }),
       ...(takesMetadata && { body: ClientMetadataSchema }),
+      ...(headers && { headers }),
       response: {
         [success]: success === 204 ? { type: 'null' } : ClientInformationSchema,
         ...query?.responses,
         ...errors,
+        ...moreErrors,
       },
     },
     handler: async (request, reply) => {

@@ -10,6 +10,9 @@ import type {
   ApiTokenRecord,
   ClientRecord,
   ConsumeInitialAccessToken,
+  IdempotencyKeyClaim,
+  IdempotencyKeyReclaim,
+  IdempotencyKeyRecord,
   InitialAccessTokenRecord,
   NewClientRecord,
   NewServiceRecord,
@@ -21,6 +24,13 @@ import type {
 import { insertOutcome, insertPlanner, runPlans, type PlannedInsert } from './client-insert.js'
 import { GroupCommit } from './group-commit.js'
 import { hotQueries, type HotQueries } from './hot-queries.js'
+import {
+  claimStatement,
+  completeStatement,
+  deleteBeforeStatement,
+  getIdempotencyKey,
+  releaseStatement,
+} from './idempotency-keys.js'
 import { readPage } from './pages.js'
 import {
   toApiTokenRecord,
@@ -215,6 +225,41 @@ export class KyselyStore implements Store {
     return row && toApiTokenRecord(row)
   }
 
+  async claimIdempotencyKey(
+    claim: IdempotencyKeyRecord,
+    reclaim: IdempotencyKeyReclaim,
+  ): Promise<IdempotencyKeyClaim> {
+    // The row that holds the key may go between the two statements (released, swept):
+    // then the claim is made again.
+    for (let attempt = 0; ; attempt++) {
+      const { rows } = await this.#write(claimStatement(this.#db, claim, reclaim))
+      if (rows.length > 0) return { claimed: true }
+      const held = await getIdempotencyKey(this.#db, claim.serviceApiKey, claim.keyHash)
+      if (held) return { claimed: false, held }
+      if (attempt >= 3) throw new Error('the idempotency key kept changing hands')
+    }
+  }
+
+  getIdempotencyKey(
+    serviceApiKey: number,
+    keyHash: string,
+  ): Promise<IdempotencyKeyRecord | undefined> {
+    return getIdempotencyKey(this.#db, serviceApiKey, keyHash)
+  }
+
+  async completeIdempotencyKey(claim: IdempotencyKeyRecord, clientId: number): Promise<void> {
+    await this.#write(completeStatement(this.#db, claim, clientId))
+  }
+
+  async releaseIdempotencyKey(claim: IdempotencyKeyRecord): Promise<void> {
+    await this.#write(releaseStatement(this.#db, claim))
+  }
+
+  async deleteIdempotencyKeysBefore(before: number): Promise<number> {
+    const { numAffectedRows } = await this.#write(deleteBeforeStatement(this.#db, before))
+    return Number(numAffectedRows ?? 0n)
+  }
+
   async getSetting(key: string): Promise<string | undefined> {
     const row = await this.#db
       .selectFrom('settings')
@@ -232,6 +277,15 @@ export class KyselyStore implements Store {
       .execute()
   }
 
+  async putSettingIfAbsent(key: string, value: string): Promise<string> {
+    await this.#db
+      .insertInto('settings')
+      .values({ key, value })
+      .onConflict((conflict) => conflict.column('key').doNothing())
+      .execute()
+    return (await this.getSetting(key))!
+  }
+
   async ping(): Promise<void> {
     await sql`select 1`.execute(this.#db)
   }
@@ -244,7 +298,10 @@ export class KyselyStore implements Store {
     await this.#db.insertInto(table).values(storableRow(build)).execute()
   }
 
-  /** A client write (RFC 7592 update, delete): on the worker when there is one, else here. */
+  /**
+   * A client or idempotency key write (RFC 7592 update, delete; a claim): on the worker
+   * when there is one, else here.
+   */
   #write(query: CompiledQuery): Promise<QueryResult<unknown>> {
     return this.#worker?.execute(query) ?? this.#db.executeQuery(query)
   }

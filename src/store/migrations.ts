@@ -20,6 +20,7 @@ const MIGRATION_LOCK_KEY = 75_917_592
 const migrations: Migration[] = [
   { version: 1, name: 'initial schema', up: createInitialSchema },
   { version: 2, name: 'service policies', up: addServicePolicies },
+  { version: 3, name: 'idempotency keys', up: addIdempotencyKeys },
 ]
 
 async function createInitialSchema(db: Kysely<Database>, flavor: Flavor): Promise<void> {
@@ -118,6 +119,32 @@ async function addServicePolicies(db: Kysely<Database>): Promise<void> {
   await db.schema
     .alterTable('services')
     .addColumn('policy', 'text', (col) => col.notNull().defaultTo('{}'))
+    .execute()
+}
+
+/**
+ * Registrations made with an Idempotency-Key: one row per service and key hash, so that of
+ * two requests with one key, on any nodes, exactly one claims it. Rows go with their
+ * service; expired ones are deleted by created_at, an index range rather than a scan.
+ */
+async function addIdempotencyKeys(db: Kysely<Database>, flavor: Flavor): Promise<void> {
+  const bigint = flavor === 'sqlite' ? 'integer' : 'bigint'
+  await db.schema
+    .createTable('idempotency_keys')
+    .addColumn('service_api_key', bigint, (col) =>
+      col.notNull().references('services.api_key').onDelete('cascade'),
+    )
+    .addColumn('key_hash', 'text', (col) => col.notNull())
+    .addColumn('request_hash', 'text', (col) => col.notNull())
+    .addColumn('token_hash', 'text')
+    .addColumn('client_id', bigint)
+    .addColumn('created_at', bigint, (col) => col.notNull())
+    .addPrimaryKeyConstraint('idempotency_keys_pkey', ['service_api_key', 'key_hash'])
+    .execute()
+  await db.schema
+    .createIndex('idempotency_keys_created_at')
+    .on('idempotency_keys')
+    .column('created_at')
     .execute()
 }
 

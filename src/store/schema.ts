@@ -62,6 +62,20 @@ export interface SettingTable {
   value: string
 }
 
+/** Idempotency-Keys of registrations (migration 3): hashes only, never the key itself. */
+export interface IdempotencyKeyTable {
+  service_api_key: number
+  /** SHA-256 of the key, base64url. */
+  key_hash: string
+  /** SHA-256 of the request body in canonical form, base64url. */
+  request_hash: string
+  /** SHA-256 of the initial access token presented; NULL when none was. */
+  token_hash: string | null
+  /** NULL while the registration is in flight. */
+  client_id: number | null
+  created_at: number
+}
+
 export interface MigrationTable {
   version: number
   name: string
@@ -74,6 +88,7 @@ export interface Database {
   initial_access_tokens: InitialAccessTokenTable
   api_tokens: ApiTokenTable
   settings: SettingTable
+  idempotency_keys: IdempotencyKeyTable
   registrar_migrations: MigrationTable
 }
 
@@ -82,6 +97,7 @@ export type ClientRow = Selectable<ClientTable>
 export type NewClientRow = Insertable<ClientTable>
 export type InitialAccessTokenRow = Selectable<InitialAccessTokenTable>
 export type ApiTokenRow = Selectable<ApiTokenTable>
+export type IdempotencyKeyRow = Selectable<IdempotencyKeyTable>
 
 /** Which SQL the connection speaks, for the few places where the two differ. */
 export type Flavor = 'sqlite' | 'postgres'

@@ -61,6 +61,23 @@ export const ServiceClientParams = Type.Object({
   clientId: Type.String({ description: 'The numeric client id, in decimal' }),
 })
 
+/**
+ * The registration's optional `Idempotency-Key` header (CONTRACT.md §1c).
+ * @see draft-ietf-httpapi-idempotency-key-header §2
+ */
+export const IdempotencyKeyHeaders = Type.Object({
+  'idempotency-key': Type.Optional(
+    Type.String({
+      description:
+        'A key of 1 to 255 printable ASCII characters, quoted (an RFC 8941 string) or bare; a UUID is best. ' +
+        "The same key with the same body and initial access token within the server's window (24 hours by default) answers the client registered " +
+        "first again (201, its registration access token works, as does the first answer's); with another body or " +
+        'token 422; while the first is still in flight 409. A failed registration is not remembered.',
+      examples: ['"8e03978e-40d5-43e8-bc93-6894a57f9324"'],
+    }),
+  ),
+})
+
 /** The window of a list call (wire/pages.ts): at most MAX_PAGE_SIZE items per call. */
 function windowQuery(defaultEnd: number) {
   const index = { pattern: '^[0-9]{1,9}$' }

@@ -17,6 +17,7 @@ import {
 } from '../../src/engine/index.js'
 import { UnstorableValueError } from '../../src/engine/store.js'
 import type { KyselyStore } from '../../src/store/index.js'
+import { idempotencyKeyTests } from './idempotency-keys-contract.js'
 import { newClient, newKey, newToken, NOW } from './records.js'
 
 export interface StoreHarness {
@@ -429,6 +430,8 @@ export function describeStoreContract(
         assert.deepEqual(await store.getClient(service.apiKey, client.clientId), client)
       },
     )
+
+    idempotencyKeyTests({ store: () => store, open: () => harness.open(), newService, database })
 
     test('ping resolves while the database answers', async () => {
       await store.ping()

@@ -12,6 +12,7 @@ import { clientMetadataRuleTests } from './client-metadata-rules.js'
 import { badInputTests } from './bad-input.js'
 import { corpusTests } from './corpus.js'
 import { discoveryAndLimitTests } from './discovery-and-limits.js'
+import { idempotentRegistrationTests } from './idempotent-registration.js'
 import { initialAccessTokenTests } from './initial-access-tokens.js'
 import { registrationEndpointTests } from './registration-endpoints.js'
 import { servicePolicyTests } from './service-policy.js'
@@ -49,5 +50,6 @@ export function describeHttpSuite(backend: Backend): void {
     badInputTests(context)
     servicePolicyTests(context)
     violationAndDryRunTests(context)
+    idempotentRegistrationTests(() => ({ ...context(), databaseUrl: database!.url }))
   })
 }
