@@ -1,3 +1,4 @@
+import type { RateLimitContext } from './rate-limits.js'
 import type { RandomBytes } from './secrets.js'
 import type { ServiceCache } from './service-cache.js'
 import type { Store } from './store.js'
@@ -11,4 +12,6 @@ export interface EngineContext {
   now: () => number
   randomBytes: RandomBytes
   services: ServiceCache
+  /** Where the buckets of policy rateLimits are kept, and how addresses group into networks. */
+  rateLimits: RateLimitContext
 }

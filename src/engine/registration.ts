@@ -25,6 +25,7 @@ import type { EngineContext } from './context.js'
 import { failed, succeeded, type Decision } from './decision.js'
 import type { ClientRecord, ServiceRecord } from './records.js'
 import { checkEchoedMembers, withoutIssuedMembers } from './update-rules.js'
+import { isRateLimited, takeRegistrationToken } from './rate-limits.js'
 import { policyFor } from './service-cache.js'
 import { hashSecret, mintNumericId, mintSecret } from './secrets.js'
 import { DuplicateClientIdError, InitialAccessTokenSpentError, refusedWrite } from './store.js'
@@ -34,6 +35,8 @@ export interface RegisterRequest {
   json: string
   /** The initial access token the client presented (RFC 7591 §3). */
   initialAccessToken?: string
+  /** The client's IP address, for `rateLimits.perNetwork`; absent through the DCR API. */
+  clientAddress?: string
 }
 
 export interface ClientConfigurationRequest {
@@ -61,12 +64,13 @@ export async function register(
       service.settings.initialAccessTokenRequired === true,
       request.initialAccessToken,
     )
-    const metadata = await resolveMetadata(
-      context,
-      service,
-      parseJsonObject(request.json),
-      token !== undefined,
-    )
+    const body = parseJsonObject(request.json)
+    await takeRegistrationToken(context.rateLimits, service, {
+      clientAddress: request.clientAddress,
+      softwareId: body['software_id'],
+      initialAccessTokenId: token?.id,
+    })
+    const metadata = await resolveMetadata(context, service, body, token !== undefined)
     await refuseDuplicateSoftwareId(context, service, metadata)
     const registrationAccessToken = mintSecret(context.randomBytes)
     const now = context.now()
@@ -92,6 +96,7 @@ export async function register(
       clientInformation(context, service, record, registrationAccessToken),
     )
   } catch (error) {
+    if (isRateLimited(error)) throw error
     return failed(service, error)
   }
 }
