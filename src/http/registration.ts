@@ -38,6 +38,7 @@ const errors = {
   401: OAuthErrorSchema,
   404: OAuthErrorSchema,
   413: OAuthErrorSchema,
+  429: OAuthErrorSchema,
 }
 const tags = ['Registration endpoints (RFC 7591, RFC 7592)']
 /** Metadata is decided by the engine, never by Fastify: the body schema only documents. */
@@ -85,6 +86,8 @@ const OPERATIONS: readonly RegistrationOperation[] = [
       engine.register(service, {
         json: bodyText(request),
         initialAccessToken: bearerToken(request.headers.authorization),
+        // The socket's peer, or the X-Forwarded-For client when the peer is a trusted proxy.
+        clientAddress: request.ip,
       }),
   },
   {
