@@ -90,6 +90,7 @@ export class RedisBuckets implements RateLimiter {
   readonly #onModeChange: NonNullable<RedisBucketsOptions['onModeChange']>
   readonly #probe: NodeJS.Timeout
   #available = false
+  #closed = false
   #announced: RateLimitMode | undefined
 
   private constructor(redis: Redis, options: RedisBucketsOptions) {
@@ -155,11 +156,14 @@ export class RedisBuckets implements RateLimiter {
   }
 
   async close(): Promise<void> {
+    this.#closed = true
     clearInterval(this.#probe)
     this.#redis.disconnect()
   }
 
   #setAvailable(available: boolean, error?: unknown): void {
+    // Closing on shutdown is no outage.
+    if (this.#closed) return
     this.#available = available
     this.#announce(this.mode(), error)
   }
