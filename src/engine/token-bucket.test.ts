@@ -99,6 +99,6 @@ describe('LocalBuckets', () => {
   })
 
   test('reports local mode', () => {
-    assert.equal(new LocalBuckets(1).mode(), 'local')
+    assert.equal(new LocalBuckets(2).mode(), 'local')
   })
 })

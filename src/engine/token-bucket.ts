@@ -6,13 +6,13 @@
  * unknown key costs nothing until it is used.
  *
  * LocalBuckets keeps them in this process, at most `keys` of them: anyone may make new keys
- * (a new network, a new software_id), so the least recently used key is dropped to make
- * room, which only ever hands its owner a full bucket again. Every request touches its
- * service's and its network's keys, so those are the last to go.
+ * (a new network, a new software_id), so the keys unused longest are dropped to make room
+ * (generational-cache.ts), which only ever hands their owners full buckets again. Every
+ * request touches its service's and its network's keys, so those are the last to go.
  * @see RFC 6585 §4 (429 Too Many Requests), RFC 9110 §10.2.3 (Retry-After)
  */
 import type { RateLimit } from '../wire/index.js'
-import { LruCache } from './lru-cache.js'
+import { GenerationalCache } from './generational-cache.js'
 
 /** A bucket as stored: its level, in tokens, at `at` (milliseconds since the epoch). */
 export interface BucketState {
@@ -93,12 +93,12 @@ export function refusalOf(
 
 /** Buckets in this process's memory; one check is O(1) per bucket. */
 export class LocalBuckets implements RateLimiter {
-  readonly #buckets: LruCache<string, BucketState>
+  readonly #buckets: GenerationalCache<string, BucketState>
   readonly #now: () => number
 
-  /** @param keys buckets kept at most (the least recently used is dropped: a full bucket) */
+  /** @param keys buckets kept at most (those unused longest are dropped: full buckets) */
   constructor(keys: number, now: () => number = Date.now) {
-    this.#buckets = new LruCache(keys)
+    this.#buckets = new GenerationalCache(keys)
     this.#now = now
   }
 
