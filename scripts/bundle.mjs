@@ -25,7 +25,8 @@ const { metafile } = await build({
   platform: 'node',
   format: 'esm',
   target: 'node20',
-  external: ['better-sqlite3', 'pg', 'pg-native'],
+  // Loaded from node_modules at run time, by Node's own CommonJS interop (named exports).
+  external: ['better-sqlite3', 'pg', 'pg-native', 'ioredis'],
   // Bundled CommonJS packages call require(); ESM has none of its own.
   banner: {
     js: "import { createRequire as createBundleRequire } from 'node:module'; const require = createBundleRequire(import.meta.url);",

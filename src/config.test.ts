@@ -125,3 +125,57 @@ test('an admin token under 32 characters is refused, naming REGISTRAR_ADMIN_TOKE
   )
   assert.equal(loadConfig({}, { REGISTRAR_ADMIN_TOKEN: `${short}x` }).adminToken, `${short}x`)
 })
+
+test('rate limiting: trusted proxies, Redis and network prefixes; defaults, flag over env, bad values named', () => {
+  const defaults = loadConfig({}, {})
+  assert.deepEqual(defaults.trustProxy, [])
+  assert.equal(defaults.redisUrl, undefined)
+  assert.deepEqual(defaults.networkPrefixLengths, { ipv4: 24, ipv6: 56 })
+  const env = {
+    REGISTRAR_TRUST_PROXY: '10.0.0.0/8, loopback',
+    REDIS_URL: 'redis://:secret@cache:6379/2',
+    REGISTRAR_RATE_LIMIT_IPV4_PREFIX: '32',
+    REGISTRAR_RATE_LIMIT_IPV6_PREFIX: '48',
+  }
+  const fromEnv = loadConfig({}, env)
+  assert.deepEqual(fromEnv.trustProxy, ['10.0.0.0/8', 'loopback'])
+  assert.equal(fromEnv.redisUrl, 'redis://:secret@cache:6379/2')
+  assert.deepEqual(fromEnv.networkPrefixLengths, { ipv4: 32, ipv6: 48 })
+  const fromFlags = loadConfig(
+    {
+      trustProxy: '2001:db8::1,192.0.2.7',
+      redisUrl: 'rediss://cache.example:6380',
+      rateLimitIpv4Prefix: '16',
+      rateLimitIpv6Prefix: '64',
+    },
+    env,
+  )
+  assert.deepEqual(fromFlags.trustProxy, ['2001:db8::1', '192.0.2.7'])
+  assert.equal(fromFlags.redisUrl, 'rediss://cache.example:6380')
+  assert.deepEqual(fromFlags.networkPrefixLengths, { ipv4: 16, ipv6: 64 })
+
+  const cases: [Parameters<typeof loadConfig>[0], RegExp][] = [
+    [{ trustProxy: 'proxy.example' }, /--trust-proxy \/ REGISTRAR_TRUST_PROXY: "proxy.example"/],
+    [{ trustProxy: '10.0.0.0/33' }, /--trust-proxy/],
+    [{ trustProxy: '10.0.0.1,' }, /--trust-proxy/],
+    [{ trustProxy: 'true' }, /--trust-proxy/],
+    [{ redisUrl: 'http://cache' }, /--redis-url \/ REDIS_URL/],
+    [{ rateLimitIpv4Prefix: '33' }, /--rate-limit-ipv4-prefix \/ REGISTRAR_RATE_LIMIT_IPV4_PREFIX/],
+    [
+      { rateLimitIpv6Prefix: '129' },
+      /--rate-limit-ipv6-prefix \/ REGISTRAR_RATE_LIMIT_IPV6_PREFIX/,
+    ],
+    [{ rateLimitIpv6Prefix: '/56' }, /--rate-limit-ipv6-prefix/],
+  ]
+  for (const [flags, message] of cases) {
+    assert.throws(
+      () => loadConfig(flags, {}),
+      (error: unknown) => error instanceof ConfigError && message.test(error.message),
+    )
+  }
+  // A Redis URL holds a password: a bad one is never echoed.
+  assert.throws(
+    () => loadConfig({ redisUrl: 'redis//:hunter2@cache' }, {}),
+    (error: unknown) => error instanceof ConfigError && !error.message.includes('hunter2'),
+  )
+})

@@ -4,6 +4,7 @@
  * "The server"). It validates once, at start; a bad value is a ConfigError naming both
  * the flag and the variable. Imported by src/cli only.
  */
+import { isIP } from 'node:net'
 
 export const DEFAULTS = Object.freeze({
   host: '127.0.0.1',
@@ -18,6 +19,9 @@ export const DEFAULTS = Object.freeze({
   maxConnections: 10_000, // open connections at once
   shutdownGrace: 10, // seconds in-flight requests have to finish after SIGTERM or SIGINT
   idempotencyWindow: 86_400, // seconds a registration's Idempotency-Key is remembered (24 hours)
+  // Per-network rate limit buckets group client addresses by these prefixes (README, Rate limits).
+  rateLimitIpv4Prefix: 24, // bits
+  rateLimitIpv6Prefix: 56, // bits
 })
 
 /** An admin token shorter than this is refused (CONTRACT.md, "The server"). */
@@ -44,6 +48,15 @@ export interface Config {
   maxConnections: number
   shutdownGraceMilliseconds: number
   idempotencyWindowMilliseconds: number
+  /**
+   * Reverse proxies whose X-Forwarded-For is believed: addresses, CIDR ranges, `loopback`,
+   * `linklocal`, `uniquelocal`; empty = the client is the socket's peer.
+   */
+  trustProxy: readonly string[]
+  /** `redis://` or `rediss://` URL of the Redis that shares rate limit buckets; undefined = per node. */
+  redisUrl?: string
+  /** Prefix lengths, bits, that group client addresses into one network for rate limits. */
+  networkPrefixLengths: { ipv4: number; ipv6: number }
 }
 
 /** The flags of `registrar serve`, as the command line gave them (strings). */
@@ -59,6 +72,10 @@ export interface ServeFlags {
   maxConnections?: string
   shutdownGrace?: string
   idempotencyWindow?: string
+  trustProxy?: string
+  redisUrl?: string
+  rateLimitIpv4Prefix?: string
+  rateLimitIpv6Prefix?: string
 }
 
 export class ConfigError extends Error {
@@ -191,6 +208,85 @@ function parseLimits(flags: ServeFlags, env: Env) {
   }
 }
 
+/** The names proxy-addr (Fastify's trustProxy) gives to well-known ranges. */
+const PROXY_RANGE_NAMES = ['loopback', 'linklocal', 'uniquelocal']
+
+/** A comma-separated list of addresses, CIDR ranges and range names. */
+function parseTrustProxy(value: string | undefined): readonly string[] {
+  if (value === undefined) return Object.freeze([])
+  const entries = value.split(',').map((entry) => entry.trim())
+  for (const entry of entries) {
+    const [address = '', bits, extra] = entry.split('/')
+    const family = isIP(address)
+    const validBits =
+      bits === undefined || (/^[0-9]{1,3}$/.test(bits) && Number(bits) <= (family === 6 ? 128 : 32))
+    const valid =
+      PROXY_RANGE_NAMES.includes(entry) || (family !== 0 && validBits && extra === undefined)
+    if (!valid) {
+      throw invalid(
+        '--trust-proxy',
+        'REGISTRAR_TRUST_PROXY',
+        entry,
+        `an IP address, a CIDR range or one of ${PROXY_RANGE_NAMES.join(', ')}`,
+      )
+    }
+  }
+  return Object.freeze(entries)
+}
+
+function parseRedisUrl(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined
+  let protocol = ''
+  try {
+    protocol = new URL(value).protocol
+  } catch {
+    // refused below
+  }
+  if (protocol !== 'redis:' && protocol !== 'rediss:') {
+    // The URL may hold a password: never echoed.
+    throw new ConfigError('invalid --redis-url / REDIS_URL: not a redis:// or rediss:// URL')
+  }
+  return value
+}
+
+function parsePrefix(
+  flag: string,
+  variable: string,
+  value: string | undefined,
+  fallback: number,
+  longest: number,
+): number {
+  if (value === undefined) return fallback
+  const bits = /^[0-9]{1,3}$/.test(value) ? Number(value) : Number.NaN
+  if (!(bits >= 0 && bits <= longest)) {
+    throw invalid(flag, variable, value, `a prefix length from 0 to ${longest}`)
+  }
+  return bits
+}
+
+function parseRateLimiting(flags: ServeFlags, env: Env) {
+  return {
+    trustProxy: parseTrustProxy(pick(flags.trustProxy, env['REGISTRAR_TRUST_PROXY'])),
+    redisUrl: parseRedisUrl(pick(flags.redisUrl, env['REDIS_URL'])),
+    networkPrefixLengths: Object.freeze({
+      ipv4: parsePrefix(
+        '--rate-limit-ipv4-prefix',
+        'REGISTRAR_RATE_LIMIT_IPV4_PREFIX',
+        pick(flags.rateLimitIpv4Prefix, env['REGISTRAR_RATE_LIMIT_IPV4_PREFIX']),
+        DEFAULTS.rateLimitIpv4Prefix,
+        32,
+      ),
+      ipv6: parsePrefix(
+        '--rate-limit-ipv6-prefix',
+        'REGISTRAR_RATE_LIMIT_IPV6_PREFIX',
+        pick(flags.rateLimitIpv6Prefix, env['REGISTRAR_RATE_LIMIT_IPV6_PREFIX']),
+        DEFAULTS.rateLimitIpv6Prefix,
+        128,
+      ),
+    }),
+  }
+}
+
 export function loadConfig(flags: ServeFlags, env: Env): Config {
   return Object.freeze({
     host: parseHost(pick(flags.host, env['HOST'])),
@@ -213,5 +309,6 @@ export function loadConfig(flags: ServeFlags, env: Env): Config {
       pick(flags.idempotencyWindow, env['REGISTRAR_IDEMPOTENCY_WINDOW']),
       DEFAULTS.idempotencyWindow,
     ),
+    ...parseRateLimiting(flags, env),
   })
 }

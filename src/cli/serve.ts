@@ -1,6 +1,7 @@
 /**
- * `registrar serve`: the composition root. Reads the configuration, opens the store,
- * creates the engine, makes sure an admin token exists, builds the server and listens.
+ * `registrar serve`: the composition root. Reads the configuration, opens the store (and,
+ * with REDIS_URL, the shared rate limit buckets), creates the engine, makes sure an admin
+ * token exists, builds the server and listens.
  * SIGTERM and SIGINT stop accepting, let requests in flight finish (http/connection-drain.ts),
  * close the store, flush the log and exit 0; past the grace period the connections left
  * are cut, the store is closed and the exit code is 1.
@@ -8,10 +9,10 @@
 import { readFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import type { Command } from 'commander'
-import type { FastifyInstance } from 'fastify'
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify'
 import type { destination } from 'pino'
 import type { Config, ServeFlags } from '../config.js'
-import type { Store } from '../engine/index.js'
+import type { RateLimiter, RateLimitMode, Store } from '../engine/index.js'
 import { exitOnUsageError } from './run.js'
 
 export function registerServe(program: Command): void {
@@ -54,6 +55,22 @@ export function registerServe(program: Command): void {
     .option(
       '--idempotency-window <seconds>',
       "how long a registration's Idempotency-Key is remembered (env REGISTRAR_IDEMPOTENCY_WINDOW, default 86400)",
+    )
+    .option(
+      '--trust-proxy <list>',
+      'comma-separated addresses or CIDR ranges of reverse proxies whose X-Forwarded-For is believed (env REGISTRAR_TRUST_PROXY, default none)',
+    )
+    .option(
+      '--redis-url <url>',
+      'Redis shared by every node for rate limit buckets (env REDIS_URL, default none: per node)',
+    )
+    .option(
+      '--rate-limit-ipv4-prefix <bits>',
+      'IPv4 prefix length of one client network for rate limits (env REGISTRAR_RATE_LIMIT_IPV4_PREFIX, default 24)',
+    )
+    .option(
+      '--rate-limit-ipv6-prefix <bits>',
+      'IPv6 prefix length of one client network for rate limits (env REGISTRAR_RATE_LIMIT_IPV6_PREFIX, default 56)',
     )
     .action((flags: ServeFlags) => serve(flags))
 }
@@ -129,12 +146,15 @@ async function serve(flags: ServeFlags): Promise<void> {
   } catch (error) {
     fail(`cannot open the database: ${(error as Error).message}`, 1)
   }
+  const rateLimits = await openRateLimiter(config)
   // With --port 0 the real port is known only once listening, before anyone can call.
   let port = config.port
   const engine = createEngine({
     store,
     baseUrl: () => config.baseUrl ?? urlOf(config.host, port),
     idempotencyWindowMilliseconds: config.idempotencyWindowMilliseconds,
+    rateLimiter: rateLimits.limiter,
+    networkPrefixLengths: config.networkPrefixLengths,
   })
   const admin = await engine.ensureAdminToken(config.adminToken)
   if (admin.generated) {
@@ -148,20 +168,59 @@ async function serve(flags: ServeFlags): Promise<void> {
     logger: config.logLevel === 'silent' ? false : { level: config.logLevel, stream: logStream },
     bodyLimit: config.bodyLimit,
     limits: config,
+    trustProxy: config.trustProxy,
     version: packageVersion(),
     openApiDocument: prebuiltOpenApi(),
   })
   try {
     await app.listen({ host: config.host, port: config.port })
   } catch (error) {
+    await rateLimits.close()
     await store.close()
     fail(`cannot listen on ${urlOf(config.host, config.port)}: ${(error as Error).message}`, 1)
   }
   const address = app.server.address()
   if (typeof address === 'object' && address) port = address.port
+  rateLimits.logTo(app.log)
 
-  stopOnSignals(app, store, logStream, config.shutdownGraceMilliseconds)
+  stopOnSignals(app, store, rateLimits, logStream, config.shutdownGraceMilliseconds)
   process.stdout.write(`listening on ${urlOf(config.host, port)}\n`)
+}
+
+/** Where rate limit buckets are kept, and how their changes of mode reach the log. */
+interface RateLimitSetup {
+  limiter?: RateLimiter
+  /** Logs the changes of mode so far and from now on (none without REDIS_URL). */
+  logTo(log: FastifyBaseLogger): void
+  close(): Promise<void>
+}
+
+/**
+ * With REDIS_URL, buckets shared through Redis, falling back to the node's own while it
+ * does not answer; without, the engine's default (the node's own). A change of mode is one
+ * log line: those before the server's logger exists wait for it.
+ */
+async function openRateLimiter(config: Config): Promise<RateLimitSetup> {
+  const { redisUrl } = config
+  if (redisUrl === undefined) return { logTo: () => {}, close: async () => {} }
+  const { RedisBuckets } = await import('../store/index.js')
+  const pending: [RateLimitMode, unknown][] = []
+  let report = (mode: RateLimitMode, error: unknown) => void pending.push([mode, error])
+  const limiter = await RedisBuckets.open({
+    url: redisUrl,
+    onModeChange: (mode, error) => report(mode, error),
+  })
+  return {
+    limiter,
+    logTo(log) {
+      report = (mode, error) => {
+        if (mode === 'redis') log.info('rate limit buckets are shared through Redis')
+        else log.warn({ err: error }, 'Redis does not answer: rate limit buckets are per node')
+      }
+      for (const [mode, error] of pending.splice(0)) report(mode, error)
+    },
+    close: () => limiter.close(),
+  }
 }
 
 /**
@@ -183,6 +242,7 @@ async function openLogStream(): Promise<LogStream> {
 function stopOnSignals(
   app: FastifyInstance,
   store: Store,
+  rateLimits: RateLimitSetup,
   logStream: LogStream,
   graceMilliseconds: number,
 ): void {
@@ -195,6 +255,7 @@ function stopOnSignals(
       app.log.error('requests still in flight at the end of the grace period were cut off')
     try {
       await app.close()
+      await rateLimits.close()
       await (inTime ? store.close() : within(STORE_CLOSE_AFTER_GRACE_MILLISECONDS, store.close()))
     } catch (error) {
       fail(`could not stop cleanly: ${(error as Error).message}`, 1)

@@ -1,4 +1,5 @@
 import type { IdempotencyKeys } from './idempotency.js'
+import type { RateLimitContext } from './rate-limits.js'
 import type { RandomBytes } from './secrets.js'
 import type { ServiceCache } from './service-cache.js'
 import type { Store } from './store.js'
@@ -13,4 +14,6 @@ export interface EngineContext {
   randomBytes: RandomBytes
   services: ServiceCache
   idempotency: IdempotencyKeys
+  /** Where the buckets of policy rateLimits are kept, and how addresses group into networks. */
+  rateLimits: RateLimitContext
 }

@@ -17,6 +17,7 @@ import type { EngineContext } from './context.js'
 import { discoveryDocument } from './discovery.js'
 import type { Decision } from './decision.js'
 import { DEFAULT_IDEMPOTENCY_WINDOW_MILLISECONDS, IdempotencyKeys } from './idempotency.js'
+import { DEFAULT_NETWORK_PREFIX_LENGTHS, type NetworkPrefixLengths } from './network-prefix.js'
 import type { ClientRecord, InitialAccessTokenRecord, Page, ServiceRecord } from './records.js'
 import * as registration from './registration.js'
 import type { ClientConfigurationRequest, RegisterRequest, UpdateRequest } from './registration.js'
@@ -24,6 +25,7 @@ import { pooledRandomBytes, type RandomBytes } from './secrets.js'
 import { ServiceCache } from './service-cache.js'
 import * as services from './services.js'
 import type { Store } from './store.js'
+import { LocalBuckets, type RateLimiter, type RateLimitMode } from './token-bucket.js'
 
 export interface EngineOptions {
   store: Store
@@ -60,6 +62,22 @@ export interface EngineOptions {
    * @default 86400000 (24 hours)
    */
   idempotencyWindowMilliseconds?: number
+  /**
+   * Keeps the token buckets of the services' `rateLimits` policies: shared by every node
+   * (store's RedisBuckets) or this process's own.
+   * @default LocalBuckets holding `rateLimitKeys` buckets, on `now`
+   */
+  rateLimiter?: RateLimiter
+  /**
+   * Buckets kept at most by the default rate limiter; the least recently used goes first.
+   * @default 100000
+   */
+  rateLimitKeys?: number
+  /**
+   * How client addresses group into networks for `rateLimits.perNetwork`.
+   * @default { ipv4: 24, ipv6: 56 }
+   */
+  networkPrefixLengths?: NetworkPrefixLengths
 }
 
 /**
@@ -71,8 +89,10 @@ export interface Engine {
 
   /**
    * Registers a client from its metadata, checking the initial access token presented; with
-   * an idempotency key, once per key (a repeat answers the same client).
-   * @see RFC 7591 §3.1, §3.2; draft-ietf-httpapi-idempotency-key-header §2
+   * an idempotency key, once per key (a repeat answers the same client). A registration over
+   * a bucket of the service's `rateLimits` rejects with OAuthError too_many_requests (429,
+   * Retry-After) instead of answering a Decision: no Authlete action stands for it.
+   * @see RFC 7591 §3.1, §3.2, RFC 6585 §4; draft-ietf-httpapi-idempotency-key-header §2
    */
   register(service: ServiceRecord, request: RegisterRequest): Promise<Decision>
   /**
@@ -216,6 +236,12 @@ export interface Engine {
    * @see CONTRACT.md (`GET /health`)
    */
   ping(): Promise<void>
+  /**
+   * Where rate limit buckets are kept right now: `local`, `redis`, or `local (redis
+   * unavailable)` while a shared store does not answer.
+   * @see CONTRACT.md (`GET /health`)
+   */
+  rateLimitMode(): RateLimitMode
 }
 
 /** The engine over one store; nothing but the decisions leaves it. */
@@ -241,6 +267,10 @@ export function createEngine(options: EngineOptions): Engine {
       randomBytes,
       options.idempotencyWindowMilliseconds ?? DEFAULT_IDEMPOTENCY_WINDOW_MILLISECONDS,
     ),
+    rateLimits: {
+      limiter: options.rateLimiter ?? new LocalBuckets(options.rateLimitKeys ?? 100_000, now),
+      prefixes: options.networkPrefixLengths ?? DEFAULT_NETWORK_PREFIX_LENGTHS,
+    },
   }
   return {
     register: (service, request) => registration.register(context, service, request),
@@ -279,5 +309,6 @@ export function createEngine(options: EngineOptions): Engine {
       context.store.deleteInitialAccessToken(serviceApiKey, id),
 
     ping: () => context.store.ping(),
+    rateLimitMode: () => context.rateLimits.limiter.mode(),
   }
 }

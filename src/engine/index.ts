@@ -18,3 +18,13 @@ export { MemoryStore } from './memory-store.js'
 export { SERVICE_DEFAULTS } from './services.js'
 export { hashSecret } from './secrets.js'
 export { LruCache } from './lru-cache.js'
+export {
+  LocalBuckets,
+  levelAt,
+  refusalOf,
+  type BucketCheck,
+  type BucketRefusal,
+  type RateLimiter,
+  type RateLimitMode,
+} from './token-bucket.js'
+export { DEFAULT_NETWORK_PREFIX_LENGTHS, type NetworkPrefixLengths } from './network-prefix.js'

@@ -34,6 +34,7 @@ import { dryRunSucceeded, failed, succeeded, type Decision } from './decision.js
 import { registerOnce } from './idempotent-registration.js'
 import type { ClientExtras, ClientRecord, ServiceRecord } from './records.js'
 import { checkEchoedMembers, withoutIssuedMembers } from './update-rules.js'
+import { isRateLimited, takeRegistrationToken } from './rate-limits.js'
 import { policyFor } from './service-cache.js'
 import { hashSecret, mintNumericId, mintSecret } from './secrets.js'
 import { DuplicateClientIdError, InitialAccessTokenSpentError, refusedWrite } from './store.js'
@@ -55,6 +56,8 @@ export interface RegisterRequest {
    * @see draft-ietf-httpapi-idempotency-key-header §2; idempotent-registration.ts
    */
   idempotencyKey?: string
+  /** The client's IP address, for `rateLimits.perNetwork`; absent through the DCR API. */
+  clientAddress?: string
 }
 
 export interface ClientConfigurationRequest {
@@ -101,6 +104,11 @@ async function registerNew(
       request.initialAccessToken,
     )
     const body = parseJsonObject(request.json)
+    await takeRegistrationToken(context.rateLimits, service, {
+      clientAddress: request.clientAddress,
+      softwareId: body['software_id'],
+      initialAccessTokenId: token?.id,
+    })
     const metadata = await resolveMetadata(context, service, body, token !== undefined)
     await refuseDuplicateSoftwareId(context, service, metadata)
     if (request.dryRun === true) {
@@ -129,6 +137,7 @@ async function registerNew(
       clientInformation(context, service, record, registrationAccessToken),
     )
   } catch (error) {
+    if (isRateLimited(error)) throw error
     return failed(service, error)
   }
 }

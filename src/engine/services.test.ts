@@ -35,6 +35,22 @@ it('a service starts with an empty policy; replacePolicy checks the document, st
     [{ scope: ['read'] }, /^policy\.scope: Unexpected property/],
     [{ anonymous: { grantTypes: 'implicit' } }, /^policy\.anonymous\.grantTypes: /],
     [{ grantTypes: ['magic'] }, /^policy\.grantTypes: 'magic' is not a known grant type/],
+    [
+      { rateLimits: { perIp: { capacity: 1, refillPerMinute: 1 } } },
+      /^policy\.rateLimits\.perIp: Unexpected/,
+    ],
+    [
+      { rateLimits: { perService: { capacity: 0, refillPerMinute: 1 } } },
+      /^policy\.rateLimits\.perService\.capacity: /,
+    ],
+    [
+      { rateLimits: { perService: { capacity: 1, refillPerMinute: 0 } } },
+      /^policy\.rateLimits\.perService\.refillPerMinute: /,
+    ],
+    [
+      { rateLimits: { perService: { capacity: 1, refillPerMinute: 0.0001 } } },
+      /^policy\.rateLimits\.perService\.refillPerMinute: 0.0001 refills less than one/,
+    ],
   ] as const) {
     await assert.rejects(engine.replacePolicy(service.apiKey, bad), (error: unknown) => {
       assert.ok(isOAuthError(error))

@@ -68,6 +68,14 @@ export interface ServerOptions {
   tokenBackoff?: false | Partial<TokenBackoffOptions>
   /** Limits on connections from clients; each is on by default. */
   limits?: Partial<ConnectionLimits>
+  /**
+   * The reverse proxies in front: addresses and CIDR ranges (or `loopback`, `linklocal`,
+   * `uniquelocal`). A request whose peer is one of them is taken to come from the last
+   * untrusted address of its X-Forwarded-For; with none, X-Forwarded-For is ignored and the
+   * client is the socket's peer (rate limits, token backoff).
+   * @default []
+   */
+  trustProxy?: readonly string[]
 }
 
 /** How long a client may take, and how many connections it may hold (README, Security). */
@@ -118,7 +126,10 @@ class OneLinePerRequest extends LogController {
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
   const bodyLimit = options.bodyLimit ?? 65_536
   const limits = { ...DEFAULT_CONNECTION_LIMITS, ...options.limits }
-  const app = Fastify<Server>(fastifyOptions(options.logger ?? false, bodyLimit, limits))
+  const app = Fastify<Server>({
+    ...fastifyOptions(options.logger ?? false, bodyLimit, limits),
+    ...(options.trustProxy?.length && { trustProxy: [...options.trustProxy] }),
+  })
   app.server.maxConnections = limits.maxConnections
   app.decorate('drain', drainConnections(app.server))
   app.setErrorHandler(handleError)

@@ -49,7 +49,19 @@ export const discoveryRoutes: FastifyPluginAsync<{ engine: Engine }> = async (ap
 
 const HEALTH_TIMEOUT_MILLISECONDS = 2_000
 
-/** `GET /health`: 200 while the database answers, 503 otherwise. */
+const Health = Type.Object({
+  status: Type.String(),
+  rateLimits: Type.String({
+    description:
+      'Where rate limit buckets are kept: `local`, `redis`, or `local (redis unavailable)` ' +
+      'while REDIS_URL is set and Redis does not answer',
+  }),
+})
+
+/**
+ * `GET /health`: 200 while the database answers, 503 otherwise; a Redis that does not answer
+ * only shows in `rateLimits` (each node keeps buckets of its own meanwhile).
+ */
 export const healthRoutes: FastifyPluginAsync<{ engine: Engine }> = async (app, { engine }) => {
   app.get(
     '/health',
@@ -58,8 +70,8 @@ export const healthRoutes: FastifyPluginAsync<{ engine: Engine }> = async (app, 
         tags: ['Health'],
         summary: 'Whether the server and its database answer',
         response: {
-          200: Type.Object({ status: Type.String() }),
-          503: Type.Object({ status: Type.String() }),
+          200: Health,
+          503: Health,
         },
       },
     },
@@ -73,10 +85,16 @@ export const healthRoutes: FastifyPluginAsync<{ engine: Engine }> = async (app, 
       })
       try {
         await Promise.race([engine.ping(), timeout])
-        return sendJson(reply.header('cache-control', 'no-store'), 200, { status: 'ok' })
+        return sendJson(reply.header('cache-control', 'no-store'), 200, {
+          status: 'ok',
+          rateLimits: engine.rateLimitMode(),
+        })
       } catch (error) {
         request.log.warn({ err: error }, 'database does not answer')
-        return sendJson(reply.header('cache-control', 'no-store'), 503, { status: 'unavailable' })
+        return sendJson(reply.header('cache-control', 'no-store'), 503, {
+          status: 'unavailable',
+          rateLimits: engine.rateLimitMode(),
+        })
       } finally {
         clearTimeout(timer)
       }

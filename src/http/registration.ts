@@ -44,6 +44,7 @@ const errors = {
   401: OAuthErrorSchema,
   404: OAuthErrorSchema,
   413: OAuthErrorSchema,
+  429: OAuthErrorSchema,
 }
 const tags = ['Registration endpoints (RFC 7591, RFC 7592)']
 /** Metadata is decided by the engine, never by Fastify: the body schema only documents. */
@@ -121,6 +122,8 @@ const OPERATIONS: readonly RegistrationOperation[] = [
         initialAccessToken: bearerToken(request.headers.authorization),
         dryRun: dryRunOf(request),
         idempotencyKey: idempotencyKeyOf(request.headers['idempotency-key']),
+        // The socket's peer, or the X-Forwarded-For client when the peer is a trusted proxy.
+        clientAddress: request.ip,
       }),
   },
   {

@@ -4,7 +4,12 @@
  * does not know, a host that is not one) is a mistake the operator should hear of at once,
  * not a rule that silently refuses every client.
  */
-import { CLIENT_METADATA_MEMBERS, type Policy, type PolicyRuleSet } from '../wire/index.js'
+import {
+  CLIENT_METADATA_MEMBERS,
+  type Policy,
+  type PolicyRuleSet,
+  type RateLimits,
+} from '../wire/index.js'
 import { SCOPE } from './rules/scope.js'
 import { checkShapesWithoutJwks } from './shapes.js'
 import {
@@ -112,6 +117,18 @@ function forcedMembersProblem(rules: PolicyRuleSet, field: string): string | und
   return problem === undefined ? undefined : `${field}: ${problem.description}`
 }
 
+/** A bucket's slowest refill: one registration a day, so no Retry-After exceeds a day. */
+const MIN_REFILL_PER_MINUTE = 1 / 1440
+
+function rateLimitsProblem(rateLimits: RateLimits | undefined): string | undefined {
+  for (const [name, bucket] of Object.entries(rateLimits ?? {})) {
+    if (bucket.refillPerMinute < MIN_REFILL_PER_MINUTE) {
+      return `rateLimits.${name}.refillPerMinute: ${bucket.refillPerMinute} refills less than one registration a day`
+    }
+  }
+  return undefined
+}
+
 /**
  * What is wrong with a policy document's values, or undefined when nothing is. The message
  * names the field, as `anonymous.scopes`.
@@ -119,6 +136,7 @@ function forcedMembersProblem(rules: PolicyRuleSet, field: string): string | und
 export function policyDocumentProblem(document: Policy): string | undefined {
   return (
     ruleSetProblem(document, '') ??
-    (document.anonymous && ruleSetProblem(document.anonymous, 'anonymous.'))
+    (document.anonymous && ruleSetProblem(document.anonymous, 'anonymous.')) ??
+    rateLimitsProblem(document.rateLimits)
   )
 }

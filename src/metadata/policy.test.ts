@@ -146,6 +146,14 @@ describe('policyDocumentProblem: a document whose values mean nothing is refused
       /^forcedMembers: dpop_bound_access_tokens/,
     ],
     [{ anonymous: { forcedMembers: { scope: 7 } } }, /^anonymous.forcedMembers: scope/],
+    [
+      { rateLimits: { perNetwork: { capacity: 20, refillPerMinute: 0.0005 } } },
+      /^rateLimits.perNetwork.refillPerMinute: 0.0005 refills less than one registration a day/,
+    ],
+    [
+      { rateLimits: { perService: { capacity: 1, refillPerMinute: 1 / 1440 } } },
+      undefined as unknown as RegExp,
+    ],
   ]
   for (const [document, expected] of cases) {
     test(JSON.stringify(document), () => {
@@ -169,6 +177,12 @@ describe('policyDocumentProblem: a document whose values mean nothing is refused
       requiredMembers: ['contacts', 'software_statement'],
       maxClients: 10,
       anonymous: { scopes: ['mcp:tools'] },
+      rateLimits: {
+        perNetwork: { capacity: 200, refillPerMinute: 200 / 60 },
+        perSoftwareId: { capacity: 1000, refillPerMinute: 100 },
+        perInitialAccessToken: { capacity: 50, refillPerMinute: 1 },
+        perService: { capacity: 10_000, refillPerMinute: 1000 },
+      },
     }
     assert.equal(policyDocumentProblem(document), undefined)
   })

@@ -8,7 +8,8 @@
  * compiled once (precompiled.ts, hot-queries.ts) and registrations committed in groups
  * (group-commit.ts, client-insert.ts, insert-plan.ts). sqlite/ opens a SQLite file (its
  * statement cache and the worker thread that commits and checkpoints off the event loop);
- * postgres/ opens a PostgreSQL pool.
+ * postgres/ opens a PostgreSQL pool. redis-buckets.ts keeps rate limit buckets in a Redis
+ * every node shares (the engine's RateLimiter port).
  */
 import type { Kysely } from 'kysely'
 import { KyselyStore } from './kysely-store.js'
@@ -18,6 +19,7 @@ import type { Database, Flavor } from './schema.js'
 import type { SqliteWorker } from './sqlite/worker.js'
 
 export { KyselyStore } from './kysely-store.js'
+export { RedisBuckets, type RedisBucketsOptions } from './redis-buckets.js'
 export type { Database, Flavor } from './schema.js'
 
 export type OpenStoreOptions = PostgresOptions

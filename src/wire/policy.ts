@@ -78,6 +78,45 @@ export const PolicyRuleSetSchema = Type.Object(RuleSetMembers, {
   description: 'Rules for anonymous registrations, applied on top of the whole policy',
 })
 
+/** One token bucket: `capacity` registrations at once, refilled at `refillPerMinute`. */
+const bucketMembers = {
+  capacity: Type.Integer({
+    minimum: 1,
+    maximum: 1_000_000,
+    description: 'Registrations the bucket holds when full: the largest burst it allows',
+  }),
+  refillPerMinute: Type.Number({
+    exclusiveMinimum: 0,
+    maximum: 1_000_000,
+    description:
+      'Registrations added back per minute, fractions allowed (200 an hour is about ' +
+      '3.33); at least one a day',
+  }),
+}
+
+export const RateLimitSchema = Type.Object(bucketMembers, { additionalProperties: false })
+
+const Bucket = (description: string) =>
+  Type.Optional(Type.Object(bucketMembers, { additionalProperties: false, description }))
+
+export const RateLimitsSchema = Type.Object(
+  {
+    perNetwork: Bucket(
+      "Per client network (the address's IPv4 /24 or IPv6 /56 by default, server-wide " +
+        'settings); the registration endpoint only',
+    ),
+    perSoftwareId: Bucket("Per body software_id; registrations without one don't count"),
+    perInitialAccessToken: Bucket('Per initial access token (by its id)'),
+    perService: Bucket('For the whole service'),
+  },
+  {
+    additionalProperties: false,
+    description:
+      'Token buckets on registration (POST /{S}/register and the DCR API register call): an ' +
+      'absent bucket never refuses; a full one answers 429 with Retry-After',
+  },
+)
+
 export const PolicySchema = Type.Object(
   {
     ...RuleSetMembers,
@@ -99,6 +138,7 @@ export const PolicySchema = Type.Object(
       }),
     ),
     anonymous: Type.Optional(PolicyRuleSetSchema),
+    rateLimits: Type.Optional(RateLimitsSchema),
   },
   {
     additionalProperties: false,
@@ -111,6 +151,8 @@ export const PolicySchema = Type.Object(
 
 export type PolicyRuleSet = Static<typeof PolicyRuleSetSchema>
 export type Policy = Static<typeof PolicySchema>
+export type RateLimit = Static<typeof RateLimitSchema>
+export type RateLimits = Static<typeof RateLimitsSchema>
 
 /** The clients a service may hold when its policy sets no maxClients. */
 export const DEFAULT_MAX_CLIENTS = 1_000_000

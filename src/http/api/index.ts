@@ -72,8 +72,8 @@ function forbidden(): OAuthError {
 
 async function authorize(request: FastifyRequest, options: ApiOptions): Promise<void> {
   const { backoff } = options
-  // The socket's peer; a proxy in front makes every caller one address.
-  const address = request.socket.remoteAddress ?? ''
+  // The socket's peer, or the X-Forwarded-For client when the peer is a trusted proxy.
+  const address = request.ip
   backoff?.check(address)
   const token = bearerToken(request.headers.authorization)
   if (!token)

@@ -48,10 +48,10 @@ export function discoveryAndLimitTests(context: Context): void {
   })
 
   describe('limits and unknown routes', () => {
-    test('GET /health answers 200 {"status":"ok"}', async () => {
+    test('GET /health answers 200 {"status":"ok"}, with buckets kept locally without REDIS_URL', async () => {
       const answer = await call(`${context().server.url}/health`)
       assert.equal(answer.status, 200)
-      assert.deepEqual(answer.json, { status: 'ok' })
+      assert.deepEqual(answer.json, { status: 'ok', rateLimits: 'local' })
     })
 
     test('a 1 MiB body is 413 JSON on every route, and the server stays healthy', async () => {
