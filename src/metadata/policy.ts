@@ -47,6 +47,12 @@ export interface RegistrationPolicy {
   requiredMembers: readonly string[]
   /** The most clients the service may hold. */
   maxClients: number
+  /** The most clients one software_id may hold; undefined means no limit. */
+  maxClientsPerSoftwareId: number | undefined
+  /** The most clients one initial access token may register; undefined means no limit. */
+  maxClientsPerInitialAccessToken: number | undefined
+  /** The most clients one developer may hold (Authlete's clientsPerDeveloper); undefined: none. */
+  clientsPerDeveloper: number | undefined
   /**
    * The policy of a registration made with neither an initial access token nor a trusted
    * software statement, when the document has rules of its own for those; else this one.
@@ -66,6 +72,10 @@ function supported(list: unknown, vocabulary: Vocabulary, normalise = (v: string
     .map((item) => vocabulary.fromAuthlete(item) ?? normalise(item))
     .filter((value) => vocabulary.toAuthlete(value) !== undefined)
   return [...new Set(values)]
+}
+
+function positive(value: unknown): number | undefined {
+  return typeof value === 'number' && value > 0 ? value : undefined
 }
 
 function strings(list: unknown): string[] {
@@ -116,6 +126,8 @@ const lowerCase = (value: string) => value.toLowerCase()
 export function policyOf(settings: AuthleteService, document: Policy = {}): RegistrationPolicy {
   const policy = narrowed(settingsPolicy(settings), document)
   policy.maxClients = document.maxClients ?? DEFAULT_MAX_CLIENTS
+  policy.maxClientsPerSoftwareId = document.maxClientsPerSoftwareId
+  policy.maxClientsPerInitialAccessToken = document.maxClientsPerInitialAccessToken
   if (document.anonymous !== undefined) policy.anonymous = narrowed(policy, document.anonymous)
   return policy
 }
@@ -149,6 +161,10 @@ function settingsPolicy(settings: AuthleteService): RegistrationPolicy {
     defaultScope: undefined,
     requiredMembers: [],
     maxClients: DEFAULT_MAX_CLIENTS,
+    maxClientsPerSoftwareId: undefined,
+    maxClientsPerInitialAccessToken: undefined,
+    // Authlete's 0 means no limit; DCR clients count as developer authlete_<apiKey> (spec §3.7).
+    clientsPerDeveloper: positive(settings.clientsPerDeveloper),
     anonymous: undefined,
   }
 }

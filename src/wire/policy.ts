@@ -68,6 +68,12 @@ export const PolicySchema = Type.Object(
     maxClients: Cap(
       'The most clients the service may hold; 1,000,000 when absent (CONTRACT.md, Bad input)',
     ),
+    maxClientsPerSoftwareId: Cap(
+      'The most clients of the service one software_id may hold; no limit when absent',
+    ),
+    maxClientsPerInitialAccessToken: Cap(
+      'The most clients one initial access token may register; no limit when absent',
+    ),
     anonymous: Type.Optional(PolicyRuleSetSchema),
   },
   {
