@@ -5,12 +5,14 @@ export type { Principal, InitialAccessTokenRequest } from './access-tokens.js'
 export type { RegisterRequest, ClientConfigurationRequest, UpdateRequest } from './registration.js'
 export type * from './records.js'
 export {
+  ClientCapReachedError,
   DuplicateClientIdError,
   InitialAccessTokenSpentError,
   UnstorableValueError,
   type Store,
   type PageRequest,
   type ConsumeInitialAccessToken,
+  type ClientCaps,
 } from './store.js'
 export { MemoryStore } from './memory-store.js'
 export { SERVICE_DEFAULTS } from './services.js'
