@@ -8,6 +8,7 @@ import { startServer, type RunningServer } from '../../support/start-server.js'
 import { answersOutsideContractTests } from './answers-outside-contract.js'
 import { authleteApiTests } from './authlete-api.js'
 import { boundsTests } from './bounds.js'
+import { clientCapTests } from './client-caps.js'
 import { clientMetadataRuleTests } from './client-metadata-rules.js'
 import { badInputTests } from './bad-input.js'
 import { corpusTests } from './corpus.js'
@@ -35,7 +36,7 @@ export function describeHttpSuite(backend: Backend): void {
       await server?.stop()
       await database?.drop()
     })
-    const context = () => ({ server, api })
+    const context = () => ({ server, api, databaseUrl: database!.url })
     registrationEndpointTests(context)
     initialAccessTokenTests(context)
     authleteApiTests(context)
@@ -45,5 +46,6 @@ export function describeHttpSuite(backend: Backend): void {
     boundsTests(context)
     clientMetadataRuleTests(context)
     badInputTests(context)
+    clientCapTests(context)
   })
 }
