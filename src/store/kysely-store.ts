@@ -69,6 +69,8 @@ export class KyselyStore implements Store {
         ),
       maxBatchSize: options.maxBatchSize,
       maxConcurrentBatches: options.maxConcurrentBatches,
+      // A registration holds its service's row until commit (insert-plan.ts).
+      key: (item) => item.insert.record.serviceApiKey,
     })
   }
 
