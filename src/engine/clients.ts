@@ -72,7 +72,7 @@ export async function createClient(
 ): Promise<ClientRecord> {
   const metadata = await metadataOf(context, service, input)
   const now = context.now()
-  return insertWithFreshId(context, {
+  return insertWithFreshId(context, service, {
     serviceApiKey: service.apiKey,
     ...issueSecret(context, service, metadata, now),
     metadata,

@@ -5,6 +5,7 @@ export type { Principal, InitialAccessTokenRequest } from './access-tokens.js'
 export type { RegisterRequest, ClientConfigurationRequest, UpdateRequest } from './registration.js'
 export type * from './records.js'
 export {
+  ClientCapReachedError,
   DuplicateClientIdError,
   InitialAccessTokenSpentError,
   UnstorableValueError,
@@ -13,6 +14,7 @@ export {
   type ConsumeInitialAccessToken,
   type IdempotencyKeyClaim,
   type IdempotencyKeyReclaim,
+  type ClientCaps,
 } from './store.js'
 export { MemoryStore } from './memory-store.js'
 export { SERVICE_DEFAULTS } from './services.js'

@@ -4,9 +4,11 @@
  */
 import { isInitialAccessTokenLive } from './access-tokens.js'
 import {
+  ClientCapReachedError,
   DuplicateClientIdError,
   InitialAccessTokenSpentError,
   type ApiTokenRecord,
+  type ClientCaps,
   type ClientRecord,
   type ConsumeInitialAccessToken,
   type IdempotencyKeyClaim,
@@ -79,7 +81,9 @@ export class MemoryStore implements Store {
   async insertClient(
     record: NewClientRecord,
     consume?: ConsumeInitialAccessToken,
+    caps: ClientCaps = {},
   ): Promise<ClientRecord> {
+    this.#refuseOverCap(record, caps)
     const key = `${record.serviceApiKey}/${record.clientId}`
     if (this.#clients.has(key)) throw new DuplicateClientIdError(record.clientId)
     if (consume) {
@@ -93,6 +97,31 @@ export class MemoryStore implements Store {
     const stored: ClientRecord = { ...copy(record), number: ++this.#sequence, version: 1 }
     this.#clients.set(key, stored)
     return copy(stored)
+  }
+
+  /** Counts as the SQL stores do (store/insert-plan.ts): a record without the value is not counted. */
+  #refuseOverCap(record: NewClientRecord, caps: ClientCaps): void {
+    const { developer, initialAccessTokenId: tokenId } = record
+    const softwareId = record.metadata.software_id
+    const counted: Record<keyof ClientCaps, ((client: ClientRecord) => boolean) | undefined> = {
+      maxClients: () => true,
+      perDeveloper: (client) => client.developer === developer,
+      perSoftwareId:
+        softwareId === undefined
+          ? undefined
+          : (client) => client.metadata.software_id === softwareId,
+      perInitialAccessToken:
+        tokenId === undefined ? undefined : (client) => client.initialAccessTokenId === tokenId,
+    }
+    const ofService = [...this.#clients.values()].filter(
+      (client) => client.serviceApiKey === record.serviceApiKey,
+    )
+    for (const cap of Object.keys(counted) as (keyof ClientCaps)[]) {
+      const limit = caps[cap]
+      const matches = counted[cap]
+      if (limit === undefined || !matches) continue
+      if (ofService.filter(matches).length >= limit) throw new ClientCapReachedError(cap, limit)
+    }
   }
 
   async getClient(serviceApiKey: number, clientId: number): Promise<ClientRecord | undefined> {

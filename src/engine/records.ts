@@ -60,6 +60,11 @@ export interface ClientRecord {
   registrationAccessTokenHash?: string
   dynamicallyRegistered: boolean
   developer: string
+  /**
+   * The id of the initial access token it was registered with (RFC 7591 §3); absent for an
+   * anonymous registration. Its RFC 7592 updates are held to the same rules as its registration.
+   */
+  initialAccessTokenId?: string
   /** Milliseconds since the epoch. */
   createdAt: number
   modifiedAt: number

@@ -325,3 +325,43 @@ describe('any input (property)', () => {
     )
   })
 })
+
+describe('an update is held to the rules of its registration (RFC 7592 §2.2)', () => {
+  const BODY = { redirect_uris: ['https://app.example/cb'], scope: 'read' }
+  const WIDER = { ...BODY, scope: 'read write' }
+
+  async function registeredWith(token: boolean) {
+    const { engine, service: created } = await setUp()
+    const service = await engine.replacePolicy(created.apiKey, {
+      scopes: ['read', 'write'],
+      anonymous: { scopes: ['read'] },
+    })
+    const iat = token
+      ? (await engine.createInitialAccessToken(service.apiKey, {})).token
+      : undefined
+    const registered = info(
+      await engine.register(service, { json: JSON.stringify(BODY), initialAccessToken: iat }),
+    )
+    return (body: unknown) =>
+      engine.update(service, {
+        clientId: registered.client_id,
+        token: registered.registration_access_token,
+        json: JSON.stringify(body),
+      })
+  }
+
+  it('a client registered with an initial access token keeps the trusted rules', async () => {
+    const update = await registeredWith(true)
+    const decision = await update(WIDER)
+    assert.equal(decision.action, 'UPDATED')
+    assert.equal(info(decision).scope, 'read write')
+  })
+
+  it('an anonymous client stays under the anonymous rules', async () => {
+    const update = await registeredWith(false)
+    const decision = await update(WIDER)
+    assert.equal(decision.status, 400)
+    assert.equal((decision.body as { error: string }).error, 'invalid_client_metadata')
+    assert.equal((await update(BODY)).action, 'UPDATED')
+  })
+})

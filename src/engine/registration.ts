@@ -37,7 +37,13 @@ import { checkEchoedMembers, withoutIssuedMembers } from './update-rules.js'
 import { isRateLimited, takeRegistrationToken } from './rate-limits.js'
 import { policyFor } from './service-cache.js'
 import { hashSecret, mintNumericId, mintSecret } from './secrets.js'
-import { DuplicateClientIdError, InitialAccessTokenSpentError, refusedWrite } from './store.js'
+import {
+  ClientCapReachedError,
+  DuplicateClientIdError,
+  InitialAccessTokenSpentError,
+  refusedWrite,
+} from './store.js'
+import { capReached, capsOf } from './client-caps.js'
 
 export interface RegisterRequest {
   /** The client's request body, as JSON text. */
@@ -117,6 +123,7 @@ async function registerNew(
     const now = context.now()
     const record = await insertWithFreshId(
       context,
+      service,
       {
         serviceApiKey: service.apiKey,
         ...issueSecret(context, service, metadata, now),
@@ -125,6 +132,7 @@ async function registerNew(
         registrationAccessTokenHash: hashSecret(registrationAccessToken),
         dynamicallyRegistered: true,
         developer: `authlete_${service.apiKey}`,
+        ...(token && { initialAccessTokenId: token.id }),
         createdAt: now,
         modifiedAt: now,
       },
@@ -174,7 +182,14 @@ export async function update(
       async (current) => {
         const body = parseJsonObject(request.json)
         checkEchoedMembers(context, service, current, body, request.token!)
-        const metadata = await resolveMetadata(context, service, withoutIssuedMembers(body), false)
+        // Held to the rules it registered under: trusted when it came with a token.
+        const trusted = current.initialAccessTokenId !== undefined
+        const metadata = await resolveMetadata(
+          context,
+          service,
+          withoutIssuedMembers(body),
+          trusted,
+        )
         return withMetadata(context, service, current, metadata)
       },
     )
@@ -270,22 +285,29 @@ async function refuseDuplicateSoftwareId(
   }
 }
 
-/** Inserts with a freshly drawn client id, drawing again on the rare collision. */
+/**
+ * Inserts with a freshly drawn client id, drawing again on the rare collision, under the
+ * service's client caps (client-caps.ts).
+ */
 export async function insertWithFreshId(
   context: EngineContext,
+  service: ServiceRecord,
   record: Omit<ClientRecord, 'number' | 'version' | 'clientId'>,
   consume?: { id: string; now: number },
 ): Promise<ClientRecord> {
+  const caps = capsOf(policyFor(service))
   for (let attempt = 0; ; attempt++) {
     try {
       return await context.store.insertClient(
         { ...record, clientId: mintNumericId(context.randomBytes) },
         consume,
+        caps,
       )
     } catch (error) {
       if (error instanceof InitialAccessTokenSpentError) {
         throw new OAuthError('invalid_token', 'the initial access token is expired or spent')
       }
+      if (error instanceof ClientCapReachedError) throw capReached(error, record)
       if (!(error instanceof DuplicateClientIdError) || attempt >= 5) {
         throw refusedWrite(error, 'invalid_client_metadata')
       }

@@ -5,7 +5,8 @@
  * Contract every implementation keeps:
  * - A resolved write is durable (committed) before the promise resolves.
  * - insertClient either inserts the client and uses one use of the initial access token
- *   named in `consume`, or does neither (one transaction).
+ *   named in `consume`, or does neither (one transaction). It inserts only under `caps`,
+ *   counted in that transaction: concurrent inserts, on any node, never overshoot one.
  * - updateClient writes only when the stored version equals `record.version`, and stores
  *   `version + 1`; otherwise it resolves undefined (changed or deleted meanwhile).
  * - An SQL store rejects a value no column can hold as given with UnstorableValueError,
@@ -45,6 +46,21 @@ export interface IdempotencyKeyReclaim {
 /** Whether a claim took the key, or else the record that holds it. */
 export type IdempotencyKeyClaim = { claimed: true } | { claimed: false; held: IdempotencyKeyRecord }
 
+/**
+ * The most clients an insert may bring each count to (CONTRACT.md, Bad input); an absent
+ * cap is no limit, 0 refuses every insert it counts.
+ */
+export interface ClientCaps {
+  /** Clients of the service. */
+  maxClients?: number
+  /** Clients of the service with the record's developer. */
+  perDeveloper?: number
+  /** Clients of the service with the record's software_id; a record without one is not counted. */
+  perSoftwareId?: number
+  /** Clients registered with the record's initial access token; likewise. */
+  perInitialAccessToken?: number
+}
+
 /** Which initial access token a registration uses up, and when. */
 export interface ConsumeInitialAccessToken {
   id: string
@@ -63,11 +79,15 @@ export interface Store {
   deleteService(apiKey: number): Promise<boolean>
 
   /**
-   * Rejects with DuplicateClientIdError when the id is taken, and with
+   * Rejects with DuplicateClientIdError when the id is taken, with
    * InitialAccessTokenSpentError when `consume` names a token that is gone, expired or
-   * has no use left.
+   * has no use left, and with ClientCapReachedError when a count is at its cap.
    */
-  insertClient(record: NewClientRecord, consume?: ConsumeInitialAccessToken): Promise<ClientRecord>
+  insertClient(
+    record: NewClientRecord,
+    consume?: ConsumeInitialAccessToken,
+    caps?: ClientCaps,
+  ): Promise<ClientRecord>
   getClient(serviceApiKey: number, clientId: number): Promise<ClientRecord | undefined>
   /** Clients by ascending number; only one developer's when given. */
   listClients(
@@ -137,6 +157,17 @@ export class InitialAccessTokenSpentError extends Error {
   constructor() {
     super('initial access token has no use left')
     this.name = 'InitialAccessTokenSpentError'
+  }
+}
+
+/** Inserting the client would take a count past its cap: `cap` names which, `limit` its value. */
+export class ClientCapReachedError extends Error {
+  constructor(
+    readonly cap: keyof ClientCaps,
+    readonly limit: number,
+  ) {
+    super(`${cap} of ${limit} reached`)
+    this.name = 'ClientCapReachedError'
   }
 }
 

@@ -83,6 +83,21 @@ test('an empty policy document sets no rule of its own, and caps a service at 1,
   assert.equal(policyOf({}, { maxClients: 3 }).maxClients, 3)
 })
 
+test('caps come from the document and clientsPerDeveloper; absent or 0 sets no limit', () => {
+  const none = policyOf({ clientsPerDeveloper: 0 }, {})
+  assert.equal(none.maxClientsPerSoftwareId, undefined)
+  assert.equal(none.maxClientsPerInitialAccessToken, undefined)
+  assert.equal(none.clientsPerDeveloper, undefined)
+  const capped = policyOf(
+    { clientsPerDeveloper: 7 },
+    { maxClientsPerSoftwareId: 3, maxClientsPerInitialAccessToken: 0, anonymous: {} },
+  )
+  assert.equal(capped.maxClientsPerSoftwareId, 3)
+  assert.equal(capped.maxClientsPerInitialAccessToken, 0)
+  assert.equal(capped.clientsPerDeveloper, 7)
+  assert.equal(capped.anonymous?.maxClientsPerSoftwareId, 3)
+})
+
 test('anonymous rules narrow the whole policy further, and apply only to untrusted registrations', () => {
   const policy = policyOf(
     {},

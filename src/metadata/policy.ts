@@ -55,6 +55,12 @@ export interface RegistrationPolicy {
   pkce: 'required' | 'S256' | undefined
   /** The most clients the service may hold. */
   maxClients: number
+  /** The most clients one software_id may hold; undefined means no limit. */
+  maxClientsPerSoftwareId: number | undefined
+  /** The most clients one initial access token may register; undefined means no limit. */
+  maxClientsPerInitialAccessToken: number | undefined
+  /** The most clients one developer may hold (Authlete's clientsPerDeveloper); undefined: none. */
+  clientsPerDeveloper: number | undefined
   /**
    * The policy of a registration made with neither an initial access token nor a trusted
    * software statement, when the document has rules of its own for those; else this one.
@@ -74,6 +80,10 @@ function supported(list: unknown, vocabulary: Vocabulary, normalise = (v: string
     .map((item) => vocabulary.fromAuthlete(item) ?? normalise(item))
     .filter((value) => vocabulary.toAuthlete(value) !== undefined)
   return [...new Set(values)]
+}
+
+function positive(value: unknown): number | undefined {
+  return typeof value === 'number' && value > 0 ? value : undefined
 }
 
 function strings(list: unknown): string[] {
@@ -129,6 +139,8 @@ export function policyOf(settings: AuthleteService, document: Policy = {}): Regi
   policy.maxClients = document.maxClients ?? DEFAULT_MAX_CLIENTS
   policy.initialAccessTokenRequired ||= document.initialAccessTokenRequired === true
   policy.pkce = document.pkce
+  policy.maxClientsPerSoftwareId = document.maxClientsPerSoftwareId
+  policy.maxClientsPerInitialAccessToken = document.maxClientsPerInitialAccessToken
   if (document.anonymous !== undefined) policy.anonymous = narrowed(policy, document.anonymous)
   return policy
 }
@@ -166,6 +178,10 @@ function settingsPolicy(settings: AuthleteService): RegistrationPolicy {
     initialAccessTokenRequired: settings.initialAccessTokenRequired === true,
     pkce: undefined,
     maxClients: DEFAULT_MAX_CLIENTS,
+    maxClientsPerSoftwareId: undefined,
+    maxClientsPerInitialAccessToken: undefined,
+    // Authlete's 0 means no limit; DCR clients count as developer authlete_<apiKey> (spec §3.7).
+    clientsPerDeveloper: positive(settings.clientsPerDeveloper),
     anonymous: undefined,
   }
 }

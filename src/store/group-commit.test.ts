@@ -86,3 +86,27 @@ test('idle() waits for everything submitted', async () => {
   await Promise.resolve()
   assert.equal(settled, 2)
 })
+
+test('items of one key share a transaction, and wait while their key has one in flight', async () => {
+  const batches: number[][] = []
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+  const commit = async (items: number[]): Promise<Outcome<number>[]> => {
+    batches.push(items)
+    // Key 1's transactions are slow, the others quick.
+    await sleep(items.some((item) => item % 10 === 1) ? 60 : 5)
+    return items.map((item) => ({ ok: true, value: item }))
+  }
+  const group = new GroupCommit({ commit, maxConcurrentBatches: 2, key: (item) => item % 10 })
+  const first = [1, 11, 2, 21, 12, 31, 3].map((item) => group.submit(item))
+  await sleep(30)
+  const later = [41, 4, 5].map((item) => group.submit(item))
+  await Promise.all([...first, ...later])
+  assert.deepEqual(batches, [
+    // Shared over two slots, each key whole: keys 1 and 2 in the first, 3 in the second.
+    [1, 11, 2, 21, 12, 31],
+    [3],
+    // 41 waits for key 1's transaction; 4 and 5 take the free slot.
+    [4, 5],
+    [41],
+  ])
+})

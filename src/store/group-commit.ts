@@ -11,6 +11,11 @@
  * of it. When the transaction fails as a whole (an unexpected error), it
  * has rolled back, and each of its items is retried in a transaction of its own, so
  * only the item at fault fails.
+ *
+ * Items may carry a key (a registration: its service) whose transaction holds a lock until
+ * it commits (insert-plan.ts). Two transactions of one key would only wait for each other,
+ * so a key's items go to one transaction at a time, and a batch takes every waiting item
+ * of each key it takes: one service's burst is one transaction, not several in a queue.
  */
 
 export type Outcome<R> = { ok: true; value: R } | { ok: false; error: unknown }
@@ -22,6 +27,8 @@ export interface GroupCommitOptions<T, R> {
   maxBatchSize?: number
   /** Transactions in flight at once: 1 for SQLite's single writer. @default 1 */
   maxConcurrentBatches?: number
+  /** The key whose items share no transaction with another in flight. @default none */
+  key?: (item: T) => unknown
 }
 
 interface Pending<T, R> {
@@ -34,6 +41,9 @@ export class GroupCommit<T, R> {
   readonly #commit: (items: T[]) => Promise<Outcome<R>[]>
   readonly #maxBatchSize: number
   readonly #maxConcurrentBatches: number
+  readonly #key: ((item: T) => unknown) | undefined
+  /** The keys of the batches in flight. */
+  readonly #busyKeys = new Set<unknown>()
   #queue: Pending<T, R>[] = []
   #inFlight = 0
   #scheduled = false
@@ -47,6 +57,7 @@ export class GroupCommit<T, R> {
     this.#commit = options.commit
     this.#maxBatchSize = options.maxBatchSize ?? 256
     this.#maxConcurrentBatches = options.maxConcurrentBatches ?? 1
+    this.#key = options.key
   }
 
   submit(item: T): Promise<R> {
@@ -77,14 +88,41 @@ export class GroupCommit<T, R> {
       // Spread what waits over the free slots: parallel transactions finish sooner.
       const freeSlots = this.#maxConcurrentBatches - this.#inFlight
       const size = Math.min(this.#maxBatchSize, Math.ceil(this.#queue.length / freeSlots))
-      const batch = this.#queue.splice(0, size)
+      const { batch, keys } = this.#takeBatch(size)
+      if (batch.length === 0) return
       this.#inFlight++
       void this.#run(batch).finally(() => {
+        for (const key of keys) this.#busyKeys.delete(key)
         this.#inFlight--
         if (this.#queue.length > 0) this.#flush()
         else if (this.#inFlight === 0) this.#wakeIdleWaiters()
       })
     }
+  }
+
+  /**
+   * Takes new keys while the batch is under `size`, and every waiting item of a key it has
+   * taken, up to maxBatchSize; items whose key is in flight wait for that batch.
+   */
+  #takeBatch(size: number): { batch: Pending<T, R>[]; keys: Set<unknown> } {
+    if (!this.#key) return { batch: this.#queue.splice(0, size), keys: new Set() }
+    const batch: Pending<T, R>[] = []
+    const waiting: Pending<T, R>[] = []
+    const keys = new Set<unknown>()
+    for (const pending of this.#queue) {
+      const key = this.#key(pending.item)
+      const taken =
+        batch.length < this.#maxBatchSize &&
+        (keys.has(key) || (batch.length < size && !this.#busyKeys.has(key)))
+      if (!taken) waiting.push(pending)
+      else {
+        batch.push(pending)
+        keys.add(key)
+      }
+    }
+    this.#queue = waiting
+    for (const key of keys) this.#busyKeys.add(key)
+    return { batch, keys }
   }
 
   async #run(batch: Pending<T, R>[]): Promise<void> {

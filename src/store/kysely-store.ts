@@ -8,6 +8,7 @@
 import { sql, type CompiledQuery, type Insertable, type Kysely, type QueryResult } from 'kysely'
 import type {
   ApiTokenRecord,
+  ClientCaps,
   ClientRecord,
   ConsumeInitialAccessToken,
   IdempotencyKeyClaim,
@@ -21,7 +22,7 @@ import type {
   ServiceRecord,
   Store,
 } from '../engine/index.js'
-import { insertOutcome, insertPlanner, runPlans, type PlannedInsert } from './client-insert.js'
+import { insertPlanner, runInServiceOrder, runPlans, type PlannedInsert } from './client-insert.js'
 import { GroupCommit } from './group-commit.js'
 import { hotQueries, type HotQueries } from './hot-queries.js'
 import {
@@ -69,15 +70,17 @@ export class KyselyStore implements Store {
     this.#worker = options.worker
     this.#plan = insertPlanner()
     this.#inserts = new GroupCommit({
-      commit: async (items) => {
-        const plans = items.map((item) => item.plan)
-        const results =
-          (await this.#worker?.run(plans)) ??
-          (await db.transaction().execute((trx) => runPlans(trx, plans)))
-        return items.map((item, index) => insertOutcome(item, results[index]))
-      },
+      commit: (items) =>
+        runInServiceOrder(
+          items,
+          async (plans) =>
+            (await this.#worker?.run(plans)) ??
+            (await db.transaction().execute((trx) => runPlans(trx, plans))),
+        ),
       maxBatchSize: options.maxBatchSize,
       maxConcurrentBatches: options.maxConcurrentBatches,
+      // A registration holds its service's row until commit (insert-plan.ts).
+      key: (item) => item.insert.record.serviceApiKey,
     })
   }
 
@@ -137,9 +140,10 @@ export class KyselyStore implements Store {
   async insertClient(
     record: NewClientRecord,
     consume?: ConsumeInitialAccessToken,
+    caps?: ClientCaps,
   ): Promise<ClientRecord> {
     // Planned here, not in the batch: a row that cannot be stored fails this call alone.
-    return this.#inserts.submit(this.#plan(this.#db, { record, consume }))
+    return this.#inserts.submit(this.#plan(this.#db, { record, consume, caps }))
   }
 
   async getClient(serviceApiKey: number, clientId: number): Promise<ClientRecord | undefined> {

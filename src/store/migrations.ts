@@ -19,7 +19,7 @@ const MIGRATION_LOCK_KEY = 75_917_592
 
 const migrations: Migration[] = [
   { version: 1, name: 'initial schema', up: createInitialSchema },
-  { version: 2, name: 'service policies', up: addServicePolicies },
+  { version: 2, name: 'service policies and client caps', up: addServicePoliciesAndCaps },
   { version: 3, name: 'idempotency keys', up: addIdempotencyKeys },
 ]
 
@@ -114,12 +114,62 @@ async function createInitialSchema(db: Kysely<Database>, flavor: Flavor): Promis
     .execute()
 }
 
-/** Every service gets a policy document; an existing one starts with no rule of its own. */
-async function addServicePolicies(db: Kysely<Database>): Promise<void> {
+/**
+ * Every service gets a policy document (an existing one starts with no rule of its own) and
+ * a count of its clients, filled from the rows it has; every client the initial access token
+ * it was registered with. The caps a policy sets are counted in the insert's transaction
+ * (insert-plan.ts): client_count under maxClients, the other counts over an index each.
+ */
+async function addServicePoliciesAndCaps(db: Kysely<Database>, flavor: Flavor): Promise<void> {
   await db.schema
     .alterTable('services')
     .addColumn('policy', 'text', (col) => col.notNull().defaultTo('{}'))
     .execute()
+  await db.schema
+    .alterTable('services')
+    .addColumn('client_count', flavor === 'sqlite' ? 'integer' : 'bigint', (col) =>
+      col.notNull().defaultTo(0),
+    )
+    .execute()
+  await db
+    .updateTable('services')
+    .set((eb) => ({
+      client_count: eb
+        .selectFrom('clients')
+        .select((count) => count.fn.countAll<number>().as('clients'))
+        .whereRef('clients.service_api_key', '=', 'services.api_key'),
+    }))
+    .execute()
+  await countDeletedClients(db, flavor)
+
+  await db.schema.alterTable('clients').addColumn('initial_access_token_id', 'text').execute()
+  // Only clients registered with a token are indexed: most are anonymous.
+  await db.schema
+    .createIndex('clients_initial_access_token')
+    .on('clients')
+    .column('initial_access_token_id')
+    .where(sql.ref('initial_access_token_id'), 'is not', null)
+    .execute()
+}
+
+/**
+ * Every client deleted, by whatever statement (RFC 7592 delete, the API's, a service's
+ * cascade), lowers its service's count in the deleting statement itself: the count never
+ * drifts from the rows, and a delete stays one statement (SQLite's worker thread runs it
+ * so). A cascade finds its service gone and changes nothing.
+ */
+async function countDeletedClients(db: Kysely<Database>, flavor: Flavor): Promise<void> {
+  const decrement = sql`update services set client_count = client_count - 1
+    where api_key = old.service_api_key;`
+  if (flavor === 'sqlite') {
+    await sql`create trigger clients_deleted_count after delete on clients
+      begin ${decrement} end`.execute(db)
+    return
+  }
+  await sql`create function clients_deleted_count() returns trigger language plpgsql as $$
+    begin ${decrement} return null; end $$`.execute(db)
+  await sql`create trigger clients_deleted_count after delete on clients
+    for each row execute function clients_deleted_count()`.execute(db)
 }
 
 /**

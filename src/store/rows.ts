@@ -18,7 +18,9 @@ import type {
   ServiceTable,
 } from './schema.js'
 
-export function toServiceRow(record: NewServiceRecord): Omit<ServiceTable, 'number'> {
+export function toServiceRow(
+  record: NewServiceRecord,
+): Omit<ServiceTable, 'number' | 'client_count'> {
   return {
     api_key: record.apiKey,
     api_secret: record.apiSecret,
@@ -68,6 +70,7 @@ export function toClientRow(record: NewClientRecord, version: number) {
     dynamically_registered: record.dynamicallyRegistered ? 1 : 0,
     developer: record.developer,
     software_id: record.metadata.software_id ?? null,
+    initial_access_token_id: record.initialAccessTokenId ?? null,
     created_at: record.createdAt,
     modified_at: record.modifiedAt,
     version,
@@ -105,6 +108,9 @@ export function toClientRecord(
     ...(row.rat_hash === null ? {} : { registrationAccessTokenHash: row.rat_hash }),
     dynamicallyRegistered: row.dynamically_registered === 1,
     developer: row.developer,
+    ...(row.initial_access_token_id === null
+      ? {}
+      : { initialAccessTokenId: row.initial_access_token_id }),
     createdAt: row.created_at,
     modifiedAt: row.modified_at,
     version: row.version,

@@ -14,6 +14,12 @@ export interface ServiceTable {
   settings: string
   /** Policy as JSON text (migration 2). */
   policy: string
+  /**
+   * How many clients it holds (migration 2): raised by each insert within the insert's
+   * transaction, under the service's cap (insert-plan.ts), lowered by a trigger on every
+   * client deleted.
+   */
+  client_count: Generated<number>
   created_at: number
   modified_at: number
 }
@@ -33,6 +39,8 @@ export interface ClientTable {
   developer: string
   /** Copied from metadata.software_id so hasSoftwareId is an index lookup. */
   software_id: string | null
+  /** The initial access token it was registered with, if any (migration 2). */
+  initial_access_token_id: string | null
   created_at: number
   modified_at: number
   version: number

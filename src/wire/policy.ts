@@ -137,6 +137,12 @@ export const PolicySchema = Type.Object(
           'and pkceS256Required for "S256"',
       }),
     ),
+    maxClientsPerSoftwareId: Cap(
+      'The most clients of the service one software_id may hold; no limit when absent',
+    ),
+    maxClientsPerInitialAccessToken: Cap(
+      'The most clients one initial access token may register; no limit when absent',
+    ),
     anonymous: Type.Optional(PolicyRuleSetSchema),
     rateLimits: Type.Optional(RateLimitsSchema),
   },

@@ -11,7 +11,9 @@ import { promisify } from 'node:util'
 import { after, before, describe, test } from 'node:test'
 import { sql } from 'kysely'
 import pg from 'pg'
+import { ClientCapReachedError, type ClientCaps } from '../../src/engine/index.js'
 import { connect, openStore } from '../../src/store/index.js'
+import { newClient } from './records.js'
 import { describeStoreContract } from './store-contract.js'
 
 const SERVER = 'postgres://root@127.0.0.1:5432/test'
@@ -94,6 +96,37 @@ describe('PostgreSQL with many nodes', () => {
       'nodes drew colliding ids',
     )
     await store.close()
+  })
+
+  test('two nodes registering at once never overshoot a cap: the service’s, nor one software_id’s', async () => {
+    const nodes = [await openStore(schema.url), await openStore(schema.url)]
+    const service = await nodes[0].insertService({
+      apiKey: 43,
+      apiSecret: 's',
+      settings: {},
+      policy: {},
+      createdAt: 0,
+      modifiedAt: 0,
+    })
+    const registerAll = (caps: ClientCaps, metadata = {}) =>
+      Promise.allSettled(
+        nodes.flatMap((node) =>
+          Array.from({ length: 60 }, () =>
+            node.insertClient(newClient(service.apiKey, { metadata }), undefined, caps),
+          ),
+        ),
+      )
+    const landed = (results: PromiseSettledResult<unknown>[]) => {
+      for (const result of results) {
+        if (result.status === 'rejected') assert.ok(result.reason instanceof ClientCapReachedError)
+      }
+      return results.filter((result) => result.status === 'fulfilled').length
+    }
+    assert.equal(landed(await registerAll({ perSoftwareId: 7 }, { software_id: 'sw' })), 7)
+    assert.equal(landed(await registerAll({ maxClients: 25 })), 18)
+    const page = await nodes[1].listClients(service.apiKey, { start: 0, end: 0 })
+    assert.equal(page.totalCount, 25)
+    await Promise.all(nodes.map((node) => node.close()))
   })
 
   test('connections the server drops are reported, not thrown, and the next query reconnects', async () => {

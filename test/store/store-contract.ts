@@ -10,8 +10,12 @@ import assert from 'node:assert/strict'
 import { randomInt } from 'node:crypto'
 import { after, before, describe, test } from 'node:test'
 import {
+  ClientCapReachedError,
   DuplicateClientIdError,
   InitialAccessTokenSpentError,
+  type ClientCaps,
+  type ClientRecord,
+  type NewClientRecord,
   type ServiceSettings,
   type Store,
 } from '../../src/engine/index.js'
@@ -265,6 +269,152 @@ export function describeStoreContract(
         DuplicateClientIdError,
       )
       assert.equal((await store.getInitialAccessToken(once.id))?.usesLeft, 1)
+    })
+
+    /** Inserts `records` at once under `caps`; the clients stored and the caps' refusals. */
+    async function insertAtOnce(records: NewClientRecord[], caps: ClientCaps) {
+      const results = await Promise.allSettled(
+        records.map((record) =>
+          store.insertClient(
+            record,
+            record.initialAccessTokenId ? { id: record.initialAccessTokenId, now: NOW } : undefined,
+            caps,
+          ),
+        ),
+      )
+      const stored: ClientRecord[] = []
+      const refused: ClientCapReachedError[] = []
+      for (const result of results) {
+        if (result.status === 'fulfilled') stored.push(result.value)
+        else if (result.reason instanceof ClientCapReachedError) refused.push(result.reason)
+        else throw result.reason
+      }
+      return { stored, refused }
+    }
+
+    const clientCount = async (serviceApiKey: number) =>
+      (await store.listClients(serviceApiKey, { start: 0, end: 0 })).totalCount
+
+    test('maxClients: of 50 inserts at once exactly 10 land; a delete makes room for one more', async () => {
+      const service = await newService()
+      const other = await newService()
+      const caps = { maxClients: 10 }
+      const records = Array.from({ length: 50 }, () => newClient(service.apiKey))
+      const { stored, refused } = await insertAtOnce(records, caps)
+      assert.equal(stored.length, 10)
+      assert.equal(refused.length, 40)
+      for (const error of refused) assert.deepEqual([error.cap, error.limit], ['maxClients', 10])
+      assert.equal(await clientCount(service.apiKey), 10)
+      // Another service counts its own clients.
+      await store.insertClient(newClient(other.apiKey), undefined, caps)
+
+      assert.equal(await store.deleteClient(service.apiKey, stored[0].clientId), true)
+      await store.insertClient(newClient(service.apiKey), undefined, caps)
+      await assert.rejects(
+        store.insertClient(newClient(service.apiKey), undefined, caps),
+        ClientCapReachedError,
+      )
+      assert.equal(await clientCount(service.apiKey), 10)
+    })
+
+    test('perSoftwareId caps one software_id’s clients; others and clients without one are not counted', async () => {
+      const service = await newService()
+      const caps = { perSoftwareId: 3 }
+      const withId = (software_id: string) =>
+        newClient(service.apiKey, { metadata: { software_id } })
+      const { stored, refused } = await insertAtOnce(
+        Array.from({ length: 20 }, () => withId('sw-capped')),
+        caps,
+      )
+      assert.equal(stored.length, 3)
+      assert.equal(refused.length, 17)
+      assert.deepEqual([refused[0].cap, refused[0].limit], ['perSoftwareId', 3])
+      await store.insertClient(withId('sw-other'), undefined, caps)
+      await store.insertClient(newClient(service.apiKey), undefined, caps)
+      await store.deleteClient(service.apiKey, stored[1].clientId)
+      await store.insertClient(withId('sw-capped'), undefined, caps)
+      await assert.rejects(
+        store.insertClient(withId('sw-capped'), undefined, caps),
+        ClientCapReachedError,
+      )
+      assert.equal(await clientCount(service.apiKey), 5)
+    })
+
+    test('perInitialAccessToken caps the clients registered with one token, which they keep', async () => {
+      const service = await newService()
+      const token = newToken(service.apiKey)
+      await store.insertInitialAccessToken(token)
+      const caps = { perInitialAccessToken: 5 }
+      const withToken = () => newClient(service.apiKey, { initialAccessTokenId: token.id })
+      const { stored, refused } = await insertAtOnce(Array.from({ length: 20 }, withToken), caps)
+      assert.equal(stored.length, 5)
+      assert.equal(refused.length, 15)
+      assert.deepEqual([refused[0].cap, refused[0].limit], ['perInitialAccessToken', 5])
+      const read = await store.getClient(service.apiKey, stored[0].clientId)
+      assert.equal(read?.initialAccessTokenId, token.id)
+      await store.insertClient(newClient(service.apiKey), undefined, caps)
+      await store.deleteClient(service.apiKey, stored[0].clientId)
+      await store.insertClient(withToken(), { id: token.id, now: NOW }, caps)
+      await assert.rejects(
+        store.insertClient(withToken(), { id: token.id, now: NOW }, caps),
+        ClientCapReachedError,
+      )
+    })
+
+    test('perDeveloper caps one developer’s clients', async () => {
+      const service = await newService()
+      const caps = { perDeveloper: 4 }
+      const { stored, refused } = await insertAtOnce(
+        Array.from({ length: 20 }, () => newClient(service.apiKey, { developer: 'capped' })),
+        caps,
+      )
+      assert.equal(stored.length, 4)
+      assert.deepEqual([refused[0].cap, refused[0].limit], ['perDeveloper', 4])
+      await store.insertClient(newClient(service.apiKey, { developer: 'other' }), undefined, caps)
+      await store.deleteClient(service.apiKey, stored[3].clientId)
+      await store.insertClient(newClient(service.apiKey, { developer: 'capped' }), undefined, caps)
+      assert.equal(await clientCount(service.apiKey), 5)
+    })
+
+    test('an insert refused after it was counted gives its count back; a cap of 0 refuses all', async () => {
+      const service = await newService()
+      const spent = newToken(service.apiKey, { maxUses: 1, usesLeft: 0 })
+      await store.insertInitialAccessToken(spent)
+      const caps = { maxClients: 2, perSoftwareId: 1 }
+      const first = await store.insertClient(
+        newClient(service.apiKey, { metadata: { software_id: 'once' } }),
+        undefined,
+        caps,
+      )
+      const refusals: [NewClientRecord, object | undefined, unknown][] = [
+        [
+          newClient(service.apiKey, { clientId: first.clientId }),
+          undefined,
+          DuplicateClientIdError,
+        ],
+        [newClient(service.apiKey), { id: spent.id, now: NOW }, InitialAccessTokenSpentError],
+        [
+          newClient(service.apiKey, { metadata: { software_id: 'once' } }),
+          undefined,
+          ClientCapReachedError,
+        ],
+      ]
+      for (const [record, consume, error] of refusals) {
+        await assert.rejects(
+          store.insertClient(record, consume as { id: string; now: number }, caps),
+          error as typeof Error,
+        )
+      }
+      // Had any refusal kept its count, this second client would be over maxClients.
+      await store.insertClient(newClient(service.apiKey), undefined, caps)
+      await assert.rejects(store.insertClient(newClient(service.apiKey), undefined, caps), {
+        cap: 'maxClients',
+        limit: 2,
+      })
+      await assert.rejects(
+        store.insertClient(newClient((await newService()).apiKey), undefined, { maxClients: 0 }),
+        { cap: 'maxClients', limit: 0 },
+      )
     })
 
     test('lists live initial access tokens only, and deletes a token only for its service', async () => {

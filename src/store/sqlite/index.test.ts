@@ -40,22 +40,45 @@ test('a database that cannot be opened rejects', async () => {
   await assert.rejects(openStore(folder))
 })
 
-test('migration 2 gives the services of a version 1 database an empty policy', async () => {
+test('migration 2 gives the services of a version 1 database an empty policy and their client count', async () => {
   const path = join(folder, 'version-1.db')
   const { db } = await connect(path)
   try {
-    // Back to version 1: the policy column and its migration record go.
+    // Back to version 1: migration 2's columns, index, trigger and record go.
+    await sql`drop trigger clients_deleted_count`.execute(db)
+    await sql`drop index clients_initial_access_token`.execute(db)
+    await sql`alter table clients drop column initial_access_token_id`.execute(db)
+    await sql`alter table services drop column client_count`.execute(db)
     await sql`alter table services drop column policy`.execute(db)
     await sql`delete from registrar_migrations where version = 2`.execute(db)
     await sql`insert into services (api_key, api_secret, settings, created_at, modified_at)
-      values (7, 's', '{"serviceName":"old"}', 0, 0)`.execute(db)
+      values (7, 's', '{"serviceName":"old"}', 0, 0), (8, 's', '{}', 0, 0)`.execute(db)
+    for (const clientId of [1, 2, 3]) {
+      await sql`insert into clients (service_api_key, client_id, client_secret_expires_at,
+        metadata, extras, dynamically_registered, developer, created_at, modified_at, version)
+        values (7, ${clientId}, 0, '{}', '{}', 1, 'dev', 0, 0, 1)`.execute(db)
+    }
     assert.deepEqual(await migrate(db, 'sqlite'), [2])
+    const { rows } = await sql`select api_key, client_count from services order by api_key`.execute(
+      db,
+    )
+    assert.deepEqual(rows, [
+      { api_key: 7, client_count: 3 },
+      { api_key: 8, client_count: 0 },
+    ])
   } finally {
     await db.destroy()
   }
   const store = await openStore(path)
   const service = await store.getService(7)
+  const client = await store.getClient(7, 1)
+  // The count it was given holds the cap: three stored, a fourth is over 3.
+  await assert.rejects(
+    store.insertClient({ ...client!, clientId: 4 }, undefined, { maxClients: 3 }),
+    { name: 'ClientCapReachedError', cap: 'maxClients', limit: 3 },
+  )
   await store.close()
   assert.deepEqual(service?.policy, {})
   assert.equal(service?.settings.serviceName, 'old')
+  assert.equal('initialAccessTokenId' in client!, false)
 })

@@ -177,11 +177,42 @@ test('batches run on the worker: rows, refusals and the token given back', async
   await store.close()
 })
 
+test('caps are counted on the worker within one batch, and a refusal gives its count back', async () => {
+  const { db, worker, store, serviceApiKey } = await openFile('caps.db')
+  const plan = insertPlanner()
+  const caps = { maxClients: 3, perSoftwareId: 1 }
+  const client = (software_id?: string) =>
+    plan(db, {
+      record: newClient(serviceApiKey, { metadata: software_id ? { software_id } : {} }),
+      caps,
+    }).plan
+  const results = await runOnWorker(worker, [
+    client('a'),
+    client('a'),
+    client(),
+    client('b'),
+    client('c'),
+  ])
+  assert.deepEqual(
+    results.map((result) => ('inserted' in result ? 'inserted' : result.refused)),
+    ['inserted', 'perSoftwareId', 'inserted', 'inserted', 'maxClients'],
+  )
+  const { rows } =
+    await sql`select client_count from services where api_key = ${serviceApiKey}`.execute(db)
+  assert.deepEqual(rows, [{ client_count: 3 }])
+  const missing = plan(db, { record: newClient(serviceApiKey + 1) }).plan
+  assert.deepEqual(await runOnWorker(worker, [missing]), [{ refused: 'no-service' }])
+  await store.close()
+})
+
 test('a failing batch rejects with its error, nothing of it is kept, and the thread goes on', async () => {
   const { db, worker, store, serviceApiKey } = await openFile('failing.db')
   const plan = insertPlanner()
   const kept = newClient(serviceApiKey)
-  const broken: InsertPlan = { insert: CompiledQuery.raw('insert into nowhere values (1)') }
+  const broken: InsertPlan = {
+    ...plan(db, { record: newClient(serviceApiKey) }).plan,
+    insert: CompiledQuery.raw('insert into nowhere values (1)'),
+  }
   await assert.rejects(
     runOnWorker(worker, [plan(db, { record: kept }).plan, broken]),
     /no such table: nowhere/,

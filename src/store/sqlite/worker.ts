@@ -26,7 +26,7 @@
 import { Worker } from 'node:worker_threads'
 import type { Database as BetterSqlite3Database } from 'better-sqlite3'
 import type { CompiledQuery, QueryResult } from 'kysely'
-import type { InsertPlan, PlanResult } from '../insert-plan.js'
+import { mapPlan, type InsertPlan, type PlanResult } from '../insert-plan.js'
 
 /** How often the worker checkpoints. Idle, a checkpoint is a look at the WAL index. */
 export const DEFAULT_CHECKPOINT_INTERVAL_MILLISECONDS = 200
@@ -165,13 +165,7 @@ export function startSqliteWorker(
   return {
     run(plans) {
       if (!ready) return undefined
-      const message = {
-        plans: plans.map(({ useToken, insert, giveBack }) => ({
-          useToken: useToken && wire(useToken),
-          insert: wire(insert),
-          giveBack: giveBack && wire(giveBack),
-        })),
-      }
+      const message = { plans: plans.map((plan) => mapPlan(plan, wire)) }
       return send(message).then((answer) => (answer as { results: PlanResult[] }).results)
     },
     execute(query) {

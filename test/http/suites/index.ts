@@ -8,6 +8,7 @@ import { startServer, type RunningServer } from '../../support/start-server.js'
 import { answersOutsideContractTests } from './answers-outside-contract.js'
 import { authleteApiTests } from './authlete-api.js'
 import { boundsTests } from './bounds.js'
+import { clientCapTests } from './client-caps.js'
 import { clientMetadataRuleTests } from './client-metadata-rules.js'
 import { badInputTests } from './bad-input.js'
 import { corpusTests } from './corpus.js'
@@ -38,7 +39,7 @@ export function describeHttpSuite(backend: Backend): void {
       await server?.stop()
       await database?.drop()
     })
-    const context = () => ({ server, api })
+    const context = () => ({ server, api, databaseUrl: database!.url })
     registrationEndpointTests(context)
     initialAccessTokenTests(context)
     authleteApiTests(context)
@@ -51,5 +52,6 @@ export function describeHttpSuite(backend: Backend): void {
     servicePolicyTests(context)
     violationAndDryRunTests(context)
     idempotentRegistrationTests(() => ({ ...context(), databaseUrl: database!.url }))
+    clientCapTests(context)
   })
 }
