@@ -26,7 +26,7 @@ const fromAnyDepth = (path) => ['../', '../../', '../../../'].map((up) => up + p
  * (the JSON helpers, the DCR actions) and import nothing.
  */
 const allowedInnerFiles = {
-  sdk: ['wire/json.js', 'wire/authlete.js'],
+  sdk: ['wire/json.js', 'wire/authlete.js', 'wire/policy-presets.js'],
 }
 
 /**

@@ -4,6 +4,7 @@
  */
 import type { Command } from 'commander'
 import { registerClientCommands } from './client.js'
+import { registerDoctor } from './doctor.js'
 import { registerRegistrationCommands } from './registration.js'
 import { EXIT_CODES_HELP, exitOnUsageError } from './run.js'
 import { registerServiceCommands } from './service.js'
@@ -15,6 +16,7 @@ export function registerApiCommands(program: Command): void {
   registerClientCommands(program)
   registerTokenCommands(program)
   registerRegistrationCommands(program)
+  registerDoctor(program)
   program.addHelpText(
     'after',
     `${EXIT_CODES_HELP}
@@ -27,6 +29,7 @@ Environment:
 Examples:
   registrar serve --port 8080
   registrar service create --name "Demo AS" --json
-  registrar register --issuer http://127.0.0.1:8080/SERVICE_ID --metadata metadata.json`,
+  registrar register --issuer http://127.0.0.1:8080/SERVICE_ID --metadata metadata.json
+  registrar doctor --service SERVICE_ID`,
   )
 }

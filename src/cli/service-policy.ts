@@ -3,12 +3,17 @@
  * (CONTRACT.md §1c), printed and replaced as JSON.
  */
 import type { Command } from 'commander'
-import type { Policy } from '../sdk/index.js'
+import {
+  POLICY_PRESET_NAMES,
+  POLICY_PRESETS,
+  type Policy,
+  type PolicyPresetName,
+} from '../sdk/index.js'
 import { addApiOptions, connect, type ApiFlags } from './api-options.js'
 import { addCommandGroup } from './command-group.js'
 import { readJsonObject } from './input.js'
 import { printJson } from './output.js'
-import { exitOnUsageError, run } from './run.js'
+import { exitOnUsageError, run, UsageError } from './run.js'
 
 /** Adds `policy get|set` to the `service` command. */
 export function addPolicyCommands(service: Command): void {
@@ -45,16 +50,40 @@ function addSet(policy: Command): void {
     .description(
       'replace the policy document whole with the JSON in --file; prints the stored document',
     )
-    .requiredOption('--file <path>', 'the policy document, a JSON object (- reads stdin)')
+    .option('--file <path>', 'the policy document, a JSON object (- reads stdin)')
+    .option(
+      '--preset <name>',
+      `start from a preset document (${POLICY_PRESET_NAMES.join(', ')}); members of --file replace its members`,
+    )
     .addHelpText(
       'after',
-      '\nExamples:\n  registrar service policy set 2418563210347 --file policy.json\n  echo \'{"scopes":["mcp:tools"]}\' | registrar service policy set 2418563210347 --file -',
+      '\nExamples:\n  registrar service policy set 2418563210347 --file policy.json\n  registrar service policy set 2418563210347 --preset mcp\n  echo \'{"scopes":["mcp:tools"]}\' | registrar service policy set 2418563210347 --file -',
     )
     .action(
-      run(async (serviceId: string, flags: ApiFlags & { file: string }) => {
-        const document = (await readJsonObject(flags.file, '--file')) as Policy
+      run(async (serviceId: string, flags: ApiFlags & { file?: string; preset?: string }) => {
+        const document = await policyOf(flags)
         const registrar = await connect(flags)
         printJson(await registrar.services.replacePolicy(serviceId, document))
       }),
     )
+}
+
+/** The document of `set`: the preset's members, then those of --file. */
+async function policyOf(flags: { file?: string; preset?: string }): Promise<Policy> {
+  if (flags.file === undefined && flags.preset === undefined) {
+    throw new UsageError('give --file, --preset or both')
+  }
+  const preset = flags.preset === undefined ? {} : presetOf(flags.preset)
+  const file = flags.file === undefined ? {} : await readJsonObject(flags.file, '--file')
+  return { ...preset, ...file } as Policy
+}
+
+function presetOf(name: string): Policy {
+  if (!(POLICY_PRESET_NAMES as readonly string[]).includes(name)) {
+    throw new UsageError(
+      `--preset ${name} is not a preset`,
+      `choose one of ${POLICY_PRESET_NAMES.join(', ')}`,
+    )
+  }
+  return POLICY_PRESETS[name as PolicyPresetName]
 }

@@ -187,7 +187,8 @@ test('resolving resolved metadata again changes nothing (idempotent)', async () 
     }),
     { numRuns: 1000 },
   )
-  assert.ok(resolvedCount > 200, `only ${resolvedCount} of 1000 inputs resolved`)
+  // About one input in five resolves; one in ten is enough for the property to mean something.
+  assert.ok(resolvedCount > 100, `only ${resolvedCount} of 1000 inputs resolved`)
 })
 
 test('resolved metadata survives the Authlete mapping both ways unchanged (spec §4)', async () => {

@@ -10,6 +10,12 @@ export type { ClientsApi } from './clients.js'
 export type { RegistrationApi } from './registration.js'
 export type { TokensApi, InitialAccessTokensApi } from './tokens.js'
 export type * from './types.js'
+// Not wire/index.js, which loads TypeBox: the presets are plain data.
+export {
+  POLICY_PRESETS,
+  POLICY_PRESET_NAMES,
+  type PolicyPresetName,
+} from '../wire/policy-presets.js'
 export type {
   Action,
   AuthleteClient,

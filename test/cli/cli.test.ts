@@ -8,6 +8,7 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
+import { POLICY_PRESETS } from '../../src/wire/index.js'
 import { freePort } from '../support/free-port.js'
 import { MAIN, serverEnv, startServer, type RunningServer } from '../support/start-server.js'
 
@@ -156,6 +157,59 @@ describe('registrar CLI against a running server', () => {
     const missing = await cli(['service', 'policy', 'set', serviceId], api)
     assert.equal(missing.code, 2)
     assert.match(missing.stderr, /--file/)
+  })
+
+  test('service policy set --preset starts from a preset, which --file members replace; an unknown preset exits 2', async () => {
+    const { apiKey } = json<{ apiKey: number }>(await cli(['service', 'create', '--json'], api))
+    const serviceId = String(apiKey)
+    assert.deepEqual(
+      json(await cli(['service', 'policy', 'set', serviceId, '--preset', 'mcp'], api)),
+      POLICY_PRESETS.mcp,
+    )
+    const file = join(dir, 'preset-overrides.json')
+    await writeFile(file, JSON.stringify({ pkce: 'required', scopes: ['mcp:tools'] }))
+    assert.deepEqual(
+      json(
+        await cli(['service', 'policy', 'set', serviceId, '--preset', 'mcp', '--file', file], api),
+      ),
+      { ...POLICY_PRESETS.mcp, pkce: 'required', scopes: ['mcp:tools'] },
+    )
+    const unknown = await cli(['service', 'policy', 'set', serviceId, '--preset', 'open'], api)
+    assert.equal(unknown.code, 2)
+    assert.match(unknown.stderr, /mcp, fapi2, internal/)
+  })
+
+  test('doctor replays the real clients as dry runs: all register on a default service; under fapi2 it names who is refused and why, and exits 1', async () => {
+    const { apiKey } = json<{ apiKey: number }>(await cli(['service', 'create', '--json'], api))
+    const serviceId = String(apiKey)
+    const open = await cli(['doctor', '--service', serviceId], api)
+    assert.equal(open.code, 0, open.stderr)
+    assert.match(open.stdout, /27 of 27 real clients register; 0 refused/)
+    assert.match(open.stdout, /Claude Code \(CLI\)[^\n]*registers/)
+
+    await cli(['service', 'policy', 'set', serviceId, '--preset', 'fapi2'], api)
+    const strict = await cli(['doctor', '--service', serviceId], api)
+    assert.equal(strict.code, 1)
+    assert.match(
+      strict.stdout,
+      /Claude Code \(CLI\)[^\n]*REFUSED[^\n]*tokenEndpointAuthMethodIsSupported/,
+    )
+    const asJson = await cli(['doctor', '--service', serviceId, '--json'], api)
+    assert.equal(asJson.code, 1)
+    const findings = JSON.parse(asJson.stdout) as {
+      id: string
+      registers: boolean
+      violations?: { rule: string }[]
+    }[]
+    assert.equal(findings.length, 27)
+    const cursor = findings.find((finding) => finding.id === 'cursor-dcr')
+    assert.equal(cursor?.registers, false)
+    assert.ok(cursor?.violations?.some(({ rule }) => rule === 'loopbackRedirectIsAllowed'))
+    // Nothing was registered by either run.
+    const clients = json<{ totalCount: number }>(
+      await cli(['client', 'list', serviceId, '--json'], api),
+    )
+    assert.equal(clients.totalCount, 0)
   })
 
   test('token create issues service tokens and initial access tokens', async () => {
@@ -465,6 +519,7 @@ describe('registrar CLI without a server', () => {
       ['registration', 'read'],
       ['registration', 'update'],
       ['registration', 'delete'],
+      ['doctor'],
     ]
     for (const command of commands) {
       const help = await cli([...command, '--help'])
