@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { isOAuthError, type Policy } from '../wire/index.js'
+import { isOAuthError, POLICY_PRESETS, type Policy } from '../wire/index.js'
 import { createEngine, MemoryStore } from './index.js'
 
 const BODY = { redirect_uris: ['https://rp.example.com/cb'] }
@@ -53,6 +53,18 @@ describe('rate limits on registration (policy rateLimits)', () => {
     for (let i = 0; i < 50; i++) {
       assert.equal((await register({ clientAddress: '203.0.113.7' })).action, 'CREATED')
     }
+  })
+
+  it('the mcp preset lets one shared egress network register 200 agents at once, then one every 18 seconds', async () => {
+    const { register, advance } = await setUp(POLICY_PRESETS.mcp)
+    const agents = Array.from({ length: 200 }, (_, i) => `198.51.100.${i % 250}`)
+    for (const clientAddress of agents) {
+      assert.equal((await register({ clientAddress })).action, 'CREATED')
+    }
+    await assertRefused(register({ clientAddress: '198.51.100.9' }), 'perNetwork', 18)
+    assert.equal((await register({ clientAddress: '192.0.2.1' })).action, 'CREATED')
+    advance(18)
+    assert.equal((await register({ clientAddress: '198.51.100.9' })).action, 'CREATED')
   })
 
   it('perNetwork counts the addresses of one /24 together, and only those', async () => {

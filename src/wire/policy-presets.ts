@@ -13,7 +13,10 @@ export const POLICY_PRESETS: Readonly<Record<PolicyPresetName, Readonly<Policy>>
    * What MCP clients send today: loopback (RFC 8252 §7.3), private-use (§7.1) and https
    * redirects; public, client_secret_post or client_secret_basic clients of the code flow,
    * and private_key_jwt, which Client ID Metadata Documents use; PKCE with S256, which the
-   * MCP authorization spec requires of clients; no implicit grant (RFC 9700 §2.1.2).
+   * MCP authorization spec requires of clients; no implicit grant (RFC 9700 §2.1.2). Abuse
+   * buckets sized for AI platforms whose agents share a few egress addresses: 200 an hour
+   * per client network with a burst of 200, 3,600 an hour per software_id, and a service-wide
+   * breaker of 30,000 an hour; maxClients caps the total.
    */
   mcp: {
     redirectUris: { loopback: true },
@@ -26,6 +29,11 @@ export const POLICY_PRESETS: Readonly<Record<PolicyPresetName, Readonly<Policy>>
       'private_key_jwt',
     ],
     pkce: 'S256',
+    rateLimits: {
+      perNetwork: { capacity: 200, refillPerMinute: 3.34 },
+      perSoftwareId: { capacity: 1000, refillPerMinute: 60 },
+      perService: { capacity: 5000, refillPerMinute: 500 },
+    },
   },
   /**
    * The FAPI 2.0 Security Profile: confidential clients authenticated by private_key_jwt or
