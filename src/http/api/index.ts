@@ -30,6 +30,8 @@ export type Access = 'admin' | 'any' | 'service'
 declare module 'fastify' {
   interface FastifyContextConfig {
     access?: Access
+    /** Refuse an empty body instead of reading it as `{}` (see Operation.bodyRequired). */
+    bodyRequired?: boolean
   }
   interface FastifyRequest {
     principal?: Principal
@@ -44,11 +46,11 @@ export interface ApiOptions {
 }
 
 /**
- * An empty body is `{}` (spec §7 trap 11); anything else must be a JSON object whose every
- * value can be stored as sent (CONTRACT.md "Bad input").
+ * An empty body is no body, read as `{}` below (spec §7 trap 11); anything else must be a
+ * JSON object whose every value can be stored as sent (CONTRACT.md "Bad input").
  */
-function parseEnvelope(text: string): Record<string, unknown> {
-  if (text.trim() === '') return {}
+function parseEnvelope(text: string): Record<string, unknown> | undefined {
+  if (text.trim() === '') return undefined
   let value: unknown
   try {
     value = parseStorableJson(text)
@@ -106,7 +108,11 @@ export const apiRoutes: FastifyPluginAsync<ApiOptions> = async (app, options) =>
   })
   app.addHook('onRequest', (request) => authorize(request, options))
   app.addHook('preValidation', async (request) => {
-    if (request.body === undefined || request.body === null) request.body = {}
+    if (request.body === undefined || request.body === null) {
+      if (request.routeOptions.config.bodyRequired)
+        throw new OAuthError('invalid_request', 'the request body is missing')
+      request.body = {}
+    }
   })
 
   await app.register(serviceRoutes, options)

@@ -28,6 +28,11 @@ export interface Operation<R extends RouteGenericInterface = RouteGenericInterfa
    * @default 'schema'
    */
   bodyCheck?: 'schema' | 'engine'
+  /**
+   * Whether an empty body is refused (400) rather than read as `{}` (spec §7 trap 11): for
+   * calls where `{}` would silently undo something, such as replacing a whole document.
+   */
+  bodyRequired?: boolean
   /** The schema of the 200 answer; without one the operation answers 204 with no body. */
   answer?: TSchema
   /** The body of the answer, after the engine call; ignored for a 204. */
@@ -51,13 +56,17 @@ export function addOperations(
   for (const operation of operations) {
     const { method, path, summary, description, access, params, querystring, body, answer } =
       operation
+    const config = {
+      ...(access !== undefined && { access }),
+      ...(operation.bodyRequired && { bodyRequired: true }),
+    }
     const engineChecksBody = operation.bodyCheck === 'engine'
     const response: Record<number, TSchema> =
       answer === undefined ? { 204: Type.Null(), ...apiErrors } : { 200: answer, ...apiErrors }
     app.route({
       method,
       url: path,
-      ...(access !== undefined && { config: { access } }),
+      config,
       ...(engineChecksBody && { validatorCompiler: exceptBody }),
       schema: {
         tags,

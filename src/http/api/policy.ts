@@ -27,7 +27,8 @@ const OPERATIONS = [
     path: '/api/:serviceId/service/policy',
     summary: "Replace the service's registration policy document",
     description:
-      'The body replaces the whole document (`{}` removes every rule) and applies to the ' +
+      'The body replaces the whole document (`{}` removes every rule; an empty body is ' +
+      'refused, so a call sent without one cannot) and applies to the ' +
       'next registration; the answer is the stored document. A document with an unknown ' +
       'member, a value of the wrong type, a value Registrar does not know (a grant type, a ' +
       'host) or a `defaultScope` outside `scopes` is refused with 400 naming the field, ' +
@@ -35,6 +36,7 @@ const OPERATIONS = [
     params: ServiceIdParams,
     body: PolicySchema,
     bodyCheck: 'engine',
+    bodyRequired: true,
     answer: PolicySchema,
     run: async (engine, { params, body }) => {
       const service = await requireService(engine, params.serviceId)

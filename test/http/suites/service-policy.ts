@@ -138,6 +138,22 @@ export function servicePolicyTests(context: Context): void {
       assert.deepEqual((await read()).json, {})
     })
 
+    test('an empty body is refused, not read as {}: a call sent without one keeps every rule', async () => {
+      const { api, serviceId, read, replace } = await setUp()
+      const kept = { maxClients: 5 }
+      assert.equal((await replace(kept)).status, 200)
+      const empties = [
+        api.call(policyPath(serviceId), { method: 'POST' }),
+        replace(''),
+        replace(' \n'),
+      ]
+      for (const answer of await Promise.all(empties)) {
+        assertResultError(answer, 400)
+        assert.match(answer.json.resultMessage, /body is missing/)
+      }
+      assert.deepEqual((await read()).json, kept)
+    })
+
     test('an unknown service is a 404 result error', async () => {
       const { api } = context()
       for (const serviceId of ['10000000000001', 'not-a-number']) {
