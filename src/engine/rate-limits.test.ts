@@ -67,6 +67,19 @@ describe('rate limits on registration (policy rateLimits)', () => {
     assert.equal((await register({ clientAddress: '198.51.100.9' })).action, 'CREATED')
   })
 
+  it('a dry run draws from the buckets as a registration does, and answers the same 429', async () => {
+    const { engine, service } = await setUp({ rateLimits: { perNetwork: twoThenOneAMinute } })
+    const dryRun = () =>
+      engine.register(service, {
+        json: JSON.stringify(BODY),
+        clientAddress: '203.0.113.7',
+        dryRun: true,
+      })
+    assert.equal((await dryRun()).action, 'OK')
+    assert.equal((await dryRun()).action, 'OK')
+    await assertRefused(dryRun(), 'perNetwork', 60)
+  })
+
   it('perNetwork counts the addresses of one /24 together, and only those', async () => {
     const { register, advance } = await setUp({ rateLimits: { perNetwork: twoThenOneAMinute } })
     assert.equal((await register({ clientAddress: '203.0.113.7' })).action, 'CREATED')
