@@ -69,7 +69,7 @@ export interface EngineOptions {
    */
   rateLimiter?: RateLimiter
   /**
-   * Buckets kept at most by the default rate limiter; the least recently used goes first.
+   * Buckets kept at most by the default rate limiter; those unused longest go first.
    * @default 100000
    */
   rateLimitKeys?: number

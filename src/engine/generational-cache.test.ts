@@ -46,3 +46,16 @@ test('keeps undefined values and updates young entries in place', () => {
 test('refuses a capacity below two', () => {
   assert.throws(() => new GenerationalCache(1), RangeError)
 })
+
+test('delete forgets a key in either generation', () => {
+  const cache = new GenerationalCache<string, number>(4)
+  cache.set('a', 1)
+  cache.set('b', 2)
+  cache.set('c', 3) // a, b are now old
+  cache.delete('a')
+  cache.delete('c')
+  assert.equal(cache.get('a'), undefined)
+  assert.equal(cache.get('c'), undefined)
+  assert.equal(cache.get('b'), 2)
+  assert.equal(cache.size, 1)
+})

@@ -5,7 +5,7 @@
  * survives as long as it is used at least once a generation. Reads and writes of a key
  * already young change it in place.
  *
- * Why not LruCache (move to the end on every read): a V8 Map keeps a deleted entry in its
+ * Why not a least-recently-used map (move to the end on every read): a V8 Map keeps a deleted entry in its
  * hash chain until the table is rebuilt, so one hot key deleted and set again on every
  * call lengthens its own chain by one each time; with 10,000 other keys present a bucket
  * check took 35 µs instead of 1 µs (bench/rate-limits.ts).
@@ -44,6 +44,11 @@ export class GenerationalCache<K, V> {
       this.#old.delete(key)
       this.#addYoung(key, value)
     }
+  }
+
+  delete(key: K): void {
+    this.#young.delete(key)
+    this.#old.delete(key)
   }
 
   #addYoung(key: K, value: V): void {

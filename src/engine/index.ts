@@ -19,7 +19,7 @@ export {
 export { MemoryStore } from './memory-store.js'
 export { SERVICE_DEFAULTS } from './services.js'
 export { hashSecret } from './secrets.js'
-export { LruCache } from './lru-cache.js'
+export { GenerationalCache } from './generational-cache.js'
 export {
   LocalBuckets,
   levelAt,

@@ -6,7 +6,7 @@
  * them, so the cache holds at most `capacity` entries.
  */
 import { policyOf, type RegistrationPolicy } from '../metadata/index.js'
-import { LruCache } from './lru-cache.js'
+import { GenerationalCache } from './generational-cache.js'
 import type { ServiceRecord } from './records.js'
 import type { Store } from './store.js'
 
@@ -19,7 +19,7 @@ interface Entry {
 const DEFAULT_SERVICE_CACHE_SIZE = 10_000
 
 export class ServiceCache {
-  readonly #entries: LruCache<number, Entry>
+  readonly #entries: GenerationalCache<number, Entry>
   readonly #store: Store
   readonly #ttlMilliseconds: number
   readonly #now: () => number
@@ -33,7 +33,7 @@ export class ServiceCache {
     this.#store = store
     this.#ttlMilliseconds = ttlMilliseconds
     this.#now = now
-    this.#entries = new LruCache(capacity)
+    this.#entries = new GenerationalCache(capacity)
   }
 
   /** The service, from memory while fresh; cached records are shared, never to be changed. */

@@ -6,12 +6,12 @@
  * Only wrong tokens count: a missing token guesses nothing, and what the calls themselves
  * answer never counts. An authorization server holds its token in configuration, so its
  * traffic never comes near the threshold. The table of addresses holds at most `addresses`
- * entries, the least recently failing dropped first, so anyone may fill it without
+ * entries, those failing least recently dropped first, so anyone may fill it without
  * growing the process.
  * @see RFC 6585 §4 (429), RFC 9110 §10.2.3 (Retry-After)
  */
 import { isIP } from 'node:net'
-import { LruCache } from '../../engine/index.js'
+import { GenerationalCache } from '../../engine/index.js'
 import { OAuthError } from '../../wire/index.js'
 
 export interface TokenBackoffOptions {
@@ -57,12 +57,12 @@ export function addressKey(address: string): string {
 
 export class TokenBackoff {
   readonly #options: TokenBackoffOptions
-  readonly #windows: LruCache<string, Window>
+  readonly #windows: GenerationalCache<string, Window>
   readonly #now: () => number
 
   constructor(options: Partial<TokenBackoffOptions> = {}, now: () => number = Date.now) {
     this.#options = { ...DEFAULT_TOKEN_BACKOFF, ...options }
-    this.#windows = new LruCache(this.#options.addresses)
+    this.#windows = new GenerationalCache(this.#options.addresses)
     this.#now = now
   }
 
