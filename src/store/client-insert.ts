@@ -1,7 +1,10 @@
 /**
- * A registration planned (insert-plan.ts): its statements compiled by the query builder,
- * once per database, then run in a batch's transaction here or on the SQLite worker
- * thread (sqlite/worker.ts), and its plan's result turned into the store's answer.
+ * Registrations planned: each row checked as it is submitted, then a batch's statements
+ * compiled by the query builder (once per database: only the values change) and run in
+ * the batch's transaction, by Kysely here or on the SQLite worker thread
+ * (sqlite/worker.ts); the results turned into the store's answers. A batch inserts its
+ * registrations in bulk where it can (batch-plan.ts, bulk-insert.ts), else each on its own
+ * plan (insert-plan.ts).
  */
 import { sql, type CompiledQuery, type Kysely } from 'kysely'
 import {
@@ -13,11 +16,19 @@ import {
   type ConsumeInitialAccessToken,
   type NewClientRecord,
 } from '../engine/index.js'
+import {
+  isOneStatement,
+  runBatch,
+  type BatchPlan,
+  type BatchResults,
+  type BatchStep,
+} from './batch-plan.js'
+import { bulkPlanner, type BulkMembers } from './bulk-insert.js'
 import type { Outcome } from './group-commit.js'
-import { runPlan, type IndexedCap, type InsertPlan, type PlanResult } from './insert-plan.js'
+import type { IndexedCap, InsertPlan, PlanResult } from './insert-plan.js'
 import { compileOnce } from './precompiled.js'
 import { toClientRecord, toClientRow } from './rows.js'
-import type { ClientRow, Database } from './schema.js'
+import type { ClientRow, Database, Flavor } from './schema.js'
 import { storableRow } from './storable.js'
 import { isLiveInitialAccessToken } from './token-liveness.js'
 
@@ -27,16 +38,23 @@ export interface ClientInsert {
   caps?: ClientCaps
 }
 
-/** A registration ready to join a batch: its row, checked, and the statements that write it. */
+/** A registration ready to join a batch: its row, checked, and the indexed caps it meets. */
 export interface PlannedInsert {
   insert: ClientInsert
   row: ClientColumns
-  plan: InsertPlan
+  caps: { cap: IndexedCap; value: string; limit: number }[]
 }
 
 type ClientColumns = ReturnType<typeof toClientRow>
 
-export type InsertPlanner = (db: Kysely<Database>, insert: ClientInsert) => PlannedInsert
+export interface InsertPlanner {
+  /** The insert's row, checked here: a row that cannot be stored fails its own call. */
+  plan(insert: ClientInsert): PlannedInsert
+  /** The batch's statements: bulk inserts where they can be (batch-plan.ts), else plans. */
+  batch(batch: PlannedInsert[]): BatchPlan
+  /** The statements of the registrations at `indexes`, each run on its own plan. */
+  oneByOne(batch: PlannedInsert[], indexes: number[]): BatchPlan
+}
 
 /** The limit of a count with no cap: any count is below it. */
 const NO_LIMIT = Number.MAX_SAFE_INTEGER
@@ -48,32 +66,102 @@ const CAP_COLUMNS = {
   perInitialAccessToken: 'initial_access_token_id',
 } as const satisfies Record<IndexedCap, keyof ClientColumns>
 
-/** Plans inserts; each planner compiles its statements once, for the first database. */
-export function insertPlanner(): InsertPlanner {
+/** Plans the inserts of `db`, a database of `flavor`, whose statements it compiles once. */
+export function insertPlanner(db: Kysely<Database>, flavor: Flavor): InsertPlanner {
   const queries = insertQueries()
-  return (db, insert) => {
-    const { record, consume, caps = {} } = insert
-    const row = storableRow(() => toClientRow(record, 1))
-    const serviceApiKey = record.serviceApiKey
-    const capChecks: InsertPlan['caps'] = []
-    for (const cap of Object.keys(CAP_COLUMNS) as IndexedCap[]) {
-      const limit = caps[cap]
-      const value = row[CAP_COLUMNS[cap]]
-      if (limit === undefined || value === null) continue
-      capChecks.push({ cap, reached: queries[cap](db, { serviceApiKey, value, limit }) })
-    }
-    const plan: InsertPlan = {
-      count: queries.count(db, { serviceApiKey, limit: caps.maxClients ?? NO_LIMIT }),
+  const bulk = bulkPlanner(flavor, queries)
+
+  const planOf = ({ insert, row, caps }: PlannedInsert): InsertPlan => {
+    const { consume, caps: { maxClients = NO_LIMIT } = {} } = insert
+    const serviceApiKey = row.service_api_key
+    return {
+      count: queries.count(db, { serviceApiKey, limit: maxClients }),
       serviceExists: queries.serviceExists(db, { serviceApiKey }),
-      caps: capChecks,
+      caps: caps.map(({ cap, value, limit }) => ({
+        cap,
+        reached: queries[cap](db, { serviceApiKey, value, limit }),
+      })),
       useToken:
         consume && queries.useToken(db, { id: consume.id, serviceApiKey, now: consume.now }),
       insert: queries.insert(db, row),
       giveBackUse: consume && queries.giveBackUse(db, { id: consume.id }),
       giveBackCount: queries.giveBackCount(db, { serviceApiKey }),
     }
-    return { insert, row, plan }
   }
+
+  return {
+    plan(insert) {
+      const row = storableRow(() => toClientRow(insert.record, 1))
+      const caps: PlannedInsert['caps'] = []
+      for (const cap of Object.keys(CAP_COLUMNS) as IndexedCap[]) {
+        const limit = insert.caps?.[cap]
+        const value = row[CAP_COLUMNS[cap]]
+        if (limit !== undefined && value !== null) caps.push({ cap, value, limit })
+      }
+      return { insert, row, caps }
+    },
+    batch(batch) {
+      const steps: BatchStep[] = []
+      for (const indexes of byService(batch)) {
+        const { members, alone } = bulkMembers(batch, indexes)
+        if (members) steps.push({ bulk: bulk(db, members) })
+        for (const index of alone) steps.push({ index, plan: planOf(batch[index]) })
+      }
+      return { size: batch.length, steps }
+    },
+    oneByOne(batch, indexes) {
+      const steps = byService(batch, indexes).flatMap((group) =>
+        group.map((index) => ({ index, plan: planOf(batch[index]) })),
+      )
+      return { size: batch.length, steps }
+    },
+  }
+}
+
+/**
+ * The indexes of `batch` (all, or those given) grouped by service, in the order of their
+ * services' keys: every batch locks service rows in one order (insert-plan.ts), so two
+ * batches in flight at once never wait for each other in a cycle (PostgreSQL).
+ */
+function byService(batch: PlannedInsert[], indexes = batch.map((_, index) => index)) {
+  const groups = new Map<number, number[]>()
+  for (const index of indexes) {
+    const service = batch[index].row.service_api_key
+    const group = groups.get(service)
+    if (group) group.push(index)
+    else groups.set(service, [index])
+  }
+  return [...groups.keys()].sort((a, b) => a - b).map((service) => groups.get(service)!)
+}
+
+/**
+ * Which of one service's registrations go in its bulk insert: those with no initial
+ * access token to use up and no cap to count over an index, under the same maxClients,
+ * each with an id none before it in the bulk has (an answer is matched to its
+ * registration by id). The others run alone, after the bulk.
+ */
+function bulkMembers(batch: PlannedInsert[], indexes: number[]) {
+  let members: BulkMembers | undefined
+  const clientIds = new Set<number>()
+  const alone: number[] = []
+  for (const index of indexes) {
+    const { insert, row, caps } = batch[index]
+    const limit = insert.caps?.maxClients ?? NO_LIMIT
+    const joins =
+      !insert.consume &&
+      caps.length === 0 &&
+      (!members || limit === members.limit) &&
+      !clientIds.has(row.client_id)
+    if (!joins) {
+      alone.push(index)
+      continue
+    }
+    members ??= { serviceApiKey: row.service_api_key, limit, indexes: [], rows: [] }
+    members.indexes.push(index)
+    members.rows.push(row)
+    clientIds.add(row.client_id)
+  }
+  return { members, alone }
 }
 
 /** Answers a row when the clients of the service whose `column` holds the value reach the limit. */
@@ -147,32 +235,43 @@ function insertQueries() {
   }
 }
 
-/** Runs each plan in turn within `trx`. */
-export async function runPlans(trx: Kysely<Database>, plans: InsertPlan[]): Promise<PlanResult[]> {
-  const rows = async (query: CompiledQuery) => (await trx.executeQuery(query)).rows
-  const results: PlanResult[] = []
-  for (const plan of plans) results.push(await runPlan(plan, rows))
-  return results
+/**
+ * Commits `batch` with `run` and answers each registration. Those a bulk left undecided
+ * run again, each on its own plan, in one more transaction: the first has committed, so
+ * should this one fail, each is tried alone, and the others' answers stand.
+ */
+export async function commitInserts(
+  batch: PlannedInsert[],
+  planner: InsertPlanner,
+  run: (plan: BatchPlan) => Promise<BatchResults>,
+): Promise<Outcome<ClientRecord>[]> {
+  const results = await run(planner.batch(batch))
+  const outcomes: Outcome<ClientRecord>[] = new Array(batch.length)
+  const undecided: number[] = []
+  results.forEach((result, index) => {
+    if (result) outcomes[index] = insertOutcome(batch[index], result)
+    else undecided.push(index)
+  })
+  const decideOneByOne = async (indexes: number[]): Promise<void> => {
+    try {
+      const retried = await run(planner.oneByOne(batch, indexes))
+      for (const index of indexes) outcomes[index] = insertOutcome(batch[index], retried[index]!)
+    } catch (error) {
+      if (indexes.length === 1) outcomes[indexes[0]] = { ok: false, error }
+      else for (const index of indexes) await decideOneByOne([index])
+    }
+  }
+  if (undecided.length > 0) await decideOneByOne(undecided)
+  return outcomes
 }
 
-/**
- * Runs a batch's plans with `run`, in the order of their services' keys: every batch
- * locks service rows in one order (insert-plan.ts), so two batches in flight at once
- * never wait for each other in a cycle (PostgreSQL). Answers in the batch's order.
- */
-export async function runInServiceOrder(
-  batch: PlannedInsert[],
-  run: (plans: InsertPlan[]) => Promise<PlanResult[]>,
-): Promise<Outcome<ClientRecord>[]> {
-  const order = batch.map((_, index) => index)
-  const service = (index: number) => batch[index].insert.record.serviceApiKey
-  order.sort((a, b) => service(a) - service(b))
-  const results = await run(order.map((index) => batch[index].plan))
-  const outcomes: Outcome<ClientRecord>[] = new Array(batch.length)
-  order.forEach((index, position) => {
-    outcomes[index] = insertOutcome(batch[index], results[position])
-  })
-  return outcomes
+/** Runs `batch` on `db`, in a transaction unless it is one statement. */
+export function runOnKysely(db: Kysely<Database>, batch: BatchPlan): Promise<BatchResults> {
+  const rowsOf = (executor: Kysely<Database>) => async (query: CompiledQuery) =>
+    (await executor.executeQuery(query)).rows
+  // One statement commits on its own: no BEGIN and COMMIT round trips (PostgreSQL).
+  if (isOneStatement(batch)) return runBatch(batch, rowsOf(db))
+  return db.transaction().execute((trx) => runBatch(batch, rowsOf(trx)))
 }
 
 /**

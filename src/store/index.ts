@@ -6,10 +6,10 @@
  * schema and migrations, the mapping between records and rows (rows.ts), the checks a row
  * passes before it is written (storable.ts), the pages of listings (pages.ts), queries
  * compiled once (precompiled.ts, hot-queries.ts) and registrations committed in groups
- * (group-commit.ts, client-insert.ts, insert-plan.ts). sqlite/ opens a SQLite file (its
- * statement cache and the worker thread that commits and checkpoints off the event loop);
- * postgres/ opens a PostgreSQL pool. redis-buckets.ts keeps rate limit buckets in a Redis
- * every node shares (the engine's RateLimiter port).
+ * (group-commit.ts, client-insert.ts, batch-plan.ts, bulk-insert.ts, insert-plan.ts).
+ * sqlite/ opens a SQLite file (its statement cache and the worker thread that commits
+ * and checkpoints off the event loop); postgres/ opens a PostgreSQL pool. redis-buckets.ts
+ * keeps rate limit buckets in a Redis every node shares (the engine's RateLimiter port).
  */
 import type { Kysely } from 'kysely'
 import { KyselyStore } from './kysely-store.js'
@@ -47,5 +47,9 @@ export async function connect(
 export async function openStore(url: string, options: OpenStoreOptions = {}): Promise<KyselyStore> {
   const { db, flavor, worker } = await connect(url, options)
   // PostgreSQL flushes concurrent commits together itself; SQLite has one writer.
-  return new KyselyStore(db, { maxConcurrentBatches: flavor === 'postgres' ? 4 : 1, worker })
+  return new KyselyStore(db, {
+    flavor,
+    maxConcurrentBatches: flavor === 'postgres' ? 4 : 1,
+    worker,
+  })
 }

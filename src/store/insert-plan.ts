@@ -14,9 +14,9 @@
  * the one writer orders them anyway. Batches lock services in one order (client-insert.ts).
  *
  * The steps are written once, as a generator that yields each statement and is handed
- * back its rows: Kysely runs them asynchronously (client-insert.ts), the SQLite worker
- * thread synchronously inside one better-sqlite3 transaction (sqlite/worker-thread.ts),
- * whose function must not await.
+ * back its rows: Kysely runs them asynchronously, the SQLite worker thread synchronously
+ * inside one better-sqlite3 transaction (sqlite/worker-thread.ts), whose function must
+ * not await. A batch runs them among its own steps (batch-plan.ts).
  */
 import type { CompiledQuery } from 'kysely'
 import type { ClientCaps } from '../engine/index.js'
@@ -48,7 +48,8 @@ export type PlanResult =
 
 type Steps<Statement> = Generator<Statement, PlanResult, readonly unknown[]>
 
-function* planSteps<Statement>(plan: InsertPlan<Statement>): Steps<Statement> {
+/** The plan's steps; a batch runs them among its own (batch-plan.ts). */
+export function* planSteps<Statement>(plan: InsertPlan<Statement>): Steps<Statement> {
   if ((yield plan.count).length === 0) {
     return { refused: (yield plan.serviceExists).length === 0 ? 'no-service' : 'maxClients' }
   }
@@ -66,28 +67,6 @@ function* stepsAfterCount<Statement>(plan: InsertPlan<Statement>): Steps<Stateme
   if (row) return { inserted: row }
   if (plan.giveBackUse) yield plan.giveBackUse
   return { refused: 'id-taken' }
-}
-
-/** Runs `plan`, each statement answered by `rows` at once. */
-export function runPlanSync<Statement>(
-  plan: InsertPlan<Statement>,
-  rows: (statement: Statement) => readonly unknown[],
-): PlanResult {
-  const steps = planSteps(plan)
-  let step = steps.next()
-  while (!step.done) step = steps.next(rows(step.value))
-  return step.value
-}
-
-/** Runs `plan`, each statement answered by `rows` in its own time. */
-export async function runPlan<Statement>(
-  plan: InsertPlan<Statement>,
-  rows: (statement: Statement) => Promise<readonly unknown[]>,
-): Promise<PlanResult> {
-  const steps = planSteps(plan)
-  let step = steps.next()
-  while (!step.done) step = steps.next(await rows(step.value))
-  return step.value
 }
 
 /** The plan with each statement mapped, e.g. to what another thread is sent. */

@@ -22,7 +22,13 @@ import type {
   ServiceRecord,
   Store,
 } from '../engine/index.js'
-import { insertPlanner, runInServiceOrder, runPlans, type PlannedInsert } from './client-insert.js'
+import {
+  commitInserts,
+  insertPlanner,
+  runOnKysely,
+  type InsertPlanner,
+  type PlannedInsert,
+} from './client-insert.js'
 import { GroupCommit } from './group-commit.js'
 import { hotQueries, type HotQueries } from './hot-queries.js'
 import {
@@ -43,12 +49,14 @@ import {
   toServiceRecord,
   toServiceRow,
 } from './rows.js'
-import type { ClientRow, Database } from './schema.js'
+import type { ClientRow, Database, Flavor } from './schema.js'
 import { storableRow } from './storable.js'
 import { isLiveInitialAccessToken } from './token-liveness.js'
 import type { SqliteWorker } from './sqlite/worker.js'
 
 export interface KyselyStoreOptions {
+  /** Which SQL the database speaks: registrations are inserted in bulk in its own. */
+  flavor: Flavor
   /** Registration transactions in flight at once (SQLite has one writer). @default 1 */
   maxConcurrentBatches?: number
   /** Registrations sharing one transaction at most. @default 256 */
@@ -59,23 +67,22 @@ export interface KyselyStoreOptions {
 
 export class KyselyStore implements Store {
   readonly #db: Kysely<Database>
-  /** Each insert with its row and plan, built and checked before it joins a batch. */
+  /** Each insert with its row, built and checked before it joins a batch. */
   readonly #inserts: GroupCommit<PlannedInsert, ClientRecord>
-  readonly #plan: ReturnType<typeof insertPlanner>
+  readonly #planner: InsertPlanner
   readonly #queries: HotQueries = hotQueries()
   readonly #worker: KyselyStoreOptions['worker']
 
-  constructor(db: Kysely<Database>, options: KyselyStoreOptions = {}) {
+  constructor(db: Kysely<Database>, options: KyselyStoreOptions) {
     this.#db = db
     this.#worker = options.worker
-    this.#plan = insertPlanner()
+    this.#planner = insertPlanner(db, options.flavor)
     this.#inserts = new GroupCommit({
       commit: (items) =>
-        runInServiceOrder(
+        commitInserts(
           items,
-          async (plans) =>
-            (await this.#worker?.run(plans)) ??
-            (await db.transaction().execute((trx) => runPlans(trx, plans))),
+          this.#planner,
+          (batch) => this.#worker?.run(batch) ?? runOnKysely(db, batch),
         ),
       maxBatchSize: options.maxBatchSize,
       maxConcurrentBatches: options.maxConcurrentBatches,
@@ -143,7 +150,7 @@ export class KyselyStore implements Store {
     caps?: ClientCaps,
   ): Promise<ClientRecord> {
     // Planned here, not in the batch: a row that cannot be stored fails this call alone.
-    return this.#inserts.submit(this.#plan(this.#db, { record, consume, caps }))
+    return this.#inserts.submit(this.#planner.plan({ record, consume, caps }))
   }
 
   async getClient(serviceApiKey: number, clientId: number): Promise<ClientRecord | undefined> {

@@ -28,13 +28,13 @@ describeStoreContract('SQLite, registrations committed by the worker thread', as
     open: async () => {
       const { db, worker } = openSqlite(path, { checkpoint: { intervalMilliseconds: 10 } })
       await migrate(db, 'sqlite')
-      let running = worker!.run([])
+      let running = worker!.run({ size: 0, steps: [] })
       while (!running) {
         await sleep(5)
-        running = worker!.run([])
+        running = worker!.run({ size: 0, steps: [] })
       }
       await running
-      return new KyselyStore(db, { worker })
+      return new KyselyStore(db, { flavor: 'sqlite', worker })
     },
     destroy: async () => rmSync(path, { force: true }),
   }

@@ -317,6 +317,83 @@ export function describeStoreContract(
       assert.equal(await clientCount(service.apiKey), 10)
     })
 
+    test('maxClients: inserts at once that fit land together, up to the cap exactly; past it only the room left lands', async () => {
+      const service = await newService()
+      const caps = { maxClients: 10 }
+      const fit = await insertAtOnce(
+        Array.from({ length: 6 }, () => newClient(service.apiKey)),
+        caps,
+      )
+      assert.equal(fit.stored.length, 6)
+      const exactly = await insertAtOnce(
+        Array.from({ length: 4 }, () => newClient(service.apiKey)),
+        caps,
+      )
+      assert.equal(exactly.stored.length, 4, 'a batch may fill the service to its cap')
+      assert.equal(await clientCount(service.apiKey), 10)
+      for (const client of [...fit.stored.slice(0, 3), exactly.stored[0]])
+        await store.deleteClient(service.apiKey, client.clientId)
+      const crossing = await insertAtOnce(
+        Array.from({ length: 30 }, () => newClient(service.apiKey)),
+        caps,
+      )
+      assert.equal(crossing.stored.length, 4)
+      assert.equal(crossing.refused.length, 26)
+      for (const error of crossing.refused) assert.equal(error.cap, 'maxClients')
+      assert.equal(await clientCount(service.apiKey), 10)
+    })
+
+    test('inserts at once with a taken id, or sharing one: one lands, the others are refused as taken and not counted', async () => {
+      const service = await newService()
+      const caps = { maxClients: 9 }
+      const taken = await store.insertClient(newClient(service.apiKey), undefined, caps)
+      const shared = newKey()
+      const results = await Promise.allSettled(
+        [
+          newClient(service.apiKey, { clientId: taken.clientId }),
+          ...Array.from({ length: 4 }, () => newClient(service.apiKey, { clientId: shared })),
+          ...Array.from({ length: 5 }, () => newClient(service.apiKey)),
+        ].map((record) => store.insertClient(record, undefined, caps)),
+      )
+      const refused = results.flatMap((result) =>
+        result.status === 'rejected' ? [result.reason] : [],
+      )
+      assert.equal(refused.length, 4)
+      for (const error of refused) assert.ok(error instanceof DuplicateClientIdError)
+      assert.equal(await clientCount(service.apiKey), 7)
+      // Had a refused one been counted, the cap would refuse the second of these.
+      await store.insertClient(newClient(service.apiKey), undefined, caps)
+      await store.insertClient(newClient(service.apiKey), undefined, caps)
+      await assert.rejects(store.insertClient(newClient(service.apiKey), undefined, caps), {
+        cap: 'maxClients',
+      })
+    })
+
+    test('inserts at once with and without other caps share maxClients exactly', async () => {
+      const service = await newService()
+      const plain = { maxClients: 5 }
+      const perSoftwareId = { maxClients: 5, perSoftwareId: 2 }
+      const results = await Promise.allSettled([
+        ...Array.from({ length: 4 }, () =>
+          store.insertClient(newClient(service.apiKey), undefined, plain),
+        ),
+        ...Array.from({ length: 4 }, () =>
+          store.insertClient(
+            newClient(service.apiKey, { metadata: { software_id: 'sw' } }),
+            undefined,
+            perSoftwareId,
+          ),
+        ),
+      ])
+      const landed = results.filter((result) => result.status === 'fulfilled')
+      assert.equal(landed.length, 5)
+      assert.ok(results.slice(4).filter((result) => result.status === 'fulfilled').length <= 2)
+      for (const result of results) {
+        if (result.status === 'rejected') assert.ok(result.reason instanceof ClientCapReachedError)
+      }
+      assert.equal(await clientCount(service.apiKey), 5)
+    })
+
     test('perSoftwareId caps one software_id’s clients; others and clients without one are not counted', async () => {
       const service = await newService()
       const caps = { perSoftwareId: 3 }

@@ -6,7 +6,7 @@
 import { parentPort, workerData } from 'node:worker_threads'
 import SqliteDatabase from 'better-sqlite3'
 import type { Statement } from 'better-sqlite3'
-import { runPlanSync, type InsertPlan } from '../insert-plan.js'
+import { runBatchSync, type BatchPlan } from '../batch-plan.js'
 import type {
   CheckpointResult,
   Reply,
@@ -35,9 +35,7 @@ function execute([sql, parameters]: WireStatement): StatementResult {
   return { rows: [], changes: statement.run(parameters).changes }
 }
 const rows = (statement: WireStatement) => execute(statement).rows
-const runPlans = db.transaction((plans: InsertPlan<WireStatement>[]) =>
-  plans.map((plan) => runPlanSync(plan, rows)),
-)
+const runBatch = db.transaction((batch: BatchPlan<WireStatement>) => runBatchSync(batch, rows))
 
 const reply = (message: Reply) => port.postMessage(message)
 function checkpoint(): void {
@@ -54,7 +52,7 @@ port.on('message', (message: Request) => {
     return port.close()
   }
   try {
-    if ('plans' in message) reply({ results: runPlans.immediate(message.plans) })
+    if ('batch' in message) reply({ results: runBatch.immediate(message.batch) })
     else reply({ result: execute(message.statement) })
   } catch (error) {
     reply({ failure: String((error as Error | undefined)?.message) })

@@ -5,13 +5,14 @@ import { join } from 'node:path'
 import { after, test } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
 import SqliteDatabase from 'better-sqlite3'
-import { CompiledQuery, sql } from 'kysely'
+import { CompiledQuery, sql, type Kysely } from 'kysely'
 import { DuplicateClientIdError, InitialAccessTokenSpentError } from '../../engine/index.js'
-import { insertPlanner } from '../client-insert.js'
-import type { InsertPlan, PlanResult } from '../insert-plan.js'
+import type { BatchPlan, BatchResults, BatchStep } from '../batch-plan.js'
+import { insertPlanner, type ClientInsert } from '../client-insert.js'
 import { openStore } from '../index.js'
 import { KyselyStore } from '../kysely-store.js'
 import { migrate } from '../migrations.js'
+import type { Database } from '../schema.js'
 import { openSqlite } from './index.js'
 import {
   WRITER_AUTOCHECKPOINT_PAGES,
@@ -41,7 +42,7 @@ async function openFile(name: string) {
   })
   assert.ok(worker, 'a file gets a worker thread')
   await migrate(db, 'sqlite')
-  const store = new KyselyStore(db, { worker })
+  const store = new KyselyStore(db, { flavor: 'sqlite', worker })
   const service = await store.insertService({
     apiKey: 7,
     apiSecret: 's',
@@ -129,15 +130,24 @@ test('when the worker fails, batches run and checkpoints happen on the main conn
   const threshold = () => database.pragma('wal_autocheckpoint', { simple: true })
   assert.equal(threshold(), WRITER_AUTOCHECKPOINT_PAGES)
   await waitFor(() => threshold() === 1000, 'the default threshold')
-  assert.equal(worker.run([]), undefined, 'batches run on the main connection')
+  assert.equal(worker.run(NO_BATCH), undefined, 'batches run on the main connection')
   await worker.stop()
   database.close()
 })
 
+const NO_BATCH: BatchPlan = { size: 0, steps: [] }
+
+/** The batch of `inserts` into `db`, in bulk where it can be, else each on its own plan. */
+function planBatch(db: Kysely<Database>, inserts: ClientInsert[], bulk = false): BatchPlan {
+  const planner = insertPlanner(db, 'sqlite')
+  const batch = inserts.map((insert) => planner.plan(insert))
+  return bulk ? planner.batch(batch) : planner.oneByOne(batch, Object.keys(batch).map(Number))
+}
+
 /** Until the worker is ready, run() answers undefined. */
-async function runOnWorker(worker: SqliteWorker, plans: InsertPlan[]): Promise<PlanResult[]> {
+async function runOnWorker(worker: SqliteWorker, batch: BatchPlan): Promise<BatchResults> {
   for (let waited = 0; waited < 10_000; waited += 10) {
-    const running = worker.run(plans)
+    const running = worker.run(batch)
     if (running) return running
     await sleep(10)
   }
@@ -146,7 +156,6 @@ async function runOnWorker(worker: SqliteWorker, plans: InsertPlan[]): Promise<P
 
 test('batches run on the worker: rows, refusals and the token given back', async () => {
   const { db, worker, store, serviceApiKey } = await openFile('plans.db')
-  const plan = insertPlanner()
   await store.insertInitialAccessToken({
     id: 'iat-once',
     serviceApiKey,
@@ -157,17 +166,21 @@ test('batches run on the worker: rows, refusals and the token given back', async
     createdAt: 0,
   })
   const first = newClient(serviceApiKey)
-  const results = await runOnWorker(worker, [
-    plan(db, { record: first }).plan,
-    // The same id again: refused, and its token use given back.
-    plan(db, { record: first, consume: { id: 'iat-once', now: 1 } }).plan,
-    plan(db, { record: newClient(serviceApiKey), consume: { id: 'iat-once', now: 1 } }).plan,
-    plan(db, { record: newClient(serviceApiKey), consume: { id: 'iat-once', now: 1 } }).plan,
-  ])
+  const consume = { id: 'iat-once', now: 1 }
+  const results = await runOnWorker(
+    worker,
+    planBatch(db, [
+      { record: first },
+      // The same id again: refused, and its token use given back.
+      { record: first, consume },
+      { record: newClient(serviceApiKey), consume },
+      { record: newClient(serviceApiKey), consume },
+    ]),
+  )
   assert.equal(results.length, 4)
-  assert.ok('inserted' in results[0])
+  assert.ok(results[0] && 'inserted' in results[0])
   assert.deepEqual(results[1], { refused: 'id-taken' })
-  assert.ok('inserted' in results[2], 'the token was given back, so it had one use left')
+  assert.ok(results[2] && 'inserted' in results[2], 'the token was given back')
   assert.deepEqual(results[3], { refused: 'token-spent' })
 
   // What the worker committed, the main connection reads.
@@ -179,53 +192,71 @@ test('batches run on the worker: rows, refusals and the token given back', async
 
 test('caps are counted on the worker within one batch, and a refusal gives its count back', async () => {
   const { db, worker, store, serviceApiKey } = await openFile('caps.db')
-  const plan = insertPlanner()
   const caps = { maxClients: 3, perSoftwareId: 1 }
-  const client = (software_id?: string) =>
-    plan(db, {
-      record: newClient(serviceApiKey, { metadata: software_id ? { software_id } : {} }),
-      caps,
-    }).plan
-  const results = await runOnWorker(worker, [
-    client('a'),
-    client('a'),
-    client(),
-    client('b'),
-    client('c'),
-  ])
+  const client = (software_id?: string) => ({
+    record: newClient(serviceApiKey, { metadata: software_id ? { software_id } : {} }),
+    caps,
+  })
+  const results = await runOnWorker(
+    worker,
+    planBatch(db, [client('a'), client('a'), client(), client('b'), client('c')]),
+  )
   assert.deepEqual(
-    results.map((result) => ('inserted' in result ? 'inserted' : result.refused)),
+    results.map((result) => (result && 'inserted' in result ? 'inserted' : result?.refused)),
     ['inserted', 'perSoftwareId', 'inserted', 'inserted', 'maxClients'],
   )
   const { rows } =
     await sql`select client_count from services where api_key = ${serviceApiKey}`.execute(db)
   assert.deepEqual(rows, [{ client_count: 3 }])
-  const missing = plan(db, { record: newClient(serviceApiKey + 1) }).plan
-  assert.deepEqual(await runOnWorker(worker, [missing]), [{ refused: 'no-service' }])
+  const missing = planBatch(db, [{ record: newClient(serviceApiKey + 1) }])
+  assert.deepEqual(await runOnWorker(worker, missing), [{ refused: 'no-service' }])
+  await store.close()
+})
+
+test('a bulk insert on the worker: all in when they fit, a taken id refused; none when they would not fit', async () => {
+  const { db, worker, store, serviceApiKey } = await openFile('bulk.db')
+  const taken = await store.insertClient(newClient(serviceApiKey))
+  const caps = { maxClients: 4 }
+  const records = [newClient(serviceApiKey, { clientId: taken.clientId }), newClient(serviceApiKey)]
+  const fits = planBatch(
+    db,
+    records.map((record) => ({ record, caps })),
+    true,
+  )
+  assert.equal(fits.steps.length, 1, 'one bulk insert')
+  const [refused, inserted] = await runOnWorker(worker, fits)
+  assert.deepEqual(refused, { refused: 'id-taken' })
+  assert.ok(inserted && 'inserted' in inserted)
+  const count = async () =>
+    (await sql`select client_count from services where api_key = ${serviceApiKey}`.execute(db)).rows
+  assert.deepEqual(await count(), [{ client_count: 2 }], 'the taken id is not counted')
+
+  const over = Array.from({ length: 3 }, () => ({ record: newClient(serviceApiKey), caps }))
+  assert.deepEqual(await runOnWorker(worker, planBatch(db, over, true)), [
+    undefined,
+    undefined,
+    undefined,
+  ])
+  assert.deepEqual(await count(), [{ client_count: 2 }])
   await store.close()
 })
 
 test('a failing batch rejects with its error, nothing of it is kept, and the thread goes on', async () => {
   const { db, worker, store, serviceApiKey } = await openFile('failing.db')
-  const plan = insertPlanner()
   const kept = newClient(serviceApiKey)
-  const broken: InsertPlan = {
-    ...plan(db, { record: newClient(serviceApiKey) }).plan,
-    insert: CompiledQuery.raw('insert into nowhere values (1)'),
-  }
-  await assert.rejects(
-    runOnWorker(worker, [plan(db, { record: kept }).plan, broken]),
-    /no such table: nowhere/,
-  )
+  const batch = planBatch(db, [{ record: kept }, { record: newClient(serviceApiKey) }])
+  const broken = batch.steps[1] as Extract<BatchStep, { plan: unknown }>
+  broken.plan.insert = CompiledQuery.raw('insert into nowhere values (1)')
+  await assert.rejects(runOnWorker(worker, batch), /no such table: nowhere/)
   assert.equal(await store.getClient(serviceApiKey, kept.clientId), undefined)
-  const [result] = await runOnWorker(worker, [plan(db, { record: kept }).plan])
-  assert.ok('inserted' in result)
+  const [result] = await runOnWorker(worker, planBatch(db, [{ record: kept }], true))
+  assert.ok(result && 'inserted' in result)
   await store.close()
 })
 
 test('the store commits through the worker: concurrent registrations all land, refused ones fail', async () => {
   const { worker, store, serviceApiKey } = await openFile('store.db')
-  await runOnWorker(worker, [])
+  await runOnWorker(worker, NO_BATCH)
   const records = Array.from({ length: 300 }, () => newClient(serviceApiKey))
   const stored = await Promise.all(records.map((record) => store.insertClient(record)))
   assert.deepEqual(
@@ -245,10 +276,10 @@ test('the store commits through the worker: concurrent registrations all land, r
 
 test('after stop, run() answers undefined and the store carries on on the main connection', async () => {
   const { db, worker, serviceApiKey } = await openFile('stopped.db')
-  await runOnWorker(worker, [])
+  await runOnWorker(worker, NO_BATCH)
   await worker.stop()
-  assert.equal(worker.run([]), undefined)
-  const store = new KyselyStore(db, { worker })
+  assert.equal(worker.run(NO_BATCH), undefined)
+  const store = new KyselyStore(db, { flavor: 'sqlite', worker })
   const client = await store.insertClient(newClient(serviceApiKey))
   assert.deepEqual(await store.getClient(serviceApiKey, client.clientId), client)
   await store.close()
@@ -256,7 +287,7 @@ test('after stop, run() answers undefined and the store carries on on the main c
 
 test('client updates and deletes run on the worker, answering as Kysely does', async () => {
   const { worker, store, serviceApiKey } = await openFile('writes.db')
-  await runOnWorker(worker, [])
+  await runOnWorker(worker, NO_BATCH)
   const stored = await store.insertClient(newClient(serviceApiKey))
   const changed = { ...stored, developer: 'changed' }
   const updated = await store.updateClient(changed)

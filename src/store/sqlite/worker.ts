@@ -4,8 +4,8 @@
  *
  * Commits. A commit with synchronous=FULL writes the WAL frames and waits for fsync; on
  * the event loop that was the largest single cost of a registration, and every request
- * behind it waited too. The worker runs each group-commit batch (the plans of
- * insert-plan.ts: SQL compiled by the query builder on the main thread) in one
+ * behind it waited too. The worker runs each group-commit batch (the statements of
+ * batch-plan.ts: SQL compiled by the query builder on the main thread) in one
  * IMMEDIATE transaction, and the client writes of RFC 7592 (update, delete) as single
  * statements. A caller is answered only after the worker's COMMIT has returned, so
  * durability is unchanged. The API's rarer writes (services, tokens, settings) stay on
@@ -26,7 +26,7 @@
 import { Worker } from 'node:worker_threads'
 import type { Database as BetterSqlite3Database } from 'better-sqlite3'
 import type { CompiledQuery, QueryResult } from 'kysely'
-import { mapPlan, type InsertPlan, type PlanResult } from '../insert-plan.js'
+import { mapBatch, type BatchPlan, type BatchResults } from '../batch-plan.js'
 
 /** How often the worker checkpoints. Idle, a checkpoint is a look at the WAL index. */
 export const DEFAULT_CHECKPOINT_INTERVAL_MILLISECONDS = 200
@@ -72,9 +72,9 @@ export interface StatementResult {
   rows: unknown[]
   changes?: number
 }
-export type Request = { plans: InsertPlan<WireStatement>[] } | { statement: WireStatement } | 'stop'
+export type Request = { batch: BatchPlan<WireStatement> } | { statement: WireStatement } | 'stop'
 /** A reply that answers a request. */
-type Answer = { results: PlanResult[] } | { result: StatementResult }
+type Answer = { results: BatchResults } | { result: StatementResult }
 export type Reply = 'ready' | Answer | { failure: string } | { checkpoint: CheckpointResult }
 
 /**
@@ -92,10 +92,10 @@ function workerModule(): URL {
 
 export interface SqliteWorker {
   /**
-   * Runs `plans` in one transaction on the worker; undefined while the worker is not
-   * (yet, or any longer) running, when the caller runs them itself.
+   * Runs `batch` in one transaction on the worker; undefined while the worker is not
+   * (yet, or any longer) running, when the caller runs it itself.
    */
-  run(plans: InsertPlan[]): Promise<PlanResult[]> | undefined
+  run(batch: BatchPlan): Promise<BatchResults> | undefined
   /** Runs one write statement on the worker, answering as Kysely would; undefined as run(). */
   execute(query: CompiledQuery): Promise<QueryResult<unknown>> | undefined
   /** Stops the worker after one last checkpoint; resolves once its connection is closed. */
@@ -163,10 +163,10 @@ export function startSqliteWorker(
     })
 
   return {
-    run(plans) {
+    run(batch) {
       if (!ready) return undefined
-      const message = { plans: plans.map((plan) => mapPlan(plan, wire)) }
-      return send(message).then((answer) => (answer as { results: PlanResult[] }).results)
+      const message = { batch: mapBatch(batch, wire) }
+      return send(message).then((answer) => (answer as { results: BatchResults }).results)
     },
     execute(query) {
       if (!ready) return undefined
