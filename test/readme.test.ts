@@ -60,3 +60,24 @@ test('the policy example of the README is accepted, and the MCP hosts it names r
   assert.equal(unlisted.action, 'BAD_REQUEST')
   assert.equal((unlisted.body as { error?: string }).error, 'invalid_redirect_uri')
 })
+
+test('the probation example of the README is accepted, and holds anonymous clients to it', async () => {
+  const readme = await readFile(new URL('README.md', root), 'utf8')
+  const section = readme.slice(readme.indexOf('### Probation'))
+  const example = /```json\n([\s\S]*?)```/.exec(section)?.[1]
+  assert.ok(example, 'the section has a json example')
+  const document: unknown = JSON.parse(example)
+
+  const engine = createEngine({ store: new MemoryStore(), baseUrl: 'https://as.example.com' })
+  const created = await engine.createService({ serviceName: 'mcp' })
+  const service = await engine.replacePolicy(created.apiKey, document)
+  const body = { redirect_uris: ['http://127.0.0.1:33418/cb'], token_endpoint_auth_method: 'none' }
+  const register = (scope: string | undefined, initialAccessToken?: string) =>
+    engine.register(service, { json: JSON.stringify({ ...body, scope }), initialAccessToken })
+  const anonymous = await register(undefined)
+  assert.equal(anonymous.action, 'CREATED')
+  assert.equal((anonymous.body as { scope?: string }).scope, 'mcp:read')
+  assert.equal((await register('mcp:read mcp:write')).action, 'BAD_REQUEST')
+  const { token } = await engine.createInitialAccessToken(service.apiKey, {})
+  assert.equal((await register('mcp:read mcp:write', token)).action, 'CREATED')
+})

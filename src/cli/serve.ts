@@ -1,7 +1,7 @@
 /**
  * `registrar serve`: the composition root. Reads the configuration, opens the store (and,
  * with REDIS_URL, the shared rate limit buckets), creates the engine, makes sure an admin
- * token exists, builds the server and listens.
+ * token exists, builds the server, listens and sweeps expired clients once a minute.
  * SIGTERM and SIGINT stop accepting, let requests in flight finish (http/connection-drain.ts),
  * close the store, flush the log and exit 0; past the grace period the connections left
  * are cut, the store is closed and the exit code is 1.
@@ -13,6 +13,7 @@ import type { FastifyBaseLogger, FastifyInstance } from 'fastify'
 import type { destination } from 'pino'
 import type { Config, ServeFlags } from '../config.js'
 import type { RateLimiter, RateLimitMode, Store } from '../engine/index.js'
+import { startExpiredClientSweep, type ExpiredClientSweep } from './expired-client-sweep.js'
 import { exitOnUsageError } from './run.js'
 
 export function registerServe(program: Command): void {
@@ -182,8 +183,9 @@ async function serve(flags: ServeFlags): Promise<void> {
   const address = app.server.address()
   if (typeof address === 'object' && address) port = address.port
   rateLimits.logTo(app.log)
+  const sweep = startExpiredClientSweep(engine, app.log)
 
-  stopOnSignals(app, store, rateLimits, logStream, config.shutdownGraceMilliseconds)
+  stopOnSignals(app, store, rateLimits, sweep, logStream, config.shutdownGraceMilliseconds)
   process.stdout.write(`listening on ${urlOf(config.host, port)}\n`)
 }
 
@@ -243,6 +245,7 @@ function stopOnSignals(
   app: FastifyInstance,
   store: Store,
   rateLimits: RateLimitSetup,
+  sweep: ExpiredClientSweep,
   logStream: LogStream,
   graceMilliseconds: number,
 ): void {
@@ -255,6 +258,7 @@ function stopOnSignals(
       app.log.error('requests still in flight at the end of the grace period were cut off')
     try {
       await app.close()
+      await sweep.stop()
       await rateLimits.close()
       await (inTime ? store.close() : within(STORE_CLOSE_AFTER_GRACE_MILLISECONDS, store.close()))
     } catch (error) {

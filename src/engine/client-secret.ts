@@ -29,3 +29,18 @@ export function issueSecret(
     clientSecretExpiresAt: lifetime > 0 ? Math.floor(now / 1000) + lifetime : 0,
   }
 }
+
+/**
+ * The secret of a client that expires (probation, wire/policy.ts) expires no later than the
+ * client: client_secret_expires_at is when it stops being valid, 0 only for never (RFC 7591
+ * §3.2.1), so a secret that would never expire gets the client's expiry.
+ */
+export function withinClientLifetime(
+  secret: Pick<ClientRecord, 'clientSecret' | 'clientSecretExpiresAt'>,
+  clientExpiresAt: number | undefined,
+): Pick<ClientRecord, 'clientSecret' | 'clientSecretExpiresAt'> {
+  if (clientExpiresAt === undefined || secret.clientSecret === undefined) return secret
+  const limit = Math.floor(clientExpiresAt / 1000)
+  const expiresAt = secret.clientSecretExpiresAt
+  return { ...secret, clientSecretExpiresAt: expiresAt === 0 ? limit : Math.min(expiresAt, limit) }
+}

@@ -134,5 +134,9 @@ export async function listClients(
   service: ServiceRecord,
   request: { start: number; end: number; developer?: string },
 ): Promise<Page<ClientRecord>> {
-  return context.store.listClients(service.apiKey, { ...request, ...boundedWindow(request) })
+  return context.store.listClients(service.apiKey, {
+    ...request,
+    ...boundedWindow(request),
+    now: context.now(),
+  })
 }

@@ -184,6 +184,11 @@ export interface Engine {
   /** @see spec §2.2 (`client.delete`) */
   deleteClient(service: ServiceRecord, clientId: string | number): Promise<void>
   /**
+   * Deletes the clients whose probation has run out (wire/policy.ts), in every service;
+   * resolves how many. They are unknown from their expiry on whether or not this has run.
+   */
+  deleteExpiredClients(): Promise<number>
+  /**
    * The Client object as the API answers it.
    * @see spec §4
    */
@@ -294,6 +299,7 @@ export function createEngine(options: EngineOptions): Engine {
     updateClient: (service, clientId, input) =>
       clients.updateClient(context, service, clientId, input),
     deleteClient: (service, clientId) => clients.deleteClient(context, service, clientId),
+    deleteExpiredClients: () => context.store.deleteExpiredClients(context.now()),
     toAuthleteClient,
 
     ensureAdminToken: (configured) => accessTokens.ensureAdminToken(context, configured),

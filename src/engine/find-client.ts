@@ -1,10 +1,11 @@
 import { numericId } from '../wire/index.js'
 import type { EngineContext } from './context.js'
-import type { ClientRecord, ServiceRecord } from './records.js'
+import { isExpired, type ClientRecord, type ServiceRecord } from './records.js'
 
 /**
  * The client a decimal id names (a string from a URL or a number from an older SDK), or
- * undefined for an unknown client and for anything that is not such an id.
+ * undefined for an unknown client, an expired one (checked here, so that no answer waits
+ * for the sweep) and anything that is not such an id.
  */
 export async function findClient(
   context: EngineContext,
@@ -12,5 +13,14 @@ export async function findClient(
   clientId: string | number | undefined,
 ): Promise<ClientRecord | undefined> {
   const id = numericId(clientId)
-  return id === undefined ? undefined : context.store.getClient(service.apiKey, id)
+  if (id === undefined) return undefined
+  return liveClient(context, await context.store.getClient(service.apiKey, id))
+}
+
+/** The record, unless it is missing or has expired by now. */
+export function liveClient(
+  context: EngineContext,
+  record: ClientRecord | undefined,
+): ClientRecord | undefined {
+  return record && !isExpired(record, context.now()) ? record : undefined
 }

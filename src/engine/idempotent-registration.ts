@@ -20,6 +20,7 @@ import { requireRegistrationEnabled } from './client-authentication.js'
 import { clientInformation } from './client-views.js'
 import type { EngineContext } from './context.js'
 import { failed, succeeded, type Decision } from './decision.js'
+import { liveClient } from './find-client.js'
 import { checkIdempotencyKey, requestHashOf } from './idempotency.js'
 import type { IdempotencyKeyRecord, ServiceRecord } from './records.js'
 import type { RegisterRequest } from './registration.js'
@@ -121,7 +122,7 @@ async function repeat(
   key: string,
   held: IdempotencyKeyRecord,
 ): Promise<Decision | undefined> {
-  const record = await context.store.getClient(service.apiKey, held.clientId!)
+  const record = liveClient(context, await context.store.getClient(service.apiKey, held.clientId!))
   const token = await context.idempotency.registrationAccessToken(
     service.apiKey,
     held.createdAt,

@@ -3,6 +3,7 @@
  * the process. It keeps the Store contract (versions, atomic token use) but is not durable.
  */
 import { isInitialAccessTokenLive } from './access-tokens.js'
+import { isExpired } from './records.js'
 import {
   ClientCapReachedError,
   DuplicateClientIdError,
@@ -130,11 +131,13 @@ export class MemoryStore implements Store {
 
   async listClients(
     serviceApiKey: number,
-    request: PageRequest & { developer?: string },
+    request: PageRequest & { developer?: string; now?: number },
   ): Promise<Page<ClientRecord>> {
+    const { developer, now } = request
     const all = [...this.#clients.values()]
       .filter((client) => client.serviceApiKey === serviceApiKey)
-      .filter((client) => request.developer === undefined || client.developer === request.developer)
+      .filter((client) => developer === undefined || client.developer === developer)
+      .filter((client) => now === undefined || !isExpired(client, now))
       .sort((a, b) => a.number - b.number)
     return page(all, request)
   }
@@ -150,6 +153,14 @@ export class MemoryStore implements Store {
 
   async deleteClient(serviceApiKey: number, clientId: number): Promise<boolean> {
     return this.#clients.delete(`${serviceApiKey}/${clientId}`)
+  }
+
+  async deleteExpiredClients(now: number): Promise<number> {
+    let deleted = 0
+    for (const [key, client] of this.#clients) {
+      if (isExpired(client, now) && this.#clients.delete(key)) deleted++
+    }
+    return deleted
   }
 
   async hasSoftwareId(serviceApiKey: number, softwareId: string): Promise<boolean> {

@@ -65,6 +65,12 @@ export interface ClientRecord {
    * anonymous registration. Its RFC 7592 updates are held to the same rules as its registration.
    */
   initialAccessTokenId?: string
+  /**
+   * When the client stops existing, in milliseconds since the epoch; absent for never. Set
+   * for an anonymous client on probation (wire/policy.ts); from then on it is unknown to
+   * every endpoint (isExpired), whether or not the sweep has deleted it yet.
+   */
+  expiresAt?: number
   /** Milliseconds since the epoch. */
   createdAt: number
   modifiedAt: number
@@ -73,6 +79,11 @@ export interface ClientRecord {
 }
 
 export type NewClientRecord = Omit<ClientRecord, 'number' | 'version'>
+
+/** Whether the client has expired at `now` (milliseconds): an expired client is unknown. */
+export function isExpired(record: Pick<ClientRecord, 'expiresAt'>, now: number): boolean {
+  return record.expiresAt !== undefined && record.expiresAt <= now
+}
 
 /** An initial access token (RFC 7591 §3): only the hash of its secret is kept. */
 export interface InitialAccessTokenRecord {

@@ -8,6 +8,7 @@ import {
   notJson,
   notJsonObject,
   resolveClientMetadata,
+  rulesFor,
   substitutionsOf,
   unstorableMetadata,
   type RegistrationPolicy,
@@ -22,7 +23,7 @@ import {
 } from '../wire/index.js'
 import { checkInitialAccessToken } from './access-tokens.js'
 import { updateOptimistically, withMetadata } from './client-replacement.js'
-import { issueSecret } from './client-secret.js'
+import { issueSecret, withinClientLifetime } from './client-secret.js'
 import {
   authenticateClient,
   invalidToken,
@@ -121,18 +122,20 @@ async function registerNew(
       return dryRunSucceeded(service, metadata, substitutionsOf(body, metadata))
     }
     const now = context.now()
+    const expiresAt = probationExpiry(policy, token !== undefined, metadata, now)
     const record = await insertWithFreshId(
       context,
       service,
       {
         serviceApiKey: service.apiKey,
-        ...issueSecret(context, service, metadata, now),
+        ...withinClientLifetime(issueSecret(context, service, metadata, now), expiresAt),
         metadata,
         extras: pkceExtras(policy),
         registrationAccessTokenHash: hashSecret(registrationAccessToken),
         dynamicallyRegistered: true,
         developer: `authlete_${service.apiKey}`,
         ...(token && { initialAccessTokenId: token.id }),
+        ...(expiresAt !== undefined && { expiresAt }),
         createdAt: now,
         modifiedAt: now,
       },
@@ -254,6 +257,22 @@ async function resolveMetadata(
     parsedStorable: true,
     authenticated,
   })
+}
+
+/**
+ * When a client registered now expires: on probation (wire/policy.ts), an anonymous
+ * registration lives lifetimeSeconds from its creation; any other never does. A software
+ * statement is kept in the metadata only when a trusted issuer's keys verified it.
+ */
+function probationExpiry(
+  policy: RegistrationPolicy,
+  withInitialAccessToken: boolean,
+  metadata: ClientMetadata,
+  now: number,
+): number | undefined {
+  const trusted = withInitialAccessToken || metadata.software_statement !== undefined
+  const probation = rulesFor(policy, trusted).probation
+  return probation && now + probation.lifetimeSeconds * 1000
 }
 
 /**

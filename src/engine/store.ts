@@ -89,13 +89,21 @@ export interface Store {
     caps?: ClientCaps,
   ): Promise<ClientRecord>
   getClient(serviceApiKey: number, clientId: number): Promise<ClientRecord | undefined>
-  /** Clients by ascending number; only one developer's when given. */
+  /**
+   * Clients by ascending number; only one developer's when given, and without those expired
+   * at `now` (milliseconds since the epoch) when given.
+   */
   listClients(
     serviceApiKey: number,
-    page: PageRequest & { developer?: string },
+    page: PageRequest & { developer?: string; now?: number },
   ): Promise<Page<ClientRecord>>
   updateClient(record: ClientRecord): Promise<ClientRecord | undefined>
   deleteClient(serviceApiKey: number, clientId: number): Promise<boolean>
+  /**
+   * Deletes every client whose expiresAt is at or before `now` (milliseconds since the epoch),
+   * in every service, each service's client count lowered with it; resolves how many.
+   */
+  deleteExpiredClients(now: number): Promise<number>
   /** Whether a client of the service registered this software_id (RFC 7591 §2). */
   hasSoftwareId(serviceApiKey: number, softwareId: string): Promise<boolean>
 

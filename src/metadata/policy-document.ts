@@ -117,6 +117,30 @@ function forcedMembersProblem(rules: PolicyRuleSet, field: string): string | und
   return problem === undefined ? undefined : `${field}: ${problem.description}`
 }
 
+/**
+ * Probation scopes are scope tokens, and a default scope anonymous clients would be given is
+ * on the probation list: otherwise every client that asks for no scope is refused.
+ */
+function probationProblem(document: Policy): string | undefined {
+  const { probation } = document
+  if (probation?.scopes === undefined) return undefined
+  const field = 'probation.scopes'
+  const listed = probation.scopes
+  const problem = unknownValue(
+    field,
+    listed,
+    (scope) => SCOPE.test(scope) && !scope.includes(' '),
+    'one scope token (RFC 6749 §3.3)',
+  )
+  if (problem !== undefined) return problem
+  const [at, defaultScope] =
+    document.anonymous?.defaultScope === undefined
+      ? ['defaultScope', document.defaultScope]
+      : ['anonymous.defaultScope', document.anonymous.defaultScope]
+  const outside = defaultScope?.split(' ').find((token) => !listed.includes(token))
+  return outside === undefined ? undefined : `${at}: ${outside} is not among ${field}`
+}
+
 /** A bucket's slowest refill: one registration a day, so no Retry-After exceeds a day. */
 const MIN_REFILL_PER_MINUTE = 1 / 1440
 
@@ -137,6 +161,7 @@ export function policyDocumentProblem(document: Policy): string | undefined {
   return (
     ruleSetProblem(document, '') ??
     (document.anonymous && ruleSetProblem(document.anonymous, 'anonymous.')) ??
+    probationProblem(document) ??
     rateLimitsProblem(document.rateLimits)
   )
 }

@@ -118,6 +118,23 @@ test('anonymous rules narrow the whole policy further, and apply only to untrust
   assert.equal(rulesFor(open, false), open)
 })
 
+test('probation holds anonymous registrations only, on top of the anonymous rules', () => {
+  const probation = { lifetimeSeconds: 600, scopes: ['read', 'admin'] }
+  const policy = policyOf(
+    { supportedScopes: [{ name: 'read' }, { name: 'write' }] },
+    { anonymous: { requiredMembers: ['contacts'] }, probation },
+  )
+  assert.equal(policy.probation, undefined)
+  assert.deepEqual(policy.anonymous?.probation, probation)
+  assert.deepEqual(policy.anonymous?.requiredMembers, ['contacts'])
+  // A client asking for no scope gets the probation scopes the service has.
+  assert.equal(policy.anonymous?.defaultScope, 'read')
+  assert.equal(rulesFor(policy, true).probation, undefined)
+  const alone = policyOf({}, { probation: { lifetimeSeconds: 60 } })
+  assert.deepEqual(rulesFor(alone, false).probation, { lifetimeSeconds: 60 })
+  assert.equal(rulesFor(alone, false).defaultScope, undefined)
+})
+
 test('the default scope is given to a client that asks for none, by the rules that apply', async () => {
   const policy = policyOf({}, { defaultScope: 'read write', anonymous: { defaultScope: 'read' } })
   const body = { redirect_uris: ['https://rp.example.com/cb'] }
@@ -161,6 +178,15 @@ describe('policyDocumentProblem: a document whose values mean nothing is refused
       /^forcedMembers: dpop_bound_access_tokens/,
     ],
     [{ anonymous: { forcedMembers: { scope: 7 } } }, /^anonymous.forcedMembers: scope/],
+    [{ probation: { lifetimeSeconds: 60, scopes: ['a b'] } }, /^probation.scopes: 'a b'/],
+    [
+      { defaultScope: 'read write', probation: { lifetimeSeconds: 60, scopes: ['read'] } },
+      /^defaultScope: write is not among probation.scopes/,
+    ],
+    [
+      { anonymous: { defaultScope: 'x' }, probation: { lifetimeSeconds: 60, scopes: ['read'] } },
+      /^anonymous.defaultScope: x is not among probation.scopes/,
+    ],
     [
       { rateLimits: { perNetwork: { capacity: 20, refillPerMinute: 0.0005 } } },
       /^rateLimits.perNetwork.refillPerMinute: 0.0005 refills less than one registration a day/,

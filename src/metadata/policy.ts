@@ -9,6 +9,7 @@ import {
   type AuthleteService,
   type Policy,
   type PolicyRuleSet,
+  type Probation,
   type TrustedIssuer,
 } from '../wire/index.js'
 import {
@@ -61,6 +62,11 @@ export interface RegistrationPolicy {
   maxClientsPerInitialAccessToken: number | undefined
   /** The most clients one developer may hold (Authlete's clientsPerDeveloper); undefined: none. */
   clientsPerDeveloper: number | undefined
+  /**
+   * The probation tier (wire/policy.ts): set on the anonymous policy only, when the document
+   * has one. Its clients expire `lifetimeSeconds` after creation; `scopes` narrows their scope.
+   */
+  probation: Probation | undefined
   /**
    * The policy of a registration made with neither an initial access token nor a trusted
    * software statement, when the document has rules of its own for those; else this one.
@@ -142,7 +148,25 @@ export function policyOf(settings: AuthleteService, document: Policy = {}): Regi
   policy.maxClientsPerSoftwareId = document.maxClientsPerSoftwareId
   policy.maxClientsPerInitialAccessToken = document.maxClientsPerInitialAccessToken
   if (document.anonymous !== undefined) policy.anonymous = narrowed(policy, document.anonymous)
+  if (document.probation !== undefined) {
+    policy.anonymous = onProbation(policy.anonymous ?? policy, document.probation)
+  }
   return policy
+}
+
+/**
+ * Anonymous rules with the probation tier. A client that asks for no scope would be able to
+ * ask the authorization server for any (no requestable scopes), so it gets the probation
+ * scopes the service allows, unless a default scope is set (RFC 6749 §3.3 lets the server).
+ */
+function onProbation(policy: RegistrationPolicy, probation: Probation): RegistrationPolicy {
+  const allowed = probation.scopes?.filter((scope) => policy.scopes?.includes(scope) ?? true)
+  return {
+    ...policy,
+    defaultScope: policy.defaultScope ?? (allowed?.join(' ') || undefined),
+    probation,
+    anonymous: undefined,
+  }
 }
 
 /** What the service's settings alone allow. */
@@ -182,6 +206,7 @@ function settingsPolicy(settings: AuthleteService): RegistrationPolicy {
     maxClientsPerInitialAccessToken: undefined,
     // Authlete's 0 means no limit; DCR clients count as developer authlete_<apiKey> (spec §3.7).
     clientsPerDeveloper: positive(settings.clientsPerDeveloper),
+    probation: undefined,
     anonymous: undefined,
   }
 }

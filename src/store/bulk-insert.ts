@@ -40,6 +40,7 @@ const CLIENT_COLUMNS = Object.keys({
   developer: true,
   software_id: true,
   initial_access_token_id: true,
+  expires_at: true,
   created_at: true,
   modified_at: true,
   version: true,

@@ -65,6 +65,9 @@ export interface KyselyStoreOptions {
   worker?: Pick<SqliteWorker, 'run' | 'execute'>
 }
 
+/** Expired clients one statement of the sweep deletes at most. */
+const EXPIRED_CLIENTS_PER_DELETE = 1000
+
 export class KyselyStore implements Store {
   readonly #db: Kysely<Database>
   /** Each insert with its row, built and checked before it joins a batch. */
@@ -160,10 +163,14 @@ export class KyselyStore implements Store {
 
   async listClients(
     serviceApiKey: number,
-    page: PageRequest & { developer?: string },
+    page: PageRequest & { developer?: string; now?: number },
   ): Promise<Page<ClientRecord>> {
+    const { developer, now } = page
     let query = this.#db.selectFrom('clients').where('service_api_key', '=', serviceApiKey)
-    if (page.developer !== undefined) query = query.where('developer', '=', page.developer)
+    if (developer !== undefined) query = query.where('developer', '=', developer)
+    if (now !== undefined) {
+      query = query.where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
+    }
     return readPage(page, query, query.selectAll().orderBy('number'), toClientRecord)
   }
 
@@ -189,6 +196,29 @@ export class KyselyStore implements Store {
         .compile(),
     )
     return (numAffectedRows ?? 0n) > 0n
+  }
+
+  async deleteExpiredClients(now: number): Promise<number> {
+    // In batches, over the expires_at index: a long sweep never holds the write lock for
+    // long (SQLite has one writer). The count trigger lowers each service's client_count.
+    let deleted = 0
+    for (;;) {
+      const { numAffectedRows } = await this.#write(
+        this.#db
+          .deleteFrom('clients')
+          .where('number', 'in', (eb) =>
+            eb
+              .selectFrom('clients')
+              .select('number')
+              .where('expires_at', '<=', now)
+              .limit(EXPIRED_CLIENTS_PER_DELETE),
+          )
+          .compile(),
+      )
+      const batch = Number(numAffectedRows ?? 0n)
+      deleted += batch
+      if (batch < EXPIRED_CLIENTS_PER_DELETE) return deleted
+    }
   }
 
   async hasSoftwareId(serviceApiKey: number, softwareId: string): Promise<boolean> {

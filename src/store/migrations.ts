@@ -21,6 +21,7 @@ const migrations: Migration[] = [
   { version: 1, name: 'initial schema', up: createInitialSchema },
   { version: 2, name: 'service policies and client caps', up: addServicePoliciesAndCaps },
   { version: 3, name: 'idempotency keys', up: addIdempotencyKeys },
+  { version: 4, name: 'client expiry', up: addClientExpiry },
 ]
 
 async function createInitialSchema(db: Kysely<Database>, flavor: Flavor): Promise<void> {
@@ -195,6 +196,24 @@ async function addIdempotencyKeys(db: Kysely<Database>, flavor: Flavor): Promise
     .createIndex('idempotency_keys_created_at')
     .on('idempotency_keys')
     .column('created_at')
+    .execute()
+}
+
+/**
+ * When a client stops existing (milliseconds since the epoch, as every time column): set for
+ * clients on probation (wire/policy.ts), NULL for the rest. Only expiring clients are
+ * indexed, so the sweep's range scan never reads the others.
+ */
+async function addClientExpiry(db: Kysely<Database>, flavor: Flavor): Promise<void> {
+  await db.schema
+    .alterTable('clients')
+    .addColumn('expires_at', flavor === 'sqlite' ? 'integer' : 'bigint')
+    .execute()
+  await db.schema
+    .createIndex('clients_expires_at')
+    .on('clients')
+    .column('expires_at')
+    .where(sql.ref('expires_at'), 'is not', null)
     .execute()
 }
 

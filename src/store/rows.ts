@@ -71,6 +71,7 @@ export function toClientRow(record: NewClientRecord, version: number) {
     developer: record.developer,
     software_id: record.metadata.software_id ?? null,
     initial_access_token_id: record.initialAccessTokenId ?? null,
+    expires_at: record.expiresAt ?? null,
     created_at: record.createdAt,
     modified_at: record.modifiedAt,
     version,
@@ -111,6 +112,7 @@ export function toClientRecord(
     ...(row.initial_access_token_id === null
       ? {}
       : { initialAccessTokenId: row.initial_access_token_id }),
+    ...(row.expires_at === null ? {} : { expiresAt: row.expires_at }),
     createdAt: row.created_at,
     modifiedAt: row.modified_at,
     version: row.version,

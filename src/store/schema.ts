@@ -41,6 +41,8 @@ export interface ClientTable {
   software_id: string | null
   /** The initial access token it was registered with, if any (migration 2). */
   initial_access_token_id: string | null
+  /** When it expires, for a client on probation; NULL for never (migration 4). */
+  expires_at: number | null
   created_at: number
   modified_at: number
   version: number

@@ -117,6 +117,31 @@ export const RateLimitsSchema = Type.Object(
   },
 )
 
+/** Ten years: a probation longer than that is no probation. */
+const MAX_PROBATION_SECONDS = 10 * 366 * 24 * 60 * 60
+
+export const ProbationSchema = Type.Object(
+  {
+    lifetimeSeconds: Type.Integer({
+      minimum: 60,
+      maximum: MAX_PROBATION_SECONDS,
+      description:
+        'Seconds an anonymous client lives after it is registered; once they are up it is ' +
+        'unknown to every endpoint and is deleted. Counted from creation: use does not extend it yet',
+    }),
+    scopes: Names(
+      'The scope allow-list of a client on probation, narrowing the other scope rules; a ' +
+        'client that asks for no scope gets these (or defaultScope, when set)',
+    ),
+  },
+  {
+    additionalProperties: false,
+    description:
+      'The probation tier: anonymous registrations (neither an initial access token nor a ' +
+      'trusted software statement) get limited scopes and expire; off when absent',
+  },
+)
+
 export const PolicySchema = Type.Object(
   {
     ...RuleSetMembers,
@@ -144,6 +169,7 @@ export const PolicySchema = Type.Object(
       'The most clients one initial access token may register; no limit when absent',
     ),
     anonymous: Type.Optional(PolicyRuleSetSchema),
+    probation: Type.Optional(ProbationSchema),
     rateLimits: Type.Optional(RateLimitsSchema),
   },
   {
@@ -157,6 +183,7 @@ export const PolicySchema = Type.Object(
 
 export type PolicyRuleSet = Static<typeof PolicyRuleSetSchema>
 export type Policy = Static<typeof PolicySchema>
+export type Probation = Static<typeof ProbationSchema>
 export type RateLimit = Static<typeof RateLimitSchema>
 export type RateLimits = Static<typeof RateLimitsSchema>
 

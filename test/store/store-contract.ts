@@ -394,6 +394,86 @@ export function describeStoreContract(
       assert.equal(await clientCount(service.apiKey), 5)
     })
 
+    test('a client’s expiresAt survives a round trip; an update keeps it, and none stays none', async () => {
+      const service = await newService()
+      const expiring = await store.insertClient(
+        newClient(service.apiKey, { expiresAt: NOW + 60_000 }),
+      )
+      assert.equal(expiring.expiresAt, NOW + 60_000)
+      assert.deepEqual(await store.getClient(service.apiKey, expiring.clientId), expiring)
+      const updated = await store.updateClient({ ...expiring, modifiedAt: NOW + 1 })
+      assert.equal(updated?.expiresAt, NOW + 60_000)
+      const lasting = await store.insertClient(newClient(service.apiKey))
+      const read = await store.getClient(service.apiKey, lasting.clientId)
+      assert.equal(read && 'expiresAt' in read, false)
+    })
+
+    test('listClients with now leaves out the clients expired by then', async () => {
+      const service = await newService()
+      const early = await store.insertClient(newClient(service.apiKey, { expiresAt: NOW + 10 }))
+      const late = await store.insertClient(newClient(service.apiKey, { expiresAt: NOW + 20 }))
+      const lasting = await store.insertClient(newClient(service.apiKey))
+      const ids = async (now?: number) => {
+        const page = await store.listClients(service.apiKey, { start: 0, end: 10, now })
+        assert.equal(page.totalCount, page.items.length)
+        return page.items.map((client) => client.clientId)
+      }
+      assert.deepEqual(await ids(), [early.clientId, late.clientId, lasting.clientId])
+      assert.deepEqual(await ids(NOW + 9), [early.clientId, late.clientId, lasting.clientId])
+      assert.deepEqual(await ids(NOW + 10), [late.clientId, lasting.clientId])
+      assert.deepEqual(await ids(NOW + 20), [lasting.clientId])
+    })
+
+    test('deleteExpiredClients deletes the clients expired by now, in every service, and frees their place under maxClients', async () => {
+      const service = await newService()
+      const other = await newService()
+      const caps = { maxClients: 3 }
+      const expired = [
+        await store.insertClient(newClient(service.apiKey, { expiresAt: NOW }), undefined, caps),
+        await store.insertClient(newClient(other.apiKey, { expiresAt: NOW - 1 }), undefined, caps),
+      ]
+      const later = await store.insertClient(
+        newClient(service.apiKey, { expiresAt: NOW + 1 }),
+        undefined,
+        caps,
+      )
+      const lasting = await store.insertClient(newClient(service.apiKey), undefined, caps)
+      await assert.rejects(
+        store.insertClient(newClient(service.apiKey), undefined, caps),
+        ClientCapReachedError,
+      )
+      assert.equal(await store.deleteExpiredClients(NOW), 2)
+      for (const { serviceApiKey, clientId } of expired) {
+        assert.equal(await store.getClient(serviceApiKey, clientId), undefined)
+      }
+      assert.ok(await store.getClient(service.apiKey, later.clientId))
+      assert.ok(await store.getClient(service.apiKey, lasting.clientId))
+      assert.equal(await clientCount(service.apiKey), 2)
+      assert.equal(await clientCount(other.apiKey), 0)
+      // The count the cap reads went down with the rows: one place is free, not more.
+      await store.insertClient(newClient(service.apiKey), undefined, caps)
+      await assert.rejects(
+        store.insertClient(newClient(service.apiKey), undefined, caps),
+        ClientCapReachedError,
+      )
+      assert.equal(await store.deleteExpiredClients(NOW), 0)
+    })
+
+    databaseTest(
+      'deleteExpiredClients deletes a backlog larger than one statement deletes',
+      async () => {
+        const service = await newService()
+        const clients = Array.from({ length: 2100 }, () =>
+          newClient(service.apiKey, { expiresAt: NOW - 1000 }),
+        )
+        await Promise.all(clients.map((client) => store.insertClient(client)))
+        assert.equal(await clientCount(service.apiKey), 2100)
+        assert.equal(await store.deleteExpiredClients(NOW - 1000), 2100)
+        assert.equal(await clientCount(service.apiKey), 0)
+        await store.insertClient(newClient(service.apiKey), undefined, { maxClients: 1 })
+      },
+    )
+
     test('perSoftwareId caps one software_id’s clients; others and clients without one are not counted', async () => {
       const service = await newService()
       const caps = { perSoftwareId: 3 }

@@ -426,6 +426,19 @@ export const RULE_CASES: Record<string, RuleCase> = {
     accepted: [{ ...web, scope: 'openid profile' }, [{ ...web, scope: '' }, { scope: undefined }]],
     rejected: [{ body: { ...web, scope: 'openid claudeai' }, code: ICM }],
   },
+  scopeIsAllowedOnProbation: {
+    title: 'an anonymous client on probation asks only for its scopes (policy.probation.scopes)',
+    document: { probation: { lifetimeSeconds: 3600, scopes: ['mcp:read', 'openid'] } },
+    accepted: [
+      { ...web, scope: 'openid mcp:read' },
+      // Asking for none gets the probation scopes, not every scope of the service.
+      [web, { scope: 'mcp:read openid' }],
+    ],
+    rejected: [
+      { body: { ...web, scope: 'openid mcp:write' }, code: ICM },
+      { body: { ...web, scope: 'admin' }, code: ICM },
+    ],
+  },
   signingAlgorithmsAreKnown: {
     title: 'signing algorithms are JWS algorithm names (RFC 7518 §3.1)',
     accepted: [

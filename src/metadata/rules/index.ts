@@ -60,6 +60,7 @@ export const RULES: readonly (readonly [name: string, rule: Rule])[] = Object.en
   // Scope: RFC 6749 §3.3
   scopeTokensAreWellFormed: scope.scopeTokensAreWellFormed,
   scopeIsAllowed: scope.scopeIsAllowed,
+  scopeIsAllowedOnProbation: scope.scopeIsAllowedOnProbation,
   // JOSE algorithms: RFC 7518, OIDC DCR §2
   signingAlgorithmsAreKnown: algorithms.signingAlgorithmsAreKnown,
   signingAlgorithmIsAllowed: policy.signingAlgorithmIsAllowed,

@@ -44,3 +44,25 @@ export const scopeIsAllowed: Rule = {
     return problems
   },
 }
+
+/**
+ * A client on probation (an anonymous registration under the policy's probation tier) asks
+ * only for scope values on the probation list. Values the service does not allow at all are
+ * scopeIsAllowed's to report, so each value is reported once.
+ */
+export const scopeIsAllowedOnProbation: Rule = {
+  spec: 'policy.probation.scopes',
+  code: 'invalid_client_metadata',
+  check: ({ scope }, { probation, scopes: allowed }) => {
+    const listed = probation?.scopes
+    if (scope === undefined || listed === undefined) return undefined
+    let problems: Problem[] | undefined
+    for (const token of scope.split(' ')) {
+      if (!listed.includes(token) && (allowed === undefined || allowed.includes(token))) {
+        const description = `scope value ${token} is not allowed for a client on probation`
+        problems = withProblem(problems, { member: 'scope', description })
+      }
+    }
+    return problems
+  },
+}

@@ -82,3 +82,38 @@ test('migration 2 gives the services of a version 1 database an empty policy and
   assert.equal(service?.settings.serviceName, 'old')
   assert.equal('initialAccessTokenId' in client!, false)
 })
+
+test('migration 4 gives clients an expiry column, NULL for those of a version 3 database, and a partial index for the sweep', async () => {
+  const path = join(folder, 'version-3.db')
+  const { db } = await connect(path)
+  try {
+    // Back to version 3: migration 4's index, column and record go.
+    await sql`drop index clients_expires_at`.execute(db)
+    await sql`alter table clients drop column expires_at`.execute(db)
+    await sql`delete from registrar_migrations where version = 4`.execute(db)
+    await sql`insert into services (api_key, api_secret, settings, created_at, modified_at)
+      values (7, 's', '{}', 0, 0)`.execute(db)
+    await sql`insert into clients (service_api_key, client_id, client_secret_expires_at,
+      metadata, extras, dynamically_registered, developer, created_at, modified_at, version)
+      values (7, 1, 0, '{}', '{}', 1, 'dev', 0, 0, 1)`.execute(db)
+    assert.deepEqual(await migrate(db, 'sqlite'), [4])
+    const { rows } = await sql<{ detail: string }>`explain query plan
+      delete from clients where expires_at <= 5`.execute(db)
+    assert.match(
+      rows.map((row) => row.detail).join('; '),
+      /USING (COVERING )?INDEX clients_expires_at/,
+    )
+  } finally {
+    await db.destroy()
+  }
+  const store = await openStore(path)
+  try {
+    const client = await store.getClient(7, 1)
+    assert.equal('expiresAt' in client!, false)
+    await store.insertClient({ ...client!, clientId: 2, expiresAt: 5 })
+    assert.equal(await store.deleteExpiredClients(Date.now()), 1)
+    assert.ok(await store.getClient(7, 1))
+  } finally {
+    await store.close()
+  }
+})

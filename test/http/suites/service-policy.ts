@@ -26,6 +26,16 @@ const REFUSED: [string, unknown, RegExp][] = [
     /policy\.redirectUris\.loopback\b/,
   ],
   ['a negative cap', { maxClients: -1 }, /policy\.maxClients\b/],
+  [
+    'a probation shorter than a minute',
+    { probation: { lifetimeSeconds: 30 } },
+    /policy\.probation\.lifetimeSeconds\b/,
+  ],
+  [
+    'a default scope outside the probation scopes',
+    { defaultScope: 'admin', probation: { lifetimeSeconds: 600, scopes: ['mcp'] } },
+    /defaultScope\b.*probation\.scopes/,
+  ],
   ['a cap that is not an integer', { maxClients: 1.5 }, /policy\.maxClients\b/],
   ['an unknown member', { maxClient: 5 }, /policy\.maxClient\b/],
   [
