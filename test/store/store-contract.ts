@@ -406,6 +406,18 @@ export function describeStoreContract(
       const lasting = await store.insertClient(newClient(service.apiKey))
       const read = await store.getClient(service.apiKey, lasting.clientId)
       assert.equal(read && 'expiresAt' in read, false)
+      // Registrations counted under maxClients alone take the bulk insert (batch-plan.ts).
+      const counted = await Promise.all(
+        [NOW + 1, undefined].map((expiresAt) =>
+          store.insertClient(newClient(service.apiKey, { expiresAt }), undefined, {
+            maxClients: 10,
+          }),
+        ),
+      )
+      for (const [i, client] of counted.entries()) {
+        const stored = await store.getClient(service.apiKey, client.clientId)
+        assert.equal(stored?.expiresAt, i === 0 ? NOW + 1 : undefined)
+      }
     })
 
     test('listClients with now leaves out the clients expired by then', async () => {
