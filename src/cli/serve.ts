@@ -225,13 +225,26 @@ async function openRateLimiter(config: Config): Promise<RateLimitSetup> {
   }
 }
 
+/** The longest a log line waits in the buffer on a quiet server. */
+const LOG_FLUSH_INTERVAL_MILLISECONDS = 1_000
+
 /**
- * Log lines are written a few kilobytes at a time, not one blocking write per request;
- * whatever is buffered is flushed when the process stops.
+ * Log lines are written a few kilobytes at a time, not one blocking write per request,
+ * but never wait more than a second (a quiet server's lines reach `docker logs` and
+ * journald at once); warnings and errors go out at once (buildServer), and whatever is
+ * buffered is flushed when the process stops.
  */
 async function openLogStream(): Promise<LogStream> {
   const { default: pino } = await import('pino')
   const logStream = pino.destination({ dest: 2, minLength: 4096, sync: false })
+  const flushing = setInterval(() => {
+    try {
+      logStream.flush()
+    } catch {
+      // Only a destroyed stream throws, at exit, when flushSync has written everything.
+    }
+  }, LOG_FLUSH_INTERVAL_MILLISECONDS)
+  flushing.unref()
   process.once('exit', () => logStream.flushSync())
   return logStream
 }

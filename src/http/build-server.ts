@@ -35,6 +35,7 @@ import { refuseUnstorableUrlParts } from './input-text.js'
 import { loggableUrl, serializeError, serializeRequest } from './log-fields.js'
 import { openApiRoutes, type OpenApiDocument } from './openapi.js'
 import { registrationRoutes } from './registration.js'
+import { REQUEST_ID_HEADER, requestIdOf, traceFieldsOf } from './request-id.js'
 import { schemaController } from './schema-compilers.js'
 
 export interface ServerOptions {
@@ -151,6 +152,15 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   return app
 }
 
+/** pino's level number of `warn`. */
+const WARN = 40
+
+/** Writes out what a buffering stream (pino.destination with minLength) holds. */
+function flushLog(stream: DestinationStream | undefined): void {
+  const flushable = stream as { flush?: () => void; destroyed?: boolean } | undefined
+  if (typeof flushable?.flush === 'function' && !flushable.destroyed) flushable.flush()
+}
+
 function fastifyOptions(
   logger: NonNullable<ServerOptions['logger']>,
   bodyLimit: number,
@@ -169,6 +179,13 @@ function fastifyOptions(
       ? {
           level: logger.level,
           stream: logger.stream,
+          // Warnings and errors reach the log at once, not with the next few kilobytes.
+          hooks: {
+            logMethod(args, method, level) {
+              method.apply(this, args)
+              if (level >= WARN) flushLog(logger.stream)
+            },
+          },
           // Requests and errors are logged without query values (log-fields.ts).
           serializers: { req: serializeRequest, err: serializeError },
           // Never a secret in the log: no authorization header, no bodies.
@@ -179,6 +196,13 @@ function fastifyOptions(
         }
       : false,
     logController: new OneLinePerRequest(),
+    // Every answer and log line names its request (request-id.ts).
+    requestIdHeader: false,
+    genReqId: requestIdOf,
+    childLoggerFactory(logger, bindings, options, request) {
+      const trace = traceFieldsOf(request)
+      return logger.child(trace ? { ...bindings, ...trace } : bindings, options)
+    },
     // Envelope types are checked as sent: a number is not a string (spec §2.4).
     schemaController: schemaController as unknown as FastifyServerOptions['schemaController'],
     // The drain decides which requests a stop refuses (connection-drain.ts).
@@ -193,6 +217,7 @@ function fastifyOptions(
 function addGuards(app: FastifyInstance, bodyLimit: number): void {
   app.addHook('onRequest', (request, reply, done) => {
     reply.headers(NO_STORE)
+    reply.header(REQUEST_ID_HEADER, request.id)
     // Answered here, the request goes no further (done is not called).
     // After the signal to stop, a kept-alive connection carries no new work.
     if (app.drain.refuses(request.raw)) sendError(request, reply, shuttingDown())

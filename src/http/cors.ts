@@ -12,10 +12,12 @@ import { OAuthError } from '../wire/index.js'
 /** Lets any origin read the answers of the routes of `app`'s context. */
 export function allowAnyOrigin(app: FastifyInstance): void {
   app.addHook('onRequest', (_request, reply, done) => {
-    // A browser script needs WWW-Authenticate to tell a missing token from a wrong one.
+    // A browser script needs WWW-Authenticate to tell a missing token from a wrong one,
+    // Retry-After to wait out a 429, and X-Request-Id to quote to the operator; none of
+    // them is a CORS-safelisted response header.
     reply.headers({
       'access-control-allow-origin': '*',
-      'access-control-expose-headers': 'WWW-Authenticate',
+      'access-control-expose-headers': 'WWW-Authenticate, Retry-After, X-Request-Id',
     })
     done()
   })

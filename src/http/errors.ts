@@ -14,6 +14,8 @@ import {
   type ResultError,
 } from '../wire/index.js'
 import { bearerToken } from './request-parts.js'
+import { loggableUrl } from './log-fields.js'
+import { REQUEST_ID_HEADER } from './request-id.js'
 
 /**
  * Every answer carries these: registration answers hold secrets (RFC 7591 §3.2.1, RFC 6749
@@ -147,6 +149,14 @@ export function handleFrameworkError(
   request: FastifyRequest,
   reply: FastifyReply,
 ): FastifyReply {
-  if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') return handleNotFound(request, reply)
-  return handleError(error, request, reply)
+  // No onRequest hook ran for a request that failed before routing, and Fastify logs no
+  // line for it: both are done here.
+  reply.header(REQUEST_ID_HEADER, request.id)
+  const answered =
+    error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+      ? handleNotFound(request, reply)
+      : handleError(error, request, reply)
+  const line = { method: request.method, ...loggableUrl(request.url), statusCode: reply.statusCode }
+  request.log.info(line, 'request refused before routing')
+  return answered
 }

@@ -75,3 +75,74 @@ test('logs the path and the names of query parameters, never their values (RFC 6
   const read = lines.find((line) => line.path === `/${serviceId}/register/123`)
   assert.deepEqual(read?.query, ['access_token'])
 })
+
+interface LogLine {
+  reqId?: string
+  path?: string
+  statusCode?: number
+  traceId?: string
+  spanId?: string
+}
+
+function logLines(stderr: string): LogLine[] {
+  return stderr
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as LogLine)
+}
+
+test('a quiet server writes its log lines out within about a second, not once 4 KB have built up', async () => {
+  const server = await startServer({ env: { LOG_LEVEL: 'info' } })
+  try {
+    const answer = await call(`${server.url}/health`)
+    assert.equal(answer.status, 200)
+    const sent = Date.now()
+    const id = answer.headers.get('x-request-id')
+    const logged = () => logLines(server.stderr()).some((line) => line.reqId === id)
+    while (!logged() && Date.now() - sent < 5_000) await new Promise((r) => setTimeout(r, 50))
+    assert.ok(logged(), 'the request line never reached stderr while the server ran')
+    // The flush runs every second; allow the machine a second more.
+    assert.ok(Date.now() - sent < 2_500, `it took ${Date.now() - sent} ms`)
+  } finally {
+    await server.stop()
+  }
+})
+
+test('every answer carries X-Request-Id: the caller’s when it is a safe short token, else a new one; log lines carry it and the trace context', async () => {
+  const server = await startServer({ env: { LOG_LEVEL: 'info' } })
+  const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/
+  const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01'
+  const cases: { what: string; path: string; headers?: Record<string, string>; body?: string }[] = [
+    { what: 'none sent', path: '/health' },
+    { what: 'a safe id', path: '/health', headers: { 'x-request-id': 'lb-7f3a:42' } },
+    { what: 'too long', path: '/health', headers: { 'x-request-id': 'a'.repeat(65) } },
+    { what: 'unsafe characters', path: '/health', headers: { 'x-request-id': 'a"b{}' } },
+    { what: 'an unknown route', path: '/no/such/thing' },
+    { what: 'a URL that fails before routing', path: '/%E0%A4%A' },
+    { what: 'an API call without a token', path: '/api/service/get/list' },
+    { what: 'a body over the limit', path: '/1/register', body: 'x'.repeat(70_000) },
+    { what: 'trace context', path: '/health', headers: { traceparent } },
+    { what: 'an invalid trace context', path: '/health', headers: { traceparent: '00-0-0-01' } },
+  ]
+  const ids: string[] = []
+  for (const { what, path, headers, body } of cases) {
+    const answer = await call(`${server.url}${path}`, { headers, body })
+    const id = answer.headers.get('x-request-id')
+    assert.ok(id, `${what}: no X-Request-Id (status ${answer.status})`)
+    if (what === 'a safe id') assert.equal(id, 'lb-7f3a:42')
+    else assert.match(id, uuid, what)
+    ids.push(id)
+  }
+  assert.equal(new Set(ids).size, ids.length, 'each request has its own id')
+  assert.equal(await server.stop(), 0)
+
+  const lines = logLines(server.stderr())
+  for (const [i, { what }] of cases.entries()) {
+    const line = lines.find((candidate) => candidate.reqId === ids[i])
+    assert.ok(line, `${what}: no log line with its request id`)
+    if (what === 'trace context') {
+      assert.equal(line.traceId, '4bf92f3577b34da6a3ce929d0e0e4736')
+      assert.equal(line.spanId, '00f067aa0ba902b7')
+    } else assert.equal(line.traceId, undefined, what)
+  }
+})

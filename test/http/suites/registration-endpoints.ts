@@ -260,7 +260,9 @@ export function registrationEndpointTests(context: Context): void {
         headers: { origin: 'https://spa.example' },
       })
       assert.equal(answer.headers.get('access-control-allow-origin'), '*')
-      assert.match(answer.headers.get('access-control-expose-headers') ?? '', /WWW-Authenticate/i)
+      const exposed = answer.headers.get('access-control-expose-headers') ?? ''
+      for (const header of ['WWW-Authenticate', 'Retry-After', 'X-Request-Id'])
+        assert.match(exposed, new RegExp(`\\b${header}\\b`, 'i'))
       const preflight = await fetch(endpoint(), {
         method: 'OPTIONS',
         headers: {
