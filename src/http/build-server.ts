@@ -32,7 +32,7 @@ import {
   sendError,
 } from './errors.js'
 import { refuseUnstorableUrlParts } from './input-text.js'
-import { loggableUrl, serializeError, serializeRequest } from './log-fields.js'
+import { requestLine, serializeError, serializeRequest } from './log-fields.js'
 import { openApiRoutes, type OpenApiDocument } from './openapi.js'
 import { registrationRoutes } from './registration.js'
 import { REQUEST_ID_HEADER, requestIdOf, traceFieldsOf } from './request-id.js'
@@ -113,12 +113,7 @@ class OneLinePerRequest extends LogController {
     request: FastifyRequest,
     reply: FastifyReply,
   ): void {
-    const line = {
-      method: request.method,
-      ...loggableUrl(request.url),
-      statusCode: reply.statusCode,
-      ms: Math.round(reply.elapsedTime),
-    }
+    const line = { ...requestLine(request, reply), ms: Math.round(reply.elapsedTime) }
     if (error) reply.log.error({ ...line, err: error }, 'request errored')
     else reply.log.info(line, 'request completed')
   }

@@ -14,7 +14,7 @@ import {
   type ResultError,
 } from '../wire/index.js'
 import { bearerToken } from './request-parts.js'
-import { loggableUrl } from './log-fields.js'
+import { requestLine } from './log-fields.js'
 import { REQUEST_ID_HEADER } from './request-id.js'
 
 /**
@@ -156,7 +156,6 @@ export function handleFrameworkError(
     error.code === 'FST_ERR_MAX_PARAM_LENGTH'
       ? handleNotFound(request, reply)
       : handleError(error, request, reply)
-  const line = { method: request.method, ...loggableUrl(request.url), statusCode: reply.statusCode }
-  request.log.info(line, 'request refused before routing')
+  request.log.info(requestLine(request, reply), 'request refused before routing')
   return answered
 }

@@ -4,7 +4,7 @@
  * lets a client send its registration access token as `?access_token=`. Error messages are
  * scrubbed too, since some quote the URL (a malformed URL's error does).
  */
-import type { FastifyRequest } from 'fastify'
+import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { IncomingMessage } from 'node:http'
 
 /** The path of `url` and the names of its query parameters, never their values. */
@@ -25,6 +25,14 @@ export function loggableUrl(url: string): { path: string; query?: string[] } {
 /** `?name=value&other=value` anywhere in a text becomes `?name=&other=`. */
 function withoutQueryValues(text: string): string {
   return text.replace(/([?&][^=&#?\s'"]*)=[^&#\s'"]*/g, '$1=')
+}
+
+/** A request's log line: method, path, query parameter names and the answer's status. */
+export function requestLine(
+  request: FastifyRequest,
+  reply: FastifyReply,
+): { method: string; path: string; query?: string[]; statusCode: number } {
+  return { method: request.method, ...loggableUrl(request.url), statusCode: reply.statusCode }
 }
 
 /** pino serializer for `req`: method, path and query parameter names only. */
