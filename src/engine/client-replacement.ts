@@ -6,7 +6,7 @@
 import { OAuthError, type ClientMetadata } from '../wire/index.js'
 import type { EngineContext } from './context.js'
 import type { ClientRecord, ServiceRecord } from './records.js'
-import { issueSecret, withinClientLifetime } from './client-secret.js'
+import { issueSecret } from './client-secret.js'
 import { refusedWrite } from './store.js'
 
 const ATTEMPTS = 5
@@ -22,10 +22,7 @@ export function withMetadata(
   const { clientSecret: _replaced, ...rest } = current
   return {
     ...rest,
-    ...withinClientLifetime(
-      issueSecret(context, service, metadata, now, current),
-      current.expiresAt,
-    ),
+    ...issueSecret(context, service, metadata, now, { current }),
     metadata,
     modifiedAt: now,
   }

@@ -7,16 +7,20 @@ import { mintSecret } from './secrets.js'
 /**
  * A client secret for methods that need one: the current one when there is one, else a
  * new one with the service's lifetime (CONTRACT.md §1b; 0 = never expires, RFC 7591
- * §3.2.1). None for methods that need none, so none is stored.
+ * §3.2.1). None for methods that need none, so none is stored. The secret of a client that
+ * expires (probation, wire/policy.ts) expires no later than the client:
+ * client_secret_expires_at is when it stops being valid, 0 only for never, so a secret
+ * that would never expire gets the client's expiry.
  */
 export function issueSecret(
   context: EngineContext,
   service: ServiceRecord,
   metadata: ClientMetadata,
   now: number,
-  current?: ClientRecord,
+  client: { current?: ClientRecord; expiresAt?: number } = {},
 ): Pick<ClientRecord, 'clientSecret' | 'clientSecretExpiresAt'> {
   if (!needsSecret(metadata)) return { clientSecretExpiresAt: 0 }
+  const { current, expiresAt = current?.expiresAt } = client
   if (current?.clientSecret !== undefined) {
     return {
       clientSecret: current.clientSecret,
@@ -24,23 +28,12 @@ export function issueSecret(
     }
   }
   const lifetime = service.settings.clientSecretLifetime ?? 0
+  // Seconds since the epoch, 0 for never: the earlier of the two limits that are set.
+  const secretLimit = lifetime > 0 ? Math.floor(now / 1000) + lifetime : 0
+  const clientLimit = expiresAt === undefined ? 0 : Math.floor(expiresAt / 1000)
   return {
     clientSecret: mintSecret(context.randomBytes),
-    clientSecretExpiresAt: lifetime > 0 ? Math.floor(now / 1000) + lifetime : 0,
+    clientSecretExpiresAt:
+      secretLimit && clientLimit ? Math.min(secretLimit, clientLimit) : secretLimit || clientLimit,
   }
-}
-
-/**
- * The secret of a client that expires (probation, wire/policy.ts) expires no later than the
- * client: client_secret_expires_at is when it stops being valid, 0 only for never (RFC 7591
- * §3.2.1), so a secret that would never expire gets the client's expiry.
- */
-export function withinClientLifetime(
-  secret: Pick<ClientRecord, 'clientSecret' | 'clientSecretExpiresAt'>,
-  clientExpiresAt: number | undefined,
-): Pick<ClientRecord, 'clientSecret' | 'clientSecretExpiresAt'> {
-  if (clientExpiresAt === undefined || secret.clientSecret === undefined) return secret
-  const limit = Math.floor(clientExpiresAt / 1000)
-  const expiresAt = secret.clientSecretExpiresAt
-  return { ...secret, clientSecretExpiresAt: expiresAt === 0 ? limit : Math.min(expiresAt, limit) }
 }

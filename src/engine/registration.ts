@@ -23,7 +23,7 @@ import {
 } from '../wire/index.js'
 import { checkInitialAccessToken } from './access-tokens.js'
 import { updateOptimistically, withMetadata } from './client-replacement.js'
-import { issueSecret, withinClientLifetime } from './client-secret.js'
+import { issueSecret } from './client-secret.js'
 import {
   authenticateClient,
   invalidToken,
@@ -128,7 +128,7 @@ async function registerNew(
       service,
       {
         serviceApiKey: service.apiKey,
-        ...withinClientLifetime(issueSecret(context, service, metadata, now), expiresAt),
+        ...issueSecret(context, service, metadata, now, { expiresAt }),
         metadata,
         extras: pkceExtras(policy),
         registrationAccessTokenHash: hashSecret(registrationAccessToken),
