@@ -30,16 +30,23 @@ test('the engine example of the README registers a client', async () => {
   }
 })
 
-test('the policy example of the README is accepted, and the MCP hosts it names register under it', async () => {
+/** A service on an engine of its own, under the first json example of a README section. */
+async function servicePolicedBy(heading: string) {
   const readme = await readFile(new URL('README.md', root), 'utf8')
-  const section = readme.slice(readme.indexOf('### Example: the authorization server of an MCP'))
+  const section = readme.slice(readme.indexOf(heading))
   const example = /```json\n([\s\S]*?)```/.exec(section)?.[1]
-  assert.ok(example, 'the section has a json example')
+  assert.ok(example, `${heading} has a json example`)
   const document: unknown = JSON.parse(example)
-
   const engine = createEngine({ store: new MemoryStore(), baseUrl: 'https://as.example.com' })
   const created = await engine.createService({ serviceName: 'mcp' })
   const service = await engine.replacePolicy(created.apiKey, document)
+  return { engine, service, document }
+}
+
+test('the policy example of the README is accepted, and the MCP hosts it names register under it', async () => {
+  const { engine, service, document } = await servicePolicedBy(
+    '### Example: the authorization server of an MCP',
+  )
   assert.deepEqual(service.policy, document)
 
   const register = (body: Record<string, unknown>) =>
@@ -62,15 +69,7 @@ test('the policy example of the README is accepted, and the MCP hosts it names r
 })
 
 test('the probation example of the README is accepted, and holds anonymous clients to it', async () => {
-  const readme = await readFile(new URL('README.md', root), 'utf8')
-  const section = readme.slice(readme.indexOf('### Probation'))
-  const example = /```json\n([\s\S]*?)```/.exec(section)?.[1]
-  assert.ok(example, 'the section has a json example')
-  const document: unknown = JSON.parse(example)
-
-  const engine = createEngine({ store: new MemoryStore(), baseUrl: 'https://as.example.com' })
-  const created = await engine.createService({ serviceName: 'mcp' })
-  const service = await engine.replacePolicy(created.apiKey, document)
+  const { engine, service } = await servicePolicedBy('### Probation')
   const body = { redirect_uris: ['http://127.0.0.1:33418/cb'], token_endpoint_auth_method: 'none' }
   const register = (scope: string | undefined, initialAccessToken?: string) =>
     engine.register(service, { json: JSON.stringify({ ...body, scope }), initialAccessToken })
