@@ -22,6 +22,7 @@ const migrations: Migration[] = [
   { version: 2, name: 'service policies and client caps', up: addServicePoliciesAndCaps },
   { version: 3, name: 'idempotency keys', up: addIdempotencyKeys },
   { version: 4, name: 'client expiry', up: addClientExpiry },
+  { version: 5, name: 'audit history and webhooks', up: addAuditAndWebhooks },
 ]
 
 async function createInitialSchema(db: Kysely<Database>, flavor: Flavor): Promise<void> {
@@ -214,6 +215,100 @@ async function addClientExpiry(db: Kysely<Database>, flavor: Flavor): Promise<vo
     .on('clients')
     .column('expires_at')
     .where(sql.ref('expires_at'), 'is not', null)
+    .execute()
+}
+
+/**
+ * The audit history and the webhook outbox (schema.ts). Audit events reference no other
+ * table: deleting a service or client leaves its history, and every chain verifiable.
+ */
+async function addAuditAndWebhooks(db: Kysely<Database>, flavor: Flavor): Promise<void> {
+  const bigint = flavor === 'sqlite' ? 'integer' : 'bigint'
+  const serial = (table: 'audit_events' | 'webhook_deliveries') =>
+    db.schema
+      .createTable(table)
+      .addColumn('number', flavor === 'sqlite' ? 'integer' : 'bigserial', (col) =>
+        flavor === 'sqlite' ? col.primaryKey().autoIncrement() : col.primaryKey(),
+      )
+
+  await serial('audit_events')
+    .addColumn('chain', 'text', (col) => col.notNull())
+    .addColumn('seq', bigint, (col) => col.notNull())
+    .addColumn('service_api_key', bigint, (col) => col.notNull())
+    .addColumn('client_id', bigint)
+    .addColumn('kind', 'text', (col) => col.notNull())
+    .addColumn('actor', 'text', (col) => col.notNull())
+    .addColumn('request_id', 'text')
+    .addColumn('at', bigint, (col) => col.notNull())
+    .addColumn('detail', 'text')
+    .addColumn('detail_hash', 'text', (col) => col.notNull())
+    .addColumn('hash', 'text', (col) => col.notNull())
+    .addUniqueConstraint('audit_events_chain_seq', ['chain', 'seq'])
+    .execute()
+  // Listings page newest first within a service, or within one client of it.
+  await db.schema
+    .createIndex('audit_events_service')
+    .on('audit_events')
+    .columns(['service_api_key', 'number'])
+    .execute()
+  await db.schema
+    .createIndex('audit_events_client')
+    .on('audit_events')
+    .columns(['service_api_key', 'client_id', 'number'])
+    .execute()
+  await db.schema.createIndex('audit_events_at').on('audit_events').column('at').execute()
+
+  await db.schema
+    .createTable('audit_chains')
+    .addColumn('chain', 'text', (col) => col.primaryKey())
+    .addColumn('head_seq', bigint, (col) => col.notNull())
+    .addColumn('head_hash', 'text', (col) => col.notNull())
+    .addColumn('pruned_seq', bigint, (col) => col.notNull())
+    .addColumn('pruned_hash', 'text', (col) => col.notNull())
+    .addColumn('started_at', bigint, (col) => col.notNull())
+    .execute()
+
+  await db.schema
+    .createTable('webhooks')
+    .addColumn('id', 'text', (col) => col.primaryKey())
+    .addColumn('service_api_key', bigint, (col) =>
+      col.notNull().references('services.api_key').onDelete('cascade'),
+    )
+    .addColumn('url', 'text', (col) => col.notNull())
+    .addColumn('secret', 'text', (col) => col.notNull())
+    .addColumn('kinds', 'text', (col) => col.notNull())
+    .addColumn('description', 'text')
+    .addColumn('created_at', bigint, (col) => col.notNull())
+    .execute()
+  await db.schema
+    .createIndex('webhooks_service')
+    .on('webhooks')
+    .column('service_api_key')
+    .execute()
+
+  await serial('webhook_deliveries')
+    .addColumn('webhook_id', 'text', (col) =>
+      col.notNull().references('webhooks.id').onDelete('cascade'),
+    )
+    .addColumn('event_number', bigint, (col) => col.notNull())
+    .addColumn('client_id', bigint)
+    .addColumn('due_at', bigint, (col) => col.notNull())
+    .addColumn('attempts', 'integer', (col) => col.notNull())
+    .addColumn('leased_until', bigint)
+    .addColumn('last_error', 'text')
+    .addColumn('failed_at', bigint)
+    .execute()
+  // The dispatcher's scan: what is due, and whether an earlier one of the client waits.
+  await db.schema
+    .createIndex('webhook_deliveries_due')
+    .on('webhook_deliveries')
+    .columns(['due_at'])
+    .where(sql.ref('failed_at'), 'is', null)
+    .execute()
+  await db.schema
+    .createIndex('webhook_deliveries_client')
+    .on('webhook_deliveries')
+    .columns(['webhook_id', 'client_id', 'number'])
     .execute()
 }
 

@@ -86,6 +86,74 @@ export interface IdempotencyKeyTable {
   created_at: number
 }
 
+/**
+ * One audit event (engine/audit.ts). `detail` holds what may be personal (the source
+ * address, the metadata and its diff) and is hashed on its own into `detail_hash`: erasing
+ * it sets it NULL and leaves the chain verifiable. Each node appends to a chain of its own
+ * (`chain`, `seq` from 1), each event's `hash` covering the one before it in its chain.
+ */
+export interface AuditEventTable {
+  number: Generated<number>
+  chain: string
+  seq: number
+  service_api_key: number
+  client_id: number | null
+  kind: string
+  actor: string
+  request_id: string | null
+  /** Milliseconds since the epoch. */
+  at: number
+  /** JSON text; NULL once erased. */
+  detail: string | null
+  detail_hash: string
+  hash: string
+}
+
+/**
+ * Each audit chain's anchor: the head it has reached (moved in the transaction of every
+ * append, so a deleted tail is seen), and where retention has cut its start.
+ */
+export interface AuditChainTable {
+  chain: string
+  head_seq: number
+  head_hash: string
+  /** The last seq retention has deleted (0 for none) and that event's hash. */
+  pruned_seq: number
+  pruned_hash: string
+  started_at: number
+}
+
+/** A service's webhook: where its events are delivered, and the secret that signs them. */
+export interface WebhookTable {
+  id: string
+  service_api_key: number
+  url: string
+  /** Kept as issued: every delivery is signed with it. */
+  secret: string
+  /** The event kinds delivered, comma-separated with a comma at each end (`,client.created,`). */
+  kinds: string
+  description: string | null
+  created_at: number
+}
+
+/** An event waiting for one webhook: the durable outbox. Deleted once delivered. */
+export interface WebhookDeliveryTable {
+  number: Generated<number>
+  webhook_id: string
+  /** audit_events.number. */
+  event_number: number
+  /** Deliveries of one client go in event order: a later one waits for an earlier one. */
+  client_id: number | null
+  /** When it may next be tried (milliseconds since the epoch). */
+  due_at: number
+  attempts: number
+  /** While a node delivers it: until when the node holds it. */
+  leased_until: number | null
+  last_error: string | null
+  /** Set once it has failed every attempt: kept for inspection, never tried again. */
+  failed_at: number | null
+}
+
 export interface MigrationTable {
   version: number
   name: string
@@ -99,6 +167,10 @@ export interface Database {
   api_tokens: ApiTokenTable
   settings: SettingTable
   idempotency_keys: IdempotencyKeyTable
+  audit_events: AuditEventTable
+  audit_chains: AuditChainTable
+  webhooks: WebhookTable
+  webhook_deliveries: WebhookDeliveryTable
   registrar_migrations: MigrationTable
 }
 
@@ -108,6 +180,10 @@ export type NewClientRow = Insertable<ClientTable>
 export type InitialAccessTokenRow = Selectable<InitialAccessTokenTable>
 export type ApiTokenRow = Selectable<ApiTokenTable>
 export type IdempotencyKeyRow = Selectable<IdempotencyKeyTable>
+export type AuditEventRow = Selectable<AuditEventTable>
+export type AuditChainRow = Selectable<AuditChainTable>
+export type WebhookRow = Selectable<WebhookTable>
+export type WebhookDeliveryRow = Selectable<WebhookDeliveryTable>
 
 /** Which SQL the connection speaks, for the few places where the two differ. */
 export type Flavor = 'sqlite' | 'postgres'
