@@ -22,6 +22,8 @@ export const DEFAULTS = Object.freeze({
   // Per-network rate limit buckets group client addresses by these prefixes (README, Rate limits).
   rateLimitIpv4Prefix: 24, // bits
   rateLimitIpv6Prefix: 56, // bits
+  audit: 'on', // keep the audit history (README, Audit)
+  auditRetention: 0, // days the audit history is kept; 0 = for ever
 })
 
 /** An admin token shorter than this is refused (CONTRACT.md, "The server"). */
@@ -57,6 +59,10 @@ export interface Config {
   redisUrl?: string
   /** Prefix lengths, bits, that group client addresses into one network for rate limits. */
   networkPrefixLengths: { ipv4: number; ipv6: number }
+  /** Whether changes, failed authentications, rejections and management reads are events. */
+  audit: boolean
+  /** How long audit events are kept; 0 = for ever. */
+  auditRetentionMilliseconds: number
 }
 
 /** The flags of `registrar serve`, as the command line gave them (strings). */
@@ -76,6 +82,8 @@ export interface ServeFlags {
   redisUrl?: string
   rateLimitIpv4Prefix?: string
   rateLimitIpv6Prefix?: string
+  audit?: string
+  auditRetention?: string
 }
 
 export class ConfigError extends Error {
@@ -152,6 +160,30 @@ function parseSeconds(
   const seconds = /^[0-9]{1,7}(\.[0-9]{1,3})?$/.test(value) ? Number(value) : 0
   if (!(seconds > 0)) throw invalid(flag, variable, value, 'a positive number of seconds')
   return Math.round(seconds * 1000)
+}
+
+function parseAudit(value: string | undefined): boolean {
+  const setting = value ?? DEFAULTS.audit
+  if (setting !== 'on' && setting !== 'off') {
+    throw invalid('--audit', 'REGISTRAR_AUDIT', setting, '`on` or `off`')
+  }
+  return setting === 'on'
+}
+
+const DAY_MILLISECONDS = 86_400_000
+
+function parseRetentionDays(value: string | undefined): number {
+  if (value === undefined) return DEFAULTS.auditRetention * DAY_MILLISECONDS
+  const days = /^[0-9]{1,6}$/.test(value) ? Number(value) : Number.NaN
+  if (!(days >= 0)) {
+    throw invalid(
+      '--audit-retention',
+      'REGISTRAR_AUDIT_RETENTION',
+      value,
+      'a whole number of days (0 = for ever)',
+    )
+  }
+  return days * DAY_MILLISECONDS
 }
 
 function parseMaxConnections(value: string | undefined): number {
@@ -310,5 +342,9 @@ export function loadConfig(flags: ServeFlags, env: Env): Config {
       DEFAULTS.idempotencyWindow,
     ),
     ...parseRateLimiting(flags, env),
+    audit: parseAudit(pick(flags.audit, env['REGISTRAR_AUDIT'])),
+    auditRetentionMilliseconds: parseRetentionDays(
+      pick(flags.auditRetention, env['REGISTRAR_AUDIT_RETENTION']),
+    ),
   })
 }

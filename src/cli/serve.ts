@@ -13,6 +13,8 @@ import type { FastifyBaseLogger, FastifyInstance } from 'fastify'
 import type { destination } from 'pino'
 import type { Config, ServeFlags } from '../config.js'
 import type { RateLimiter, RateLimitMode, Store } from '../engine/index.js'
+import type { KyselyStore } from '../store/index.js'
+import { startAuditSealer, type AuditSealer } from './audit-sealer.js'
 import { startExpiredClientSweep, type ExpiredClientSweep } from './expired-client-sweep.js'
 import { exitOnUsageError } from './run.js'
 
@@ -72,6 +74,14 @@ export function registerServe(program: Command): void {
     .option(
       '--rate-limit-ipv6-prefix <bits>',
       'IPv6 prefix length of one client network for rate limits (env REGISTRAR_RATE_LIMIT_IPV6_PREFIX, default 56)',
+    )
+    .option(
+      '--audit <on|off>',
+      'keep the audit history of clients (env REGISTRAR_AUDIT, default on)',
+    )
+    .option(
+      '--audit-retention <days>',
+      'days audit events are kept (env REGISTRAR_AUDIT_RETENTION, default 0: for ever)',
     )
     .action((flags: ServeFlags) => serve(flags))
 }
@@ -141,7 +151,7 @@ async function serve(flags: ServeFlags): Promise<void> {
     throw error
   }
 
-  let store: Store
+  let store: KyselyStore
   try {
     store = await openStore(config.database)
   } catch (error) {
@@ -156,6 +166,7 @@ async function serve(flags: ServeFlags): Promise<void> {
     idempotencyWindowMilliseconds: config.idempotencyWindowMilliseconds,
     rateLimiter: rateLimits.limiter,
     networkPrefixLengths: config.networkPrefixLengths,
+    ...(config.audit && { audit: store.audit }),
   })
   const admin = await engine.ensureAdminToken(config.adminToken)
   if (admin.generated) {
@@ -184,8 +195,18 @@ async function serve(flags: ServeFlags): Promise<void> {
   if (typeof address === 'object' && address) port = address.port
   rateLimits.logTo(app.log)
   const sweep = startExpiredClientSweep(engine, app.log)
+  const sealer = startAuditSealer(store.audit, app.log, {
+    retentionMilliseconds: config.auditRetentionMilliseconds,
+  })
 
-  stopOnSignals(app, store, rateLimits, sweep, logStream, config.shutdownGraceMilliseconds)
+  stopOnSignals(
+    app,
+    store,
+    rateLimits,
+    [sweep, sealer],
+    logStream,
+    config.shutdownGraceMilliseconds,
+  )
   process.stdout.write(`listening on ${urlOf(config.host, port)}\n`)
 }
 
@@ -258,7 +279,7 @@ function stopOnSignals(
   app: FastifyInstance,
   store: Store,
   rateLimits: RateLimitSetup,
-  sweep: ExpiredClientSweep,
+  jobs: (ExpiredClientSweep | AuditSealer)[],
   logStream: LogStream,
   graceMilliseconds: number,
 ): void {
@@ -271,7 +292,7 @@ function stopOnSignals(
       app.log.error('requests still in flight at the end of the grace period were cut off')
     try {
       await app.close()
-      await sweep.stop()
+      for (const job of jobs) await job.stop()
       await rateLimits.close()
       await (inTime ? store.close() : within(STORE_CLOSE_AFTER_GRACE_MILLISECONDS, store.close()))
     } catch (error) {

@@ -29,6 +29,7 @@ import {
   type InsertPlanner,
   type PlannedInsert,
 } from './client-insert.js'
+import { KyselyAuditTrail } from './audit-trail.js'
 import { GroupCommit } from './group-commit.js'
 import { hotQueries, type HotQueries } from './hot-queries.js'
 import {
@@ -75,10 +76,13 @@ export class KyselyStore implements Store {
   readonly #planner: InsertPlanner
   readonly #queries: HotQueries = hotQueries()
   readonly #worker: KyselyStoreOptions['worker']
+  /** The audit history kept in the same database (the engine's AuditTrail port). */
+  readonly audit: KyselyAuditTrail
 
   constructor(db: Kysely<Database>, options: KyselyStoreOptions) {
     this.#db = db
     this.#worker = options.worker
+    this.audit = new KyselyAuditTrail(db, { flavor: options.flavor, worker: options.worker })
     this.#planner = insertPlanner(db, options.flavor)
     this.#inserts = new GroupCommit({
       commit: (items) =>
@@ -350,6 +354,7 @@ export class KyselyStore implements Store {
   /** Lets registrations already submitted commit, then closes the connections. */
   async close(): Promise<void> {
     await this.#inserts.idle()
+    await this.audit.idle()
     await this.#db.destroy()
   }
 }

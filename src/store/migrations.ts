@@ -271,6 +271,10 @@ async function addAuditAndWebhooks(db: Kysely<Database>, flavor: Flavor): Promis
     .addColumn('pruned_seq', bigint, (col) => col.notNull())
     .addColumn('pruned_hash', 'text', (col) => col.notNull())
     .execute()
+  await db
+    .insertInto('audit_chains')
+    .values({ chain: 'main', head_seq: 0, head_hash: '', pruned_seq: 0, pruned_hash: '' })
+    .execute()
 
   await db.schema
     .createTable('webhooks')
@@ -284,11 +288,7 @@ async function addAuditAndWebhooks(db: Kysely<Database>, flavor: Flavor): Promis
     .addColumn('description', 'text')
     .addColumn('created_at', bigint, (col) => col.notNull())
     .execute()
-  await db.schema
-    .createIndex('webhooks_service')
-    .on('webhooks')
-    .column('service_api_key')
-    .execute()
+  await db.schema.createIndex('webhooks_service').on('webhooks').column('service_api_key').execute()
 
   await serial('webhook_deliveries')
     .addColumn('webhook_id', 'text', (col) =>
