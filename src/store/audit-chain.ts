@@ -9,7 +9,7 @@
  */
 import { createHash } from 'node:crypto'
 import { sql, type Kysely, type Transaction } from 'kysely'
-import type { AuditVerification } from '../engine/index.js'
+import type { AuditAnchor, AuditVerification } from '../engine/index.js'
 import type { AuditEventRow, Database, Flavor } from './schema.js'
 
 /** The chain's row in audit_chains (migration 5 inserts it). */
@@ -144,7 +144,10 @@ async function queueDeliveries(trx: Transaction<Database>, from: number, to: num
  * hashes to its place, a deleted one leaves a gap, a deleted tail falls short of the head,
  * and an edited detail no longer matches its own hash.
  */
-export async function verifyChain(db: Kysely<Database>): Promise<AuditVerification> {
+export async function verifyChain(
+  db: Kysely<Database>,
+  anchor?: AuditAnchor,
+): Promise<AuditVerification> {
   const chain = await db
     .selectFrom('audit_chains')
     .selectAll()
@@ -172,6 +175,13 @@ export async function verifyChain(db: Kysely<Database>): Promise<AuditVerificati
       if (seq === expected && chainHash(previous, seq, row) !== row.hash) {
         problems.push({ seq, number, problem: `event ${number} at seq ${seq} was altered` })
       }
+      if (seq === anchor?.seq && row.hash !== anchor.hash) {
+        problems.push({
+          seq,
+          number,
+          problem: `the event at seq ${seq} is not the head seen before`,
+        })
+      }
       if (row.detail !== null && sha256(row.detail) !== row.detail_hash) {
         problems.push({ seq, number, problem: `the detail of event ${number} was altered` })
       }
@@ -190,6 +200,7 @@ export async function verifyChain(db: Kysely<Database>): Promise<AuditVerificati
   } else if (expected - 1 === headSeq && previous !== chain.head_hash) {
     problems.push({ seq: headSeq, problem: `the head at seq ${headSeq} was altered` })
   }
+  problems.push(...anchorProblems(anchor, chain, expected - 1))
   const { unsealed } = await db
     .selectFrom('audit_events')
     .select((eb) => eb.fn.countAll<number>().as('unsealed'))
@@ -201,6 +212,27 @@ export async function verifyChain(db: Kysely<Database>): Promise<AuditVerificati
     problems,
     unsealed: Number(unsealed),
   }
+}
+
+/** What the walk cannot see of an anchor: one past the walk, or cut by retention. */
+function anchorProblems(
+  anchor: AuditAnchor | undefined,
+  chain: { pruned_seq: number; pruned_hash: string },
+  walkedTo: number,
+): AuditVerification['problems'] {
+  if (!anchor) return []
+  if (anchor.seq > walkedTo) {
+    return [
+      { seq: anchor.seq, problem: `the chain ends before seq ${anchor.seq}, a head seen before` },
+    ]
+  }
+  const pruned = Number(chain.pruned_seq)
+  if (anchor.seq === pruned && anchor.hash !== chain.pruned_hash) {
+    return [
+      { seq: anchor.seq, problem: `the event at seq ${anchor.seq} is not the head seen before` },
+    ]
+  }
+  return []
 }
 
 /**

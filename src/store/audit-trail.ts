@@ -5,6 +5,7 @@
  */
 import type { CompiledQuery, Kysely, QueryResult } from 'kysely'
 import type {
+  AuditAnchor,
   AuditDetail,
   AuditEvent,
   AuditKind,
@@ -80,8 +81,8 @@ export class KyselyAuditTrail implements AuditTrail {
     return { seq: Number(chain.head_seq), hash: chain.head_hash }
   }
 
-  verify(): Promise<AuditVerification> {
-    return verifyChain(this.#db)
+  verify(anchor?: AuditAnchor): Promise<AuditVerification> {
+    return verifyChain(this.#db, anchor)
   }
 
   prune(before: number): Promise<number> {
