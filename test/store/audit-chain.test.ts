@@ -10,9 +10,15 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, describe, test } from 'node:test'
 import { sql, type Kysely } from 'kysely'
-import type { AuditEvent } from '../../src/engine/index.js'
+import {
+  ClientCapReachedError,
+  DuplicateClientIdError,
+  type AuditEvent,
+  type NewClientRecord,
+} from '../../src/engine/index.js'
 import { connect, openStore, type Database, type KyselyStore } from '../../src/store/index.js'
 import { createTestSchema } from '../support/postgres.js'
+import { newClient, newKey, NOW } from './records.js'
 
 const folder = mkdtempSync(join(tmpdir(), 'registrar-audit-'))
 after(() => rmSync(folder, { recursive: true, force: true }))
@@ -192,6 +198,50 @@ for (const backend of BACKENDS) {
         const [, second] = await chain.store.audit.list({ serviceApiKey: 7, limit: 2 })
         assert.deepEqual(await list({ before: second!.number }), ['1@20', '1@10'])
         assert.deepEqual(await list({ serviceApiKey: 8 }), [])
+      } finally {
+        await chain.close()
+      }
+    })
+
+    test("a registration's event is written in its transaction, only when the client is in", async () => {
+      const chain = await chainOf(0)
+      try {
+        const service = await chain.store.insertService({
+          apiKey: newKey(),
+          apiSecret: 'secret',
+          settings: {},
+          policy: {},
+          createdAt: NOW,
+          modifiedAt: NOW,
+        })
+        const createdEventOf = (record: NewClientRecord): AuditEvent => ({
+          ...event(record.clientId, NOW, 'client.created'),
+          serviceApiKey: service.apiKey,
+        })
+        // Together: one group-commit batch, a bulk insert (one statement on PostgreSQL).
+        const records = Array.from({ length: 5 }, () => newClient(service.apiKey))
+        await Promise.all(
+          records.map((record) =>
+            chain.store.insertClient(record, undefined, { maxClients: 6 }, createdEventOf(record)),
+          ),
+        )
+        const taken = { ...newClient(service.apiKey), clientId: records[0]!.clientId }
+        await assert.rejects(
+          chain.store.insertClient(taken, undefined, {}, createdEventOf(taken)),
+          DuplicateClientIdError,
+        )
+        const last = newClient(service.apiKey)
+        await chain.store.insertClient(last, undefined, { maxClients: 6 }, createdEventOf(last))
+        const over = newClient(service.apiKey)
+        await assert.rejects(
+          chain.store.insertClient(over, undefined, { maxClients: 6 }, createdEventOf(over)),
+          ClientCapReachedError,
+        )
+        const events = await chain.store.audit.list({ serviceApiKey: service.apiKey, limit: 10 })
+        assert.deepEqual(
+          events.map((stored) => stored.clientId).sort(),
+          [...records, last].map((record) => record.clientId).sort(),
+        )
       } finally {
         await chain.close()
       }
