@@ -280,11 +280,7 @@ async function addAuditAndWebhooks(db: Kysely<Database>, flavor: Flavor): Promis
     .addColumn('description', 'text')
     .addColumn('created_at', bigint, (col) => col.notNull())
     .execute()
-  await db.schema
-    .createIndex('webhooks_service')
-    .on('webhooks')
-    .column('service_api_key')
-    .execute()
+  await db.schema.createIndex('webhooks_service').on('webhooks').column('service_api_key').execute()
 
   await serial('webhook_deliveries')
     .addColumn('webhook_id', 'text', (col) =>
