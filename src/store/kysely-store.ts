@@ -29,6 +29,7 @@ import {
   type InsertPlanner,
   type PlannedInsert,
 } from './client-insert.js'
+import type { DatabaseUse } from './database-use.js'
 import { GroupCommit } from './group-commit.js'
 import { hotQueries, type HotQueries } from './hot-queries.js'
 import {
@@ -63,6 +64,10 @@ export interface KyselyStoreOptions {
   maxBatchSize?: number
   /** Runs registration batches and client writes on another thread (SQLite's worker) when it can. */
   worker?: Pick<SqliteWorker, 'run' | 'execute'>
+  /** What the connection is busy with (databaseUse()). @default nothing known */
+  use?: () => DatabaseUse
+  /** Told of each registration transaction that commits: its size and duration, seconds. */
+  onBatch?: (size: number, seconds: number) => void
 }
 
 /** Expired clients one statement of the sweep deletes at most. */
@@ -75,10 +80,12 @@ export class KyselyStore implements Store {
   readonly #planner: InsertPlanner
   readonly #queries: HotQueries = hotQueries()
   readonly #worker: KyselyStoreOptions['worker']
+  readonly #use: () => DatabaseUse
 
   constructor(db: Kysely<Database>, options: KyselyStoreOptions) {
     this.#db = db
     this.#worker = options.worker
+    this.#use = options.use ?? (() => ({}))
     this.#planner = insertPlanner(db, options.flavor)
     this.#inserts = new GroupCommit({
       commit: (items) =>
@@ -91,7 +98,13 @@ export class KyselyStore implements Store {
       maxConcurrentBatches: options.maxConcurrentBatches,
       // A registration holds its service's row until commit (insert-plan.ts).
       key: (item) => item.insert.record.serviceApiKey,
+      onBatch: options.onBatch,
     })
+  }
+
+  /** What the database connection is busy with now: a PostgreSQL pool, SQLite's worker. */
+  databaseUse(): DatabaseUse {
+    return this.#use()
   }
 
   /** How many registrations were asked for, and in how many transactions. */

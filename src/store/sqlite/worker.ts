@@ -98,6 +98,8 @@ export interface SqliteWorker {
   run(batch: BatchPlan): Promise<BatchResults> | undefined
   /** Runs one write statement on the worker, answering as Kysely would; undefined as run(). */
   execute(query: CompiledQuery): Promise<QueryResult<unknown>> | undefined
+  /** Batches and statements sent and not yet answered. */
+  queued(): number
   /** Stops the worker after one last checkpoint; resolves once its connection is closed. */
   stop(): Promise<void>
 }
@@ -176,6 +178,7 @@ export function startSqliteWorker(
         return changes === undefined ? { rows } : { rows, numAffectedRows: BigInt(changes) }
       })
     },
+    queued: () => waiting.length,
     async stop() {
       if (stopping) return exited
       stopping = true
