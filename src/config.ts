@@ -22,12 +22,16 @@ export const DEFAULTS = Object.freeze({
   // Per-network rate limit buckets group client addresses by these prefixes (README, Rate limits).
   rateLimitIpv4Prefix: 24, // bits
   rateLimitIpv6Prefix: 56, // bits
+  metrics: 'admin', // who may read GET /metrics: the admin token
 })
 
 /** An admin token shorter than this is refused (CONTRACT.md, "The server"). */
 const MIN_ADMIN_TOKEN_LENGTH = 32
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
+
+/** Who may read `GET /metrics`: the admin token, anyone, or no one (no such route). */
+const METRICS_ACCESS = ['admin', 'public', 'off'] as const
 
 export interface Config {
   host: string
@@ -57,6 +61,8 @@ export interface Config {
   redisUrl?: string
   /** Prefix lengths, bits, that group client addresses into one network for rate limits. */
   networkPrefixLengths: { ipv4: number; ipv6: number }
+  /** Who may read `GET /metrics`; `off` serves no metrics and loads no metrics code. */
+  metrics: (typeof METRICS_ACCESS)[number]
 }
 
 /** The flags of `registrar serve`, as the command line gave them (strings). */
@@ -76,6 +82,7 @@ export interface ServeFlags {
   redisUrl?: string
   rateLimitIpv4Prefix?: string
   rateLimitIpv6Prefix?: string
+  metrics?: string
 }
 
 export class ConfigError extends Error {
@@ -133,6 +140,15 @@ function parseLogLevel(value: string | undefined): Config['logLevel'] {
     throw invalid('--log-level', 'LOG_LEVEL', value, `one of ${LOG_LEVELS.join(', ')}`)
   }
   return level as Config['logLevel']
+}
+
+function parseMetrics(value: string | undefined): Config['metrics'] {
+  if (value === undefined) return DEFAULTS.metrics as Config['metrics']
+  const access = value.toLowerCase()
+  if (!(METRICS_ACCESS as readonly string[]).includes(access)) {
+    throw invalid('--metrics', 'REGISTRAR_METRICS', value, `one of ${METRICS_ACCESS.join(', ')}`)
+  }
+  return access as Config['metrics']
 }
 
 function parseHost(value: string | undefined): string {
@@ -310,5 +326,6 @@ export function loadConfig(flags: ServeFlags, env: Env): Config {
       DEFAULTS.idempotencyWindow,
     ),
     ...parseRateLimiting(flags, env),
+    metrics: parseMetrics(pick(flags.metrics, env['REGISTRAR_METRICS'])),
   })
 }
