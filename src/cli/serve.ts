@@ -13,6 +13,8 @@ import type { FastifyBaseLogger, FastifyInstance } from 'fastify'
 import type { destination } from 'pino'
 import type { Config, ServeFlags } from '../config.js'
 import type { RateLimiter, RateLimitMode, Store } from '../engine/index.js'
+import type { HttpMetrics, MetricsAccess } from '../http/index.js'
+import type { KyselyStore } from '../store/index.js'
 import { startExpiredClientSweep, type ExpiredClientSweep } from './expired-client-sweep.js'
 import { exitOnUsageError } from './run.js'
 
@@ -73,6 +75,10 @@ export function registerServe(program: Command): void {
       '--rate-limit-ipv6-prefix <bits>',
       'IPv6 prefix length of one client network for rate limits (env REGISTRAR_RATE_LIMIT_IPV6_PREFIX, default 56)',
     )
+    .option(
+      '--metrics <access>',
+      'who may read GET /metrics: admin (the admin token), public or off (env REGISTRAR_METRICS, default admin)',
+    )
     .action((flags: ServeFlags) => serve(flags))
 }
 
@@ -126,13 +132,17 @@ function prebuiltOpenApi() {
 }
 
 async function serve(flags: ServeFlags): Promise<void> {
-  const [{ loadConfig, ConfigError }, { openStore }, { createEngine }, { buildServer }] =
-    await Promise.all([
-      import('../config.js'),
-      import('../store/index.js'),
-      import('../engine/index.js'),
-      import('../http/index.js'),
-    ])
+  const [
+    { loadConfig, ConfigError },
+    { openStore },
+    { createEngine },
+    { buildServer, createMetrics },
+  ] = await Promise.all([
+    import('../config.js'),
+    import('../store/index.js'),
+    import('../engine/index.js'),
+    import('../http/index.js'),
+  ])
   let config: Config
   try {
     config = loadConfig(flags, process.env)
@@ -141,12 +151,15 @@ async function serve(flags: ServeFlags): Promise<void> {
     throw error
   }
 
-  let store: Store
+  const metrics =
+    config.metrics === 'off' ? undefined : await openMetrics(config.metrics, createMetrics)
+  let store: KyselyStore
   try {
-    store = await openStore(config.database)
+    store = await openStore(config.database, { onBatch: metrics?.onBatch })
   } catch (error) {
     fail(`cannot open the database: ${(error as Error).message}`, 1)
   }
+  metrics?.watch(store)
   const rateLimits = await openRateLimiter(config)
   // With --port 0 the real port is known only once listening, before anyone can call.
   let port = config.port
@@ -172,6 +185,7 @@ async function serve(flags: ServeFlags): Promise<void> {
     trustProxy: config.trustProxy,
     version: packageVersion(),
     openApiDocument: prebuiltOpenApi(),
+    metrics: metrics?.served,
   })
   try {
     await app.listen({ host: config.host, port: config.port })
@@ -187,6 +201,31 @@ async function serve(flags: ServeFlags): Promise<void> {
 
   stopOnSignals(app, store, rateLimits, sweep, logStream, config.shutdownGraceMilliseconds)
   process.stdout.write(`listening on ${urlOf(config.host, port)}\n`)
+}
+
+/** The server's metrics, and the store's parts of them. */
+interface MetricsSetup {
+  served: { collector: HttpMetrics; access: MetricsAccess }
+  /** The store's onBatch. */
+  onBatch(size: number, seconds: number): void
+  /** Adds the gauges of what the store's database connection is busy with. */
+  watch(store: KyselyStore): void
+}
+
+/** Loads prom-client (http/metrics.ts, store-metrics.ts): only when metrics are on. */
+async function openMetrics(
+  access: MetricsAccess,
+  createMetrics: () => Promise<HttpMetrics>,
+): Promise<MetricsSetup> {
+  const [collector, { observeCommits, watchDatabaseUse }] = await Promise.all([
+    createMetrics(),
+    import('./store-metrics.js'),
+  ])
+  return {
+    served: { collector, access },
+    onBatch: observeCommits(collector.registry),
+    watch: (store) => watchDatabaseUse(collector.registry, () => store.databaseUse()),
+  }
 }
 
 /** Where rate limit buckets are kept, and how their changes of mode reach the log. */
