@@ -1,7 +1,8 @@
 /**
- * `registrar serve`: the composition root. Reads the configuration, opens the store (and,
- * with REDIS_URL, the shared rate limit buckets), creates the engine, makes sure an admin
- * token exists, builds the server, listens and sweeps expired clients once a minute.
+ * `registrar serve`: the composition root. Reads the configuration, loads the metrics
+ * unless they are off, opens the store (and, with REDIS_URL, the shared rate limit buckets),
+ * creates the engine, makes sure an admin token exists, builds the server, listens and
+ * sweeps expired clients once a minute.
  * SIGTERM and SIGINT stop accepting, let requests in flight finish (http/connection-drain.ts),
  * close the store, flush the log and exit 0; past the grace period the connections left
  * are cut, the store is closed and the exit code is 1.

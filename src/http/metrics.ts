@@ -17,23 +17,30 @@ const LATENCY_BUCKETS = [
   0.0002, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5,
 ]
 
+const LATENCY = 'registrar_http_request_duration_seconds'
+
 /** The route label of a request that matched no route: one value, whatever its URL. */
 const UNMATCHED = 'unmatched'
 
 export class HttpMetrics {
   readonly registry = new Registry()
+  readonly #latency = new Histogram({
+    name: LATENCY,
+    help: 'Time from the request to its answer, by route template, method and status',
+    labelNames: ['route', 'method', 'status'] as const,
+    buckets: LATENCY_BUCKETS,
+    registers: [this.registry],
+  })
+  /**
+   * The latency histogram's counts, copied when scraped: a request costs one observation,
+   * not two (each is about 1 µs, against some 90 µs of CPU for a whole read).
+   */
   readonly #requests = new Counter({
     name: 'registrar_http_requests_total',
     help: 'HTTP requests answered, by route template, method and status',
     labelNames: ['route', 'method', 'status'] as const,
     registers: [this.registry],
-  })
-  readonly #latency = new Histogram({
-    name: 'registrar_http_request_duration_seconds',
-    help: 'Time from the request to its answer, by route template, method and status',
-    labelNames: ['route', 'method', 'status'] as const,
-    buckets: LATENCY_BUCKETS,
-    registers: [this.registry],
+    collect: () => this.#copyRequestCounts(),
   })
   readonly #registrations = new Counter({
     name: 'registrar_registrations_total',
@@ -100,8 +107,14 @@ export class HttpMetrics {
       method: request.method,
       status: reply.statusCode,
     }
-    this.#requests.inc(labels)
     this.#latency.observe(labels, reply.elapsedTime / 1000)
+  }
+
+  async #copyRequestCounts(): Promise<void> {
+    this.#requests.reset()
+    for (const { metricName, labels, value } of (await this.#latency.get()).values) {
+      if (metricName === `${LATENCY}_count`) this.#requests.inc(labels, value)
+    }
   }
 
   #countRateLimited(error: FastifyError): void {
