@@ -14,7 +14,7 @@ import type { FastifyBaseLogger, FastifyInstance } from 'fastify'
 import type { destination } from 'pino'
 import type { Config, ServeFlags } from '../config.js'
 import type { RateLimiter, RateLimitMode, Store } from '../engine/index.js'
-import type { HttpMetrics, MetricsAccess } from '../http/index.js'
+import type { ServerMetrics, MetricsAccess } from '../http/index.js'
 import type { KyselyStore } from '../store/index.js'
 import { startExpiredClientSweep, type ExpiredClientSweep } from './expired-client-sweep.js'
 import { exitOnUsageError } from './run.js'
@@ -206,7 +206,7 @@ async function serve(flags: ServeFlags): Promise<void> {
 
 /** The server's metrics, and the store's parts of them. */
 interface MetricsSetup {
-  served: { collector: HttpMetrics; access: MetricsAccess }
+  served: { collector: ServerMetrics; access: MetricsAccess }
   /** The store's onBatch. */
   onBatch(size: number, seconds: number): void
   /** Adds the gauges of what the store's database connection is busy with. */
@@ -216,7 +216,7 @@ interface MetricsSetup {
 /** Loads prom-client (http/metrics.ts, store-metrics.ts): only when metrics are on. */
 async function openMetrics(
   access: MetricsAccess,
-  createMetrics: () => Promise<HttpMetrics>,
+  createMetrics: () => Promise<ServerMetrics>,
 ): Promise<MetricsSetup> {
   const [collector, { observeCommits, watchDatabaseUse }] = await Promise.all([
     createMetrics(),

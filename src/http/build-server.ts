@@ -33,7 +33,7 @@ import {
 } from './errors.js'
 import { refuseUnstorableUrlParts } from './input-text.js'
 import { requestLine, serializeError, serializeRequest } from './log-fields.js'
-import type { HttpMetrics } from './metrics.js'
+import type { ServerMetrics } from './metrics.js'
 import { metricsRoutes, type MetricsAccess } from './metrics-route.js'
 import { openApiRoutes, type OpenApiDocument } from './openapi.js'
 import { registrationRoutes } from './registration.js'
@@ -84,7 +84,7 @@ export interface ServerOptions {
    * token or to anyone; without, nothing is measured and `/metrics` is a 404.
    * @default none
    */
-  metrics?: { collector: HttpMetrics; access: MetricsAccess }
+  metrics?: { collector: ServerMetrics; access: MetricsAccess }
 }
 
 /** How long a client may take, and how many connections it may hold (README, Security). */

@@ -10,13 +10,13 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
 import { OAuthErrorSchema } from '../wire/index.js'
 import { authenticate, forbidden, type ApiOptions } from './api/index.js'
 import { bearerSecurity } from './api/route-docs.js'
-import type { HttpMetrics } from './metrics.js'
+import type { ServerMetrics } from './metrics.js'
 
 /** Who may read the metrics: the admin token, or anyone. */
 export type MetricsAccess = 'admin' | 'public'
 
 export interface MetricsRouteOptions extends ApiOptions {
-  metrics: HttpMetrics
+  metrics: ServerMetrics
   access: MetricsAccess
 }
 

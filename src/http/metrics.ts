@@ -22,7 +22,7 @@ const LATENCY = 'registrar_http_request_duration_seconds'
 /** The route label of a request that matched no route: one value, whatever its URL. */
 const UNMATCHED = 'unmatched'
 
-export class HttpMetrics {
+export class ServerMetrics {
   readonly registry = new Registry()
   readonly #latency = new Histogram({
     name: LATENCY,
