@@ -127,13 +127,15 @@ const OPERATIONS: readonly RegistrationOperation[] = [
     headers: IdempotencyKeyHeaders,
     moreErrors: { 409: OAuthErrorSchema, 422: OAuthErrorSchema },
     decide: (engine, service, request, observe) => {
+      // A malformed query or header is refused here, before any registration is counted.
       const dryRun = dryRunOf(request)
+      const idempotencyKey = idempotencyKeyOf(request.headers['idempotency-key'])
       return observe(dryRun, () =>
         engine.register(service, {
           json: bodyText(request),
           initialAccessToken: bearerToken(request.headers.authorization),
           dryRun,
-          idempotencyKey: idempotencyKeyOf(request.headers['idempotency-key']),
+          idempotencyKey,
           // The socket's peer, or the X-Forwarded-For client when the peer is a trusted proxy.
           clientAddress: request.ip,
         }),
