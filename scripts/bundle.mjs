@@ -45,3 +45,23 @@ const thread = outputs.find(([, output]) => output.entryPoint?.endsWith('worker-
 if (!starter || !thread || dirname(starter) !== dirname(thread)) {
   throw new Error(`${WORKER_STARTER} is bundled into ${starter}, not beside ${thread}`)
 }
+
+// Metrics are optional (`--metrics off`): prom-client must load only through the dynamic
+// imports of the modules that turn them on, never with anything else a server loads.
+const METRICS_MODULES = ['dist/src/http/metrics.js', 'dist/src/cli/store-metrics.js']
+const opensMetrics = (path) =>
+  METRICS_MODULES.some((module) => module in metafile.outputs[path].inputs)
+const loaded = new Set()
+const reach = (path) => {
+  if (loaded.has(path) || !(path in metafile.outputs)) return
+  loaded.add(path)
+  for (const { path: imported, kind } of metafile.outputs[path].imports) {
+    if (kind === 'import-statement' || (imported in metafile.outputs && !opensMetrics(imported)))
+      reach(imported)
+  }
+}
+reach('dist/registrar.mjs')
+const eager = [...loaded].find((path) =>
+  Object.keys(metafile.outputs[path].inputs).some((input) => input.includes('/prom-client/')),
+)
+if (eager) throw new Error(`prom-client is bundled into ${eager}, loaded without metrics`)

@@ -2,11 +2,13 @@
 // @fastify/swagger, ahead of time, so the server loads no generator when it starts.
 import { readFile, writeFile } from 'node:fs/promises'
 import { createEngine, MemoryStore } from '../dist/src/engine/index.js'
-import { buildServer } from '../dist/src/http/index.js'
+import { buildServer, createMetrics } from '../dist/src/http/index.js'
 
 const { version } = JSON.parse(await readFile('package.json', 'utf8'))
 const engine = createEngine({ store: new MemoryStore(), baseUrl: 'http://localhost' })
-const app = await buildServer({ engine, adminTokenHash: '', version })
+// With metrics, so GET /metrics is documented as the default (admin) access serves it.
+const metrics = { collector: await createMetrics(), access: 'admin' }
+const app = await buildServer({ engine, adminTokenHash: '', version, metrics })
 await app.ready()
 await writeFile('dist/openapi.json', JSON.stringify(app.swagger()))
 await app.close()

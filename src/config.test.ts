@@ -179,3 +179,14 @@ test('rate limiting: trusted proxies, Redis and network prefixes; defaults, flag
     (error: unknown) => error instanceof ConfigError && !error.message.includes('hunter2'),
   )
 })
+
+test('metrics: the admin token by default, public or off by flag over env, bad values named', () => {
+  assert.equal(loadConfig({}, {}).metrics, 'admin')
+  assert.equal(loadConfig({}, { REGISTRAR_METRICS: 'public' }).metrics, 'public')
+  assert.equal(loadConfig({ metrics: 'OFF' }, { REGISTRAR_METRICS: 'public' }).metrics, 'off')
+  assert.throws(
+    () => loadConfig({}, { REGISTRAR_METRICS: 'everyone' }),
+    (error: unknown) =>
+      error instanceof ConfigError && /--metrics \/ REGISTRAR_METRICS/.test(error.message),
+  )
+})

@@ -24,12 +24,16 @@ export const DEFAULTS = Object.freeze({
   rateLimitIpv6Prefix: 56, // bits
   audit: 'on', // keep the audit history (README, Audit)
   auditRetention: 0, // days the audit history is kept; 0 = for ever
+  metrics: 'admin', // who may read GET /metrics: the admin token
 })
 
 /** An admin token shorter than this is refused (CONTRACT.md, "The server"). */
 const MIN_ADMIN_TOKEN_LENGTH = 32
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
+
+/** Who may read `GET /metrics`: the admin token, anyone, or no one (no such route). */
+const METRICS_ACCESS = ['admin', 'public', 'off'] as const
 
 export interface Config {
   host: string
@@ -63,6 +67,8 @@ export interface Config {
   audit: boolean
   /** How long audit events are kept; 0 = for ever. */
   auditRetentionMilliseconds: number
+  /** Who may read `GET /metrics`; `off` serves no metrics and loads no metrics code. */
+  metrics: (typeof METRICS_ACCESS)[number]
 }
 
 /** The flags of `registrar serve`, as the command line gave them (strings). */
@@ -84,6 +90,7 @@ export interface ServeFlags {
   rateLimitIpv6Prefix?: string
   audit?: string
   auditRetention?: string
+  metrics?: string
 }
 
 export class ConfigError extends Error {
@@ -141,6 +148,15 @@ function parseLogLevel(value: string | undefined): Config['logLevel'] {
     throw invalid('--log-level', 'LOG_LEVEL', value, `one of ${LOG_LEVELS.join(', ')}`)
   }
   return level as Config['logLevel']
+}
+
+function parseMetrics(value: string | undefined): Config['metrics'] {
+  if (value === undefined) return DEFAULTS.metrics as Config['metrics']
+  const access = value.toLowerCase()
+  if (!(METRICS_ACCESS as readonly string[]).includes(access)) {
+    throw invalid('--metrics', 'REGISTRAR_METRICS', value, `one of ${METRICS_ACCESS.join(', ')}`)
+  }
+  return access as Config['metrics']
 }
 
 function parseHost(value: string | undefined): string {
@@ -346,5 +362,6 @@ export function loadConfig(flags: ServeFlags, env: Env): Config {
     auditRetentionMilliseconds: parseRetentionDays(
       pick(flags.auditRetention, env['REGISTRAR_AUDIT_RETENTION']),
     ),
+    metrics: parseMetrics(pick(flags.metrics, env['REGISTRAR_METRICS'])),
   })
 }

@@ -1,7 +1,8 @@
 /**
- * `registrar serve`: the composition root. Reads the configuration, opens the store (and,
- * with REDIS_URL, the shared rate limit buckets), creates the engine, makes sure an admin
- * token exists, builds the server, listens and sweeps expired clients once a minute.
+ * `registrar serve`: the composition root. Reads the configuration, loads the metrics
+ * unless they are off, opens the store (and, with REDIS_URL, the shared rate limit buckets),
+ * creates the engine, makes sure an admin token exists, builds the server, listens and
+ * sweeps expired clients once a minute.
  * SIGTERM and SIGINT stop accepting, let requests in flight finish (http/connection-drain.ts),
  * close the store, flush the log and exit 0; past the grace period the connections left
  * are cut, the store is closed and the exit code is 1.
@@ -13,6 +14,7 @@ import type { FastifyBaseLogger, FastifyInstance } from 'fastify'
 import type { destination } from 'pino'
 import type { Config, ServeFlags } from '../config.js'
 import type { RateLimiter, RateLimitMode, Store } from '../engine/index.js'
+import type { ServerMetrics, MetricsAccess } from '../http/index.js'
 import type { KyselyStore } from '../store/index.js'
 import { startAuditSealer, type AuditSealer } from './audit-sealer.js'
 import { startExpiredClientSweep, type ExpiredClientSweep } from './expired-client-sweep.js'
@@ -83,6 +85,10 @@ export function registerServe(program: Command): void {
       '--audit-retention <days>',
       'days audit events are kept (env REGISTRAR_AUDIT_RETENTION, default 0: for ever)',
     )
+    .option(
+      '--metrics <access>',
+      'who may read GET /metrics: admin (the admin token), public or off (env REGISTRAR_METRICS, default admin)',
+    )
     .action((flags: ServeFlags) => serve(flags))
 }
 
@@ -136,13 +142,17 @@ function prebuiltOpenApi() {
 }
 
 async function serve(flags: ServeFlags): Promise<void> {
-  const [{ loadConfig, ConfigError }, { openStore }, { createEngine }, { buildServer }] =
-    await Promise.all([
-      import('../config.js'),
-      import('../store/index.js'),
-      import('../engine/index.js'),
-      import('../http/index.js'),
-    ])
+  const [
+    { loadConfig, ConfigError },
+    { openStore },
+    { createEngine },
+    { buildServer, createMetrics },
+  ] = await Promise.all([
+    import('../config.js'),
+    import('../store/index.js'),
+    import('../engine/index.js'),
+    import('../http/index.js'),
+  ])
   let config: Config
   try {
     config = loadConfig(flags, process.env)
@@ -151,12 +161,15 @@ async function serve(flags: ServeFlags): Promise<void> {
     throw error
   }
 
+  const metrics =
+    config.metrics === 'off' ? undefined : await openMetrics(config.metrics, createMetrics)
   let store: KyselyStore
   try {
-    store = await openStore(config.database)
+    store = await openStore(config.database, { onBatch: metrics?.onBatch })
   } catch (error) {
     fail(`cannot open the database: ${(error as Error).message}`, 1)
   }
+  metrics?.watch(store)
   const rateLimits = await openRateLimiter(config)
   // With --port 0 the real port is known only once listening, before anyone can call.
   let port = config.port
@@ -183,6 +196,7 @@ async function serve(flags: ServeFlags): Promise<void> {
     trustProxy: config.trustProxy,
     version: packageVersion(),
     openApiDocument: prebuiltOpenApi(),
+    metrics: metrics?.served,
   })
   try {
     await app.listen({ host: config.host, port: config.port })
@@ -208,6 +222,31 @@ async function serve(flags: ServeFlags): Promise<void> {
     config.shutdownGraceMilliseconds,
   )
   process.stdout.write(`listening on ${urlOf(config.host, port)}\n`)
+}
+
+/** The server's metrics, and the store's parts of them. */
+interface MetricsSetup {
+  served: { collector: ServerMetrics; access: MetricsAccess }
+  /** The store's onBatch. */
+  onBatch(size: number, seconds: number): void
+  /** Adds the gauges of what the store's database connection is busy with. */
+  watch(store: KyselyStore): void
+}
+
+/** Loads prom-client (http/metrics.ts, store-metrics.ts): only when metrics are on. */
+async function openMetrics(
+  access: MetricsAccess,
+  createMetrics: () => Promise<ServerMetrics>,
+): Promise<MetricsSetup> {
+  const [collector, { observeCommits, watchDatabaseUse }] = await Promise.all([
+    createMetrics(),
+    import('./store-metrics.js'),
+  ])
+  return {
+    served: { collector, access },
+    onBatch: observeCommits(collector.registry),
+    watch: (store) => watchDatabaseUse(collector.registry, () => store.databaseUse()),
+  }
 }
 
 /** Where rate limit buckets are kept, and how their changes of mode reach the log. */

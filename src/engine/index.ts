@@ -42,4 +42,5 @@ export {
   type RateLimiter,
   type RateLimitMode,
 } from './token-bucket.js'
+export { refusingBucketOf } from './rate-limits.js'
 export { DEFAULT_NETWORK_PREFIX_LENGTHS, type NetworkPrefixLengths } from './network-prefix.js'

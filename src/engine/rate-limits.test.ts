@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { isOAuthError, POLICY_PRESETS, type Policy } from '../wire/index.js'
-import { createEngine, MemoryStore } from './index.js'
+import { createEngine, MemoryStore, refusingBucketOf } from './index.js'
 
 const BODY = { redirect_uris: ['https://rp.example.com/cb'] }
 
@@ -29,7 +29,7 @@ async function setUp(policy: Policy) {
   }
 }
 
-/** Asserts a 429 with its Retry-After and a description naming the bucket. */
+/** Asserts a 429 with its Retry-After, and the bucket named by its description and refusingBucketOf. */
 async function assertRefused(
   attempt: Promise<unknown>,
   bucket: string,
@@ -41,6 +41,7 @@ async function assertRefused(
     assert.equal(error.status, 429)
     assert.deepEqual(error.headers, { 'retry-after': String(retryAfterSeconds) })
     assert.match(error.description, new RegExp(`rateLimits\\.${bucket}\\b`))
+    assert.equal(refusingBucketOf(error), bucket)
     return true
   })
 }

@@ -76,14 +76,27 @@ export function bucketsFor(
   return checks
 }
 
+/** The bucket behind each refusal: counted by the server's metrics, never rendered. */
+const refusingBuckets = new WeakMap<OAuthError, keyof RateLimits>()
+
 function tooManyRequests(refusal: BucketRefusal): OAuthError {
   const seconds = retryAfterSeconds(refusal.retryAfterMilliseconds)
   const name = refusal.check.name as keyof RateLimits
-  return new OAuthError(
+  const error = new OAuthError(
     'too_many_requests',
     `too many registrations ${SUBJECTS[name]} (policy rateLimits.${name}); retry after ${seconds} seconds`,
     { headers: { 'retry-after': String(seconds) } },
   )
+  refusingBuckets.set(error, name)
+  return error
+}
+
+/**
+ * The policy member (`perNetwork`, `perService` ...) of the bucket that refused a
+ * registration; undefined for any other error.
+ */
+export function refusingBucketOf(error: unknown): keyof RateLimits | undefined {
+  return error instanceof OAuthError ? refusingBuckets.get(error) : undefined
 }
 
 /**

@@ -1,7 +1,7 @@
 /**
  * buildServer: the Fastify app with every surface, not listening. One plugin per surface
  * (registration endpoints, Authlete-compatible API with Registrar's extensions, discovery,
- * health, OpenAPI), one error handler and one not-found handler.
+ * health, metrics, OpenAPI), one error handler and one not-found handler.
  */
 import Fastify, {
   LogController,
@@ -33,6 +33,8 @@ import {
 } from './errors.js'
 import { refuseUnstorableUrlParts } from './input-text.js'
 import { requestLine, serializeError, serializeRequest } from './log-fields.js'
+import type { ServerMetrics } from './metrics.js'
+import { metricsRoutes, type MetricsAccess } from './metrics-route.js'
 import { openApiRoutes, type OpenApiDocument } from './openapi.js'
 import { registrationRoutes } from './registration.js'
 import { REQUEST_ID_HEADER, requestIdOf, traceFieldsOf } from './request-id.js'
@@ -77,6 +79,12 @@ export interface ServerOptions {
    * @default []
    */
   trustProxy?: readonly string[]
+  /**
+   * Prometheus metrics, measured on every route and served at `GET /metrics` to the admin
+   * token or to anyone; without, nothing is measured and `/metrics` is a 404.
+   * @default none
+   */
+  metrics?: { collector: ServerMetrics; access: MetricsAccess }
 }
 
 /** How long a client may take, and how many connections it may hold (README, Security). */
@@ -132,17 +140,29 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   app.setNotFoundHandler(handleNotFound)
   addGuards(app, bodyLimit)
 
+  const { engine, adminTokenHash, metrics } = options
+  metrics?.collector.instrument(app)
+  const observeRegistration = metrics?.collector.observeRegistration
+
   const openApiDocument = options.openApiDocument ?? (await generateOpenApi(app, options.version))
-  const { engine, adminTokenHash } = options
   await app.register(async (publicSurface) => {
     allowAnyOrigin(publicSurface)
-    await publicSurface.register(registrationRoutes, { engine })
+    await publicSurface.register(registrationRoutes, { engine, observeRegistration })
     await publicSurface.register(discoveryRoutes, { engine })
   })
   const backoff =
     options.tokenBackoff === false ? undefined : new TokenBackoff(options.tokenBackoff)
-  await app.register(apiRoutes, { engine, adminTokenHash, backoff })
+  await app.register(apiRoutes, { engine, adminTokenHash, backoff, observeRegistration })
   await app.register(healthRoutes, { engine })
+  if (metrics) {
+    await app.register(metricsRoutes, {
+      engine,
+      adminTokenHash,
+      backoff,
+      metrics: metrics.collector,
+      access: metrics.access,
+    })
+  }
   await app.register(openApiRoutes, { document: openApiDocument })
   return app
 }

@@ -21,6 +21,11 @@ import {
 import { answerPreflights } from './cors.js'
 import { addChallenge, sendJson } from './errors.js'
 import { idempotencyKeyOf } from './idempotency-key.js'
+import {
+  observingRegistrations,
+  type ObserveRegistration,
+  type RegistrationObserver,
+} from './registration-outcome.js'
 import { bearerToken, originOf, requireRegistrationService } from './request-parts.js'
 
 type ClientParams = Static<typeof ServiceClientParams>
@@ -97,7 +102,12 @@ interface RegistrationOperation {
   headers?: TSchema
   /** Error answers beside the common ones. */
   moreErrors?: Record<number, TSchema>
-  decide(engine: Engine, service: ServiceRecord, request: RegistrationRequest): Promise<Decision>
+  decide(
+    engine: Engine,
+    service: ServiceRecord,
+    request: RegistrationRequest,
+    observe: ObserveRegistration,
+  ): Promise<Decision>
 }
 
 const REGISTER = '/:serviceId/register'
@@ -117,16 +127,22 @@ const OPERATIONS: readonly RegistrationOperation[] = [
     query: { schema: DryRunQuery, responses: { 200: DryRunResultSchema } },
     headers: IdempotencyKeyHeaders,
     moreErrors: { 409: OAuthErrorSchema, 422: OAuthErrorSchema },
-    decide: (engine, service, request) =>
-      engine.register(service, {
-        json: bodyText(request),
-        initialAccessToken: bearerToken(request.headers.authorization),
-        dryRun: dryRunOf(request),
-        idempotencyKey: idempotencyKeyOf(request.headers['idempotency-key']),
-        // The socket's peer, or the X-Forwarded-For client when the peer is a trusted proxy.
-        clientAddress: request.ip,
-        origin: originOf(request),
-      }),
+    decide: (engine, service, request, observe) => {
+      // A malformed query or header is refused here, before any registration is counted.
+      const dryRun = dryRunOf(request)
+      const idempotencyKey = idempotencyKeyOf(request.headers['idempotency-key'])
+      return observe(dryRun, () =>
+        engine.register(service, {
+          json: bodyText(request),
+          initialAccessToken: bearerToken(request.headers.authorization),
+          dryRun,
+          idempotencyKey,
+          // The socket's peer, or the X-Forwarded-For client when the peer is a trusted proxy.
+          clientAddress: request.ip,
+          origin: originOf(request),
+        }),
+      )
+    },
   },
   {
     method: 'GET',
@@ -158,7 +174,11 @@ const OPERATIONS: readonly RegistrationOperation[] = [
   },
 ]
 
-function routeOf(engine: Engine, operation: RegistrationOperation): RouteOptions {
+function routeOf(
+  engine: Engine,
+  operation: RegistrationOperation,
+  observe: ObserveRegistration,
+): RouteOptions {
   const { method, path, summary, description, takesMetadata, success, query, decide } = operation
   const { headers, moreErrors } = operation
   return {
@@ -183,19 +203,22 @@ function routeOf(engine: Engine, operation: RegistrationOperation): RouteOptions
     handler: async (request, reply) => {
       const registrationRequest = request as RegistrationRequest
       const service = await requireRegistrationService(engine, registrationRequest.params.serviceId)
-      return sendDecision(request, reply, await decide(engine, service, registrationRequest))
+      const decision = await decide(engine, service, registrationRequest, observe)
+      return sendDecision(request, reply, decision)
     },
   }
 }
 
-export const registrationRoutes: FastifyPluginAsync<{ engine: Engine }> = async (
-  app,
-  { engine },
-) => {
+export const registrationRoutes: FastifyPluginAsync<{
+  engine: Engine
+  /** Told what became of each registration (the server's metrics). */
+  observeRegistration?: RegistrationObserver
+}> = async (app, { engine, observeRegistration }) => {
+  const observe = observingRegistrations('endpoint', observeRegistration)
   // Any content type (or none) is read as text; the engine parses it (400 invalid_client_metadata).
   app.removeAllContentTypeParsers()
   app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body))
   answerPreflights(app, REGISTER, ['POST'])
   answerPreflights(app, CONFIGURE, ['GET', 'PUT', 'DELETE'])
-  for (const operation of OPERATIONS) app.route(routeOf(engine, operation))
+  for (const operation of OPERATIONS) app.route(routeOf(engine, operation, observe))
 }

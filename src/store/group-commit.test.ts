@@ -110,3 +110,19 @@ test('items of one key share a transaction, and wait while their key has one in 
     [41],
   ])
 })
+
+test('onBatch hears of each committed transaction: its size and its duration', async () => {
+  const { commit } = recorder({ delayMs: 10 })
+  const heard: [number, number][] = []
+  const group = new GroupCommit({
+    commit,
+    maxBatchSize: 2,
+    onBatch: (size, seconds) => heard.push([size, seconds]),
+  })
+  await Promise.all([1, 2, 3].map((item) => group.submit(item)))
+  assert.deepEqual(
+    heard.map(([size]) => size),
+    [2, 1],
+  )
+  for (const [, seconds] of heard) assert.ok(seconds >= 0.005 && seconds < 5, `${seconds} s`)
+})

@@ -29,6 +29,8 @@ export interface GroupCommitOptions<T, R> {
   maxConcurrentBatches?: number
   /** The key whose items share no transaction with another in flight. @default none */
   key?: (item: T) => unknown
+  /** Told of each transaction that commits: its items and how long it took, seconds. */
+  onBatch?: (size: number, seconds: number) => void
 }
 
 interface Pending<T, R> {
@@ -42,6 +44,7 @@ export class GroupCommit<T, R> {
   readonly #maxBatchSize: number
   readonly #maxConcurrentBatches: number
   readonly #key: ((item: T) => unknown) | undefined
+  readonly #onBatch: ((size: number, seconds: number) => void) | undefined
   /** The keys of the batches in flight. */
   readonly #busyKeys = new Set<unknown>()
   #queue: Pending<T, R>[] = []
@@ -58,6 +61,7 @@ export class GroupCommit<T, R> {
     this.#maxBatchSize = options.maxBatchSize ?? 256
     this.#maxConcurrentBatches = options.maxConcurrentBatches ?? 1
     this.#key = options.key
+    this.#onBatch = options.onBatch
   }
 
   submit(item: T): Promise<R> {
@@ -136,8 +140,10 @@ export class GroupCommit<T, R> {
 
   async #transaction(items: T[]): Promise<Outcome<R>[]> {
     this.transactions++
+    const started = performance.now()
     const outcomes = await this.#commit(items)
     if (outcomes.length !== items.length) throw new Error('one outcome per item expected')
+    this.#onBatch?.(items.length, (performance.now() - started) / 1000)
     return outcomes
   }
 

@@ -12,29 +12,42 @@
  * keeps rate limit buckets in a Redis every node shares (the engine's RateLimiter port).
  */
 import type { Kysely } from 'kysely'
+import type { DatabaseUse } from './database-use.js'
 import { KyselyStore } from './kysely-store.js'
 import { migrate } from './migrations.js'
 import type { PostgresOptions } from './postgres/index.js'
 import type { Database, Flavor } from './schema.js'
 import type { SqliteWorker } from './sqlite/worker.js'
 
+export type { DatabaseUse } from './database-use.js'
 export { KyselyStore } from './kysely-store.js'
 export { KyselyAuditTrail } from './audit-trail.js'
 export { RedisBuckets, type RedisBucketsOptions } from './redis-buckets.js'
 export type { Database, Flavor } from './schema.js'
 
-export type OpenStoreOptions = PostgresOptions
+export interface OpenStoreOptions extends PostgresOptions {
+  /** Told of each registration transaction that commits: its size and duration, seconds. */
+  onBatch?: (size: number, seconds: number) => void
+}
+
+/** An open database, either backend. */
+interface Connection {
+  db: Kysely<Database>
+  /** SQLite's worker thread, for a file. */
+  worker?: SqliteWorker
+  use: () => DatabaseUse
+}
 
 /** A migrated database connection, for the store and for tools that need SQL (bench). */
 export async function connect(
   url: string,
-  options: OpenStoreOptions = {},
-): Promise<{ db: Kysely<Database>; flavor: Flavor; worker?: SqliteWorker }> {
+  options: PostgresOptions = {},
+): Promise<Connection & { flavor: Flavor }> {
   const flavor: Flavor = /^postgres(ql)?:\/\//i.test(url) ? 'postgres' : 'sqlite'
   // Each driver is loaded only for its backend: start-up does not read the other.
-  const { db, worker } =
+  const { db, worker, use }: Connection =
     flavor === 'postgres'
-      ? { db: (await import('./postgres/index.js')).openPostgres(url, options), worker: undefined }
+      ? (await import('./postgres/index.js')).openPostgres(url, options)
       : (await import('./sqlite/index.js')).openSqlite(url.replace(/^sqlite:/i, ''))
   try {
     await migrate(db, flavor)
@@ -42,15 +55,17 @@ export async function connect(
     await db.destroy()
     throw error
   }
-  return { db, flavor, worker }
+  return { db, flavor, worker, use }
 }
 
 export async function openStore(url: string, options: OpenStoreOptions = {}): Promise<KyselyStore> {
-  const { db, flavor, worker } = await connect(url, options)
+  const { db, flavor, worker, use } = await connect(url, options)
   // PostgreSQL flushes concurrent commits together itself; SQLite has one writer.
   return new KyselyStore(db, {
     flavor,
     maxConcurrentBatches: flavor === 'postgres' ? 4 : 1,
     worker,
+    use,
+    onBatch: options.onBatch,
   })
 }

@@ -31,6 +31,7 @@ import {
   type PlannedInsert,
 } from './client-insert.js'
 import { KyselyAuditTrail } from './audit-trail.js'
+import type { DatabaseUse } from './database-use.js'
 import { GroupCommit } from './group-commit.js'
 import { hotQueries, type HotQueries } from './hot-queries.js'
 import {
@@ -65,6 +66,10 @@ export interface KyselyStoreOptions {
   maxBatchSize?: number
   /** Runs registration batches and client writes on another thread (SQLite's worker) when it can. */
   worker?: Pick<SqliteWorker, 'run' | 'execute' | 'guarded'>
+  /** What the connection is busy with (databaseUse()). @default nothing known */
+  use?: () => DatabaseUse
+  /** Told of each registration transaction that commits: its size and duration, seconds. */
+  onBatch?: (size: number, seconds: number) => void
 }
 
 /** Expired clients one statement of the sweep deletes at most. */
@@ -79,11 +84,13 @@ export class KyselyStore implements Store {
   readonly #worker: KyselyStoreOptions['worker']
   /** The audit history kept in the same database (the engine's AuditTrail port). */
   readonly audit: KyselyAuditTrail
+  readonly #use: () => DatabaseUse
 
   constructor(db: Kysely<Database>, options: KyselyStoreOptions) {
     this.#db = db
     this.#worker = options.worker
     this.audit = new KyselyAuditTrail(db, { flavor: options.flavor, worker: options.worker })
+    this.#use = options.use ?? (() => ({}))
     this.#planner = insertPlanner(db, options.flavor)
     this.#inserts = new GroupCommit({
       commit: (items) =>
@@ -96,7 +103,13 @@ export class KyselyStore implements Store {
       maxConcurrentBatches: options.maxConcurrentBatches,
       // A registration holds its service's row until commit (insert-plan.ts).
       key: (item) => item.insert.record.serviceApiKey,
+      onBatch: options.onBatch,
     })
+  }
+
+  /** What the database connection is busy with now: a PostgreSQL pool, SQLite's worker. */
+  databaseUse(): DatabaseUse {
+    return this.#use()
   }
 
   /** How many registrations were asked for, and in how many transactions. */

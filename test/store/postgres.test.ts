@@ -65,13 +65,10 @@ describe('PostgreSQL with many nodes', () => {
     const { rows } = await sql<{
       version: number
     }>`select version from registrar_migrations`.execute(first.db)
-    assert.deepEqual(rows, [
-      { version: 1 },
-      { version: 2 },
-      { version: 3 },
-      { version: 4 },
-      { version: 5 },
-    ])
+    assert.deepEqual(
+      rows,
+      [1, 2, 3, 4, 5].map((version) => ({ version })),
+    )
     await Promise.all([first.db.destroy(), second.db.destroy()])
   })
 

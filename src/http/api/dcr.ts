@@ -18,6 +18,11 @@ import {
   type DcrOperation,
 } from '../../wire/index.js'
 import { sendJson } from '../errors.js'
+import {
+  observingRegistrations,
+  type ObserveRegistration,
+  type RegistrationObserver,
+} from '../registration-outcome.js'
 import { originOf, requireService } from '../request-parts.js'
 import { apiErrors, bearerSecurity } from './route-docs.js'
 
@@ -76,7 +81,12 @@ const OPERATIONS: {
   path: string
   summary: string
   needsJson: boolean
-  run: (engine: Engine, request: DcrRequest, service: ServiceRecord) => Promise<Decision>
+  run: (
+    engine: Engine,
+    request: DcrRequest,
+    service: ServiceRecord,
+    observe: ObserveRegistration,
+  ) => Promise<Decision>
 }[] = [
   {
     operation: 'register',
@@ -84,13 +94,15 @@ const OPERATIONS: {
     summary:
       'Register a client (RFC 7591); `token` is the initial access token, if any; `dryRun: true` decides without registering',
     needsJson: true,
-    run: (engine, request, service) =>
-      engine.register(service, {
-        json: request.body.json!,
-        initialAccessToken: request.body.token || undefined,
-        dryRun: request.body.dryRun === true,
-        origin: originOf(request),
-      }),
+    run: (engine, request, service, observe) =>
+      observe(request.body.dryRun === true, () =>
+        engine.register(service, {
+          json: request.body.json!,
+          initialAccessToken: request.body.token || undefined,
+          dryRun: request.body.dryRun === true,
+          origin: originOf(request),
+        }),
+      ),
   },
   {
     operation: 'get',
@@ -128,7 +140,11 @@ function configurationOf({ body }: DcrRequest) {
   return { clientId: body.clientId, token: body.token }
 }
 
-export const dcrRoutes: FastifyPluginAsync<{ engine: Engine }> = async (app, { engine }) => {
+export const dcrRoutes: FastifyPluginAsync<{
+  engine: Engine
+  observeRegistration?: RegistrationObserver
+}> = async (app, { engine, observeRegistration }) => {
+  const observe = observingRegistrations('api', observeRegistration)
   for (const { operation, path, summary, needsJson, run } of OPERATIONS) {
     app.post<{ Params: { serviceId: string }; Body: ClientRegistrationRequest }>(
       path,
@@ -147,7 +163,7 @@ export const dcrRoutes: FastifyPluginAsync<{ engine: Engine }> = async (app, { e
           throw new OAuthError('invalid_request', `'json' is required for ${operation}`)
         }
         const service = await requireService(engine, request.params.serviceId)
-        const decision = await run(engine, request, service)
+        const decision = await run(engine, request, service, observe)
         if (decision.action === 'INTERNAL_SERVER_ERROR') {
           request.log.error({ err: decision.error }, `client registration ${operation} failed`)
         }

@@ -12,6 +12,7 @@ import {
   parseStorableJson,
   UnstorableJsonError,
 } from '../../wire/index.js'
+import type { RegistrationObserver } from '../registration-outcome.js'
 import { bearerToken, originOf } from '../request-parts.js'
 import { auditRoutes } from './audit.js'
 import { clientRoutes } from './clients.js'
@@ -44,6 +45,8 @@ export interface ApiOptions {
   adminTokenHash: string
   /** Backs off addresses that present wrong tokens; undefined for none. */
   backoff?: TokenBackoff
+  /** Told what became of each registration through the DCR API (the server's metrics). */
+  observeRegistration?: RegistrationObserver
 }
 
 /**
@@ -67,13 +70,15 @@ function parseEnvelope(text: string): Record<string, unknown> | undefined {
   return value
 }
 
-function forbidden(): OAuthError {
-  return new OAuthError('insufficient_scope', 'the access token does not grant this operation', {
-    status: 403,
-  })
-}
-
-async function authorize(request: FastifyRequest, options: ApiOptions): Promise<void> {
+/**
+ * Who the request's bearer token belongs to: the admin, or a service. OAuthError
+ * invalid_token (401) without one or for a wrong one, which the backoff counts; 429 while
+ * the client's address is backed off.
+ */
+export async function authenticate(
+  request: FastifyRequest,
+  options: ApiOptions,
+): Promise<Principal> {
   const { backoff } = options
   // The socket's peer, or the X-Forwarded-For client when the peer is a trusted proxy.
   const address = request.ip
@@ -87,6 +92,18 @@ async function authorize(request: FastifyRequest, options: ApiOptions): Promise<
     await recordFailedAuthentication(request, options.engine)
     throw new OAuthError('invalid_token', 'the access token is not valid')
   }
+  return principal
+}
+
+/** 403 for a valid token that does not reach the route. */
+export function forbidden(): OAuthError {
+  return new OAuthError('insufficient_scope', 'the access token does not grant this operation', {
+    status: 403,
+  })
+}
+
+async function authorize(request: FastifyRequest, options: ApiOptions): Promise<void> {
+  const principal = await authenticate(request, options)
   request.principal = principal
   if (principal.kind === 'admin') return
   const access = request.routeOptions.config.access ?? 'service'

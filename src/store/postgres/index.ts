@@ -7,6 +7,7 @@
 import { userInfo } from 'node:os'
 import pg from 'pg'
 import { Kysely, PostgresDialect } from 'kysely'
+import type { DatabaseUse } from '../database-use.js'
 import type { Database } from '../schema.js'
 
 export interface PostgresOptions {
@@ -33,7 +34,13 @@ function withDefaultUser(url: string): string {
   return parsed.toString()
 }
 
-export function openPostgres(url: string, options: PostgresOptions = {}): Kysely<Database> {
+export interface PostgresConnection {
+  db: Kysely<Database>
+  /** The pool's connections now. */
+  use(): DatabaseUse
+}
+
+export function openPostgres(url: string, options: PostgresOptions = {}): PostgresConnection {
   const pool = new pg.Pool({
     connectionString: withDefaultUser(url),
     max: options.maxConnections ?? 10,
@@ -46,5 +53,10 @@ export function openPostgres(url: string, options: PostgresOptions = {}): Kysely
   // drops emits 'error' itself, where the pool's listener does not hear it: without a
   // listener of its own that would crash the process.
   pool.on('connect', (client) => client.on('error', onError))
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+  return {
+    db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }),
+    use: () => ({
+      pool: { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount },
+    }),
+  }
 }

@@ -11,6 +11,7 @@ import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs'
 import { dirname } from 'node:path'
 import SqliteDatabase from 'better-sqlite3'
 import { Kysely, SqliteDialect, SqliteDriver, type Driver, type SqliteDialectConfig } from 'kysely'
+import type { DatabaseUse } from '../database-use.js'
 import type { Database } from '../schema.js'
 import { startSqliteWorker, type SqliteWorker, type SqliteWorkerOptions } from './worker.js'
 import { cachingStatements } from './statement-cache.js'
@@ -26,6 +27,8 @@ export interface SqliteConnection {
   db: Kysely<Database>
   /** Commits registration batches off the event loop; none for `:memory:`. */
   worker?: SqliteWorker
+  /** The worker's queue now; nothing for `:memory:`, whose writes never wait for a thread. */
+  use(): DatabaseUse
 }
 
 /**
@@ -64,7 +67,7 @@ export function openSqlite(path: string, options: SqliteOptions = {}): SqliteCon
   const db = new Kysely<Database>({
     dialect: new WorkerSqliteDialect({ database: cachingStatements(database) }, worker),
   })
-  return { db, worker }
+  return { db, worker, use: () => (worker ? { workerQueue: worker.queued() } : {}) }
 }
 
 /** Kysely's SQLite dialect, whose destroy() also stops the worker. */

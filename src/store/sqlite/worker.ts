@@ -107,6 +107,8 @@ export interface SqliteWorker {
    * changes a row, else none of them; resolves whether they ran. Undefined as run().
    */
   guarded(queries: CompiledQuery[]): Promise<boolean> | undefined
+  /** Batches and statements sent and not yet answered. */
+  queued(): number
   /** Stops the worker after one last checkpoint; resolves once its connection is closed. */
   stop(): Promise<void>
 }
@@ -191,6 +193,7 @@ export function startSqliteWorker(
         (answer) => (answer as { done: boolean }).done,
       )
     },
+    queued: () => waiting.length,
     async stop() {
       if (stopping) return exited
       stopping = true
