@@ -1,17 +1,17 @@
 /**
  * The audit chain: events are written unsealed with the change they record, from any node,
  * without waiting for one another; a sealer then gives them their places in one chain, each
- * event's hash covering the event and the hash before it. Only sealers take turns (each
- * seal is guarded by the head it follows), and a seal takes every event written since the
- * last, so registrations are never serialised across nodes. The chain's row is its anchor: its head moves with every
- * seal (a deleted tail is seen) and records where retention cut its start. The detail is
- * hashed apart (detail_hash), so erasing it keeps the chain verifiable.
+ * event's hash covering the event and the hash before it (audit-seal.ts). Only sealers take
+ * turns (on the chain's row), and a seal takes every event written since the last, so
+ * registrations are never serialised across nodes. The chain's row is its anchor: its head
+ * moves with every seal (a deleted tail is seen) and records where retention cut its start.
+ * The detail is hashed apart (detail_hash), so erasing it keeps the chain verifiable.
  */
-import { createHash } from 'node:crypto'
-import { sql, type CompiledQuery, type Kysely, type Transaction } from 'kysely'
+import { CompiledQuery, sql, type Compilable, type Kysely, type Transaction } from 'kysely'
 import type { AuditAnchor, AuditVerification } from '../engine/index.js'
-import { compileOnce } from './precompiled.js'
-import type { AuditEventRow, Database, Flavor } from './schema.js'
+import { chainHash, runSteps, sealSteps, sha256, type SealScript } from './audit-seal.js'
+import { compileTemplate } from './precompiled.js'
+import type { Database, Flavor } from './schema.js'
 
 /** The chain's row in audit_chains (migration 5 inserts it). */
 export const CHAIN = 'main'
@@ -21,40 +21,6 @@ const SEAL_BATCH = 5000
 
 /** Events verification reads at a time. */
 const VERIFY_PAGE = 5000
-
-export function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('base64url')
-}
-
-type Chained = Pick<
-  AuditEventRow,
-  | 'number'
-  | 'service_api_key'
-  | 'client_id'
-  | 'kind'
-  | 'actor'
-  | 'request_id'
-  | 'at'
-  | 'detail_hash'
->
-
-/** The hash of the event at `seq`, after the event whose hash is `previous`. */
-export function chainHash(previous: string, seq: number, event: Chained): string {
-  return sha256(
-    JSON.stringify([
-      previous,
-      seq,
-      Number(event.number),
-      Number(event.service_api_key),
-      event.client_id === null ? null : Number(event.client_id),
-      event.kind,
-      event.actor,
-      event.request_id,
-      Number(event.at),
-      event.detail_hash,
-    ]),
-  )
-}
 
 /** Holds the chain's row until the transaction ends: pruners take turns with sealers. */
 async function lockChain(trx: Transaction<Database>) {
@@ -66,53 +32,43 @@ async function lockChain(trx: Transaction<Database>) {
     .executeTakeFirstOrThrow()
 }
 
-/** Runs the statements in one transaction when the first changes a row; whether they ran. */
-export type GuardedRun = (statements: CompiledQuery[]) => Promise<boolean>
-
 /**
- * Seals the events written since the last seal, oldest first, and queues each for the
- * webhooks of its service that take its kind (the outbox); resolves how many. The events
- * are read and hashed outside any transaction; the writes then run in one, guarded by the
- * head they were hashed after: should another sealer have moved it meanwhile, nothing is
- * written and the next round seals on the new head.
+ * The statements of a seal on `db`, a database of `flavor` (audit-seal.ts runs them). The
+ * head is read FOR UPDATE on PostgreSQL; SQLite's seal runs in an IMMEDIATE transaction,
+ * whose write lock keeps other sealers out.
  */
-export async function sealEvents(
-  db: Kysely<Database>,
-  flavor: Flavor,
-  run: GuardedRun,
-): Promise<number> {
-  const chain = await db
+export function sealScript(db: Kysely<Database>, flavor: Flavor): SealScript {
+  const head = db
     .selectFrom('audit_chains')
     .select(['head_seq', 'head_hash'])
     .where('chain', '=', CHAIN)
-    .executeTakeFirstOrThrow()
-  const rows = await db
-    .selectFrom('audit_events')
-    .select(CHAINED_COLUMNS)
-    .where('seq', 'is', null)
-    .orderBy('number')
-    .limit(SEAL_BATCH)
-    .execute()
-  if (rows.length === 0) return 0
-  const from = Number(chain.head_seq)
-  let previous = chain.head_hash
-  const sealed = rows.map((row, index) => {
-    previous = chainHash(previous, from + index + 1, row)
-    return { number: Number(row.number), seq: from + index + 1, hash: previous }
-  })
-  const to = from + rows.length
-  const guard = db
-    .updateTable('audit_chains')
-    .set({ head_seq: to, head_hash: previous })
-    .where('chain', '=', CHAIN)
-    .where('head_seq', '=', from)
-    .compile()
-  const done = await run([
-    guard,
-    ...sealStatements(db, flavor, sealed),
-    queueDeliveries(db, from, to),
-  ])
-  return done ? rows.length : 0
+  const template = <A extends Record<string, unknown>>(
+    names: (keyof A & string)[],
+    build: (args: A) => Compilable<unknown>,
+  ) => compileTemplate(db, (_db, args: A) => build(args), names).template
+  return {
+    head: template([], () => (flavor === 'postgres' ? head.forUpdate() : head)),
+    unsealed: template([], () =>
+      db
+        .selectFrom('audit_events')
+        .select(CHAINED_COLUMNS)
+        .where('seq', 'is', null)
+        .orderBy('number')
+        .limit(SEAL_BATCH),
+    ),
+    seal: template(['seals'], (args: { seals: string }) => ({
+      compile: () => sealAll(flavor, args.seals).compile(db),
+    })),
+    advance: template(['seq', 'hash'], (args: { seq: number; hash: string }) =>
+      db
+        .updateTable('audit_chains')
+        .set({ head_seq: args.seq, head_hash: args.hash })
+        .where('chain', '=', CHAIN),
+    ),
+    queue: template(['from', 'to'], (args: { from: number; to: number }) =>
+      queueDeliveries(db, args.from, args.to),
+    ),
+  }
 }
 
 /** What an event's hash covers (chainHash), and its number. */
@@ -128,40 +84,23 @@ const CHAINED_COLUMNS = [
 ] as const
 
 /**
- * Sets each event's seq and hash from a JSON array of `[number, seq, hash]`: one statement,
- * each event found by its number (with `seq is null` added, SQLite would scan the unsealed
- * index once per seal; the guard already keeps other sealers out).
+ * Sets each event's seq and hash from a JSON array of `{number, seq, hash}`: one statement,
+ * each event found by its number (a `seq is null` condition would make SQLite scan the
+ * unsealed index once per seal; the held head already keeps other sealers out).
  */
-const sealAll = compileOnce((db: Kysely<Database>, args: { seals: string }) => ({
-  compile: () =>
-    sql`update audit_events set seq = s.seq, hash = s.hash
-      from (select value ->> 0 as number, value ->> 1 as seq, value ->> 2 as hash
-            from json_each(${args.seals})) as s
-      where audit_events.number = s.number`.compile(db),
-}))
-
-function sealStatements(
-  db: Kysely<Database>,
-  flavor: Flavor,
-  sealed: { number: number; seq: number; hash: string }[],
-): CompiledQuery[] {
-  // One statement either way: SQLite reads the seals as JSON, PostgreSQL from VALUES.
-  if (flavor === 'sqlite') {
-    const seals = JSON.stringify(sealed.map(({ number, seq, hash }) => [number, seq, hash]))
-    return [sealAll(db, { seals })]
-  }
-  const values = sql.join(
-    sealed.map(({ number, seq, hash }) => sql`(${number}::bigint, ${seq}::bigint, ${hash})`),
-  )
-  return [
-    sql`update audit_events as e set seq = v.seq, hash = v.hash
-      from (values ${values}) as v(number, seq, hash)
-      where e.number = v.number and e.seq is null`.compile(db),
-  ]
+function sealAll(flavor: Flavor, seals: string) {
+  return flavor === 'postgres'
+    ? sql`update audit_events as e set seq = s.seq, hash = s.hash
+        from json_to_recordset(${seals}::json) as s(number bigint, seq bigint, hash text)
+        where e.number = s.number`
+    : sql`update audit_events set seq = s.seq, hash = s.hash
+        from (select value ->> 'number' as number, value ->> 'seq' as seq,
+                value ->> 'hash' as hash from json_each(${seals})) as s
+        where audit_events.number = s.number`
 }
 
-/** The outbox rows of events sealed at seqs after `from` up to `to` (webhooks). */
-function queueDeliveries(db: Kysely<Database>, from: number, to: number): CompiledQuery {
+/** The outbox rows of the events sealed at seqs after `from` up to `to` (webhooks). */
+function queueDeliveries(db: Kysely<Database>, from: number, to: number) {
   return db
     .insertInto('webhook_deliveries')
     .columns(['webhook_id', 'event_number', 'client_id', 'due_at', 'attempts'])
@@ -178,29 +117,20 @@ function queueDeliveries(db: Kysely<Database>, from: number, to: number): Compil
         .where('e.seq', '<=', to)
         .orderBy('e.seq'),
     )
-    .compile()
 }
 
-/** Runs guarded statements in a Kysely transaction (PostgreSQL, or SQLite without its worker). */
-export function guardedOnKysely(db: Kysely<Database>): GuardedRun {
-  return (statements) =>
-    db
-      .transaction()
-      .execute(async (trx) => {
-        const [guard, ...rest] = statements
-        const { numAffectedRows } = await trx.executeQuery(guard!)
-        if (!numAffectedRows) throw NOT_GUARDED
-        for (const statement of rest) await trx.executeQuery(statement)
-        return true
-      })
-      .catch((error: unknown) => {
-        if (error === NOT_GUARDED) return false
-        throw error
-      })
+/** Runs a seal in a Kysely transaction (PostgreSQL, or SQLite before its worker is up). */
+export function sealOnKysely(db: Kysely<Database>, script: SealScript): Promise<number> {
+  return db
+    .transaction()
+    .execute((trx) =>
+      runSteps(
+        sealSteps(script),
+        async ([text, parameters]) =>
+          (await trx.executeQuery(CompiledQuery.raw(text, [...parameters]))).rows,
+      ),
+    )
 }
-
-/** Rolls a guarded transaction back whose guard changed nothing. */
-const NOT_GUARDED = new Error('the guard changed nothing')
 
 /**
  * Walks the chain from where retention cut it to its head: an edited event no longer

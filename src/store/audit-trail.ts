@@ -14,15 +14,8 @@ import type {
   AuditVerification,
   StoredAuditEvent,
 } from '../engine/index.js'
-import {
-  CHAIN,
-  guardedOnKysely,
-  pruneChain,
-  sealEvents,
-  sha256,
-  verifyChain,
-  type GuardedRun,
-} from './audit-chain.js'
+import { CHAIN, pruneChain, sealOnKysely, sealScript, verifyChain } from './audit-chain.js'
+import { sha256, type SealScript } from './audit-seal.js'
 import { GroupCommit, type Outcome } from './group-commit.js'
 import type { AuditEventRow, Database, Flavor } from './schema.js'
 import type { SqliteWorker } from './sqlite/worker.js'
@@ -31,7 +24,7 @@ import { storableRow } from './storable.js'
 export interface KyselyAuditTrailOptions {
   flavor: Flavor
   /** Runs the appends and seals on another thread (SQLite's worker) when it can. */
-  worker?: Pick<SqliteWorker, 'execute' | 'guarded'>
+  worker?: Pick<SqliteWorker, 'execute' | 'seal'>
 }
 
 /** Events one statement appends at most (well under SQLite's 32,766 parameters). */
@@ -41,14 +34,15 @@ export class KyselyAuditTrail implements AuditTrail {
   readonly #db: Kysely<Database>
   readonly #flavor: Flavor
   readonly #appends: GroupCommit<EventRow, void>
-  readonly #guarded: GuardedRun
+  readonly #worker: KyselyAuditTrailOptions['worker']
+  /** The seal's statements, compiled at the first seal. */
+  #sealScript: SealScript | undefined
 
   constructor(db: Kysely<Database>, options: KyselyAuditTrailOptions) {
     this.#db = db
     this.#flavor = options.flavor
     const { worker } = options
-    const onKysely = guardedOnKysely(db)
-    this.#guarded = (statements) => worker?.guarded(statements) ?? onKysely(statements)
+    this.#worker = worker
     this.#appends = new GroupCommit({
       commit: async (rows) => {
         const query = db.insertInto('audit_events').values(rows).compile()
@@ -81,7 +75,9 @@ export class KyselyAuditTrail implements AuditTrail {
   }
 
   seal(): Promise<number> {
-    return sealEvents(this.#db, this.#flavor, this.#guarded)
+    const script = (this.#sealScript ??= sealScript(this.#db, this.#flavor))
+    // On a SQLite file the worker thread seals, off the event loop.
+    return this.#worker?.seal(script) ?? sealOnKysely(this.#db, script)
   }
 
   async head(): Promise<{ seq: number; hash: string }> {

@@ -65,7 +65,7 @@ export interface KyselyStoreOptions {
   /** Registrations sharing one transaction at most. @default 256 */
   maxBatchSize?: number
   /** Runs registration batches and client writes on another thread (SQLite's worker) when it can. */
-  worker?: Pick<SqliteWorker, 'run' | 'execute' | 'guarded'>
+  worker?: Pick<SqliteWorker, 'run' | 'execute' | 'seal'>
   /** What the connection is busy with (databaseUse()). @default nothing known */
   use?: () => DatabaseUse
   /** Told of each registration transaction that commits: its size and duration, seconds. */

@@ -19,6 +19,7 @@
  * members (taken from the first run).
  */
 import type { Compilable, CompiledQuery, Kysely, QueryResult } from 'kysely'
+import { bindTemplate, type StatementTemplate } from './template.js'
 
 /** Stands in for the argument `name` while the query is compiled. */
 class Placeholder {
@@ -43,27 +44,30 @@ export function precompile<D, A extends Record<string, unknown>, R>(
 export function compileOnce<D, A extends Record<string, unknown>, R>(
   build: (db: Kysely<D>, args: A) => Compilable<R>,
 ): BoundQuery<D, A, R> {
-  let compiled: CompiledQuery<R> | undefined
-  /** For each parameter, the argument it comes from, or none for a constant of the query. */
-  let sources: (string | undefined)[] = []
-
+  let compiled: { query: CompiledQuery<R>; template: StatementTemplate } | undefined
   return (executor, args) => {
-    if (!compiled) {
-      const names = Object.keys(args)
-      const placeholders = Object.fromEntries(names.map((name) => [name, new Placeholder(name)]))
-      const query = build(executor, placeholders as A).compile()
-      sources = query.parameters.map((value) =>
-        value instanceof Placeholder ? value.name : undefined,
-      )
-      // An argument the builder looked into, or left out, would be bound wrongly or not at all.
-      const unbound = names.filter((name) => !sources.includes(name))
-      if (unbound.length > 0) throw new Error(`arguments not bound: ${unbound.join(', ')}`)
-      compiled = query
-    }
-    const constants = compiled.parameters
-    const parameters = sources.map((name, index) =>
-      name === undefined ? constants[index] : args[name],
-    )
-    return { ...compiled, parameters }
+    compiled ??= compileTemplate(executor, build, Object.keys(args))
+    const [, parameters] = bindTemplate(compiled.template, args)
+    return { ...compiled.query, parameters }
   }
+}
+
+/**
+ * The query `build` makes, compiled for `executor`'s database with a placeholder for each
+ * argument in `names`: the compiled query, and its template (template.ts) to bind anywhere.
+ */
+export function compileTemplate<D, A extends Record<string, unknown>, R>(
+  executor: Kysely<D>,
+  build: (db: Kysely<D>, args: A) => Compilable<R>,
+  names: readonly string[],
+): { query: CompiledQuery<R>; template: StatementTemplate } {
+  const placeholders = Object.fromEntries(names.map((name) => [name, new Placeholder(name)]))
+  const query = build(executor, placeholders as A).compile()
+  const sources = query.parameters.map((value) =>
+    value instanceof Placeholder ? value.name : null,
+  )
+  // An argument the builder looked into, or left out, would be bound wrongly or not at all.
+  const unbound = names.filter((name) => !sources.includes(name))
+  if (unbound.length > 0) throw new Error(`arguments not bound: ${unbound.join(', ')}`)
+  return { query, template: { sql: query.sql, constants: query.parameters, sources } }
 }

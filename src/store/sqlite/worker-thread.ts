@@ -1,12 +1,13 @@
 /**
  * The SQLite worker thread's own code (worker.ts starts it and explains why it exists): a
  * connection of its own to the WAL file, registration batches run each in one IMMEDIATE
- * transaction, single write statements, guarded transactions (the audit seal), and a
+ * transaction, single write statements, the audit chain's seals, and a
  * PASSIVE checkpoint every interval.
  */
 import { parentPort, workerData } from 'node:worker_threads'
 import SqliteDatabase from 'better-sqlite3'
 import type { Statement } from 'better-sqlite3'
+import { runStepsSync, sealSteps, type SealScript } from '../audit-seal.js'
 import { runBatchSync, type BatchPlan } from '../batch-plan.js'
 import type {
   CheckpointResult,
@@ -37,13 +38,7 @@ function execute([sql, parameters]: WireStatement): StatementResult {
 }
 const rows = (statement: WireStatement) => execute(statement).rows
 const runBatch = db.transaction((batch: BatchPlan<WireStatement>) => runBatchSync(batch, rows))
-/** The statements after the first run only when it changed a row; rolled back otherwise. */
-const runGuarded = db.transaction((statements: WireStatement[]) => {
-  const [guard, ...rest] = statements
-  if (!execute(guard!).changes) return false
-  for (const statement of rest) execute(statement)
-  return true
-})
+const runSeal = db.transaction((script: SealScript) => runStepsSync(sealSteps(script), rows))
 
 const reply = (message: Reply) => port.postMessage(message)
 function checkpoint(): void {
@@ -61,7 +56,7 @@ port.on('message', (message: Request) => {
   }
   try {
     if ('batch' in message) reply({ results: runBatch.immediate(message.batch) })
-    else if ('guarded' in message) reply({ done: runGuarded.immediate(message.guarded) })
+    else if ('seal' in message) reply({ sealed: runSeal.immediate(message.seal) })
     else reply({ result: execute(message.statement) })
   } catch (error) {
     reply({ failure: String((error as Error | undefined)?.message) })

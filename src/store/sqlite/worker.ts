@@ -26,6 +26,7 @@
 import { Worker } from 'node:worker_threads'
 import type { Database as BetterSqlite3Database } from 'better-sqlite3'
 import type { CompiledQuery, QueryResult } from 'kysely'
+import type { SealScript } from '../audit-seal.js'
 import { mapBatch, type BatchPlan, type BatchResults } from '../batch-plan.js'
 
 /** How often the worker checkpoints. Idle, a checkpoint is a look at the WAL index. */
@@ -73,12 +74,9 @@ export interface StatementResult {
   changes?: number
 }
 export type Request =
-  | { batch: BatchPlan<WireStatement> }
-  | { statement: WireStatement }
-  | { guarded: WireStatement[] }
-  | 'stop'
+  { batch: BatchPlan<WireStatement> } | { statement: WireStatement } | { seal: SealScript } | 'stop'
 /** A reply that answers a request. */
-type Answer = { results: BatchResults } | { result: StatementResult } | { done: boolean }
+type Answer = { results: BatchResults } | { result: StatementResult } | { sealed: number }
 export type Reply = 'ready' | Answer | { failure: string } | { checkpoint: CheckpointResult }
 
 /**
@@ -102,11 +100,8 @@ export interface SqliteWorker {
   run(batch: BatchPlan): Promise<BatchResults> | undefined
   /** Runs one write statement on the worker, answering as Kysely would; undefined as run(). */
   execute(query: CompiledQuery): Promise<QueryResult<unknown>> | undefined
-  /**
-   * Runs the statements in one transaction on the worker when the first (the guard)
-   * changes a row, else none of them; resolves whether they ran. Undefined as run().
-   */
-  guarded(queries: CompiledQuery[]): Promise<boolean> | undefined
+  /** Seals the audit chain on the worker (audit-seal.ts); how many events. Undefined as run(). */
+  seal(script: SealScript): Promise<number> | undefined
   /** Batches and statements sent and not yet answered. */
   queued(): number
   /** Stops the worker after one last checkpoint; resolves once its connection is closed. */
@@ -187,11 +182,9 @@ export function startSqliteWorker(
         return changes === undefined ? { rows } : { rows, numAffectedRows: BigInt(changes) }
       })
     },
-    guarded(queries) {
+    seal(script) {
       if (!ready) return undefined
-      return send({ guarded: queries.map(wire) }).then(
-        (answer) => (answer as { done: boolean }).done,
-      )
+      return send({ seal: script }).then((answer) => (answer as { sealed: number }).sealed)
     },
     queued: () => waiting.length,
     async stop() {
