@@ -235,11 +235,14 @@ function anchorProblems(
 export async function pruneChain(db: Kysely<Database>, before: number): Promise<number> {
   return db.transaction().execute(async (trx) => {
     const chain = await lockChain(trx)
+    // In chain order, over the seq index: it reads only the events it is about to delete.
     const kept = await trx
       .selectFrom('audit_events')
-      .select((eb) => eb.fn.min('seq').as('seq'))
+      .select('seq')
       .where('seq', 'is not', null)
       .where('at', '>=', before)
+      .orderBy('seq')
+      .limit(1)
       .executeTakeFirst()
     const last = kept?.seq == null ? Number(chain.head_seq) : Number(kept.seq) - 1
     if (last <= Number(chain.pruned_seq)) return 0

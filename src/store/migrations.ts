@@ -261,7 +261,6 @@ async function addAuditAndWebhooks(db: Kysely<Database>, flavor: Flavor): Promis
     .on('audit_events')
     .columns(['service_api_key', 'client_id', 'number'])
     .execute()
-  await db.schema.createIndex('audit_events_at').on('audit_events').column('at').execute()
 
   await db.schema
     .createTable('audit_chains')
