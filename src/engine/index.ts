@@ -16,6 +16,7 @@ export {
   type IdempotencyKeyReclaim,
   type ClientCaps,
 } from './store.js'
+export type * from './webhook-store.js'
 export { MemoryStore } from './memory-store.js'
 export { SERVICE_DEFAULTS } from './services.js'
 export { hashSecret } from './secrets.js'

@@ -280,11 +280,7 @@ async function addAuditAndWebhooks(db: Kysely<Database>, flavor: Flavor): Promis
     .addColumn('description', 'text')
     .addColumn('created_at', bigint, (col) => col.notNull())
     .execute()
-  await db.schema
-    .createIndex('webhooks_service')
-    .on('webhooks')
-    .column('service_api_key')
-    .execute()
+  await db.schema.createIndex('webhooks_service').on('webhooks').column('service_api_key').execute()
 
   await serial('webhook_deliveries')
     .addColumn('webhook_id', 'text', (col) =>
@@ -295,6 +291,7 @@ async function addAuditAndWebhooks(db: Kysely<Database>, flavor: Flavor): Promis
     .addColumn('due_at', bigint, (col) => col.notNull())
     .addColumn('attempts', 'integer', (col) => col.notNull())
     .addColumn('leased_until', bigint)
+    .addColumn('leased_by', 'text')
     .addColumn('last_error', 'text')
     .addColumn('failed_at', bigint)
     .execute()
