@@ -7,7 +7,9 @@ import {
   boundedWindow,
   type AuthleteClient,
   type AuthleteService,
+  type CreatedWebhook,
   type PageWindow,
+  type WebhookCreateBody,
 } from '../wire/index.js'
 import * as accessTokens from './access-tokens.js'
 import type { InitialAccessTokenRequest, Principal } from './access-tokens.js'
@@ -26,6 +28,15 @@ import { ServiceCache } from './service-cache.js'
 import * as services from './services.js'
 import type { Store } from './store.js'
 import { LocalBuckets, type RateLimiter, type RateLimitMode } from './token-bucket.js'
+import {
+  DEFAULT_WEBHOOK_DELIVERY,
+  dispatchWebhooks,
+  type WebhookDelivery,
+  type WebhookDeliveryOptions,
+  type WebhookDispatchReport,
+} from './webhook-dispatch.js'
+import type { WebhookDeliveryRecord, WebhookRecord } from './webhook-store.js'
+import * as webhooks from './webhooks.js'
 
 export interface EngineOptions {
   store: Store
@@ -78,6 +89,11 @@ export interface EngineOptions {
    * @default { ipv4: 24, ipv6: 56 }
    */
   networkPrefixLengths?: NetworkPrefixLengths
+  /**
+   * How webhook messages are posted and retried (webhook-dispatch.ts).
+   * @default DEFAULT_WEBHOOK_DELIVERY, globalThis.fetch and a random node id
+   */
+  webhooks?: WebhookDeliveryOptions
 }
 
 /**
@@ -194,6 +210,30 @@ export interface Engine {
    */
   toAuthleteClient(service: ServiceRecord, record: ClientRecord): AuthleteClient
 
+  // Webhooks: a service's events, posted as signed CloudEvents (README, Webhooks).
+
+  /**
+   * A webhook of the service; its signing secret is returned once. OAuthError
+   * invalid_request for a URL that is not http or https, or an unknown event kind.
+   * @see Standard Webhooks §Signature scheme; CloudEvents 1.0
+   */
+  createWebhook(serviceApiKey: number, request: WebhookCreateBody): Promise<CreatedWebhook>
+  /** The service's webhooks, oldest first, with their secrets: the caller leaves them out. */
+  listWebhooks(serviceApiKey: number): Promise<WebhookRecord[]>
+  /** Deletes the webhook and what is queued for it; OAuthError not_found when there is none. */
+  deleteWebhook(serviceApiKey: number, id: string): Promise<void>
+  /**
+   * The webhook's deliveries not yet made (pending or failed), oldest first, at most
+   * MAX_PAGE_SIZE; OAuthError not_found when there is no such webhook.
+   */
+  listWebhookDeliveries(serviceApiKey: number, id: string): Promise<WebhookDeliveryRecord[]>
+  /**
+   * One step of the dispatcher: claims the deliveries due, posts them and settles each
+   * (delivered, to retry, failed); a server calls it over and over.
+   * @see Standard Webhooks §Retry schedule
+   */
+  dispatchWebhooks(): Promise<WebhookDispatchReport>
+
   // Tokens: bearer tokens that grant access (CONTRACT.md §1b), and the store's health.
 
   /**
@@ -277,6 +317,12 @@ export function createEngine(options: EngineOptions): Engine {
       prefixes: options.networkPrefixLengths ?? DEFAULT_NETWORK_PREFIX_LENGTHS,
     },
   }
+  const delivery: WebhookDelivery = {
+    ...DEFAULT_WEBHOOK_DELIVERY,
+    fetch: globalThis.fetch,
+    nodeId: Buffer.from(randomBytes(8)).toString('hex'),
+    ...options.webhooks,
+  }
   return {
     register: (service, request) => registration.register(context, service, request),
     read: (service, request) => registration.read(context, service, request),
@@ -301,6 +347,14 @@ export function createEngine(options: EngineOptions): Engine {
     deleteClient: (service, clientId) => clients.deleteClient(context, service, clientId),
     deleteExpiredClients: () => context.store.deleteExpiredClients(context.now()),
     toAuthleteClient,
+
+    createWebhook: (serviceApiKey, request) =>
+      webhooks.createWebhook(context, serviceApiKey, request),
+    listWebhooks: (serviceApiKey) => context.store.listWebhooks(serviceApiKey),
+    deleteWebhook: (serviceApiKey, id) => webhooks.deleteWebhook(context, serviceApiKey, id),
+    listWebhookDeliveries: (serviceApiKey, id) =>
+      webhooks.listWebhookDeliveries(context, serviceApiKey, id),
+    dispatchWebhooks: () => dispatchWebhooks(context, delivery),
 
     ensureAdminToken: (configured) => accessTokens.ensureAdminToken(context, configured),
     authenticateBearer: (adminTokenHash, token) =>
