@@ -22,6 +22,10 @@ export const DEFAULTS = Object.freeze({
   // Per-network rate limit buckets group client addresses by these prefixes (README, Rate limits).
   rateLimitIpv4Prefix: 24, // bits
   rateLimitIpv6Prefix: 56, // bits
+  // Webhook deliveries (README, Webhooks): the wait after a failure doubles from the base, to 1 hour.
+  webhookAttempts: 20, // attempts before a delivery is given up (about 9 hours of retries)
+  webhookRetryBase: 1, // seconds before the second attempt
+  webhookTimeout: 10, // seconds a receiver has to answer
 })
 
 /** An admin token shorter than this is refused (CONTRACT.md, "The server"). */
@@ -57,6 +61,12 @@ export interface Config {
   redisUrl?: string
   /** Prefix lengths, bits, that group client addresses into one network for rate limits. */
   networkPrefixLengths: { ipv4: number; ipv6: number }
+  /** How webhook messages are retried, and how long a receiver has to answer each. */
+  webhookDelivery: {
+    maxAttempts: number
+    retryBaseMilliseconds: number
+    timeoutMilliseconds: number
+  }
 }
 
 /** The flags of `registrar serve`, as the command line gave them (strings). */
@@ -76,6 +86,9 @@ export interface ServeFlags {
   redisUrl?: string
   rateLimitIpv4Prefix?: string
   rateLimitIpv6Prefix?: string
+  webhookAttempts?: string
+  webhookRetryBase?: string
+  webhookTimeout?: string
 }
 
 export class ConfigError extends Error {
@@ -287,6 +300,39 @@ function parseRateLimiting(flags: ServeFlags, env: Env) {
   }
 }
 
+function parseWebhookDelivery(flags: ServeFlags, env: Env): Config['webhookDelivery'] {
+  const attempts = pick(flags.webhookAttempts, env['REGISTRAR_WEBHOOK_ATTEMPTS'])
+  const maxAttempts =
+    attempts === undefined
+      ? DEFAULTS.webhookAttempts
+      : /^[0-9]{1,3}$/.test(attempts)
+        ? Number(attempts)
+        : 0
+  if (!(maxAttempts >= 1 && maxAttempts <= 100)) {
+    throw invalid(
+      '--webhook-attempts',
+      'REGISTRAR_WEBHOOK_ATTEMPTS',
+      attempts ?? '',
+      'an integer from 1 to 100',
+    )
+  }
+  return Object.freeze({
+    maxAttempts,
+    retryBaseMilliseconds: parseSeconds(
+      '--webhook-retry-base',
+      'REGISTRAR_WEBHOOK_RETRY_BASE',
+      pick(flags.webhookRetryBase, env['REGISTRAR_WEBHOOK_RETRY_BASE']),
+      DEFAULTS.webhookRetryBase,
+    ),
+    timeoutMilliseconds: parseSeconds(
+      '--webhook-timeout',
+      'REGISTRAR_WEBHOOK_TIMEOUT',
+      pick(flags.webhookTimeout, env['REGISTRAR_WEBHOOK_TIMEOUT']),
+      DEFAULTS.webhookTimeout,
+    ),
+  })
+}
+
 export function loadConfig(flags: ServeFlags, env: Env): Config {
   return Object.freeze({
     host: parseHost(pick(flags.host, env['HOST'])),
@@ -310,5 +356,6 @@ export function loadConfig(flags: ServeFlags, env: Env): Config {
       DEFAULTS.idempotencyWindow,
     ),
     ...parseRateLimiting(flags, env),
+    webhookDelivery: parseWebhookDelivery(flags, env),
   })
 }

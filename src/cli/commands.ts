@@ -9,12 +9,14 @@ import { registerRegistrationCommands } from './registration.js'
 import { EXIT_CODES_HELP, exitOnUsageError } from './run.js'
 import { registerServiceCommands } from './service.js'
 import { registerTokenCommands } from './token.js'
+import { registerWebhookCommands } from './webhook.js'
 
 export function registerApiCommands(program: Command): void {
   exitOnUsageError(program)
   registerServiceCommands(program)
   registerClientCommands(program)
   registerTokenCommands(program)
+  registerWebhookCommands(program)
   registerRegistrationCommands(program)
   registerDoctor(program)
   program.addHelpText(

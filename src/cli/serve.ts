@@ -1,10 +1,11 @@
 /**
  * `registrar serve`: the composition root. Reads the configuration, opens the store (and,
  * with REDIS_URL, the shared rate limit buckets), creates the engine, makes sure an admin
- * token exists, builds the server, listens and sweeps expired clients once a minute.
- * SIGTERM and SIGINT stop accepting, let requests in flight finish (http/connection-drain.ts),
- * close the store, flush the log and exit 0; past the grace period the connections left
- * are cut, the store is closed and the exit code is 1.
+ * token exists, builds the server, listens, sweeps expired clients once a minute and
+ * delivers webhooks from the outbox (webhook-dispatcher.ts). SIGTERM and SIGINT stop
+ * accepting, let requests in flight finish (http/connection-drain.ts), stop those jobs
+ * (webhook posts in flight finish), close the store, flush the log and exit 0; past the
+ * grace period the connections left are cut, the store is closed and the exit code is 1.
  */
 import { readFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
@@ -15,6 +16,7 @@ import type { Config, ServeFlags } from '../config.js'
 import type { RateLimiter, RateLimitMode, Store } from '../engine/index.js'
 import { startExpiredClientSweep, type ExpiredClientSweep } from './expired-client-sweep.js'
 import { exitOnUsageError } from './run.js'
+import { startWebhookDispatcher, type WebhookDispatcher } from './webhook-dispatcher.js'
 
 export function registerServe(program: Command): void {
   exitOnUsageError(program.command('serve'))
@@ -72,6 +74,18 @@ export function registerServe(program: Command): void {
     .option(
       '--rate-limit-ipv6-prefix <bits>',
       'IPv6 prefix length of one client network for rate limits (env REGISTRAR_RATE_LIMIT_IPV6_PREFIX, default 56)',
+    )
+    .option(
+      '--webhook-attempts <count>',
+      'attempts before a webhook delivery is given up (env REGISTRAR_WEBHOOK_ATTEMPTS, default 20)',
+    )
+    .option(
+      '--webhook-retry-base <seconds>',
+      'wait after a failed webhook delivery, doubled per failure up to an hour (env REGISTRAR_WEBHOOK_RETRY_BASE, default 1)',
+    )
+    .option(
+      '--webhook-timeout <seconds>',
+      'time a webhook receiver has to answer (env REGISTRAR_WEBHOOK_TIMEOUT, default 10)',
     )
     .action((flags: ServeFlags) => serve(flags))
 }
@@ -156,6 +170,11 @@ async function serve(flags: ServeFlags): Promise<void> {
     idempotencyWindowMilliseconds: config.idempotencyWindowMilliseconds,
     rateLimiter: rateLimits.limiter,
     networkPrefixLengths: config.networkPrefixLengths,
+    webhooks: {
+      ...config.webhookDelivery,
+      // A lease far longer than an attempt: only a node that stopped loses its deliveries.
+      leaseMilliseconds: Math.max(60_000, 6 * config.webhookDelivery.timeoutMilliseconds),
+    },
   })
   const admin = await engine.ensureAdminToken(config.adminToken)
   if (admin.generated) {
@@ -184,8 +203,16 @@ async function serve(flags: ServeFlags): Promise<void> {
   if (typeof address === 'object' && address) port = address.port
   rateLimits.logTo(app.log)
   const sweep = startExpiredClientSweep(engine, app.log)
+  const dispatcher = startWebhookDispatcher(engine, app.log)
 
-  stopOnSignals(app, store, rateLimits, sweep, logStream, config.shutdownGraceMilliseconds)
+  stopOnSignals(
+    app,
+    store,
+    rateLimits,
+    [sweep, dispatcher],
+    logStream,
+    config.shutdownGraceMilliseconds,
+  )
   process.stdout.write(`listening on ${urlOf(config.host, port)}\n`)
 }
 
@@ -258,7 +285,7 @@ function stopOnSignals(
   app: FastifyInstance,
   store: Store,
   rateLimits: RateLimitSetup,
-  sweep: ExpiredClientSweep,
+  jobs: (ExpiredClientSweep | WebhookDispatcher)[],
   logStream: LogStream,
   graceMilliseconds: number,
 ): void {
@@ -271,7 +298,7 @@ function stopOnSignals(
       app.log.error('requests still in flight at the end of the grace period were cut off')
     try {
       await app.close()
-      await sweep.stop()
+      await Promise.all(jobs.map((job) => job.stop()))
       await rateLimits.close()
       await (inTime ? store.close() : within(STORE_CLOSE_AFTER_GRACE_MILLISECONDS, store.close()))
     } catch (error) {

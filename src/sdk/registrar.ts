@@ -3,6 +3,7 @@ import { RegistrationApi } from './registration.js'
 import { ServicesApi } from './services.js'
 import { InitialAccessTokensApi, TokensApi } from './tokens.js'
 import { createTransport } from './transport.js'
+import { WebhooksApi } from './webhooks.js'
 
 /** How to reach a Registrar server. */
 export interface RegistrarOptions {
@@ -46,6 +47,8 @@ export class Registrar {
   readonly tokens: TokensApi
   /** @see RFC 7591 §3; CONTRACT.md §1b */
   readonly initialAccessTokens: InitialAccessTokensApi
+  /** @see README, Webhooks */
+  readonly webhooks: WebhooksApi
 
   constructor(options: RegistrarOptions) {
     const transport = createTransport({
@@ -58,5 +61,6 @@ export class Registrar {
     this.registration = new RegistrationApi(transport)
     this.tokens = new TokensApi(transport)
     this.initialAccessTokens = new InitialAccessTokensApi(transport)
+    this.webhooks = new WebhooksApi(transport)
   }
 }

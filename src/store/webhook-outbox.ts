@@ -67,6 +67,11 @@ export async function claimWebhookDeliveries(
   flavor: Flavor,
   claim: WebhookDeliveryClaim,
 ): Promise<ClaimedWebhookDelivery[]> {
+  // SQLite's UPDATE takes the one write lock even when it changes nothing: an idle poll
+  // (every node's, twice a second) only reads.
+  if (flavor === 'sqlite' && !(await claimableNumbers(db, flavor, claim).executeTakeFirst())) {
+    return []
+  }
   const claimed = await db
     .updateTable('webhook_deliveries')
     .set({ leased_by: claim.leasedBy, leased_until: claim.leasedUntil })

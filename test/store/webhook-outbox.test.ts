@@ -3,66 +3,16 @@
  * a shared server shows: two nodes claiming from one outbox at once.
  */
 import assert from 'node:assert/strict'
-import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
-import type { Kysely } from 'kysely'
-import {
-  MemoryStore,
-  type ClaimedWebhookDelivery,
-  type Store,
-  type WebhookEvent,
-} from '../../src/engine/index.js'
-import { connect, openStore, type Database } from '../../src/store/index.js'
+import { MemoryStore, type ClaimedWebhookDelivery, type Store } from '../../src/engine/index.js'
+import { connect, openStore } from '../../src/store/index.js'
+import { auditLog } from '../support/audit-events.js'
 import { createTestSchema, type TestSchema } from '../support/postgres.js'
 import { newKey, NOW } from './records.js'
 import { describeWebhookOutboxContract, type OutboxHarness } from './webhook-outbox-contract.js'
-
-/** Records an event as the audit append does: the row, and a delivery per webhook asking for its kind. */
-function auditLog(db: Kysely<Database>) {
-  const chain = `test-${randomBytes(4).toString('hex')}`
-  let seq = 0
-  return async (event: Omit<WebhookEvent, 'number'>): Promise<number> => {
-    const { number } = await db
-      .insertInto('audit_events')
-      .values({
-        chain,
-        seq: ++seq,
-        service_api_key: event.serviceApiKey,
-        client_id: event.clientId ?? null,
-        kind: event.kind,
-        actor: event.actor,
-        request_id: event.requestId ?? null,
-        at: event.at,
-        detail: event.detail === undefined ? null : JSON.stringify(event.detail),
-        detail_hash: '-',
-        hash: '-',
-      })
-      .returning('number')
-      .executeTakeFirstOrThrow()
-    const webhooks = await db
-      .selectFrom('webhooks')
-      .select('id')
-      .where('service_api_key', '=', event.serviceApiKey)
-      .where('kinds', 'like', `%,${event.kind},%`)
-      .execute()
-    for (const { id } of webhooks) {
-      await db
-        .insertInto('webhook_deliveries')
-        .values({
-          webhook_id: id,
-          event_number: number,
-          client_id: event.clientId ?? null,
-          due_at: event.at,
-          attempts: 0,
-        })
-        .execute()
-    }
-    return number
-  }
-}
 
 async function sqlHarness(url: string, destroy: () => Promise<void>): Promise<OutboxHarness> {
   const store = await openStore(url)
