@@ -26,6 +26,8 @@ export const DEFAULTS = Object.freeze({
   webhookAttempts: 20, // attempts before a delivery is given up (about 9 hours of retries)
   webhookRetryBase: 1, // seconds before the second attempt
   webhookTimeout: 10, // seconds a receiver has to answer
+  audit: 'on', // keep the audit history (README, Audit)
+  auditRetention: 0, // days the audit history is kept; 0 = for ever
 })
 
 /** An admin token shorter than this is refused (CONTRACT.md, "The server"). */
@@ -67,6 +69,10 @@ export interface Config {
     retryBaseMilliseconds: number
     timeoutMilliseconds: number
   }
+  /** Whether changes, failed authentications, rejections and management reads are events. */
+  audit: boolean
+  /** How long audit events are kept; 0 = for ever. */
+  auditRetentionMilliseconds: number
 }
 
 /** The flags of `registrar serve`, as the command line gave them (strings). */
@@ -89,6 +95,8 @@ export interface ServeFlags {
   webhookAttempts?: string
   webhookRetryBase?: string
   webhookTimeout?: string
+  audit?: string
+  auditRetention?: string
 }
 
 export class ConfigError extends Error {
@@ -165,6 +173,30 @@ function parseSeconds(
   const seconds = /^[0-9]{1,7}(\.[0-9]{1,3})?$/.test(value) ? Number(value) : 0
   if (!(seconds > 0)) throw invalid(flag, variable, value, 'a positive number of seconds')
   return Math.round(seconds * 1000)
+}
+
+function parseAudit(value: string | undefined): boolean {
+  const setting = value ?? DEFAULTS.audit
+  if (setting !== 'on' && setting !== 'off') {
+    throw invalid('--audit', 'REGISTRAR_AUDIT', setting, '`on` or `off`')
+  }
+  return setting === 'on'
+}
+
+const DAY_MILLISECONDS = 86_400_000
+
+function parseRetentionDays(value: string | undefined): number {
+  if (value === undefined) return DEFAULTS.auditRetention * DAY_MILLISECONDS
+  const days = /^[0-9]{1,6}$/.test(value) ? Number(value) : Number.NaN
+  if (!(days >= 0)) {
+    throw invalid(
+      '--audit-retention',
+      'REGISTRAR_AUDIT_RETENTION',
+      value,
+      'a whole number of days (0 = for ever)',
+    )
+  }
+  return days * DAY_MILLISECONDS
 }
 
 function parseMaxConnections(value: string | undefined): number {
@@ -357,5 +389,9 @@ export function loadConfig(flags: ServeFlags, env: Env): Config {
     ),
     ...parseRateLimiting(flags, env),
     webhookDelivery: parseWebhookDelivery(flags, env),
+    audit: parseAudit(pick(flags.audit, env['REGISTRAR_AUDIT'])),
+    auditRetentionMilliseconds: parseRetentionDays(
+      pick(flags.auditRetention, env['REGISTRAR_AUDIT_RETENTION']),
+    ),
   })
 }

@@ -14,6 +14,8 @@ import type { FastifyBaseLogger, FastifyInstance } from 'fastify'
 import type { destination } from 'pino'
 import type { Config, ServeFlags } from '../config.js'
 import type { RateLimiter, RateLimitMode, Store } from '../engine/index.js'
+import type { KyselyStore } from '../store/index.js'
+import { startAuditSealer, type AuditSealer } from './audit-sealer.js'
 import { startExpiredClientSweep, type ExpiredClientSweep } from './expired-client-sweep.js'
 import { exitOnUsageError } from './run.js'
 import { startWebhookDispatcher, type WebhookDispatcher } from './webhook-dispatcher.js'
@@ -87,6 +89,14 @@ export function registerServe(program: Command): void {
       '--webhook-timeout <seconds>',
       'time a webhook receiver has to answer (env REGISTRAR_WEBHOOK_TIMEOUT, default 10)',
     )
+    .option(
+      '--audit <on|off>',
+      'keep the audit history of clients (env REGISTRAR_AUDIT, default on)',
+    )
+    .option(
+      '--audit-retention <days>',
+      'days audit events are kept (env REGISTRAR_AUDIT_RETENTION, default 0: for ever)',
+    )
     .action((flags: ServeFlags) => serve(flags))
 }
 
@@ -155,7 +165,7 @@ async function serve(flags: ServeFlags): Promise<void> {
     throw error
   }
 
-  let store: Store
+  let store: KyselyStore
   try {
     store = await openStore(config.database)
   } catch (error) {
@@ -175,6 +185,7 @@ async function serve(flags: ServeFlags): Promise<void> {
       // A lease far longer than an attempt: only a node that stopped loses its deliveries.
       leaseMilliseconds: Math.max(60_000, 6 * config.webhookDelivery.timeoutMilliseconds),
     },
+    ...(config.audit && { audit: store.audit }),
   })
   const admin = await engine.ensureAdminToken(config.adminToken)
   if (admin.generated) {
@@ -204,12 +215,15 @@ async function serve(flags: ServeFlags): Promise<void> {
   rateLimits.logTo(app.log)
   const sweep = startExpiredClientSweep(engine, app.log)
   const dispatcher = startWebhookDispatcher(engine, app.log)
+  const sealer = startAuditSealer(store.audit, app.log, {
+    retentionMilliseconds: config.auditRetentionMilliseconds,
+  })
 
   stopOnSignals(
     app,
     store,
     rateLimits,
-    [sweep, dispatcher],
+    [sweep, sealer, dispatcher],
     logStream,
     config.shutdownGraceMilliseconds,
   )
@@ -285,7 +299,7 @@ function stopOnSignals(
   app: FastifyInstance,
   store: Store,
   rateLimits: RateLimitSetup,
-  jobs: (ExpiredClientSweep | WebhookDispatcher)[],
+  jobs: (ExpiredClientSweep | AuditSealer | WebhookDispatcher)[],
   logStream: LogStream,
   graceMilliseconds: number,
 ): void {
@@ -298,7 +312,7 @@ function stopOnSignals(
       app.log.error('requests still in flight at the end of the grace period were cut off')
     try {
       await app.close()
-      await Promise.all(jobs.map((job) => job.stop()))
+      for (const job of jobs) await job.stop()
       await rateLimits.close()
       await (inTime ? store.close() : within(STORE_CLOSE_AFTER_GRACE_MILLISECONDS, store.close()))
     } catch (error) {

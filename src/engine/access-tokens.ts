@@ -12,7 +12,8 @@ import { hashSecret, mintIdToken, mintSecret, secretMatches, splitIdToken } from
 const ADMIN_TOKEN_SETTING = 'admin_token_hash'
 
 /** Who a bearer token speaks for. */
-export type Principal = { kind: 'admin' } | { kind: 'service'; serviceApiKey: number }
+export type Principal =
+  { kind: 'admin' } | { kind: 'service'; serviceApiKey: number; tokenId: string }
 
 /**
  * Makes sure an admin token exists: the configured one replaces the stored hash; with
@@ -45,7 +46,7 @@ export async function authenticateBearer(
   if (!split) return secretMatches(token, adminTokenHash) ? { kind: 'admin' } : undefined
   const record = await context.store.getApiToken(split.id)
   return record && secretMatches(split.secret, record.secretHash)
-    ? { kind: 'service', serviceApiKey: record.serviceApiKey }
+    ? { kind: 'service', serviceApiKey: record.serviceApiKey, tokenId: record.id }
     : undefined
 }
 

@@ -28,18 +28,22 @@ export function withMetadata(
   }
 }
 
-/** Reads the current record, changes it and writes it, again while others win the race. */
+/**
+ * Reads the current record, changes it and writes it, again while others win the race;
+ * resolves the record the change was made to and the record written.
+ */
 export async function updateOptimistically(
   context: EngineContext,
   readCurrent: () => Promise<ClientRecord>,
   change: (current: ClientRecord) => Promise<ClientRecord>,
-): Promise<ClientRecord> {
+): Promise<{ before: ClientRecord; after: ClientRecord }> {
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-    const changed = await change(await readCurrent())
-    const updated = await context.store.updateClient(changed).catch((error: unknown) => {
+    const before = await readCurrent()
+    const changed = await change(before)
+    const after = await context.store.updateClient(changed).catch((error: unknown) => {
       throw refusedWrite(error, 'invalid_client_metadata')
     })
-    if (updated) return updated
+    if (after) return { before, after }
   }
   throw new OAuthError('server_error', 'the client kept changing concurrently; try again')
 }

@@ -10,6 +10,8 @@ import {
   type AuthleteClient,
   type ClientMetadata,
 } from '../wire/index.js'
+import { principalActor, type RequestOrigin } from './audit.js'
+import { changeEvent, readEvent, recordEvent } from './audit-events.js'
 import type { EngineContext } from './context.js'
 import { findClient } from './find-client.js'
 import type { ClientExtras, ClientRecord, Page, ServiceRecord } from './records.js'
@@ -59,6 +61,15 @@ async function metadataOf(
   if (input.clientType === 'PUBLIC' && input.tokenAuthMethod === undefined) {
     metadata.token_endpoint_auth_method = 'none'
   }
+  return resolveAsAdministrator(context, service, metadata)
+}
+
+/** Resolves metadata an administrator sets: the same rules, none of the allow-lists. */
+export async function resolveAsAdministrator(
+  context: EngineContext,
+  service: ServiceRecord,
+  metadata: ClientMetadata,
+): Promise<ClientMetadata> {
   const policy = policyOf({
     supportedCustomClientMetadata: service.settings.supportedCustomClientMetadata,
   })
@@ -69,10 +80,11 @@ export async function createClient(
   context: EngineContext,
   service: ServiceRecord,
   input: AuthleteClient,
+  origin?: RequestOrigin,
 ): Promise<ClientRecord> {
   const metadata = await metadataOf(context, service, input)
   const now = context.now()
-  return insertWithFreshId(context, service, {
+  const created = await insertWithFreshId(context, service, {
     serviceApiKey: service.apiKey,
     ...issueSecret(context, service, metadata, now),
     metadata,
@@ -82,6 +94,12 @@ export async function createClient(
     createdAt: now,
     modifiedAt: now,
   })
+  const actor = principalActor(origin?.principal)
+  await recordEvent(
+    context,
+    changeEvent(context, 'client.created', actor, origin, undefined, created),
+  )
+  return created
 }
 
 export async function requireClient(
@@ -95,6 +113,18 @@ export async function requireClient(
   return found
 }
 
+/** The client, read through the management API: the read is an audit event. */
+export async function readClient(
+  context: EngineContext,
+  service: ServiceRecord,
+  clientId: string | number,
+  origin?: RequestOrigin,
+): Promise<ClientRecord> {
+  const client = await requireClient(context, service, clientId)
+  await recordEvent(context, readEvent(context, origin, client))
+  return client
+}
+
 /**
  * Replaces the client's metadata and management fields with the given ones, as
  * Authlete's update does; the id, secret (while the auth method needs one) and
@@ -105,9 +135,10 @@ export async function updateClient(
   service: ServiceRecord,
   clientId: string | number,
   input: AuthleteClient,
+  origin?: RequestOrigin,
 ): Promise<ClientRecord> {
   const metadata = await metadataOf(context, service, input)
-  return updateOptimistically(
+  const { before, after } = await updateOptimistically(
     context,
     () => requireClient(context, service, clientId),
     async (current) => ({
@@ -116,17 +147,26 @@ export async function updateClient(
       developer: input.developer || current.developer,
     }),
   )
+  const actor = principalActor(origin?.principal)
+  await recordEvent(context, changeEvent(context, 'client.updated', actor, origin, before, after))
+  return after
 }
 
 export async function deleteClient(
   context: EngineContext,
   service: ServiceRecord,
   clientId: string | number,
+  origin?: RequestOrigin,
 ): Promise<void> {
   const current = await requireClient(context, service, clientId)
   if (!(await context.store.deleteClient(service.apiKey, current.clientId))) {
     throw new OAuthError('not_found', `no client ${clientId} in service ${service.apiKey}`)
   }
+  const actor = principalActor(origin?.principal)
+  await recordEvent(
+    context,
+    changeEvent(context, 'client.deleted', actor, origin, current, undefined),
+  )
 }
 
 export async function listClients(

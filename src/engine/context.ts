@@ -1,3 +1,4 @@
+import type { AuditTrail } from './audit.js'
 import type { IdempotencyKeys } from './idempotency.js'
 import type { RateLimitContext } from './rate-limits.js'
 import type { RandomBytes } from './secrets.js'
@@ -16,4 +17,6 @@ export interface EngineContext {
   idempotency: IdempotencyKeys
   /** Where the buckets of policy rateLimits are kept, and how addresses group into networks. */
   rateLimits: RateLimitContext
+  /** Where audit events are kept; none, none are. */
+  audit?: AuditTrail
 }

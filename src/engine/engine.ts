@@ -12,6 +12,16 @@ import {
   type WebhookCreateBody,
 } from '../wire/index.js'
 import * as accessTokens from './access-tokens.js'
+import type {
+  AuditQuery,
+  AuditTrail,
+  AuditVerification,
+  RequestOrigin,
+  StoredAuditEvent,
+} from './audit.js'
+import { failedApiAuthenticationEvent, recordEvent } from './audit-events.js'
+import * as history from './client-history.js'
+import type { ClientVersion } from './client-history.js'
 import type { InitialAccessTokenRequest, Principal } from './access-tokens.js'
 import { toAuthleteClient } from './client-views.js'
 import * as clients from './clients.js'
@@ -94,6 +104,11 @@ export interface EngineOptions {
    * @default DEFAULT_WEBHOOK_DELIVERY, globalThis.fetch and a random node id
    */
   webhooks?: WebhookDeliveryOptions
+  /**
+   * Where the audit history is kept (store's KyselyAuditTrail, or MemoryAuditTrail).
+   * @default none: no events are kept, and the history's calls answer invalid_request
+   */
+  audit?: AuditTrail
 }
 
 /**
@@ -177,12 +192,21 @@ export interface Engine {
   // Clients: the management API's clients.
 
   /** @see spec §2.2 (`client.create`) */
-  createClient(service: ServiceRecord, input: AuthleteClient): Promise<ClientRecord>
+  createClient(
+    service: ServiceRecord,
+    input: AuthleteClient,
+    origin?: RequestOrigin,
+  ): Promise<ClientRecord>
   /**
-   * The client; OAuthError not_found when there is none.
+   * The client; OAuthError not_found when there is none. With an origin, the read is an
+   * audit event (a management read).
    * @see spec §2.2 (`client.get`)
    */
-  requireClient(service: ServiceRecord, clientId: string | number): Promise<ClientRecord>
+  requireClient(
+    service: ServiceRecord,
+    clientId: string | number,
+    origin?: RequestOrigin,
+  ): Promise<ClientRecord>
   /**
    * Clients by ascending number; only one developer's when given.
    * @see spec §2.2 (`client.list`)
@@ -196,9 +220,14 @@ export interface Engine {
     service: ServiceRecord,
     clientId: string | number,
     input: AuthleteClient,
+    origin?: RequestOrigin,
   ): Promise<ClientRecord>
   /** @see spec §2.2 (`client.delete`) */
-  deleteClient(service: ServiceRecord, clientId: string | number): Promise<void>
+  deleteClient(
+    service: ServiceRecord,
+    clientId: string | number,
+    origin?: RequestOrigin,
+  ): Promise<void>
   /**
    * Deletes the clients whose probation has run out (wire/policy.ts), in every service;
    * resolves how many. They are unknown from their expiry on whether or not this has run.
@@ -233,6 +262,36 @@ export interface Engine {
    * @see Standard Webhooks §Retry schedule
    */
   dispatchWebhooks(): Promise<WebhookDispatchReport>
+
+  // History: the audit trail (audit.ts).
+
+  /**
+   * The service's audit events, newest first.
+   * @see CONTRACT.md §1c (`GET /api/{S}/audit`)
+   */
+  auditEvents(
+    service: ServiceRecord,
+    query: Omit<AuditQuery, 'serviceApiKey'>,
+  ): Promise<StoredAuditEvent[]>
+  /** The client's metadata versions, newest first, while the history keeps them. */
+  clientVersions(service: ServiceRecord, clientId: string | number): Promise<ClientVersion[]>
+  /** Sets the client's metadata back to a version, as a new version. */
+  rollbackClient(
+    service: ServiceRecord,
+    clientId: string | number,
+    version: number,
+    origin?: RequestOrigin,
+  ): Promise<ClientRecord>
+  /** Erases the personal data of the client's events; resolves how many. */
+  eraseClientHistory(
+    service: ServiceRecord,
+    clientId: number,
+    origin?: RequestOrigin,
+  ): Promise<number>
+  /** Walks the whole audit chain (every service's events). */
+  verifyAudit(): Promise<AuditVerification>
+  /** Records a bearer token the management API refused (serviceApiKey 0: no service). */
+  recordFailedApiAuthentication(serviceApiKey: number, origin: RequestOrigin): Promise<void>
 
   // Tokens: bearer tokens that grant access (CONTRACT.md §1b), and the store's health.
 
@@ -316,6 +375,7 @@ export function createEngine(options: EngineOptions): Engine {
       limiter: options.rateLimiter ?? new LocalBuckets(options.rateLimitKeys ?? 100_000, now),
       prefixes: options.networkPrefixLengths ?? DEFAULT_NETWORK_PREFIX_LENGTHS,
     },
+    audit: options.audit,
   }
   const delivery: WebhookDelivery = {
     ...DEFAULT_WEBHOOK_DELIVERY,
@@ -339,12 +399,16 @@ export function createEngine(options: EngineOptions): Engine {
     toAuthleteService: services.toAuthleteService,
     discovery: (service) => discoveryDocument(context, service),
 
-    createClient: (service, input) => clients.createClient(context, service, input),
-    requireClient: (service, clientId) => clients.requireClient(context, service, clientId),
+    createClient: (service, input, origin) => clients.createClient(context, service, input, origin),
+    requireClient: (service, clientId, origin) =>
+      origin
+        ? clients.readClient(context, service, clientId, origin)
+        : clients.requireClient(context, service, clientId),
     listClients: (service, request) => clients.listClients(context, service, request),
-    updateClient: (service, clientId, input) =>
-      clients.updateClient(context, service, clientId, input),
-    deleteClient: (service, clientId) => clients.deleteClient(context, service, clientId),
+    updateClient: (service, clientId, input, origin) =>
+      clients.updateClient(context, service, clientId, input, origin),
+    deleteClient: (service, clientId, origin) =>
+      clients.deleteClient(context, service, clientId, origin),
     deleteExpiredClients: () => context.store.deleteExpiredClients(context.now()),
     toAuthleteClient,
 
@@ -355,6 +419,15 @@ export function createEngine(options: EngineOptions): Engine {
     listWebhookDeliveries: (serviceApiKey, id) =>
       webhooks.listWebhookDeliveries(context, serviceApiKey, id),
     dispatchWebhooks: () => dispatchWebhooks(context, delivery),
+    auditEvents: (service, query) => history.auditEvents(context, service, query),
+    clientVersions: (service, clientId) => history.clientVersions(context, service, clientId),
+    rollbackClient: (service, clientId, version, origin) =>
+      history.rollbackClient(context, service, clientId, version, origin),
+    eraseClientHistory: (service, clientId, origin) =>
+      history.eraseClientHistory(context, service, clientId, origin),
+    verifyAudit: () => history.verifyAudit(context),
+    recordFailedApiAuthentication: (serviceApiKey, origin) =>
+      recordEvent(context, failedApiAuthenticationEvent(context, serviceApiKey, origin)),
 
     ensureAdminToken: (configured) => accessTokens.ensureAdminToken(context, configured),
     authenticateBearer: (adminTokenHash, token) =>

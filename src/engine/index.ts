@@ -1,6 +1,18 @@
 /** The engine's public face: decisions, records, the Store port and its in-memory implementation. */
 export { createEngine, type Engine, type EngineOptions } from './engine.js'
 export type { Decision } from './decision.js'
+export {
+  AUDIT_KINDS,
+  type AuditDetail,
+  type AuditEvent,
+  type AuditKind,
+  type AuditQuery,
+  type AuditTrail,
+  type AuditVerification,
+  type RequestOrigin,
+  type StoredAuditEvent,
+} from './audit.js'
+export type { ClientVersion } from './client-history.js'
 export type { Principal, InitialAccessTokenRequest } from './access-tokens.js'
 export type { RegisterRequest, ClientConfigurationRequest, UpdateRequest } from './registration.js'
 export type * from './records.js'

@@ -22,6 +22,8 @@ import {
   type ClientMetadata,
 } from '../wire/index.js'
 import { checkInitialAccessToken } from './access-tokens.js'
+import type { RequestOrigin } from './audit.js'
+import { changeEvent, namedClientId, recordEvent, refusalEvent } from './audit-events.js'
 import { updateOptimistically, withMetadata } from './client-replacement.js'
 import { issueSecret } from './client-secret.js'
 import {
@@ -65,6 +67,8 @@ export interface RegisterRequest {
   idempotencyKey?: string
   /** The client's IP address, for `rateLimits.perNetwork`; absent through the DCR API. */
   clientAddress?: string
+  /** Who sent the request and from where, for the audit history. */
+  origin?: RequestOrigin
 }
 
 export interface ClientConfigurationRequest {
@@ -72,6 +76,8 @@ export interface ClientConfigurationRequest {
   clientId: string | number | undefined
   /** The registration access token the client presented (RFC 7592 §2). */
   token: string | undefined
+  /** Who sent the request and from where, for the audit history. */
+  origin?: RequestOrigin
 }
 
 export interface UpdateRequest extends ClientConfigurationRequest {
@@ -101,6 +107,7 @@ async function registerNew(
   request: RegisterRequest,
   registrationAccessToken: string,
 ): Promise<Decision> {
+  let actor = 'anonymous'
   try {
     requireRegistrationEnabled(service)
     const policy = policyFor(service)
@@ -110,6 +117,7 @@ async function registerNew(
       policy.initialAccessTokenRequired,
       request.initialAccessToken,
     )
+    if (token) actor = `initial_access_token:${token.id}`
     const body = parseJsonObject(request.json)
     await takeRegistrationToken(context.rateLimits, service, {
       clientAddress: request.clientAddress,
@@ -141,6 +149,10 @@ async function registerNew(
       },
       token && { id: token.id, now },
     )
+    await recordEvent(
+      context,
+      changeEvent(context, 'client.created', actor, request.origin, undefined, record),
+    )
     return succeeded(
       'CREATED',
       service,
@@ -149,8 +161,27 @@ async function registerNew(
     )
   } catch (error) {
     if (isRateLimited(error)) throw error
+    await recordRefusal(context, service, actor, request.origin, error)
     return failed(service, error)
   }
+}
+
+/** Records the event a refused request makes, if any (audit-events.ts). */
+async function recordRefusal(
+  context: EngineContext,
+  service: ServiceRecord,
+  actor: string,
+  origin: RequestOrigin | undefined,
+  error: unknown,
+  clientId?: number,
+): Promise<void> {
+  const event = refusalEvent(context, service, actor, origin, error, clientId)
+  if (event) await recordEvent(context, event)
+}
+
+/** The actor of an RFC 7592 request: the holder of the client's registration access token. */
+function tokenHolder(request: ClientConfigurationRequest): string {
+  return `registration_access_token:${namedClientId(request.clientId) ?? 'unknown'}`
 }
 
 /** @see RFC 7592 §2.1 */
@@ -168,7 +199,7 @@ export async function read(
       clientInformation(context, service, record, request.token!),
     )
   } catch (error) {
-    return configurationFailed(service, error)
+    return await configurationFailed(context, service, request, error)
   }
 }
 
@@ -179,7 +210,7 @@ export async function update(
   request: UpdateRequest,
 ): Promise<Decision> {
   try {
-    const updated = await updateOptimistically(
+    const { before, after: updated } = await updateOptimistically(
       context,
       () => authenticateClient(context, service, request),
       async (current) => {
@@ -196,6 +227,11 @@ export async function update(
         return withMetadata(context, service, current, metadata)
       },
     )
+    const actor = tokenHolder(request)
+    await recordEvent(
+      context,
+      changeEvent(context, 'client.updated', actor, request.origin, before, updated),
+    )
     return succeeded(
       'UPDATED',
       service,
@@ -203,7 +239,7 @@ export async function update(
       clientInformation(context, service, updated, request.token!),
     )
   } catch (error) {
-    return configurationFailed(service, error)
+    return await configurationFailed(context, service, request, error)
   }
 }
 
@@ -218,17 +254,29 @@ export async function remove(
     if (!(await context.store.deleteClient(service.apiKey, record.clientId))) {
       throw invalidToken()
     }
+    const actor = tokenHolder(request)
+    await recordEvent(
+      context,
+      changeEvent(context, 'client.deleted', actor, request.origin, record, undefined),
+    )
     return succeeded('DELETED', service, record)
   } catch (error) {
-    return configurationFailed(service, error)
+    return await configurationFailed(context, service, request, error)
   }
 }
 
 /**
- * A failed RFC 7592 request. Authlete's legacy services answer a bad registration access
- * token with BAD_REQUEST, not UNAUTHORIZED (spec §3.3).
+ * A failed RFC 7592 request, recorded. Authlete's legacy services answer a bad registration
+ * access token with BAD_REQUEST, not UNAUTHORIZED (spec §3.3).
  */
-function configurationFailed(service: ServiceRecord, error: unknown): Decision {
+async function configurationFailed(
+  context: EngineContext,
+  service: ServiceRecord,
+  request: ClientConfigurationRequest,
+  error: unknown,
+): Promise<Decision> {
+  const clientId = namedClientId(request.clientId)
+  await recordRefusal(context, service, tokenHolder(request), request.origin, error, clientId)
   const legacy = service.settings.unauthorizedOnClientConfigSupported === false
   return failed(service, error, legacy ? 'BAD_REQUEST' : 'UNAUTHORIZED')
 }

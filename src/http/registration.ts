@@ -21,7 +21,7 @@ import {
 import { answerPreflights } from './cors.js'
 import { addChallenge, sendJson } from './errors.js'
 import { idempotencyKeyOf } from './idempotency-key.js'
-import { bearerToken, requireRegistrationService } from './request-parts.js'
+import { bearerToken, originOf, requireRegistrationService } from './request-parts.js'
 
 type ClientParams = Static<typeof ServiceClientParams>
 
@@ -78,6 +78,7 @@ function dryRunOf(request: RegistrationRequest): boolean {
 const configurationOf = (request: RegistrationRequest) => ({
   clientId: request.params.clientId,
   token: bearerToken(request.headers.authorization),
+  origin: originOf(request),
 })
 
 /** One endpoint: its route, documentation and the engine decision it renders. */
@@ -124,6 +125,7 @@ const OPERATIONS: readonly RegistrationOperation[] = [
         idempotencyKey: idempotencyKeyOf(request.headers['idempotency-key']),
         // The socket's peer, or the X-Forwarded-For client when the peer is a trusted proxy.
         clientAddress: request.ip,
+        origin: originOf(request),
       }),
   },
   {

@@ -1,5 +1,9 @@
-/** Reading the parts of a request every surface needs: the bearer token and the ids in the path. */
-import type { Engine, ServiceRecord } from '../engine/index.js'
+/**
+ * Reading the parts of a request every surface needs: the bearer token, the ids in the path
+ * and who sent it from where.
+ */
+import type { FastifyRequest } from 'fastify'
+import type { Engine, RequestOrigin, ServiceRecord } from '../engine/index.js'
 import { numericId, OAuthError } from '../wire/index.js'
 
 /**
@@ -46,4 +50,17 @@ export function pageOf(
   const start = query.start === undefined ? 0 : Number(query.start)
   const end = query.end === undefined ? defaultEnd : Number(query.end)
   return { start, end: Math.max(start, end) }
+}
+
+/**
+ * Who sent the request and from where, for the audit history: its X-Request-Id, the
+ * caller's address (the socket's peer, or the X-Forwarded-For client when the peer is a
+ * trusted proxy) and, through the management API, the bearer token's principal.
+ */
+export function originOf(request: FastifyRequest): RequestOrigin {
+  return {
+    requestId: request.id,
+    address: request.ip,
+    ...(request.principal && { principal: request.principal }),
+  }
 }

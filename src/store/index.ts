@@ -19,6 +19,7 @@ import type { Database, Flavor } from './schema.js'
 import type { SqliteWorker } from './sqlite/worker.js'
 
 export { KyselyStore } from './kysely-store.js'
+export { KyselyAuditTrail } from './audit-trail.js'
 export { RedisBuckets, type RedisBucketsOptions } from './redis-buckets.js'
 export type { Database, Flavor } from './schema.js'
 

@@ -30,6 +30,7 @@ import {
   type InsertPlanner,
   type PlannedInsert,
 } from './client-insert.js'
+import { KyselyAuditTrail } from './audit-trail.js'
 import { GroupCommit } from './group-commit.js'
 import { hotQueries, type HotQueries } from './hot-queries.js'
 import {
@@ -79,11 +80,14 @@ export class KyselyStore implements Store {
   readonly #queries: HotQueries = hotQueries()
   readonly #worker: KyselyStoreOptions['worker']
   readonly #flavor: Flavor
+  /** The audit history kept in the same database (the engine's AuditTrail port). */
+  readonly audit: KyselyAuditTrail
 
   constructor(db: Kysely<Database>, options: KyselyStoreOptions) {
     this.#db = db
     this.#flavor = options.flavor
     this.#worker = options.worker
+    this.audit = new KyselyAuditTrail(db, { flavor: options.flavor, worker: options.worker })
     this.#planner = insertPlanner(db, options.flavor)
     this.#inserts = new GroupCommit({
       commit: (items) =>
@@ -373,6 +377,7 @@ export class KyselyStore implements Store {
   /** Lets registrations already submitted commit, then closes the connections. */
   async close(): Promise<void> {
     await this.#inserts.idle()
+    await this.audit.idle()
     await this.#db.destroy()
   }
 }

@@ -220,7 +220,7 @@ async function addClientExpiry(db: Kysely<Database>, flavor: Flavor): Promise<vo
 
 /**
  * The audit history and the webhook outbox (schema.ts). Audit events reference no other
- * table: deleting a service or client leaves its history, and every chain verifiable.
+ * table: deleting a service or client leaves its history, and the chain verifiable.
  */
 async function addAuditAndWebhooks(db: Kysely<Database>, flavor: Flavor): Promise<void> {
   const bigint = flavor === 'sqlite' ? 'integer' : 'bigint'
@@ -232,8 +232,6 @@ async function addAuditAndWebhooks(db: Kysely<Database>, flavor: Flavor): Promis
       )
 
   await serial('audit_events')
-    .addColumn('chain', 'text', (col) => col.notNull())
-    .addColumn('seq', bigint, (col) => col.notNull())
     .addColumn('service_api_key', bigint, (col) => col.notNull())
     .addColumn('client_id', bigint)
     .addColumn('kind', 'text', (col) => col.notNull())
@@ -242,8 +240,15 @@ async function addAuditAndWebhooks(db: Kysely<Database>, flavor: Flavor): Promis
     .addColumn('at', bigint, (col) => col.notNull())
     .addColumn('detail', 'text')
     .addColumn('detail_hash', 'text', (col) => col.notNull())
-    .addColumn('hash', 'text', (col) => col.notNull())
-    .addUniqueConstraint('audit_events_chain_seq', ['chain', 'seq'])
+    .addColumn('seq', bigint, (col) => col.unique())
+    .addColumn('hash', 'text')
+    .execute()
+  // The sealer's scan: only unsealed events are indexed.
+  await db.schema
+    .createIndex('audit_events_unsealed')
+    .on('audit_events')
+    .column('number')
+    .where(sql.ref('seq'), 'is', null)
     .execute()
   // Listings page newest first within a service, or within one client of it.
   await db.schema
@@ -265,7 +270,10 @@ async function addAuditAndWebhooks(db: Kysely<Database>, flavor: Flavor): Promis
     .addColumn('head_hash', 'text', (col) => col.notNull())
     .addColumn('pruned_seq', bigint, (col) => col.notNull())
     .addColumn('pruned_hash', 'text', (col) => col.notNull())
-    .addColumn('started_at', bigint, (col) => col.notNull())
+    .execute()
+  await db
+    .insertInto('audit_chains')
+    .values({ chain: 'main', head_seq: 0, head_hash: '', pruned_seq: 0, pruned_hash: '' })
     .execute()
 
   await db.schema

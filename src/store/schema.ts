@@ -89,13 +89,12 @@ export interface IdempotencyKeyTable {
 /**
  * One audit event (engine/audit.ts). `detail` holds what may be personal (the source
  * address, the metadata and its diff) and is hashed on its own into `detail_hash`: erasing
- * it sets it NULL and leaves the chain verifiable. Each node appends to a chain of its own
- * (`chain`, `seq` from 1), each event's `hash` covering the one before it in its chain.
+ * it sets it NULL and leaves the chain verifiable. Events are written unsealed (`seq` and
+ * `hash` NULL) with the change they record; a sealer then appends them to the one chain,
+ * each `hash` covering the event and the hash before it (store/audit-chain.ts).
  */
 export interface AuditEventTable {
   number: Generated<number>
-  chain: string
-  seq: number
   service_api_key: number
   client_id: number | null
   kind: string
@@ -106,12 +105,14 @@ export interface AuditEventTable {
   /** JSON text; NULL once erased. */
   detail: string | null
   detail_hash: string
-  hash: string
+  /** The event's place in the chain, from 1; NULL until sealed. */
+  seq: number | null
+  hash: string | null
 }
 
 /**
- * Each audit chain's anchor: the head it has reached (moved in the transaction of every
- * append, so a deleted tail is seen), and where retention has cut its start.
+ * The chain's anchor, one row: the head the sealer has reached (a deleted tail is seen),
+ * and where retention has cut its start.
  */
 export interface AuditChainTable {
   chain: string
@@ -120,7 +121,6 @@ export interface AuditChainTable {
   /** The last seq retention has deleted (0 for none) and that event's hash. */
   pruned_seq: number
   pruned_hash: string
-  started_at: number
 }
 
 /** A service's webhook: where its events are delivered, and the secret that signs them. */

@@ -1,27 +1,22 @@
 /**
- * Audit events written straight into a database, as the audit log's append writes them:
- * the event row, and in the same transaction a delivery for each webhook of its service
- * that asks for its kind. For tests of the webhook outbox that need events of their own
- * making (kinds, clients, order) without going through the API.
+ * Audit events written straight into a database, sealed as the audit sealer seals them
+ * as far as the outbox sees: the event row, and in the same transaction a delivery for
+ * each webhook of its service that asks for its kind. For store tests of the webhook
+ * outbox that need events of their own making (kinds, clients, order).
  */
-import { randomBytes } from 'node:crypto'
 import type { Kysely } from 'kysely'
 import type { WebhookEvent } from '../../src/engine/index.js'
 import type { Database } from '../../src/store/index.js'
 
 export type NewAuditEvent = Omit<WebhookEvent, 'number'>
 
-/** A writer of events on a chain of its own; each call resolves the event's number. */
+/** A writer of events; each call resolves the event's number. */
 export function auditLog(db: Kysely<Database>): (event: NewAuditEvent) => Promise<number> {
-  const chain = `test-${randomBytes(4).toString('hex')}`
-  let seq = 0
   return (event) =>
     db.transaction().execute(async (trx) => {
       const { number } = await trx
         .insertInto('audit_events')
         .values({
-          chain,
-          seq: ++seq,
           service_api_key: event.serviceApiKey,
           client_id: event.clientId ?? null,
           kind: event.kind,
@@ -30,7 +25,6 @@ export function auditLog(db: Kysely<Database>): (event: NewAuditEvent) => Promis
           at: event.at,
           detail: event.detail === undefined ? null : JSON.stringify(event.detail),
           detail_hash: '-',
-          hash: '-',
         })
         .returning('number')
         .executeTakeFirstOrThrow()

@@ -11,7 +11,7 @@ import {
   ServiceIdParams,
   type AuthleteClient,
 } from '../../wire/index.js'
-import { pageOf, requireService } from '../request-parts.js'
+import { originOf, pageOf, requireService } from '../request-parts.js'
 import { addOperations, operation } from './operations.js'
 
 type ServiceParams = Static<typeof ServiceIdParams>
@@ -26,9 +26,11 @@ const OPERATIONS = [
     params: ServiceIdParams,
     body: ClientSchema,
     answer: ClientSchema,
-    run: async (engine, { params, body }) => {
+    run: async (engine, request) => {
+      const { params, body } = request
       const service = await requireService(engine, params.serviceId)
-      return engine.toAuthleteClient(service, await engine.createClient(service, body))
+      const client = await engine.createClient(service, body, originOf(request))
+      return engine.toAuthleteClient(service, client)
     },
   }),
   operation<{ Params: ClientParams }>({
@@ -37,9 +39,10 @@ const OPERATIONS = [
     summary: 'Get a client',
     params: ServiceClientParams,
     answer: ClientSchema,
-    run: async (engine, { params }) => {
-      const service = await requireService(engine, params.serviceId)
-      return engine.toAuthleteClient(service, await engine.requireClient(service, params.clientId))
+    run: async (engine, request) => {
+      const service = await requireService(engine, request.params.serviceId)
+      const client = await engine.requireClient(service, request.params.clientId, originOf(request))
+      return engine.toAuthleteClient(service, client)
     },
   }),
   operation<{
@@ -76,9 +79,10 @@ const OPERATIONS = [
     params: ServiceClientParams,
     body: ClientSchema,
     answer: ClientSchema,
-    run: async (engine, { params, body }) => {
+    run: async (engine, request) => {
+      const { params, body } = request
       const service = await requireService(engine, params.serviceId)
-      const client = await engine.updateClient(service, params.clientId, body)
+      const client = await engine.updateClient(service, params.clientId, body, originOf(request))
       return engine.toAuthleteClient(service, client)
     },
   }),
@@ -87,9 +91,9 @@ const OPERATIONS = [
     path: '/api/:serviceId/client/delete/:clientId',
     summary: 'Delete a client',
     params: ServiceClientParams,
-    run: async (engine, { params }) => {
-      const service = await requireService(engine, params.serviceId)
-      await engine.deleteClient(service, params.clientId)
+    run: async (engine, request) => {
+      const service = await requireService(engine, request.params.serviceId)
+      await engine.deleteClient(service, request.params.clientId, originOf(request))
     },
   }),
 ]

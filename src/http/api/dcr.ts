@@ -18,7 +18,7 @@ import {
   type DcrOperation,
 } from '../../wire/index.js'
 import { sendJson } from '../errors.js'
-import { requireService } from '../request-parts.js'
+import { originOf, requireService } from '../request-parts.js'
 import { apiErrors, bearerSecurity } from './route-docs.js'
 
 const tags = ['Dynamic client registration (Authlete)']
@@ -84,11 +84,12 @@ const OPERATIONS: {
     summary:
       'Register a client (RFC 7591); `token` is the initial access token, if any; `dryRun: true` decides without registering',
     needsJson: true,
-    run: (engine, { body }, service) =>
+    run: (engine, request, service) =>
       engine.register(service, {
-        json: body.json!,
-        initialAccessToken: body.token || undefined,
-        dryRun: body.dryRun === true,
+        json: request.body.json!,
+        initialAccessToken: request.body.token || undefined,
+        dryRun: request.body.dryRun === true,
+        origin: originOf(request),
       }),
   },
   {
@@ -96,16 +97,20 @@ const OPERATIONS: {
     path: '/api/:serviceId/client/registration/get',
     summary: 'Read a dynamically registered client (RFC 7592 §2.1)',
     needsJson: false,
-    run: (engine, { body }, service) =>
-      engine.read(service, { clientId: body.clientId, token: body.token }),
+    run: (engine, request, service) =>
+      engine.read(service, { ...configurationOf(request), origin: originOf(request) }),
   },
   {
     operation: 'update',
     path: '/api/:serviceId/client/registration/update',
     summary: 'Update a dynamically registered client (RFC 7592 §2.2)',
     needsJson: true,
-    run: (engine, { body }, service) =>
-      engine.update(service, { clientId: body.clientId, token: body.token, json: body.json! }),
+    run: (engine, request, service) =>
+      engine.update(service, {
+        ...configurationOf(request),
+        json: request.body.json!,
+        origin: originOf(request),
+      }),
   },
   {
     operation: 'delete',
@@ -113,10 +118,15 @@ const OPERATIONS: {
     summary:
       'Delete a dynamically registered client (RFC 7592 §2.3); answers 200 with action DELETED',
     needsJson: false,
-    run: (engine, { body }, service) =>
-      engine.delete(service, { clientId: body.clientId, token: body.token }),
+    run: (engine, request, service) =>
+      engine.delete(service, { ...configurationOf(request), origin: originOf(request) }),
   },
 ]
+
+/** The client and registration access token a configuration call names. */
+function configurationOf({ body }: DcrRequest) {
+  return { clientId: body.clientId, token: body.token }
+}
 
 export const dcrRoutes: FastifyPluginAsync<{ engine: Engine }> = async (app, { engine }) => {
   for (const { operation, path, summary, needsJson, run } of OPERATIONS) {

@@ -12,7 +12,8 @@ import {
   parseStorableJson,
   UnstorableJsonError,
 } from '../../wire/index.js'
-import { bearerToken } from '../request-parts.js'
+import { bearerToken, originOf } from '../request-parts.js'
+import { auditRoutes } from './audit.js'
 import { clientRoutes } from './clients.js'
 import { dcrRoutes } from './dcr.js'
 import { policyRoutes } from './policy.js'
@@ -84,6 +85,7 @@ async function authorize(request: FastifyRequest, options: ApiOptions): Promise<
   const principal = await options.engine.authenticateBearer(options.adminTokenHash, token)
   if (!principal) {
     backoff?.recordFailure(address)
+    await recordFailedAuthentication(request, options.engine)
     throw new OAuthError('invalid_token', 'the access token is not valid')
   }
   request.principal = principal
@@ -95,6 +97,20 @@ async function authorize(request: FastifyRequest, options: ApiOptions): Promise<
     if (serviceId === undefined || numericId(serviceId) !== principal.serviceApiKey)
       throw forbidden()
   }
+}
+
+/**
+ * A refused bearer token is an audit event of the service the path names (0 for none). A
+ * failure to record it is logged: the caller still gets its 401.
+ */
+async function recordFailedAuthentication(request: FastifyRequest, engine: Engine) {
+  const { serviceId } = request.params as { serviceId?: string }
+  const serviceApiKey = (serviceId !== undefined && numericId(serviceId)) || 0
+  await engine
+    .recordFailedApiAuthentication(serviceApiKey, originOf(request))
+    .catch((error: unknown) =>
+      request.log.error({ err: error }, 'the failed authentication could not be recorded'),
+    )
 }
 
 export const apiRoutes: FastifyPluginAsync<ApiOptions> = async (app, options) => {
@@ -122,4 +138,5 @@ export const apiRoutes: FastifyPluginAsync<ApiOptions> = async (app, options) =>
   await app.register(dcrRoutes, options)
   await app.register(tokenRoutes, options)
   await app.register(webhookRoutes, options)
+  await app.register(auditRoutes, options)
 }

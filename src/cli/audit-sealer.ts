@@ -1,0 +1,64 @@
+/**
+ * Every second, `registrar serve` seals the audit events written since the last seal into
+ * the chain (store/audit-chain.ts), which also queues them for webhooks; once an hour it
+ * deletes those older than the retention, and once a minute it logs the chain's head: a
+ * copy outside the database, against which `registrar audit verify --head` can check that
+ * no one rewrote the chain whole. A failed round is logged and tried again, never
+ * stopping the server; stopping seals what is left.
+ */
+import type { FastifyBaseLogger } from 'fastify'
+import type { AuditTrail } from '../engine/index.js'
+
+export interface AuditSealerOptions {
+  /** @default 1000 */
+  sealIntervalMilliseconds?: number
+  /** How long events are kept; 0 = for ever. */
+  retentionMilliseconds: number
+  now?: () => number
+}
+
+const PRUNE_EVERY_SEALS = 3600
+const LOG_HEAD_EVERY_SEALS = 60
+
+export interface AuditSealer {
+  /** Stops the timer, waits for a round in progress and seals what is left. */
+  stop(): Promise<void>
+}
+
+export function startAuditSealer(
+  audit: AuditTrail,
+  log: FastifyBaseLogger,
+  options: AuditSealerOptions,
+): AuditSealer {
+  const now = options.now ?? Date.now
+  let rounds = 0
+  let running: Promise<void> | undefined
+  const round = async () => {
+    try {
+      await audit.seal()
+      rounds++
+      if (options.retentionMilliseconds > 0 && rounds % PRUNE_EVERY_SEALS === 1) {
+        const pruned = await audit.prune(now() - options.retentionMilliseconds)
+        if (pruned > 0) log.info({ pruned }, 'audit events past their retention deleted')
+      }
+      if (rounds % LOG_HEAD_EVERY_SEALS === 1) {
+        log.info({ auditHead: await audit.head() }, 'audit chain head')
+      }
+    } catch (error) {
+      log.error({ err: error }, 'sealing audit events failed; trying again')
+    } finally {
+      running = undefined
+    }
+  }
+  const timer = setInterval(() => (running ??= round()), options.sealIntervalMilliseconds ?? 1000)
+  timer.unref()
+  return {
+    async stop() {
+      clearInterval(timer)
+      await running
+      await audit.seal().catch((error: unknown) => {
+        log.error({ err: error }, 'sealing the last audit events failed; the next start seals them')
+      })
+    },
+  }
+}

@@ -1,0 +1,140 @@
+/**
+ * The AuditTrail over the store's database: events appended in groups (one statement,
+ * one commit, for every event that arrived together), listed by the API, sealed into the
+ * chain, verified, pruned and erased (audit-chain.ts).
+ */
+import type { CompiledQuery, Kysely, QueryResult } from 'kysely'
+import type {
+  AuditDetail,
+  AuditEvent,
+  AuditKind,
+  AuditQuery,
+  AuditTrail,
+  AuditVerification,
+  StoredAuditEvent,
+} from '../engine/index.js'
+import { CHAIN, pruneChain, sealEvents, sha256, verifyChain } from './audit-chain.js'
+import { GroupCommit, type Outcome } from './group-commit.js'
+import type { AuditEventRow, Database, Flavor } from './schema.js'
+import { storableRow } from './storable.js'
+
+export interface KyselyAuditTrailOptions {
+  flavor: Flavor
+  /** Runs the appends on another thread (SQLite's worker) when it can. */
+  worker?: { execute(query: CompiledQuery): Promise<QueryResult<unknown>> | undefined }
+}
+
+/** Events one statement appends at most (well under SQLite's 32,766 parameters). */
+const MAX_APPEND = 256
+
+export class KyselyAuditTrail implements AuditTrail {
+  readonly #db: Kysely<Database>
+  readonly #flavor: Flavor
+  readonly #appends: GroupCommit<EventRow, void>
+
+  constructor(db: Kysely<Database>, options: KyselyAuditTrailOptions) {
+    this.#db = db
+    this.#flavor = options.flavor
+    const { worker } = options
+    this.#appends = new GroupCommit({
+      commit: async (rows) => {
+        const query = db.insertInto('audit_events').values(rows).compile()
+        await (worker?.execute(query) ?? db.executeQuery(query))
+        return rows.map((): Outcome<void> => ({ ok: true, value: undefined }))
+      },
+      maxBatchSize: MAX_APPEND,
+      // PostgreSQL flushes concurrent commits together; SQLite has one writer.
+      maxConcurrentBatches: options.flavor === 'postgres' ? 2 : 1,
+    })
+  }
+
+  async append(events: AuditEvent[]): Promise<void> {
+    await Promise.all(events.map((event) => this.#appends.submit(rowOf(event))))
+  }
+
+  async list(query: AuditQuery): Promise<StoredAuditEvent[]> {
+    let select = this.#db
+      .selectFrom('audit_events')
+      .selectAll()
+      .where('service_api_key', '=', query.serviceApiKey)
+    if (query.clientId !== undefined) select = select.where('client_id', '=', query.clientId)
+    if (query.actor !== undefined) select = select.where('actor', '=', query.actor)
+    if (query.kinds?.length) select = select.where('kind', 'in', query.kinds)
+    if (query.from !== undefined) select = select.where('at', '>=', query.from)
+    if (query.to !== undefined) select = select.where('at', '<', query.to)
+    if (query.before !== undefined) select = select.where('number', '<', query.before)
+    const rows = await select.orderBy('number', 'desc').limit(query.limit).execute()
+    return rows.map(toStoredEvent)
+  }
+
+  seal(): Promise<number> {
+    return sealEvents(this.#db, this.#flavor)
+  }
+
+  async head(): Promise<{ seq: number; hash: string }> {
+    const chain = await this.#db
+      .selectFrom('audit_chains')
+      .select(['head_seq', 'head_hash'])
+      .where('chain', '=', CHAIN)
+      .executeTakeFirstOrThrow()
+    return { seq: Number(chain.head_seq), hash: chain.head_hash }
+  }
+
+  verify(): Promise<AuditVerification> {
+    return verifyChain(this.#db)
+  }
+
+  prune(before: number): Promise<number> {
+    return pruneChain(this.#db, before)
+  }
+
+  async erase(serviceApiKey: number, clientId: number): Promise<number> {
+    const { numUpdatedRows } = await this.#db
+      .updateTable('audit_events')
+      .set({ detail: null })
+      .where('service_api_key', '=', serviceApiKey)
+      .where('client_id', '=', clientId)
+      .where('detail', 'is not', null)
+      .executeTakeFirst()
+    return Number(numUpdatedRows)
+  }
+
+  /** Lets the events already submitted commit. */
+  idle(): Promise<void> {
+    return this.#appends.idle()
+  }
+}
+
+type EventRow = Omit<AuditEventRow, 'number' | 'seq' | 'hash'>
+
+/** The row of an event, checked here: a value no column holds fails this event alone. */
+function rowOf(event: AuditEvent): EventRow {
+  return storableRow(() => {
+    const detail = JSON.stringify(event.detail)
+    return {
+      service_api_key: event.serviceApiKey,
+      client_id: event.clientId ?? null,
+      kind: event.kind,
+      actor: event.actor,
+      request_id: event.requestId ?? null,
+      at: event.at,
+      detail,
+      detail_hash: sha256(detail),
+    }
+  })
+}
+
+function toStoredEvent(row: AuditEventRow): StoredAuditEvent {
+  return {
+    number: Number(row.number),
+    ...(row.seq !== null && { seq: Number(row.seq) }),
+    kind: row.kind as AuditKind,
+    serviceApiKey: Number(row.service_api_key),
+    ...(row.client_id !== null && { clientId: Number(row.client_id) }),
+    actor: row.actor,
+    ...(row.request_id !== null && { requestId: row.request_id }),
+    at: Number(row.at),
+    detail: row.detail === null ? {} : (JSON.parse(row.detail) as AuditDetail),
+    erased: row.detail === null,
+  }
+}

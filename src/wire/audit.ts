@@ -1,0 +1,115 @@
+/**
+ * The audit history on the wire: events as `GET /api/{S}/audit` pages through them
+ * (CONTRACT.md §1c), a client's versions, a rollback, an erasure and a verification.
+ * Times are milliseconds since the epoch, as Authlete's createdAt.
+ */
+import { Type, type Static } from '@sinclair/typebox'
+import { MAX_PAGE_SIZE } from './pages.js'
+
+const digits = (description: string) => Type.String({ pattern: '^[0-9]{1,16}$', description })
+
+export const AuditQuery = Type.Object({
+  clientId: Type.Optional(digits('Only events of this client')),
+  actor: Type.Optional(
+    Type.String({
+      maxLength: 200,
+      description:
+        'Only events of this actor: `admin`, `service_token:<id>`, `initial_access_token:<id>`, ' +
+        '`registration_access_token:<client id>` or `anonymous`',
+    }),
+  ),
+  kind: Type.Optional(
+    Type.String({
+      maxLength: 500,
+      description:
+        'Only events of these kinds, comma-separated, e.g. `client.created,client.deleted`',
+    }),
+  ),
+  from: Type.Optional(digits('Only events at or after this time (milliseconds since the epoch)')),
+  to: Type.Optional(digits('Only events before this time (milliseconds since the epoch)')),
+  before: Type.Optional(digits("Only events numbered below this: the previous page's `next`")),
+  limit: Type.Optional(
+    Type.String({
+      pattern: '^[0-9]{1,4}$',
+      description: `Events in the page; default 100, at most ${MAX_PAGE_SIZE}`,
+    }),
+  ),
+})
+
+export const AuditEventSchema = Type.Object({
+  number: Type.Integer({ description: 'Increasing: a newer event has a higher number' }),
+  seq: Type.Optional(
+    Type.Integer({ description: "The event's place in the hash chain; absent until sealed" }),
+  ),
+  kind: Type.String({ examples: ['client.updated'] }),
+  clientId: Type.Optional(Type.Integer()),
+  actor: Type.String(),
+  requestId: Type.Optional(Type.String({ description: 'The X-Request-Id of the request' })),
+  at: Type.Integer({ description: 'Milliseconds since the epoch' }),
+  detail: Type.Object(
+    {
+      source: Type.Optional(Type.String({ description: "The caller's IP address" })),
+      version: Type.Optional(Type.Integer()),
+      metadata: Type.Optional(
+        Type.Object({}, { additionalProperties: true, description: 'Secrets masked' }),
+      ),
+      diff: Type.Optional(
+        Type.Record(
+          Type.String(),
+          Type.Object({ from: Type.Optional(Type.Unknown()), to: Type.Optional(Type.Unknown()) }),
+        ),
+      ),
+      error: Type.Optional(Type.String()),
+      rule: Type.Optional(Type.String()),
+    },
+    { description: 'Empty once erased' },
+  ),
+  erased: Type.Boolean(),
+})
+
+export const AuditPageSchema = Type.Object({
+  events: Type.Array(AuditEventSchema),
+  next: Type.Optional(
+    Type.Integer({ description: 'Pass as `before` for the next (older) page; absent on the last' }),
+  ),
+})
+
+export const ClientVersionListSchema = Type.Object({
+  versions: Type.Array(
+    Type.Object({
+      version: Type.Integer(),
+      kind: Type.String(),
+      actor: Type.String(),
+      at: Type.Integer(),
+      metadata: Type.Optional(
+        Type.Object(
+          {},
+          { additionalProperties: true, description: 'Secrets masked; absent once erased' },
+        ),
+      ),
+    }),
+  ),
+})
+
+export const RollbackBodySchema = Type.Object({
+  version: Type.Integer({ minimum: 1, description: 'The version to set the metadata back to' }),
+})
+export type RollbackBody = Static<typeof RollbackBodySchema>
+
+export const AuditErasedSchema = Type.Object({
+  erased: Type.Integer({ description: 'Events whose personal data was erased' }),
+})
+
+export const AuditVerificationSchema = Type.Object({
+  ok: Type.Boolean({ description: 'Whether the chain is whole' }),
+  checked: Type.Integer(),
+  head: Type.Object({ seq: Type.Integer(), hash: Type.String() }),
+  problems: Type.Array(
+    Type.Object({
+      seq: Type.Optional(Type.Integer()),
+      number: Type.Optional(Type.Integer()),
+      problem: Type.String(),
+    }),
+  ),
+  unsealed: Type.Integer({ description: 'Events written but not sealed yet' }),
+})
