@@ -1,6 +1,6 @@
 /**
- * `registrar client list|get|delete`: the clients of a service, however they were
- * registered (API or dynamic registration).
+ * `registrar client list|get|delete|versions|rollback`: the clients of a service, however
+ * they were registered (API or dynamic registration), and their metadata's history.
  */
 import type { Command } from 'commander'
 import { addApiOptions, connect, integerFlag, type ApiFlags } from './api-options.js'
@@ -13,7 +13,7 @@ export function registerClientCommands(program: Command): void {
   addCommandGroup(program, 'client', {
     description: 'inspect and remove the clients of a service',
     examples: '\nExample:\n  registrar client list 2418563210347',
-    subcommands: [addList, addGet, addDelete],
+    subcommands: [addList, addGet, addDelete, addVersions, addRollback],
   })
 }
 
@@ -95,6 +95,54 @@ function addDelete(client: Command): void {
         await registrar.clients.delete(serviceId, clientId)
         if (flags.json) return printJson({ deleted: clientId })
         printLine(`deleted client ${clientId}`)
+      }),
+    )
+}
+
+function addVersions(client: Command): void {
+  subcommand(client, 'versions')
+    .argument('<clientId>', 'the numeric client id')
+    .description("list a client's metadata versions, newest first (secrets masked)")
+    .addHelpText('after', '\nExample:\n  registrar client versions 2418563210347 5910375611045')
+    .action(
+      run(async (serviceId: string, clientId: string, flags: ApiFlags) => {
+        const registrar = await connect(flags)
+        const { versions } = await registrar.audit.versions(serviceId, clientId)
+        if (flags.json) return printJson({ versions })
+        printTable(
+          ['VERSION', 'TIME', 'KIND', 'ACTOR', 'REDIRECT_URIS'],
+          versions.map((version) => [
+            version.version,
+            formatMillis(version.at),
+            version.kind,
+            version.actor,
+            version.metadata
+              ? ((version.metadata as { redirect_uris?: string[] }).redirect_uris ?? [])
+              : '(erased)',
+          ]),
+        )
+      }),
+    )
+}
+
+function addRollback(client: Command): void {
+  subcommand(client, 'rollback')
+    .argument('<clientId>', 'the numeric client id')
+    .requiredOption('--version <n>', 'the version to set the metadata back to')
+    .description(
+      "set a client's metadata back to an earlier version, as a new version (its secret and token stay)",
+    )
+    .addHelpText(
+      'after',
+      '\nExample:\n  registrar client rollback 2418563210347 5910375611045 --version 3',
+    )
+    .action(
+      run(async (serviceId: string, clientId: string, flags: ApiFlags & { version: string }) => {
+        const registrar = await connect(flags)
+        const version = integerFlag('--version', flags.version)!
+        const rolledBack = await registrar.audit.rollback(serviceId, clientId, version)
+        if (flags.json) return printJson(rolledBack)
+        printLine(`client ${clientId} has the metadata of version ${version} again`)
       }),
     )
 }

@@ -3,6 +3,7 @@
  * with the exit codes documented in the root's --help.
  */
 import type { Command } from 'commander'
+import { registerAuditCommands } from './audit.js'
 import { registerClientCommands } from './client.js'
 import { registerDoctor } from './doctor.js'
 import { registerRegistrationCommands } from './registration.js'
@@ -16,6 +17,7 @@ export function registerApiCommands(program: Command): void {
   registerServiceCommands(program)
   registerClientCommands(program)
   registerTokenCommands(program)
+  registerAuditCommands(program)
   registerWebhookCommands(program)
   registerRegistrationCommands(program)
   registerDoctor(program)

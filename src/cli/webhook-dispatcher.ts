@@ -10,6 +10,8 @@ import type { Engine } from '../engine/index.js'
 
 /** The pause after a step that found nothing due: how late a new event may start out. */
 const IDLE_MILLISECONDS = 500
+/** The pause after a step that failed (the database does not answer): one log line each. */
+const FAILED_STEP_MILLISECONDS = 5_000
 
 export interface WebhookDispatcher {
   /** Stops stepping and waits for the step in progress (its posts time out in seconds). */
@@ -26,16 +28,17 @@ export function startWebhookDispatcher(
   let running: Promise<void> | undefined
 
   const step = async () => {
-    let busy = false
+    let pause = idleMilliseconds
     try {
       const { delivered, retried, failed } = await engine.dispatchWebhooks()
-      busy = delivered + retried + failed > 0
-      if (retried > 0) log.info({ retried }, 'webhook deliveries failed; retrying later')
+      if (delivered + retried + failed > 0) pause = 0
+      if (retried > 0) log.debug({ retried }, 'webhook deliveries failed; retrying later')
       if (failed > 0) log.warn({ failed }, 'webhook deliveries failed every attempt; given up')
     } catch (error) {
-      log.error({ err: error }, 'dispatching webhooks failed; trying again shortly')
+      log.error({ err: error }, 'dispatching webhooks failed; trying again in 5 seconds')
+      pause = FAILED_STEP_MILLISECONDS
     }
-    schedule(busy ? 0 : idleMilliseconds)
+    schedule(pause)
   }
   const schedule = (milliseconds: number) => {
     if (stopped) return

@@ -13,7 +13,7 @@ import {
   type RequestOrigin,
 } from './audit.js'
 import type { EngineContext } from './context.js'
-import type { ClientRecord, ServiceRecord } from './records.js'
+import type { ClientRecord, NewClientRecord, ServiceRecord } from './records.js'
 
 /** Keeps the event, when the engine has an audit trail. */
 export async function recordEvent(context: EngineContext, event: AuditEvent): Promise<void> {
@@ -42,30 +42,69 @@ function eventOf(
 }
 
 /**
- * A client created, updated, rolled back or deleted: for all but a delete, the version and
- * masked metadata it has now (a version to roll back to) and what changed.
+ * A client created: the version (1) and masked metadata it starts with, the first version
+ * to roll back to. Written in the registration's own transaction (Store.insertClient).
  */
-export function changeEvent(
+export function createdEvent(
   context: EngineContext,
-  kind: 'client.created' | 'client.updated' | 'client.rolled_back' | 'client.deleted',
   actor: string,
   origin: RequestOrigin | undefined,
-  before: ClientRecord | undefined,
-  after: ClientRecord | undefined,
+  client: NewClientRecord,
 ): AuditEvent {
-  const client = (after ?? before)!
-  const masked = after && maskSecrets(after.metadata)
   return eventOf(
     context,
-    kind,
+    'client.created',
     client.serviceApiKey,
     actor,
     origin,
+    { version: 1, metadata: maskSecrets(client.metadata) },
+    client.clientId,
+  )
+}
+
+/**
+ * A client updated or rolled back: the version and masked metadata it has now (a version
+ * to roll back to) and what changed.
+ */
+export function changeEvent(
+  context: EngineContext,
+  kind: 'client.updated' | 'client.rolled_back',
+  actor: string,
+  origin: RequestOrigin | undefined,
+  before: ClientRecord,
+  after: ClientRecord,
+): AuditEvent {
+  const metadata = maskSecrets(after.metadata)
+  return eventOf(
+    context,
+    kind,
+    after.serviceApiKey,
+    actor,
+    origin,
     {
-      version: client.version,
-      ...(masked && { metadata: masked }),
-      diff: metadataDiff(before && maskSecrets(before.metadata), masked),
+      version: after.version,
+      metadata,
+      diff: metadataDiff(maskSecrets(before.metadata), metadata),
     },
+    after.clientId,
+  )
+}
+
+/** A client deleted, at the version it had. */
+export function deletedEvent(
+  context: EngineContext,
+  actor: string,
+  origin: RequestOrigin | undefined,
+  client: ClientRecord,
+): AuditEvent {
+  const detail = { version: client.version }
+  return eventOf(
+    context,
+    'client.deleted',
+    client.serviceApiKey,
+    actor,
+    origin,
+    detail,
     client.clientId,
   )
 }

@@ -74,6 +74,12 @@ export interface AuditQuery {
   limit: number
 }
 
+/** A place in the chain and its hash, as the sealer logs its head. */
+export interface AuditAnchor {
+  seq: number
+  hash: string
+}
+
 /** What verification found: nothing in `problems` means the chain is whole. */
 export interface AuditVerification {
   /** Events checked. */
@@ -95,8 +101,9 @@ export interface AuditTrail {
   /** Seals what was written since the last seal into the chain; resolves how many. */
   seal(): Promise<number>
   /** The chain's last seq and hash, as sealed so far. */
-  head(): Promise<{ seq: number; hash: string }>
-  verify(): Promise<AuditVerification>
+  head(): Promise<AuditAnchor>
+  /** Walks the chain; with `anchor` (a head seen earlier), also checks the chain holds it. */
+  verify(anchor?: AuditAnchor): Promise<AuditVerification>
   /** Deletes sealed events older than `before` from the chain's start; resolves how many. */
   prune(before: number): Promise<number>
   /** Erases the detail of every event of the client; resolves how many. */

@@ -6,6 +6,7 @@ import { OAuthError, type ClientMetadata } from '../wire/index.js'
 import {
   MASKED,
   principalActor,
+  type AuditAnchor,
   type AuditKind,
   type AuditQuery,
   type AuditTrail,
@@ -40,8 +41,11 @@ function trailOf(context: EngineContext): AuditTrail {
 }
 
 /** Walks the whole chain. */
-export function verifyAudit(context: EngineContext): Promise<AuditVerification> {
-  return trailOf(context).verify()
+export function verifyAudit(
+  context: EngineContext,
+  anchor?: AuditAnchor,
+): Promise<AuditVerification> {
+  return trailOf(context).verify(anchor)
 }
 
 /** The service's events, newest first. */

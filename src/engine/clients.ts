@@ -11,7 +11,7 @@ import {
   type ClientMetadata,
 } from '../wire/index.js'
 import { principalActor, type RequestOrigin } from './audit.js'
-import { changeEvent, readEvent, recordEvent } from './audit-events.js'
+import { changeEvent, createdEvent, deletedEvent, readEvent, recordEvent } from './audit-events.js'
 import type { EngineContext } from './context.js'
 import { findClient } from './find-client.js'
 import type { ClientExtras, ClientRecord, Page, ServiceRecord } from './records.js'
@@ -84,22 +84,23 @@ export async function createClient(
 ): Promise<ClientRecord> {
   const metadata = await metadataOf(context, service, input)
   const now = context.now()
-  const created = await insertWithFreshId(context, service, {
-    serviceApiKey: service.apiKey,
-    ...issueSecret(context, service, metadata, now),
-    metadata,
-    extras: extrasOf(input),
-    dynamicallyRegistered: false,
-    developer: input.developer || `authlete_${service.apiKey}`,
-    createdAt: now,
-    modifiedAt: now,
-  })
   const actor = principalActor(origin?.principal)
-  await recordEvent(
+  return insertWithFreshId(
     context,
-    changeEvent(context, 'client.created', actor, origin, undefined, created),
+    service,
+    {
+      serviceApiKey: service.apiKey,
+      ...issueSecret(context, service, metadata, now),
+      metadata,
+      extras: extrasOf(input),
+      dynamicallyRegistered: false,
+      developer: input.developer || `authlete_${service.apiKey}`,
+      createdAt: now,
+      modifiedAt: now,
+    },
+    undefined,
+    (created) => createdEvent(context, actor, origin, created),
   )
-  return created
 }
 
 export async function requireClient(
@@ -163,10 +164,7 @@ export async function deleteClient(
     throw new OAuthError('not_found', `no client ${clientId} in service ${service.apiKey}`)
   }
   const actor = principalActor(origin?.principal)
-  await recordEvent(
-    context,
-    changeEvent(context, 'client.deleted', actor, origin, current, undefined),
-  )
+  await recordEvent(context, deletedEvent(context, actor, origin, current))
 }
 
 export async function listClients(

@@ -13,6 +13,7 @@ import {
 } from '../wire/index.js'
 import * as accessTokens from './access-tokens.js'
 import type {
+  AuditAnchor,
   AuditQuery,
   AuditTrail,
   AuditVerification,
@@ -289,7 +290,7 @@ export interface Engine {
     origin?: RequestOrigin,
   ): Promise<number>
   /** Walks the whole audit chain (every service's events). */
-  verifyAudit(): Promise<AuditVerification>
+  verifyAudit(anchor?: AuditAnchor): Promise<AuditVerification>
   /** Records a bearer token the management API refused (serviceApiKey 0: no service). */
   recordFailedApiAuthentication(serviceApiKey: number, origin: RequestOrigin): Promise<void>
 
@@ -425,7 +426,7 @@ export function createEngine(options: EngineOptions): Engine {
       history.rollbackClient(context, service, clientId, version, origin),
     eraseClientHistory: (service, clientId, origin) =>
       history.eraseClientHistory(context, service, clientId, origin),
-    verifyAudit: () => history.verifyAudit(context),
+    verifyAudit: (anchor) => history.verifyAudit(context, anchor),
     recordFailedApiAuthentication: (serviceApiKey, origin) =>
       recordEvent(context, failedApiAuthenticationEvent(context, serviceApiKey, origin)),
 

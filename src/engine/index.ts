@@ -3,6 +3,7 @@ export { createEngine, type Engine, type EngineOptions } from './engine.js'
 export type { Decision } from './decision.js'
 export {
   AUDIT_KINDS,
+  type AuditAnchor,
   type AuditDetail,
   type AuditEvent,
   type AuditKind,

@@ -22,8 +22,14 @@ import {
   type ClientMetadata,
 } from '../wire/index.js'
 import { checkInitialAccessToken } from './access-tokens.js'
-import type { RequestOrigin } from './audit.js'
-import { changeEvent, namedClientId, recordEvent, refusalEvent } from './audit-events.js'
+import {
+  changeEvent,
+  createdEvent,
+  deletedEvent,
+  namedClientId,
+  recordEvent,
+  refusalEvent,
+} from './audit-events.js'
 import { updateOptimistically, withMetadata } from './client-replacement.js'
 import { issueSecret } from './client-secret.js'
 import {
@@ -35,7 +41,8 @@ import { clientInformation } from './client-views.js'
 import type { EngineContext } from './context.js'
 import { dryRunSucceeded, failed, succeeded, type Decision } from './decision.js'
 import { registerOnce } from './idempotent-registration.js'
-import type { ClientExtras, ClientRecord, ServiceRecord } from './records.js'
+import type { AuditEvent, RequestOrigin } from './audit.js'
+import type { ClientExtras, ClientRecord, NewClientRecord, ServiceRecord } from './records.js'
 import { checkEchoedMembers, withoutIssuedMembers } from './update-rules.js'
 import { isRateLimited, takeRegistrationToken } from './rate-limits.js'
 import { policyFor } from './service-cache.js'
@@ -148,10 +155,7 @@ async function registerNew(
         modifiedAt: now,
       },
       token && { id: token.id, now },
-    )
-    await recordEvent(
-      context,
-      changeEvent(context, 'client.created', actor, request.origin, undefined, record),
+      (created) => createdEvent(context, actor, request.origin, created),
     )
     return succeeded(
       'CREATED',
@@ -255,10 +259,7 @@ export async function remove(
       throw invalidToken()
     }
     const actor = tokenHolder(request)
-    await recordEvent(
-      context,
-      changeEvent(context, 'client.deleted', actor, request.origin, record, undefined),
-    )
+    await recordEvent(context, deletedEvent(context, actor, request.origin, record))
     return succeeded('DELETED', service, record)
   } catch (error) {
     return await configurationFailed(context, service, request, error)
@@ -360,16 +361,16 @@ export async function insertWithFreshId(
   context: EngineContext,
   service: ServiceRecord,
   record: Omit<ClientRecord, 'number' | 'version' | 'clientId'>,
-  consume?: { id: string; now: number },
+  consume: { id: string; now: number } | undefined,
+  eventOf: (created: NewClientRecord) => AuditEvent,
 ): Promise<ClientRecord> {
   const caps = capsOf(policyFor(service))
   for (let attempt = 0; ; attempt++) {
     try {
-      return await context.store.insertClient(
-        { ...record, clientId: mintNumericId(context.randomBytes) },
-        consume,
-        caps,
-      )
+      const created = { ...record, clientId: mintNumericId(context.randomBytes) }
+      // Written in the insert's transaction: a registration is never without its event.
+      const event = context.audit && eventOf(created)
+      return await context.store.insertClient(created, consume, caps, event)
     } catch (error) {
       if (error instanceof InitialAccessTokenSpentError) {
         throw new OAuthError('invalid_token', 'the initial access token is expired or spent')

@@ -14,6 +14,7 @@
  * - Storage failures reject with any Error; the engine turns them into server_error.
  */
 import { OAuthError, type OAuthErrorCode } from '../wire/index.js'
+import type { AuditEvent } from './audit.js'
 import type {
   ApiTokenRecord,
   ClientRecord,
@@ -84,12 +85,15 @@ export interface Store extends WebhookStore {
   /**
    * Rejects with DuplicateClientIdError when the id is taken, with
    * InitialAccessTokenSpentError when `consume` names a token that is gone, expired or
-   * has no use left, and with ClientCapReachedError when a count is at its cap.
+   * has no use left, and with ClientCapReachedError when a count is at its cap. `event`,
+   * the registration's audit event, is written in the insert's transaction, into the audit
+   * trail the store keeps (KyselyStore.audit); a store that keeps none ignores it.
    */
   insertClient(
     record: NewClientRecord,
     consume?: ConsumeInitialAccessToken,
     caps?: ClientCaps,
+    event?: AuditEvent,
   ): Promise<ClientRecord>
   getClient(serviceApiKey: number, clientId: number): Promise<ClientRecord | undefined>
   /**

@@ -9,6 +9,7 @@ export type { ServicesApi } from './services.js'
 export type { ClientsApi } from './clients.js'
 export type { RegistrationApi } from './registration.js'
 export type { TokensApi, InitialAccessTokensApi } from './tokens.js'
+export type { AuditApi, AuditFilter } from './audit.js'
 export type { WebhooksApi } from './webhooks.js'
 export type * from './types.js'
 // Not wire/index.js, which loads TypeBox: the presets are plain data.
@@ -19,11 +20,15 @@ export {
 } from '../wire/policy-presets.js'
 export type {
   Action,
+  AuditEventView,
+  AuditPage,
+  AuditVerificationResult,
   AuthleteClient,
   AuthleteService,
   ClientInformation,
   ClientMetadata,
   ClientRegistrationResponse,
+  ClientVersionList,
   Policy,
   PolicyRuleSet,
 } from '../wire/index.js'

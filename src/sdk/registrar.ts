@@ -1,3 +1,4 @@
+import { AuditApi } from './audit.js'
 import { ClientsApi } from './clients.js'
 import { RegistrationApi } from './registration.js'
 import { ServicesApi } from './services.js'
@@ -47,6 +48,8 @@ export class Registrar {
   readonly tokens: TokensApi
   /** @see RFC 7591 §3; CONTRACT.md §1b */
   readonly initialAccessTokens: InitialAccessTokensApi
+  /** @see CONTRACT.md §1c (audit) */
+  readonly audit: AuditApi
   /** @see README, Webhooks */
   readonly webhooks: WebhooksApi
 
@@ -61,6 +64,7 @@ export class Registrar {
     this.registration = new RegistrationApi(transport)
     this.tokens = new TokensApi(transport)
     this.initialAccessTokens = new InitialAccessTokensApi(transport)
+    this.audit = new AuditApi(transport)
     this.webhooks = new WebhooksApi(transport)
   }
 }

@@ -1,15 +1,16 @@
 /**
  * The audit chain: events are written unsealed with the change they record, from any node,
  * without waiting for one another; a sealer then gives them their places in one chain, each
- * event's hash covering the event and the hash before it. Only sealers take turns (on the
- * chain's row), and a seal takes every event written since the last, so registrations are
- * never serialised across nodes. The chain's row is its anchor: its head moves with every
+ * event's hash covering the event and the hash before it. Only sealers take turns (each
+ * seal is guarded by the head it follows), and a seal takes every event written since the
+ * last, so registrations are never serialised across nodes. The chain's row is its anchor: its head moves with every
  * seal (a deleted tail is seen) and records where retention cut its start. The detail is
  * hashed apart (detail_hash), so erasing it keeps the chain verifiable.
  */
 import { createHash } from 'node:crypto'
-import { sql, type Kysely, type Transaction } from 'kysely'
-import type { AuditVerification } from '../engine/index.js'
+import { sql, type CompiledQuery, type Kysely, type Transaction } from 'kysely'
+import type { AuditAnchor, AuditVerification } from '../engine/index.js'
+import { compileOnce } from './precompiled.js'
 import type { AuditEventRow, Database, Flavor } from './schema.js'
 
 /** The chain's row in audit_chains (migration 5 inserts it). */
@@ -55,7 +56,7 @@ export function chainHash(previous: string, seq: number, event: Chained): string
   )
 }
 
-/** Holds the chain's row until the transaction ends: sealers and pruners take turns. */
+/** Holds the chain's row until the transaction ends: pruners take turns with sealers. */
 async function lockChain(trx: Transaction<Database>) {
   return trx
     .updateTable('audit_chains')
@@ -65,62 +66,97 @@ async function lockChain(trx: Transaction<Database>) {
     .executeTakeFirstOrThrow()
 }
 
+/** Runs the statements in one transaction when the first changes a row; whether they ran. */
+export type GuardedRun = (statements: CompiledQuery[]) => Promise<boolean>
+
 /**
  * Seals the events written since the last seal, oldest first, and queues each for the
- * webhooks of its service that take its kind (the outbox); resolves how many.
+ * webhooks of its service that take its kind (the outbox); resolves how many. The events
+ * are read and hashed outside any transaction; the writes then run in one, guarded by the
+ * head they were hashed after: should another sealer have moved it meanwhile, nothing is
+ * written and the next round seals on the new head.
  */
-export async function sealEvents(db: Kysely<Database>, flavor: Flavor): Promise<number> {
-  return db.transaction().execute(async (trx) => {
-    const chain = await lockChain(trx)
-    const rows = await trx
-      .selectFrom('audit_events')
-      .selectAll()
-      .where('seq', 'is', null)
-      .orderBy('number')
-      .limit(SEAL_BATCH)
-      .execute()
-    if (rows.length === 0) return 0
-    let previous = chain.head_hash
-    let seq = Number(chain.head_seq)
-    const sealed = rows.map((row) => {
-      seq++
-      previous = chainHash(previous, seq, row)
-      return { number: Number(row.number), seq, hash: previous }
-    })
-    await writeSeals(trx, flavor, sealed)
-    await trx
-      .updateTable('audit_chains')
-      .set({ head_seq: seq, head_hash: previous })
-      .where('chain', '=', CHAIN)
-      .execute()
-    await queueDeliveries(trx, Number(chain.head_seq), seq)
-    return rows.length
+export async function sealEvents(
+  db: Kysely<Database>,
+  flavor: Flavor,
+  run: GuardedRun,
+): Promise<number> {
+  const chain = await db
+    .selectFrom('audit_chains')
+    .select(['head_seq', 'head_hash'])
+    .where('chain', '=', CHAIN)
+    .executeTakeFirstOrThrow()
+  const rows = await db
+    .selectFrom('audit_events')
+    .select(CHAINED_COLUMNS)
+    .where('seq', 'is', null)
+    .orderBy('number')
+    .limit(SEAL_BATCH)
+    .execute()
+  if (rows.length === 0) return 0
+  const from = Number(chain.head_seq)
+  let previous = chain.head_hash
+  const sealed = rows.map((row, index) => {
+    previous = chainHash(previous, from + index + 1, row)
+    return { number: Number(row.number), seq: from + index + 1, hash: previous }
   })
+  const to = from + rows.length
+  const guard = db
+    .updateTable('audit_chains')
+    .set({ head_seq: to, head_hash: previous })
+    .where('chain', '=', CHAIN)
+    .where('head_seq', '=', from)
+    .compile()
+  const done = await run([
+    guard,
+    ...sealStatements(db, flavor, sealed),
+    queueDeliveries(db, from, to),
+  ])
+  return done ? rows.length : 0
 }
 
-async function writeSeals(
-  trx: Transaction<Database>,
+/** What an event's hash covers (chainHash), and its number. */
+const CHAINED_COLUMNS = [
+  'number',
+  'service_api_key',
+  'client_id',
+  'kind',
+  'actor',
+  'request_id',
+  'at',
+  'detail_hash',
+] as const
+
+const sealOne = compileOnce(
+  (db: Kysely<Database>, args: { number: number; seq: number; hash: string }) =>
+    db
+      .updateTable('audit_events')
+      .set({ seq: args.seq, hash: args.hash })
+      .where('number', '=', args.number)
+      .where('seq', 'is', null),
+)
+
+function sealStatements(
+  db: Kysely<Database>,
   flavor: Flavor,
   sealed: { number: number; seq: number; hash: string }[],
-): Promise<void> {
-  if (flavor === 'postgres') {
-    // One statement for them all: each row's values from a VALUES list.
-    const values = sql.join(
-      sealed.map(({ number, seq, hash }) => sql`(${number}::bigint, ${seq}::bigint, ${hash})`),
-    )
-    await sql`update audit_events as e set seq = v.seq, hash = v.hash
-      from (values ${values}) as v(number, seq, hash) where e.number = v.number`.execute(trx)
-    return
-  }
-  // SQLite runs in-process: one prepared statement, run once a row, costs microseconds.
-  for (const { number, seq, hash } of sealed) {
-    await trx.updateTable('audit_events').set({ seq, hash }).where('number', '=', number).execute()
-  }
+): CompiledQuery[] {
+  // SQLite runs a prepared statement once a row in microseconds, in-process.
+  if (flavor === 'sqlite') return sealed.map((seal) => sealOne(db, seal))
+  // PostgreSQL: one statement, one round trip, each row's values from a VALUES list.
+  const values = sql.join(
+    sealed.map(({ number, seq, hash }) => sql`(${number}::bigint, ${seq}::bigint, ${hash})`),
+  )
+  return [
+    sql`update audit_events as e set seq = v.seq, hash = v.hash
+      from (values ${values}) as v(number, seq, hash)
+      where e.number = v.number and e.seq is null`.compile(db),
+  ]
 }
 
 /** The outbox rows of events sealed at seqs after `from` up to `to` (webhooks). */
-async function queueDeliveries(trx: Transaction<Database>, from: number, to: number) {
-  await trx
+function queueDeliveries(db: Kysely<Database>, from: number, to: number): CompiledQuery {
+  return db
     .insertInto('webhook_deliveries')
     .columns(['webhook_id', 'event_number', 'client_id', 'due_at', 'attempts'])
     .expression((eb) =>
@@ -136,15 +172,39 @@ async function queueDeliveries(trx: Transaction<Database>, from: number, to: num
         .where('e.seq', '<=', to)
         .orderBy('e.seq'),
     )
-    .execute()
+    .compile()
 }
+
+/** Runs guarded statements in a Kysely transaction (PostgreSQL, or SQLite without its worker). */
+export function guardedOnKysely(db: Kysely<Database>): GuardedRun {
+  return (statements) =>
+    db
+      .transaction()
+      .execute(async (trx) => {
+        const [guard, ...rest] = statements
+        const { numAffectedRows } = await trx.executeQuery(guard!)
+        if (!numAffectedRows) throw NOT_GUARDED
+        for (const statement of rest) await trx.executeQuery(statement)
+        return true
+      })
+      .catch((error: unknown) => {
+        if (error === NOT_GUARDED) return false
+        throw error
+      })
+}
+
+/** Rolls a guarded transaction back whose guard changed nothing. */
+const NOT_GUARDED = new Error('the guard changed nothing')
 
 /**
  * Walks the chain from where retention cut it to its head: an edited event no longer
  * hashes to its place, a deleted one leaves a gap, a deleted tail falls short of the head,
  * and an edited detail no longer matches its own hash.
  */
-export async function verifyChain(db: Kysely<Database>): Promise<AuditVerification> {
+export async function verifyChain(
+  db: Kysely<Database>,
+  anchor?: AuditAnchor,
+): Promise<AuditVerification> {
   const chain = await db
     .selectFrom('audit_chains')
     .selectAll()
@@ -172,6 +232,13 @@ export async function verifyChain(db: Kysely<Database>): Promise<AuditVerificati
       if (seq === expected && chainHash(previous, seq, row) !== row.hash) {
         problems.push({ seq, number, problem: `event ${number} at seq ${seq} was altered` })
       }
+      if (seq === anchor?.seq && row.hash !== anchor.hash) {
+        problems.push({
+          seq,
+          number,
+          problem: `the event at seq ${seq} is not the head seen before`,
+        })
+      }
       if (row.detail !== null && sha256(row.detail) !== row.detail_hash) {
         problems.push({ seq, number, problem: `the detail of event ${number} was altered` })
       }
@@ -190,6 +257,7 @@ export async function verifyChain(db: Kysely<Database>): Promise<AuditVerificati
   } else if (expected - 1 === headSeq && previous !== chain.head_hash) {
     problems.push({ seq: headSeq, problem: `the head at seq ${headSeq} was altered` })
   }
+  problems.push(...anchorProblems(anchor, chain, expected - 1))
   const { unsealed } = await db
     .selectFrom('audit_events')
     .select((eb) => eb.fn.countAll<number>().as('unsealed'))
@@ -201,6 +269,27 @@ export async function verifyChain(db: Kysely<Database>): Promise<AuditVerificati
     problems,
     unsealed: Number(unsealed),
   }
+}
+
+/** What the walk cannot see of an anchor: one past the walk, or cut by retention. */
+function anchorProblems(
+  anchor: AuditAnchor | undefined,
+  chain: { pruned_seq: number; pruned_hash: string },
+  walkedTo: number,
+): AuditVerification['problems'] {
+  if (!anchor) return []
+  if (anchor.seq > walkedTo) {
+    return [
+      { seq: anchor.seq, problem: `the chain ends before seq ${anchor.seq}, a head seen before` },
+    ]
+  }
+  const pruned = Number(chain.pruned_seq)
+  if (anchor.seq === pruned && anchor.hash !== chain.pruned_hash) {
+    return [
+      { seq: anchor.seq, problem: `the event at seq ${anchor.seq} is not the head seen before` },
+    ]
+  }
+  return []
 }
 
 /**

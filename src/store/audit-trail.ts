@@ -3,8 +3,9 @@
  * one commit, for every event that arrived together), listed by the API, sealed into the
  * chain, verified, pruned and erased (audit-chain.ts).
  */
-import type { CompiledQuery, Kysely, QueryResult } from 'kysely'
+import type { Kysely } from 'kysely'
 import type {
+  AuditAnchor,
   AuditDetail,
   AuditEvent,
   AuditKind,
@@ -13,15 +14,24 @@ import type {
   AuditVerification,
   StoredAuditEvent,
 } from '../engine/index.js'
-import { CHAIN, pruneChain, sealEvents, sha256, verifyChain } from './audit-chain.js'
+import {
+  CHAIN,
+  guardedOnKysely,
+  pruneChain,
+  sealEvents,
+  sha256,
+  verifyChain,
+  type GuardedRun,
+} from './audit-chain.js'
 import { GroupCommit, type Outcome } from './group-commit.js'
 import type { AuditEventRow, Database, Flavor } from './schema.js'
+import type { SqliteWorker } from './sqlite/worker.js'
 import { storableRow } from './storable.js'
 
 export interface KyselyAuditTrailOptions {
   flavor: Flavor
-  /** Runs the appends on another thread (SQLite's worker) when it can. */
-  worker?: { execute(query: CompiledQuery): Promise<QueryResult<unknown>> | undefined }
+  /** Runs the appends and seals on another thread (SQLite's worker) when it can. */
+  worker?: Pick<SqliteWorker, 'execute' | 'guarded'>
 }
 
 /** Events one statement appends at most (well under SQLite's 32,766 parameters). */
@@ -31,11 +41,14 @@ export class KyselyAuditTrail implements AuditTrail {
   readonly #db: Kysely<Database>
   readonly #flavor: Flavor
   readonly #appends: GroupCommit<EventRow, void>
+  readonly #guarded: GuardedRun
 
   constructor(db: Kysely<Database>, options: KyselyAuditTrailOptions) {
     this.#db = db
     this.#flavor = options.flavor
     const { worker } = options
+    const onKysely = guardedOnKysely(db)
+    this.#guarded = (statements) => worker?.guarded(statements) ?? onKysely(statements)
     this.#appends = new GroupCommit({
       commit: async (rows) => {
         const query = db.insertInto('audit_events').values(rows).compile()
@@ -49,7 +62,7 @@ export class KyselyAuditTrail implements AuditTrail {
   }
 
   async append(events: AuditEvent[]): Promise<void> {
-    await Promise.all(events.map((event) => this.#appends.submit(rowOf(event))))
+    await Promise.all(events.map((event) => this.#appends.submit(eventRowOf(event))))
   }
 
   async list(query: AuditQuery): Promise<StoredAuditEvent[]> {
@@ -68,7 +81,7 @@ export class KyselyAuditTrail implements AuditTrail {
   }
 
   seal(): Promise<number> {
-    return sealEvents(this.#db, this.#flavor)
+    return sealEvents(this.#db, this.#flavor, this.#guarded)
   }
 
   async head(): Promise<{ seq: number; hash: string }> {
@@ -80,8 +93,8 @@ export class KyselyAuditTrail implements AuditTrail {
     return { seq: Number(chain.head_seq), hash: chain.head_hash }
   }
 
-  verify(): Promise<AuditVerification> {
-    return verifyChain(this.#db)
+  verify(anchor?: AuditAnchor): Promise<AuditVerification> {
+    return verifyChain(this.#db, anchor)
   }
 
   prune(before: number): Promise<number> {
@@ -105,10 +118,11 @@ export class KyselyAuditTrail implements AuditTrail {
   }
 }
 
-type EventRow = Omit<AuditEventRow, 'number' | 'seq' | 'hash'>
+/** The columns an event is written with; the sealer sets seq and hash. */
+export type EventRow = Omit<AuditEventRow, 'number' | 'seq' | 'hash'>
 
 /** The row of an event, checked here: a value no column holds fails this event alone. */
-function rowOf(event: AuditEvent): EventRow {
+export function eventRowOf(event: AuditEvent): EventRow {
   return storableRow(() => {
     const detail = JSON.stringify(event.detail)
     return {

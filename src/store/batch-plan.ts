@@ -27,7 +27,8 @@ export type BulkInsert<Statement = CompiledQuery> = { indexes: number[] } & (
       clientIds: number[]
       /**
        * Inserts every registration whose id is free, and counts them, if all of them fit
-       * under maxClients; answers a `BulkRow` for each row inserted, none when none was.
+       * under maxClients, recording the audit event of each inserted; answers a `BulkRow`
+       * for each row inserted, none when none was.
        */
       statement: Statement
     }
@@ -36,6 +37,8 @@ export type BulkInsert<Statement = CompiledQuery> = { indexes: number[] } & (
       count: Statement
       /** Inserts each, in the order of `indexes`; no row back means its id is taken. */
       inserts: Statement[]
+      /** Each one's audit event, recorded once it is in; none for one without. */
+      events: (Statement | undefined)[]
       /** Gives back the count of one whose id was taken. */
       giveBackCount: Statement
     }
@@ -88,7 +91,9 @@ function* bulkSteps<Statement>(
   if ((yield bulk.count).length === 0) return
   for (const [position, index] of bulk.indexes.entries()) {
     const [row] = (yield bulk.inserts[position]) as readonly object[]
+    const event = bulk.events[position]
     if (!row) yield bulk.giveBackCount
+    else if (event) yield event
     results[index] = row ? { inserted: row } : { refused: 'id-taken' }
   }
 }
@@ -130,12 +135,13 @@ export function mapBatch<From, To>(
     if ('plan' in step) return { index: step.index, plan: mapPlan(step.plan, map) }
     const { bulk } = step
     if ('statement' in bulk) return { bulk: { ...bulk, statement: map(bulk.statement) } }
-    const { indexes, count, inserts, giveBackCount } = bulk
+    const { indexes, count, inserts, events, giveBackCount } = bulk
     return {
       bulk: {
         indexes,
         count: map(count),
         inserts: inserts.map(map),
+        events: events.map((event) => event && map(event)),
         giveBackCount: map(giveBackCount),
       },
     }

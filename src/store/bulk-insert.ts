@@ -22,6 +22,7 @@
 import { sql, type CompiledQuery, type Kysely, type RawBuilder } from 'kysely'
 import type { BulkInsert } from './batch-plan.js'
 import { compileOnce, type BoundQuery } from './precompiled.js'
+import type { EventRow } from './audit-trail.js'
 import type { toClientRow } from './rows.js'
 import type { Database, Flavor } from './schema.js'
 
@@ -48,6 +49,20 @@ const CLIENT_COLUMNS = Object.keys({
 
 const columnList = sql.join(CLIENT_COLUMNS.map((column) => sql.ref(column)))
 
+/** Every column of an audit event a registration writes (audit-trail.ts). */
+const EVENT_COLUMNS = Object.keys({
+  service_api_key: true,
+  client_id: true,
+  kind: true,
+  actor: true,
+  request_id: true,
+  at: true,
+  detail: true,
+  detail_hash: true,
+} satisfies Record<keyof EventRow, true>)
+
+const eventColumnList = sql.join(EVENT_COLUMNS.map((column) => sql.ref(column)))
+
 interface BulkArgs extends Record<string, unknown> {
   serviceApiKey: number
   /** How many rows, and the cap they must all fit under. */
@@ -55,6 +70,8 @@ interface BulkArgs extends Record<string, unknown> {
   limit: number
   /** The rows, a JSON array of objects keyed by column. */
   rows: string
+  /** Their audit events (audit_events rows keyed by client_id), a JSON array; `[]` for none. */
+  events: string
 }
 
 /** A raw query as compileOnce takes it: compiled for the database it is built on. */
@@ -77,6 +94,11 @@ const postgresInsert = () =>
       ), counted as (
         update services set client_count = client_count + (select count(*) from inserted)
         where api_key = ${args.serviceApiKey} and exists (select from inserted)
+      ), recorded as (
+        insert into audit_events (${eventColumnList})
+        select ${eventColumnList}
+        from json_populate_recordset(null::audit_events, ${args.events}) as e
+        where e.client_id in (select client_id from inserted)
       )
       select number, client_id from inserted`,
     ),
@@ -100,11 +122,14 @@ export interface BulkMembers {
   limit: number
   indexes: number[]
   rows: ClientColumns[]
+  /** Each one's audit event row, in the order of `rows`; none for one without. */
+  events: (EventRow | undefined)[]
 }
 
 /** The statements of a plan (insert-plan.ts) that SQLite's bulk insert runs. */
 export interface RowStatements {
   insert(db: Kysely<Database>, row: ClientColumns): CompiledQuery
+  event(db: Kysely<Database>, row: EventRow): CompiledQuery
   giveBackCount: BoundQuery<Database, { serviceApiKey: number }, unknown>
 }
 
@@ -114,7 +139,7 @@ export type BulkPlanner = (db: Kysely<Database>, members: BulkMembers) => BulkIn
 export function bulkPlanner(flavor: Flavor, perRow: RowStatements): BulkPlanner {
   if (flavor === 'postgres') {
     const insert = postgresInsert()
-    return (db, { serviceApiKey, limit, indexes, rows }) => ({
+    return (db, { serviceApiKey, limit, indexes, rows, events }) => ({
       indexes,
       clientIds: rows.map((row) => row.client_id),
       statement: insert(db, {
@@ -122,14 +147,16 @@ export function bulkPlanner(flavor: Flavor, perRow: RowStatements): BulkPlanner 
         count: rows.length,
         limit,
         rows: JSON.stringify(rows),
+        events: JSON.stringify(events.filter((event) => event !== undefined)),
       }),
     })
   }
   const count = countMany()
-  return (db, { serviceApiKey, limit, indexes, rows }) => ({
+  return (db, { serviceApiKey, limit, indexes, rows, events }) => ({
     indexes,
     count: count(db, { serviceApiKey, count: rows.length, limit }),
     inserts: rows.map((row) => perRow.insert(db, row)),
+    events: events.map((event) => event && perRow.event(db, event)),
     giveBackCount: perRow.giveBackCount(db, { serviceApiKey }),
   })
 }

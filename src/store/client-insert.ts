@@ -11,6 +11,7 @@ import {
   ClientCapReachedError,
   DuplicateClientIdError,
   InitialAccessTokenSpentError,
+  type AuditEvent,
   type ClientCaps,
   type ClientRecord,
   type ConsumeInitialAccessToken,
@@ -23,6 +24,7 @@ import {
   type BatchResults,
   type BatchStep,
 } from './batch-plan.js'
+import { eventRowOf, type EventRow } from './audit-trail.js'
 import { bulkPlanner, type BulkMembers } from './bulk-insert.js'
 import type { Outcome } from './group-commit.js'
 import type { IndexedCap, InsertPlan, PlanResult } from './insert-plan.js'
@@ -36,12 +38,18 @@ export interface ClientInsert {
   record: NewClientRecord
   consume?: ConsumeInitialAccessToken
   caps?: ClientCaps
+  /** The registration's audit event, written in its transaction. */
+  event?: AuditEvent
 }
 
-/** A registration ready to join a batch: its row, checked, and the indexed caps it meets. */
+/**
+ * A registration ready to join a batch: its row and its event's, checked, and the indexed
+ * caps it meets.
+ */
 export interface PlannedInsert {
   insert: ClientInsert
   row: ClientColumns
+  event: EventRow | undefined
   caps: { cap: IndexedCap; value: string; limit: number }[]
 }
 
@@ -71,7 +79,7 @@ export function insertPlanner(db: Kysely<Database>, flavor: Flavor): InsertPlann
   const queries = insertQueries()
   const bulk = bulkPlanner(flavor, queries)
 
-  const planOf = ({ insert, row, caps }: PlannedInsert): InsertPlan => {
+  const planOf = ({ insert, row, event, caps }: PlannedInsert): InsertPlan => {
     const { consume, caps: { maxClients = NO_LIMIT } = {} } = insert
     const serviceApiKey = row.service_api_key
     return {
@@ -84,6 +92,7 @@ export function insertPlanner(db: Kysely<Database>, flavor: Flavor): InsertPlann
       useToken:
         consume && queries.useToken(db, { id: consume.id, serviceApiKey, now: consume.now }),
       insert: queries.insert(db, row),
+      event: event && queries.event(db, event),
       giveBackUse: consume && queries.giveBackUse(db, { id: consume.id }),
       giveBackCount: queries.giveBackCount(db, { serviceApiKey }),
     }
@@ -92,13 +101,14 @@ export function insertPlanner(db: Kysely<Database>, flavor: Flavor): InsertPlann
   return {
     plan(insert) {
       const row = storableRow(() => toClientRow(insert.record, 1))
+      const event = insert.event && eventRowOf(insert.event)
       const caps: PlannedInsert['caps'] = []
       for (const cap of Object.keys(CAP_COLUMNS) as IndexedCap[]) {
         const limit = insert.caps?.[cap]
         const value = row[CAP_COLUMNS[cap]]
         if (limit !== undefined && value !== null) caps.push({ cap, value, limit })
       }
-      return { insert, row, caps }
+      return { insert, row, event, caps }
     },
     batch(batch) {
       const steps: BatchStep[] = []
@@ -145,7 +155,7 @@ function bulkMembers(batch: PlannedInsert[], indexes: number[]) {
   const clientIds = new Set<number>()
   const alone: number[] = []
   for (const index of indexes) {
-    const { insert, row, caps } = batch[index]
+    const { insert, row, event, caps } = batch[index]
     const limit = insert.caps?.maxClients ?? NO_LIMIT
     const joins =
       !insert.consume &&
@@ -156,9 +166,10 @@ function bulkMembers(batch: PlannedInsert[], indexes: number[]) {
       alone.push(index)
       continue
     }
-    members ??= { serviceApiKey: row.service_api_key, limit, indexes: [], rows: [] }
+    members ??= { serviceApiKey: row.service_api_key, limit, indexes: [], rows: [], events: [] }
     members.indexes.push(index)
     members.rows.push(row)
+    members.events.push(event)
     clientIds.add(row.client_id)
   }
   return { members, alone }
@@ -214,6 +225,9 @@ function insertQueries() {
         .values(row)
         .onConflict((conflict) => conflict.columns(['service_api_key', 'client_id']).doNothing())
         .returning('number'),
+    ),
+    event: compileOnce((db: Kysely<Database>, row: EventRow) =>
+      db.insertInto('audit_events').values(row),
     ),
     /** Takes one use of a live token of the service; no row when there is none to take. */
     useToken: compileOnce(

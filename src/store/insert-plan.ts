@@ -1,8 +1,8 @@
 /**
  * One registration as statements, and the steps that run them: count the client in its
  * service under the service's cap, check the other caps that apply, use one use of the
- * initial access token, if any, then insert the client; a refusal after the count gives
- * back what was taken. No expected refusal raises an SQL error, so a transaction shared
+ * initial access token, if any, then insert the client and record its audit event in the
+ * same transaction; a refusal after the count gives back what was taken. No expected refusal raises an SQL error, so a transaction shared
  * by a batch stays usable: a full service or a spent token is an UPDATE that matched no
  * row, a reached cap a count that answered a row, a taken id an INSERT ... ON CONFLICT
  * DO NOTHING that returned no row.
@@ -36,6 +36,8 @@ export interface InsertPlan<Statement = CompiledQuery> {
   useToken?: Statement
   /** Inserts the client; no row back means its id is taken. */
   insert: Statement
+  /** Records the registration's audit event, once the client is in. */
+  event?: Statement
   /** Gives the token's use back when the id was taken. */
   giveBackUse?: Statement
   /** Gives the count back when the insert was refused after it. */
@@ -64,7 +66,10 @@ function* stepsAfterCount<Statement>(plan: InsertPlan<Statement>): Steps<Stateme
   }
   if (plan.useToken && (yield plan.useToken).length === 0) return { refused: 'token-spent' }
   const [row] = (yield plan.insert) as readonly object[]
-  if (row) return { inserted: row }
+  if (row) {
+    if (plan.event) yield plan.event
+    return { inserted: row }
+  }
   if (plan.giveBackUse) yield plan.giveBackUse
   return { refused: 'id-taken' }
 }
@@ -80,6 +85,7 @@ export function mapPlan<From, To>(
     caps: plan.caps.map(({ cap, reached }) => ({ cap, reached: map(reached) })),
     useToken: plan.useToken && map(plan.useToken),
     insert: map(plan.insert),
+    event: plan.event && map(plan.event),
     giveBackUse: plan.giveBackUse && map(plan.giveBackUse),
     giveBackCount: map(plan.giveBackCount),
   }

@@ -8,6 +8,7 @@
 import { sql, type CompiledQuery, type Insertable, type Kysely, type QueryResult } from 'kysely'
 import type {
   ApiTokenRecord,
+  AuditEvent,
   ClientCaps,
   ClientRecord,
   ConsumeInitialAccessToken,
@@ -66,7 +67,7 @@ export interface KyselyStoreOptions {
   /** Registrations sharing one transaction at most. @default 256 */
   maxBatchSize?: number
   /** Runs registration batches and client writes on another thread (SQLite's worker) when it can. */
-  worker?: Pick<SqliteWorker, 'run' | 'execute'>
+  worker?: Pick<SqliteWorker, 'run' | 'execute' | 'guarded'>
 }
 
 /** Expired clients one statement of the sweep deletes at most. */
@@ -160,9 +161,10 @@ export class KyselyStore implements Store {
     record: NewClientRecord,
     consume?: ConsumeInitialAccessToken,
     caps?: ClientCaps,
+    event?: AuditEvent,
   ): Promise<ClientRecord> {
     // Planned here, not in the batch: a row that cannot be stored fails this call alone.
-    return this.#inserts.submit(this.#planner.plan({ record, consume, caps }))
+    return this.#inserts.submit(this.#planner.plan({ record, consume, caps, event }))
   }
 
   async getClient(serviceApiKey: number, clientId: number): Promise<ClientRecord | undefined> {

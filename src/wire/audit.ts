@@ -36,6 +36,13 @@ export const AuditQuery = Type.Object({
   ),
 })
 
+export const AuditVerifyQuery = Type.Object({
+  headSeq: Type.Optional(digits('The seq of a head logged earlier ("audit chain head")')),
+  headHash: Type.Optional(
+    Type.String({ pattern: '^[A-Za-z0-9_-]{43}$', description: 'The hash of that head' }),
+  ),
+})
+
 export const AuditEventSchema = Type.Object({
   number: Type.Integer({ description: 'Increasing: a newer event has a higher number' }),
   seq: Type.Optional(
@@ -113,3 +120,8 @@ export const AuditVerificationSchema = Type.Object({
   ),
   unsealed: Type.Integer({ description: 'Events written but not sealed yet' }),
 })
+
+export type AuditPage = Static<typeof AuditPageSchema>
+export type AuditEventView = Static<typeof AuditEventSchema>
+export type ClientVersionList = Static<typeof ClientVersionListSchema>
+export type AuditVerificationResult = Static<typeof AuditVerificationSchema>

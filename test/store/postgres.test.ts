@@ -65,7 +65,13 @@ describe('PostgreSQL with many nodes', () => {
     const { rows } = await sql<{
       version: number
     }>`select version from registrar_migrations`.execute(first.db)
-    assert.deepEqual(rows, [{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }])
+    assert.deepEqual(rows, [
+      { version: 1 },
+      { version: 2 },
+      { version: 3 },
+      { version: 4 },
+      { version: 5 },
+    ])
     await Promise.all([first.db.destroy(), second.db.destroy()])
   })
 

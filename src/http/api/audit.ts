@@ -16,6 +16,7 @@ import {
   AuditPageSchema,
   AuditQuery,
   AuditVerificationSchema,
+  AuditVerifyQuery,
   ClientSchema,
   ClientVersionListSchema,
   MAX_PAGE_SIZE,
@@ -140,7 +141,7 @@ const OPERATIONS = [
       return { erased: await engine.eraseClientHistory(service, clientId, originOf(request)) }
     },
   }),
-  operation({
+  operation<{ Querystring: Static<typeof AuditVerifyQuery> }>({
     method: 'GET',
     path: '/api/audit/verify',
     summary: "Verify the audit chain (the admin token's only)",
@@ -149,9 +150,15 @@ const OPERATIONS = [
       'event, or an edited detail, is a problem. Compare `head` with one logged earlier to see ' +
       'that the chain was not rewritten whole.',
     access: 'admin',
+    querystring: AuditVerifyQuery,
     answer: AuditVerificationSchema,
-    run: async (engine) => {
-      const verification = await engine.verifyAudit()
+    run: async (engine, { query }) => {
+      const { headSeq, headHash } = query
+      if ((headSeq === undefined) !== (headHash === undefined)) {
+        throw new OAuthError('invalid_request', 'headSeq and headHash go together')
+      }
+      const anchor = headSeq === undefined ? undefined : { seq: Number(headSeq), hash: headHash! }
+      const verification = await engine.verifyAudit(anchor)
       return { ok: verification.problems.length === 0, ...verification }
     },
   }),

@@ -1,7 +1,8 @@
 /**
  * The SQLite worker thread's own code (worker.ts starts it and explains why it exists): a
  * connection of its own to the WAL file, registration batches run each in one IMMEDIATE
- * transaction, single write statements, and a PASSIVE checkpoint every interval.
+ * transaction, single write statements, guarded transactions (the audit seal), and a
+ * PASSIVE checkpoint every interval.
  */
 import { parentPort, workerData } from 'node:worker_threads'
 import SqliteDatabase from 'better-sqlite3'
@@ -36,6 +37,13 @@ function execute([sql, parameters]: WireStatement): StatementResult {
 }
 const rows = (statement: WireStatement) => execute(statement).rows
 const runBatch = db.transaction((batch: BatchPlan<WireStatement>) => runBatchSync(batch, rows))
+/** The statements after the first run only when it changed a row; rolled back otherwise. */
+const runGuarded = db.transaction((statements: WireStatement[]) => {
+  const [guard, ...rest] = statements
+  if (!execute(guard!).changes) return false
+  for (const statement of rest) execute(statement)
+  return true
+})
 
 const reply = (message: Reply) => port.postMessage(message)
 function checkpoint(): void {
@@ -53,6 +61,7 @@ port.on('message', (message: Request) => {
   }
   try {
     if ('batch' in message) reply({ results: runBatch.immediate(message.batch) })
+    else if ('guarded' in message) reply({ done: runGuarded.immediate(message.guarded) })
     else reply({ result: execute(message.statement) })
   } catch (error) {
     reply({ failure: String((error as Error | undefined)?.message) })

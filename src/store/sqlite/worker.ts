@@ -72,9 +72,13 @@ export interface StatementResult {
   rows: unknown[]
   changes?: number
 }
-export type Request = { batch: BatchPlan<WireStatement> } | { statement: WireStatement } | 'stop'
+export type Request =
+  | { batch: BatchPlan<WireStatement> }
+  | { statement: WireStatement }
+  | { guarded: WireStatement[] }
+  | 'stop'
 /** A reply that answers a request. */
-type Answer = { results: BatchResults } | { result: StatementResult }
+type Answer = { results: BatchResults } | { result: StatementResult } | { done: boolean }
 export type Reply = 'ready' | Answer | { failure: string } | { checkpoint: CheckpointResult }
 
 /**
@@ -98,6 +102,11 @@ export interface SqliteWorker {
   run(batch: BatchPlan): Promise<BatchResults> | undefined
   /** Runs one write statement on the worker, answering as Kysely would; undefined as run(). */
   execute(query: CompiledQuery): Promise<QueryResult<unknown>> | undefined
+  /**
+   * Runs the statements in one transaction on the worker when the first (the guard)
+   * changes a row, else none of them; resolves whether they ran. Undefined as run().
+   */
+  guarded(queries: CompiledQuery[]): Promise<boolean> | undefined
   /** Stops the worker after one last checkpoint; resolves once its connection is closed. */
   stop(): Promise<void>
 }
@@ -175,6 +184,12 @@ export function startSqliteWorker(
         // As Kysely's own SQLite connection answers a write.
         return changes === undefined ? { rows } : { rows, numAffectedRows: BigInt(changes) }
       })
+    },
+    guarded(queries) {
+      if (!ready) return undefined
+      return send({ guarded: queries.map(wire) }).then(
+        (answer) => (answer as { done: boolean }).done,
+      )
     },
     async stop() {
       if (stopping) return exited

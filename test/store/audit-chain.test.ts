@@ -1,0 +1,341 @@
+/**
+ * The audit chain on SQLite and on PostgreSQL: it verifies while whole and after an
+ * erasure or a retention cut, and detects an edited event, an edited detail, a deleted
+ * event and a deleted tail. On PostgreSQL, two nodes append and seal at once into one
+ * chain with no gap and no event twice.
+ */
+import assert from 'node:assert/strict'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { after, describe, test } from 'node:test'
+import { sql, type Kysely } from 'kysely'
+import {
+  ClientCapReachedError,
+  DuplicateClientIdError,
+  type AuditEvent,
+  type NewClientRecord,
+} from '../../src/engine/index.js'
+import { connect, openStore, type Database, type KyselyStore } from '../../src/store/index.js'
+import { createTestSchema } from '../support/postgres.js'
+import { newClient, newKey, NOW } from './records.js'
+
+const folder = mkdtempSync(join(tmpdir(), 'registrar-audit-'))
+after(() => rmSync(folder, { recursive: true, force: true }))
+
+function event(
+  clientId: number,
+  at: number,
+  kind: AuditEvent['kind'] = 'client.updated',
+): AuditEvent {
+  return {
+    kind,
+    serviceApiKey: 7,
+    clientId,
+    actor: 'admin',
+    requestId: `request-${clientId}-${at}`,
+    at,
+    detail: { source: '192.0.2.1', version: 2, diff: { client_name: { from: 'a', to: 'b' } } },
+  }
+}
+
+interface Backend {
+  name: string
+  /** A fresh database: its URL, and how to remove it. */
+  create(): Promise<{ url: string; drop(): Promise<void> }>
+}
+
+const BACKENDS: Backend[] = [
+  {
+    name: 'SQLite',
+    create: async () => {
+      const path = join(folder, `${Math.random().toString(36).slice(2)}.db`)
+      return { url: path, drop: async () => rmSync(path, { force: true }) }
+    },
+  },
+  { name: 'PostgreSQL', create: createTestSchema },
+]
+
+for (const backend of BACKENDS) {
+  describe(`the audit chain on ${backend.name}`, () => {
+    /** A store with `count` events appended and sealed, and a connection to edit its rows. */
+    async function chainOf(count: number) {
+      const { url, drop } = await backend.create()
+      const store = await openStore(url)
+      await store.audit.append(
+        Array.from({ length: count }, (_, index) => event(index + 1, 1000 + index)),
+      )
+      assert.equal(await store.audit.seal(), count)
+      const { db } = await connect(url)
+      return {
+        store,
+        db,
+        async close() {
+          await store.close()
+          await db.destroy()
+          await drop()
+        },
+      }
+    }
+
+    const problemsOf = async (store: KyselyStore) =>
+      (await store.audit.verify()).problems.map((problem) => problem.problem)
+
+    test('a whole chain verifies, and its head is the last event sealed', async () => {
+      const chain = await chainOf(5)
+      try {
+        const verification = await chain.store.audit.verify()
+        assert.deepEqual(verification.problems, [])
+        assert.equal(verification.checked, 5)
+        assert.deepEqual(verification.head, await chain.store.audit.head())
+        assert.equal(verification.head.seq, 5)
+        assert.equal(verification.unsealed, 0)
+      } finally {
+        await chain.close()
+      }
+    })
+
+    test('an edited event is detected', async () => {
+      const chain = await chainOf(5)
+      try {
+        await chain.db
+          .updateTable('audit_events')
+          .set({ actor: 'someone else' })
+          .where('seq', '=', 3)
+          .execute()
+        assert.deepEqual(await problemsOf(chain.store), ['event 3 at seq 3 was altered'])
+      } finally {
+        await chain.close()
+      }
+    })
+
+    test('an edited detail is detected', async () => {
+      const chain = await chainOf(5)
+      try {
+        await chain.db
+          .updateTable('audit_events')
+          .set({ detail: JSON.stringify({ source: '203.0.113.9' }) })
+          .where('seq', '=', 2)
+          .execute()
+        assert.deepEqual(await problemsOf(chain.store), ['the detail of event 2 was altered'])
+      } finally {
+        await chain.close()
+      }
+    })
+
+    test('a deleted event is detected, and so is a deleted tail', async () => {
+      const chain = await chainOf(6)
+      try {
+        await chain.db.deleteFrom('audit_events').where('seq', '=', 2).execute()
+        assert.deepEqual(await problemsOf(chain.store), ['events at seq 2 are missing'])
+        await chain.db.deleteFrom('audit_events').where('seq', '>=', 5).execute()
+        assert.deepEqual(await problemsOf(chain.store), [
+          'events at seq 2 are missing',
+          "events at seq 5 to 6 (the chain's head) are missing",
+        ])
+      } finally {
+        await chain.close()
+      }
+    })
+
+    test('erasing a client keeps the chain verifiable, and only its events lose their detail', async () => {
+      const chain = await chainOf(4)
+      try {
+        assert.equal(await chain.store.audit.erase(7, 2), 1)
+        assert.deepEqual(await problemsOf(chain.store), [])
+        const events = await chain.store.audit.list({ serviceApiKey: 7, limit: 10 })
+        assert.deepEqual(
+          events.map((stored) => [stored.clientId, stored.erased, stored.detail.source]),
+          [
+            [4, false, '192.0.2.1'],
+            [3, false, '192.0.2.1'],
+            [2, true, undefined],
+            [1, false, '192.0.2.1'],
+          ],
+        )
+      } finally {
+        await chain.close()
+      }
+    })
+
+    test('retention deletes the oldest events and the rest still verify', async () => {
+      const chain = await chainOf(5)
+      try {
+        assert.equal(await chain.store.audit.prune(1003), 3)
+        assert.deepEqual(await problemsOf(chain.store), [])
+        assert.equal((await chain.store.audit.verify()).checked, 2)
+        assert.equal(await chain.store.audit.prune(1003), 0, 'nothing more to prune')
+        // A cut at the start that retention did not make is still a gap.
+        await chain.db.deleteFrom('audit_events').where('seq', '=', 4).execute()
+        assert.deepEqual(await problemsOf(chain.store), ['events at seq 4 are missing'])
+      } finally {
+        await chain.close()
+      }
+    })
+
+    test('the listing filters by client, actor, kind and time, newest first, page by page', async () => {
+      const chain = await chainOf(0)
+      try {
+        await chain.store.audit.append([
+          event(1, 10, 'client.created'),
+          { ...event(1, 20), actor: 'service_token:abc' },
+          event(2, 30, 'client.created'),
+          event(1, 40, 'client.deleted'),
+        ])
+        const list = (query: object) =>
+          chain.store.audit
+            .list({ serviceApiKey: 7, limit: 10, ...query })
+            .then((events) => events.map((stored) => `${stored.clientId}@${stored.at}`))
+        assert.deepEqual(await list({}), ['1@40', '2@30', '1@20', '1@10'])
+        assert.deepEqual(await list({ clientId: 1 }), ['1@40', '1@20', '1@10'])
+        assert.deepEqual(await list({ actor: 'service_token:abc' }), ['1@20'])
+        assert.deepEqual(await list({ kinds: ['client.created', 'client.deleted'] }), [
+          '1@40',
+          '2@30',
+          '1@10',
+        ])
+        assert.deepEqual(await list({ from: 20, to: 40 }), ['2@30', '1@20'])
+        const [, second] = await chain.store.audit.list({ serviceApiKey: 7, limit: 2 })
+        assert.deepEqual(await list({ before: second!.number }), ['1@20', '1@10'])
+        assert.deepEqual(await list({ serviceApiKey: 8 }), [])
+      } finally {
+        await chain.close()
+      }
+    })
+
+    test("a registration's event is written in its transaction, only when the client is in", async () => {
+      const chain = await chainOf(0)
+      try {
+        const service = await chain.store.insertService({
+          apiKey: newKey(),
+          apiSecret: 'secret',
+          settings: {},
+          policy: {},
+          createdAt: NOW,
+          modifiedAt: NOW,
+        })
+        const createdEventOf = (record: NewClientRecord): AuditEvent => ({
+          ...event(record.clientId, NOW, 'client.created'),
+          serviceApiKey: service.apiKey,
+        })
+        // Together: one group-commit batch, a bulk insert (one statement on PostgreSQL).
+        const records = Array.from({ length: 5 }, () => newClient(service.apiKey))
+        await Promise.all(
+          records.map((record) =>
+            chain.store.insertClient(record, undefined, { maxClients: 6 }, createdEventOf(record)),
+          ),
+        )
+        const taken = { ...newClient(service.apiKey), clientId: records[0]!.clientId }
+        await assert.rejects(
+          chain.store.insertClient(taken, undefined, {}, createdEventOf(taken)),
+          DuplicateClientIdError,
+        )
+        const last = newClient(service.apiKey)
+        await chain.store.insertClient(last, undefined, { maxClients: 6 }, createdEventOf(last))
+        const over = newClient(service.apiKey)
+        await assert.rejects(
+          chain.store.insertClient(over, undefined, { maxClients: 6 }, createdEventOf(over)),
+          ClientCapReachedError,
+        )
+        const events = await chain.store.audit.list({ serviceApiKey: service.apiKey, limit: 10 })
+        assert.deepEqual(
+          events.map((stored) => stored.clientId).sort(),
+          [...records, last].map((record) => record.clientId).sort(),
+        )
+      } finally {
+        await chain.close()
+      }
+    })
+
+    test('sealing queues each event for the webhooks of its service that take its kind', async () => {
+      const chain = await chainOf(0)
+      try {
+        await seedWebhooks(chain.db)
+        await chain.store.audit.append([
+          event(1, 10, 'client.created'),
+          event(1, 20, 'client.read'),
+        ])
+        await chain.store.audit.seal()
+        const deliveries = await chain.db
+          .selectFrom('webhook_deliveries')
+          .innerJoin('audit_events', 'audit_events.number', 'webhook_deliveries.event_number')
+          .select(['webhook_id', 'kind'])
+          .orderBy('webhook_deliveries.number')
+          .execute()
+        assert.deepEqual(
+          deliveries.map((delivery) => `${delivery.webhook_id}:${delivery.kind}`),
+          ['changes:client.created', 'all:client.created', 'all:client.read'],
+        )
+      } finally {
+        await chain.close()
+      }
+    })
+  })
+}
+
+/** Two webhooks of service 7, one taking changes only, and one of another service. */
+async function seedWebhooks(db: Kysely<Database>): Promise<void> {
+  for (const apiKey of [7, 8]) {
+    await db
+      .insertInto('services')
+      .values({
+        api_key: apiKey,
+        api_secret: 's',
+        settings: '{}',
+        policy: '{}',
+        created_at: 0,
+        modified_at: 0,
+      })
+      .execute()
+  }
+  const hook = (id: string, service: number, kinds: string) => ({
+    id,
+    service_api_key: service,
+    url: 'http://127.0.0.1:9/hook',
+    secret: 'whsec_test',
+    kinds,
+    description: null,
+    created_at: 0,
+  })
+  await db
+    .insertInto('webhooks')
+    .values([
+      hook('changes', 7, ',client.created,client.updated,client.deleted,'),
+      hook('all', 7, ',client.created,client.read,'),
+      hook('other', 8, ',client.created,client.read,'),
+    ])
+    .execute()
+}
+
+test('on PostgreSQL, two nodes append and seal at once into one chain: no gap, no event twice', async () => {
+  const { url, drop } = await createTestSchema()
+  const nodes = [await openStore(url), await openStore(url)]
+  try {
+    const rounds = 20
+    await Promise.all(
+      nodes.map(async (node, index) => {
+        for (let round = 0; round < rounds; round++) {
+          await node.audit.append(
+            Array.from({ length: 10 }, (_, n) => event(index * 10_000 + round * 10 + n + 1, round)),
+          )
+          await node.audit.seal()
+        }
+      }),
+    )
+    await nodes[0].audit.seal()
+    const verification = await nodes[1].audit.verify()
+    assert.deepEqual(verification.problems, [])
+    assert.equal(verification.checked, 2 * rounds * 10)
+    assert.equal(verification.head.seq, 2 * rounds * 10)
+    const { db } = await connect(url)
+    const { sealed } = await db
+      .selectFrom('audit_events')
+      .select(sql<number>`count(distinct seq)`.as('sealed'))
+      .executeTakeFirstOrThrow()
+    assert.equal(Number(sealed), 2 * rounds * 10)
+    await db.destroy()
+  } finally {
+    for (const node of nodes) await node.close()
+    await drop()
+  }
+})
