@@ -256,6 +256,45 @@ describe('webhook deliveries on SQLite', () => {
   })
 })
 
+describe('webhook deliveries across a crash', () => {
+  let folder: string
+  let receiver: WebhookReceiver
+  const servers: RunningServer[] = []
+  before(async () => {
+    folder = await mkdtemp(join(tmpdir(), 'registrar-webhooks-crash-'))
+    receiver = await WebhookReceiver.start('down')
+  })
+  after(async () => {
+    await Promise.all(servers.map((server) => server.stop()))
+    await receiver?.close()
+    await rm(folder, { recursive: true, force: true })
+  })
+
+  test('events queued when the node is killed are delivered once it is back', async () => {
+    const database = join(folder, 'registrar.db')
+    const first = await startServer({ database, args: FAST_RETRIES })
+    servers.push(first)
+    const admin = new Api(first.url, first.adminToken)
+    const service = await admin.createService()
+    const hook = await admin.call(`/api/${service}/webhook/create`, { body: { url: receiver.url } })
+    const clientIds = await Promise.all(
+      ['a', 'b', 'c'].map((name) => liveAndDie(first.url, service, name)),
+    )
+    // Sealed and queued (about a second), tried against a receiver that is down, then killed.
+    await sleep(2500)
+    assert.equal(await first.stop('SIGKILL'), null)
+
+    await receiver.setMode('up')
+    const second = await startServer({
+      database,
+      adminToken: first.adminToken,
+      args: FAST_RETRIES,
+    })
+    servers.push(second)
+    await assertDeliveredOnce(receiver, hook.json.secret, clientIds)
+  })
+})
+
 describe('webhook deliveries from two server processes sharing PostgreSQL', () => {
   let schema: TestSchema
   let servers: RunningServer[]
