@@ -41,7 +41,7 @@ export class MemoryStore implements Store {
   readonly #settings = new Map<string, string>()
   readonly #idempotencyKeys = new Map<string, IdempotencyKeyRecord>()
   #sequence = 0
-  /** Webhooks and their outbox; `enqueue` stands for the audit log's append. */
+  /** Webhooks and their outbox; `enqueue` stands for sealing an audit event. */
   readonly webhooks = new MemoryWebhooks()
 
   async insertService(record: NewServiceRecord): Promise<ServiceRecord> {

@@ -1,6 +1,6 @@
 /**
  * The WebhookStore in memory, for MemoryStore. With no audit table to join, each delivery
- * holds its event: `enqueue` is what an audit append does in a database's transaction.
+ * holds its event: `enqueue` is what sealing an audit event does in a database.
  */
 import type {
   ClaimedWebhookDelivery,

@@ -1,7 +1,8 @@
 /**
  * The WebhookStore port: a service's webhooks, and the durable outbox of deliveries the
- * audit log fills (one row per event and webhook that asked for its kind, written in the
- * event's own transaction, so an event recorded is an event that will be delivered).
+ * audit history fills (one row per event and webhook that asked for its kind, written in
+ * the transaction that seals the event into the chain, so an event sealed is an event that
+ * will be delivered).
  *
  * Contract every implementation keeps:
  * - claimWebhookDeliveries hands each delivery to one claimer at a time: of claimers racing,

@@ -1,7 +1,7 @@
 /**
- * The webhook outbox's claims. The audit append inserts one delivery per event and webhook;
- * a dispatcher on any node claims what is due with one UPDATE ... RETURNING that sets a
- * lease (leased_by, leased_until). On PostgreSQL the rows to claim are picked FOR UPDATE
+ * The webhook outbox's claims. Sealing audit events (audit-chain.ts) queues one delivery per
+ * event and webhook; a dispatcher on any node claims what is due with one UPDATE ...
+ * RETURNING that sets a lease (leased_by, leased_until). On PostgreSQL the rows to claim are picked FOR UPDATE
  * SKIP LOCKED, so nodes claiming at once take disjoint rows and none waits for another; a
  * row another node claimed meanwhile is re-checked under its lock and no longer qualifies.
  * SQLite has one writer, so the same statement, without the locking clause, is atomic.

@@ -1,7 +1,7 @@
 /**
  * A service's webhooks, as rows: the kinds a webhook is sent are one text column with a
- * comma at each end (`,client.created,client.deleted,`), so the audit append finds the
- * webhooks of an event with one LIKE `%,<kind>,%` per service. Deleting a webhook deletes
+ * comma at each end (`,client.created,client.deleted,`), so sealing an event finds the
+ * webhooks that want it with one LIKE `%,<kind>,%` (audit-chain.ts). Deleting a webhook deletes
  * its deliveries with it (a foreign key's cascade).
  */
 import type { Kysely } from 'kysely'

@@ -2,7 +2,7 @@
  * The WebhookStore contract as one suite, run against every implementation
  * (webhook-outbox.test.ts): webhooks kept per service, and an outbox whose claims lease
  * each delivery to one claimer, keep a client's events in order and drop pruned events.
- * The harness stands for the audit log: it records an event and queues its deliveries.
+ * The harness stands for the audit history: it records an event and queues its deliveries.
  */
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
