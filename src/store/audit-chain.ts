@@ -127,23 +127,29 @@ const CHAINED_COLUMNS = [
   'detail_hash',
 ] as const
 
-const sealOne = compileOnce(
-  (db: Kysely<Database>, args: { number: number; seq: number; hash: string }) =>
-    db
-      .updateTable('audit_events')
-      .set({ seq: args.seq, hash: args.hash })
-      .where('number', '=', args.number)
-      .where('seq', 'is', null),
-)
+/**
+ * Sets each event's seq and hash from a JSON array of `[number, seq, hash]`: one statement,
+ * each event found by its number (with `seq is null` added, SQLite would scan the unsealed
+ * index once per seal; the guard already keeps other sealers out).
+ */
+const sealAll = compileOnce((db: Kysely<Database>, args: { seals: string }) => ({
+  compile: () =>
+    sql`update audit_events set seq = s.seq, hash = s.hash
+      from (select value ->> 0 as number, value ->> 1 as seq, value ->> 2 as hash
+            from json_each(${args.seals})) as s
+      where audit_events.number = s.number`.compile(db),
+}))
 
 function sealStatements(
   db: Kysely<Database>,
   flavor: Flavor,
   sealed: { number: number; seq: number; hash: string }[],
 ): CompiledQuery[] {
-  // SQLite runs a prepared statement once a row in microseconds, in-process.
-  if (flavor === 'sqlite') return sealed.map((seal) => sealOne(db, seal))
-  // PostgreSQL: one statement, one round trip, each row's values from a VALUES list.
+  // One statement either way: SQLite reads the seals as JSON, PostgreSQL from VALUES.
+  if (flavor === 'sqlite') {
+    const seals = JSON.stringify(sealed.map(({ number, seq, hash }) => [number, seq, hash]))
+    return [sealAll(db, { seals })]
+  }
   const values = sql.join(
     sealed.map(({ number, seq, hash }) => sql`(${number}::bigint, ${seq}::bigint, ${hash})`),
   )
