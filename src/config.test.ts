@@ -190,3 +190,28 @@ test('metrics: the admin token by default, public or off by flag over env, bad v
       error instanceof ConfigError && /--metrics \/ REGISTRAR_METRICS/.test(error.message),
   )
 })
+
+test('webhook delivery: defaults, flags over variables, and bad values named', () => {
+  assert.deepEqual(loadConfig({}, {}).webhookDelivery, {
+    maxAttempts: 20,
+    retryBaseMilliseconds: 1000,
+    timeoutMilliseconds: 10_000,
+  })
+  const env = { REGISTRAR_WEBHOOK_ATTEMPTS: '3', REGISTRAR_WEBHOOK_RETRY_BASE: '0.05' }
+  assert.deepEqual(loadConfig({ webhookTimeout: '2' }, env).webhookDelivery, {
+    maxAttempts: 3,
+    retryBaseMilliseconds: 50,
+    timeoutMilliseconds: 2000,
+  })
+  assert.equal(loadConfig({ webhookAttempts: '7' }, env).webhookDelivery.maxAttempts, 7)
+  for (const webhookAttempts of ['0', '101', 'many']) {
+    assert.throws(
+      () => loadConfig({ webhookAttempts }, {}),
+      /--webhook-attempts \/ REGISTRAR_WEBHOOK_ATTEMPTS/,
+    )
+  }
+  assert.throws(
+    () => loadConfig({}, { REGISTRAR_WEBHOOK_RETRY_BASE: '0' }),
+    /--webhook-retry-base \/ REGISTRAR_WEBHOOK_RETRY_BASE/,
+  )
+})

@@ -22,6 +22,10 @@ export const DEFAULTS = Object.freeze({
   // Per-network rate limit buckets group client addresses by these prefixes (README, Rate limits).
   rateLimitIpv4Prefix: 24, // bits
   rateLimitIpv6Prefix: 56, // bits
+  // Webhook deliveries (README, Webhooks): the wait after a failure doubles from the base, to 1 hour.
+  webhookAttempts: 20, // attempts before a delivery is given up (about 9 hours of retries)
+  webhookRetryBase: 1, // seconds before the second attempt
+  webhookTimeout: 10, // seconds a receiver has to answer
   audit: 'on', // keep the audit history (README, Audit)
   auditRetention: 0, // days the audit history is kept; 0 = for ever
   metrics: 'admin', // who may read GET /metrics: the admin token
@@ -63,6 +67,12 @@ export interface Config {
   redisUrl?: string
   /** Prefix lengths, bits, that group client addresses into one network for rate limits. */
   networkPrefixLengths: { ipv4: number; ipv6: number }
+  /** How webhook messages are retried, and how long a receiver has to answer each. */
+  webhookDelivery: {
+    maxAttempts: number
+    retryBaseMilliseconds: number
+    timeoutMilliseconds: number
+  }
   /** Whether changes, failed authentications, rejections and management reads are events. */
   audit: boolean
   /** How long audit events are kept; 0 = for ever. */
@@ -88,6 +98,9 @@ export interface ServeFlags {
   redisUrl?: string
   rateLimitIpv4Prefix?: string
   rateLimitIpv6Prefix?: string
+  webhookAttempts?: string
+  webhookRetryBase?: string
+  webhookTimeout?: string
   audit?: string
   auditRetention?: string
   metrics?: string
@@ -335,6 +348,39 @@ function parseRateLimiting(flags: ServeFlags, env: Env) {
   }
 }
 
+function parseWebhookDelivery(flags: ServeFlags, env: Env): Config['webhookDelivery'] {
+  const attempts = pick(flags.webhookAttempts, env['REGISTRAR_WEBHOOK_ATTEMPTS'])
+  const maxAttempts =
+    attempts === undefined
+      ? DEFAULTS.webhookAttempts
+      : /^[0-9]{1,3}$/.test(attempts)
+        ? Number(attempts)
+        : 0
+  if (!(maxAttempts >= 1 && maxAttempts <= 100)) {
+    throw invalid(
+      '--webhook-attempts',
+      'REGISTRAR_WEBHOOK_ATTEMPTS',
+      attempts ?? '',
+      'an integer from 1 to 100',
+    )
+  }
+  return Object.freeze({
+    maxAttempts,
+    retryBaseMilliseconds: parseSeconds(
+      '--webhook-retry-base',
+      'REGISTRAR_WEBHOOK_RETRY_BASE',
+      pick(flags.webhookRetryBase, env['REGISTRAR_WEBHOOK_RETRY_BASE']),
+      DEFAULTS.webhookRetryBase,
+    ),
+    timeoutMilliseconds: parseSeconds(
+      '--webhook-timeout',
+      'REGISTRAR_WEBHOOK_TIMEOUT',
+      pick(flags.webhookTimeout, env['REGISTRAR_WEBHOOK_TIMEOUT']),
+      DEFAULTS.webhookTimeout,
+    ),
+  })
+}
+
 export function loadConfig(flags: ServeFlags, env: Env): Config {
   return Object.freeze({
     host: parseHost(pick(flags.host, env['HOST'])),
@@ -358,6 +404,7 @@ export function loadConfig(flags: ServeFlags, env: Env): Config {
       DEFAULTS.idempotencyWindow,
     ),
     ...parseRateLimiting(flags, env),
+    webhookDelivery: parseWebhookDelivery(flags, env),
     audit: parseAudit(pick(flags.audit, env['REGISTRAR_AUDIT'])),
     auditRetentionMilliseconds: parseRetentionDays(
       pick(flags.auditRetention, env['REGISTRAR_AUDIT_RETENTION']),

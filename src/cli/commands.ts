@@ -10,6 +10,7 @@ import { registerRegistrationCommands } from './registration.js'
 import { EXIT_CODES_HELP, exitOnUsageError } from './run.js'
 import { registerServiceCommands } from './service.js'
 import { registerTokenCommands } from './token.js'
+import { registerWebhookCommands } from './webhook.js'
 
 export function registerApiCommands(program: Command): void {
   exitOnUsageError(program)
@@ -17,6 +18,7 @@ export function registerApiCommands(program: Command): void {
   registerClientCommands(program)
   registerTokenCommands(program)
   registerAuditCommands(program)
+  registerWebhookCommands(program)
   registerRegistrationCommands(program)
   registerDoctor(program)
   program.addHelpText(

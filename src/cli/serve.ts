@@ -1,11 +1,13 @@
 /**
  * `registrar serve`: the composition root. Reads the configuration, loads the metrics
  * unless they are off, opens the store (and, with REDIS_URL, the shared rate limit buckets),
- * creates the engine, makes sure an admin token exists, builds the server, listens and
- * sweeps expired clients once a minute.
- * SIGTERM and SIGINT stop accepting, let requests in flight finish (http/connection-drain.ts),
- * close the store, flush the log and exit 0; past the grace period the connections left
- * are cut, the store is closed and the exit code is 1.
+ * creates the engine, makes sure an admin token exists, builds the server, listens, sweeps
+ * expired clients once a minute, seals the audit chain (audit-sealer.ts) and delivers
+ * webhooks from the outbox (webhook-dispatcher.ts). SIGTERM and SIGINT stop accepting, let
+ * requests in flight finish (http/connection-drain.ts), stop those jobs (webhook posts in
+ * flight finish, the last events are sealed), close the store, flush the log and exit 0;
+ * past the grace period the connections left are cut, the store is closed and the exit
+ * code is 1.
  */
 import { readFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
@@ -19,6 +21,7 @@ import type { KyselyStore } from '../store/index.js'
 import { startAuditSealer, type AuditSealer } from './audit-sealer.js'
 import { startExpiredClientSweep, type ExpiredClientSweep } from './expired-client-sweep.js'
 import { exitOnUsageError } from './run.js'
+import { startWebhookDispatcher, type WebhookDispatcher } from './webhook-dispatcher.js'
 
 export function registerServe(program: Command): void {
   exitOnUsageError(program.command('serve'))
@@ -76,6 +79,18 @@ export function registerServe(program: Command): void {
     .option(
       '--rate-limit-ipv6-prefix <bits>',
       'IPv6 prefix length of one client network for rate limits (env REGISTRAR_RATE_LIMIT_IPV6_PREFIX, default 56)',
+    )
+    .option(
+      '--webhook-attempts <count>',
+      'attempts before a webhook delivery is given up (env REGISTRAR_WEBHOOK_ATTEMPTS, default 20)',
+    )
+    .option(
+      '--webhook-retry-base <seconds>',
+      'wait after a failed webhook delivery, doubled per failure up to an hour (env REGISTRAR_WEBHOOK_RETRY_BASE, default 1)',
+    )
+    .option(
+      '--webhook-timeout <seconds>',
+      'time a webhook receiver has to answer (env REGISTRAR_WEBHOOK_TIMEOUT, default 10)',
     )
     .option(
       '--audit <on|off>',
@@ -179,6 +194,11 @@ async function serve(flags: ServeFlags): Promise<void> {
     idempotencyWindowMilliseconds: config.idempotencyWindowMilliseconds,
     rateLimiter: rateLimits.limiter,
     networkPrefixLengths: config.networkPrefixLengths,
+    webhooks: {
+      ...config.webhookDelivery,
+      // A lease far longer than an attempt: only a node that stopped loses its deliveries.
+      leaseMilliseconds: Math.max(60_000, 6 * config.webhookDelivery.timeoutMilliseconds),
+    },
     ...(config.audit && { audit: store.audit }),
   })
   const admin = await engine.ensureAdminToken(config.adminToken)
@@ -209,6 +229,7 @@ async function serve(flags: ServeFlags): Promise<void> {
   if (typeof address === 'object' && address) port = address.port
   rateLimits.logTo(app.log)
   const sweep = startExpiredClientSweep(engine, app.log)
+  const dispatcher = startWebhookDispatcher(engine, app.log)
   const sealer = startAuditSealer(store.audit, app.log, {
     retentionMilliseconds: config.auditRetentionMilliseconds,
   })
@@ -217,7 +238,7 @@ async function serve(flags: ServeFlags): Promise<void> {
     app,
     store,
     rateLimits,
-    [sweep, sealer],
+    [sweep, sealer, dispatcher],
     logStream,
     config.shutdownGraceMilliseconds,
   )
@@ -318,7 +339,7 @@ function stopOnSignals(
   app: FastifyInstance,
   store: Store,
   rateLimits: RateLimitSetup,
-  jobs: (ExpiredClientSweep | AuditSealer)[],
+  jobs: (ExpiredClientSweep | AuditSealer | WebhookDispatcher)[],
   logStream: LogStream,
   graceMilliseconds: number,
 ): void {

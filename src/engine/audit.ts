@@ -4,21 +4,12 @@
  * event; RFC 7592 reads are not (they are the hot path, and change nothing). The AuditTrail
  * port keeps them; store/audit-trail.ts chains them by hash.
  */
-import type { ClientMetadata } from '../wire/index.js'
+import { AUDIT_EVENT_KINDS, type AuditEventKind, type ClientMetadata } from '../wire/index.js'
 import type { Principal } from './access-tokens.js'
 
-export const AUDIT_KINDS = [
-  'client.created',
-  'client.updated',
-  'client.deleted',
-  'client.rolled_back',
-  'client.read',
-  'client.erased',
-  'authentication.failed',
-  'registration.rejected',
-] as const
+export const AUDIT_KINDS = AUDIT_EVENT_KINDS
 
-export type AuditKind = (typeof AUDIT_KINDS)[number]
+export type AuditKind = AuditEventKind
 
 /** What may be personal in an event: kept apart, hashed apart, erasable. */
 export interface AuditDetail {

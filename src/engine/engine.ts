@@ -7,7 +7,9 @@ import {
   boundedWindow,
   type AuthleteClient,
   type AuthleteService,
+  type CreatedWebhook,
   type PageWindow,
+  type WebhookCreateBody,
 } from '../wire/index.js'
 import * as accessTokens from './access-tokens.js'
 import type {
@@ -37,6 +39,15 @@ import { ServiceCache } from './service-cache.js'
 import * as services from './services.js'
 import type { Store } from './store.js'
 import { LocalBuckets, type RateLimiter, type RateLimitMode } from './token-bucket.js'
+import {
+  DEFAULT_WEBHOOK_DELIVERY,
+  dispatchWebhooks,
+  type WebhookDelivery,
+  type WebhookDeliveryOptions,
+  type WebhookDispatchReport,
+} from './webhook-dispatch.js'
+import type { WebhookDeliveryRecord, WebhookRecord } from './webhook-store.js'
+import * as webhooks from './webhooks.js'
 
 export interface EngineOptions {
   store: Store
@@ -89,6 +100,11 @@ export interface EngineOptions {
    * @default { ipv4: 24, ipv6: 56 }
    */
   networkPrefixLengths?: NetworkPrefixLengths
+  /**
+   * How webhook messages are posted and retried (webhook-dispatch.ts).
+   * @default DEFAULT_WEBHOOK_DELIVERY, globalThis.fetch and a random node id
+   */
+  webhooks?: WebhookDeliveryOptions
   /**
    * Where the audit history is kept (store's KyselyAuditTrail, or MemoryAuditTrail).
    * @default none: no events are kept, and the history's calls answer invalid_request
@@ -224,6 +240,30 @@ export interface Engine {
    */
   toAuthleteClient(service: ServiceRecord, record: ClientRecord): AuthleteClient
 
+  // Webhooks: a service's events, posted as signed CloudEvents (README, Webhooks).
+
+  /**
+   * A webhook of the service; its signing secret is returned once. OAuthError
+   * invalid_request for a URL that is not http or https, or an unknown event kind.
+   * @see Standard Webhooks §Signature scheme; CloudEvents 1.0
+   */
+  createWebhook(serviceApiKey: number, request: WebhookCreateBody): Promise<CreatedWebhook>
+  /** The service's webhooks, oldest first, with their secrets: the caller leaves them out. */
+  listWebhooks(serviceApiKey: number): Promise<WebhookRecord[]>
+  /** Deletes the webhook and what is queued for it; OAuthError not_found when there is none. */
+  deleteWebhook(serviceApiKey: number, id: string): Promise<void>
+  /**
+   * The webhook's deliveries not yet made (pending or failed), oldest first, at most
+   * MAX_PAGE_SIZE; OAuthError not_found when there is no such webhook.
+   */
+  listWebhookDeliveries(serviceApiKey: number, id: string): Promise<WebhookDeliveryRecord[]>
+  /**
+   * One step of the dispatcher: claims the deliveries due, posts them and settles each
+   * (delivered, to retry, failed); a server calls it over and over.
+   * @see Standard Webhooks §Retry schedule
+   */
+  dispatchWebhooks(): Promise<WebhookDispatchReport>
+
   // History: the audit trail (audit.ts).
 
   /**
@@ -338,6 +378,12 @@ export function createEngine(options: EngineOptions): Engine {
     },
     audit: options.audit,
   }
+  const delivery: WebhookDelivery = {
+    ...DEFAULT_WEBHOOK_DELIVERY,
+    fetch: globalThis.fetch,
+    nodeId: Buffer.from(randomBytes(8)).toString('hex'),
+    ...options.webhooks,
+  }
   return {
     register: (service, request) => registration.register(context, service, request),
     read: (service, request) => registration.read(context, service, request),
@@ -367,6 +413,13 @@ export function createEngine(options: EngineOptions): Engine {
     deleteExpiredClients: () => context.store.deleteExpiredClients(context.now()),
     toAuthleteClient,
 
+    createWebhook: (serviceApiKey, request) =>
+      webhooks.createWebhook(context, serviceApiKey, request),
+    listWebhooks: (serviceApiKey) => context.store.listWebhooks(serviceApiKey),
+    deleteWebhook: (serviceApiKey, id) => webhooks.deleteWebhook(context, serviceApiKey, id),
+    listWebhookDeliveries: (serviceApiKey, id) =>
+      webhooks.listWebhookDeliveries(context, serviceApiKey, id),
+    dispatchWebhooks: () => dispatchWebhooks(context, delivery),
     auditEvents: (service, query) => history.auditEvents(context, service, query),
     clientVersions: (service, clientId) => history.clientVersions(context, service, clientId),
     rollbackClient: (service, clientId, version, origin) =>

@@ -29,6 +29,13 @@ export {
   type IdempotencyKeyReclaim,
   type ClientCaps,
 } from './store.js'
+export type * from './webhook-store.js'
+export {
+  DEFAULT_WEBHOOK_DELIVERY,
+  type WebhookDeliveryOptions,
+  type WebhookDispatchReport,
+} from './webhook-dispatch.js'
+export { webhookSignature } from './webhook-signature.js'
 export { MemoryStore } from './memory-store.js'
 export { SERVICE_DEFAULTS } from './services.js'
 export { hashSecret } from './secrets.js'

@@ -3,6 +3,7 @@
  * the process. It keeps the Store contract (versions, atomic token use) but is not durable.
  */
 import { isInitialAccessTokenLive } from './access-tokens.js'
+import { MemoryWebhooks } from './memory-webhooks.js'
 import { isExpired } from './records.js'
 import {
   ClientCapReachedError,
@@ -22,6 +23,7 @@ import {
   type PageRequest,
   type ServiceRecord,
   type Store,
+  type WebhookStore,
 } from './store.js'
 
 /** Records (or undefined, for a miss) are copied in and out: callers never change the store. */
@@ -39,6 +41,8 @@ export class MemoryStore implements Store {
   readonly #settings = new Map<string, string>()
   readonly #idempotencyKeys = new Map<string, IdempotencyKeyRecord>()
   #sequence = 0
+  /** Webhooks and their outbox; `enqueue` stands for sealing an audit event. */
+  readonly webhooks = new MemoryWebhooks()
 
   async insertService(record: NewServiceRecord): Promise<ServiceRecord> {
     const stored = { ...copy(record), number: ++this.#sequence }
@@ -76,6 +80,7 @@ export class MemoryStore implements Store {
     for (const [key, claim] of this.#idempotencyKeys) {
       if (claim.serviceApiKey === apiKey) this.#idempotencyKeys.delete(key)
     }
+    this.webhooks.deleteService(apiKey)
     return this.#services.delete(apiKey)
   }
 
@@ -264,4 +269,20 @@ export class MemoryStore implements Store {
   async ping(): Promise<void> {}
 
   async close(): Promise<void> {}
+
+  insertWebhook: WebhookStore['insertWebhook'] = (record) => this.webhooks.insertWebhook(record)
+  listWebhooks: WebhookStore['listWebhooks'] = (serviceApiKey) =>
+    this.webhooks.listWebhooks(serviceApiKey)
+  deleteWebhook: WebhookStore['deleteWebhook'] = (serviceApiKey, id) =>
+    this.webhooks.deleteWebhook(serviceApiKey, id)
+  listWebhookDeliveries: WebhookStore['listWebhookDeliveries'] = (serviceApiKey, id, limit) =>
+    this.webhooks.listWebhookDeliveries(serviceApiKey, id, limit)
+  claimWebhookDeliveries: WebhookStore['claimWebhookDeliveries'] = (claim) =>
+    this.webhooks.claimWebhookDeliveries(claim)
+  completeWebhookDelivery: WebhookStore['completeWebhookDelivery'] = (lease) =>
+    this.webhooks.completeWebhookDelivery(lease)
+  retryWebhookDelivery: WebhookStore['retryWebhookDelivery'] = (lease, retry) =>
+    this.webhooks.retryWebhookDelivery(lease, retry)
+  failWebhookDelivery: WebhookStore['failWebhookDelivery'] = (lease, failure) =>
+    this.webhooks.failWebhookDelivery(lease, failure)
 }

@@ -25,9 +25,11 @@ import type {
   Page,
   ServiceRecord,
 } from './records.js'
+import type { WebhookStore } from './webhook-store.js'
 
 /** The records the port speaks in, so that an implementation imports from one place. */
 export type * from './records.js'
+export type * from './webhook-store.js'
 
 export interface PageRequest {
   /** Inclusive, from 0. */
@@ -69,7 +71,8 @@ export interface ConsumeInitialAccessToken {
   now: number
 }
 
-export interface Store {
+/** Webhooks and their outbox are a port of their own (webhook-store.ts), kept by every Store. */
+export interface Store extends WebhookStore {
   insertService(record: NewServiceRecord): Promise<ServiceRecord>
   getService(apiKey: number): Promise<ServiceRecord | undefined>
   /** Services by ascending number; only those in `apiKeys` when given. */

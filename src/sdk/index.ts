@@ -10,6 +10,7 @@ export type { ClientsApi } from './clients.js'
 export type { RegistrationApi } from './registration.js'
 export type { TokensApi, InitialAccessTokensApi } from './tokens.js'
 export type { AuditApi, AuditFilter } from './audit.js'
+export type { WebhooksApi } from './webhooks.js'
 export type * from './types.js'
 // Not wire/index.js, which loads TypeBox: the presets are plain data.
 export {

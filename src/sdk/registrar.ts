@@ -4,6 +4,7 @@ import { RegistrationApi } from './registration.js'
 import { ServicesApi } from './services.js'
 import { InitialAccessTokensApi, TokensApi } from './tokens.js'
 import { createTransport } from './transport.js'
+import { WebhooksApi } from './webhooks.js'
 
 /** How to reach a Registrar server. */
 export interface RegistrarOptions {
@@ -49,6 +50,8 @@ export class Registrar {
   readonly initialAccessTokens: InitialAccessTokensApi
   /** @see CONTRACT.md §1c (audit) */
   readonly audit: AuditApi
+  /** @see README, Webhooks */
+  readonly webhooks: WebhooksApi
 
   constructor(options: RegistrarOptions) {
     const transport = createTransport({
@@ -62,5 +65,6 @@ export class Registrar {
     this.tokens = new TokensApi(transport)
     this.initialAccessTokens = new InitialAccessTokensApi(transport)
     this.audit = new AuditApi(transport)
+    this.webhooks = new WebhooksApi(transport)
   }
 }

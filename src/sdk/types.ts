@@ -10,6 +10,7 @@ import type {
   DryRunResult,
   InitialAccessTokenCreateBody,
   OAuthErrorBody,
+  WebhookCreateBody,
 } from '../wire/index.js'
 
 export type {
@@ -21,7 +22,14 @@ export type {
   CreatedInitialAccessToken,
   InitialAccessTokenInfo,
   ServiceList,
+  CreatedWebhook,
+  WebhookInfo,
+  WebhookDeliveryInfo,
+  WebhookEventKind,
 } from '../wire/index.js'
+
+/** `url` (http or https), the event `kinds` to send, a `description`. @see README, Webhooks */
+export type WebhookRequest = WebhookCreateBody
 
 /** @see CONTRACT.md §1b; RFC 7591 §3 */
 export type InitialAccessTokenRequest = InitialAccessTokenCreateBody

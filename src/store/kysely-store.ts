@@ -22,6 +22,7 @@ import type {
   PageRequest,
   ServiceRecord,
   Store,
+  WebhookStore,
 } from '../engine/index.js'
 import {
   commitInserts,
@@ -55,6 +56,8 @@ import {
 import type { ClientRow, Database, Flavor } from './schema.js'
 import { storableRow } from './storable.js'
 import { isLiveInitialAccessToken } from './token-liveness.js'
+import * as outbox from './webhook-outbox.js'
+import * as webhooks from './webhooks.js'
 import type { SqliteWorker } from './sqlite/worker.js'
 
 export interface KyselyStoreOptions {
@@ -82,12 +85,14 @@ export class KyselyStore implements Store {
   readonly #planner: InsertPlanner
   readonly #queries: HotQueries = hotQueries()
   readonly #worker: KyselyStoreOptions['worker']
+  readonly #flavor: Flavor
   /** The audit history kept in the same database (the engine's AuditTrail port). */
   readonly audit: KyselyAuditTrail
   readonly #use: () => DatabaseUse
 
   constructor(db: Kysely<Database>, options: KyselyStoreOptions) {
     this.#db = db
+    this.#flavor = options.flavor
     this.#worker = options.worker
     this.audit = new KyselyAuditTrail(db, { flavor: options.flavor, worker: options.worker })
     this.#use = options.use ?? (() => ({}))
@@ -345,6 +350,24 @@ export class KyselyStore implements Store {
       .execute()
     return (await this.getSetting(key))!
   }
+
+  // Webhooks (webhooks.ts) and their outbox (webhook-outbox.ts), each a statement of its own.
+  insertWebhook: WebhookStore['insertWebhook'] = (record) =>
+    webhooks.insertWebhook(this.#db, record)
+  listWebhooks: WebhookStore['listWebhooks'] = (serviceApiKey) =>
+    webhooks.listWebhooks(this.#db, serviceApiKey)
+  deleteWebhook: WebhookStore['deleteWebhook'] = (serviceApiKey, id) =>
+    webhooks.deleteWebhook(this.#db, serviceApiKey, id)
+  listWebhookDeliveries: WebhookStore['listWebhookDeliveries'] = (serviceApiKey, id, limit) =>
+    webhooks.listWebhookDeliveries(this.#db, serviceApiKey, id, limit)
+  claimWebhookDeliveries: WebhookStore['claimWebhookDeliveries'] = (claim) =>
+    outbox.claimWebhookDeliveries(this.#db, this.#flavor, claim)
+  completeWebhookDelivery: WebhookStore['completeWebhookDelivery'] = (lease) =>
+    outbox.completeWebhookDelivery(this.#db, lease)
+  retryWebhookDelivery: WebhookStore['retryWebhookDelivery'] = (lease, retry) =>
+    outbox.retryWebhookDelivery(this.#db, lease, retry)
+  failWebhookDelivery: WebhookStore['failWebhookDelivery'] = (lease, failure) =>
+    outbox.failWebhookDelivery(this.#db, lease, failure)
 
   async ping(): Promise<void> {
     await sql`select 1`.execute(this.#db)

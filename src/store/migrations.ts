@@ -298,6 +298,7 @@ async function addAuditAndWebhooks(db: Kysely<Database>, flavor: Flavor): Promis
     .addColumn('due_at', bigint, (col) => col.notNull())
     .addColumn('attempts', 'integer', (col) => col.notNull())
     .addColumn('leased_until', bigint)
+    .addColumn('leased_by', 'text')
     .addColumn('last_error', 'text')
     .addColumn('failed_at', bigint)
     .execute()

@@ -149,6 +149,8 @@ export interface WebhookDeliveryTable {
   attempts: number
   /** While a node delivers it: until when the node holds it. */
   leased_until: number | null
+  /** Which node holds it (its process's node id); NULL when none does. */
+  leased_by: string | null
   last_error: string | null
   /** Set once it has failed every attempt: kept for inspection, never tried again. */
   failed_at: number | null

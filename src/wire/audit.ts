@@ -6,6 +6,19 @@
 import { Type, type Static } from '@sinclair/typebox'
 import { MAX_PAGE_SIZE } from './pages.js'
 
+/** The kinds of audit event (README, Audit). */
+export const AUDIT_EVENT_KINDS = [
+  'client.created',
+  'client.updated',
+  'client.deleted',
+  'client.rolled_back',
+  'client.read',
+  'client.erased',
+  'authentication.failed',
+  'registration.rejected',
+] as const
+export type AuditEventKind = (typeof AUDIT_EVENT_KINDS)[number]
+
 const digits = (description: string) => Type.String({ pattern: '^[0-9]{1,16}$', description })
 
 export const AuditQuery = Type.Object({

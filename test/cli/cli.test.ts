@@ -60,6 +60,48 @@ describe('registrar CLI against a running server', () => {
     await rm(dir, { recursive: true, force: true })
   })
 
+  test('webhook create, list, deliveries and delete', async () => {
+    const { apiKey } = json<{ apiKey: number }>(
+      await cli(['service', 'create', '--name', 'hooks', '--json'], api),
+    )
+    const service = String(apiKey)
+    const created = json<{ id: string; secret: string; kinds: string[] }>(
+      await cli(
+        [
+          'webhook',
+          'create',
+          service,
+          'https://hooks.example.com/in',
+          '--kind',
+          'client.created',
+          '--kind',
+          'authentication.failed',
+          '--json',
+        ],
+        api,
+      ),
+    )
+    assert.match(created.secret, /^whsec_/)
+    assert.deepEqual(created.kinds, ['client.created', 'authentication.failed'])
+    const table = await cli(['webhook', 'list', service], api)
+    assert.equal(table.code, 0)
+    assert.match(table.stdout, new RegExp(`${created.id}\\s+https://hooks.example.com/in`))
+    assert.ok(!table.stdout.includes(created.secret))
+    const human = await cli(['webhook', 'create', service, 'https://other.example.com/'], api)
+    assert.equal(human.code, 0)
+    assert.match(human.stdout, /shown once/)
+    assert.match(human.stdout, /secret\s+whsec_/)
+    const deliveries = json<{ deliveries: unknown[] }>(
+      await cli(['webhook', 'deliveries', service, created.id, '--json'], api),
+    )
+    assert.deepEqual(deliveries, { deliveries: [] })
+    assert.equal((await cli(['webhook', 'delete', service, created.id], api)).code, 0)
+    const again = await cli(['webhook', 'delete', service, created.id], api)
+    assert.equal(again.code, 1)
+    const bad = await cli(['webhook', 'create', service, 'ftp://files.example.com/'], api)
+    assert.equal(bad.code, 1)
+  })
+
   test('service create and list, as JSON and as a table', async () => {
     const created = json<{ apiKey: number; serviceName: string }>(
       await cli(['service', 'create', '--name', 'cli demo', '--json'], api),

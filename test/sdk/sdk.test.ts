@@ -207,6 +207,31 @@ describe('registrar/sdk against a running Registrar', () => {
     assert.equal((await registrar.clients.list(serviceId)).totalCount, 0)
   })
 
+  test('manages webhooks: the secret answered once, listed without it, deleted', async () => {
+    const { apiKey: serviceId } = await registrar.services.create({ serviceName: 'hooks' })
+    assert.ok(serviceId)
+    const created = await registrar.webhooks.create(serviceId, {
+      url: 'https://hooks.example.com/in',
+      kinds: ['client.deleted', 'client.created'],
+    })
+    assert.match(created.secret, /^whsec_/)
+    assert.deepEqual(created.kinds, ['client.created', 'client.deleted'])
+    assert.deepEqual(await registrar.webhooks.list(serviceId), [
+      { id: created.id, url: created.url, kinds: created.kinds, createdAt: created.createdAt },
+    ])
+    assert.deepEqual(await registrar.webhooks.deliveries(serviceId, created.id), [])
+    await registrar.webhooks.delete(serviceId, created.id)
+    assert.deepEqual(await registrar.webhooks.list(serviceId), [])
+    await assert.rejects(
+      registrar.webhooks.delete(serviceId, created.id),
+      (e: unknown) => e instanceof RegistrarApiError && e.status === 404,
+    )
+    await assert.rejects(
+      registrar.webhooks.create(serviceId, { url: 'file:///etc/passwd' }),
+      (e: unknown) => e instanceof RegistrarApiError && e.status === 400,
+    )
+  })
+
   test('issues initial access tokens that gate registration (RFC 7591 §3)', async () => {
     const { apiKey: serviceId } = await registrar.services.create({
       serviceName: 'iat',

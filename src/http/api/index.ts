@@ -21,6 +21,7 @@ import { policyRoutes } from './policy.js'
 import { serviceRoutes } from './services.js'
 import type { TokenBackoff } from './token-backoff.js'
 import { tokenRoutes } from './tokens.js'
+import { webhookRoutes } from './webhooks.js'
 
 /**
  * Who may call a route: `admin` only the admin token; `any` every valid token (the route
@@ -153,5 +154,6 @@ export const apiRoutes: FastifyPluginAsync<ApiOptions> = async (app, options) =>
   await app.register(clientRoutes, options)
   await app.register(dcrRoutes, options)
   await app.register(tokenRoutes, options)
+  await app.register(webhookRoutes, options)
   await app.register(auditRoutes, options)
 }
