@@ -8,6 +8,7 @@
  */
 import type { FastifyBaseLogger } from 'fastify'
 import type { AuditTrail } from '../engine/index.js'
+import { runEvery, type PeriodicJob } from './periodic.js'
 
 export interface AuditSealerOptions {
   /** @default 1000 */
@@ -20,10 +21,7 @@ export interface AuditSealerOptions {
 const PRUNE_EVERY_SEALS = 3600
 const LOG_HEAD_EVERY_SEALS = 60
 
-export interface AuditSealer {
-  /** Stops the timer, waits for a round in progress and seals what is left. */
-  stop(): Promise<void>
-}
+export type AuditSealer = PeriodicJob
 
 export function startAuditSealer(
   audit: AuditTrail,
@@ -32,8 +30,7 @@ export function startAuditSealer(
 ): AuditSealer {
   const now = options.now ?? Date.now
   let rounds = 0
-  let running: Promise<void> | undefined
-  const round = async () => {
+  const job = runEvery(options.sealIntervalMilliseconds ?? 1000, async () => {
     try {
       await audit.seal()
       rounds++
@@ -46,16 +43,11 @@ export function startAuditSealer(
       }
     } catch (error) {
       log.error({ err: error }, 'sealing audit events failed; trying again')
-    } finally {
-      running = undefined
     }
-  }
-  const timer = setInterval(() => (running ??= round()), options.sealIntervalMilliseconds ?? 1000)
-  timer.unref()
+  })
   return {
     async stop() {
-      clearInterval(timer)
-      await running
+      await job.stop()
       await audit.seal().catch((error: unknown) => {
         log.error({ err: error }, 'sealing the last audit events failed; the next start seals them')
       })

@@ -6,39 +6,25 @@
  */
 import type { FastifyBaseLogger } from 'fastify'
 import type { Engine } from '../engine/index.js'
+import { runEvery, type PeriodicJob } from './periodic.js'
 
 /** How often expired clients are deleted. */
 const SWEEP_INTERVAL_MILLISECONDS = 60_000
 
-export interface ExpiredClientSweep {
-  /** Stops the timer and waits for a sweep in progress. */
-  stop(): Promise<void>
-}
+export type ExpiredClientSweep = PeriodicJob
 
 export function startExpiredClientSweep(
   engine: Pick<Engine, 'deleteExpiredClients'>,
   log: FastifyBaseLogger,
   intervalMilliseconds = SWEEP_INTERVAL_MILLISECONDS,
 ): ExpiredClientSweep {
-  let running: Promise<void> | undefined
-  const sweep = async () => {
+  // A sweep still running when the next tick comes (a long backlog) is not doubled.
+  return runEvery(intervalMilliseconds, async () => {
     try {
       const deleted = await engine.deleteExpiredClients()
       if (deleted > 0) log.info({ deleted }, 'expired clients deleted')
     } catch (error) {
       log.error({ err: error }, 'deleting expired clients failed; trying again in a minute')
-    } finally {
-      running = undefined
     }
-  }
-  // A sweep still running when the next tick comes (a long backlog) is not doubled.
-  const timer = setInterval(() => (running ??= sweep()), intervalMilliseconds)
-  // The timer alone never keeps the process alive.
-  timer.unref()
-  return {
-    async stop() {
-      clearInterval(timer)
-      await running
-    },
-  }
+  })
 }

@@ -18,10 +18,11 @@ import type { Config, ServeFlags } from '../config.js'
 import type { RateLimiter, RateLimitMode, Store } from '../engine/index.js'
 import type { ServerMetrics, MetricsAccess } from '../http/index.js'
 import type { KyselyStore } from '../store/index.js'
-import { startAuditSealer, type AuditSealer } from './audit-sealer.js'
-import { startExpiredClientSweep, type ExpiredClientSweep } from './expired-client-sweep.js'
+import { startAuditSealer } from './audit-sealer.js'
+import { startExpiredClientSweep } from './expired-client-sweep.js'
+import type { PeriodicJob } from './periodic.js'
 import { exitOnUsageError } from './run.js'
-import { startWebhookDispatcher, type WebhookDispatcher } from './webhook-dispatcher.js'
+import { startWebhookDispatcher } from './webhook-dispatcher.js'
 
 export function registerServe(program: Command): void {
   exitOnUsageError(program.command('serve'))
@@ -339,7 +340,7 @@ function stopOnSignals(
   app: FastifyInstance,
   store: Store,
   rateLimits: RateLimitSetup,
-  jobs: (ExpiredClientSweep | AuditSealer | WebhookDispatcher)[],
+  jobs: PeriodicJob[],
   logStream: LogStream,
   graceMilliseconds: number,
 ): void {
