@@ -55,12 +55,16 @@ export function pageOf(
 /**
  * Who sent the request and from where, for the audit history: its X-Request-Id, the
  * caller's address (the socket's peer, or the X-Forwarded-For client when the peer is a
- * trusted proxy) and, through the management API, the bearer token's principal.
+ * trusted proxy) and, through the management API, the bearer token's principal. The
+ * address is read only when an event is recorded: most requests (RFC 7592 reads) record
+ * none, and behind trusted proxies it is worked out from X-Forwarded-For.
  */
 export function originOf(request: FastifyRequest): RequestOrigin {
   return {
     requestId: request.id,
-    address: request.ip,
-    ...(request.principal && { principal: request.principal }),
+    get address() {
+      return request.ip
+    },
+    principal: request.principal,
   }
 }
