@@ -30,15 +30,19 @@ function eventOf(
   detail: AuditDetail,
   clientId?: number,
 ): AuditEvent {
-  return {
+  // Members set one by one, not spread: a registration makes one of these (V8's spread of
+  // a literal with conditional members is its slow path, microseconds each).
+  const address = origin?.address
+  const event: AuditEvent = {
     kind,
     serviceApiKey,
-    ...(clientId !== undefined && { clientId }),
     actor,
-    ...(origin?.requestId !== undefined && { requestId: origin.requestId }),
     at: context.now(),
-    detail: { ...(origin?.address !== undefined && { source: origin.address }), ...detail },
+    detail: address === undefined ? detail : Object.assign({ source: address }, detail),
   }
+  if (clientId !== undefined) event.clientId = clientId
+  if (origin?.requestId !== undefined) event.requestId = origin.requestId
+  return event
 }
 
 /**

@@ -119,6 +119,9 @@ export function principalActor(principal: Principal | undefined): string {
 /** The value shown for a masked secret. */
 export const MASKED = '********'
 
+/** Metadata members named as secrets. */
+const SECRET_MEMBER = /secret|password|registration_access_token/i
+
 /** JWK members that hold private or symmetric key material (RFC 7518 §6.2.2, §6.3.2, §6.4). */
 const PRIVATE_JWK_MEMBERS = new Set(['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'])
 
@@ -127,9 +130,13 @@ const PRIVATE_JWK_MEMBERS = new Set(['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'
  * material of a JWK Set, which a client should never send but might.
  */
 export function maskSecrets(metadata: ClientMetadata): ClientMetadata {
+  // Most metadata has nothing to mask: then it is answered as it is, not copied.
+  if (!Object.keys(metadata).some((member) => member === 'jwks' || SECRET_MEMBER.test(member))) {
+    return metadata
+  }
   const masked: Record<string, unknown> = {}
   for (const [member, value] of Object.entries(metadata)) {
-    if (/secret|password|registration_access_token/i.test(member)) masked[member] = MASKED
+    if (SECRET_MEMBER.test(member)) masked[member] = MASKED
     else if (member === 'jwks' && isObject(value)) masked[member] = maskJwks(value)
     else masked[member] = value
   }

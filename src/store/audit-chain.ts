@@ -9,7 +9,7 @@
  */
 import { CompiledQuery, sql, type Compilable, type Kysely, type Transaction } from 'kysely'
 import type { AuditAnchor, AuditVerification } from '../engine/index.js'
-import { chainHash, runSteps, sealSteps, sha256, type SealScript } from './audit-seal.js'
+import { chainHash, detailHash, runSteps, sealSteps, type SealScript } from './audit-seal.js'
 import { compileTemplate } from './precompiled.js'
 import type { Database, Flavor } from './schema.js'
 
@@ -51,7 +51,7 @@ export function sealScript(db: Kysely<Database>, flavor: Flavor): SealScript {
     unsealed: template([], () =>
       db
         .selectFrom('audit_events')
-        .select(CHAINED_COLUMNS)
+        .select([...CHAINED_COLUMNS, 'detail'])
         .where('seq', 'is', null)
         .orderBy('number')
         .limit(SEAL_BATCH),
@@ -84,18 +84,21 @@ const CHAINED_COLUMNS = [
 ] as const
 
 /**
- * Sets each event's seq and hash from a JSON array of `{number, seq, hash}`: one statement,
+ * Sets each event's seq, hash and detail hash from a JSON array of `{number, seq, hash,
+ * detail_hash}`: one statement,
  * each event found by its number (a `seq is null` condition would make SQLite scan the
  * unsealed index once per seal; the held head already keeps other sealers out).
  */
 function sealAll(flavor: Flavor, seals: string) {
   return flavor === 'postgres'
-    ? sql`update audit_events as e set seq = s.seq, hash = s.hash
-        from json_to_recordset(${seals}::json) as s(number bigint, seq bigint, hash text)
+    ? sql`update audit_events as e set seq = s.seq, hash = s.hash, detail_hash = s.detail_hash
+        from json_to_recordset(${seals}::json)
+          as s(number bigint, seq bigint, hash text, detail_hash text)
         where e.number = s.number`
-    : sql`update audit_events set seq = s.seq, hash = s.hash
+    : sql`update audit_events set seq = s.seq, hash = s.hash, detail_hash = s.detail_hash
         from (select value ->> 'number' as number, value ->> 'seq' as seq,
-                value ->> 'hash' as hash from json_each(${seals})) as s
+                value ->> 'hash' as hash, value ->> 'detail_hash' as detail_hash
+              from json_each(${seals})) as s
         where audit_events.number = s.number`
 }
 
@@ -165,7 +168,9 @@ export async function verifyChain(
         const gap = seq - expected === 1 ? `${expected}` : `${expected} to ${seq - 1}`
         problems.push({ seq: expected, problem: `events at seq ${gap} are missing` })
       }
-      if (seq === expected && chainHash(previous, seq, row) !== row.hash) {
+      // A sealed event always has its detail's hash; one without is altered too.
+      const chained = { ...row, detail_hash: row.detail_hash ?? '' }
+      if (seq === expected && chainHash(previous, seq, chained) !== row.hash) {
         problems.push({ seq, number, problem: `event ${number} at seq ${seq} was altered` })
       }
       if (seq === anchor?.seq && row.hash !== anchor.hash) {
@@ -175,7 +180,7 @@ export async function verifyChain(
           problem: `the event at seq ${seq} is not the head seen before`,
         })
       }
-      if (row.detail !== null && sha256(row.detail) !== row.detail_hash) {
+      if (row.detail !== null && detailHash(row.detail) !== row.detail_hash) {
         problems.push({ seq, number, problem: `the detail of event ${number} was altered` })
       }
       previous = row.hash ?? ''

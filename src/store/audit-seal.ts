@@ -30,6 +30,17 @@ export interface ChainedColumns {
   detail_hash: string
 }
 
+/** An unsealed event as the seal reads it: its detail is hashed then, off the event loop. */
+interface UnsealedColumns extends Omit<ChainedColumns, 'detail_hash'> {
+  detail: string | null
+  detail_hash: string | null
+}
+
+/** The hash of a detail as written; a detail erased before its seal hashes as `null`. */
+export function detailHash(detail: string | null): string {
+  return sha256(detail ?? 'null')
+}
+
 /** The hash of the event at `seq`, after the event whose hash is `previous`. */
 export function chainHash(previous: string, seq: number, event: ChainedColumns): string {
   return sha256(
@@ -54,7 +65,7 @@ export interface SealScript {
   head: StatementTemplate
   /** The unsealed events, oldest first, at most a seal's worth: ChainedColumns. */
   unsealed: StatementTemplate
-  /** Sets `seq` and `hash` of the events in `seals`, a JSON array of {number, seq, hash}. */
+  /** Sets `seq`, `hash` and `detail_hash` of the events in `seals`, a JSON array of them with `number`. */
   seal: StatementTemplate
   /** Moves the head to `seq` and `hash`. */
   advance: StatementTemplate
@@ -67,14 +78,15 @@ type Steps = Generator<BoundStatement, number, readonly unknown[]>
 /** The seal's steps; resolves how many events it sealed. */
 export function* sealSteps(script: SealScript): Steps {
   const [chain] = (yield bindTemplate(script.head, {})) as { head_seq: number; head_hash: string }[]
-  const rows = (yield bindTemplate(script.unsealed, {})) as ChainedColumns[]
+  const rows = (yield bindTemplate(script.unsealed, {})) as UnsealedColumns[]
   if (!chain || rows.length === 0) return 0
   const from = Number(chain.head_seq)
   let previous = chain.head_hash
   const seals = rows.map((row, index) => {
     const seq = from + index + 1
-    previous = chainHash(previous, seq, row)
-    return { number: Number(row.number), seq, hash: previous }
+    const detail_hash = row.detail_hash ?? detailHash(row.detail)
+    previous = chainHash(previous, seq, { ...row, detail_hash })
+    return { number: Number(row.number), seq, hash: previous, detail_hash }
   })
   const to = from + rows.length
   yield bindTemplate(script.seal, { seals: JSON.stringify(seals) })

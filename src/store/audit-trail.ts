@@ -15,11 +15,10 @@ import type {
   StoredAuditEvent,
 } from '../engine/index.js'
 import { CHAIN, pruneChain, sealOnKysely, sealScript, verifyChain } from './audit-chain.js'
-import { sha256, type SealScript } from './audit-seal.js'
+import type { SealScript } from './audit-seal.js'
 import { GroupCommit, type Outcome } from './group-commit.js'
 import type { AuditEventRow, Database, Flavor } from './schema.js'
 import type { SqliteWorker } from './sqlite/worker.js'
-import { storableRow } from './storable.js'
 
 export interface KyselyAuditTrailOptions {
   flavor: Flavor
@@ -117,21 +116,31 @@ export class KyselyAuditTrail implements AuditTrail {
 /** The columns an event is written with; the sealer sets seq and hash. */
 export type EventRow = Omit<AuditEventRow, 'number' | 'seq' | 'hash'>
 
-/** The row of an event, checked here: a value no column holds fails this event alone. */
-export function eventRowOf(event: AuditEvent): EventRow {
-  return storableRow(() => {
-    const detail = JSON.stringify(event.detail)
-    return {
-      service_api_key: event.serviceApiKey,
-      client_id: event.clientId ?? null,
-      kind: event.kind,
-      actor: event.actor,
-      request_id: event.requestId ?? null,
-      at: event.at,
-      detail,
-      detail_hash: sha256(detail),
-    }
-  })
+/**
+ * The row of an event. Every text in it is Registrar's own (kinds, actors made of ids, a
+ * request id the HTTP layer checked) or JSON text, so no check is needed before it joins a
+ * transaction (storable.ts). The detail is hashed by the sealer, off the event loop.
+ * `metadataText`, the metadata as the client's row holds it, is spliced in rather than
+ * serialised again when the detail carries that very metadata (a registration's event).
+ */
+export function eventRowOf(event: AuditEvent, metadataText?: string): EventRow {
+  return {
+    service_api_key: event.serviceApiKey,
+    client_id: event.clientId ?? null,
+    kind: event.kind,
+    actor: event.actor,
+    request_id: event.requestId ?? null,
+    at: event.at,
+    detail: detailText(event.detail, metadataText),
+    detail_hash: null,
+  }
+}
+
+function detailText(detail: AuditDetail, metadataText: string | undefined): string {
+  if (metadataText === undefined || detail.metadata === undefined) return JSON.stringify(detail)
+  const { metadata: _spliced, ...rest } = detail
+  const head = JSON.stringify(rest)
+  return `${head.slice(0, -1)}${head.length > 2 ? ',' : ''}"metadata":${metadataText}}`
 }
 
 function toStoredEvent(row: AuditEventRow): StoredAuditEvent {

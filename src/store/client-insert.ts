@@ -101,7 +101,11 @@ export function insertPlanner(db: Kysely<Database>, flavor: Flavor): InsertPlann
   return {
     plan(insert) {
       const row = storableRow(() => toClientRow(insert.record, 1))
-      const event = insert.event && eventRowOf(insert.event)
+      const { event: audited, record } = insert
+      // A registration's event carries the metadata the row holds: its text is reused.
+      const event =
+        audited &&
+        eventRowOf(audited, audited.detail.metadata === record.metadata ? row.metadata : undefined)
       const caps: PlannedInsert['caps'] = []
       for (const cap of Object.keys(CAP_COLUMNS) as IndexedCap[]) {
         const limit = insert.caps?.[cap]

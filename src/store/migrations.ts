@@ -239,7 +239,7 @@ async function addAuditAndWebhooks(db: Kysely<Database>, flavor: Flavor): Promis
     .addColumn('request_id', 'text')
     .addColumn('at', bigint, (col) => col.notNull())
     .addColumn('detail', 'text')
-    .addColumn('detail_hash', 'text', (col) => col.notNull())
+    .addColumn('detail_hash', 'text')
     .addColumn('seq', bigint, (col) => col.unique())
     .addColumn('hash', 'text')
     .execute()

@@ -104,7 +104,8 @@ export interface AuditEventTable {
   at: number
   /** JSON text; NULL once erased. */
   detail: string | null
-  detail_hash: string
+  /** SHA-256 of the detail as written (of `null` for none); set by the sealer. */
+  detail_hash: string | null
   /** The event's place in the chain, from 1; NULL until sealed. */
   seq: number | null
   hash: string | null
