@@ -18,8 +18,10 @@ export interface AuditSealerOptions {
   now?: () => number
 }
 
-const PRUNE_EVERY_SEALS = 3600
-const LOG_HEAD_EVERY_SEALS = 60
+const PRUNE_EVERY_ROUNDS = 3600
+/** Seals one round makes at most: a seal takes up to 500 events (store/audit-chain.ts). */
+const MAX_SEALS_PER_ROUND = 100
+const LOG_HEAD_EVERY_ROUNDS = 60
 
 export type AuditSealer = PeriodicJob
 
@@ -32,13 +34,15 @@ export function startAuditSealer(
   let rounds = 0
   const job = runEvery(options.sealIntervalMilliseconds ?? 1000, async () => {
     try {
-      await audit.seal()
+      // Seal by seal, each a short transaction of its own, until what was written is sealed
+      // (bounded, so that under a flood the round still ends and retention still runs).
+      for (let seals = 0; seals < MAX_SEALS_PER_ROUND && (await audit.seal()) > 0; seals++);
       rounds++
-      if (options.retentionMilliseconds > 0 && rounds % PRUNE_EVERY_SEALS === 1) {
+      if (options.retentionMilliseconds > 0 && rounds % PRUNE_EVERY_ROUNDS === 1) {
         const pruned = await audit.prune(now() - options.retentionMilliseconds)
         if (pruned > 0) log.info({ pruned }, 'audit events past their retention deleted')
       }
-      if (rounds % LOG_HEAD_EVERY_SEALS === 1) {
+      if (rounds % LOG_HEAD_EVERY_ROUNDS === 1) {
         log.info({ auditHead: await audit.head() }, 'audit chain head')
       }
     } catch (error) {

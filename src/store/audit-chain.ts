@@ -16,8 +16,12 @@ import type { Database, Flavor } from './schema.js'
 /** The chain's row in audit_chains (migration 5 inserts it). */
 export const CHAIN = 'main'
 
-/** Events one seal takes at most; the rest wait for the next. */
-const SEAL_BATCH = 5000
+/**
+ * Events one seal takes at most; the rest wait for the next. Small enough that a seal on
+ * SQLite's worker thread (a few milliseconds) never holds back the registrations queued
+ * behind it for long.
+ */
+const SEAL_BATCH = 500
 
 /** Events verification reads at a time. */
 const VERIFY_PAGE = 5000
