@@ -39,6 +39,14 @@ function event(
   }
 }
 
+/**
+ * Appends the events one after another, so their numbers follow their order: appended
+ * together, PostgreSQL may commit them in two concurrent transactions, either first.
+ */
+async function appendInOrder(store: KyselyStore, events: AuditEvent[]): Promise<void> {
+  for (const one of events) await store.audit.append([one])
+}
+
 interface Backend {
   name: string
   /** A fresh database: its URL, and how to remove it. */
@@ -62,7 +70,8 @@ for (const backend of BACKENDS) {
     async function chainOf(count: number) {
       const { url, drop } = await backend.create()
       const store = await openStore(url)
-      await store.audit.append(
+      await appendInOrder(
+        store,
         Array.from({ length: count }, (_, index) => event(index + 1, 1000 + index)),
       )
       assert.equal(await store.audit.seal(), count)
@@ -176,7 +185,7 @@ for (const backend of BACKENDS) {
     test('the listing filters by client, actor, kind and time, newest first, page by page', async () => {
       const chain = await chainOf(0)
       try {
-        await chain.store.audit.append([
+        await appendInOrder(chain.store, [
           event(1, 10, 'client.created'),
           { ...event(1, 20), actor: 'service_token:abc' },
           event(2, 30, 'client.created'),
@@ -251,7 +260,7 @@ for (const backend of BACKENDS) {
       const chain = await chainOf(0)
       try {
         await seedWebhooks(chain.db)
-        await chain.store.audit.append([
+        await appendInOrder(chain.store, [
           event(1, 10, 'client.created'),
           event(1, 20, 'client.read'),
         ])
