@@ -19,7 +19,7 @@
  * members (taken from the first run).
  */
 import type { Compilable, CompiledQuery, Kysely, QueryResult } from 'kysely'
-import { bindTemplate, type StatementTemplate } from './template.js'
+import { bindParameters, type StatementTemplate } from './template.js'
 
 /** Stands in for the argument `name` while the query is compiled. */
 class Placeholder {
@@ -47,8 +47,7 @@ export function compileOnce<D, A extends Record<string, unknown>, R>(
   let compiled: { query: CompiledQuery<R>; template: StatementTemplate } | undefined
   return (executor, args) => {
     compiled ??= compileTemplate(executor, build, Object.keys(args))
-    const [, parameters] = bindTemplate(compiled.template, args)
-    return { ...compiled.query, parameters }
+    return { ...compiled.query, parameters: bindParameters(compiled.template, args) }
   }
 }
 

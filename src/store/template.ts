@@ -15,13 +15,20 @@ export interface StatementTemplate {
 /** SQL text and values, as a driver runs them (the SQLite worker's WireStatement). */
 export type BoundStatement = [sql: string, parameters: readonly unknown[]]
 
-/** The template with `args` in the places of their names. */
+/** The template's parameters with `args` in the places of their names. */
+export function bindParameters(
+  template: StatementTemplate,
+  args: Readonly<Record<string, unknown>>,
+): unknown[] {
+  return template.sources.map((name, index) =>
+    name === null ? template.constants[index] : args[name],
+  )
+}
+
+/** The template's SQL with its parameters bound (bindParameters). */
 export function bindTemplate(
   template: StatementTemplate,
   args: Readonly<Record<string, unknown>>,
 ): BoundStatement {
-  const parameters = template.sources.map((name, index) =>
-    name === null ? template.constants[index] : args[name],
-  )
-  return [template.sql, parameters]
+  return [template.sql, bindParameters(template, args)]
 }
