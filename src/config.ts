@@ -154,22 +154,20 @@ function parseBaseUrl(value: string | undefined): string | undefined {
   return value.replace(/\/+$/, '')
 }
 
-function parseLogLevel(value: string | undefined): Config['logLevel'] {
-  if (value === undefined) return DEFAULTS.logLevel as Config['logLevel']
-  const level = value.toLowerCase()
-  if (!(LOG_LEVELS as readonly string[]).includes(level)) {
-    throw invalid('--log-level', 'LOG_LEVEL', value, `one of ${LOG_LEVELS.join(', ')}`)
+/** One of `choices`, in any case; `fallback` when unset. */
+function parseChoice<const C extends string>(
+  flag: string,
+  variable: string,
+  value: string | undefined,
+  choices: readonly C[],
+  fallback: C,
+): C {
+  if (value === undefined) return fallback
+  const choice = value.toLowerCase()
+  if (!(choices as readonly string[]).includes(choice)) {
+    throw invalid(flag, variable, value, `one of ${choices.join(', ')}`)
   }
-  return level as Config['logLevel']
-}
-
-function parseMetrics(value: string | undefined): Config['metrics'] {
-  if (value === undefined) return DEFAULTS.metrics as Config['metrics']
-  const access = value.toLowerCase()
-  if (!(METRICS_ACCESS as readonly string[]).includes(access)) {
-    throw invalid('--metrics', 'REGISTRAR_METRICS', value, `one of ${METRICS_ACCESS.join(', ')}`)
-  }
-  return access as Config['metrics']
+  return choice as C
 }
 
 function parseHost(value: string | undefined): string {
@@ -388,7 +386,13 @@ export function loadConfig(flags: ServeFlags, env: Env): Config {
     database: pick(flags.database, env['DATABASE_URL']) ?? DEFAULTS.database,
     baseUrl: parseBaseUrl(pick(flags.baseUrl, env['REGISTRAR_BASE_URL'])),
     adminToken: parseAdminToken(pick(undefined, env['REGISTRAR_ADMIN_TOKEN'])),
-    logLevel: parseLogLevel(pick(flags.logLevel, env['LOG_LEVEL'])),
+    logLevel: parseChoice(
+      '--log-level',
+      'LOG_LEVEL',
+      pick(flags.logLevel, env['LOG_LEVEL']),
+      LOG_LEVELS,
+      DEFAULTS.logLevel as Config['logLevel'],
+    ),
     bodyLimit: DEFAULTS.bodyLimit,
     ...parseLimits(flags, env),
     shutdownGraceMilliseconds: parseSeconds(
@@ -409,6 +413,12 @@ export function loadConfig(flags: ServeFlags, env: Env): Config {
     auditRetentionMilliseconds: parseRetentionDays(
       pick(flags.auditRetention, env['REGISTRAR_AUDIT_RETENTION']),
     ),
-    metrics: parseMetrics(pick(flags.metrics, env['REGISTRAR_METRICS'])),
+    metrics: parseChoice(
+      '--metrics',
+      'REGISTRAR_METRICS',
+      pick(flags.metrics, env['REGISTRAR_METRICS']),
+      METRICS_ACCESS,
+      DEFAULTS.metrics as Config['metrics'],
+    ),
   })
 }
