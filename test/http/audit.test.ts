@@ -6,15 +6,12 @@
  */
 import assert from 'node:assert/strict'
 import { execFile } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { after, describe, test } from 'node:test'
+import { describe, test } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { sql, type Kysely } from 'kysely'
 import { connect, type Database } from '../../src/store/index.js'
 import { Api, call } from '../support/http.js'
-import { createTestSchema } from '../support/postgres.js'
+import { TEST_DATABASES } from '../support/databases.js'
 import { MAIN, serverEnv, startServer, type RunningServer } from '../support/start-server.js'
 
 /** An event as the API answers it, loosely typed for the assertions. */
@@ -28,9 +25,6 @@ interface AuditEvent {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   detail: Record<string, any>
 }
-
-const folder = mkdtempSync(join(tmpdir(), 'registrar-audit-http-'))
-after(() => rmSync(folder, { recursive: true, force: true }))
 
 /** Runs the CLI; resolves its exit code and output. */
 function cli(args: string[], server: RunningServer): Promise<{ code: number; stdout: string }> {
@@ -53,18 +47,7 @@ async function sealed(api: Api): Promise<Record<string, unknown>> {
   }
 }
 
-const BACKENDS = [
-  {
-    name: 'SQLite',
-    create: async () => {
-      const path = join(folder, `${Math.random().toString(36).slice(2)}.db`)
-      return { url: path, drop: async () => rmSync(path, { force: true }) }
-    },
-  },
-  { name: 'PostgreSQL', create: createTestSchema },
-]
-
-for (const backend of BACKENDS) {
+for (const backend of TEST_DATABASES) {
   describe(`the audit history on ${backend.name}`, () => {
     test('records who did what from where, pages it, rolls back, erases and verifies', async () => {
       const { url, drop } = await backend.create()

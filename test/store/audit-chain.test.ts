@@ -5,10 +5,7 @@
  * chain with no gap and no event twice.
  */
 import assert from 'node:assert/strict'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { after, describe, test } from 'node:test'
+import { describe, test } from 'node:test'
 import { sql, type Kysely } from 'kysely'
 import {
   ClientCapReachedError,
@@ -17,11 +14,9 @@ import {
   type NewClientRecord,
 } from '../../src/engine/index.js'
 import { connect, openStore, type Database, type KyselyStore } from '../../src/store/index.js'
+import { TEST_DATABASES } from '../support/databases.js'
 import { createTestSchema } from '../support/postgres.js'
 import { newClient, newKey, NOW } from './records.js'
-
-const folder = mkdtempSync(join(tmpdir(), 'registrar-audit-'))
-after(() => rmSync(folder, { recursive: true, force: true }))
 
 function event(
   clientId: number,
@@ -47,24 +42,7 @@ async function appendInOrder(store: KyselyStore, events: AuditEvent[]): Promise<
   for (const one of events) await store.audit.append([one])
 }
 
-interface Backend {
-  name: string
-  /** A fresh database: its URL, and how to remove it. */
-  create(): Promise<{ url: string; drop(): Promise<void> }>
-}
-
-const BACKENDS: Backend[] = [
-  {
-    name: 'SQLite',
-    create: async () => {
-      const path = join(folder, `${Math.random().toString(36).slice(2)}.db`)
-      return { url: path, drop: async () => rmSync(path, { force: true }) }
-    },
-  },
-  { name: 'PostgreSQL', create: createTestSchema },
-]
-
-for (const backend of BACKENDS) {
+for (const backend of TEST_DATABASES) {
   describe(`the audit chain on ${backend.name}`, () => {
     /** A store with `count` events appended and sealed, and a connection to edit its rows. */
     async function chainOf(count: number) {
