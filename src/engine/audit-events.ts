@@ -28,7 +28,7 @@ function eventOf(
   actor: string,
   origin: RequestOrigin | undefined,
   detail: AuditDetail,
-  clientId?: number,
+  client?: { clientId: number; number?: number },
 ): AuditEvent {
   // Members set one by one, not spread: a registration makes one of these (V8's spread of
   // a literal with conditional members is its slow path, microseconds each).
@@ -40,7 +40,10 @@ function eventOf(
     at: context.now(),
     detail: address === undefined ? detail : Object.assign({ source: address }, detail),
   }
-  if (clientId !== undefined) event.clientId = clientId
+  if (client !== undefined) {
+    event.clientId = client.clientId
+    if (client.number !== undefined) event.clientNumber = client.number
+  }
   if (origin?.requestId !== undefined) event.requestId = origin.requestId
   return event
 }
@@ -62,7 +65,7 @@ export function createdEvent(
     actor,
     origin,
     { version: 1, metadata: maskSecrets(client.metadata) },
-    client.clientId,
+    client,
   )
 }
 
@@ -90,7 +93,7 @@ export function changeEvent(
       metadata,
       diff: metadataDiff(maskSecrets(before.metadata), metadata),
     },
-    after.clientId,
+    after,
   )
 }
 
@@ -102,15 +105,7 @@ export function deletedEvent(
   client: ClientRecord,
 ): AuditEvent {
   const detail = { version: client.version }
-  return eventOf(
-    context,
-    'client.deleted',
-    client.serviceApiKey,
-    actor,
-    origin,
-    detail,
-    client.clientId,
-  )
+  return eventOf(context, 'client.deleted', client.serviceApiKey, actor, origin, detail, client)
 }
 
 /** A management read of a client. */
@@ -126,7 +121,7 @@ export function readEvent(
     principalActor(origin?.principal),
     origin,
     { version: client.version },
-    client.clientId,
+    client,
   )
 }
 
@@ -152,6 +147,7 @@ export function refusalEvent(
   clientId?: number,
 ): AuditEvent | undefined {
   if (!isOAuthError(error)) return undefined
+  const client = clientId === undefined ? undefined : { clientId }
   if (error.code === 'invalid_token') {
     // The credential was not accepted: whoever presented it acted as no one.
     return eventOf(
@@ -161,7 +157,7 @@ export function refusalEvent(
       'anonymous',
       origin,
       { error: error.code },
-      clientId,
+      client,
     )
   }
   if (!REJECTIONS.has(error.code)) return undefined
@@ -173,7 +169,7 @@ export function refusalEvent(
     actor,
     origin,
     { error: error.code, ...(rule !== undefined && { rule }) },
-    clientId,
+    client,
   )
 }
 

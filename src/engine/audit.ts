@@ -33,6 +33,11 @@ export interface AuditEvent {
   serviceApiKey: number
   clientId?: number
   /**
+   * The client's record number (ClientRecord.number), when the engine holds the record; the
+   * store fills it in otherwise, while the client exists.
+   */
+  clientNumber?: number
+  /**
    * Who acted: `admin`, `service_token:<id>`, `initial_access_token:<id>`,
    * `registration_access_token:<client id>`, `anonymous`.
    */

@@ -3,7 +3,7 @@
  * one commit, for every event that arrived together), listed by the API, sealed into the
  * chain, verified, pruned and erased (audit-chain.ts).
  */
-import type { Kysely } from 'kysely'
+import { sql, type Kysely, type RawBuilder } from 'kysely'
 import type {
   AuditAnchor,
   AuditDetail,
@@ -16,6 +16,7 @@ import type {
 } from '../engine/index.js'
 import { CHAIN, pruneChain, sealOnKysely, sealScript, verifyChain } from './audit-chain.js'
 import type { SealScript } from './audit-seal.js'
+import { clientEventFilters, type EventFilter } from './client-events.js'
 import { GroupCommit, type Outcome } from './group-commit.js'
 import type { AuditEventRow, Database, Flavor } from './schema.js'
 import type { SqliteWorker } from './sqlite/worker.js'
@@ -44,7 +45,10 @@ export class KyselyAuditTrail implements AuditTrail {
     this.#worker = worker
     this.#appends = new GroupCommit({
       commit: async (rows) => {
-        const query = db.insertInto('audit_events').values(rows).compile()
+        const query = db
+          .insertInto('audit_events')
+          .values(rows.map((row) => ({ ...row, client_number: clientNumberOf(row) })))
+          .compile()
         await (worker?.execute(query) ?? db.executeQuery(query))
         return rows.map((): Outcome<void> => ({ ok: true, value: undefined }))
       },
@@ -59,18 +63,27 @@ export class KyselyAuditTrail implements AuditTrail {
   }
 
   async list(query: AuditQuery): Promise<StoredAuditEvent[]> {
-    let select = this.#db
-      .selectFrom('audit_events')
-      .selectAll()
-      .where('service_api_key', '=', query.serviceApiKey)
-    if (query.clientId !== undefined) select = select.where('client_id', '=', query.clientId)
-    if (query.actor !== undefined) select = select.where('actor', '=', query.actor)
-    if (query.kinds?.length) select = select.where('kind', 'in', query.kinds)
-    if (query.from !== undefined) select = select.where('at', '>=', query.from)
-    if (query.to !== undefined) select = select.where('at', '<', query.to)
-    if (query.before !== undefined) select = select.where('number', '<', query.before)
-    const rows = await select.orderBy('number', 'desc').limit(query.limit).execute()
-    return rows.map(toStoredEvent)
+    const newest = (filter?: EventFilter) => {
+      let select = this.#db
+        .selectFrom('audit_events')
+        .selectAll()
+        .where('service_api_key', '=', query.serviceApiKey)
+      if (filter) select = select.where(filter)
+      if (query.actor !== undefined) select = select.where('actor', '=', query.actor)
+      if (query.kinds?.length) select = select.where('kind', 'in', query.kinds)
+      if (query.from !== undefined) select = select.where('at', '>=', query.from)
+      if (query.to !== undefined) select = select.where('at', '<', query.to)
+      if (query.before !== undefined) select = select.where('number', '<', query.before)
+      return select.orderBy('number', 'desc').limit(query.limit).execute()
+    }
+    if (query.clientId === undefined) return (await newest()).map(toStoredEvent)
+    const filters = await clientEventFilters(this.#db, query.serviceApiKey, query.clientId)
+    const halves = await Promise.all(filters.map(newest))
+    return halves
+      .flat()
+      .sort((a, b) => Number(b.number) - Number(a.number))
+      .slice(0, query.limit)
+      .map(toStoredEvent)
   }
 
   seal(): Promise<number> {
@@ -97,20 +110,35 @@ export class KyselyAuditTrail implements AuditTrail {
   }
 
   async erase(serviceApiKey: number, clientId: number): Promise<number> {
-    const { numUpdatedRows } = await this.#db
-      .updateTable('audit_events')
-      .set({ detail: null })
-      .where('service_api_key', '=', serviceApiKey)
-      .where('client_id', '=', clientId)
-      .where('detail', 'is not', null)
-      .executeTakeFirst()
-    return Number(numUpdatedRows)
+    const filters = await clientEventFilters(this.#db, serviceApiKey, clientId)
+    return this.#db.transaction().execute(async (trx) => {
+      let erased = 0
+      for (const filter of filters) {
+        const { numUpdatedRows } = await trx
+          .updateTable('audit_events')
+          .set({ detail: null })
+          .where(filter)
+          .where('detail', 'is not', null)
+          .executeTakeFirst()
+        erased += Number(numUpdatedRows)
+      }
+      return erased
+    })
   }
 
   /** Lets the events already submitted commit. */
   idle(): Promise<void> {
     return this.#appends.idle()
   }
+}
+
+/**
+ * The client's row number an event is written with: the engine's, else the row of the
+ * client as the event's own transaction sees it (a registration's, just inserted), or none.
+ */
+export function clientNumberOf(row: EventRow): RawBuilder<number | null> {
+  return sql`coalesce(${row.client_number}, (select number from clients
+    where service_api_key = ${row.service_api_key} and client_id = ${row.client_id}))`
 }
 
 /** The columns an event is written with; the sealer sets seq and hash. */
@@ -127,6 +155,7 @@ export function eventRowOf(event: AuditEvent, metadataText?: string): EventRow {
   return {
     service_api_key: event.serviceApiKey,
     client_id: event.clientId ?? null,
+    client_number: event.clientNumber ?? null,
     kind: event.kind,
     actor: event.actor,
     request_id: event.requestId ?? null,

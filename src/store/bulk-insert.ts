@@ -53,6 +53,7 @@ const columnList = sql.join(CLIENT_COLUMNS.map((column) => sql.ref(column)))
 const EVENT_COLUMNS = Object.keys({
   service_api_key: true,
   client_id: true,
+  client_number: true,
   kind: true,
   actor: true,
   request_id: true,
@@ -62,6 +63,12 @@ const EVENT_COLUMNS = Object.keys({
 } satisfies Record<keyof EventRow, true>)
 
 const eventColumnList = sql.join(EVENT_COLUMNS.map((column) => sql.ref(column)))
+/** The same columns of the events `e`, each naming the row just inserted for its client. */
+const insertedEventColumns = sql.join(
+  EVENT_COLUMNS.map((column) =>
+    column === 'client_number' ? sql.ref('inserted.number') : sql.ref(`e.${column}`),
+  ),
+)
 
 interface BulkArgs extends Record<string, unknown> {
   serviceApiKey: number
@@ -70,7 +77,7 @@ interface BulkArgs extends Record<string, unknown> {
   limit: number
   /** The rows, a JSON array of objects keyed by column. */
   rows: string
-  /** Their audit events (audit_events rows keyed by client_id), a JSON array; `[]` for none. */
+  /** Their audit events (audit_events rows, matched to theirs by client_id), a JSON array; `[]` for none. */
   events: string
 }
 
@@ -96,9 +103,9 @@ const postgresInsert = () =>
         where api_key = ${args.serviceApiKey} and exists (select from inserted)
       ), recorded as (
         insert into audit_events (${eventColumnList})
-        select ${eventColumnList}
+        select ${insertedEventColumns}
         from json_populate_recordset(null::audit_events, ${args.events}) as e
-        where e.client_id in (select client_id from inserted)
+        join inserted on inserted.client_id = e.client_id
       )
       select number, client_id from inserted`,
     ),

@@ -24,7 +24,7 @@ import {
   type BatchResults,
   type BatchStep,
 } from './batch-plan.js'
-import { eventRowOf, type EventRow } from './audit-trail.js'
+import { clientNumberOf, eventRowOf, type EventRow } from './audit-trail.js'
 import { bulkPlanner, type BulkMembers } from './bulk-insert.js'
 import type { Outcome } from './group-commit.js'
 import type { IndexedCap, InsertPlan, PlanResult } from './insert-plan.js'
@@ -231,7 +231,7 @@ function insertQueries() {
         .returning('number'),
     ),
     event: compileOnce((db: Kysely<Database>, row: EventRow) =>
-      db.insertInto('audit_events').values(row),
+      db.insertInto('audit_events').values({ ...row, client_number: clientNumberOf(row) }),
     ),
     /** Takes one use of a live token of the service; no row when there is none to take. */
     useToken: compileOnce(

@@ -14,6 +14,9 @@ interface Migration {
   up(db: Kysely<Database>, flavor: Flavor): Promise<void>
 }
 
+/** The kind of a registration's event (wire/audit.ts), which partial indexes name. */
+const CREATED = sql.lit('client.created')
+
 /** Any fixed 64-bit number of our own; every Registrar node uses the same one. */
 const MIGRATION_LOCK_KEY = 75_917_592
 
@@ -23,6 +26,7 @@ const migrations: Migration[] = [
   { version: 3, name: 'idempotency keys', up: addIdempotencyKeys },
   { version: 4, name: 'client expiry', up: addClientExpiry },
   { version: 5, name: 'audit history and webhooks', up: addAuditAndWebhooks },
+  { version: 6, name: 'audit events found by client number', up: findAuditEventsByClientNumber },
 ]
 
 async function createInitialSchema(db: Kysely<Database>, flavor: Flavor): Promise<void> {
@@ -313,6 +317,46 @@ async function addAuditAndWebhooks(db: Kysely<Database>, flavor: Flavor): Promis
     .createIndex('webhook_deliveries_client')
     .on('webhook_deliveries')
     .columns(['webhook_id', 'client_id', 'number'])
+    .execute()
+}
+
+/**
+ * A registration's event no longer goes into an index keyed by its random client id: that
+ * insert landed on a random page of the index, and writing that page back at every commit
+ * was the largest cost the audit history added to a registration. Events now also name
+ * the client's row (clients.number, which grows with every registration), so a
+ * registration's event is found by it through an index that only ever grows at its end;
+ * the other events of a client, off the registration path, keep the index by client id
+ * and name the row too, so a deleted client's creation is still found (audit-trail.ts).
+ */
+async function findAuditEventsByClientNumber(db: Kysely<Database>, flavor: Flavor): Promise<void> {
+  await db.schema
+    .alterTable('audit_events')
+    .addColumn('client_number', flavor === 'sqlite' ? 'integer' : 'bigint')
+    .execute()
+  // Events of a live client name its row. Those of a client already deleted name a number
+  // of their own, the same for all of them: the negated number of its first event, which no
+  // row of clients has.
+  await sql`update audit_events set client_number = coalesce(
+      (select c.number from clients c
+        where c.service_api_key = audit_events.service_api_key
+          and c.client_id = audit_events.client_id),
+      -(select min(e.number) from audit_events e
+        where e.service_api_key = audit_events.service_api_key
+          and e.client_id = audit_events.client_id))
+    where client_id is not null`.execute(db)
+  await db.schema.dropIndex('audit_events_client').execute()
+  await db.schema
+    .createIndex('audit_events_client')
+    .on('audit_events')
+    .columns(['service_api_key', 'client_id', 'number'])
+    .where(sql.ref('kind'), '<>', CREATED)
+    .execute()
+  await db.schema
+    .createIndex('audit_events_created')
+    .on('audit_events')
+    .columns(['service_api_key', 'client_number'])
+    .where(sql.ref('kind'), '=', CREATED)
     .execute()
 }
 

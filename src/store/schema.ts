@@ -97,6 +97,11 @@ export interface AuditEventTable {
   number: Generated<number>
   service_api_key: number
   client_id: number | null
+  /**
+   * The client's row (clients.number) when the event was written: a registration's event is
+   * found by it (migrations.ts, version 6). Not chained: it locates, and client_id records.
+   */
+  client_number: number | null
   kind: string
   actor: string
   request_id: string | null

@@ -234,6 +234,173 @@ for (const backend of TEST_DATABASES) {
       }
     })
 
+    test("a client's history is found while it lives, once deleted, and when deleted with no event of it", async () => {
+      const chain = await chainOf(0)
+      try {
+        const service = await chain.store.insertService({
+          apiKey: newKey(),
+          apiSecret: 'secret',
+          settings: {},
+          policy: {},
+          createdAt: NOW,
+          modifiedAt: NOW,
+        })
+        const serviceApiKey = service.apiKey
+        const of = (clientId: number, kind: AuditEvent['kind'], at: number, number?: number) => ({
+          ...event(clientId, at, kind),
+          serviceApiKey,
+          ...(number !== undefined && { clientNumber: number }),
+        })
+        // Together: one batch, a bulk insert on PostgreSQL, statement by statement on SQLite.
+        const [live, deleted, swept] = await Promise.all(
+          [1, 2, 3].map(() => {
+            const record = newClient(serviceApiKey)
+            return chain.store.insertClient(
+              record,
+              undefined,
+              {},
+              of(record.clientId, 'client.created', 10),
+            )
+          }),
+        )
+        // A registration's event names the client's row, found in its own transaction.
+        const numbers = await chain.db
+          .selectFrom('audit_events')
+          .select(['client_id', 'client_number'])
+          .where('kind', '=', 'client.created')
+          .execute()
+        assert.deepEqual(
+          new Map(numbers.map((row) => [Number(row.client_id), Number(row.client_number)])),
+          new Map([live!, deleted!, swept!].map((record) => [record.clientId, record.number])),
+        )
+        await appendInOrder(chain.store, [
+          of(live!.clientId, 'client.read', 20, live!.number),
+          // Written with no row number: the store finds the live client's.
+          of(live!.clientId, 'authentication.failed', 30),
+          of(deleted!.clientId, 'client.deleted', 40, deleted!.number),
+          of(424242, 'authentication.failed', 50),
+        ])
+        await chain.store.deleteClient(serviceApiKey, deleted!.clientId)
+        // Gone as the expiry sweep deletes: with no event naming its row.
+        await chain.store.deleteClient(serviceApiKey, swept!.clientId)
+
+        const history = async (clientId: number, page: { limit?: number; before?: number } = {}) =>
+          (
+            await chain.store.audit.list({
+              serviceApiKey,
+              clientId,
+              limit: page.limit ?? 10,
+              ...page,
+            })
+          ).map((stored) => `${stored.kind}@${stored.at}`)
+        assert.deepEqual(await history(live!.clientId), [
+          'authentication.failed@30',
+          'client.read@20',
+          'client.created@10',
+        ])
+        assert.deepEqual(await history(deleted!.clientId), [
+          'client.deleted@40',
+          'client.created@10',
+        ])
+        assert.deepEqual(await history(swept!.clientId), ['client.created@10'])
+        assert.deepEqual(await history(424242), ['authentication.failed@50'])
+        // Pages cut across the two parts of a client's history.
+        assert.deepEqual(await history(live!.clientId, { limit: 2 }), [
+          'authentication.failed@30',
+          'client.read@20',
+        ])
+        const [, read] = await chain.store.audit.list({
+          serviceApiKey,
+          clientId: live!.clientId,
+          limit: 2,
+        })
+        assert.deepEqual(await history(live!.clientId, { before: read!.number }), [
+          'client.created@10',
+        ])
+        assert.deepEqual(
+          (
+            await chain.store.audit.list({
+              serviceApiKey,
+              clientId: live!.clientId,
+              kinds: ['client.created'],
+              limit: 10,
+            })
+          ).map((stored) => stored.kind),
+          ['client.created'],
+        )
+
+        // An erasure reaches every part, the registration included.
+        assert.equal(await chain.store.audit.erase(serviceApiKey, deleted!.clientId), 2)
+        assert.equal(await chain.store.audit.erase(serviceApiKey, swept!.clientId), 1)
+        const erased = await chain.store.audit.list({ serviceApiKey, limit: 10 })
+        assert.deepEqual(
+          erased
+            .filter((stored) => stored.erased)
+            .map((stored) => stored.clientId)
+            .sort(),
+          [deleted!.clientId, deleted!.clientId, swept!.clientId].sort(),
+        )
+        await chain.store.audit.seal()
+        assert.deepEqual((await chain.store.audit.verify()).problems, [])
+      } finally {
+        await chain.close()
+      }
+    })
+
+    test('the history written before events named client rows is found after the upgrade', async () => {
+      const { url, drop } = await backend.create()
+      let store = await openStore(url)
+      const { db } = await connect(url)
+      try {
+        const serviceApiKey = newKey()
+        await store.insertService({
+          apiKey: serviceApiKey,
+          apiSecret: 'secret',
+          settings: {},
+          policy: {},
+          createdAt: NOW,
+          modifiedAt: NOW,
+        })
+        const of = (clientId: number, kind: AuditEvent['kind'], at: number) => ({
+          ...event(clientId, at, kind),
+          serviceApiKey,
+        })
+        const [live, gone] = [newClient(serviceApiKey), newClient(serviceApiKey)]
+        for (const record of [live, gone]) {
+          await store.insertClient(record, undefined, {}, of(record.clientId, 'client.created', 10))
+        }
+        await appendInOrder(store, [
+          of(live.clientId, 'client.read', 20),
+          of(gone.clientId, 'client.deleted', 30),
+        ])
+        await store.deleteClient(serviceApiKey, gone.clientId)
+        await store.close()
+        // Back to the schema of version 5, these events in it.
+        await db.schema.dropIndex('audit_events_created').execute()
+        await db.schema.dropIndex('audit_events_client').execute()
+        await db.schema.alterTable('audit_events').dropColumn('client_number').execute()
+        await db.schema
+          .createIndex('audit_events_client')
+          .on('audit_events')
+          .columns(['service_api_key', 'client_id', 'number'])
+          .execute()
+        await db.deleteFrom('registrar_migrations').where('version', '=', 6).execute()
+
+        store = await openStore(url)
+        const history = async (clientId: number) =>
+          (await store.audit.list({ serviceApiKey, clientId, limit: 10 })).map(
+            (stored) => `${stored.kind}@${stored.at}`,
+          )
+        assert.deepEqual(await history(live.clientId), ['client.read@20', 'client.created@10'])
+        assert.deepEqual(await history(gone.clientId), ['client.deleted@30', 'client.created@10'])
+        assert.equal(await store.audit.erase(serviceApiKey, gone.clientId), 2)
+      } finally {
+        await store.close()
+        await db.destroy()
+        await drop()
+      }
+    })
+
     test('sealing queues each event for the webhooks of its service that take its kind', async () => {
       const chain = await chainOf(0)
       try {
