@@ -134,9 +134,9 @@ const REJECTIONS = new Set<OAuthErrorCode>([
 ])
 
 /**
- * The event a refused request makes, if any: a bad token is a failed authentication, and
- * refused metadata a rejection (with the first violation's rule); other refusals are not
- * events.
+ * The event a refused request makes, if any: a bad token or client credential is a failed
+ * authentication, and refused metadata a rejection (with the first violation's rule); other
+ * refusals are not events.
  */
 export function refusalEvent(
   context: EngineContext,
@@ -148,7 +148,7 @@ export function refusalEvent(
 ): AuditEvent | undefined {
   if (!isOAuthError(error)) return undefined
   const client = clientId === undefined ? undefined : { clientId }
-  if (error.code === 'invalid_token') {
+  if (error.code === 'invalid_token' || error.code === 'invalid_client') {
     // The credential was not accepted: whoever presented it acted as no one.
     return eventOf(
       context,

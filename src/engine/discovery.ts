@@ -8,7 +8,7 @@ import type { ServiceRecord } from './records.js'
 import { policyFor } from './service-cache.js'
 
 /** The issuer: the service's setting, else `{base}/{serviceId}` (CONTRACT.md §2). */
-function issuerOf(context: EngineContext, service: ServiceRecord): string {
+export function issuerOf(context: EngineContext, service: ServiceRecord): string {
   return service.settings.issuer || `${context.baseUrl}/${service.apiKey}`
 }
 

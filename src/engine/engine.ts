@@ -25,6 +25,7 @@ import * as history from './client-history.js'
 import type { ClientVersion } from './client-history.js'
 import type { InitialAccessTokenRequest, Principal } from './access-tokens.js'
 import { toAuthleteClient } from './client-views.js'
+import { authenticateClientCredentials, type ClientCredentials } from './client-credentials.js'
 import * as clients from './clients.js'
 import type { EngineContext } from './context.js'
 import { discoveryDocument } from './discovery.js'
@@ -235,6 +236,17 @@ export interface Engine {
    */
   deleteExpiredClients(): Promise<number>
   /**
+   * The client whose credentials an authorization server received: a client secret or a
+   * JWT client assertion. OAuthError invalid_client (401) alike for an unknown client, an
+   * expired secret and a wrong credential; a refusal is an audit event.
+   * @see RFC 6749 §2.3.1, RFC 7523 §3, CONTRACT.md §1c (`client/authenticate`)
+   */
+  authenticateClientCredentials(
+    service: ServiceRecord,
+    credentials: ClientCredentials,
+    origin?: RequestOrigin,
+  ): Promise<ClientRecord>
+  /**
    * The Client object as the API answers it.
    * @see spec §4
    */
@@ -411,6 +423,8 @@ export function createEngine(options: EngineOptions): Engine {
     deleteClient: (service, clientId, origin) =>
       clients.deleteClient(context, service, clientId, origin),
     deleteExpiredClients: () => context.store.deleteExpiredClients(context.now()),
+    authenticateClientCredentials: (service, credentials, origin) =>
+      authenticateClientCredentials(context, service, credentials, origin),
     toAuthleteClient,
 
     createWebhook: (serviceApiKey, request) =>

@@ -14,6 +14,7 @@ export const OAUTH_ERROR_CODES = [
   'invalid_software_statement',
   'unapproved_software_statement',
   'invalid_request',
+  'invalid_client',
   'invalid_token',
   'insufficient_scope',
   'not_found',
@@ -38,6 +39,8 @@ const STATUS_BY_CODE: Record<OAuthErrorCode, number> = {
   invalid_software_statement: 400,
   unapproved_software_statement: 400,
   invalid_request: 400,
+  // RFC 6749 §5.2: 401 when the client authenticated through a means it chose.
+  invalid_client: 401,
   invalid_token: 401,
   insufficient_scope: 403,
   not_found: 404,

@@ -202,6 +202,21 @@ export const ServiceSchema = Type.Object(
   },
 )
 
+/**
+ * The credentials an authorization server checks through `client/authenticate`
+ * (CONTRACT.md §1c): a client secret (RFC 6749 §2.3.1) or a JWT assertion (RFC 7523 §2.2),
+ * with the parameter names of the token request they came in.
+ */
+export const ClientCredentialsSchema = Type.Object(
+  {
+    client_id: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
+    client_secret: Type.Optional(Type.String({ minLength: 1, maxLength: 1024 })),
+    client_assertion_type: Type.Optional(Type.String({ maxLength: 256 })),
+    client_assertion: Type.Optional(Type.String({ minLength: 1, maxLength: 16384 })),
+  },
+  { additionalProperties: false },
+)
+
 /** Authlete's Client (spec §4). */
 export const ClientSchema = Type.Object(
   {

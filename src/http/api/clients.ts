@@ -3,6 +3,7 @@ import type { Static } from '@sinclair/typebox'
 import type { FastifyPluginAsync } from 'fastify'
 import type { Engine } from '../../engine/index.js'
 import {
+  ClientCredentialsSchema,
   ClientListQuery,
   ClientListSchema,
   ClientSchema,
@@ -84,6 +85,28 @@ const OPERATIONS = [
       const service = await requireService(engine, params.serviceId)
       const client = await engine.updateClient(service, params.clientId, body, originOf(request))
       return engine.toAuthleteClient(service, client)
+    },
+  }),
+  operation<{ Params: ServiceParams; Body: Static<typeof ClientCredentialsSchema> }>({
+    method: 'POST',
+    path: '/api/:serviceId/client/authenticate',
+    summary: "Check a client's credentials",
+    description:
+      'For an authorization server that received a client secret (client_secret_basic or client_secret_post, RFC 6749 §2.3.1) or a JWT client assertion (client_secret_jwt or private_key_jwt, RFC 7523): answers the client, without its secret, when they match its registration; a 401 result error alike when they do not, when the secret has expired and when the client is unknown. An assertion must be addressed to the service: its issuer, or its token, PAR, revocation, introspection, backchannel or device authorization endpoint.',
+    params: ServiceIdParams,
+    body: ClientCredentialsSchema,
+    bodyRequired: true,
+    answer: ClientSchema,
+    run: async (engine, request) => {
+      const service = await requireService(engine, request.params.serviceId)
+      const client = await engine.authenticateClientCredentials(
+        service,
+        request.body,
+        originOf(request),
+      )
+      // The authorization server needs the client, never its secret.
+      const { clientSecret: _secret, ...answer } = engine.toAuthleteClient(service, client)
+      return answer
     },
   }),
   operation<{ Params: ClientParams }>({

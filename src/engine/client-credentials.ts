@@ -1,0 +1,213 @@
+/**
+ * Checks a client's credentials for an authorization server, which then never needs the
+ * secret itself (CONTRACT.md §1c, `client/authenticate`): a client secret (RFC 6749 §2.3.1,
+ * client_secret_basic or client_secret_post), or a JWT client assertion (RFC 7523 §2.2):
+ * client_secret_jwt, signed with the secret, or private_key_jwt, signed with a key of the
+ * client's registered JWK Set (OpenID Connect Core 1.0 §9).
+ *
+ * Every refusal is the same 401 invalid_client with the same text, whether the client is
+ * unknown, has expired, has no such credential or presented a wrong one (RFC 6749 §5.2):
+ * the answer tells a caller nothing about which clients exist. Secrets are compared in
+ * constant time, and an unknown client costs the same comparison as a known one.
+ */
+import {
+  createLocalJWKSet,
+  decodeJwt,
+  decodeProtectedHeader,
+  jwtVerify,
+  type JSONWebKeySet,
+  type JWTPayload,
+} from 'jose'
+import { OAuthError } from '../wire/index.js'
+import { refusalEvent, recordEvent } from './audit-events.js'
+import type { RequestOrigin } from './audit.js'
+import type { EngineContext } from './context.js'
+import { issuerOf } from './discovery.js'
+import { findClient } from './find-client.js'
+import type { ClientRecord, ServiceRecord } from './records.js'
+import { secretsEqual } from './secrets.js'
+
+/** RFC 7523 §2.2: the one assertion type for a JWT used as client credentials. */
+export const JWT_BEARER_ASSERTION = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer'
+
+/** The credentials as the authorization server received them (RFC 6749 §2.3, RFC 7521 §4.2). */
+export interface ClientCredentials {
+  client_id?: string
+  client_secret?: string
+  client_assertion_type?: string
+  client_assertion?: string
+}
+
+/** The one refusal (RFC 6749 §5.2 invalid_client); its text is the same for every cause. */
+function refused(): OAuthError {
+  return new OAuthError('invalid_client', 'the client credentials do not match')
+}
+
+/** Signature algorithms by method: HMAC for client_secret_jwt, the rest for keys (RFC 7518 §3.1). */
+const SECRET_ALGORITHMS = ['HS256', 'HS384', 'HS512']
+const KEY_ALGORITHMS = [
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
+  'EdDSA',
+]
+
+/** Allowed clock skew for exp, nbf and iat (seconds). */
+const CLOCK_TOLERANCE_SECONDS = 30
+
+/** The client whose credentials these are; OAuthError invalid_client (401) otherwise. */
+export async function authenticateClientCredentials(
+  context: EngineContext,
+  service: ServiceRecord,
+  credentials: ClientCredentials,
+  origin?: RequestOrigin,
+): Promise<ClientRecord> {
+  try {
+    return await verifyCredentials(context, service, credentials)
+  } catch (error) {
+    const clientId = numericClientId(credentials)
+    const event = refusalEvent(context, service, 'anonymous', origin, error, clientId)
+    if (event) await recordEvent(context, event)
+    throw error
+  }
+}
+
+async function verifyCredentials(
+  context: EngineContext,
+  service: ServiceRecord,
+  credentials: ClientCredentials,
+): Promise<ClientRecord> {
+  const { client_secret: secret, client_assertion: assertion } = credentials
+  if (assertion !== undefined || credentials.client_assertion_type !== undefined) {
+    if (secret !== undefined) {
+      // RFC 6749 §2.3: a client must not use more than one method in a request.
+      throw new OAuthError(
+        'invalid_request',
+        'send a client secret or a client assertion, not both',
+      )
+    }
+    return verifyAssertion(context, service, credentials)
+  }
+  if (secret === undefined) {
+    throw new OAuthError('invalid_request', 'client_secret or client_assertion is required')
+  }
+  const client = await findClient(context, service, credentials.client_id)
+  const method = client?.metadata.token_endpoint_auth_method ?? 'client_secret_basic'
+  const usable =
+    client !== undefined &&
+    (method === 'client_secret_basic' || method === 'client_secret_post') &&
+    secretIsLive(context, client)
+  // Compared whatever the client: an unknown one takes as long as a wrong secret.
+  const matches = secretsEqual(secret, client?.clientSecret ?? '')
+  if (!usable || !matches) throw refused()
+  return client
+}
+
+/** Whether the client has a secret that has not expired (RFC 7591 §3.2.1). */
+function secretIsLive(context: EngineContext, client: ClientRecord): boolean {
+  if (client.clientSecret === undefined || client.clientSecret === '') return false
+  const expiresAt = client.clientSecretExpiresAt
+  return expiresAt === 0 || expiresAt * 1000 > context.now()
+}
+
+/** A JWT client assertion (RFC 7523 §3), checked against the client it names. */
+async function verifyAssertion(
+  context: EngineContext,
+  service: ServiceRecord,
+  credentials: ClientCredentials,
+): Promise<ClientRecord> {
+  const { client_assertion: assertion, client_assertion_type: type } = credentials
+  if (type !== JWT_BEARER_ASSERTION) {
+    throw new OAuthError('invalid_request', `client_assertion_type must be ${JWT_BEARER_ASSERTION}`)
+  }
+  if (!assertion) throw new OAuthError('invalid_request', 'client_assertion is required')
+  let claims: JWTPayload
+  let algorithm: string | undefined
+  try {
+    claims = decodeJwt(assertion)
+    algorithm = decodeProtectedHeader(assertion).alg
+  } catch {
+    throw refused()
+  }
+  // RFC 7523 §3: iss and sub are both the client_id; RFC 7521 §4.2: a client_id sent beside
+  // the assertion must name the same client.
+  const clientId = claims.sub
+  if (clientId === undefined || claims.iss !== clientId) throw refused()
+  if (credentials.client_id !== undefined && credentials.client_id !== clientId) throw refused()
+  const client = await findClient(context, service, clientId)
+  if (!client || algorithm === undefined) throw refused()
+
+  const method = client.metadata.token_endpoint_auth_method
+  const registeredAlgorithm = client.metadata.token_endpoint_auth_signing_alg
+  const allowed = registeredAlgorithm !== undefined ? [registeredAlgorithm] : undefined
+  const options = {
+    audience: audiencesOf(context, service),
+    issuer: clientId,
+    subject: clientId,
+    clockTolerance: CLOCK_TOLERANCE_SECONDS,
+    currentDate: new Date(context.now()),
+    requiredClaims: ['exp', 'jti'],
+  }
+  try {
+    if (method === 'client_secret_jwt' && secretIsLive(context, client)) {
+      await jwtVerify(assertion, new TextEncoder().encode(client.clientSecret), {
+        ...options,
+        algorithms: allowed ?? SECRET_ALGORITHMS,
+      })
+    } else if (method === 'private_key_jwt' && isKeySet(client.metadata.jwks)) {
+      await jwtVerify(assertion, createLocalJWKSet(client.metadata.jwks), {
+        ...options,
+        algorithms: (allowed ?? KEY_ALGORITHMS).filter((alg) => KEY_ALGORITHMS.includes(alg)),
+      })
+    } else {
+      throw refused()
+    }
+  } catch {
+    throw refused()
+  }
+  return client
+}
+
+/**
+ * Who an assertion may be addressed to: the authorization server, by its issuer or by an
+ * endpoint where clients authenticate (RFC 7523 §3 item 3; OpenID Connect Core 1.0 §9 names
+ * the token endpoint; RFC 9126 §2 the issuer for PAR).
+ */
+function audiencesOf(context: EngineContext, service: ServiceRecord): string[] {
+  const { settings } = service
+  return [
+    issuerOf(context, service),
+    settings.tokenEndpoint,
+    settings.pushedAuthReqEndpoint,
+    settings.revocationEndpoint,
+    settings.introspectionEndpoint,
+    settings.backchannelAuthenticationEndpoint,
+    settings.deviceAuthorizationEndpoint,
+  ].filter((audience): audience is string => typeof audience === 'string' && audience !== '')
+}
+
+function isKeySet(value: unknown): value is JSONWebKeySet {
+  return (
+    typeof value === 'object' && value !== null && Array.isArray((value as { keys?: unknown }).keys)
+  )
+}
+
+/** The client id the credentials name, as a number, for the audit event of a refusal. */
+function numericClientId(credentials: ClientCredentials): number | undefined {
+  let named = credentials.client_id
+  if (named === undefined && credentials.client_assertion) {
+    try {
+      named = decodeJwt(credentials.client_assertion).sub
+    } catch {
+      named = undefined
+    }
+  }
+  const id = Number(named)
+  return Number.isSafeInteger(id) && id > 0 ? id : undefined
+}
