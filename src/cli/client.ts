@@ -1,19 +1,21 @@
 /**
- * `registrar client list|get|delete|versions|rollback`: the clients of a service, however
- * they were registered (API or dynamic registration), and their metadata's history.
+ * `registrar client list|get|delete|versions|rollback|authenticate`: the clients of a
+ * service, however they were registered (API or dynamic registration), their metadata's
+ * history, and a check of their credentials as an authorization server makes it.
  */
 import type { Command } from 'commander'
 import { addApiOptions, connect, integerFlag, type ApiFlags } from './api-options.js'
 import { addCommandGroup } from './command-group.js'
 import { formatMillis, printFields, printJson, printLine, printTable } from './output.js'
 import { collectPages } from './pages.js'
-import { exitOnUsageError, run } from './run.js'
+import { readText } from './input.js'
+import { exitOnUsageError, run, UsageError } from './run.js'
 
 export function registerClientCommands(program: Command): void {
   addCommandGroup(program, 'client', {
     description: 'inspect and remove the clients of a service',
     examples: '\nExample:\n  registrar client list 2418563210347',
-    subcommands: [addList, addGet, addDelete, addVersions, addRollback],
+    subcommands: [addList, addGet, addDelete, addVersions, addRollback, addAuthenticate],
   })
 }
 
@@ -144,5 +146,47 @@ function addRollback(client: Command): void {
         if (flags.json) return printJson(rolledBack)
         printLine(`client ${clientId} has the metadata of version ${version} again`)
       }),
+    )
+}
+
+function addAuthenticate(client: Command): void {
+  subcommand(client, 'authenticate')
+    .argument('[clientId]', 'the numeric client id (an assertion names its own)')
+    .option('--secret <file>', 'check the client secret in FILE, or - to read stdin')
+    .option('--assertion <file>', 'check the JWT client assertion in FILE (RFC 7523), or -')
+    .description(
+      "check a client's secret or client assertion as an authorization server would, without reading the secret back",
+    )
+    .addHelpText(
+      'after',
+      '\nExample:\n  printf %s "$SECRET" | registrar client authenticate 2418563210347 5910375611045 --secret -',
+    )
+    .action(
+      run(
+        async (
+          serviceId: string,
+          clientId: string | undefined,
+          flags: ApiFlags & { secret?: string; assertion?: string },
+        ) => {
+          if ((flags.secret === undefined) === (flags.assertion === undefined)) {
+            throw new UsageError('Pass --secret or --assertion (one of them).')
+          }
+          // From a file or stdin, never the command line, where other users can read it.
+          const credentials =
+            flags.secret !== undefined
+              ? { client_secret: await readText(flags.secret, '--secret') }
+              : {
+                  client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+                  client_assertion: await readText(flags.assertion!, '--assertion'),
+                }
+          const registrar = await connect(flags)
+          const found = await registrar.clients.authenticate(serviceId, {
+            ...(clientId !== undefined && { client_id: clientId }),
+            ...credentials,
+          })
+          if (flags.json) return printJson(found)
+          printLine(`the credentials of client ${found.clientId} match`)
+        },
+      ),
     )
 }

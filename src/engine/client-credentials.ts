@@ -18,7 +18,7 @@ import {
   type JSONWebKeySet,
   type JWTPayload,
 } from 'jose'
-import { OAuthError } from '../wire/index.js'
+import { OAuthError, type ClientCredentials } from '../wire/index.js'
 import { refusalEvent, recordEvent } from './audit-events.js'
 import type { RequestOrigin } from './audit.js'
 import type { EngineContext } from './context.js'
@@ -29,14 +29,6 @@ import { secretsEqual } from './secrets.js'
 
 /** RFC 7523 §2.2: the one assertion type for a JWT used as client credentials. */
 export const JWT_BEARER_ASSERTION = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer'
-
-/** The credentials as the authorization server received them (RFC 6749 §2.3, RFC 7521 §4.2). */
-export interface ClientCredentials {
-  client_id?: string
-  client_secret?: string
-  client_assertion_type?: string
-  client_assertion?: string
-}
 
 /** The one refusal (RFC 6749 §5.2 invalid_client); its text is the same for every cause. */
 function refused(): OAuthError {

@@ -7,6 +7,7 @@ import {
   boundedWindow,
   type AuthleteClient,
   type AuthleteService,
+  type ClientCredentials,
   type CreatedWebhook,
   type PageWindow,
   type WebhookCreateBody,
@@ -25,7 +26,7 @@ import * as history from './client-history.js'
 import type { ClientVersion } from './client-history.js'
 import type { InitialAccessTokenRequest, Principal } from './access-tokens.js'
 import { toAuthleteClient } from './client-views.js'
-import { authenticateClientCredentials, type ClientCredentials } from './client-credentials.js'
+import { authenticateClientCredentials } from './client-credentials.js'
 import * as clients from './clients.js'
 import type { EngineContext } from './context.js'
 import { discoveryDocument } from './discovery.js'

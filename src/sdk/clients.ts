@@ -1,4 +1,4 @@
-import type { AuthleteClient } from '../wire/index.js'
+import type { AuthleteClient, ClientCredentials } from '../wire/index.js'
 import { segment, type Transport } from './transport.js'
 import type { ClientId, ClientList, Range, ServiceId } from './types.js'
 
@@ -51,6 +51,23 @@ export class ClientsApi {
       method: 'POST',
       path: `api/${segment(serviceId)}/client/update/${segment(clientId)}`,
       body: client,
+    })) as AuthleteClient
+  }
+
+  /**
+   * The client whose credentials an authorization server received (a client secret, or a
+   * JWT client assertion with its type), without its secret; a RegistrarApiError with status
+   * 401 alike for wrong credentials, an expired secret and an unknown client.
+   * @see RFC 6749 §2.3.1, RFC 7523 §2.2
+   */
+  async authenticate(
+    serviceId: ServiceId,
+    credentials: ClientCredentials,
+  ): Promise<AuthleteClient> {
+    return (await this.#transport.send({
+      method: 'POST',
+      path: `api/${segment(serviceId)}/client/authenticate`,
+      body: credentials,
     })) as AuthleteClient
   }
 

@@ -216,6 +216,7 @@ export const ClientCredentialsSchema = Type.Object(
   },
   { additionalProperties: false },
 )
+export type ClientCredentials = Static<typeof ClientCredentialsSchema>
 
 /** Authlete's Client (spec §4). */
 export const ClientSchema = Type.Object(

@@ -297,7 +297,7 @@ describe('registrar CLI against a running server', () => {
     assert.match(human.stdout, /shown once/)
   })
 
-  test('client list, get and delete, token delete and service delete', async () => {
+  test('client list, get, authenticate and delete, token delete and service delete', async () => {
     const { apiKey } = json<{ apiKey: number }>(await cli(['service', 'create', '--json'], api))
     const service = String(apiKey)
     const response = await fetch(`${server.url}/${apiKey}/register`, {
@@ -307,6 +307,7 @@ describe('registrar CLI against a running server', () => {
     })
     const registered = (await response.json()) as {
       client_id: string
+      client_secret: string
       registration_access_token: string
     }
     const clientId = registered.client_id
@@ -323,6 +324,27 @@ describe('registrar CLI against a running server', () => {
     )
     assert.equal(got.clientName, 'listed')
     assert.equal(got.dynamicallyRegistered, true)
+
+    const secretFile = join(dir, 'secret.txt')
+    await writeFile(secretFile, registered.client_secret)
+    const authenticated = json<{ clientId: number; clientSecret?: string }>(
+      await cli(
+        ['client', 'authenticate', service, clientId, '--secret', secretFile, '--json'],
+        api,
+      ),
+    )
+    assert.equal(String(authenticated.clientId), clientId)
+    assert.equal(authenticated.clientSecret, undefined)
+    await writeFile(secretFile, 'not the secret')
+    const refused = await cli(
+      ['client', 'authenticate', service, clientId, '--secret', secretFile],
+      api,
+    )
+    assert.equal(refused.code, 1)
+    assert.match(refused.stderr, /the client credentials do not match/)
+    const neither = await cli(['client', 'authenticate', service, clientId], api)
+    assert.equal(neither.code, 2)
+    assert.match(neither.stderr, /--secret or --assertion/)
 
     const deleted = await cli(['client', 'delete', service, clientId], api)
     assert.equal(deleted.code, 0)

@@ -52,7 +52,7 @@ describe('registrar/sdk against a running Registrar', () => {
     assert.equal(error.status, 404)
   })
 
-  test('manages clients: create, get, list, update, delete', async () => {
+  test('manages clients: create, get, list, update, authenticate, delete', async () => {
     const { apiKey: serviceId } = await registrar.services.create({ serviceName: 'clients' })
     assert.ok(serviceId)
     const client = await registrar.clients.create(serviceId, {
@@ -72,6 +72,20 @@ describe('registrar/sdk against a running Registrar', () => {
       clientName: 'changed',
     })
     assert.equal(updated.clientName, 'changed')
+    const authenticated = await registrar.clients.authenticate(serviceId, {
+      client_id: String(clientId),
+      client_secret: current.clientSecret!,
+    })
+    assert.equal(authenticated.clientId, clientId)
+    assert.equal(authenticated.clientSecret, undefined)
+    const refusal = await registrar.clients
+      .authenticate(serviceId, { client_id: String(clientId), client_secret: 'wrong' })
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      )
+    assert.ok(refusal instanceof RegistrarApiError)
+    assert.equal(refusal.status, 401)
     await registrar.clients.delete(serviceId, clientId)
     assert.equal((await registrar.clients.list(serviceId)).totalCount, 0)
   })

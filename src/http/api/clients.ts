@@ -11,6 +11,7 @@ import {
   ServiceClientParams,
   ServiceIdParams,
   type AuthleteClient,
+  type ClientCredentials,
 } from '../../wire/index.js'
 import { originOf, pageOf, requireService } from '../request-parts.js'
 import { addOperations, operation } from './operations.js'
@@ -87,7 +88,7 @@ const OPERATIONS = [
       return engine.toAuthleteClient(service, client)
     },
   }),
-  operation<{ Params: ServiceParams; Body: Static<typeof ClientCredentialsSchema> }>({
+  operation<{ Params: ServiceParams; Body: ClientCredentials }>({
     method: 'POST',
     path: '/api/:serviceId/client/authenticate',
     summary: "Check a client's credentials",
