@@ -79,6 +79,8 @@ export interface Config {
   auditRetentionMilliseconds: number
   /** Who may read `GET /metrics`; `off` serves no metrics and loads no metrics code. */
   metrics: (typeof METRICS_ACCESS)[number]
+  /** Lets fetches of what clients name (jwks_uri) reach private and loopback addresses. */
+  cimdAllowPrivate: boolean
 }
 
 /** The flags of `registrar serve`, as the command line gave them (strings). */
@@ -104,6 +106,8 @@ export interface ServeFlags {
   audit?: string
   auditRetention?: string
   metrics?: string
+  /** A switch: present or absent. */
+  cimdAllowPrivate?: boolean
 }
 
 export class ConfigError extends Error {
@@ -420,5 +424,15 @@ export function loadConfig(flags: ServeFlags, env: Env): Config {
       METRICS_ACCESS,
       DEFAULTS.metrics as Config['metrics'],
     ),
+    cimdAllowPrivate:
+      flags.cimdAllowPrivate === true ||
+      parseSwitch('REGISTRAR_CIMD_ALLOW_PRIVATE', env['REGISTRAR_CIMD_ALLOW_PRIVATE']),
   })
+}
+
+/** An environment switch: `1` or `true` is on, `0`, `false` or unset off. */
+function parseSwitch(variable: string, value: string | undefined): boolean {
+  if (value === undefined || value === '' || value === '0' || value === 'false') return false
+  if (value === '1' || value === 'true') return true
+  throw new ConfigError(`invalid ${variable}: ${JSON.stringify(value)} is not 1, true, 0 or false`)
 }

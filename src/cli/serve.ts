@@ -94,6 +94,10 @@ export function registerServe(program: Command): void {
       'time a webhook receiver has to answer (env REGISTRAR_WEBHOOK_TIMEOUT, default 10)',
     )
     .option(
+      '--cimd-allow-private',
+      'let fetches of what clients name (jwks_uri) reach private and loopback addresses: for tests and private networks only (env REGISTRAR_CIMD_ALLOW_PRIVATE=1)',
+    )
+    .option(
       '--audit <on|off>',
       'keep the audit history of clients (env REGISTRAR_AUDIT, default on)',
     )
@@ -201,6 +205,7 @@ async function serve(flags: ServeFlags): Promise<void> {
       leaseMilliseconds: Math.max(60_000, 6 * config.webhookDelivery.timeoutMilliseconds),
     },
     ...(config.audit && { audit: store.audit }),
+    allowPrivateFetch: config.cimdAllowPrivate,
   })
   const admin = await engine.ensureAdminToken(config.adminToken)
   if (admin.generated) {

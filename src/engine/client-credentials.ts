@@ -3,7 +3,8 @@
  * secret itself (CONTRACT.md §1c, `client/authenticate`): a client secret (RFC 6749 §2.3.1,
  * client_secret_basic or client_secret_post), or a JWT client assertion (RFC 7523 §2.2):
  * client_secret_jwt, signed with the secret, or private_key_jwt, signed with a key of the
- * client's registered JWK Set (OpenID Connect Core 1.0 §9).
+ * client's registered JWK Set, given by value (jwks) or fetched from its jwks_uri through
+ * safeFetch (OpenID Connect Core 1.0 §9).
  *
  * Every refusal is the same 401 invalid_client with the same text, whether the client is
  * unknown, has expired, has no such credential or presented a wrong one (RFC 6749 §5.2):
@@ -146,14 +147,21 @@ async function verifyAssertion(
     currentDate: new Date(context.now()),
     requiredClaims: ['exp', 'jti'],
   }
+  // RFC 7591 §2: the keys are given by value (jwks) or by reference (jwks_uri), never both.
+  const { jwks, jwks_uri: jwksUri } = client.metadata
+  const keys = isKeySet(jwks)
+    ? createLocalJWKSet(jwks)
+    : typeof jwksUri === 'string'
+      ? context.remoteKeySets.at(jwksUri)
+      : undefined
   try {
     if (method === 'client_secret_jwt' && secretIsLive(context, client)) {
       await jwtVerify(assertion, new TextEncoder().encode(client.clientSecret), {
         ...options,
         algorithms: allowed ?? SECRET_ALGORITHMS,
       })
-    } else if (method === 'private_key_jwt' && isKeySet(client.metadata.jwks)) {
-      await jwtVerify(assertion, createLocalJWKSet(client.metadata.jwks), {
+    } else if (method === 'private_key_jwt' && keys !== undefined) {
+      await jwtVerify(assertion, keys, {
         ...options,
         algorithms: (allowed ?? KEY_ALGORITHMS).filter((alg) => KEY_ALGORITHMS.includes(alg)),
       })

@@ -1,6 +1,7 @@
 import type { AuditTrail } from './audit.js'
 import type { IdempotencyKeys } from './idempotency.js'
 import type { RateLimitContext } from './rate-limits.js'
+import type { RemoteKeySets } from './remote-key-sets.js'
 import type { RandomBytes } from './secrets.js'
 import type { ServiceCache } from './service-cache.js'
 import type { Store } from './store.js'
@@ -19,4 +20,6 @@ export interface EngineContext {
   rateLimits: RateLimitContext
   /** Where audit events are kept; none, none are. */
   audit?: AuditTrail
+  /** The JWK Sets clients publish at their jwks_uri. */
+  remoteKeySets: RemoteKeySets
 }

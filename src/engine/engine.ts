@@ -35,6 +35,7 @@ import { DEFAULT_IDEMPOTENCY_WINDOW_MILLISECONDS, IdempotencyKeys } from './idem
 import { DEFAULT_NETWORK_PREFIX_LENGTHS, type NetworkPrefixLengths } from './network-prefix.js'
 import type { ClientRecord, InitialAccessTokenRecord, Page, ServiceRecord } from './records.js'
 import * as registration from './registration.js'
+import { RemoteKeySets } from './remote-key-sets.js'
 import type { ClientConfigurationRequest, RegisterRequest, UpdateRequest } from './registration.js'
 import { pooledRandomBytes, type RandomBytes } from './secrets.js'
 import { ServiceCache } from './service-cache.js'
@@ -112,6 +113,12 @@ export interface EngineOptions {
    * @default none: no events are kept, and the history's calls answer invalid_request
    */
   audit?: AuditTrail
+  /**
+   * Lets fetches of what clients name (their jwks_uri) reach private, loopback and
+   * link-local addresses: for tests and private networks only (`--cimd-allow-private`).
+   * @default false
+   */
+  allowPrivateFetch?: boolean
 }
 
 /**
@@ -390,6 +397,7 @@ export function createEngine(options: EngineOptions): Engine {
       prefixes: options.networkPrefixLengths ?? DEFAULT_NETWORK_PREFIX_LENGTHS,
     },
     audit: options.audit,
+    remoteKeySets: new RemoteKeySets({ allowPrivate: options.allowPrivateFetch ?? false }),
   }
   const delivery: WebhookDelivery = {
     ...DEFAULT_WEBHOOK_DELIVERY,

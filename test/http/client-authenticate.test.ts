@@ -11,6 +11,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { exportJWK, generateKeyPair, SignJWT, type JWK } from 'jose'
 import { Api, call, type Answer } from '../support/http.js'
 import { startServer, type RunningServer } from '../support/start-server.js'
+import { createTestCa, startHttpsServer, type HttpsServer, type TestCa } from '../support/tls.js'
 
 const ISSUER = 'https://as.example'
 const TOKEN_ENDPOINT = 'https://as.example/token'
@@ -215,6 +216,81 @@ describe('private_key_jwt', () => {
     assertRefused(
       await authenticate({ client_assertion_type: ASSERTION_TYPE, client_assertion: jwt }),
     )
+  })
+})
+
+describe('private_key_jwt with keys at a jwks_uri', () => {
+  let ca: TestCa
+  let keyHost: HttpsServer
+  let trusting: RunningServer
+  let signingKey: Awaited<ReturnType<typeof generateKeyPair>>['privateKey']
+  let jwks: { keys: JWK[] }
+  before(async () => {
+    ca = createTestCa()
+    const { publicKey, privateKey } = await generateKeyPair('ES256')
+    signingKey = privateKey
+    jwks = { keys: [{ ...(await exportJWK(publicKey)), kid: 'remote', alg: 'ES256' }] }
+    keyHost = await startHttpsServer(ca, (_request, response) => {
+      response.setHeader('content-type', 'application/json')
+      response.end(JSON.stringify(jwks))
+    })
+    // A deployment whose key hosts are on a private network, and which trusts their CA.
+    trusting = await startServer({
+      args: ['--cimd-allow-private'],
+      env: { NODE_EXTRA_CA_CERTS: ca.caFile },
+    })
+  })
+  after(async () => {
+    await trusting.stop()
+    await keyHost.close()
+    ca.remove()
+  })
+
+  async function registerAt(target: RunningServer, service: string, path: string) {
+    const answer = await call(`${target.url}/${service}/register`, {
+      body: {
+        redirect_uris: ['https://app.example/cb'],
+        token_endpoint_auth_method: 'private_key_jwt',
+        jwks_uri: `${keyHost.url}${path}`,
+      },
+    })
+    assert.equal(answer.status, 201, answer.text)
+    return answer.json.client_id as string
+  }
+
+  test('the keys are fetched, cached and used', async () => {
+    const api = new Api(trusting.url, trusting.adminToken)
+    const service = await api.createService({
+      tokenEndpoint: TOKEN_ENDPOINT,
+      allowPrivateNetworkUris: true,
+    })
+    const clientId = await registerAt(trusting, service, '/jwks')
+    for (let round = 0; round < 3; round++) {
+      const jwt = await assertion(clientId)
+        .setProtectedHeader({ alg: 'ES256', kid: 'remote' })
+        .sign(signingKey)
+      const answer = await api.call(`/api/${service}/client/authenticate`, {
+        body: { client_assertion_type: ASSERTION_TYPE, client_assertion: jwt },
+      })
+      assert.equal(answer.status, 200, answer.text)
+    }
+    assert.equal(keyHost.hits.get('/jwks'), 1, 'fetched once, then cached')
+  })
+
+  test('a server not told to allow private addresses never fetches them', async () => {
+    // The service allows such URIs; the operator has not let the server reach them.
+    const service = await admin.createService({
+      tokenEndpoint: TOKEN_ENDPOINT,
+      allowPrivateNetworkUris: true,
+    })
+    const clientId = await registerAt(server, service, '/private-jwks')
+    const jwt = await assertion(clientId)
+      .setProtectedHeader({ alg: 'ES256', kid: 'remote' })
+      .sign(signingKey)
+    assertRefused(
+      await authenticate({ client_assertion_type: ASSERTION_TYPE, client_assertion: jwt }, service),
+    )
+    assert.equal(keyHost.hits.get('/private-jwks'), undefined)
   })
 })
 
