@@ -18,6 +18,7 @@ import {
   jwtVerify,
   type JSONWebKeySet,
   type JWTPayload,
+  type JWTVerifyGetKey,
 } from 'jose'
 import { OAuthError, type ClientCredentials } from '../wire/index.js'
 import { refusalEvent, recordEvent } from './audit-events.js'
@@ -136,42 +137,67 @@ async function verifyAssertion(
   const client = await findClient(context, service, clientId)
   if (!client || algorithm === undefined) throw refused()
 
-  const method = client.metadata.token_endpoint_auth_method
-  const registeredAlgorithm = client.metadata.token_endpoint_auth_signing_alg
-  const allowed = registeredAlgorithm !== undefined ? [registeredAlgorithm] : undefined
-  const options = {
-    audience: audiencesOf(context, service),
-    issuer: clientId,
-    subject: clientId,
-    clockTolerance: CLOCK_TOLERANCE_SECONDS,
-    currentDate: new Date(context.now()),
-    requiredClaims: ['exp', 'jti'],
-  }
-  // RFC 7591 §2: the keys are given by value (jwks) or by reference (jwks_uri), never both.
-  const { jwks, jwks_uri: jwksUri } = client.metadata
-  const keys = isKeySet(jwks)
-    ? createLocalJWKSet(jwks)
-    : typeof jwksUri === 'string'
-      ? context.remoteKeySets.at(jwksUri)
-      : undefined
+  const verifier = verifierOf(context, client)
+  if (!verifier) throw refused()
+  let verified: JWTPayload
   try {
-    if (method === 'client_secret_jwt' && secretIsLive(context, client)) {
-      await jwtVerify(assertion, new TextEncoder().encode(client.clientSecret), {
-        ...options,
-        algorithms: allowed ?? SECRET_ALGORITHMS,
-      })
-    } else if (method === 'private_key_jwt' && keys !== undefined) {
-      await jwtVerify(assertion, keys, {
-        ...options,
-        algorithms: (allowed ?? KEY_ALGORITHMS).filter((alg) => KEY_ALGORITHMS.includes(alg)),
-      })
-    } else {
-      throw refused()
-    }
+    ;({ payload: verified } = await jwtVerify(assertion, verifier.key, {
+      audience: audiencesOf(context, service),
+      issuer: clientId,
+      subject: clientId,
+      algorithms: verifier.algorithms,
+      clockTolerance: CLOCK_TOLERANCE_SECONDS,
+      currentDate: new Date(context.now()),
+      requiredClaims: ['exp', 'jti'],
+    }))
   } catch {
     throw refused()
   }
+  rejectReplay(context, clientId, verified)
   return client
+}
+
+/**
+ * What verifies the client's assertions, by its registered method: its live secret
+ * (client_secret_jwt), or its keys (private_key_jwt), given by value (jwks) or by reference
+ * (jwks_uri), never both (RFC 7591 §2); a registered token_endpoint_auth_signing_alg is the
+ * one algorithm accepted (OpenID Connect Dynamic Client Registration 1.0 §2).
+ */
+function verifierOf(
+  context: EngineContext,
+  client: ClientRecord,
+): { key: JWTVerifyGetKey; algorithms: string[] } | undefined {
+  const { metadata } = client
+  const only = (algorithms: string[]) =>
+    metadata.token_endpoint_auth_signing_alg === undefined
+      ? algorithms
+      : algorithms.filter((alg) => alg === metadata.token_endpoint_auth_signing_alg)
+  if (metadata.token_endpoint_auth_method === 'client_secret_jwt') {
+    if (!secretIsLive(context, client)) return undefined
+    const secret = new TextEncoder().encode(client.clientSecret)
+    return { key: () => secret, algorithms: only(SECRET_ALGORITHMS) }
+  }
+  if (metadata.token_endpoint_auth_method !== 'private_key_jwt') return undefined
+  const { jwks, jwks_uri: jwksUri } = metadata
+  if (isKeySet(jwks)) return { key: createLocalJWKSet(jwks), algorithms: only(KEY_ALGORITHMS) }
+  if (typeof jwksUri === 'string') {
+    return { key: context.remoteKeySets.at(jwksUri), algorithms: only(KEY_ALGORITHMS) }
+  }
+  return undefined
+}
+
+/**
+ * RFC 7523 §3 item 7: an assertion is used once. Its jti is remembered until it expires, by
+ * this node and among the last SEEN_ASSERTIONS assertions (engine.ts): behind a load
+ * balancer, a replay sent to another node is not seen.
+ */
+function rejectReplay(context: EngineContext, clientId: string, claims: JWTPayload): void {
+  const key = `${clientId} ${claims.jti}`
+  const now = context.now()
+  const seenUntil = context.seenAssertions.get(key)
+  if (seenUntil !== undefined && seenUntil > now) throw refused()
+  const expiresAt = (claims.exp! + CLOCK_TOLERANCE_SECONDS) * 1000
+  context.seenAssertions.set(key, expiresAt)
 }
 
 /**

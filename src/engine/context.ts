@@ -1,4 +1,5 @@
 import type { AuditTrail } from './audit.js'
+import type { GenerationalCache } from './generational-cache.js'
 import type { IdempotencyKeys } from './idempotency.js'
 import type { RateLimitContext } from './rate-limits.js'
 import type { RemoteKeySets } from './remote-key-sets.js'
@@ -22,4 +23,6 @@ export interface EngineContext {
   audit?: AuditTrail
   /** The JWK Sets clients publish at their jwks_uri. */
   remoteKeySets: RemoteKeySets
+  /** Client assertions already used, by client id and jti: until when each is remembered. */
+  seenAssertions: GenerationalCache<string, number>
 }

@@ -36,6 +36,7 @@ import { DEFAULT_NETWORK_PREFIX_LENGTHS, type NetworkPrefixLengths } from './net
 import type { ClientRecord, InitialAccessTokenRecord, Page, ServiceRecord } from './records.js'
 import * as registration from './registration.js'
 import { RemoteKeySets } from './remote-key-sets.js'
+import { GenerationalCache } from './generational-cache.js'
 import type { ClientConfigurationRequest, RegisterRequest, UpdateRequest } from './registration.js'
 import { pooledRandomBytes, type RandomBytes } from './secrets.js'
 import { ServiceCache } from './service-cache.js'
@@ -369,6 +370,9 @@ export interface Engine {
   rateLimitMode(): RateLimitMode
 }
 
+/** Used client assertions remembered at most (client-credentials.ts). */
+const SEEN_ASSERTIONS = 100_000
+
 /** The engine over one store; nothing but the decisions leaves it. */
 export function createEngine(options: EngineOptions): Engine {
   const { baseUrl } = options
@@ -398,6 +402,7 @@ export function createEngine(options: EngineOptions): Engine {
     },
     audit: options.audit,
     remoteKeySets: new RemoteKeySets({ allowPrivate: options.allowPrivateFetch ?? false }),
+    seenAssertions: new GenerationalCache(SEEN_ASSERTIONS),
   }
   const delivery: WebhookDelivery = {
     ...DEFAULT_WEBHOOK_DELIVERY,

@@ -127,9 +127,12 @@ describe('client_secret_jwt', () => {
     const present = async (jwt: string, extra: Record<string, unknown> = {}) =>
       authenticate({ client_assertion_type: ASSERTION_TYPE, client_assertion: jwt, ...extra })
 
-    const right = await present(await sign())
+    const once = await sign()
+    const right = await present(once)
     assert.equal(right.status, 200, right.text)
     assert.equal(String(right.json.clientId), client.client_id)
+    // RFC 7523 §3: an assertion is used once; its replay is refused.
+    assertRefused(await present(once))
     assert.equal((await present(await sign({ aud: ISSUER }))).status, 200)
     assert.equal((await present(await sign({}, 'HS512'))).status, 200)
     assert.equal(
