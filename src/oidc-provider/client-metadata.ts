@@ -9,6 +9,10 @@ import type { AuthleteClient, ClientMetadata } from '../wire/index.js'
  * The client metadata node-oidc-provider builds its Client from. Members it does not
  * recognise (language-tagged names, software_statement, custom metadata) are left for it
  * to strip, so a provider configured with `extraClientMetadata` still sees its own.
+ * Values pass as registered: one the provider's configuration does not support (a scope
+ * outside its `scopes`, a grant type whose feature is off) makes it refuse the client with
+ * invalid_client_metadata. That fails closed, where dropping a scope would widen the client
+ * to every scope; keep the service's policy within the provider's configuration.
  * @see RFC 7591 §2 (metadata names), §3.2.1 (client_id, client_secret, client_id_issued_at)
  */
 export function oidcClientMetadataOf(client: AuthleteClient): ClientMetadata {

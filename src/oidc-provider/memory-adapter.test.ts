@@ -39,3 +39,16 @@ test('finds a session by uid and a device code by user code, and marks consumpti
   await factory('DeviceCode').destroy('d1')
   assert.equal(await factory('DeviceCode').find('d1'), undefined)
 })
+
+test('keeps live entries and grants across a sweep of expired ones', async () => {
+  const clock = { now: 0 }
+  const factory = memoryAdapter(() => clock.now)
+  const tokens = factory('AccessToken')
+  for (let i = 0; i < 1000; i++) await tokens.upsert(`t${i}`, { grantId: `g${i}` }, 1)
+  clock.now = 1000
+  await tokens.upsert('fresh', { grantId: 'g-fresh' }, 60)
+  await factory('Grant').revokeByGrantId('g0')
+  assert.deepEqual(await tokens.find('fresh'), { grantId: 'g-fresh' })
+  await tokens.revokeByGrantId('g-fresh')
+  assert.equal(await tokens.find('fresh'), undefined)
+})

@@ -21,6 +21,24 @@ interface Storage {
   /** grantId -> keys of the entries issued under it. */
   grants: Map<string, Set<string>>
   now: () => number
+  /** The entry count at which expired entries are next swept out. */
+  sweepAt: number
+}
+
+/** The first sweep; each later one waits until the count has doubled, so sweeping stays O(1) amortised. */
+const FIRST_SWEEP_AT = 1000
+
+/** Drops the expired entries, which no read may have touched, and the grants left empty. */
+function sweep(storage: Storage): void {
+  const now = storage.now()
+  for (const [key, entry] of storage.entries) {
+    if (entry.expiresAt <= now) storage.entries.delete(key)
+  }
+  for (const [grantId, keys] of storage.grants) {
+    for (const key of keys) if (!storage.entries.has(key)) keys.delete(key)
+    if (keys.size === 0) storage.grants.delete(grantId)
+  }
+  storage.sweepAt = Math.max(FIRST_SWEEP_AT, storage.entries.size * 2)
 }
 
 class MemoryModelAdapter implements OidcAdapter {
@@ -35,6 +53,7 @@ class MemoryModelAdapter implements OidcAdapter {
   async upsert(id: string, payload: AdapterPayload, expiresIn?: number): Promise<void> {
     const expiresAt =
       typeof expiresIn === 'number' ? this.#storage.now() + expiresIn * 1000 : Infinity
+    if (this.#storage.entries.size >= this.#storage.sweepAt) sweep(this.#storage)
     this.#storage.entries.set(this.#key(id), { payload, expiresAt })
     if (typeof payload.grantId === 'string') {
       const keys = this.#storage.grants.get(payload.grantId) ?? new Set<string>()
@@ -98,6 +117,6 @@ class MemoryModelAdapter implements OidcAdapter {
  * @param now the clock, in milliseconds since the epoch. @default Date.now
  */
 export function memoryAdapter(now: () => number = Date.now): AdapterFactory {
-  const storage: Storage = { entries: new Map(), grants: new Map(), now }
+  const storage: Storage = { entries: new Map(), grants: new Map(), now, sweepAt: FIRST_SWEEP_AT }
   return (model) => new MemoryModelAdapter(model, storage)
 }
