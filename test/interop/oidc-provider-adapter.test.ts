@@ -219,6 +219,33 @@ describe('node-oidc-provider authorizing clients registered at Registrar', () =>
     await assert.rejects(clients.destroy(client.client_id), /deleted at Registrar/)
   })
 
+  test('the Client model asks Registrar once per client per TTL, and never caches a failure', async () => {
+    const client = await register()
+    let calls = 0
+    const counting: typeof fetch = (input, init) => {
+      calls++
+      return fetch(input, init)
+    }
+    const options = { baseUrl: server.url, serviceId, fetch: counting }
+    const clients = registrarAdapter({
+      ...options,
+      token: server.adminToken,
+      ttlMilliseconds: TTL_MILLISECONDS,
+    })('Client')
+    await Promise.all([clients.find(client.client_id), clients.find(client.client_id)])
+    assert.equal(await clients.find('4242424242'), undefined)
+    assert.equal(await clients.find('4242424242'), undefined)
+    assert.equal(calls, 2)
+    await pastTheTtl()
+    await clients.find(client.client_id)
+    assert.equal(calls, 3)
+
+    const failing = registrarAdapter({ ...options, token: 'not-a-token' })('Client')
+    await assert.rejects(failing.find(client.client_id), RegistrarApiError)
+    await assert.rejects(failing.find(client.client_id), RegistrarApiError)
+    assert.equal(calls, 5)
+  })
+
   test("discovery advertises Registrar's registration endpoint and /reg is not served (RFC 8414 §2)", async () => {
     const discovery = await call(`${peer.issuer}/.well-known/openid-configuration`)
     assert.equal(discovery.status, 200, discovery.text)
