@@ -34,7 +34,10 @@ export interface RegistrarAdapterOptions {
    * read clients (`GET /api/{S}/client/get/{id}`). @default none (required)
    */
   token: string
-  /** The service's id (its apiKey). @default none (required) */
+  /**
+   * The service's id (its apiKey). An unknown service answers 404 like an unknown client,
+   * so a wrong id makes every client unknown rather than failing. @default none (required)
+   */
   serviceId: string | number
   /** How long a client, or its absence, is kept. @default 30_000 (ms) */
   ttlMilliseconds?: number
