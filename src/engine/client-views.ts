@@ -73,6 +73,9 @@ export function toAuthleteClient(service: ServiceRecord, record: ClientRecord): 
   if (mapped.extension || record.extras.extension) {
     client.extension = { ...mapped.extension, ...record.extras.extension }
   }
-  if (record.clientSecret !== undefined) client.clientSecret = record.clientSecret
+  if (record.clientSecret !== undefined) {
+    client.clientSecret = record.clientSecret
+    client.clientSecretExpiresAt = record.clientSecretExpiresAt
+  }
   return client
 }

@@ -6,6 +6,7 @@ import { oidcClientMetadataOf } from './client-metadata.js'
 const CONFIDENTIAL: AuthleteClient = {
   clientId: 1234567890,
   clientSecret: 'secret-of-the-client',
+  clientSecretExpiresAt: 1_800_000_000,
   clientName: 'Registered app',
   clientType: 'CONFIDENTIAL',
   applicationType: 'WEB',
@@ -30,6 +31,7 @@ test("maps Authlete's Client to RFC 7591 names node-oidc-provider reads (RFC 759
   assert.deepEqual(oidcClientMetadataOf(CONFIDENTIAL), {
     client_id: '1234567890',
     client_secret: 'secret-of-the-client',
+    client_secret_expires_at: 1_800_000_000,
     client_id_issued_at: 1_700_000_000,
     client_name: 'Registered app',
     application_type: 'web',

@@ -20,6 +20,10 @@ export function oidcClientMetadataOf(client: AuthleteClient): ClientMetadata {
   if (client.clientId !== undefined) metadata.client_id = String(client.clientId)
   // A public client (token_endpoint_auth_method none) has no secret (RFC 7591 §3.2.1).
   if (client.clientSecret !== undefined) metadata.client_secret = client.clientSecret
+  // The provider refuses a secret past it (RFC 7591 §3.2.1); 0 is never.
+  if (client.clientSecretExpiresAt !== undefined) {
+    metadata.client_secret_expires_at = client.clientSecretExpiresAt
+  }
   if (client.createdAt !== undefined) {
     metadata.client_id_issued_at = Math.floor(client.createdAt / 1000)
   }

@@ -328,6 +328,10 @@ export const ClientSchema = Type.Object(
 const ClientAnswerMembers = {
   ...members(Int, ['number', 'serviceNumber', 'clientId', 'createdAt', 'modifiedAt']),
   ...members(Str, ['clientSecret', 'derivedSectorIdentifier', 'registrationAccessTokenHash']),
+  // Registrar's own, beside clientSecret: when it expires, seconds since the epoch, 0 for
+  // never (RFC 7591 §3.2.1 client_secret_expires_at), so an authorization server can refuse
+  // an expired secret.
+  clientSecretExpiresAt: Type.Optional(Type.Integer({ minimum: 0 })),
   ...members(Bool, [
     'dynamicallyRegistered',
     'frontChannelRequestObjectEncryptionRequired',

@@ -31,7 +31,7 @@ after(() => server.stop())
 async function register(
   metadata: Record<string, unknown>,
   service = serviceId,
-): Promise<{ client_id: string; client_secret?: string }> {
+): Promise<{ client_id: string; client_secret?: string; client_secret_expires_at?: number }> {
   const answer = await call(`${server.url}/${service}/register`, {
     body: { redirect_uris: ['https://app.example/cb'], ...metadata },
   })
@@ -99,6 +99,10 @@ describe('client secrets', () => {
   test('a secret past its client_secret_expires_at is refused', async () => {
     const shortLived = await admin.createService({ clientSecretLifetime: 1 })
     const client = await register({}, shortLived)
+    // The Client object says when, as the registration did, for an AS that checks itself.
+    const stored = await admin.call(`/api/${shortLived}/client/get/${client.client_id}`)
+    assert.equal(stored.json.clientSecretExpiresAt, client.client_secret_expires_at)
+    assert.ok(stored.json.clientSecretExpiresAt > 0)
     const credentials = { client_id: client.client_id, client_secret: client.client_secret }
     assert.equal((await authenticate(credentials, shortLived)).status, 200)
     await sleep(2100)
