@@ -23,6 +23,7 @@ import {
 import { OAuthError, type ClientCredentials } from '../wire/index.js'
 import { refusalEvent, recordEvent } from './audit-events.js'
 import type { RequestOrigin } from './audit.js'
+import { noteClientUse } from './client-use.js'
 import type { EngineContext } from './context.js'
 import { issuerOf } from './discovery.js'
 import { findClient } from './find-client.js'
@@ -62,14 +63,17 @@ export async function authenticateClientCredentials(
   credentials: ClientCredentials,
   origin?: RequestOrigin,
 ): Promise<ClientRecord> {
+  let client: ClientRecord
   try {
-    return await verifyCredentials(context, service, credentials)
+    client = await verifyCredentials(context, service, credentials)
   } catch (error) {
     const clientId = numericClientId(credentials)
     const event = refusalEvent(context, service, 'anonymous', origin, error, clientId)
     if (event) await recordEvent(context, event)
     throw error
   }
+  await noteClientUse(context, client)
+  return client
 }
 
 async function verifyCredentials(

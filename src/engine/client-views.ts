@@ -77,5 +77,6 @@ export function toAuthleteClient(service: ServiceRecord, record: ClientRecord): 
     client.clientSecret = record.clientSecret
     client.clientSecretExpiresAt = record.clientSecretExpiresAt
   }
+  if (record.lastUsedAt !== undefined) client.lastUsedAt = record.lastUsedAt
   return client
 }

@@ -151,9 +151,18 @@ export class MemoryStore implements Store {
     const key = `${record.serviceApiKey}/${record.clientId}`
     const current = this.#clients.get(key)
     if (!current || current.version !== record.version) return undefined
-    const stored = { ...copy(record), version: record.version + 1 }
+    const stored: ClientRecord = { ...copy(record), version: record.version + 1 }
+    delete stored.lastUsedAt
+    if (current.lastUsedAt !== undefined) stored.lastUsedAt = current.lastUsedAt
     this.#clients.set(key, stored)
     return copy(stored)
+  }
+
+  async recordClientUse(serviceApiKey: number, clientId: number, at: number): Promise<void> {
+    const current = this.#clients.get(`${serviceApiKey}/${clientId}`)
+    if (current && !(current.lastUsedAt !== undefined && current.lastUsedAt >= at)) {
+      current.lastUsedAt = at
+    }
   }
 
   async deleteClient(serviceApiKey: number, clientId: number): Promise<boolean> {

@@ -71,6 +71,12 @@ export interface ClientRecord {
    * every endpoint (isExpired), whether or not the sweep has deleted it yet.
    */
   expiresAt?: number
+  /**
+   * When its credentials last authenticated it (client/authenticate), milliseconds since the
+   * epoch, kept to the hour (client-use.ts); absent for never. The store keeps it apart:
+   * an update of the client leaves it as it is.
+   */
+  lastUsedAt?: number
   /** Milliseconds since the epoch. */
   createdAt: number
   modifiedAt: number
@@ -78,7 +84,7 @@ export interface ClientRecord {
   version: number
 }
 
-export type NewClientRecord = Omit<ClientRecord, 'number' | 'version'>
+export type NewClientRecord = Omit<ClientRecord, 'number' | 'version' | 'lastUsedAt'>
 
 /** Whether the client has expired at `now` (milliseconds): an expired client is unknown. */
 export function isExpired(record: Pick<ClientRecord, 'expiresAt'>, now: number): boolean {

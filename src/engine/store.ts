@@ -106,6 +106,8 @@ export interface Store extends WebhookStore {
   ): Promise<Page<ClientRecord>>
   updateClient(record: ClientRecord): Promise<ClientRecord | undefined>
   deleteClient(serviceApiKey: number, clientId: number): Promise<boolean>
+  /** Sets the client's lastUsedAt to `at`, unless it is already later. */
+  recordClientUse(serviceApiKey: number, clientId: number, at: number): Promise<void>
   /**
    * Deletes every client whose expiresAt is at or before `now` (milliseconds since the epoch),
    * in every service, each service's client count lowered with it; resolves how many.

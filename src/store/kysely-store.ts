@@ -222,6 +222,18 @@ export class KyselyStore implements Store {
     return (numAffectedRows ?? 0n) > 0n
   }
 
+  async recordClientUse(serviceApiKey: number, clientId: number, at: number): Promise<void> {
+    await this.#write(
+      this.#db
+        .updateTable('clients')
+        .set({ last_used_at: at })
+        .where('service_api_key', '=', serviceApiKey)
+        .where('client_id', '=', clientId)
+        .where((eb) => eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<', at)]))
+        .compile(),
+    )
+  }
+
   async deleteExpiredClients(now: number): Promise<number> {
     // In batches, over the expires_at index: a long sweep never holds the write lock for
     // long (SQLite has one writer). The count trigger lowers each service's client_count.

@@ -27,7 +27,11 @@ const migrations: Migration[] = [
   { version: 4, name: 'client expiry', up: addClientExpiry },
   { version: 5, name: 'audit history and webhooks', up: addAuditAndWebhooks },
   { version: 6, name: 'audit events found by client number', up: findAuditEventsByClientNumber },
+  { version: 7, name: 'client last use', up: addClientLastUse },
 ]
+
+/** The version a store migrated by this code is at. */
+export const SCHEMA_VERSION = migrations.at(-1)!.version
 
 async function createInitialSchema(db: Kysely<Database>, flavor: Flavor): Promise<void> {
   const bigint = flavor === 'sqlite' ? 'integer' : 'bigint'
@@ -357,6 +361,14 @@ async function findAuditEventsByClientNumber(db: Kysely<Database>, flavor: Flavo
     .on('audit_events')
     .columns(['service_api_key', 'client_number'])
     .where(sql.ref('kind'), '=', CREATED)
+    .execute()
+}
+
+/** When a client's credentials last authenticated it (engine/client-use.ts). */
+async function addClientLastUse(db: Kysely<Database>, flavor: Flavor): Promise<void> {
+  await db.schema
+    .alterTable('clients')
+    .addColumn('last_used_at', flavor === 'sqlite' ? 'integer' : 'bigint')
     .execute()
 }
 

@@ -332,6 +332,9 @@ const ClientAnswerMembers = {
   // never (RFC 7591 §3.2.1 client_secret_expires_at), so an authorization server can refuse
   // an expired secret.
   clientSecretExpiresAt: Type.Optional(Type.Integer({ minimum: 0 })),
+  // Registrar's own: when the client's credentials last authenticated it through
+  // client/authenticate, milliseconds since the epoch, to the hour; absent for never.
+  lastUsedAt: Type.Optional(Type.Integer({ minimum: 0 })),
   ...members(Bool, [
     'dynamicallyRegistered',
     'frontChannelRequestObjectEncryptionRequired',

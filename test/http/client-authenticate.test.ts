@@ -74,6 +74,9 @@ describe('client secrets', () => {
     assert.equal(String(right.json.clientId), client.client_id)
     assert.equal(right.json.clientSecret, undefined)
     assert.equal(right.headers.get('cache-control'), 'no-store')
+    // The use is recorded, for those who clean up idle clients.
+    const stored = await admin.call(`/api/${serviceId}/client/get/${client.client_id}`)
+    assert.ok(Math.abs(stored.json.lastUsedAt - Date.now()) < 60_000, stored.text)
 
     assertRefused(await authenticate({ client_id: client.client_id, client_secret: 'wrong' }))
     // An unknown client reads exactly as a wrong secret.

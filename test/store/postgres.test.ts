@@ -13,6 +13,7 @@ import { sql } from 'kysely'
 import pg from 'pg'
 import { ClientCapReachedError, type ClientCaps } from '../../src/engine/index.js'
 import { connect, openStore } from '../../src/store/index.js'
+import { SCHEMA_VERSION } from '../../src/store/migrations.js'
 import { newClient } from './records.js'
 import { describeStoreContract } from './store-contract.js'
 
@@ -67,7 +68,7 @@ describe('PostgreSQL with many nodes', () => {
     }>`select version from registrar_migrations`.execute(first.db)
     assert.deepEqual(
       rows,
-      [1, 2, 3, 4, 5].map((version) => ({ version })),
+      Array.from({ length: SCHEMA_VERSION }, (_, index) => ({ version: index + 1 })),
     )
     await Promise.all([first.db.destroy(), second.db.destroy()])
   })

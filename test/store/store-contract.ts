@@ -394,6 +394,24 @@ export function describeStoreContract(
       assert.equal(await clientCount(service.apiKey), 5)
     })
 
+    test('recordClientUse moves lastUsedAt only forward, and an update of the client keeps it', async () => {
+      const service = await newService()
+      const client = await store.insertClient(newClient(service.apiKey))
+      assert.equal('lastUsedAt' in client, false)
+      await store.recordClientUse(service.apiKey, client.clientId, NOW + 10)
+      const used = await store.getClient(service.apiKey, client.clientId)
+      assert.equal(used?.lastUsedAt, NOW + 10)
+      await store.recordClientUse(service.apiKey, client.clientId, NOW + 5)
+      assert.equal((await store.getClient(service.apiKey, client.clientId))?.lastUsedAt, NOW + 10)
+      // An update made from a record read before the use leaves the use as recorded.
+      await store.recordClientUse(service.apiKey, client.clientId, NOW + 20)
+      const updated = await store.updateClient({ ...used!, developer: 'changed' })
+      assert.equal(updated?.developer, 'changed')
+      assert.equal((await store.getClient(service.apiKey, client.clientId))?.lastUsedAt, NOW + 20)
+      // No such client: nothing to record, and no error.
+      await store.recordClientUse(service.apiKey, client.clientId + 1, NOW)
+    })
+
     test('a client’s expiresAt survives a round trip; an update keeps it, and none stays none', async () => {
       const service = await newService()
       const expiring = await store.insertClient(

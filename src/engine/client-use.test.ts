@@ -1,0 +1,43 @@
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import { createEngine, MemoryStore } from './index.js'
+import { CLIENT_USE_RESOLUTION_MILLISECONDS } from './client-use.js'
+
+test('a client’s use is written the first time, then at most once an hour', async () => {
+  let now = 1_750_000_000_000
+  const store = new MemoryStore()
+  let writes = 0
+  const record = store.recordClientUse.bind(store)
+  store.recordClientUse = async (...args) => {
+    writes++
+    await record(...args)
+  }
+  const engine = createEngine({ store, baseUrl: 'https://dcr.example.com', now: () => now })
+  const service = await engine.createService({})
+  const created = await engine.register(service, {
+    json: JSON.stringify({ redirect_uris: ['https://app.example/cb'] }),
+  })
+  const { client_id, client_secret } = created.body as Record<string, string>
+  const authenticate = () =>
+    engine.authenticateClientCredentials(service, { client_id, client_secret })
+  const lastUse = async () => (await engine.requireClient(service, client_id)).lastUsedAt
+
+  assert.equal(await lastUse(), undefined)
+  await authenticate()
+  assert.equal(await lastUse(), now)
+  const first = now
+  now += CLIENT_USE_RESOLUTION_MILLISECONDS - 1
+  await authenticate()
+  assert.equal(await lastUse(), first)
+  assert.equal(writes, 1)
+  now += 1
+  await authenticate()
+  assert.equal(await lastUse(), now)
+  assert.equal(writes, 2)
+  // A refused credential is no use.
+  now += 2 * CLIENT_USE_RESOLUTION_MILLISECONDS
+  await assert.rejects(
+    engine.authenticateClientCredentials(service, { client_id, client_secret: 'wrong' }),
+  )
+  assert.equal(writes, 2)
+})
