@@ -34,6 +34,18 @@ function event(
   }
 }
 
+/** A service of its own in the store, for events of its clients. */
+function newService(store: KyselyStore) {
+  return store.insertService({
+    apiKey: newKey(),
+    apiSecret: 'secret',
+    settings: {},
+    policy: {},
+    createdAt: NOW,
+    modifiedAt: NOW,
+  })
+}
+
 /**
  * Appends the events one after another, so their numbers follow their order: appended
  * together, PostgreSQL may commit them in two concurrent transactions, either first.
@@ -193,14 +205,7 @@ for (const backend of TEST_DATABASES) {
     test("a registration's event is written in its transaction, only when the client is in", async () => {
       const chain = await chainOf(0)
       try {
-        const service = await chain.store.insertService({
-          apiKey: newKey(),
-          apiSecret: 'secret',
-          settings: {},
-          policy: {},
-          createdAt: NOW,
-          modifiedAt: NOW,
-        })
+        const service = await newService(chain.store)
         const createdEventOf = (record: NewClientRecord): AuditEvent => ({
           ...event(record.clientId, NOW, 'client.created'),
           serviceApiKey: service.apiKey,
@@ -237,14 +242,7 @@ for (const backend of TEST_DATABASES) {
     test("a client's history is found while it lives, once deleted, and when deleted with no event of it", async () => {
       const chain = await chainOf(0)
       try {
-        const service = await chain.store.insertService({
-          apiKey: newKey(),
-          apiSecret: 'secret',
-          settings: {},
-          policy: {},
-          createdAt: NOW,
-          modifiedAt: NOW,
-        })
+        const service = await newService(chain.store)
         const serviceApiKey = service.apiKey
         const of = (clientId: number, kind: AuditEvent['kind'], at: number, number?: number) => ({
           ...event(clientId, at, kind),
@@ -352,15 +350,7 @@ for (const backend of TEST_DATABASES) {
       let store = await openStore(url)
       const { db } = await connect(url)
       try {
-        const serviceApiKey = newKey()
-        await store.insertService({
-          apiKey: serviceApiKey,
-          apiSecret: 'secret',
-          settings: {},
-          policy: {},
-          createdAt: NOW,
-          modifiedAt: NOW,
-        })
+        const { apiKey: serviceApiKey } = await newService(store)
         const of = (clientId: number, kind: AuditEvent['kind'], at: number) => ({
           ...event(clientId, at, kind),
           serviceApiKey,
