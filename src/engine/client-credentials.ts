@@ -14,7 +14,6 @@
 import {
   createLocalJWKSet,
   decodeJwt,
-  decodeProtectedHeader,
   jwtVerify,
   type JSONWebKeySet,
   type JWTPayload,
@@ -126,10 +125,8 @@ async function verifyAssertion(
   }
   if (!assertion) throw new OAuthError('invalid_request', 'client_assertion is required')
   let claims: JWTPayload
-  let algorithm: string | undefined
   try {
     claims = decodeJwt(assertion)
-    algorithm = decodeProtectedHeader(assertion).alg
   } catch {
     throw refused()
   }
@@ -139,25 +136,20 @@ async function verifyAssertion(
   if (clientId === undefined || claims.iss !== clientId) throw refused()
   if (credentials.client_id !== undefined && credentials.client_id !== clientId) throw refused()
   const client = await findClient(context, service, clientId)
-  if (!client || algorithm === undefined) throw refused()
-
-  const verifier = verifierOf(context, client)
-  if (!verifier) throw refused()
-  let verified: JWTPayload
-  try {
-    ;({ payload: verified } = await jwtVerify(assertion, verifier.key, {
-      audience: audiencesOf(context, service),
-      issuer: clientId,
-      subject: clientId,
-      algorithms: verifier.algorithms,
-      clockTolerance: CLOCK_TOLERANCE_SECONDS,
-      currentDate: new Date(context.now()),
-      requiredClaims: ['exp', 'jti'],
-    }))
-  } catch {
+  const verifier = client && verifierOf(context, client)
+  if (!client || !verifier) throw refused()
+  const { payload } = await jwtVerify(assertion, verifier.key, {
+    audience: audiencesOf(context, service),
+    issuer: clientId,
+    subject: clientId,
+    algorithms: verifier.algorithms,
+    clockTolerance: CLOCK_TOLERANCE_SECONDS,
+    currentDate: new Date(context.now()),
+    requiredClaims: ['exp', 'jti'],
+  }).catch(() => {
     throw refused()
-  }
-  rejectReplay(context, clientId, verified)
+  })
+  rejectReplay(context, clientId, payload)
   return client
 }
 
