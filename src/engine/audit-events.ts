@@ -13,11 +13,49 @@ import {
   type RequestOrigin,
 } from './audit.js'
 import type { EngineContext } from './context.js'
+import { networkOf } from './network-prefix.js'
 import type { ClientRecord, NewClientRecord, ServiceRecord } from './records.js'
 
 /** Keeps the event, when the engine has an audit trail. */
 export async function recordEvent(context: EngineContext, event: AuditEvent): Promise<void> {
   await context.audit?.append([event])
+}
+
+/** Refusal events of one kind one network may add to a service's history a minute. */
+export const REFUSAL_EVENTS_PER_MINUTE = 10
+
+/** Refusals written and left out in the current minute, by kind, service and network. */
+export interface RefusalWindow {
+  minute: number
+  written: number
+  leftOut: number
+}
+
+/**
+ * Keeps the event of a refused request, unless its network has had its share this minute:
+ * anyone may send wrong tokens and bad metadata, and each would otherwise be a row. What is
+ * left out is counted, and the next event kept from that network says how many
+ * (`detail.leftOut`); metrics count every refusal.
+ */
+export async function recordRefusalEvent(context: EngineContext, event: AuditEvent): Promise<void> {
+  if (!context.audit) return
+  const source = event.detail.source
+  const network = (source && networkOf(source, context.rateLimits.prefixes)) ?? 'unknown'
+  const key = `${event.kind} ${event.serviceApiKey} ${network}`
+  const minute = Math.floor(event.at / 60_000)
+  let window = context.refusalWindows.get(key)
+  if (window?.minute !== minute) {
+    const leftOut = window?.leftOut ?? 0
+    window = { minute, written: 0, leftOut: 0 }
+    context.refusalWindows.set(key, window)
+    if (leftOut > 0) event.detail.leftOut = leftOut
+  }
+  if (window.written >= REFUSAL_EVENTS_PER_MINUTE) {
+    window.leftOut++
+    return
+  }
+  window.written++
+  await recordEvent(context, event)
 }
 
 /** The base of an event: who, from where, when. */

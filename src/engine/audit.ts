@@ -25,6 +25,11 @@ export interface AuditDetail {
   error?: string
   /** The rule that refused a registration (violations' `rule`). */
   rule?: string
+  /**
+   * Refusals of this kind from the same network left out of the history before this one,
+   * past REFUSAL_EVENTS_PER_MINUTE (audit-events.ts).
+   */
+  leftOut?: number
 }
 
 export interface AuditEvent {
@@ -88,7 +93,7 @@ export interface AuditVerification {
   unsealed: number
 }
 
-/** Where the audit history is kept (store/audit-trail.ts; MemoryAuditTrail for embedding). */
+/** Where the audit history is kept (store/audit-trail.ts). */
 export interface AuditTrail {
   /** Keeps the events durably before resolving. */
   append(events: AuditEvent[]): Promise<void>

@@ -20,7 +20,7 @@ import {
   type JWTVerifyGetKey,
 } from 'jose'
 import { OAuthError, type ClientCredentials } from '../wire/index.js'
-import { refusalEvent, recordEvent } from './audit-events.js'
+import { recordRefusalEvent, refusalEvent } from './audit-events.js'
 import type { RequestOrigin } from './audit.js'
 import { noteClientUse } from './client-use.js'
 import type { EngineContext } from './context.js'
@@ -68,7 +68,7 @@ export async function authenticateClientCredentials(
   } catch (error) {
     const clientId = numericClientId(credentials)
     const event = refusalEvent(context, service, 'anonymous', origin, error, clientId)
-    if (event) await recordEvent(context, event)
+    if (event) await recordRefusalEvent(context, event)
     throw error
   }
   await noteClientUse(context, client)

@@ -1,3 +1,4 @@
+import type { RefusalWindow } from './audit-events.js'
 import type { AuditTrail } from './audit.js'
 import type { GenerationalCache } from './generational-cache.js'
 import type { IdempotencyKeys } from './idempotency.js'
@@ -25,4 +26,6 @@ export interface EngineContext {
   remoteKeySets: RemoteKeySets
   /** Client assertions already used, by client id and jti: until when each is remembered. */
   seenAssertions: GenerationalCache<string, number>
+  /** Refusal events written and left out this minute, by kind, service and network. */
+  refusalWindows: GenerationalCache<string, RefusalWindow>
 }

@@ -21,7 +21,7 @@ import type {
   RequestOrigin,
   StoredAuditEvent,
 } from './audit.js'
-import { failedApiAuthenticationEvent, recordEvent } from './audit-events.js'
+import { failedApiAuthenticationEvent, recordRefusalEvent } from './audit-events.js'
 import * as history from './client-history.js'
 import type { ClientVersion } from './client-history.js'
 import type { InitialAccessTokenRequest, Principal } from './access-tokens.js'
@@ -110,7 +110,7 @@ export interface EngineOptions {
    */
   webhooks?: WebhookDeliveryOptions
   /**
-   * Where the audit history is kept (store's KyselyAuditTrail, or MemoryAuditTrail).
+   * Where the audit history is kept (the store's KyselyAuditTrail, or one of your own).
    * @default none: no events are kept, and the history's calls answer invalid_request
    */
   audit?: AuditTrail
@@ -372,6 +372,8 @@ export interface Engine {
 
 /** Used client assertions remembered at most (client-credentials.ts). */
 const SEEN_ASSERTIONS = 100_000
+/** Networks whose refusal events are counted at most (audit-events.ts). */
+const REFUSAL_WINDOWS = 10_000
 
 /** The engine over one store; nothing but the decisions leaves it. */
 export function createEngine(options: EngineOptions): Engine {
@@ -403,6 +405,7 @@ export function createEngine(options: EngineOptions): Engine {
     audit: options.audit,
     remoteKeySets: new RemoteKeySets({ allowPrivate: options.allowPrivateFetch ?? false }),
     seenAssertions: new GenerationalCache(SEEN_ASSERTIONS),
+    refusalWindows: new GenerationalCache(REFUSAL_WINDOWS),
   }
   const delivery: WebhookDelivery = {
     ...DEFAULT_WEBHOOK_DELIVERY,
@@ -456,7 +459,7 @@ export function createEngine(options: EngineOptions): Engine {
       history.eraseClientHistory(context, service, clientId, origin),
     verifyAudit: (anchor) => history.verifyAudit(context, anchor),
     recordFailedApiAuthentication: (serviceApiKey, origin) =>
-      recordEvent(context, failedApiAuthenticationEvent(context, serviceApiKey, origin)),
+      recordRefusalEvent(context, failedApiAuthenticationEvent(context, serviceApiKey, origin)),
 
     ensureAdminToken: (configured) => accessTokens.ensureAdminToken(context, configured),
     authenticateBearer: (adminTokenHash, token) =>

@@ -28,6 +28,7 @@ import {
   deletedEvent,
   namedClientId,
   recordEvent,
+  recordRefusalEvent,
   refusalEvent,
 } from './audit-events.js'
 import { updateOptimistically, withMetadata } from './client-replacement.js'
@@ -180,7 +181,7 @@ async function recordRefusal(
   clientId?: number,
 ): Promise<void> {
   const event = refusalEvent(context, service, actor, origin, error, clientId)
-  if (event) await recordEvent(context, event)
+  if (event) await recordRefusalEvent(context, event)
 }
 
 /** The actor of an RFC 7592 request: the holder of the client's registration access token. */
@@ -365,12 +366,20 @@ export async function insertWithFreshId(
   eventOf: (created: NewClientRecord) => AuditEvent,
 ): Promise<ClientRecord> {
   const caps = capsOf(policyFor(service))
+  // The store's own trail gets the event in the insert's transaction, so a registration is
+  // never without its event; another trail gets it once the insert has committed.
+  const inTransaction = context.audit !== undefined && context.audit === context.store.audit
   for (let attempt = 0; ; attempt++) {
+    const created = { ...record, clientId: mintNumericId(context.randomBytes) }
+    const event = context.audit && eventOf(created)
+    let inserted: ClientRecord
     try {
-      const created = { ...record, clientId: mintNumericId(context.randomBytes) }
-      // Written in the insert's transaction: a registration is never without its event.
-      const event = context.audit && eventOf(created)
-      return await context.store.insertClient(created, consume, caps, event)
+      inserted = await context.store.insertClient(
+        created,
+        consume,
+        caps,
+        inTransaction ? event : undefined,
+      )
     } catch (error) {
       if (error instanceof InitialAccessTokenSpentError) {
         throw new OAuthError('invalid_token', 'the initial access token is expired or spent')
@@ -379,6 +388,9 @@ export async function insertWithFreshId(
       if (!(error instanceof DuplicateClientIdError) || attempt >= 5) {
         throw refusedWrite(error, 'invalid_client_metadata')
       }
+      continue
     }
+    if (event && !inTransaction) await recordEvent(context, event)
+    return inserted
   }
 }

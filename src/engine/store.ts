@@ -14,7 +14,7 @@
  * - Storage failures reject with any Error; the engine turns them into server_error.
  */
 import { OAuthError, type OAuthErrorCode } from '../wire/index.js'
-import type { AuditEvent } from './audit.js'
+import type { AuditEvent, AuditTrail } from './audit.js'
 import type {
   ApiTokenRecord,
   ClientRecord,
@@ -87,8 +87,10 @@ export interface Store extends WebhookStore {
    * InitialAccessTokenSpentError when `consume` names a token that is gone, expired or
    * has no use left, and with ClientCapReachedError when a count is at its cap. `event`,
    * the registration's audit event, is written in the insert's transaction, into the audit
-   * trail the store keeps (KyselyStore.audit); a store that keeps none ignores it.
+   * trail the store keeps (`audit`); the engine passes it only to a store whose trail it uses.
    */
+  /** The audit trail the store keeps, if any: insertClient writes a registration's event into it. */
+  readonly audit?: AuditTrail
   insertClient(
     record: NewClientRecord,
     consume?: ConsumeInitialAccessToken,
