@@ -196,6 +196,27 @@ describe('private_key_jwt', () => {
     assert.equal(String(answer.json.clientId), clientId)
   })
 
+  test('an expired assertion, and one presented again within its lifetime, are refused', async () => {
+    const now = Math.floor(Date.now() / 1000)
+    const expired = await assertion(clientId, { iat: now - 300, exp: now - 120 })
+      .setProtectedHeader({ alg: 'ES256', kid: 'k1' })
+      .sign(signingKey)
+    assertRefused(
+      await authenticate({ client_assertion_type: ASSERTION_TYPE, client_assertion: expired }),
+    )
+    const once = await assertion(clientId)
+      .setProtectedHeader({ alg: 'ES256', kid: 'k1' })
+      .sign(signingKey)
+    const first = await authenticate({
+      client_assertion_type: ASSERTION_TYPE,
+      client_assertion: once,
+    })
+    assert.equal(first.status, 200, first.text)
+    assertRefused(
+      await authenticate({ client_assertion_type: ASSERTION_TYPE, client_assertion: once }),
+    )
+  })
+
   test('a key the client did not register, or a secret, is refused', async () => {
     const other = await generateKeyPair('ES256')
     const jwt = await assertion(clientId)
