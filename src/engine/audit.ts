@@ -132,6 +132,11 @@ export const MASKED = '********'
 /** Metadata members named as secrets. */
 const SECRET_MEMBER = /secret|password|registration_access_token/i
 
+/** Whether maskSecrets masks the member's value whole (a member named as a secret). */
+export function isSecretMember(member: string): boolean {
+  return SECRET_MEMBER.test(member)
+}
+
 /** JWK members that hold private or symmetric key material (RFC 7518 §6.2.2, §6.3.2, §6.4). */
 const PRIVATE_JWK_MEMBERS = new Set(['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'])
 
@@ -141,12 +146,12 @@ const PRIVATE_JWK_MEMBERS = new Set(['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'
  */
 export function maskSecrets(metadata: ClientMetadata): ClientMetadata {
   // Most metadata has nothing to mask: then it is answered as it is, not copied.
-  if (!Object.keys(metadata).some((member) => member === 'jwks' || SECRET_MEMBER.test(member))) {
+  if (!Object.keys(metadata).some((member) => member === 'jwks' || isSecretMember(member))) {
     return metadata
   }
   const masked: Record<string, unknown> = {}
   for (const [member, value] of Object.entries(metadata)) {
-    if (SECRET_MEMBER.test(member)) masked[member] = MASKED
+    if (isSecretMember(member)) masked[member] = MASKED
     else if (member === 'jwks' && isObject(value)) masked[member] = maskJwks(value)
     else masked[member] = value
   }

@@ -4,6 +4,7 @@
  */
 import { OAuthError, type ClientMetadata } from '../wire/index.js'
 import {
+  isSecretMember,
   MASKED,
   principalActor,
   type AuditAnchor,
@@ -134,7 +135,11 @@ function unmasked(recorded: ClientMetadata, current: ClientMetadata): ClientMeta
   const restored: Record<string, unknown> = {}
   const now = current as Record<string, unknown>
   for (const [member, value] of Object.entries(recorded)) {
-    if (!JSON.stringify(value).includes(JSON.stringify(MASKED))) restored[member] = value
+    // By maskSecrets' own rule: a secret's whole value, or a JWK Set's private members.
+    const masked =
+      isSecretMember(member) ||
+      (member === 'jwks' && JSON.stringify(value).includes(JSON.stringify(MASKED)))
+    if (!masked) restored[member] = value
     else if (now[member] !== undefined) restored[member] = now[member]
   }
   return restored as ClientMetadata

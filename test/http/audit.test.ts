@@ -73,7 +73,8 @@ async function exercise(server: RunningServer, db: Kysely<Database>): Promise<vo
 
   // RFC 7591 registration, RFC 7592 read (no event), update and a wrong token.
   const registered = await call(`${server.url}/${serviceId}/register`, {
-    body: { client_name: 'first', redirect_uris: ['https://app.example.com/cb'] },
+    // A name that looks masked: a rollback must still restore it (only secrets are masked).
+    body: { client_name: 'first ********', redirect_uris: ['https://app.example.com/cb'] },
     headers: { 'x-request-id': 'create-1' },
   })
   assert.equal(registered.status, 201)
@@ -121,7 +122,7 @@ async function exercise(server: RunningServer, db: Kysely<Database>): Promise<vo
   assert.equal(created.detail.source, '127.0.0.1')
   assert.equal(created.detail.version, 1)
   assert.equal(created.clientId, Number(clientId))
-  assert.deepEqual(events[4]!.detail.diff.client_name, { from: 'first', to: 'second' })
+  assert.deepEqual(events[4]!.detail.diff.client_name, { from: 'first ********', to: 'second' })
   assert.equal(events[2]!.detail.rule, 'redirectUriSchemeIsNotDangerous')
   for (const event of events) assert.match(event.requestId, /./)
 
@@ -156,7 +157,7 @@ async function exercise(server: RunningServer, db: Kysely<Database>): Promise<vo
   const rollback = await cli(['client', 'rollback', serviceId, clientId, '--version', '1'], server)
   assert.equal(rollback.code, 0, rollback.stdout)
   const reread = await call(configure, { token })
-  assert.equal(reread.json.client_name, 'first')
+  assert.equal(reread.json.client_name, 'first ********')
   assert.deepEqual(reread.json.redirect_uris, ['https://app.example.com/cb'])
   assert.equal(reread.json.client_secret, registered.json.client_secret, 'the secret stays')
   assert.equal(
