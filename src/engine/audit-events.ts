@@ -16,6 +16,16 @@ import type { EngineContext } from './context.js'
 import { networkOf } from './network-prefix.js'
 import type { ClientRecord, NewClientRecord, ServiceRecord } from './records.js'
 
+/**
+ * Whether the store keeps the engine's audit trail itself: then a change's event is written
+ * in the change's own transaction (Store.insertClient, updateClient, deleteClient), so that
+ * a change that committed always has its event. Another trail gets the event once the
+ * change has committed.
+ */
+export function storeRecordsEvents(context: EngineContext): boolean {
+  return context.audit !== undefined && context.audit === context.store.audit
+}
+
 /** Keeps the event, when the engine has an audit trail. */
 export async function recordEvent(context: EngineContext, event: AuditEvent): Promise<void> {
   await context.audit?.append([event])

@@ -110,7 +110,7 @@ export async function rollbackClient(
     throw new OAuthError('invalid_request', `version ${version} of client ${clientId} was erased`)
   }
   const recorded = target.metadata
-  const { before, after } = await updateOptimistically(
+  const { after } = await updateOptimistically(
     context,
     () => requireClient(context, service, clientId),
     async (current) => {
@@ -121,11 +121,15 @@ export async function rollbackClient(
       )
       return withMetadata(context, service, current, metadata)
     },
-  )
-  const actor = principalActor(origin?.principal)
-  await recordEvent(
-    context,
-    changeEvent(context, 'client.rolled_back', actor, origin, before, after),
+    (before, after) =>
+      changeEvent(
+        context,
+        'client.rolled_back',
+        principalActor(origin?.principal),
+        origin,
+        before,
+        after,
+      ),
   )
   return after
 }

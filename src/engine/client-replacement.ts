@@ -4,6 +4,8 @@
  * change is made again on the new state, so no acknowledged update is lost silently.
  */
 import { OAuthError, type ClientMetadata } from '../wire/index.js'
+import { recordEvent, storeRecordsEvents } from './audit-events.js'
+import type { AuditEvent } from './audit.js'
 import type { EngineContext } from './context.js'
 import type { ClientRecord, ServiceRecord } from './records.js'
 import { issueSecret } from './client-secret.js'
@@ -30,20 +32,49 @@ export function withMetadata(
 
 /**
  * Reads the current record, changes it and writes it, again while others win the race;
- * resolves the record the change was made to and the record written.
+ * resolves the record the change was made to and the record written. The change's audit
+ * event (`eventOf`) is written with it (audit-events.ts, changesWithEvents).
  */
 export async function updateOptimistically(
   context: EngineContext,
   readCurrent: () => Promise<ClientRecord>,
   change: (current: ClientRecord) => Promise<ClientRecord>,
+  eventOf: (before: ClientRecord, after: ClientRecord) => AuditEvent,
 ): Promise<{ before: ClientRecord; after: ClientRecord }> {
+  const withChange = storeRecordsEvents(context)
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
     const before = await readCurrent()
     const changed = await change(before)
-    const after = await context.store.updateClient(changed).catch((error: unknown) => {
-      throw refusedWrite(error, 'invalid_client_metadata')
-    })
-    if (after) return { before, after }
+    const event = context.audit && eventOf(before, { ...changed, version: changed.version + 1 })
+    const after = await context.store
+      .updateClient(changed, withChange ? event : undefined)
+      .catch((error: unknown) => {
+        throw refusedWrite(error, 'invalid_client_metadata')
+      })
+    if (after) {
+      if (event && !withChange) await recordEvent(context, event)
+      return { before, after }
+    }
   }
   throw new OAuthError('server_error', 'the client kept changing concurrently; try again')
+}
+
+/**
+ * Deletes the client as read; false when it was gone already. Its audit event (`event`,
+ * made only when there is an audit trail) is written with it (audit-events.ts).
+ */
+export async function deleteRecorded(
+  context: EngineContext,
+  client: ClientRecord,
+  eventOf: () => AuditEvent,
+): Promise<boolean> {
+  const withChange = storeRecordsEvents(context)
+  const event = context.audit && eventOf()
+  const deleted = await context.store.deleteClient(
+    client.serviceApiKey,
+    client.clientId,
+    withChange ? event : undefined,
+  )
+  if (deleted && event && !withChange) await recordEvent(context, event)
+  return deleted
 }

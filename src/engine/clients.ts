@@ -15,7 +15,7 @@ import { changeEvent, createdEvent, deletedEvent, readEvent, recordEvent } from 
 import type { EngineContext } from './context.js'
 import { findClient } from './find-client.js'
 import type { ClientExtras, ClientRecord, Page, ServiceRecord } from './records.js'
-import { updateOptimistically, withMetadata } from './client-replacement.js'
+import { deleteRecorded, updateOptimistically, withMetadata } from './client-replacement.js'
 import { issueSecret } from './client-secret.js'
 import { insertWithFreshId } from './registration.js'
 
@@ -139,7 +139,7 @@ export async function updateClient(
   origin?: RequestOrigin,
 ): Promise<ClientRecord> {
   const metadata = await metadataOf(context, service, input)
-  const { before, after } = await updateOptimistically(
+  const { after } = await updateOptimistically(
     context,
     () => requireClient(context, service, clientId),
     async (current) => ({
@@ -147,9 +147,16 @@ export async function updateClient(
       extras: extrasOf(input),
       developer: input.developer || current.developer,
     }),
+    (before, after) =>
+      changeEvent(
+        context,
+        'client.updated',
+        principalActor(origin?.principal),
+        origin,
+        before,
+        after,
+      ),
   )
-  const actor = principalActor(origin?.principal)
-  await recordEvent(context, changeEvent(context, 'client.updated', actor, origin, before, after))
   return after
 }
 
@@ -160,11 +167,12 @@ export async function deleteClient(
   origin?: RequestOrigin,
 ): Promise<void> {
   const current = await requireClient(context, service, clientId)
-  if (!(await context.store.deleteClient(service.apiKey, current.clientId))) {
+  const deleted = await deleteRecorded(context, current, () =>
+    deletedEvent(context, principalActor(origin?.principal), origin, current),
+  )
+  if (!deleted) {
     throw new OAuthError('not_found', `no client ${clientId} in service ${service.apiKey}`)
   }
-  const actor = principalActor(origin?.principal)
-  await recordEvent(context, deletedEvent(context, actor, origin, current))
 }
 
 export async function listClients(

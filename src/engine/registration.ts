@@ -30,8 +30,9 @@ import {
   recordEvent,
   recordRefusalEvent,
   refusalEvent,
+  storeRecordsEvents,
 } from './audit-events.js'
-import { updateOptimistically, withMetadata } from './client-replacement.js'
+import { deleteRecorded, updateOptimistically, withMetadata } from './client-replacement.js'
 import { issueSecret } from './client-secret.js'
 import {
   authenticateClient,
@@ -215,7 +216,7 @@ export async function update(
   request: UpdateRequest,
 ): Promise<Decision> {
   try {
-    const { before, after: updated } = await updateOptimistically(
+    const { after: updated } = await updateOptimistically(
       context,
       () => authenticateClient(context, service, request),
       async (current) => {
@@ -231,11 +232,8 @@ export async function update(
         )
         return withMetadata(context, service, current, metadata)
       },
-    )
-    const actor = tokenHolder(request)
-    await recordEvent(
-      context,
-      changeEvent(context, 'client.updated', actor, request.origin, before, updated),
+      (before, after) =>
+        changeEvent(context, 'client.updated', tokenHolder(request), request.origin, before, after),
     )
     return succeeded(
       'UPDATED',
@@ -256,11 +254,10 @@ export async function remove(
 ): Promise<Decision> {
   try {
     const record = await authenticateClient(context, service, request)
-    if (!(await context.store.deleteClient(service.apiKey, record.clientId))) {
-      throw invalidToken()
-    }
-    const actor = tokenHolder(request)
-    await recordEvent(context, deletedEvent(context, actor, request.origin, record))
+    const deleted = await deleteRecorded(context, record, () =>
+      deletedEvent(context, tokenHolder(request), request.origin, record),
+    )
+    if (!deleted) throw invalidToken()
     return succeeded('DELETED', service, record)
   } catch (error) {
     return await configurationFailed(context, service, request, error)
@@ -366,9 +363,8 @@ export async function insertWithFreshId(
   eventOf: (created: NewClientRecord) => AuditEvent,
 ): Promise<ClientRecord> {
   const caps = capsOf(policyFor(service))
-  // The store's own trail gets the event in the insert's transaction, so a registration is
-  // never without its event; another trail gets it once the insert has committed.
-  const inTransaction = context.audit !== undefined && context.audit === context.store.audit
+  // A registration is never without its event (audit-events.ts, storeRecordsEvents).
+  const inTransaction = storeRecordsEvents(context)
   for (let attempt = 0; ; attempt++) {
     const created = { ...record, clientId: mintNumericId(context.randomBytes) }
     const event = context.audit && eventOf(created)

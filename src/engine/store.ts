@@ -106,8 +106,10 @@ export interface Store extends WebhookStore {
     serviceApiKey: number,
     page: PageRequest & { developer?: string; now?: number },
   ): Promise<Page<ClientRecord>>
-  updateClient(record: ClientRecord): Promise<ClientRecord | undefined>
-  deleteClient(serviceApiKey: number, clientId: number): Promise<boolean>
+  /** `event`, the update's audit event, is written in its transaction, as insertClient's. */
+  updateClient(record: ClientRecord, event?: AuditEvent): Promise<ClientRecord | undefined>
+  /** `event`, the deletion's audit event, is written in its transaction, as insertClient's. */
+  deleteClient(serviceApiKey: number, clientId: number, event?: AuditEvent): Promise<boolean>
   /** Sets the client's lastUsedAt to `at`, unless it is already later. */
   recordClientUse(serviceApiKey: number, clientId: number, at: number): Promise<void>
   /**

@@ -32,6 +32,7 @@ import {
   type PlannedInsert,
 } from './client-insert.js'
 import { KyselyAuditTrail } from './audit-trail.js'
+import { eventInsert } from './change-events.js'
 import type { DatabaseUse } from './database-use.js'
 import { GroupCommit } from './group-commit.js'
 import { hotQueries, type HotQueries } from './hot-queries.js'
@@ -68,7 +69,7 @@ export interface KyselyStoreOptions {
   /** Registrations sharing one transaction at most. @default 256 */
   maxBatchSize?: number
   /** Runs registration batches and client writes on another thread (SQLite's worker) when it can. */
-  worker?: Pick<SqliteWorker, 'run' | 'execute' | 'seal'>
+  worker?: Pick<SqliteWorker, 'run' | 'execute' | 'executeChain' | 'seal'>
   /** What the connection is busy with (databaseUse()). @default nothing known */
   use?: () => DatabaseUse
   /** Told of each registration transaction that commits: its size and duration, seconds. */
@@ -198,28 +199,38 @@ export class KyselyStore implements Store {
     return readPage(page, query, query.selectAll().orderBy('number'), toClientRecord)
   }
 
-  async updateClient(record: ClientRecord): Promise<ClientRecord | undefined> {
-    const { rows } = await this.#write(
-      this.#queries.updateClient(this.#db, {
-        ...storableRow(() => toClientChanges(record, record.version + 1)),
-        key_service_api_key: record.serviceApiKey,
-        key_client_id: record.clientId,
-        key_version: record.version,
-      }),
-    )
+  async updateClient(record: ClientRecord, event?: AuditEvent): Promise<ClientRecord | undefined> {
+    const update = this.#queries.updateClient(this.#db, {
+      ...storableRow(() => toClientChanges(record, record.version + 1)),
+      key_service_api_key: record.serviceApiKey,
+      key_client_id: record.clientId,
+      key_version: record.version,
+    })
+    const [{ rows }] = event
+      ? await this.#writeChain([update, eventInsert(this.#db, event)])
+      : [await this.#write(update)]
     const [row] = rows as ClientRow[]
     return row && toClientRecord(row, record)
   }
 
-  async deleteClient(serviceApiKey: number, clientId: number): Promise<boolean> {
-    const { numAffectedRows } = await this.#write(
-      this.#db
-        .deleteFrom('clients')
-        .where('service_api_key', '=', serviceApiKey)
-        .where('client_id', '=', clientId)
-        .compile(),
-    )
-    return (numAffectedRows ?? 0n) > 0n
+  async deleteClient(
+    serviceApiKey: number,
+    clientId: number,
+    event?: AuditEvent,
+  ): Promise<boolean> {
+    const remove = this.#db
+      .deleteFrom('clients')
+      .where('service_api_key', '=', serviceApiKey)
+      .where('client_id', '=', clientId)
+    if (!event) {
+      const { numAffectedRows } = await this.#write(remove.compile())
+      return (numAffectedRows ?? 0n) > 0n
+    }
+    const [{ rows }] = await this.#writeChain([
+      remove.returning('number').compile(),
+      eventInsert(this.#db, event),
+    ])
+    return rows.length > 0
   }
 
   async recordClientUse(serviceApiKey: number, clientId: number, at: number): Promise<void> {
@@ -399,6 +410,25 @@ export class KyselyStore implements Store {
    */
   #write(query: CompiledQuery): Promise<QueryResult<unknown>> {
     return this.#worker?.execute(query) ?? this.#db.executeQuery(query)
+  }
+
+  /**
+   * The statements in order, in one transaction, each only while the one before it answered
+   * rows (a change, then what follows from it); the results of those that ran.
+   */
+  #writeChain(queries: CompiledQuery[]): Promise<QueryResult<unknown>[]> {
+    return (
+      this.#worker?.executeChain(queries) ??
+      this.#db.transaction().execute(async (trx) => {
+        const results: QueryResult<unknown>[] = []
+        for (const query of queries) {
+          const result = await trx.executeQuery(query)
+          results.push(result)
+          if (result.rows.length === 0) break
+        }
+        return results
+      })
+    )
   }
 
   /** Lets registrations already submitted commit, then closes the connections. */

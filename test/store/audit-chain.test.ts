@@ -345,6 +345,68 @@ for (const backend of TEST_DATABASES) {
       }
     })
 
+    test("an update's or a deletion's event is written in its transaction, only when it happens", async () => {
+      const chain = await chainOf(0)
+      try {
+        const { apiKey: serviceApiKey } = await newService(chain.store)
+        const client = await chain.store.insertClient(newClient(serviceApiKey))
+        const of = (kind: AuditEvent['kind']) => ({
+          ...event(client.clientId, NOW, kind),
+          serviceApiKey,
+          clientNumber: client.number,
+        })
+        const kinds = async () =>
+          (await chain.store.audit.list({ serviceApiKey, limit: 10 })).map((e) => e.kind)
+
+        const updated = await chain.store.updateClient(
+          { ...client, developer: 'second' },
+          of('client.updated'),
+        )
+        assert.equal(updated?.version, 2)
+        assert.deepEqual(await kinds(), ['client.updated'])
+        // A stale version changes nothing, and records nothing.
+        const stale = await chain.store.updateClient(
+          { ...client, developer: 'stale' },
+          of('client.updated'),
+        )
+        assert.equal(stale, undefined)
+        assert.deepEqual(await kinds(), ['client.updated'])
+        // An event that cannot be written takes its change with it.
+        const unwritable = { ...of('client.updated'), kind: null as unknown as 'client.updated' }
+        await assert.rejects(
+          chain.store.updateClient({ ...updated!, developer: 'lost' }, unwritable),
+        )
+        const kept = await chain.store.getClient(serviceApiKey, client.clientId)
+        assert.equal(kept?.developer, 'second')
+        assert.equal(kept?.version, 2)
+        await assert.rejects(
+          chain.store.deleteClient(serviceApiKey, client.clientId, {
+            ...of('client.deleted'),
+            kind: null as unknown as 'client.deleted',
+          }),
+        )
+        assert.ok(await chain.store.getClient(serviceApiKey, client.clientId))
+
+        assert.equal(
+          await chain.store.deleteClient(serviceApiKey, client.clientId, of('client.deleted')),
+          true,
+        )
+        assert.equal(
+          await chain.store.deleteClient(serviceApiKey, client.clientId, of('client.deleted')),
+          false,
+        )
+        assert.deepEqual(await kinds(), ['client.deleted', 'client.updated'])
+        assert.deepEqual(
+          (
+            await chain.store.audit.list({ serviceApiKey, clientId: client.clientId, limit: 10 })
+          ).map((e) => e.kind),
+          ['client.deleted', 'client.updated'],
+        )
+      } finally {
+        await chain.close()
+      }
+    })
+
     test('the history written before events named client rows is found after the upgrade', async () => {
       const { url, drop } = await backend.create()
       let store = await openStore(url)

@@ -1,7 +1,8 @@
 /**
  * The SQLite worker thread's own code (worker.ts starts it and explains why it exists): a
  * connection of its own to the WAL file, registration batches run each in one IMMEDIATE
- * transaction, single write statements, the audit chain's seals, and a
+ * transaction, single write statements and chains of them in one transaction, the
+ * audit chain's seals, and a
  * PASSIVE checkpoint every interval.
  */
 import { parentPort, workerData } from 'node:worker_threads'
@@ -39,6 +40,15 @@ function execute([sql, parameters]: WireStatement): StatementResult {
 const rows = (statement: WireStatement) => execute(statement).rows
 const runBatch = db.transaction((batch: BatchPlan<WireStatement>) => runBatchSync(batch, rows))
 const runSeal = db.transaction((script: SealScript) => runStepsSync(sealSteps(script), rows))
+const runChain = db.transaction((statements: WireStatement[]) => {
+  const results: StatementResult[] = []
+  for (const statement of statements) {
+    const result = execute(statement)
+    results.push(result)
+    if (result.rows.length === 0) break
+  }
+  return results
+})
 
 const reply = (message: Reply) => port.postMessage(message)
 function checkpoint(): void {
@@ -57,6 +67,7 @@ port.on('message', (message: Request) => {
   try {
     if ('batch' in message) reply({ results: runBatch.immediate(message.batch) })
     else if ('seal' in message) reply({ sealed: runSeal.immediate(message.seal) })
+    else if ('chain' in message) reply({ chained: runChain.immediate(message.chain) })
     else reply({ result: execute(message.statement) })
   } catch (error) {
     reply({ failure: String((error as Error | undefined)?.message) })

@@ -285,7 +285,7 @@ test('after stop, run() answers undefined and the store carries on on the main c
   await store.close()
 })
 
-test('client updates and deletes run on the worker, answering as Kysely does', async () => {
+test('client updates and deletes run on the worker, with their events, answering as Kysely does', async () => {
   const { worker, store, serviceApiKey } = await openFile('writes.db')
   await runOnWorker(worker, NO_BATCH)
   const stored = await store.insertClient(newClient(serviceApiKey))
@@ -298,6 +298,43 @@ test('client updates and deletes run on the worker, answering as Kysely does', a
   assert.equal(await store.deleteClient(serviceApiKey, stored.clientId), true)
   assert.equal(await store.deleteClient(serviceApiKey, stored.clientId), false)
   assert.equal(await store.getClient(serviceApiKey, stored.clientId), undefined)
+
+  // With their audit events: each in the change's transaction, only when the change happens.
+  const other = await store.insertClient(newClient(serviceApiKey))
+  const event = (kind: 'client.updated' | 'client.deleted') => ({
+    kind,
+    serviceApiKey,
+    clientId: other.clientId,
+    clientNumber: other.number,
+    actor: 'admin',
+    at: 1,
+    detail: {},
+  })
+  const kinds = async () =>
+    (await store.audit.list({ serviceApiKey, limit: 10 })).map((stored) => stored.kind)
+  const recorded = await store.updateClient({ ...other, developer: 'x' }, event('client.updated'))
+  assert.equal(recorded?.version, other.version + 1)
+  assert.equal(
+    await store.updateClient({ ...other, developer: 'y' }, event('client.updated')),
+    undefined,
+  )
+  assert.deepEqual(await kinds(), ['client.updated'])
+  await assert.rejects(
+    store.updateClient(
+      { ...recorded!, developer: 'z' },
+      { ...event('client.updated'), kind: null as unknown as 'client.updated' },
+    ),
+  )
+  assert.equal((await store.getClient(serviceApiKey, other.clientId))?.developer, 'x')
+  assert.equal(
+    await store.deleteClient(serviceApiKey, other.clientId, event('client.deleted')),
+    true,
+  )
+  assert.equal(
+    await store.deleteClient(serviceApiKey, other.clientId, event('client.deleted')),
+    false,
+  )
+  assert.deepEqual(await kinds(), ['client.deleted', 'client.updated'])
 
   const failing = worker.execute(CompiledQuery.raw('delete from nowhere'))
   assert.ok(failing, 'the worker is running')

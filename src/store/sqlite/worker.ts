@@ -74,9 +74,17 @@ export interface StatementResult {
   changes?: number
 }
 export type Request =
-  { batch: BatchPlan<WireStatement> } | { statement: WireStatement } | { seal: SealScript } | 'stop'
+  | { batch: BatchPlan<WireStatement> }
+  | { statement: WireStatement }
+  | { chain: WireStatement[] }
+  | { seal: SealScript }
+  | 'stop'
 /** A reply that answers a request. */
-type Answer = { results: BatchResults } | { result: StatementResult } | { sealed: number }
+type Answer =
+  | { results: BatchResults }
+  | { result: StatementResult }
+  | { chained: StatementResult[] }
+  | { sealed: number }
 export type Reply = 'ready' | Answer | { failure: string } | { checkpoint: CheckpointResult }
 
 /**
@@ -100,12 +108,22 @@ export interface SqliteWorker {
   run(batch: BatchPlan): Promise<BatchResults> | undefined
   /** Runs one write statement on the worker, answering as Kysely would; undefined as run(). */
   execute(query: CompiledQuery): Promise<QueryResult<unknown>> | undefined
+  /**
+   * Runs the statements in order in one transaction, each only while the one before it
+   * answered rows; the results of those that ran, as execute() answers. Undefined as run().
+   */
+  executeChain(queries: CompiledQuery[]): Promise<QueryResult<unknown>[]> | undefined
   /** Seals the audit chain on the worker (audit-seal.ts); how many events. Undefined as run(). */
   seal(script: SealScript): Promise<number> | undefined
   /** Batches and statements sent and not yet answered. */
   queued(): number
   /** Stops the worker after one last checkpoint; resolves once its connection is closed. */
   stop(): Promise<void>
+}
+
+/** A statement's result as Kysely's own SQLite connection answers a write. */
+function asKyselyResult({ rows, changes }: StatementResult): QueryResult<unknown> {
+  return changes === undefined ? { rows } : { rows, numAffectedRows: BigInt(changes) }
 }
 
 /** Starts the helper thread of the WAL database `database` has open at `path`. */
@@ -176,11 +194,15 @@ export function startSqliteWorker(
     },
     execute(query) {
       if (!ready) return undefined
-      return send({ statement: wire(query) }).then((answer) => {
-        const { rows, changes } = (answer as { result: StatementResult }).result
-        // As Kysely's own SQLite connection answers a write.
-        return changes === undefined ? { rows } : { rows, numAffectedRows: BigInt(changes) }
-      })
+      return send({ statement: wire(query) }).then((answer) =>
+        asKyselyResult((answer as { result: StatementResult }).result),
+      )
+    },
+    executeChain(queries) {
+      if (!ready) return undefined
+      return send({ chain: queries.map(wire) }).then((answer) =>
+        (answer as { chained: StatementResult[] }).chained.map(asKyselyResult),
+      )
     },
     seal(script) {
       if (!ready) return undefined
