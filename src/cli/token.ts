@@ -1,6 +1,6 @@
 /**
  * `registrar token create|list|delete`: service-scoped API tokens, and initial access
- * tokens (RFC 7591 §3) with `--initial`.
+ * tokens (RFC 7591 §3) with `--initial`; `list` and `delete` take `--api` for API tokens.
  */
 import type { Command } from 'commander'
 import type { Registrar } from '../sdk/index.js'
@@ -40,7 +40,7 @@ function addCreate(token: Command): void {
     )
     .option('--description <text>', 'what the token is for')
     .option('--initial', 'issue an initial access token for registration (RFC 7591 §3)')
-    .option('--expires-in <seconds>', 'with --initial: lifetime (default: never expires)')
+    .option('--expires-in <seconds>', 'lifetime (default: never expires)')
     .option('--max-uses <n>', 'with --initial: registrations it allows (default: unlimited)')
     .addHelpText(
       'after',
@@ -50,17 +50,14 @@ function addCreate(token: Command): void {
       run(async (serviceId: string, flags: CreateFlags) => {
         const expiresIn = integerFlag('--expires-in', flags.expiresIn)
         const maxUses = integerFlag('--max-uses', flags.maxUses)
-        if (!flags.initial && (expiresIn !== undefined || maxUses !== undefined)) {
-          throw new UsageError(
-            '--expires-in and --max-uses apply to initial access tokens only',
-            'Add --initial.',
-          )
+        if (!flags.initial && maxUses !== undefined) {
+          throw new UsageError('--max-uses applies to initial access tokens only', 'Add --initial.')
         }
         const registrar = await connect(flags)
         if (flags.initial) {
           return createInitialAccessToken(registrar, serviceId, flags, { expiresIn, maxUses })
         }
-        return createServiceToken(registrar, serviceId, flags)
+        return createServiceToken(registrar, serviceId, flags, expiresIn)
       }),
     )
 }
@@ -69,11 +66,15 @@ async function createServiceToken(
   registrar: Registrar,
   serviceId: string,
   flags: CreateFlags,
+  expiresIn: number | undefined,
 ): Promise<void> {
-  const created = await registrar.tokens.create(serviceId, { description: flags.description })
+  const created = await registrar.tokens.create(serviceId, {
+    description: flags.description,
+    expiresIn,
+  })
   if (flags.json) return printJson(created)
   printLine(`service token for ${serviceId} (shown once, store it now):`)
-  printFields(created)
+  printFields({ ...created, expiresAt: formatMillis(created.expiresAt) ?? 'never' })
 }
 
 /** @see RFC 7591 §3 */
@@ -99,11 +100,31 @@ async function createInitialAccessToken(
 
 function addList(token: Command): void {
   subcommand(token, 'list')
-    .description("list a service's live initial access tokens (never their secrets)")
-    .addHelpText('after', '\nExample:\n  registrar token list 2418563210347')
+    .option('--api', "list the service's API tokens instead, with when each was last used")
+    .description(
+      "list a service's live initial access tokens, or with --api its API tokens (never secrets)",
+    )
+    .addHelpText(
+      'after',
+      '\nExamples:\n  registrar token list 2418563210347\n  registrar token list 2418563210347 --api',
+    )
     .action(
-      run(async (serviceId: string, flags: ApiFlags) => {
+      run(async (serviceId: string, flags: ApiFlags & { api?: boolean }) => {
         const registrar = await connect(flags)
+        if (flags.api) {
+          const tokens = await registrar.tokens.list(serviceId)
+          if (flags.json) return printJson({ tokens })
+          return printTable(
+            ['ID', 'CREATED', 'EXPIRES', 'LAST_USED', 'DESCRIPTION'],
+            tokens.map((t) => [
+              t.id,
+              formatMillis(t.createdAt),
+              formatMillis(t.expiresAt) ?? 'never',
+              formatMillis(t.lastUsedAt) ?? 'never',
+              t.description,
+            ]),
+          )
+        }
         const tokens = await registrar.initialAccessTokens.list(serviceId)
         if (flags.json) return printJson({ tokens })
         printTable(
@@ -121,15 +142,20 @@ function addList(token: Command): void {
 
 function addDelete(token: Command): void {
   subcommand(token, 'delete')
-    .argument('<tokenId>', 'the id shown by "token create --initial" or "token list"')
-    .description('revoke an initial access token at once')
-    .addHelpText('after', '\nExample:\n  registrar token delete 2418563210347 k3J9xQ')
+    .argument('<tokenId>', 'the id shown by "token create" or "token list"')
+    .option('--api', 'revoke an API token instead of an initial access token')
+    .description('revoke an initial access token, or with --api an API token, at once')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  registrar token delete 2418563210347 k3J9xQ\n  registrar token delete 2418563210347 p8Rw2a --api',
+    )
     .action(
-      run(async (serviceId: string, tokenId: string, flags: ApiFlags) => {
+      run(async (serviceId: string, tokenId: string, flags: ApiFlags & { api?: boolean }) => {
         const registrar = await connect(flags)
-        await registrar.initialAccessTokens.delete(serviceId, tokenId)
+        if (flags.api) await registrar.tokens.delete(serviceId, tokenId)
+        else await registrar.initialAccessTokens.delete(serviceId, tokenId)
         if (flags.json) return printJson({ deleted: tokenId })
-        printLine(`revoked initial access token ${tokenId}`)
+        printLine(`revoked ${flags.api ? 'API' : 'initial access'} token ${tokenId}`)
       }),
     )
 }

@@ -3,9 +3,15 @@
  * API), service-scoped API tokens (CONTRACT.md §1b) and initial access tokens (RFC 7591
  * §3). Each secret is shown once; only its hash is kept.
  */
-import { MAX_INT32, OAuthError, type InitialAccessTokenCreateBody } from '../wire/index.js'
+import {
+  MAX_INT32,
+  OAuthError,
+  type ApiTokenCreateBody,
+  type InitialAccessTokenCreateBody,
+} from '../wire/index.js'
 import type { EngineContext } from './context.js'
-import type { InitialAccessTokenRecord } from './records.js'
+import { noteApiTokenUse } from './last-use.js'
+import type { ApiTokenRecord, InitialAccessTokenRecord } from './records.js'
 import { refusedWrite } from './store.js'
 import { hashSecret, mintIdToken, mintSecret, secretMatches, splitIdToken } from './secrets.js'
 
@@ -45,31 +51,49 @@ export async function authenticateBearer(
   const split = splitIdToken(token)
   if (!split) return secretMatches(token, adminTokenHash) ? { kind: 'admin' } : undefined
   const record = await context.store.getApiToken(split.id)
-  return record && secretMatches(split.secret, record.secretHash)
-    ? { kind: 'service', serviceApiKey: record.serviceApiKey, tokenId: record.id }
-    : undefined
+  if (!record || !secretMatches(split.secret, record.secretHash)) return undefined
+  if (record.expiresAt !== undefined && record.expiresAt <= context.now()) return undefined
+  await noteApiTokenUse(context, record)
+  return { kind: 'service', serviceApiKey: record.serviceApiKey, tokenId: record.id }
 }
 
 const refuseWrite = (error: unknown) => {
   throw refusedWrite(error, 'invalid_request')
 }
 
+/** A service API token; `expiresIn` in seconds, absent or 0 = never. */
 export async function createApiToken(
   context: EngineContext,
   serviceApiKey: number,
-  description: string | undefined,
-): Promise<{ id: string; token: string }> {
+  request: ApiTokenCreateBody,
+): Promise<{ id: string; token: string; expiresAt?: number }> {
+  const expiresIn = request.expiresIn ?? 0
+  if (!isCount(expiresIn)) {
+    throw new OAuthError('invalid_request', `expiresIn must be an integer from 0 to ${MAX_INT32}`)
+  }
   const { id, secret, token } = mintIdToken(context.randomBytes)
+  const now = context.now()
+  const expiresAt = expiresIn > 0 ? now + expiresIn * 1000 : undefined
   await context.store
     .insertApiToken({
       id,
       serviceApiKey,
       secretHash: hashSecret(secret),
-      description,
-      createdAt: context.now(),
+      description: request.description,
+      createdAt: now,
+      ...(expiresAt !== undefined && { expiresAt }),
     })
     .catch(refuseWrite)
-  return { id, token }
+  return { id, token, ...(expiresAt !== undefined && { expiresAt }) }
+}
+
+/** The service's API tokens without their secrets' hashes, oldest first. */
+export async function listApiTokens(
+  context: EngineContext,
+  serviceApiKey: number,
+): Promise<Omit<ApiTokenRecord, 'secretHash' | 'serviceApiKey'>[]> {
+  const tokens = await context.store.listApiTokens(serviceApiKey)
+  return tokens.map(({ secretHash: _hash, serviceApiKey: _service, ...shown }) => shown)
 }
 
 /** `expiresIn` in seconds, absent or 0 = never; `maxUses` absent or 0 = unlimited. */

@@ -22,7 +22,7 @@ import {
 import { OAuthError, type ClientCredentials } from '../wire/index.js'
 import { recordRefusalEvent, refusalEvent } from './audit-events.js'
 import type { RequestOrigin } from './audit.js'
-import { noteClientUse } from './client-use.js'
+import { noteClientUse } from './last-use.js'
 import type { EngineContext } from './context.js'
 import { issuerOf } from './discovery.js'
 import { findClient } from './find-client.js'

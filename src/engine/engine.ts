@@ -6,6 +6,8 @@ import { randomBytes as nodeRandomBytes } from 'node:crypto'
 import {
   boundedWindow,
   type AuthleteClient,
+  type ApiTokenCreateBody,
+  type ApiTokenInfo,
   type AuthleteService,
   type ClientCredentials,
   type CreatedWebhook,
@@ -334,8 +336,12 @@ export interface Engine {
    */
   createApiToken(
     serviceApiKey: number,
-    description?: string,
-  ): Promise<{ id: string; token: string }>
+    request?: ApiTokenCreateBody,
+  ): Promise<{ id: string; token: string; expiresAt?: number }>
+  /** The service's API tokens, oldest first, without secrets. */
+  listApiTokens(serviceApiKey: number): Promise<ApiTokenInfo[]>
+  /** Revokes the API token at once; false when the service has no such token. */
+  deleteApiToken(serviceApiKey: number, id: string): Promise<boolean>
   /**
    * An initial access token; its secret is returned once.
    * @see RFC 7591 §3, CONTRACT.md §1b
@@ -464,8 +470,10 @@ export function createEngine(options: EngineOptions): Engine {
     ensureAdminToken: (configured) => accessTokens.ensureAdminToken(context, configured),
     authenticateBearer: (adminTokenHash, token) =>
       accessTokens.authenticateBearer(context, adminTokenHash, token),
-    createApiToken: (serviceApiKey, description) =>
-      accessTokens.createApiToken(context, serviceApiKey, description),
+    createApiToken: (serviceApiKey, request = {}) =>
+      accessTokens.createApiToken(context, serviceApiKey, request),
+    listApiTokens: (serviceApiKey) => accessTokens.listApiTokens(context, serviceApiKey),
+    deleteApiToken: (serviceApiKey, id) => context.store.deleteApiToken(serviceApiKey, id),
     createInitialAccessToken: (serviceApiKey, request) =>
       accessTokens.createInitialAccessToken(context, serviceApiKey, request),
     listInitialAccessTokens: (serviceApiKey, window) =>

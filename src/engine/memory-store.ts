@@ -219,6 +219,23 @@ export class MemoryStore implements Store {
     return copy(this.#apiTokens.get(id))
   }
 
+  async listApiTokens(serviceApiKey: number): Promise<ApiTokenRecord[]> {
+    return [...this.#apiTokens.values()]
+      .filter((token) => token.serviceApiKey === serviceApiKey)
+      .sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1))
+      .map((token) => copy(token))
+  }
+
+  async deleteApiToken(serviceApiKey: number, id: string): Promise<boolean> {
+    if (this.#apiTokens.get(id)?.serviceApiKey !== serviceApiKey) return false
+    return this.#apiTokens.delete(id)
+  }
+
+  async recordApiTokenUse(id: string, at: number): Promise<void> {
+    const token = this.#apiTokens.get(id)
+    if (token && !(token.lastUsedAt !== undefined && token.lastUsedAt >= at)) token.lastUsedAt = at
+  }
+
   async claimIdempotencyKey(
     claim: IdempotencyKeyRecord,
     reclaim: IdempotencyKeyReclaim,

@@ -73,7 +73,7 @@ export interface ClientRecord {
   expiresAt?: number
   /**
    * When its credentials last authenticated it (client/authenticate), milliseconds since the
-   * epoch, kept to the hour (client-use.ts); absent for never. The store keeps it apart:
+   * epoch, kept to the hour (last-use.ts); absent for never. The store keeps it apart:
    * an update of the client leaves it as it is.
    */
   lastUsedAt?: number
@@ -113,6 +113,10 @@ export interface ApiTokenRecord {
   secretHash: string
   description?: string
   createdAt: number
+  /** When it stops working, milliseconds since the epoch; absent for never. */
+  expiresAt?: number
+  /** When it last authenticated a call, kept to the hour; absent for never. */
+  lastUsedAt?: number
 }
 
 /**

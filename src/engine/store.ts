@@ -132,6 +132,12 @@ export interface Store extends WebhookStore {
 
   insertApiToken(record: ApiTokenRecord): Promise<void>
   getApiToken(id: string): Promise<ApiTokenRecord | undefined>
+  /** The service's API tokens, oldest first. */
+  listApiTokens(serviceApiKey: number): Promise<ApiTokenRecord[]>
+  /** False when the service has no such token. */
+  deleteApiToken(serviceApiKey: number, id: string): Promise<boolean>
+  /** Sets the token's lastUsedAt to `at`, unless it is already later. */
+  recordApiTokenUse(id: string, at: number): Promise<void>
 
   /**
    * Claims an Idempotency-Key in one atomic step: stores `claim` (without a client) unless

@@ -1,4 +1,4 @@
-import type { InitialAccessTokenList } from '../wire/index.js'
+import type { ApiTokenInfo, ApiTokenList, InitialAccessTokenList } from '../wire/index.js'
 import { segment, type Transport } from './transport.js'
 import type {
   ApiToken,
@@ -20,13 +20,36 @@ export class TokensApi {
     this.#transport = transport
   }
 
-  /** Needs the admin token. The secret `token` is shown this once. */
-  async create(serviceId: ServiceId, options: { description?: string } = {}): Promise<ApiToken> {
+  /**
+   * Needs the admin token. The secret `token` is shown this once; with `expiresIn`
+   * (seconds) it stops working then.
+   */
+  async create(
+    serviceId: ServiceId,
+    options: { description?: string; expiresIn?: number } = {},
+  ): Promise<ApiToken> {
     return (await this.#transport.send({
       method: 'POST',
       path: `api/${segment(serviceId)}/token/create`,
-      body: { description: options.description },
+      body: { description: options.description, expiresIn: options.expiresIn },
     })) as ApiToken
+  }
+
+  /** The service's API tokens, oldest first, never their secrets, with their last use. */
+  async list(serviceId: ServiceId): Promise<ApiTokenInfo[]> {
+    const answer = (await this.#transport.send({
+      method: 'GET',
+      path: `api/${segment(serviceId)}/token/list`,
+    })) as ApiTokenList
+    return answer.tokens
+  }
+
+  /** The token stops working at once. */
+  async delete(serviceId: ServiceId, id: string): Promise<void> {
+    await this.#transport.send({
+      method: 'DELETE',
+      path: `api/${segment(serviceId)}/token/${segment(id)}`,
+    })
   }
 }
 

@@ -15,6 +15,7 @@ import type {
 
 export type {
   ApiToken,
+  ApiTokenInfo,
   ClientList,
   DryRunResult,
   Substitution,

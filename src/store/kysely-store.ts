@@ -313,6 +313,39 @@ export class KyselyStore implements Store {
     return row && toApiTokenRecord(row)
   }
 
+  async listApiTokens(serviceApiKey: number): Promise<ApiTokenRecord[]> {
+    const rows = await this.#db
+      .selectFrom('api_tokens')
+      .selectAll()
+      .where('service_api_key', '=', serviceApiKey)
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute()
+    return rows.map(toApiTokenRecord)
+  }
+
+  async deleteApiToken(serviceApiKey: number, id: string): Promise<boolean> {
+    const { numAffectedRows } = await this.#write(
+      this.#db
+        .deleteFrom('api_tokens')
+        .where('service_api_key', '=', serviceApiKey)
+        .where('id', '=', id)
+        .compile(),
+    )
+    return (numAffectedRows ?? 0n) > 0n
+  }
+
+  async recordApiTokenUse(id: string, at: number): Promise<void> {
+    await this.#write(
+      this.#db
+        .updateTable('api_tokens')
+        .set({ last_used_at: at })
+        .where('id', '=', id)
+        .where((eb) => eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<', at)]))
+        .compile(),
+    )
+  }
+
   async claimIdempotencyKey(
     claim: IdempotencyKeyRecord,
     reclaim: IdempotencyKeyReclaim,

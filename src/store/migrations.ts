@@ -27,7 +27,7 @@ const migrations: Migration[] = [
   { version: 4, name: 'client expiry', up: addClientExpiry },
   { version: 5, name: 'audit history and webhooks', up: addAuditAndWebhooks },
   { version: 6, name: 'audit events found by client number', up: findAuditEventsByClientNumber },
-  { version: 7, name: 'client last use', up: addClientLastUse },
+  { version: 7, name: 'last use, and API token expiry', up: addLastUseAndTokenExpiry },
 ]
 
 /** The version a store migrated by this code is at. */
@@ -364,12 +364,15 @@ async function findAuditEventsByClientNumber(db: Kysely<Database>, flavor: Flavo
     .execute()
 }
 
-/** When a client's credentials last authenticated it (engine/client-use.ts). */
-async function addClientLastUse(db: Kysely<Database>, flavor: Flavor): Promise<void> {
-  await db.schema
-    .alterTable('clients')
-    .addColumn('last_used_at', flavor === 'sqlite' ? 'integer' : 'bigint')
-    .execute()
+/**
+ * When a client's credentials last authenticated it (engine/last-use.ts), and when a
+ * service API token was last used and when it expires (engine/access-tokens.ts).
+ */
+async function addLastUseAndTokenExpiry(db: Kysely<Database>, flavor: Flavor): Promise<void> {
+  const bigint = flavor === 'sqlite' ? 'integer' : 'bigint'
+  await db.schema.alterTable('clients').addColumn('last_used_at', bigint).execute()
+  await db.schema.alterTable('api_tokens').addColumn('expires_at', bigint).execute()
+  await db.schema.alterTable('api_tokens').addColumn('last_used_at', bigint).execute()
 }
 
 /** Brings the schema up to date; returns the versions it applied (none when current). */

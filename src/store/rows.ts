@@ -150,6 +150,8 @@ const API_TOKEN_COLUMNS: Columns<ApiTokenRecord, ApiTokenRow> = {
   secretHash: 'secret_hash',
   description: 'description',
   createdAt: 'created_at',
+  expiresAt: 'expires_at',
+  lastUsedAt: 'last_used_at',
 }
 
 /** The row of a record: an absent member is NULL. */

@@ -67,6 +67,10 @@ export interface ApiTokenTable {
   secret_hash: string
   description: string | null
   created_at: number
+  /** When it stops working; NULL for never (migration 7). */
+  expires_at: number | null
+  /** When it last authenticated a call, to the hour; NULL for never (migration 7). */
+  last_used_at: number | null
 }
 
 export interface SettingTable {

@@ -591,19 +591,51 @@ export const InitialAccessTokenListSchema = Type.Object({
 /** @see CONTRACT.md §1b */
 export type InitialAccessTokenList = Static<typeof InitialAccessTokenListSchema>
 
-export const InitialAccessTokenParams = Type.Object({
+/** A token of a service, by its id: an initial access token or an API token. */
+export const ServiceTokenParams = Type.Object({
   serviceId: ServiceIdParams.properties.serviceId,
   id: Type.String(),
 })
 
 /** `POST /api/{S}/token/create` (CONTRACT.md §1b). */
-export const ApiTokenCreateSchema = Type.Object({ description: Type.Optional(Type.String()) })
+export const ApiTokenCreateSchema = Type.Object({
+  description: Type.Optional(Type.String()),
+  expiresIn: Type.Optional(
+    Type.Integer({
+      minimum: 0,
+      maximum: MAX_INT32,
+      description: 'Seconds until it stops working; 0 or absent: never',
+    }),
+  ),
+})
 export type ApiTokenCreateBody = Static<typeof ApiTokenCreateSchema>
 
 export const ApiTokenCreatedSchema = Type.Object({
   id: Type.String(),
   token: Type.String({ description: 'A bearer token for this service only; shown once' }),
+  expiresAt: Type.Optional(
+    Type.Integer({ description: 'When it stops working, milliseconds since the epoch' }),
+  ),
 })
+
+/** A service API token as listed: never its secret. */
+export const ApiTokenInfoSchema = Type.Object({
+  id: Type.String(),
+  description: Type.Optional(Type.String()),
+  createdAt: Type.Integer({ description: 'Milliseconds since the epoch' }),
+  expiresAt: Type.Optional(
+    Type.Integer({ description: 'When it stops working; absent for never' }),
+  ),
+  lastUsedAt: Type.Optional(
+    Type.Integer({
+      description: 'When it last authenticated a call, to the hour; absent for never',
+    }),
+  ),
+})
+export type ApiTokenInfo = Static<typeof ApiTokenInfoSchema>
+
+export const ApiTokenListSchema = Type.Object({ tokens: Type.Array(ApiTokenInfoSchema) })
+export type ApiTokenList = Static<typeof ApiTokenListSchema>
 /** A service-scoped API token; `token` is shown this once. @see CONTRACT.md §1b */
 export type ApiToken = Static<typeof ApiTokenCreatedSchema>
 

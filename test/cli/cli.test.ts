@@ -364,6 +364,25 @@ describe('registrar CLI against a running server', () => {
     const tokens = json<{ tokens: unknown[] }>(await cli(['token', 'list', service, '--json'], api))
     assert.deepEqual(tokens.tokens, [])
 
+    // Service API tokens: with an expiry, listed with --api, revoked with --api.
+    const apiToken = json<{ id: string; expiresAt: number }>(
+      await cli(['token', 'create', service, '--expires-in', '3600', '--json'], api),
+    )
+    assert.ok(apiToken.expiresAt > Date.now())
+    const apiTokens = json<{ tokens: { id: string }[] }>(
+      await cli(['token', 'list', service, '--api', '--json'], api),
+    )
+    assert.deepEqual(
+      apiTokens.tokens.map((t) => t.id),
+      [apiToken.id],
+    )
+    assert.match((await cli(['token', 'list', service, '--api'], api)).stdout, /LAST_USED/)
+    assert.equal((await cli(['token', 'delete', service, apiToken.id, '--api'], api)).code, 0)
+    const afterRevoke = json<{ tokens: unknown[] }>(
+      await cli(['token', 'list', service, '--api', '--json'], api),
+    )
+    assert.deepEqual(afterRevoke.tokens, [])
+
     assert.equal((await cli(['service', 'delete', service], api)).code, 0)
     assert.equal((await cli(['service', 'get', service, '--json'], api)).code, 1)
   })

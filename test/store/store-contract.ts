@@ -394,6 +394,36 @@ export function describeStoreContract(
       assert.equal(await clientCount(service.apiKey), 5)
     })
 
+    test('API tokens: listed by service oldest first, revoked by service and id, their use moving forward', async () => {
+      const [service, other] = [await newService(), await newService()]
+      const token = (id: string, serviceApiKey: number, createdAt: number, expiresAt?: number) => ({
+        id,
+        serviceApiKey,
+        secretHash: 'hash',
+        createdAt,
+        ...(expiresAt !== undefined && { expiresAt }),
+      })
+      const suffix = String(service.apiKey)
+      await store.insertApiToken(token(`b${suffix}`, service.apiKey, NOW + 1, NOW + 60_000))
+      await store.insertApiToken(token(`a${suffix}`, service.apiKey, NOW))
+      await store.insertApiToken(token(`c${suffix}`, other.apiKey, NOW))
+      const listed = await store.listApiTokens(service.apiKey)
+      assert.deepEqual(
+        listed.map((t) => [t.id, t.expiresAt]),
+        [
+          [`a${suffix}`, undefined],
+          [`b${suffix}`, NOW + 60_000],
+        ],
+      )
+      await store.recordApiTokenUse(`a${suffix}`, NOW + 10)
+      await store.recordApiTokenUse(`a${suffix}`, NOW + 5)
+      assert.equal((await store.getApiToken(`a${suffix}`))?.lastUsedAt, NOW + 10)
+      assert.equal(await store.deleteApiToken(other.apiKey, `a${suffix}`), false)
+      assert.equal(await store.deleteApiToken(service.apiKey, `a${suffix}`), true)
+      assert.equal(await store.getApiToken(`a${suffix}`), undefined)
+      assert.equal(await store.deleteApiToken(service.apiKey, `a${suffix}`), false)
+    })
+
     test('recordClientUse moves lastUsedAt only forward, and an update of the client keeps it', async () => {
       const service = await newService()
       const client = await store.insertClient(newClient(service.apiKey))

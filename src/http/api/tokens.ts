@@ -8,10 +8,11 @@ import type { Engine, InitialAccessTokenRecord } from '../../engine/index.js'
 import {
   ApiTokenCreatedSchema,
   ApiTokenCreateSchema,
+  ApiTokenListSchema,
   InitialAccessTokenCreatedSchema,
   InitialAccessTokenCreateSchema,
   InitialAccessTokenListSchema,
-  InitialAccessTokenParams,
+  ServiceTokenParams,
   MAX_PAGE_SIZE,
   OAuthError,
   ServiceIdParams,
@@ -70,11 +71,11 @@ const OPERATIONS = [
       }
     },
   }),
-  operation<{ Params: Static<typeof InitialAccessTokenParams> }>({
+  operation<{ Params: Static<typeof ServiceTokenParams> }>({
     method: 'DELETE',
     path: '/api/:serviceId/initial_access_token/:id',
     summary: 'Delete an initial access token; it stops working',
-    params: InitialAccessTokenParams,
+    params: ServiceTokenParams,
     run: async (engine, { params }) => {
       const service = await requireService(engine, params.serviceId)
       if (!(await engine.deleteInitialAccessToken(service.apiKey, params.id))) {
@@ -93,7 +94,31 @@ const OPERATIONS = [
     answer: ApiTokenCreatedSchema,
     run: async (engine, { params, body }) => {
       const service = await requireService(engine, params.serviceId)
-      return engine.createApiToken(service.apiKey, body.description)
+      return engine.createApiToken(service.apiKey, body)
+    },
+  }),
+  operation<{ Params: ServiceParams }>({
+    method: 'GET',
+    path: '/api/:serviceId/token/list',
+    summary: "List a service's API tokens (no secrets), with when each was last used",
+    description: 'Oldest first. lastUsedAt is kept to the hour.',
+    params: ServiceIdParams,
+    answer: ApiTokenListSchema,
+    run: async (engine, { params }) => {
+      const service = await requireService(engine, params.serviceId)
+      return { tokens: await engine.listApiTokens(service.apiKey) }
+    },
+  }),
+  operation<{ Params: Static<typeof ServiceTokenParams> }>({
+    method: 'DELETE',
+    path: '/api/:serviceId/token/:id',
+    summary: 'Revoke an API token; it stops working at once',
+    params: ServiceTokenParams,
+    run: async (engine, { params }) => {
+      const service = await requireService(engine, params.serviceId)
+      if (!(await engine.deleteApiToken(service.apiKey, params.id))) {
+        throw new OAuthError('not_found', `no API token ${params.id}`)
+      }
     },
   }),
 ]

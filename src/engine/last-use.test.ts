@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { createEngine, MemoryStore } from './index.js'
-import { CLIENT_USE_RESOLUTION_MILLISECONDS } from './client-use.js'
+import { USE_RESOLUTION_MILLISECONDS } from './last-use.js'
 
 test('a client’s use is written the first time, then at most once an hour', async () => {
   let now = 1_750_000_000_000
@@ -26,7 +26,7 @@ test('a client’s use is written the first time, then at most once an hour', as
   await authenticate()
   assert.equal(await lastUse(), now)
   const first = now
-  now += CLIENT_USE_RESOLUTION_MILLISECONDS - 1
+  now += USE_RESOLUTION_MILLISECONDS - 1
   await authenticate()
   assert.equal(await lastUse(), first)
   assert.equal(writes, 1)
@@ -35,7 +35,7 @@ test('a client’s use is written the first time, then at most once an hour', as
   assert.equal(await lastUse(), now)
   assert.equal(writes, 2)
   // A refused credential is no use.
-  now += 2 * CLIENT_USE_RESOLUTION_MILLISECONDS
+  now += 2 * USE_RESOLUTION_MILLISECONDS
   await assert.rejects(
     engine.authenticateClientCredentials(service, { client_id, client_secret: 'wrong' }),
   )
