@@ -5,9 +5,10 @@ import type { ClientRecord, ServiceRecord } from './records.js'
 import { mintSecret } from './secrets.js'
 
 /**
- * A client secret for methods that need one: the current one when there is one, else a
+ * A client secret for methods that need one: the current one while it is valid, else a
  * new one with the service's lifetime (CONTRACT.md §1b; 0 = never expires, RFC 7591
- * §3.2.1). None for methods that need none, so none is stored. The secret of a client that
+ * §3.2.1), so a client whose secret expired gets a new one from its next update instead
+ * of being stranded. None for methods that need none, so none is stored. The secret of a client that
  * expires (probation, wire/policy.ts) expires no later than the client:
  * client_secret_expires_at is when it stops being valid, 0 only for never, so a secret
  * that would never expire gets the client's expiry.
@@ -21,7 +22,11 @@ export function issueSecret(
 ): Pick<ClientRecord, 'clientSecret' | 'clientSecretExpiresAt'> {
   if (!needsSecret(metadata)) return { clientSecretExpiresAt: 0 }
   const { current, expiresAt = current?.expiresAt } = client
-  if (current?.clientSecret !== undefined) {
+  const expired =
+    current !== undefined &&
+    current.clientSecretExpiresAt !== 0 &&
+    current.clientSecretExpiresAt * 1000 <= now
+  if (current?.clientSecret !== undefined && !expired) {
     return {
       clientSecret: current.clientSecret,
       clientSecretExpiresAt: current.clientSecretExpiresAt,

@@ -28,10 +28,19 @@ before(async () => {
 })
 after(() => server.stop())
 
+/** A registration's answer (RFC 7591 §3.2.1), as far as these tests read it. */
+interface RegisteredClient {
+  client_id: string
+  client_secret?: string
+  client_secret_expires_at?: number
+  registration_access_token: string
+  registration_client_uri: string
+}
+
 async function register(
   metadata: Record<string, unknown>,
   service = serviceId,
-): Promise<{ client_id: string; client_secret?: string; client_secret_expires_at?: number }> {
+): Promise<RegisteredClient> {
   const answer = await call(`${server.url}/${service}/register`, {
     body: { redirect_uris: ['https://app.example/cb'], ...metadata },
   })
@@ -99,7 +108,7 @@ describe('client secrets', () => {
     assertRefused(await authenticate({ client_id: publicClient.client_id, client_secret: 'x' }))
   })
 
-  test('a secret past its client_secret_expires_at is refused', async () => {
+  test('a secret past its client_secret_expires_at is refused; the next update issues a new one', async () => {
     const shortLived = await admin.createService({ clientSecretLifetime: 1 })
     const client = await register({}, shortLived)
     // The Client object says when, as the registration did, for an AS that checks itself.
@@ -110,6 +119,22 @@ describe('client secrets', () => {
     assert.equal((await authenticate(credentials, shortLived)).status, 200)
     await sleep(2100)
     assertRefused(await authenticate(credentials, shortLived))
+
+    // RFC 7592 §2.2: the client updates itself and is not stranded: a new secret, honestly dated.
+    const updated = await call(client.registration_client_uri, {
+      method: 'PUT',
+      token: client.registration_access_token,
+      body: {
+        client_id: client.client_id,
+        client_secret: client.client_secret,
+        redirect_uris: ['https://app.example/cb'],
+      },
+    })
+    assert.equal(updated.status, 200, updated.text)
+    assert.notEqual(updated.json.client_secret, client.client_secret)
+    assert.ok(updated.json.client_secret_expires_at > Date.now() / 1000)
+    const renewed = { client_id: client.client_id, client_secret: updated.json.client_secret }
+    assert.equal((await authenticate(renewed, shortLived)).status, 200)
   })
 
   test('a refusal is a failed authentication in the audit history', async () => {
