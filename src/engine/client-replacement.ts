@@ -33,7 +33,8 @@ export function withMetadata(
 /**
  * Reads the current record, changes it and writes it, again while others win the race;
  * resolves the record the change was made to and the record written. The change's audit
- * event (`eventOf`) is written with it (audit-events.ts, changesWithEvents).
+ * event (`eventOf`, made only when there is an audit trail) is written with it: in its
+ * transaction when the store keeps the trail (audit-events.ts, storeRecordsEvents).
  */
 export async function updateOptimistically(
   context: EngineContext,
@@ -60,8 +61,8 @@ export async function updateOptimistically(
 }
 
 /**
- * Deletes the client as read; false when it was gone already. Its audit event (`event`,
- * made only when there is an audit trail) is written with it (audit-events.ts).
+ * Deletes the client as read; false when it was gone already. Its audit event (`eventOf`)
+ * is written with it, as updateOptimistically's is.
  */
 export async function deleteRecorded(
   context: EngineContext,
