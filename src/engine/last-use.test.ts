@@ -41,3 +41,26 @@ test('a client’s use is written the first time, then at most once an hour', as
   )
   assert.equal(writes, 2)
 })
+
+test('an RFC 7592 read with the client’s own token is a use too; a wrong token is not', async () => {
+  let now = 1_750_000_000_000
+  const engine = createEngine({
+    store: new MemoryStore(),
+    baseUrl: 'https://dcr.example.com',
+    now: () => now,
+  })
+  const service = await engine.createService({})
+  const created = await engine.register(service, {
+    json: JSON.stringify({ redirect_uris: ['https://app.example/cb'] }),
+  })
+  const { client_id: clientId, registration_access_token: token } = created.body as Record<
+    string,
+    string
+  >
+  const lastUse = async () => (await engine.requireClient(service, clientId)).lastUsedAt
+  assert.equal((await engine.read(service, { clientId, token: 'wrong' })).status, 401)
+  assert.equal(await lastUse(), undefined)
+  now += 1000
+  assert.equal((await engine.read(service, { clientId, token })).status, 200)
+  assert.equal(await lastUse(), now)
+})

@@ -1,5 +1,6 @@
 /**
- * When a client last used its credentials, and a service API token last called the API:
+ * When a client last used its credentials (client/authenticate) or its registration access
+ * token (RFC 7592 reads and updates), and a service API token last called the API:
  * for those who clean up after clients that never come back (MCP hosts cannot delete their
  * registrations) and who revoke tokens no one uses. Kept coarse so that checking a
  * credential stays a read: a use is written at most once an hour, on whichever node sees it

@@ -72,9 +72,9 @@ export interface ClientRecord {
    */
   expiresAt?: number
   /**
-   * When its credentials last authenticated it (client/authenticate), milliseconds since the
-   * epoch, kept to the hour (last-use.ts); absent for never. The store keeps it apart:
-   * an update of the client leaves it as it is.
+   * When it last used its credentials (client/authenticate) or its registration access token
+   * (RFC 7592), milliseconds since the epoch, kept to the hour (last-use.ts); absent for
+   * never. The store keeps it apart: an update of the client leaves it as it is.
    */
   lastUsedAt?: number
   /** Milliseconds since the epoch. */

@@ -34,6 +34,7 @@ import {
 } from './audit-events.js'
 import { deleteRecorded, updateOptimistically, withMetadata } from './client-replacement.js'
 import { issueSecret } from './client-secret.js'
+import { noteClientUse } from './last-use.js'
 import {
   authenticateClient,
   invalidToken,
@@ -198,6 +199,8 @@ export async function read(
 ): Promise<Decision> {
   try {
     const record = await authenticateClient(context, service, request)
+    // The client at work with its own token: a use (last-use.ts), written once an hour.
+    await noteClientUse(context, record)
     return succeeded(
       'OK',
       service,
@@ -235,6 +238,7 @@ export async function update(
       (before, after) =>
         changeEvent(context, 'client.updated', tokenHolder(request), request.origin, before, after),
     )
+    await noteClientUse(context, updated)
     return succeeded(
       'UPDATED',
       service,

@@ -43,7 +43,7 @@ export interface ClientTable {
   initial_access_token_id: string | null
   /** When it expires, for a client on probation; NULL for never (migration 4). */
   expires_at: number | null
-  /** When its credentials last authenticated it, to the hour; NULL for never (migration 7). */
+  /** When it last used its credentials or its token, to the hour; NULL for never (migration 7). */
   last_used_at: number | null
   created_at: number
   modified_at: number

@@ -332,8 +332,8 @@ const ClientAnswerMembers = {
   // never (RFC 7591 §3.2.1 client_secret_expires_at), so an authorization server can refuse
   // an expired secret.
   clientSecretExpiresAt: Type.Optional(Type.Integer({ minimum: 0 })),
-  // Registrar's own: when the client's credentials last authenticated it through
-  // client/authenticate, milliseconds since the epoch, to the hour; absent for never.
+  // Registrar's own: when the client last used its credentials (client/authenticate) or its
+  // registration access token (RFC 7592), milliseconds since the epoch, to the hour.
   lastUsedAt: Type.Optional(Type.Integer({ minimum: 0 })),
   ...members(Bool, [
     'dynamicallyRegistered',
