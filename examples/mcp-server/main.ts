@@ -5,16 +5,19 @@
  * Ctrl-C; run it again and the client reuses its registration and tokens.
  *
  * Environment: MCP_EXAMPLE_STATE (default data/mcp-example), MCP_EXAMPLE_REGISTRAR_PORT,
- * MCP_EXAMPLE_AS_PORT, MCP_EXAMPLE_MCP_PORT (default 0: a free port each),
+ * MCP_EXAMPLE_AS_PORT, MCP_EXAMPLE_MCP_PORT (default: the ports of the last run, kept in
+ * ports.json, or free ones on the first run; the client's registration is for one issuer,
+ * so new ports mean a new registration),
  * MCP_EXAMPLE_REDIRECT_URL (default http://127.0.0.1:33418/callback, never served).
  */
+import { readFile, writeFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { answerAuthorization } from './consent.js'
 import { connectMcpClient } from './mcp-client.js'
-import { startExample } from './start.js'
+import { startExample, type Ports } from './start.js'
 
-function portOf(name: string): number {
-  const value = process.env[name] ?? '0'
+function portOf(name: string, last: number | undefined): number {
+  const value = process.env[name] ?? String(last ?? 0)
   const port = Number(value)
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new Error(`${name} must be a port number, not ${value}`)
@@ -24,14 +27,20 @@ function portOf(name: string): number {
 
 const stateFolder = resolve(process.env['MCP_EXAMPLE_STATE'] ?? 'data/mcp-example')
 const redirectUrl = process.env['MCP_EXAMPLE_REDIRECT_URL'] ?? 'http://127.0.0.1:33418/callback'
+const portsPath = join(stateFolder, 'ports.json')
+const lastPorts = (await readFile(portsPath, 'utf8').then(
+  (text) => JSON.parse(text) as Ports,
+  () => undefined,
+)) as Partial<Ports> | undefined
 const example = await startExample({
   stateFolder: join(stateFolder, 'servers'),
   ports: {
-    registrar: portOf('MCP_EXAMPLE_REGISTRAR_PORT'),
-    authorizationServer: portOf('MCP_EXAMPLE_AS_PORT'),
-    mcpServer: portOf('MCP_EXAMPLE_MCP_PORT'),
+    registrar: portOf('MCP_EXAMPLE_REGISTRAR_PORT', lastPorts?.registrar),
+    authorizationServer: portOf('MCP_EXAMPLE_AS_PORT', lastPorts?.authorizationServer),
+    mcpServer: portOf('MCP_EXAMPLE_MCP_PORT', lastPorts?.mcpServer),
   },
 })
+await writeFile(portsPath, JSON.stringify(example.ports, null, 2))
 console.log(
   `Registrar             ${example.registrar.url} (service ${example.registrar.state.serviceId})`,
 )
