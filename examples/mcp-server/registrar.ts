@@ -49,13 +49,21 @@ async function loadState(path: string): Promise<RegistrarState> {
   }
 }
 
+/** The environment of the child: ours, less what would override its flags' meaning. */
+function registrarEnv(adminToken: string): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, REGISTRAR_ADMIN_TOKEN: adminToken }
+  for (const name of ['REGISTRAR_BASE_URL', 'HOST', 'AUTHLETE_BEARER']) delete env[name]
+  env['LOG_LEVEL'] ??= 'warn'
+  return env
+}
+
 /** Spawns `registrar serve` and resolves with its URL once it prints `listening on`. */
 function spawnRegistrar(port: number, database: string, adminToken: string) {
   const child = spawn(
     process.execPath,
     [MAIN, 'serve', '--port', String(port), '--database', database],
     {
-      env: { ...process.env, REGISTRAR_ADMIN_TOKEN: adminToken, LOG_LEVEL: 'warn' },
+      env: registrarEnv(adminToken),
       stdio: ['ignore', 'pipe', 'inherit'],
     },
   )
