@@ -28,10 +28,10 @@ function portOf(name: string, last: number | undefined): number {
 const stateFolder = resolve(process.env['MCP_EXAMPLE_STATE'] ?? 'data/mcp-example')
 const redirectUrl = process.env['MCP_EXAMPLE_REDIRECT_URL'] ?? 'http://127.0.0.1:33418/callback'
 const portsPath = join(stateFolder, 'ports.json')
-const lastPorts = (await readFile(portsPath, 'utf8').then(
-  (text) => JSON.parse(text) as Ports,
+const lastPorts = await readFile(portsPath, 'utf8').then(
+  (text) => JSON.parse(text) as Partial<Ports>,
   () => undefined,
-)) as Partial<Ports> | undefined
+)
 const example = await startExample({
   stateFolder: join(stateFolder, 'servers'),
   ports: {

@@ -27,6 +27,8 @@ export async function connectMcpClient(options: ConnectOptions): Promise<Client>
     redirectUrl: options.redirectUrl,
     onAuthorizationUrl: (url) => {
       pending = options.authorize(url)
+      // Awaited once connect() has failed; until then a rejection is not unhandled.
+      pending.catch(() => undefined)
     },
   })
   const connect = async (transport: StreamableHTTPClientTransport) => {

@@ -73,14 +73,17 @@ function spawnRegistrar(port: number, database: string, adminToken: string) {
       START_TIMEOUT_MILLISECONDS,
     )
     let seen = ''
-    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+    const stdout = child.stdout!.setEncoding('utf8')
+    const read = (chunk: string) => {
       seen += chunk
       const match = /^listening on (http:\/\/\S+)$/m.exec(seen)
-      if (match) {
-        clearTimeout(timer)
-        resolve(match[1]!)
-      }
-    })
+      if (match === null) return
+      clearTimeout(timer)
+      // The rest of its stdout is read and dropped, so the child never blocks on a full pipe.
+      stdout.off('data', read).resume()
+      resolve(match[1]!)
+    }
+    stdout.on('data', read)
     child.once('exit', (code) => {
       clearTimeout(timer)
       reject(new Error(`Registrar exited with ${code} before listening (is dist/ built?)`))
