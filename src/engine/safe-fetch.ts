@@ -10,6 +10,7 @@
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns'
 import { request } from 'node:https'
 import { BlockList, isIP, type LookupFunction } from 'node:net'
+import { isPrivateNetworkHost } from '../metadata/index.js'
 
 /** Why a fetch was refused: each reason its own text. */
 export class FetchRefusedError extends Error {
@@ -30,46 +31,26 @@ export interface SafeFetchOptions {
   headers?: Headers | Record<string, string>
 }
 
-/** Addresses no client-supplied URL may reach (RFC 6890, RFC 4193, RFC 4291 §2.5). */
-const SPECIAL_ADDRESSES = new BlockList()
-for (const [network, prefix] of [
-  ['0.0.0.0', 8], // "this network"
-  ['10.0.0.0', 8], // private (RFC 1918)
-  ['100.64.0.0', 10], // shared address space (RFC 6598)
-  ['127.0.0.0', 8], // loopback
-  ['169.254.0.0', 16], // link-local, cloud metadata services among them
-  ['172.16.0.0', 12], // private
-  ['192.0.0.0', 24], // IETF protocol assignments
-  ['192.0.2.0', 24], // documentation
-  ['192.168.0.0', 16], // private
-  ['198.18.0.0', 15], // benchmarking
-  ['198.51.100.0', 24], // documentation
-  ['203.0.113.0', 24], // documentation
-  ['224.0.0.0', 4], // multicast
-  ['240.0.0.0', 4], // reserved, and the broadcast address
-] as const) {
-  SPECIAL_ADDRESSES.addSubnet(network, prefix, 'ipv4')
+/**
+ * Ranges no URL is meant to reach beyond the special-purpose ones every fetched URI is held
+ * to (metadata/private-network.ts): documentation and discard-only addresses, which a
+ * registered URI may name but a fetch has no reason to reach (RFC 5737, RFC 3849, RFC 6666).
+ */
+const UNROUTABLE = { ipv4: new BlockList(), ipv6: new BlockList() }
+for (const network of ['192.0.2.0', '198.51.100.0', '203.0.113.0']) {
+  UNROUTABLE.ipv4.addSubnet(network, 24, 'ipv4')
 }
-for (const [network, prefix] of [
-  ['::', 127], // unspecified and loopback
-  ['::ffff:0:0', 96], // IPv4-mapped: checked as the IPv4 address it maps
-  ['64:ff9b::', 96], // NAT64 (RFC 6052), which reaches any IPv4 address
-  ['100::', 64], // discard-only
-  ['2001:db8::', 32], // documentation
-  ['fc00::', 7], // unique local
-  ['fe80::', 10], // link-local
-  ['ff00::', 8], // multicast
-] as const) {
-  SPECIAL_ADDRESSES.addSubnet(network, prefix, 'ipv6')
-}
+UNROUTABLE.ipv6.addSubnet('2001:db8::', 32, 'ipv6')
+UNROUTABLE.ipv6.addSubnet('100::', 64, 'ipv6')
 
 /** Whether an address is one a client-supplied URL must not reach. */
 export function isSpecialAddress(address: string): boolean {
   const family = isIP(address)
   if (family === 0) return true
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)
-  if (mapped) return isSpecialAddress(mapped[1]!)
-  return SPECIAL_ADDRESSES.check(address, family === 4 ? 'ipv4' : 'ipv6')
+  if (isPrivateNetworkHost(address)) return true
+  return family === 4
+    ? UNROUTABLE.ipv4.check(address, 'ipv4')
+    : UNROUTABLE.ipv6.check(address, 'ipv6')
 }
 
 /** Resolves the name once and hands the connection only an address that passed the check. */

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict'
 import { execFile } from 'node:child_process'
 import { after, before, test } from 'node:test'
 import { fileURLToPath } from 'node:url'
+import { isSpecialAddress } from '../../src/engine/safe-fetch.js'
 import { createTestCa, startHttpsServer, type HttpsServer, type TestCa } from '../support/tls.js'
 
 const SAFE_FETCH = fileURLToPath(new URL('../../src/engine/safe-fetch.ts', import.meta.url))
@@ -107,4 +108,32 @@ test('each refusal says why', async () => {
     assert.equal(outcome.name, 'FetchRefusedError', `${url}: ${JSON.stringify(outcome)}`)
     assert.match(outcome.refused!, reason, url)
   })
+})
+
+test('special-purpose, private, documentation and embedded addresses are refused; public ones pass', () => {
+  const refused = [
+    '127.0.0.1',
+    '10.1.2.3',
+    '169.254.169.254',
+    '100.64.0.1',
+    '192.0.2.7',
+    '198.51.100.7',
+    '203.0.113.7',
+    '224.0.0.1',
+    '::1',
+    '::',
+    'fd00::1',
+    'fe80::1',
+    '2001:db8::1',
+    '100::1',
+    '::ffff:10.0.0.1',
+    '::ffff:93.184.216.34',
+    '64:ff9b::a00:1',
+    '2002:a00:1::1',
+    'not-an-ip',
+  ]
+  for (const address of refused) assert.equal(isSpecialAddress(address), true, address)
+  for (const address of ['93.184.216.34', '172.32.0.1', '2606:2800:220:1::1']) {
+    assert.equal(isSpecialAddress(address), false, address)
+  }
 })
