@@ -5,13 +5,14 @@
  * and one that sends unknown key ids cannot make Registrar fetch on every request.
  */
 import { createRemoteJWKSet, customFetch, type JWTVerifyGetKey } from 'jose'
+import { GenerationalCache } from './generational-cache.js'
 import { safeFetch } from './safe-fetch.js'
 
-/** Sets held at most; the least recently added goes first. */
+/** Sets held at most; those unused longest go first (generational-cache.ts). */
 const MAX_SETS = 1000
 
 export class RemoteKeySets {
-  readonly #sets = new Map<string, JWTVerifyGetKey>()
+  readonly #sets = new GenerationalCache<string, JWTVerifyGetKey>(MAX_SETS)
   readonly #allowPrivate: boolean
 
   constructor(options: { allowPrivate?: boolean } = {}) {
@@ -22,7 +23,6 @@ export class RemoteKeySets {
   at(url: string): JWTVerifyGetKey {
     let set = this.#sets.get(url)
     if (!set) {
-      if (this.#sets.size >= MAX_SETS) this.#sets.delete(this.#sets.keys().next().value!)
       set = createRemoteJWKSet(new URL(url), {
         [customFetch]: (target, init) =>
           safeFetch(target, { ...init, allowPrivate: this.#allowPrivate }),
