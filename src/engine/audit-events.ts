@@ -221,6 +221,19 @@ export function refusalEvent(
   )
 }
 
+/** Records the event a refused request makes, if any, as refusals are kept. */
+export async function recordRefusal(
+  context: EngineContext,
+  service: ServiceRecord,
+  actor: string,
+  origin: RequestOrigin | undefined,
+  error: unknown,
+  clientId?: number,
+): Promise<void> {
+  const event = refusalEvent(context, service, actor, origin, error, clientId)
+  if (event) await recordRefusalEvent(context, event)
+}
+
 /** A bearer token the management API refused (0: a route of no service). */
 export function failedApiAuthenticationEvent(
   context: EngineContext,

@@ -20,7 +20,8 @@ import {
   type JWTVerifyGetKey,
 } from 'jose'
 import { OAuthError, type ClientCredentials } from '../wire/index.js'
-import { recordRefusalEvent, refusalEvent } from './audit-events.js'
+import { namedClientId, recordRefusal } from './audit-events.js'
+import { secretHasExpired } from './client-secret.js'
 import type { RequestOrigin } from './audit.js'
 import { noteClientUse } from './last-use.js'
 import type { EngineContext } from './context.js'
@@ -66,9 +67,14 @@ export async function authenticateClientCredentials(
   try {
     client = await verifyCredentials(context, service, credentials)
   } catch (error) {
-    const clientId = numericClientId(credentials)
-    const event = refusalEvent(context, service, 'anonymous', origin, error, clientId)
-    if (event) await recordRefusalEvent(context, event)
+    await recordRefusal(
+      context,
+      service,
+      'anonymous',
+      origin,
+      error,
+      namedClientId(named(credentials)),
+    )
     throw error
   }
   await noteClientUse(context, client)
@@ -108,9 +114,7 @@ async function verifyCredentials(
 
 /** Whether the client has a secret that has not expired (RFC 7591 §3.2.1). */
 function secretIsLive(context: EngineContext, client: ClientRecord): boolean {
-  if (client.clientSecret === undefined || client.clientSecret === '') return false
-  const expiresAt = client.clientSecretExpiresAt
-  return expiresAt === 0 || expiresAt * 1000 > context.now()
+  return !!client.clientSecret && !secretHasExpired(client, context.now())
 }
 
 /** A JWT client assertion (RFC 7523 §3), checked against the client it names. */
@@ -220,16 +224,14 @@ function isKeySet(value: unknown): value is JSONWebKeySet {
   )
 }
 
-/** The client id the credentials name, as a number, for the audit event of a refusal. */
-function numericClientId(credentials: ClientCredentials): number | undefined {
-  let named = credentials.client_id
-  if (named === undefined && credentials.client_assertion) {
-    try {
-      named = decodeJwt(credentials.client_assertion).sub
-    } catch {
-      named = undefined
-    }
+/** The client id the credentials name: beside them, or inside the assertion. */
+function named(credentials: ClientCredentials): string | undefined {
+  if (credentials.client_id !== undefined || !credentials.client_assertion) {
+    return credentials.client_id
   }
-  const id = Number(named)
-  return Number.isSafeInteger(id) && id > 0 ? id : undefined
+  try {
+    return decodeJwt(credentials.client_assertion).sub
+  } catch {
+    return undefined
+  }
 }

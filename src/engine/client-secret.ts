@@ -4,6 +4,14 @@ import type { EngineContext } from './context.js'
 import type { ClientRecord, ServiceRecord } from './records.js'
 import { mintSecret } from './secrets.js'
 
+/** Whether the client's secret is past its client_secret_expires_at (0: never; RFC 7591 §3.2.1). */
+export function secretHasExpired(
+  client: Pick<ClientRecord, 'clientSecretExpiresAt'>,
+  now: number,
+): boolean {
+  return client.clientSecretExpiresAt !== 0 && client.clientSecretExpiresAt * 1000 <= now
+}
+
 /**
  * A client secret for methods that need one: the current one while it is valid, else a
  * new one with the service's lifetime (CONTRACT.md §1b; 0 = never expires, RFC 7591
@@ -22,11 +30,7 @@ export function issueSecret(
 ): Pick<ClientRecord, 'clientSecret' | 'clientSecretExpiresAt'> {
   if (!needsSecret(metadata)) return { clientSecretExpiresAt: 0 }
   const { current, expiresAt = current?.expiresAt } = client
-  const expired =
-    current !== undefined &&
-    current.clientSecretExpiresAt !== 0 &&
-    current.clientSecretExpiresAt * 1000 <= now
-  if (current?.clientSecret !== undefined && !expired) {
+  if (current?.clientSecret !== undefined && !secretHasExpired(current, now)) {
     return {
       clientSecret: current.clientSecret,
       clientSecretExpiresAt: current.clientSecretExpiresAt,

@@ -28,8 +28,7 @@ import {
   deletedEvent,
   namedClientId,
   recordEvent,
-  recordRefusalEvent,
-  refusalEvent,
+  recordRefusal,
   storeRecordsEvents,
 } from './audit-events.js'
 import { deleteRecorded, updateOptimistically, withMetadata } from './client-replacement.js'
@@ -171,19 +170,6 @@ async function registerNew(
     await recordRefusal(context, service, actor, request.origin, error)
     return failed(service, error)
   }
-}
-
-/** Records the event a refused request makes, if any (audit-events.ts). */
-async function recordRefusal(
-  context: EngineContext,
-  service: ServiceRecord,
-  actor: string,
-  origin: RequestOrigin | undefined,
-  error: unknown,
-  clientId?: number,
-): Promise<void> {
-  const event = refusalEvent(context, service, actor, origin, error, clientId)
-  if (event) await recordRefusalEvent(context, event)
 }
 
 /** The actor of an RFC 7592 request: the holder of the client's registration access token. */
