@@ -160,9 +160,7 @@ export class MemoryStore implements Store {
 
   async recordClientUse(serviceApiKey: number, clientId: number, at: number): Promise<void> {
     const current = this.#clients.get(`${serviceApiKey}/${clientId}`)
-    if (current && !(current.lastUsedAt !== undefined && current.lastUsedAt >= at)) {
-      current.lastUsedAt = at
-    }
+    if (current && recordedBefore(current, at)) current.lastUsedAt = at
   }
 
   async deleteClient(serviceApiKey: number, clientId: number): Promise<boolean> {
@@ -233,7 +231,7 @@ export class MemoryStore implements Store {
 
   async recordApiTokenUse(id: string, at: number): Promise<void> {
     const token = this.#apiTokens.get(id)
-    if (token && !(token.lastUsedAt !== undefined && token.lastUsedAt >= at)) token.lastUsedAt = at
+    if (token && recordedBefore(token, at)) token.lastUsedAt = at
   }
 
   async claimIdempotencyKey(
@@ -311,4 +309,9 @@ export class MemoryStore implements Store {
     this.webhooks.retryWebhookDelivery(lease, retry)
   failWebhookDelivery: WebhookStore['failWebhookDelivery'] = (lease, failure) =>
     this.webhooks.failWebhookDelivery(lease, failure)
+}
+
+/** A use moves only forward: none recorded yet, or one earlier than `at`. */
+function recordedBefore(record: { lastUsedAt?: number }, at: number): boolean {
+  return record.lastUsedAt === undefined || record.lastUsedAt < at
 }

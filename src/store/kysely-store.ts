@@ -5,7 +5,14 @@
  * (optimistic concurrency), so of two racing updates one wins and the other resolves
  * undefined, and an update racing a delete either lands before it or finds no row.
  */
-import { sql, type CompiledQuery, type Insertable, type Kysely, type QueryResult } from 'kysely'
+import {
+  sql,
+  type CompiledQuery,
+  type Insertable,
+  type Kysely,
+  type QueryResult,
+  type SqlBool,
+} from 'kysely'
 import type {
   ApiTokenRecord,
   AuditEvent,
@@ -75,6 +82,9 @@ export interface KyselyStoreOptions {
   /** Told of each registration transaction that commits: its size and duration, seconds. */
   onBatch?: (size: number, seconds: number) => void
 }
+
+/** A row's use moves only forward: none recorded yet, or one earlier than `at`. */
+const recordedBefore = (at: number) => sql<SqlBool>`(last_used_at is null or last_used_at < ${at})`
 
 /** Expired clients one statement of the sweep deletes at most. */
 const EXPIRED_CLIENTS_PER_DELETE = 1000
@@ -240,7 +250,7 @@ export class KyselyStore implements Store {
         .set({ last_used_at: at })
         .where('service_api_key', '=', serviceApiKey)
         .where('client_id', '=', clientId)
-        .where((eb) => eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<', at)]))
+        .where(recordedBefore(at))
         .compile(),
     )
   }
@@ -341,7 +351,7 @@ export class KyselyStore implements Store {
         .updateTable('api_tokens')
         .set({ last_used_at: at })
         .where('id', '=', id)
-        .where((eb) => eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<', at)]))
+        .where(recordedBefore(at))
         .compile(),
     )
   }
