@@ -62,6 +62,11 @@ test('bad values are ConfigErrors naming the flag and the variable', () => {
     [{}, { REGISTRAR_MAX_CONNECTIONS: '0' }, /--max-connections \/ REGISTRAR_MAX_CONNECTIONS/],
     [{ shutdownGrace: 'never' }, {}, /--shutdown-grace \/ REGISTRAR_SHUTDOWN_GRACE/],
     [{ idempotencyWindow: '0' }, {}, /--idempotency-window \/ REGISTRAR_IDEMPOTENCY_WINDOW/],
+    [
+      {},
+      { REGISTRAR_CIMD_ALLOW_PRIVATE: 'yes' },
+      /--cimd-allow-private \/ REGISTRAR_CIMD_ALLOW_PRIVATE/,
+    ],
   ]
   for (const [flags, env, message] of cases) {
     assert.throws(
@@ -214,4 +219,22 @@ test('webhook delivery: defaults, flags over variables, and bad values named', (
     () => loadConfig({}, { REGISTRAR_WEBHOOK_RETRY_BASE: '0' }),
     /--webhook-retry-base \/ REGISTRAR_WEBHOOK_RETRY_BASE/,
   )
+})
+
+test('--cimd-allow-private: off by default, on by the flag or by 1 or true in the environment', () => {
+  assert.equal(loadConfig({}, {}).cimdAllowPrivate, false)
+  assert.equal(loadConfig({ cimdAllowPrivate: true }, {}).cimdAllowPrivate, true)
+  for (const [value, on] of [
+    ['1', true],
+    ['true', true],
+    ['0', false],
+    ['false', false],
+    ['', false],
+  ] as const) {
+    assert.equal(
+      loadConfig({}, { REGISTRAR_CIMD_ALLOW_PRIVATE: value }).cimdAllowPrivate,
+      on,
+      value,
+    )
+  }
 })

@@ -426,13 +426,17 @@ export function loadConfig(flags: ServeFlags, env: Env): Config {
     ),
     cimdAllowPrivate:
       flags.cimdAllowPrivate === true ||
-      parseSwitch('REGISTRAR_CIMD_ALLOW_PRIVATE', env['REGISTRAR_CIMD_ALLOW_PRIVATE']),
+      parseSwitch(
+        '--cimd-allow-private',
+        'REGISTRAR_CIMD_ALLOW_PRIVATE',
+        env['REGISTRAR_CIMD_ALLOW_PRIVATE'],
+      ),
   })
 }
 
 /** An environment switch: `1` or `true` is on, `0`, `false` or unset off. */
-function parseSwitch(variable: string, value: string | undefined): boolean {
+function parseSwitch(flag: string, variable: string, value: string | undefined): boolean {
   if (value === undefined || value === '' || value === '0' || value === 'false') return false
   if (value === '1' || value === 'true') return true
-  throw new ConfigError(`invalid ${variable}: ${JSON.stringify(value)} is not 1, true, 0 or false`)
+  throw invalid(flag, variable, value, '1, true, 0 or false')
 }
