@@ -148,6 +148,13 @@ export async function verifyChain(
   db: Kysely<Database>,
   anchor?: AuditAnchor,
 ): Promise<AuditVerification> {
+  // Counted before the head is read: a seal committing in between then leaves the count
+  // too high, never a head older than a count of 0 says (an empty head with nothing unsealed).
+  const { unsealed } = await db
+    .selectFrom('audit_events')
+    .select((eb) => eb.fn.countAll<number>().as('unsealed'))
+    .where('seq', 'is', null)
+    .executeTakeFirstOrThrow()
   const chain = await db
     .selectFrom('audit_chains')
     .selectAll()
@@ -203,11 +210,6 @@ export async function verifyChain(
     problems.push({ seq: headSeq, problem: `the head at seq ${headSeq} was altered` })
   }
   problems.push(...anchorProblems(anchor, chain, expected - 1))
-  const { unsealed } = await db
-    .selectFrom('audit_events')
-    .select((eb) => eb.fn.countAll<number>().as('unsealed'))
-    .where('seq', 'is', null)
-    .executeTakeFirstOrThrow()
   return {
     checked,
     head: { seq: headSeq, hash: chain.head_hash },
