@@ -156,6 +156,47 @@ export function deletedEvent(
   return eventOf(context, 'client.deleted', client.serviceApiKey, actor, origin, detail, client)
 }
 
+/**
+ * A retired registration access token presented again, and the client's lineage revoked
+ * (token-rotation.ts): a security event, at the version the revocation wrote.
+ */
+export function tokenReusedEvent(
+  context: EngineContext,
+  origin: RequestOrigin | undefined,
+  client: ClientRecord,
+  reason: string,
+): AuditEvent {
+  const actor = `registration_access_token:${client.clientId}`
+  const detail = { version: client.version, reason }
+  return eventOf(
+    context,
+    'registration_token.reused',
+    client.serviceApiKey,
+    actor,
+    origin,
+    detail,
+    client,
+  )
+}
+
+/** An administrator issued the client a new registration access token. */
+export function tokenReissuedEvent(
+  context: EngineContext,
+  origin: RequestOrigin | undefined,
+  client: ClientRecord,
+): AuditEvent {
+  const detail = { version: client.version }
+  return eventOf(
+    context,
+    'registration_token.reissued',
+    client.serviceApiKey,
+    principalActor(origin?.principal),
+    origin,
+    detail,
+    client,
+  )
+}
+
 /** A management read of a client. */
 export function readEvent(
   context: EngineContext,

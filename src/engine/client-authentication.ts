@@ -9,6 +9,7 @@ import { findClient } from './find-client.js'
 import type { ClientRecord, ServiceRecord } from './records.js'
 import type { ClientConfigurationRequest } from './registration.js'
 import { hashSecret, secretMatches } from './secrets.js'
+import { presentedRetired, type Presented } from './token-rotation.js'
 
 /** Dynamic registration must be on for the service (spec §3.5). */
 export function requireRegistrationEnabled(service: ServiceRecord): void {
@@ -32,17 +33,37 @@ export async function authenticateClient(
   service: ServiceRecord,
   request: ClientConfigurationRequest,
 ): Promise<ClientRecord> {
+  return (await authenticateHolder(context, service, request)).record
+}
+
+/**
+ * As authenticateClient, saying which of the client's tokens was presented: its current
+ * one, or (once, within the grace after a rotation) its previous one. A retired token fails
+ * as a wrong one does, and revokes the client's tokens (token-rotation.ts).
+ */
+export async function authenticateHolder(
+  context: EngineContext,
+  service: ServiceRecord,
+  request: ClientConfigurationRequest,
+): Promise<{ record: ClientRecord; presented: Presented }> {
   requireRegistrationEnabled(service)
-  if (!request.token) {
+  const token = request.token
+  if (!token) {
     throw new OAuthError('invalid_token', 'a registration access token is required')
   }
   const record = await findClient(context, service, request.clientId)
-  const matches = secretMatches(
-    request.token,
-    record?.registrationAccessTokenHash ?? NO_CLIENT_HASH,
+  const matches = secretMatches(token, record?.registrationAccessTokenHash ?? NO_CLIENT_HASH)
+  if (!record || !record.dynamicallyRegistered) throw invalidToken()
+  if (matches) return { record, presented: 'current' }
+  const previous = await presentedRetired(
+    context,
+    record,
+    token,
+    request.origin,
+    invalidToken,
+    () => findClient(context, service, request.clientId),
   )
-  if (!record || !record.dynamicallyRegistered || !matches) throw invalidToken()
-  return record
+  return { record: previous, presented: 'previous' }
 }
 
 export function invalidToken(): OAuthError {

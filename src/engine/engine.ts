@@ -29,6 +29,7 @@ import type { ClientVersion } from './client-history.js'
 import type { InitialAccessTokenRequest, Principal } from './access-tokens.js'
 import { toAuthleteClient } from './client-views.js'
 import { authenticateClientCredentials } from './client-credentials.js'
+import { reissueRegistrationAccessToken, type ReissuedToken } from './token-reissue.js'
 import * as clients from './clients.js'
 import type { EngineContext } from './context.js'
 import { discoveryDocument } from './discovery.js'
@@ -242,6 +243,16 @@ export interface Engine {
     origin?: RequestOrigin,
   ): Promise<void>
   /**
+   * Issues the client a new registration access token, answered here only; every earlier
+   * token of the client stops working (token-reissue.ts). The way out after reuse revoked
+   * its tokens (token-rotation.ts). not_found for an unknown client.
+   */
+  reissueRegistrationAccessToken(
+    service: ServiceRecord,
+    clientId: string | number,
+    origin?: RequestOrigin,
+  ): Promise<ReissuedToken>
+  /**
    * Deletes the clients whose probation has run out (wire/policy.ts), in every service;
    * resolves how many. They are unknown from their expiry on whether or not this has run.
    */
@@ -445,6 +456,8 @@ export function createEngine(options: EngineOptions): Engine {
       clients.updateClient(context, service, clientId, input, origin),
     deleteClient: (service, clientId, origin) =>
       clients.deleteClient(context, service, clientId, origin),
+    reissueRegistrationAccessToken: (service, clientId, origin) =>
+      reissueRegistrationAccessToken(context, service, clientId, origin),
     deleteExpiredClients: () => context.store.deleteExpiredClients(context.now()),
     authenticateClientCredentials: (service, credentials, origin) =>
       authenticateClientCredentials(context, service, credentials, origin),

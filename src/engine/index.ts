@@ -16,6 +16,7 @@ export {
 export type { ClientVersion } from './client-history.js'
 export type { Principal, InitialAccessTokenRequest } from './access-tokens.js'
 export type { RegisterRequest, ClientConfigurationRequest, UpdateRequest } from './registration.js'
+export type { ReissuedToken } from './token-reissue.js'
 export { JWT_BEARER_ASSERTION } from './client-credentials.js'
 export type * from './records.js'
 export {

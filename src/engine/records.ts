@@ -58,6 +58,19 @@ export interface ClientRecord {
   extras: ClientExtras
   /** SHA-256 of the registration access token, base64url; absent for non-DCR clients. */
   registrationAccessTokenHash?: string
+  /**
+   * The token's lineage under rotation (token-rotation.ts): the hash of the token before the
+   * last rotation, good once until previousValidUntil (ms); absent when none is.
+   */
+  registrationAccessTokenPreviousHash?: string
+  registrationAccessTokenPreviousValidUntil?: number
+  /** Hashes of the client's retired tokens, oldest first, at most RETIRED_TOKENS_KEPT. */
+  registrationAccessTokenRetiredHashes?: string[]
+  /**
+   * When a retired token's reuse revoked the lineage (ms): the client then has no token
+   * (registrationAccessTokenHash absent) until an administrator issues one.
+   */
+  registrationAccessTokenRevokedAt?: number
   dynamicallyRegistered: boolean
   developer: string
   /**

@@ -36,9 +36,11 @@ import { issueSecret } from './client-secret.js'
 import { noteClientUse } from './last-use.js'
 import {
   authenticateClient,
+  authenticateHolder,
   invalidToken,
   requireRegistrationEnabled,
 } from './client-authentication.js'
+import { afterUse, retried, writeRotation, type Presented } from './token-rotation.js'
 import { clientInformation } from './client-views.js'
 import type { EngineContext } from './context.js'
 import { dryRunSucceeded, failed, succeeded, type Decision } from './decision.js'
@@ -184,14 +186,19 @@ export async function read(
   request: ClientConfigurationRequest,
 ): Promise<Decision> {
   try {
-    const record = await authenticateClient(context, service, request)
+    // A rotation (token-rotation.ts) is written over the version read, again if it lost a race.
+    const { record, token } = await retried(async () => {
+      const held = await authenticateHolder(context, service, request)
+      const use = afterUse(context, service, held.record, held.presented, 'read')
+      return use.token === undefined ? use : await writeRotation(context, use)
+    })
     // The client at work with its own token: a use (last-use.ts), written once an hour.
     await noteClientUse(context, record)
     return succeeded(
       'OK',
       service,
       record,
-      clientInformation(context, service, record, request.token!),
+      clientInformation(context, service, record, token ?? request.token!),
     )
   } catch (error) {
     return await configurationFailed(context, service, request, error)
@@ -205,9 +212,15 @@ export async function update(
   request: UpdateRequest,
 ): Promise<Decision> {
   try {
+    let presented: Presented = 'current'
+    let issued: string | undefined
     const { after: updated } = await updateOptimistically(
       context,
-      () => authenticateClient(context, service, request),
+      async () => {
+        const held = await authenticateHolder(context, service, request)
+        presented = held.presented
+        return held.record
+      },
       async (current) => {
         const body = parseJsonObject(request.json)
         checkEchoedMembers(context, service, current, body, request.token!)
@@ -219,7 +232,15 @@ export async function update(
           withoutIssuedMembers(body),
           trusted,
         )
-        return withMetadata(context, service, current, metadata)
+        const use = afterUse(
+          context,
+          service,
+          withMetadata(context, service, current, metadata),
+          presented,
+          'update',
+        )
+        issued = use.token
+        return use.record
       },
       (before, after) =>
         changeEvent(context, 'client.updated', tokenHolder(request), request.origin, before, after),
@@ -229,7 +250,8 @@ export async function update(
       'UPDATED',
       service,
       updated,
-      clientInformation(context, service, updated, request.token!),
+      // A rotated token is answered here only: the client must use it from now (RFC 7592 §3).
+      clientInformation(context, service, updated, issued ?? request.token!),
     )
   } catch (error) {
     return await configurationFailed(context, service, request, error)

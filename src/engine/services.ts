@@ -16,6 +16,7 @@ import { policyDocumentProblem } from '../metadata/index.js'
 import type { EngineContext } from './context.js'
 import type { Page, ServiceRecord, ServiceSettings } from './records.js'
 import { mintNumericId, mintSecret } from './secrets.js'
+import { checkRotationSettings, DEFAULT_GRACE_SECONDS } from './token-rotation.js'
 
 /** Settings a new service starts with; each can be changed by create or update. */
 export const SERVICE_DEFAULTS: Readonly<ServiceSettings> = Object.freeze<ServiceSettings>({
@@ -38,6 +39,9 @@ export const SERVICE_DEFAULTS: Readonly<ServiceSettings> = Object.freeze<Service
   clientSecretLifetime: 0,
   trustedSoftwareStatementIssuers: [],
   allowPrivateNetworkUris: false,
+  // RFC 7592 §3 allows rotation; by default the token stays the same (token-rotation.ts).
+  registrationAccessTokenRotation: 'never',
+  registrationAccessTokenGrace: DEFAULT_GRACE_SECONDS,
 })
 
 /** The writable settings of an input, with read-only and null members dropped. */
@@ -61,6 +65,7 @@ function checkExtensionSettings(settings: Record<string, unknown>): void {
   if (lifetime !== undefined && !(Number.isSafeInteger(lifetime) && (lifetime as number) >= 0)) {
     throw new OAuthError('invalid_request', 'clientSecretLifetime must be a non-negative integer')
   }
+  checkRotationSettings(settings)
   const issuers = settings['trustedSoftwareStatementIssuers']
   if (issuers !== undefined && !isTrustedIssuerList(issuers)) {
     throw new OAuthError(

@@ -28,10 +28,16 @@ const migrations: Migration[] = [
   { version: 5, name: 'audit history and webhooks', up: addAuditAndWebhooks },
   { version: 6, name: 'audit events found by client number', up: findAuditEventsByClientNumber },
   { version: 7, name: 'last use, and API token expiry', up: addLastUseAndTokenExpiry },
+  { version: 9, name: 'registration access token lineage', up: addTokenLineage },
 ]
 
 /** The version a store migrated by this code is at. */
 export const SCHEMA_VERSION = migrations.at(-1)!.version
+
+/** Every version this code applies; helpers' branches take their own, so there may be gaps. */
+export const MIGRATION_VERSIONS: readonly number[] = migrations.map(
+  (migration) => migration.version,
+)
 
 async function createInitialSchema(db: Kysely<Database>, flavor: Flavor): Promise<void> {
   const bigint = flavor === 'sqlite' ? 'integer' : 'bigint'
@@ -373,6 +379,19 @@ async function addLastUseAndTokenExpiry(db: Kysely<Database>, flavor: Flavor): P
   await db.schema.alterTable('clients').addColumn('last_used_at', bigint).execute()
   await db.schema.alterTable('api_tokens').addColumn('expires_at', bigint).execute()
   await db.schema.alterTable('api_tokens').addColumn('last_used_at', bigint).execute()
+}
+
+/**
+ * A registration access token's lineage under rotation (engine/token-rotation.ts): the token
+ * before the last rotation with its grace, the hashes of retired ones, and when reuse
+ * revoked them all. NULL for every client until its service rotates tokens.
+ */
+async function addTokenLineage(db: Kysely<Database>, flavor: Flavor): Promise<void> {
+  const bigint = flavor === 'sqlite' ? 'integer' : 'bigint'
+  await db.schema.alterTable('clients').addColumn('rat_previous_hash', 'text').execute()
+  await db.schema.alterTable('clients').addColumn('rat_previous_valid_until', bigint).execute()
+  await db.schema.alterTable('clients').addColumn('rat_retired', 'text').execute()
+  await db.schema.alterTable('clients').addColumn('rat_revoked_at', bigint).execute()
 }
 
 /** Brings the schema up to date; returns the versions it applied (none when current). */

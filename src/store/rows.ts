@@ -78,15 +78,44 @@ export function toClientRow(record: NewClientRecord, version: number) {
   }
 }
 
-/** The columns a client update rewrites: all but its identity and creation. */
-export function toClientChanges(record: NewClientRecord, version: number) {
+/**
+ * The columns a client update rewrites: all but its identity and creation, with the
+ * registration access token's lineage, which only an update sets (a registration leaves it
+ * NULL, so its insert writes no more than before).
+ */
+export function toClientChanges(record: ClientRecord, version: number) {
   const {
     service_api_key: _serviceApiKey,
     client_id: _clientId,
     created_at: _createdAt,
     ...changes
   } = toClientRow(record, version)
-  return changes
+  const retired = record.registrationAccessTokenRetiredHashes
+  return {
+    ...changes,
+    rat_previous_hash: record.registrationAccessTokenPreviousHash ?? null,
+    rat_previous_valid_until: record.registrationAccessTokenPreviousValidUntil ?? null,
+    rat_retired: retired === undefined ? null : JSON.stringify(retired),
+    rat_revoked_at: record.registrationAccessTokenRevokedAt ?? null,
+  }
+}
+
+/** The lineage members of a row (token-rotation.ts); none for a client never rotated. */
+function lineageOf(row: Partial<ClientRow>): Partial<ClientRecord> | undefined {
+  // One test on the common path: a client whose token never rotated has none of these.
+  if (row.rat_retired == null && row.rat_previous_hash == null && row.rat_revoked_at == null) {
+    return undefined
+  }
+  const lineage: Partial<ClientRecord> = {}
+  if (row.rat_previous_hash != null) {
+    lineage.registrationAccessTokenPreviousHash = row.rat_previous_hash
+    lineage.registrationAccessTokenPreviousValidUntil = row.rat_previous_valid_until ?? 0
+  }
+  if (row.rat_retired != null) {
+    lineage.registrationAccessTokenRetiredHashes = JSON.parse(row.rat_retired)
+  }
+  if (row.rat_revoked_at != null) lineage.registrationAccessTokenRevokedAt = row.rat_revoked_at
+  return lineage
 }
 
 /**
@@ -96,11 +125,12 @@ export function toClientChanges(record: NewClientRecord, version: number) {
  */
 export function toClientRecord(
   // A row just inserted has no last use.
-  row: ClientRow | (Omit<ClientRow, 'last_used_at'> & { last_used_at?: undefined }),
+  row: ClientRow | (Omit<ClientRow, 'last_used_at' | LineageColumn> & Partial<ClientRow>),
   written?: Pick<ClientRecord, 'metadata' | 'extras'>,
 ): ClientRecord {
   const lastUsedAt = row.last_used_at ?? undefined
-  return {
+  const lineage = lineageOf(row)
+  const record: ClientRecord = {
     serviceApiKey: row.service_api_key,
     clientId: row.client_id,
     number: row.number,
@@ -120,7 +150,11 @@ export function toClientRecord(
     modifiedAt: row.modified_at,
     version: row.version,
   }
+  return lineage === undefined ? record : Object.assign(record, lineage)
 }
+
+type LineageColumn =
+  'rat_previous_hash' | 'rat_previous_valid_until' | 'rat_retired' | 'rat_revoked_at'
 
 /** The columns a record member can be read from: those holding its type, or NULL. */
 type ColumnFor<Row, Value> = {

@@ -35,6 +35,13 @@ export interface ClientTable {
   /** ClientExtras as JSON text. */
   extras: string
   rat_hash: string | null
+  /** The token before the last rotation, and until when it works once (migration 9). */
+  rat_previous_hash: string | null
+  rat_previous_valid_until: number | null
+  /** Hashes of retired tokens, a JSON array of strings (migration 9). */
+  rat_retired: string | null
+  /** When a retired token's reuse revoked the lineage (migration 9). */
+  rat_revoked_at: number | null
   dynamically_registered: number
   developer: string
   /** Copied from metadata.software_id so hasSoftwareId is an index lookup. */

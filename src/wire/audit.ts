@@ -16,6 +16,10 @@ export const AUDIT_EVENT_KINDS = [
   'client.erased',
   'authentication.failed',
   'registration.rejected',
+  // A retired registration access token presented again: its lineage revoked (token-rotation.ts).
+  'registration_token.reused',
+  // An administrator issued a client a new registration access token.
+  'registration_token.reissued',
 ] as const
 export type AuditEventKind = (typeof AUDIT_EVENT_KINDS)[number]
 
@@ -81,6 +85,12 @@ export const AuditEventSchema = Type.Object({
       ),
       error: Type.Optional(Type.String()),
       rule: Type.Optional(Type.String()),
+      reason: Type.Optional(
+        Type.String({
+          description:
+            'registration_token.reused: `previous_after_grace` or `retired` (which replaced token came back)',
+        }),
+      ),
     },
     { description: 'Empty once erased' },
   ),

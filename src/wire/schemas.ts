@@ -183,6 +183,20 @@ export const ServiceSchema = Type.Object(
     clientSecretLifetime: Type.Optional(
       Count('Registrar: seconds; 0 = client secrets never expire'),
     ),
+    registrationAccessTokenRotation: Type.Optional(
+      Type.Union([Type.Literal('never'), Type.Literal('on_update'), Type.Literal('on_use')], {
+        description:
+          'Registrar: when the registration access token is replaced (RFC 7592 §3): `never` (default; the token stays the same), `on_update` (a new token in the answer to every successful RFC 7592 update), `on_use` (a new token in the answer to every RFC 7592 read and update). The client must use the token of the last answer it got',
+      }),
+    ),
+    registrationAccessTokenGrace: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: 86_400,
+        description:
+          'Registrar: seconds after a rotation in which the previous registration access token still works once, so a client whose answer was lost can retry (it then gets a fresh token); default 60, 0 = no grace, at most a day. Any other use of a replaced token revokes all of the client’s registration access tokens (until an administrator reissues one) and records a `registration_token.reused` audit event',
+      }),
+    ),
     allowPrivateNetworkUris: Type.Optional(
       Type.Boolean({
         description:

@@ -169,6 +169,31 @@ export function describeStoreContract(
       assert.equal(await store.hasSoftwareId(service.apiKey, 'old'), false)
     })
 
+    test('an update keeps a registration access token’s lineage, and can clear it', async () => {
+      const service = await newService()
+      const stored = await store.insertClient(newClient(service.apiKey))
+      const rotated: ClientRecord = {
+        ...stored,
+        registrationAccessTokenHash: 'new-hash',
+        registrationAccessTokenPreviousHash: 'rat-hash',
+        registrationAccessTokenPreviousValidUntil: NOW + 60_000,
+        registrationAccessTokenRetiredHashes: ['older', 'oldest'],
+      }
+      const updated = await store.updateClient(rotated)
+      assert.deepEqual(updated, { ...rotated, version: 2 })
+      assert.deepEqual(await store.getClient(service.apiKey, stored.clientId), updated)
+      const {
+        registrationAccessTokenHash: _current,
+        registrationAccessTokenPreviousHash: _previous,
+        registrationAccessTokenPreviousValidUntil: _until,
+        ...revoked
+      } = updated!
+      const revocation = { ...revoked, registrationAccessTokenRevokedAt: NOW + 1 }
+      const written = await store.updateClient(revocation)
+      assert.deepEqual(written, { ...revocation, version: 3 })
+      assert.deepEqual(await store.getClient(service.apiKey, stored.clientId), written)
+    })
+
     test('of updates racing over the same version exactly one wins', async () => {
       const service = await newService()
       const stored = await store.insertClient(newClient(service.apiKey))
