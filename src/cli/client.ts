@@ -1,7 +1,8 @@
 /**
- * `registrar client list|get|delete|versions|rollback|authenticate`: the clients of a
- * service, however they were registered (API or dynamic registration), their metadata's
- * history, and a check of their credentials as an authorization server makes it.
+ * `registrar client list|get|delete|versions|rollback|authenticate|reissue-token`: the
+ * clients of a service, however they were registered (API or dynamic registration), their
+ * metadata's history, a check of their credentials as an authorization server makes it, and
+ * a new registration access token for a client whose tokens were revoked.
  */
 import type { Command } from 'commander'
 import { addApiOptions, connect, integerFlag, type ApiFlags } from './api-options.js'
@@ -15,7 +16,15 @@ export function registerClientCommands(program: Command): void {
   addCommandGroup(program, 'client', {
     description: 'inspect and remove the clients of a service',
     examples: '\nExample:\n  registrar client list 2418563210347',
-    subcommands: [addList, addGet, addDelete, addVersions, addRollback, addAuthenticate],
+    subcommands: [
+      addList,
+      addGet,
+      addDelete,
+      addVersions,
+      addRollback,
+      addAuthenticate,
+      addReissueToken,
+    ],
   })
 }
 
@@ -188,5 +197,26 @@ function addAuthenticate(client: Command): void {
           printLine(`the credentials of client ${found.clientId} match`)
         },
       ),
+    )
+}
+
+function addReissueToken(client: Command): void {
+  subcommand(client, 'reissue-token')
+    .argument('<clientId>', 'the numeric client id')
+    .description(
+      'issue a dynamically registered client a new registration access token (RFC 7592), shown once; every earlier token stops working. The way back after reuse of a rotated token revoked its tokens',
+    )
+    .addHelpText(
+      'after',
+      '\nExample:\n  registrar client reissue-token 2418563210347 5910375611045 --json',
+    )
+    .action(
+      run(async (serviceId: string, clientId: string, flags: ApiFlags) => {
+        const registrar = await connect(flags)
+        const reissued = await registrar.clients.reissueRegistrationToken(serviceId, clientId)
+        if (flags.json) return printJson(reissued)
+        printFields(reissued)
+        printLine('Give the token to the client now: it is not shown again.')
+      }),
     )
 }

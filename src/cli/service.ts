@@ -9,7 +9,7 @@ import { addCommandGroup } from './command-group.js'
 import { readJsonObject } from './input.js'
 import { printFields, printJson, printLine, printTable } from './output.js'
 import { collectPages } from './pages.js'
-import { exitOnUsageError, run } from './run.js'
+import { exitOnUsageError, run, UsageError } from './run.js'
 import { addPolicyCommands } from './service-policy.js'
 
 interface ServiceFlags extends ApiFlags {
@@ -21,6 +21,8 @@ interface ServiceFlags extends ApiFlags {
   initialAccessTokenRequired?: boolean
   clientSecretLifetime?: string
   allowPrivateNetworkUris?: boolean
+  registrationAccessTokenRotation?: string
+  registrationAccessTokenGrace?: string
 }
 
 const SUMMARY_FIELDS = [
@@ -33,6 +35,8 @@ const SUMMARY_FIELDS = [
   'initialAccessTokenRequired',
   'clientSecretLifetime',
   'allowPrivateNetworkUris',
+  'registrationAccessTokenRotation',
+  'registrationAccessTokenGrace',
   'createdAt',
   'modifiedAt',
 ] as const
@@ -196,6 +200,14 @@ function withSettings(command: Command): Command {
       'let jwks_uri, request_uris and other URIs the authorization server fetches name loopback, private or link-local addresses',
     )
     .option('--no-allow-private-network-uris', 'refuse such URIs (the default)')
+    .option(
+      '--registration-access-token-rotation <when>',
+      'when the registration access token is replaced (RFC 7592 §3): never (the default), on_update, on_use',
+    )
+    .option(
+      '--registration-access-token-grace <seconds>',
+      'seconds the previous token still works once after a rotation (default 60, 0 = none)',
+    )
 }
 
 /** The service to send: the base, then --from, then the flags. */
@@ -211,9 +223,27 @@ async function settings(flags: ServiceFlags, base: AuthleteService): Promise<Aut
     initialAccessTokenRequired: flags.initialAccessTokenRequired,
     clientSecretLifetime: integerFlag('--client-secret-lifetime', flags.clientSecretLifetime),
     allowPrivateNetworkUris: flags.allowPrivateNetworkUris,
+    registrationAccessTokenRotation: rotationFlag(flags.registrationAccessTokenRotation),
+    registrationAccessTokenGrace: integerFlag(
+      '--registration-access-token-grace',
+      flags.registrationAccessTokenGrace,
+    ),
   }
   const defined = Object.fromEntries(Object.entries(fromFlags).filter(([, v]) => v !== undefined))
   return { ...base, ...fromFile, ...defined }
+}
+
+const ROTATIONS = ['never', 'on_update', 'on_use'] as const
+
+function rotationFlag(value: string | undefined): (typeof ROTATIONS)[number] | undefined {
+  if (value === undefined) return undefined
+  const rotation = ROTATIONS.find((known) => known === value)
+  if (rotation === undefined) {
+    throw new UsageError(
+      `--registration-access-token-rotation must be one of ${ROTATIONS.join(', ')}`,
+    )
+  }
+  return rotation
 }
 
 function show(flags: ApiFlags, service: AuthleteService, headline?: string): void {

@@ -1,4 +1,4 @@
-import type { AuthleteClient, ClientCredentials } from '../wire/index.js'
+import type { AuthleteClient, ClientCredentials, ReissuedTokenAnswer } from '../wire/index.js'
 import { segment, type Transport } from './transport.js'
 import type { ClientId, ClientList, Range, ServiceId } from './types.js'
 
@@ -69,6 +69,22 @@ export class ClientsApi {
       path: `api/${segment(serviceId)}/client/authenticate`,
       body: credentials,
     })) as AuthleteClient
+  }
+
+  /**
+   * Issues the client a new registration access token, shown in this answer only; every
+   * earlier one stops working. For a client whose tokens were revoked after reuse of a
+   * rotated one (service setting `registrationAccessTokenRotation`), or that lost its token.
+   * @see RFC 7592 §3
+   */
+  async reissueRegistrationToken(
+    serviceId: ServiceId,
+    clientId: ClientId,
+  ): Promise<ReissuedTokenAnswer> {
+    return (await this.#transport.send({
+      method: 'POST',
+      path: `api/${segment(serviceId)}/client/registration-token/${segment(clientId)}`,
+    })) as ReissuedTokenAnswer
   }
 
   async delete(serviceId: ServiceId, clientId: ClientId): Promise<void> {

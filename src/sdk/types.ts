@@ -23,6 +23,7 @@ export type {
   CreatedInitialAccessToken,
   InitialAccessTokenInfo,
   ServiceList,
+  ReissuedTokenAnswer,
   CreatedWebhook,
   WebhookInfo,
   WebhookDeliveryInfo,

@@ -146,6 +146,34 @@ describe('registrar CLI against a running server', () => {
     )
     assert.equal(updated.serviceName, 'keep')
     assert.equal(updated.clientSecretLifetime, 600)
+    const rotating = json<{
+      registrationAccessTokenRotation: string
+      registrationAccessTokenGrace: number
+      clientSecretLifetime: number
+    }>(
+      await cli(
+        [
+          'service',
+          'update',
+          String(apiKey),
+          '--registration-access-token-rotation',
+          'on_update',
+          '--registration-access-token-grace',
+          '15',
+          '--json',
+        ],
+        api,
+      ),
+    )
+    assert.equal(rotating.registrationAccessTokenRotation, 'on_update')
+    assert.equal(rotating.registrationAccessTokenGrace, 15)
+    assert.equal(rotating.clientSecretLifetime, 600)
+    const unknown = await cli(
+      ['service', 'update', String(apiKey), '--registration-access-token-rotation', 'always'],
+      api,
+    )
+    assert.equal(unknown.code, 2)
+    assert.match(unknown.stderr, /never, on_update, on_use/)
     assert.equal(updated.initialAccessTokenRequired, true)
     assert.equal(updated.allowPrivateNetworkUris, true)
   })
@@ -345,6 +373,19 @@ describe('registrar CLI against a running server', () => {
     const neither = await cli(['client', 'authenticate', service, clientId], api)
     assert.equal(neither.code, 2)
     assert.match(neither.stderr, /--secret or --assertion/)
+
+    const shown = await cli(['client', 'reissue-token', service, clientId], api)
+    assert.match(shown.stdout, /registrationAccessToken\s+\S{43}/)
+    assert.match(shown.stdout, /not shown again/)
+    const withOld = await fetch(`${server.url}/${apiKey}/register/${clientId}`, {
+      headers: { authorization: `Bearer ${registered.registration_access_token}` },
+    })
+    assert.equal(withOld.status, 401, 'a reissue ends every earlier token')
+    const reissued = json<{ clientId: number; registrationAccessToken: string }>(
+      await cli(['client', 'reissue-token', service, clientId, '--json'], api),
+    )
+    assert.equal(String(reissued.clientId), clientId)
+    registered.registration_access_token = reissued.registrationAccessToken
 
     const deleted = await cli(['client', 'delete', service, clientId], api)
     assert.equal(deleted.code, 0)

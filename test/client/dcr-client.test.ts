@@ -182,6 +182,42 @@ describe('registrar/client against a running Registrar', () => {
     assert.ok(registered.client_id)
   })
 
+  test('follows a registration access token rotated on every use, and recovers a lost answer with the token it kept (RFC 7592 §3)', async () => {
+    const { issuer } = await newService({ registrationAccessTokenRotation: 'on_use' })
+    const dcr = new DcrClient({ issuer, store: new MemoryCredentialStore() })
+    const registered = await dcr.register(METADATA)
+    const seen = new Set([registered.registration_access_token])
+    const stored = async () => (await dcr.credentials())!.registration_access_token!
+    for (let i = 0; i < 3; i++) {
+      const read = await dcr.read()
+      assert.equal(read.client_id, registered.client_id)
+      assert.equal(read.registration_access_token, await stored())
+      assert.equal(seen.has(await stored()), false, 'a new token at each read')
+      seen.add(await stored())
+    }
+    await dcr.update({ ...METADATA, client_name: 'rotated agent' })
+    assert.equal(seen.has(await stored()), false, 'and at an update')
+    seen.add(await stored())
+    const ensured = await dcr.ensureRegistered({ ...METADATA, client_name: 'rotated agent' })
+    assert.equal(ensured.client_id, registered.client_id)
+
+    // A read whose answer is lost: the server rotated, the client still holds its token.
+    const held = (await dcr.credentials())!
+    const lost = await fetch(held.registration_client_uri!, {
+      headers: { authorization: `Bearer ${held.registration_access_token}` },
+    })
+    assert.equal(lost.status, 200)
+    const lostToken = ((await lost.json()) as { registration_access_token: string })
+      .registration_access_token
+    const recovered = await dcr.read()
+    assert.equal(recovered.client_id, registered.client_id)
+    assert.notEqual(recovered.registration_access_token, lostToken)
+    assert.notEqual(recovered.registration_access_token, held.registration_access_token)
+    const again = await dcr.ensureRegistered({ ...METADATA, client_name: 'rotated agent' })
+    assert.equal(again.client_id, registered.client_id, 'no new registration was needed')
+    await dcr.delete()
+  })
+
   test('ensureRegistered reuses stored credentials while the server knows them', async () => {
     const { issuer } = await newService()
     const dcr = new DcrClient({ issuer, store: new MemoryCredentialStore() })

@@ -90,6 +90,30 @@ describe('registrar/sdk against a running Registrar', () => {
     assert.equal((await registrar.clients.list(serviceId)).totalCount, 0)
   })
 
+  test('reissues a registration access token, the old one then refused (RFC 7592 §3)', async () => {
+    const { apiKey: serviceId } = await registrar.services.create({
+      serviceName: 'rotation',
+      registrationAccessTokenRotation: 'on_use',
+      registrationAccessTokenGrace: 30,
+    })
+    assert.ok(serviceId)
+    const got = await registrar.services.get(serviceId)
+    assert.equal(got.registrationAccessTokenRotation, 'on_use')
+    assert.equal(got.registrationAccessTokenGrace, 30)
+    const created = await registrar.registration.register(serviceId, {
+      json: JSON.stringify({ client_name: 'reissued' }),
+    })
+    assert.equal(created.action, 'CREATED')
+    const clientId = created.client!.clientId!
+    const reissued = await registrar.clients.reissueRegistrationToken(serviceId, clientId)
+    assert.equal(reissued.clientId, clientId)
+    assert.equal(reissued.registrationClientUri.endsWith(`/register/${clientId}`), true)
+    const read = await fetch(reissued.registrationClientUri, {
+      headers: { authorization: `Bearer ${reissued.registrationAccessToken}` },
+    })
+    assert.equal(read.status, 200)
+  })
+
   test('runs the four DCR calls with results narrowed by action (RFC 7591 §3, RFC 7592 §2)', async () => {
     const { apiKey: serviceId } = await registrar.services.create({ serviceName: 'dcr' })
     assert.ok(serviceId)

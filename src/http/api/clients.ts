@@ -8,6 +8,7 @@ import {
   ClientListSchema,
   ClientSchema,
   MAX_PAGE_SIZE,
+  ReissuedTokenSchema,
   ServiceClientParams,
   ServiceIdParams,
   type AuthleteClient,
@@ -108,6 +109,23 @@ const OPERATIONS = [
       // The authorization server needs the client, never its secret.
       const { clientSecret: _secret, ...answer } = engine.toAuthleteClient(service, client)
       return answer
+    },
+  }),
+  operation<{ Params: ClientParams }>({
+    method: 'POST',
+    path: '/api/:serviceId/client/registration-token/:clientId',
+    summary: 'Issue a client a new registration access token',
+    description:
+      'Registrar: a new registration access token (RFC 7592 §3) for a dynamically registered client, answered here only. Every earlier token of the client stops working, and presenting one of them later is no longer treated as reuse. The way to give a client back its RFC 7592 access after reuse of a rotated token revoked its tokens (service setting registrationAccessTokenRotation), or after it lost its token. Recorded as a registration_token.reissued audit event. 400 invalid_request for a client created through this API, which has no registration access token.',
+    params: ServiceClientParams,
+    answer: ReissuedTokenSchema,
+    run: async (engine, request) => {
+      const service = await requireService(engine, request.params.serviceId)
+      return engine.reissueRegistrationAccessToken(
+        service,
+        request.params.clientId,
+        originOf(request),
+      )
     },
   }),
   operation<{ Params: ClientParams }>({

@@ -17,6 +17,7 @@ import { idempotentRegistrationTests } from './idempotent-registration.js'
 import { initialAccessTokenTests } from './initial-access-tokens.js'
 import { registrationEndpointTests } from './registration-endpoints.js'
 import { servicePolicyTests } from './service-policy.js'
+import { tokenRotationTests } from './token-rotation.js'
 import { violationAndDryRunTests } from './violations-and-dry-run.js'
 
 export interface Backend {
@@ -53,5 +54,6 @@ export function describeHttpSuite(backend: Backend): void {
     violationAndDryRunTests(context)
     idempotentRegistrationTests(() => ({ ...context(), databaseUrl: database!.url }))
     clientCapTests(context)
+    tokenRotationTests(context)
   })
 }
