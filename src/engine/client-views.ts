@@ -78,5 +78,8 @@ export function toAuthleteClient(service: ServiceRecord, record: ClientRecord): 
     client.clientSecretExpiresAt = record.clientSecretExpiresAt
   }
   if (record.lastUsedAt !== undefined) client.lastUsedAt = record.lastUsedAt
+  // The administrator's cue to reissue a token (token-reissue.ts).
+  const revokedAt = record.registrationAccessTokenRevokedAt
+  if (revokedAt !== undefined) client.registrationAccessTokenRevokedAt = revokedAt
   return client
 }

@@ -349,6 +349,13 @@ const ClientAnswerMembers = {
   // Registrar's own: when the client last used its credentials (client/authenticate) or its
   // registration access token (RFC 7592), milliseconds since the epoch, to the hour.
   lastUsedAt: Type.Optional(Type.Integer({ minimum: 0 })),
+  registrationAccessTokenRevokedAt: Type.Optional(
+    Type.Integer({
+      minimum: 0,
+      description:
+        'Registrar: when reuse of a rotated registration access token revoked all of the client’s tokens (milliseconds since the epoch); absent while it has a working token. Ignored on input; see client/registration-token',
+    }),
+  ),
   ...members(Bool, [
     'dynamicallyRegistered',
     'frontChannelRequestObjectEncryptionRequired',

@@ -93,6 +93,11 @@ export function tokenRotationTests(context: Context): void {
       assert.equal(events[0].detail.reason, 'retired')
       assert.equal(JSON.stringify(events).includes(first), false, 'no token in the history')
 
+      const revoked = (await api.call(`/api/${serviceId}/client/get/${clientId}`)).json
+      assert.equal(typeof revoked.registrationAccessTokenRevokedAt, 'number')
+      const revokedAt: number = revoked.registrationAccessTokenRevokedAt
+      assert.ok(revokedAt <= events[0].at && events[0].at - revokedAt < 1000)
+
       // The administrator's way out: a new token, shown once; the old lineage is then only wrong.
       const reissued = await api.call(`/api/${serviceId}/client/registration-token/${clientId}`, {
         method: 'POST',
@@ -105,6 +110,8 @@ export function tokenRotationTests(context: Context): void {
       assert.equal((await read(third)).status, 401)
       const now: string = back.json.registration_access_token
       assert.equal((await read(now)).status, 200, 'a wrong token revoked nothing')
+      const restored = (await api.call(`/api/${serviceId}/client/get/${clientId}`)).json
+      assert.equal('registrationAccessTokenRevokedAt' in restored, false)
     })
 
     test('on_update: reads keep the token, a PUT answers a new one, and a retried PUT recovers once', async () => {
