@@ -256,6 +256,41 @@ describe('webhook deliveries on SQLite', () => {
   })
 })
 
+describe('a security event delivered', () => {
+  let server: RunningServer
+  let receiver: WebhookReceiver
+  before(async () => {
+    server = await startServer({ args: FAST_RETRIES })
+    receiver = await WebhookReceiver.start('up')
+  })
+  after(async () => {
+    await server?.stop()
+    await receiver?.close()
+  })
+
+  test('reuse of a rotated registration access token reaches a webhook that asks for it', async () => {
+    const admin = new Api(server.url, server.adminToken)
+    const service = await admin.createService({ registrationAccessTokenRotation: 'on_use' })
+    const hook = await admin.call(`/api/${service}/webhook/create`, {
+      body: { url: receiver.url, kinds: ['registration_token.reused'] },
+    })
+    assert.equal(hook.status, 200, hook.text)
+    const metadata = { client_name: 'leaky', redirect_uris: ['https://app.example.com/cb'] }
+    const registered = await call(`${server.url}/${service}/register`, { body: metadata })
+    const { client_id: clientId, registration_access_token: first } = registered.json
+    const uri = registered.json.registration_client_uri as string
+    assert.equal((await call(uri, { token: first })).status, 200) // rotates
+    assert.equal((await call(uri, { token: first })).status, 200) // its one use within the grace
+    assert.equal((await call(uri, { token: first })).status, 401) // reuse
+
+    await waitFor(() => receiver.accepted.length >= 1, 'the reuse event')
+    const event = JSON.parse(receiver.accepted[0].body)
+    assert.equal(event.type, 'dev.registrar.registration_token.reused')
+    assert.equal(event.subject, clientId)
+    assert.equal(receiver.accepted[0].body.includes(first), false, 'no token in the event')
+  })
+})
+
 describe('webhook deliveries across a crash', () => {
   let folder: string
   let receiver: WebhookReceiver
