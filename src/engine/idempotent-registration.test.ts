@@ -52,6 +52,22 @@ describe('registration with an idempotency key (draft-ietf-httpapi-idempotency-k
     assert.equal((await readWith(info(again))).status, 200)
   })
 
+  it('answers 409, not a second client, once the client’s token has rotated (token-rotation.ts)', async () => {
+    const { engine, service, register, count } = await setUp()
+    await engine.updateService(service.apiKey, { registrationAccessTokenRotation: 'on_use' })
+    const rotating = await engine.requireService(service.apiKey)
+    const first = info(await register())
+    const read = await engine.read(rotating, {
+      clientId: first.client_id,
+      token: first.registration_access_token,
+    })
+    assert.equal(read.status, 200)
+    const again = await register()
+    assert.equal(again.status, 409)
+    assert.equal(JSON.stringify(again.body).includes(first.registration_access_token!), false)
+    assert.equal(await count(), 1)
+  })
+
   it('takes member order and white space for the same body', async () => {
     const { register, count } = await setUp()
     const first = await register(

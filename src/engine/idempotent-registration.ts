@@ -115,7 +115,10 @@ function refuseAnotherRequest(held: IdempotencyKeyRecord, claim: IdempotencyKeyR
   }
 }
 
-/** The answer of the registration `held` made, or undefined when its client is gone. */
+/**
+ * The answer of the registration `held` made, or undefined when its client is gone; 409 when
+ * its registration access token has changed since.
+ */
 async function repeat(
   context: EngineContext,
   service: ServiceRecord,
@@ -128,7 +131,16 @@ async function repeat(
     held.createdAt,
     key,
   )
-  if (!record || !secretMatches(token, record.registrationAccessTokenHash)) return undefined
+  if (!record) return undefined
+  if (!secretMatches(token, record.registrationAccessTokenHash)) {
+    // Its token rotated or was reissued since (token-rotation.ts): the client got the answer
+    // and used it. Registering anew would make a duplicate; the old token must not be shown.
+    throw new OAuthError(
+      'invalid_request',
+      'the client registered with this Idempotency-Key has a new registration access token since; use it, or a new key',
+      { status: 409 },
+    )
+  }
   return succeeded('CREATED', service, record, clientInformation(context, service, record, token))
 }
 
