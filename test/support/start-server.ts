@@ -59,9 +59,10 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const env = serverEnv(options.env)
   if (adminToken !== null) env['REGISTRAR_ADMIN_TOKEN'] = adminToken
   // PostgreSQL has no default key: servers on it share the tests' (options.env may unset it).
-  const keyGiven = ['REGISTRAR_SECRET_KEYS', 'REGISTRAR_SECRET_KEY_FILE'].some(
-    (name) => name in (options.env ?? {}) || (options.args ?? []).includes('--secret-key-file'),
-  )
+  const keyGiven =
+    'REGISTRAR_SECRET_KEYS' in env ||
+    'REGISTRAR_SECRET_KEY_FILE' in env ||
+    (options.args ?? []).includes('--secret-key-file')
   if (/^postgres(ql)?:/i.test(options.database ?? '') && !keyGiven) {
     env['REGISTRAR_SECRET_KEYS'] = TEST_SECRET_KEYS_TEXT
   }
