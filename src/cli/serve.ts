@@ -192,6 +192,10 @@ async function serve(flags: ServeFlags): Promise<void> {
     store = await openStore(config.database, {
       onBatch: metrics?.onBatch,
       secretKeys: config.secretKeys,
+      onKeyFileCreated: (path) =>
+        process.stdout.write(
+          `client secrets are sealed with a new key in ${path}: back it up with the database, which cannot be read without it\n`,
+        ),
     })
   } catch (error) {
     fail(`cannot open the database: ${(error as Error).message}`, 1)

@@ -47,6 +47,8 @@ export interface OpenStoreOptions extends PostgresOptions {
    * open; for `:memory:`, a fresh key; PostgreSQL has none and refuses to open
    */
   secretKeys?: Keyring
+  /** Told the path of a SQLite key file created by this open: it must be kept with backups. */
+  onKeyFileCreated?: (path: string) => void
 }
 
 /** An open database, either backend. */
@@ -85,7 +87,7 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
   const { db, flavor, worker, use } = await connect(url, options)
   let secrets
   try {
-    secrets = secretBox(keyringFor(url, options.secretKeys))
+    secrets = secretBox(keyringFor(url, options.secretKeys, options.onKeyFileCreated))
     await checkSecrets(db, secrets)
   } catch (error) {
     await db.destroy()

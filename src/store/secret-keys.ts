@@ -54,9 +54,14 @@ export function keyFileOf(databasePath: string): string {
 
 /**
  * The keyring of the database at `url` (a URL openStore takes): `given` when there is one,
- * else by the rules above. Throws when PostgreSQL has none.
+ * else by the rules above, `onCreated` told of a key file it creates. Throws when
+ * PostgreSQL has none.
  */
-export function keyringFor(url: string, given: Keyring | undefined): Keyring {
+export function keyringFor(
+  url: string,
+  given: Keyring | undefined,
+  onCreated: (keyFile: string) => void = () => {},
+): Keyring {
   if (given) return given
   if (/^postgres(ql)?:\/\//i.test(url)) {
     throw new Error(
@@ -72,15 +77,17 @@ export function keyringFor(url: string, given: Keyring | undefined): Keyring {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
   }
-  return createKeyFile(keyFile)
+  const created = createKeyFile(keyFile)
+  if (created) onCreated(keyFile)
+  return created ?? readKeyFile(keyFile)
 }
 
 /**
  * The key file at `path`, created when missing: written whole under another name, then
  * linked into place, which fails when the file exists, so two processes starting at once
- * both end up reading the one key written first.
+ * both end up reading the one key written first. Undefined when another process won.
  */
-function createKeyFile(path: string): Keyring {
+function createKeyFile(path: string): Keyring | undefined {
   const keyring = [newSecretKey()]
   const draft = `${path}.${randomBytes(6).toString('hex')}.tmp`
   writeFileSync(draft, `${formatKeyring(keyring)}\n`, { mode: 0o600, flag: 'wx' })
@@ -88,7 +95,7 @@ function createKeyFile(path: string): Keyring {
     linkSync(draft, path)
     return keyring
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return readKeyFile(path)
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return undefined
     throw error
   } finally {
     unlinkSync(draft)

@@ -92,6 +92,8 @@ describe('on SQLite', () => {
     try {
       client = await registerOne(server)
       assert.equal(((await stat(`${database}.key`)).mode & 0o777).toString(8), '600')
+      const told = server.stdout.filter((line) => line.includes(`${database}.key`))
+      assert.match(told.join('\n'), /sealed with a new key in .*: back it up with the database/)
       assert.match(storedInFile(database, client.clientId), /^enc1\.k[0-9a-f]{8}\./)
       assert.equal(await fileHolds(database, client.secret), false)
       assert.equal(await fileHolds(database, 'https://app.example/cb'), true, 'the row is read')
@@ -104,6 +106,7 @@ describe('on SQLite', () => {
     try {
       await assertSecretWorks(server, client)
       assert.equal(await readFile(`${database}.key`, 'utf8'), keyFile, 'the key file is kept')
+      assert.ok(!server.stdout.some((line) => line.includes('new key')))
     } finally {
       await server.stop()
     }
