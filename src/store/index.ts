@@ -7,6 +7,8 @@
  * passes before it is written (storable.ts), the pages of listings (pages.ts), queries
  * compiled once (precompiled.ts, hot-queries.ts) and registrations committed in groups
  * (group-commit.ts, client-insert.ts, batch-plan.ts, bulk-insert.ts, insert-plan.ts).
+ * Client secrets are sealed at rest (secret-box.ts) under a keyring found by secret-keys.ts
+ * and checked on open (secret-sealing.ts).
  * sqlite/ opens a SQLite file (its statement cache and the worker thread that commits
  * and checkpoints off the event loop); postgres/ opens a PostgreSQL pool. redis-buckets.ts
  * keeps rate limit buckets in a Redis every node shares (the engine's RateLimiter port).
