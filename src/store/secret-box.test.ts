@@ -27,6 +27,9 @@ test('a sealed secret opens to itself and does not hold it in plaintext', () => 
 test('every seal draws a fresh IV: the same secret seals to different values', () => {
   const box = secretBox([A])
   assert.notEqual(box.seal('same', 1, 1), box.seal('same', 1, 1))
+  // Past a refill of the pool of IVs too.
+  const ivs = new Set(Array.from({ length: 3000 }, () => box.seal('same', 1, 1).split('.')[2]))
+  assert.equal(ivs.size, 3000)
 })
 
 test('a plaintext value (stored before sealing) reads as it is', () => {
