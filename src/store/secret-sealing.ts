@@ -24,97 +24,127 @@ import {
   type SecretBox,
 } from './secret-box.js'
 
+/** The columns of `clients` that hold a sealed secret. */
+export const SEALED_COLUMNS = ['client_secret'] as const
+type SealedColumn = (typeof SEALED_COLUMNS)[number]
+
 /** Rows read and rewritten per transaction: a pass never holds SQLite's write lock for long. */
 const RESEAL_BATCH_ROWS = 500
 
+/** A condition on one sealed column's value. */
+type Condition = (column: SealedColumn) => Expression<SqlBool>
+
 /** The secret is sealed under the key `keyId` (substr: exact on both databases, unlike LIKE). */
-function sealedUnder(keyId: string): Expression<SqlBool> {
-  const prefix = `${SEALED_PREFIX}${keyId}.`
-  return sql<SqlBool>`substr(client_secret, 1, ${sql.lit(prefix.length)}) = ${prefix}`
-}
+const sealedUnder =
+  (keyId: string): Condition =>
+  (column) => {
+    const prefix = `${SEALED_PREFIX}${keyId}.`
+    return sql<SqlBool>`substr(${sql.ref(column)}, 1, ${sql.lit(prefix.length)}) = ${prefix}`
+  }
 
 /** A secret the box cannot open with its keys: plaintext, or sealed under another key. */
-function notSealedUnder(keyIds: readonly string[]): Expression<SqlBool> {
-  if (keyIds.length === 0) return sql<SqlBool>`client_secret is not null`
-  return sql<SqlBool>`client_secret is not null and not (${sql.join(keyIds.map(sealedUnder), sql` or `)})`
-}
+const notSealedUnder =
+  (keyIds: readonly string[]): Condition =>
+  (column) => {
+    const sealed = keyIds.map((keyId) => sealedUnder(keyId)(column))
+    return sql<SqlBool>`${sql.ref(column)} is not null and not (${sql.join(sealed, sql` or `)})`
+  }
 
 /** A secret stored before sealing existed. */
-const PLAINTEXT = sql<SqlBool>`substr(client_secret, 1, ${sql.lit(SEALED_PREFIX.length)}) <> ${SEALED_PREFIX}`
+const plaintext: Condition = (column) =>
+  sql<SqlBool>`substr(${sql.ref(column)}, 1, ${sql.lit(SEALED_PREFIX.length)}) <> ${SEALED_PREFIX}`
 
-/** The first stored secret `condition` finds, with its owner. */
-function firstSecret(db: Kysely<Database>, condition: Expression<SqlBool>) {
+/** The first stored secret in `column` that `condition` finds, with its owner. */
+function firstSecret(db: Kysely<Database>, column: SealedColumn, condition: Condition) {
   return db
     .selectFrom('clients')
-    .select(['service_api_key', 'client_id', 'client_secret'])
-    .where(condition)
+    .select(['service_api_key', 'client_id', sql<string>`${sql.ref(column)}`.as('stored')])
+    .where(condition(column))
     .limit(1)
     .executeTakeFirst()
 }
 
 /**
  * Refuses (throws) when the keyring cannot read every secret; seals the plaintext ones.
- * One scan of the clients on a healthy database, then per key one that stops at its first secret.
+ * One scan of the clients per column on a healthy database, then per key one that stops
+ * at its first secret.
  */
 export async function checkSecrets(db: Kysely<Database>, secrets: SecretBox): Promise<void> {
   if (secrets.keyIds.length === 0) return
   const unsealed = notSealedUnder(secrets.keyIds)
-  let found = await firstSecret(db, unsealed)
-  if (found && !isSealed(found.client_secret!)) {
-    await resealSecrets(db, secrets, PLAINTEXT)
-    found = await firstSecret(db, unsealed)
-  }
-  if (found) {
-    const stored = found.client_secret!
-    if (isSealed(stored)) throw new UnknownSecretKeyError(sealedKeyId(stored))
-    throw new Error('a client secret stored in plaintext could not be sealed')
-  }
-  for (const keyId of secrets.keyIds) {
-    const sample = await firstSecret(db, sealedUnder(keyId))
-    // Throws, naming the key, when this key is not the one the secret was sealed with.
-    if (sample) secrets.open(sample.client_secret!, sample.service_api_key, sample.client_id)
+  for (const column of SEALED_COLUMNS) {
+    let found = await firstSecret(db, column, unsealed)
+    if (found && !isSealed(found.stored)) {
+      await resealSecrets(db, secrets, plaintext)
+      found = await firstSecret(db, column, unsealed)
+    }
+    if (found) {
+      if (isSealed(found.stored)) throw new UnknownSecretKeyError(sealedKeyId(found.stored))
+      throw new Error('a client secret stored in plaintext could not be sealed')
+    }
+    for (const keyId of secrets.keyIds) {
+      const sample = await firstSecret(db, column, sealedUnder(keyId))
+      // Throws, naming the key, when this key is not the one the secret was sealed with.
+      if (sample) secrets.open(sample.stored, sample.service_api_key, sample.client_id)
+    }
   }
 }
 
 /**
  * Seals again under the first key every secret not already under it (or those `which`
- * finds); how many rows were rewritten.
+ * finds), in every sealed column; how many values were rewritten.
  */
 export async function resealSecrets(
   db: Kysely<Database>,
   secrets: SecretBox,
-  which: Expression<SqlBool> = notSealedUnder(secrets.keyIds.slice(0, 1)),
+  which: Condition = notSealedUnder(secrets.keyIds.slice(0, 1)),
+): Promise<number> {
+  let rewritten = 0
+  for (const column of SEALED_COLUMNS) rewritten += await resealColumn(db, secrets, column, which)
+  return rewritten
+}
+
+async function resealColumn(
+  db: Kysely<Database>,
+  secrets: SecretBox,
+  column: SealedColumn,
+  which: Condition,
 ): Promise<number> {
   let after = 0
   let rewritten = 0
   for (;;) {
     const rows = await db
       .selectFrom('clients')
-      .select(['number', 'service_api_key', 'client_id', 'client_secret'])
+      .select([
+        'number',
+        'service_api_key',
+        'client_id',
+        sql<string>`${sql.ref(column)}`.as('stored'),
+      ])
       .where('number', '>', after)
-      .where('client_secret', 'is not', null)
-      .where(which)
+      .where(column, 'is not', null)
+      .where(which(column))
       .orderBy('number')
       .limit(RESEAL_BATCH_ROWS)
       .execute()
     if (rows.length === 0) return rewritten
     // Sealed before the transaction opens: the write lock is held for the writes only.
-    const changes = rows.map(({ number, service_api_key, client_id, client_secret }) => ({
+    const changes = rows.map(({ number, service_api_key, client_id, stored }) => ({
       number,
-      read: client_secret!,
+      stored,
       sealed: secrets.seal(
-        secrets.open(client_secret!, service_api_key, client_id),
+        secrets.open(stored, service_api_key, client_id),
         service_api_key,
         client_id,
       ),
     }))
     await db.transaction().execute(async (trx) => {
-      for (const { number, read, sealed } of changes) {
+      for (const { number, stored, sealed } of changes) {
         const { numUpdatedRows } = await trx
           .updateTable('clients')
-          .set({ client_secret: sealed })
+          .set({ [column]: sealed })
           .where('number', '=', number)
-          .where('client_secret', '=', read)
+          .where(column, '=', stored)
           .executeTakeFirst()
         rewritten += Number(numUpdatedRows)
       }
