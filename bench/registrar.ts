@@ -24,6 +24,12 @@ export const REGISTRAR_UNBUNDLED = join(ROOT, 'dist', 'src', 'cli', 'main.js')
 
 const ADMIN_TOKEN = `bench-${randomBytes(16).toString('hex')}`
 
+/**
+ * The key client secrets are sealed with on PostgreSQL, which has no default one: fixed,
+ * so every server a run starts on one database reads the others' secrets.
+ */
+const SECRET_KEYS = `bench:${Buffer.alloc(32, 1).toString('base64')}`
+
 export interface RegistrarOptions {
   /** `--database`: a SQLite file or a postgres:// URL. */
   database: string
@@ -48,7 +54,11 @@ export async function startRegistrar(options: RegistrarOptions): Promise<Registr
       : [registrarBin(options.root)]
   const server = await startServer(
     [...command, 'serve', '--port', '0', '--database', options.database],
-    { ...options.env, REGISTRAR_ADMIN_TOKEN: ADMIN_TOKEN },
+    {
+      ...(/^postgres(ql)?:/i.test(options.database) && { REGISTRAR_SECRET_KEYS: SECRET_KEYS }),
+      ...options.env,
+      REGISTRAR_ADMIN_TOKEN: ADMIN_TOKEN,
+    },
   )
   try {
     const apiKey = options.apiKey ?? (await createService(server.url))

@@ -18,6 +18,7 @@ import pg from 'pg'
 import type { NewClientRecord } from '../src/engine/records.js'
 import {
   connect,
+  newSecretKey,
   openStore,
   type Database,
   type Flavor,
@@ -131,7 +132,8 @@ async function measure(
 async function benchBackend(backend: Flavor): Promise<Row[]> {
   const { url, cleanUp } = backend === 'sqlite' ? sqliteDatabase() : await postgresSchema()
   const { db, flavor } = await connect(url)
-  const store = await openStore(url)
+  // A fresh key: PostgreSQL has no default one, and the database is new.
+  const store = await openStore(url, { secretKeys: [newSecretKey()] })
   const rows: Row[] = []
   try {
     await store.insertService({

@@ -1,4 +1,8 @@
 import assert from 'node:assert/strict'
+import { randomBytes } from 'node:crypto'
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { test } from 'node:test'
 import { ConfigError, DEFAULTS, loadConfig } from './config.js'
 
@@ -236,5 +240,47 @@ test('--cimd-allow-private: off by default, on by the flag or by 1 or true in th
       on,
       value,
     )
+  }
+})
+
+test('the secret keyring: from REGISTRAR_SECRET_KEYS or a 0600 key file, not both, never echoed', () => {
+  const key = randomBytes(32).toString('base64')
+  assert.equal(loadConfig({}, {}).secretKeys, undefined)
+  const fromEnv = loadConfig({}, { REGISTRAR_SECRET_KEYS: `new:${key}, old:${key}` }).secretKeys
+  assert.deepEqual(
+    fromEnv?.map(({ id }) => id),
+    ['new', 'old'],
+  )
+  const folder = mkdtempSync(join(tmpdir(), 'registrar-keys-'))
+  try {
+    const file = join(folder, 'keys')
+    writeFileSync(file, `file:${key}\n`, { mode: 0o600 })
+    assert.equal(loadConfig({ secretKeyFile: file }, {}).secretKeys?.[0].id, 'file')
+    assert.equal(loadConfig({}, { REGISTRAR_SECRET_KEY_FILE: file }).secretKeys?.[0].id, 'file')
+    const refusals: [Parameters<typeof loadConfig>[0], Record<string, string>, RegExp][] = [
+      [{ secretKeyFile: file }, { REGISTRAR_SECRET_KEYS: `a:${key}` }, /both set/],
+      [{}, { REGISTRAR_SECRET_KEYS: `a:${key.slice(0, 20)}` }, /REGISTRAR_SECRET_KEYS.*32 bytes/],
+      [
+        { secretKeyFile: join(folder, 'missing') },
+        {},
+        /--secret-key-file \/ REGISTRAR_SECRET_KEY_FILE.*ENOENT/,
+      ],
+    ]
+    for (const [flags, env, message] of refusals) {
+      assert.throws(
+        () => loadConfig(flags, env),
+        (error: unknown) =>
+          error instanceof ConfigError &&
+          message.test(error.message) &&
+          !error.message.includes(key.slice(0, 20)),
+      )
+    }
+    chmodSync(file, 0o640)
+    assert.throws(
+      () => loadConfig({ secretKeyFile: file }, {}),
+      /may be read by others \(mode 640\)/,
+    )
+  } finally {
+    rmSync(folder, { recursive: true, force: true })
   }
 })

@@ -5,6 +5,8 @@
  * the flag and the variable. Imported by src/cli only.
  */
 import { isIP } from 'node:net'
+import { parseKeyring, type Keyring } from './store/secret-box.js'
+import { readKeyFile } from './store/secret-keys.js'
 
 export const DEFAULTS = Object.freeze({
   host: '127.0.0.1',
@@ -81,6 +83,11 @@ export interface Config {
   metrics: (typeof METRICS_ACCESS)[number]
   /** Lets fetches of what clients name (jwks_uri) reach private and loopback addresses. */
   cimdAllowPrivate: boolean
+  /**
+   * The keys client secrets are sealed with at rest, the first sealing; undefined = the
+   * store's default (a SQLite file's key file `<database>.key`; PostgreSQL refuses to start).
+   */
+  secretKeys?: Keyring
 }
 
 /** The flags of `registrar serve`, as the command line gave them (strings). */
@@ -108,6 +115,7 @@ export interface ServeFlags {
   metrics?: string
   /** A switch: present or absent. */
   cimdAllowPrivate?: boolean
+  secretKeyFile?: string
 }
 
 export class ConfigError extends Error {
@@ -431,7 +439,34 @@ export function loadConfig(flags: ServeFlags, env: Env): Config {
         'REGISTRAR_CIMD_ALLOW_PRIVATE',
         env['REGISTRAR_CIMD_ALLOW_PRIVATE'],
       ),
+    secretKeys: parseSecretKeys(
+      pick(undefined, env['REGISTRAR_SECRET_KEYS']),
+      pick(flags.secretKeyFile, env['REGISTRAR_SECRET_KEY_FILE']),
+    ),
   })
+}
+
+/**
+ * The keyring from REGISTRAR_SECRET_KEYS (env only: a command line is visible to every
+ * user of the machine), or from the key file; not both, which would leave one unused.
+ */
+function parseSecretKeys(keys: string | undefined, file: string | undefined): Keyring | undefined {
+  if (keys !== undefined && file !== undefined) {
+    throw new ConfigError(
+      'REGISTRAR_SECRET_KEYS and --secret-key-file / REGISTRAR_SECRET_KEY_FILE are both set: give one',
+    )
+  }
+  try {
+    if (keys !== undefined) return parseKeyring(keys)
+    return file === undefined ? undefined : readKeyFile(file)
+  } catch (error) {
+    // The value holds keys: only the reason is told.
+    const setting =
+      keys !== undefined ? 'REGISTRAR_SECRET_KEYS' : '--secret-key-file / REGISTRAR_SECRET_KEY_FILE'
+    throw new ConfigError(
+      `invalid ${setting}: ${(error as Error).message} (expected id:base64key[,id:base64key...] with 32-byte keys)`,
+    )
+  }
 }
 
 /** An environment switch: `1` or `true` is on, `0`, `false` or unset off. */

@@ -8,6 +8,7 @@ import { registerClientCommands } from './client.js'
 import { registerDoctor } from './doctor.js'
 import { registerRegistrationCommands } from './registration.js'
 import { EXIT_CODES_HELP, exitOnUsageError } from './run.js'
+import { registerSecretsCommands } from './secrets.js'
 import { registerServiceCommands } from './service.js'
 import { registerTokenCommands } from './token.js'
 import { registerWebhookCommands } from './webhook.js'
@@ -21,6 +22,7 @@ export function registerApiCommands(program: Command): void {
   registerWebhookCommands(program)
   registerRegistrationCommands(program)
   registerDoctor(program)
+  registerSecretsCommands(program)
   program.addHelpText(
     'after',
     `${EXIT_CODES_HELP}

@@ -106,6 +106,10 @@ export function registerServe(program: Command): void {
       'days audit events are kept (env REGISTRAR_AUDIT_RETENTION, default 0: for ever)',
     )
     .option(
+      '--secret-key-file <path>',
+      'file holding the keys client secrets are sealed with, id:base64key[,...], first seals; or env REGISTRAR_SECRET_KEYS (env REGISTRAR_SECRET_KEY_FILE, default for SQLite DATABASE.key, created on first start; PostgreSQL needs one)',
+    )
+    .option(
       '--metrics <access>',
       'who may read GET /metrics: admin (the admin token), public or off (env REGISTRAR_METRICS, default admin)',
     )
@@ -185,7 +189,14 @@ async function serve(flags: ServeFlags): Promise<void> {
     config.metrics === 'off' ? undefined : await openMetrics(config.metrics, createMetrics)
   let store: KyselyStore
   try {
-    store = await openStore(config.database, { onBatch: metrics?.onBatch })
+    store = await openStore(config.database, {
+      onBatch: metrics?.onBatch,
+      secretKeys: config.secretKeys,
+      onKeyFileCreated: (path) =>
+        process.stdout.write(
+          `client secrets are sealed with a new key in ${path}: back it up with the database, which cannot be read without it\n`,
+        ),
+    })
   } catch (error) {
     fail(`cannot open the database: ${(error as Error).message}`, 1)
   }

@@ -31,6 +31,7 @@ import type { IndexedCap, InsertPlan, PlanResult } from './insert-plan.js'
 import { compileOnce } from './precompiled.js'
 import { toClientRecord, toClientRow } from './rows.js'
 import type { ClientRow, Database, Flavor } from './schema.js'
+import type { SecretBox } from './secret-box.js'
 import { storableRow } from './storable.js'
 import { isLiveInitialAccessToken } from './token-liveness.js'
 
@@ -56,6 +57,8 @@ export interface PlannedInsert {
 type ClientColumns = ReturnType<typeof toClientRow>
 
 export interface InsertPlanner {
+  /** Seals each row's secret, once, as it is planned. */
+  readonly secrets: SecretBox
   /** The insert's row, checked here: a row that cannot be stored fails its own call. */
   plan(insert: ClientInsert): PlannedInsert
   /** The batch's statements: bulk inserts where they can be (batch-plan.ts), else plans. */
@@ -74,8 +77,15 @@ const CAP_COLUMNS = {
   perInitialAccessToken: 'initial_access_token_id',
 } as const satisfies Record<IndexedCap, keyof ClientColumns>
 
-/** Plans the inserts of `db`, a database of `flavor`, whose statements it compiles once. */
-export function insertPlanner(db: Kysely<Database>, flavor: Flavor): InsertPlanner {
+/**
+ * Plans the inserts of `db`, a database of `flavor`, whose statements it compiles once,
+ * sealing secrets with `secrets`.
+ */
+export function insertPlanner(
+  db: Kysely<Database>,
+  flavor: Flavor,
+  secrets: SecretBox,
+): InsertPlanner {
   const queries = insertQueries()
   const bulk = bulkPlanner(flavor, queries)
 
@@ -99,8 +109,9 @@ export function insertPlanner(db: Kysely<Database>, flavor: Flavor): InsertPlann
   }
 
   return {
+    secrets,
     plan(insert) {
-      const row = storableRow(() => toClientRow(insert.record, 1))
+      const row = storableRow(() => toClientRow(insert.record, 1, secrets))
       const { event: audited, record } = insert
       // A registration's event carries the metadata the row holds: its text is reused.
       const event =
@@ -267,13 +278,15 @@ export async function commitInserts(
   const outcomes: Outcome<ClientRecord>[] = new Array(batch.length)
   const undecided: number[] = []
   results.forEach((result, index) => {
-    if (result) outcomes[index] = insertOutcome(batch[index], result)
+    if (result) outcomes[index] = insertOutcome(batch[index], result, planner.secrets)
     else undecided.push(index)
   })
   const decideOneByOne = async (indexes: number[]): Promise<void> => {
     try {
       const retried = await run(planner.oneByOne(batch, indexes))
-      for (const index of indexes) outcomes[index] = insertOutcome(batch[index], retried[index]!)
+      for (const index of indexes) {
+        outcomes[index] = insertOutcome(batch[index], retried[index]!, planner.secrets)
+      }
     } catch (error) {
       if (indexes.length === 1) outcomes[indexes[0]] = { ok: false, error }
       else for (const index of indexes) await decideOneByOne([index])
@@ -297,10 +310,15 @@ export function runOnKysely(db: Kysely<Database>, batch: BatchPlan): Promise<Bat
  * row written. The number is added to that row in place: a spread copy with a member added
  * takes V8's slow path, 6 µs a registration (a quarter of the store's CPU for one).
  */
-function insertOutcome({ insert, row }: PlannedInsert, result: PlanResult): Outcome<ClientRecord> {
+function insertOutcome(
+  { insert, row }: PlannedInsert,
+  result: PlanResult,
+  secrets: SecretBox,
+): Outcome<ClientRecord> {
   if ('inserted' in result) {
     const { number } = result.inserted as Pick<ClientRow, 'number'>
-    return { ok: true, value: toClientRecord(Object.assign(row, { number }), insert.record) }
+    const value = toClientRecord(Object.assign(row, { number }), secrets, insert.record)
+    return { ok: true, value }
   }
   return { ok: false, error: refusal(insert, result.refused) }
 }

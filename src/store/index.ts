@@ -7,6 +7,8 @@
  * passes before it is written (storable.ts), the pages of listings (pages.ts), queries
  * compiled once (precompiled.ts, hot-queries.ts) and registrations committed in groups
  * (group-commit.ts, client-insert.ts, batch-plan.ts, bulk-insert.ts, insert-plan.ts).
+ * Client secrets are sealed at rest (secret-box.ts) under a keyring found by secret-keys.ts
+ * and checked on open (secret-sealing.ts).
  * sqlite/ opens a SQLite file (its statement cache and the worker thread that commits
  * and checkpoints off the event loop); postgres/ opens a PostgreSQL pool. redis-buckets.ts
  * keeps rate limit buckets in a Redis every node shares (the engine's RateLimiter port).
@@ -17,6 +19,9 @@ import { KyselyStore } from './kysely-store.js'
 import { migrate } from './migrations.js'
 import type { PostgresOptions } from './postgres/index.js'
 import type { Database, Flavor } from './schema.js'
+import { secretBox, type Keyring } from './secret-box.js'
+import { keyringFor } from './secret-keys.js'
+import { checkSecrets, resealSecrets } from './secret-sealing.js'
 import type { SqliteWorker } from './sqlite/worker.js'
 
 export type { DatabaseUse } from './database-use.js'
@@ -24,10 +29,28 @@ export { KyselyStore } from './kysely-store.js'
 export { KyselyAuditTrail } from './audit-trail.js'
 export { RedisBuckets, type RedisBucketsOptions } from './redis-buckets.js'
 export type { Database, Flavor } from './schema.js'
+export {
+  formatKeyring,
+  newSecretKey,
+  parseKeyring,
+  secretBox,
+  type Keyring,
+  type SecretBox,
+  type SecretKey,
+} from './secret-box.js'
+export { keyFileOf, readKeyFile } from './secret-keys.js'
 
 export interface OpenStoreOptions extends PostgresOptions {
   /** Told of each registration transaction that commits: its size and duration, seconds. */
   onBatch?: (size: number, seconds: number) => void
+  /**
+   * The keys client secrets are sealed with, the first sealing (secret-box.ts).
+   * @default for a SQLite file, the keys of its key file `<file>.key`, created on first
+   * open; for `:memory:`, a fresh key; PostgreSQL has none and refuses to open
+   */
+  secretKeys?: Keyring
+  /** Told the path of a SQLite key file created by this open: it must be kept with backups. */
+  onKeyFileCreated?: (path: string) => void
 }
 
 /** An open database, either backend. */
@@ -58,8 +81,20 @@ export async function connect(
   return { db, flavor, worker, use }
 }
 
+/**
+ * The store of the database at `url`, migrated, its client secrets checked against the
+ * keyring (and those stored in plaintext sealed) before it answers anything.
+ */
 export async function openStore(url: string, options: OpenStoreOptions = {}): Promise<KyselyStore> {
   const { db, flavor, worker, use } = await connect(url, options)
+  let secrets
+  try {
+    secrets = secretBox(keyringFor(url, options.secretKeys, options.onKeyFileCreated))
+    await checkSecrets(db, secrets)
+  } catch (error) {
+    await db.destroy()
+    throw error
+  }
   // PostgreSQL flushes concurrent commits together itself; SQLite has one writer.
   return new KyselyStore(db, {
     flavor,
@@ -67,5 +102,25 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
     worker,
     use,
     onBatch: options.onBatch,
+    secrets,
   })
+}
+
+/**
+ * Seals every client secret of the database at `url` again under the first key of
+ * `options.secretKeys` (defaults as openStore's): how many were rewritten, and that key's
+ * id. Safe beside servers using the same database (secret-sealing.ts).
+ */
+export async function rekeySecrets(
+  url: string,
+  options: OpenStoreOptions = {},
+): Promise<{ rewritten: number; keyId: string }> {
+  const { db } = await connect(url, options)
+  try {
+    const secrets = secretBox(keyringFor(url, options.secretKeys))
+    await checkSecrets(db, secrets)
+    return { rewritten: await resealSecrets(db, secrets), keyId: secrets.keyIds[0] }
+  } finally {
+    await db.destroy()
+  }
 }

@@ -62,6 +62,7 @@ import {
   toServiceRow,
 } from './rows.js'
 import type { ClientRow, Database, Flavor } from './schema.js'
+import { PLAINTEXT_SECRETS, type SecretBox } from './secret-box.js'
 import { storableRow } from './storable.js'
 import { isLiveInitialAccessToken } from './token-liveness.js'
 import * as outbox from './webhook-outbox.js'
@@ -81,6 +82,8 @@ export interface KyselyStoreOptions {
   use?: () => DatabaseUse
   /** Told of each registration transaction that commits: its size and duration, seconds. */
   onBatch?: (size: number, seconds: number) => void
+  /** Seals client secrets at rest (secret-box.ts). @default stored as they are */
+  secrets?: SecretBox
 }
 
 /** A row's use moves only forward: none recorded yet, or one earlier than `at`. */
@@ -100,6 +103,7 @@ export class KyselyStore implements Store {
   /** The audit history kept in the same database (the engine's AuditTrail port). */
   readonly audit: KyselyAuditTrail
   readonly #use: () => DatabaseUse
+  readonly #secrets: SecretBox
 
   constructor(db: Kysely<Database>, options: KyselyStoreOptions) {
     this.#db = db
@@ -107,7 +111,8 @@ export class KyselyStore implements Store {
     this.#worker = options.worker
     this.audit = new KyselyAuditTrail(db, { flavor: options.flavor, worker: options.worker })
     this.#use = options.use ?? (() => ({}))
-    this.#planner = insertPlanner(db, options.flavor)
+    this.#secrets = options.secrets ?? PLAINTEXT_SECRETS
+    this.#planner = insertPlanner(db, options.flavor, this.#secrets)
     this.#inserts = new GroupCommit({
       commit: (items) =>
         commitInserts(
@@ -193,7 +198,7 @@ export class KyselyStore implements Store {
 
   async getClient(serviceApiKey: number, clientId: number): Promise<ClientRecord | undefined> {
     const [row] = (await this.#queries.getClient(this.#db, { serviceApiKey, clientId })).rows
-    return row && toClientRecord(row)
+    return row && toClientRecord(row, this.#secrets)
   }
 
   async listClients(
@@ -206,12 +211,14 @@ export class KyselyStore implements Store {
     if (now !== undefined) {
       query = query.where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
     }
-    return readPage(page, query, query.selectAll().orderBy('number'), toClientRecord)
+    return readPage(page, query, query.selectAll().orderBy('number'), (row) =>
+      toClientRecord(row, this.#secrets),
+    )
   }
 
   async updateClient(record: ClientRecord, event?: AuditEvent): Promise<ClientRecord | undefined> {
     const update = this.#queries.updateClient(this.#db, {
-      ...storableRow(() => toClientChanges(record, record.version + 1)),
+      ...storableRow(() => toClientChanges(record, record.version + 1, this.#secrets)),
       key_service_api_key: record.serviceApiKey,
       key_client_id: record.clientId,
       key_version: record.version,
@@ -220,7 +227,7 @@ export class KyselyStore implements Store {
       ? await this.#writeChain([update, eventInsert(this.#db, event)])
       : [await this.#write(update)]
     const [row] = rows as ClientRow[]
-    return row && toClientRecord(row, record)
+    return row && toClientRecord(row, this.#secrets, record)
   }
 
   async deleteClient(

@@ -1,6 +1,7 @@
 /**
  * Records to rows and back. Optional record members are NULL columns and come back
- * absent (never `undefined`), so a record survives a round trip unchanged.
+ * absent (never `undefined`), so a record survives a round trip unchanged. A client's
+ * secret is sealed on its way to the row and opened on its way back (secret-box.ts).
  */
 import type {
   ApiTokenRecord,
@@ -17,6 +18,7 @@ import type {
   ServiceRow,
   ServiceTable,
 } from './schema.js'
+import type { SecretBox } from './secret-box.js'
 
 export function toServiceRow(
   record: NewServiceRecord,
@@ -57,12 +59,17 @@ function objectJson(value: object): string {
   return emptyPlain ? '{}' : JSON.stringify(value)
 }
 
-/** A client's columns, with the version it is stored with (1 when inserted). */
-export function toClientRow(record: NewClientRecord, version: number) {
+/**
+ * A client's columns, with the version it is stored with (1 when inserted) and its secret
+ * sealed by `secrets`.
+ */
+export function toClientRow(record: NewClientRecord, version: number, secrets: SecretBox) {
+  const { serviceApiKey, clientId, clientSecret } = record
   return {
-    service_api_key: record.serviceApiKey,
-    client_id: record.clientId,
-    client_secret: record.clientSecret ?? null,
+    service_api_key: serviceApiKey,
+    client_id: clientId,
+    client_secret:
+      clientSecret === undefined ? null : secrets.seal(clientSecret, serviceApiKey, clientId),
     client_secret_expires_at: record.clientSecretExpiresAt,
     metadata: JSON.stringify(record.metadata),
     extras: objectJson(record.extras),
@@ -83,13 +90,13 @@ export function toClientRow(record: NewClientRecord, version: number) {
  * registration access token's lineage, which only an update sets (a registration leaves it
  * NULL, so its insert writes no more than before).
  */
-export function toClientChanges(record: ClientRecord, version: number) {
+export function toClientChanges(record: ClientRecord, version: number, secrets: SecretBox) {
   const {
     service_api_key: _serviceApiKey,
     client_id: _clientId,
     created_at: _createdAt,
     ...changes
-  } = toClientRow(record, version)
+  } = toClientRow(record, version, secrets)
   const retired = record.registrationAccessTokenRetiredHashes
   return {
     ...changes,
@@ -119,22 +126,30 @@ function lineageOf(row: Partial<ClientRow>): Partial<ClientRecord> | undefined {
 }
 
 /**
- * The record a row reads back as. A write answers with the row the database returned and
- * the record it wrote as `written`, whose metadata and extras are the JSON just stored:
- * they are not parsed again.
+ * The record a row reads back as, its secret opened by `secrets`. A write answers with the
+ * row the database returned and the record it wrote as `written`, whose metadata, extras
+ * and secret are what was just stored: they are not parsed or opened again.
  */
 export function toClientRecord(
   // A row just inserted has no last use.
   row: ClientRow | (Omit<ClientRow, 'last_used_at' | LineageColumn> & Partial<ClientRow>),
-  written?: Pick<ClientRecord, 'metadata' | 'extras'>,
+  secrets: SecretBox,
+  written?: Pick<ClientRecord, 'metadata' | 'extras' | 'clientSecret'>,
 ): ClientRecord {
   const lastUsedAt = row.last_used_at ?? undefined
   const lineage = lineageOf(row)
+  const stored = row.client_secret
   const record: ClientRecord = {
     serviceApiKey: row.service_api_key,
     clientId: row.client_id,
     number: row.number,
-    ...(row.client_secret === null ? {} : { clientSecret: row.client_secret }),
+    ...(stored === null
+      ? {}
+      : {
+          clientSecret: written
+            ? written.clientSecret!
+            : secrets.open(stored, row.service_api_key, row.client_id),
+        }),
     clientSecretExpiresAt: row.client_secret_expires_at,
     metadata: written ? written.metadata : JSON.parse(row.metadata),
     extras: written ? written.extras : JSON.parse(row.extras),

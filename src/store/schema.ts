@@ -28,6 +28,7 @@ export interface ClientTable {
   number: Generated<number>
   service_api_key: number
   client_id: number
+  /** Sealed (secret-box.ts); plaintext only in a database not yet opened since sealing came. */
   client_secret: string | null
   client_secret_expires_at: number
   /** ClientMetadata as JSON text. */

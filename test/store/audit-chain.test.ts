@@ -15,7 +15,7 @@ import {
 } from '../../src/engine/index.js'
 import { connect, openStore, type Database, type KyselyStore } from '../../src/store/index.js'
 import { TEST_DATABASES } from '../support/databases.js'
-import { createTestSchema } from '../support/postgres.js'
+import { createTestSchema, testStoreOptions } from '../support/postgres.js'
 import { newClient, newKey, NOW } from './records.js'
 
 function event(
@@ -59,7 +59,7 @@ for (const backend of TEST_DATABASES) {
     /** A store with `count` events appended and sealed, and a connection to edit its rows. */
     async function chainOf(count: number) {
       const { url, drop } = await backend.create()
-      const store = await openStore(url)
+      const store = await openStore(url, testStoreOptions(url))
       await appendInOrder(
         store,
         Array.from({ length: count }, (_, index) => event(index + 1, 1000 + index)),
@@ -409,7 +409,7 @@ for (const backend of TEST_DATABASES) {
 
     test('the history written before events named client rows is found after the upgrade', async () => {
       const { url, drop } = await backend.create()
-      let store = await openStore(url)
+      let store = await openStore(url, testStoreOptions(url))
       const { db } = await connect(url)
       try {
         const { apiKey: serviceApiKey } = await newService(store)
@@ -438,7 +438,7 @@ for (const backend of TEST_DATABASES) {
           .execute()
         await db.deleteFrom('registrar_migrations').where('version', '=', 6).execute()
 
-        store = await openStore(url)
+        store = await openStore(url, testStoreOptions(url))
         const history = async (clientId: number) =>
           (await store.audit.list({ serviceApiKey, clientId, limit: 10 })).map(
             (stored) => `${stored.kind}@${stored.at}`,
@@ -515,7 +515,10 @@ async function seedWebhooks(db: Kysely<Database>): Promise<void> {
 
 test('on PostgreSQL, two nodes append and seal at once into one chain: no gap, no event twice', async () => {
   const { url, drop } = await createTestSchema()
-  const nodes = [await openStore(url), await openStore(url)]
+  const nodes = [
+    await openStore(url, testStoreOptions(url)),
+    await openStore(url, testStoreOptions(url)),
+  ]
   try {
     const rounds = 20
     await Promise.all(

@@ -7,11 +7,12 @@
 import { randomInt } from 'node:crypto'
 import { DuplicateClientIdError } from '../../src/engine/index.js'
 import { openStore } from '../../src/store/index.js'
+import { testStoreOptions } from '../support/postgres.js'
 import { newClient } from './records.js'
 
 const [url, serviceApiKey, count, range] = process.argv.slice(2)
 
-const store = await openStore(url!)
+const store = await openStore(url!, testStoreOptions(url!))
 let collisions = 0
 
 async function registerOne(): Promise<void> {

@@ -14,6 +14,7 @@ import pg from 'pg'
 import { ClientCapReachedError, type ClientCaps } from '../../src/engine/index.js'
 import { connect, openStore } from '../../src/store/index.js'
 import { MIGRATION_VERSIONS } from '../../src/store/migrations.js'
+import { testStoreOptions } from '../support/postgres.js'
 import { newClient } from './records.js'
 import { describeStoreContract } from './store-contract.js'
 
@@ -49,7 +50,7 @@ test('the PostgreSQL test server answers (start it; this suite never skips)', as
 
 describeStoreContract('PostgreSQL', async () => {
   const { url, drop } = await createSchema()
-  return { open: () => openStore(url), destroy: drop }
+  return { open: () => openStore(url, testStoreOptions(url)), destroy: drop }
 })
 
 describe('PostgreSQL with many nodes', () => {
@@ -74,7 +75,7 @@ describe('PostgreSQL with many nodes', () => {
   })
 
   test('two processes registering 500 clients each over colliding ids store 1,000 distinct clients', async () => {
-    const store = await openStore(schema.url)
+    const store = await openStore(schema.url, testStoreOptions(schema.url))
     const service = await store.insertService({
       apiKey: 42,
       apiSecret: 's',
@@ -103,7 +104,10 @@ describe('PostgreSQL with many nodes', () => {
   })
 
   test('two nodes registering at once never overshoot a cap: the service’s, nor one software_id’s', async () => {
-    const nodes = [await openStore(schema.url), await openStore(schema.url)]
+    const nodes = [
+      await openStore(schema.url, testStoreOptions(schema.url)),
+      await openStore(schema.url, testStoreOptions(schema.url)),
+    ]
     const service = await nodes[0].insertService({
       apiKey: 43,
       apiSecret: 's',
@@ -137,7 +141,10 @@ describe('PostgreSQL with many nodes', () => {
     const errors: Error[] = []
     const name = `registrar_drop_${randomBytes(4).toString('hex')}`
     const url = `${schema.url}&application_name=${name}`
-    const store = await openStore(url, { onError: (error) => errors.push(error) })
+    const store = await openStore(url, {
+      ...testStoreOptions(url),
+      onError: (error) => errors.push(error),
+    })
     await store.ping()
     const admin = new pg.Client({ connectionString: SERVER })
     await admin.connect()
@@ -155,6 +162,8 @@ describe('PostgreSQL with many nodes', () => {
   })
 
   test('an unreachable server rejects the open', async () => {
-    await assert.rejects(openStore('postgres://root@127.0.0.1:1/test'))
+    await assert.rejects(
+      openStore('postgres://root@127.0.0.1:1/test', testStoreOptions('postgres:')),
+    )
   })
 })

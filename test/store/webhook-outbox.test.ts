@@ -10,12 +10,12 @@ import { after, before, describe, test } from 'node:test'
 import { MemoryStore, type ClaimedWebhookDelivery, type Store } from '../../src/engine/index.js'
 import { connect, openStore } from '../../src/store/index.js'
 import { auditLog } from '../support/audit-events.js'
-import { createTestSchema, type TestSchema } from '../support/postgres.js'
+import { createTestSchema, testStoreOptions, type TestSchema } from '../support/postgres.js'
 import { newKey, NOW } from './records.js'
 import { describeWebhookOutboxContract, type OutboxHarness } from './webhook-outbox-contract.js'
 
 async function sqlHarness(url: string, destroy: () => Promise<void>): Promise<OutboxHarness> {
-  const store = await openStore(url)
+  const store = await openStore(url, testStoreOptions(url))
   const { db } = await connect(url)
   return {
     store,
@@ -61,7 +61,7 @@ describe('PostgreSQL outbox with two nodes', () => {
   before(async () => {
     schema = await createTestSchema()
     harness = await sqlHarness(schema.url, async () => {})
-    nodes = [harness.store, await openStore(schema.url)]
+    nodes = [harness.store, await openStore(schema.url, testStoreOptions(schema.url))]
   })
   after(async () => {
     await nodes?.[1]?.close()

@@ -4,6 +4,7 @@
  */
 import { randomBytes } from 'node:crypto'
 import pg from 'pg'
+import { parseKeyring, type OpenStoreOptions } from '../../src/store/index.js'
 
 export const POSTGRES_URL =
   process.env['TEST_POSTGRES_URL'] ?? 'postgres://root@127.0.0.1:5432/test'
@@ -30,4 +31,15 @@ export async function createTestSchema(): Promise<TestSchema> {
     url: `${POSTGRES_URL}?options=${encodeURIComponent(`-c search_path=${schema}`)}`,
     drop: () => run(`drop schema ${schema} cascade`),
   }
+}
+
+/**
+ * The keyring client secrets are sealed with on the test PostgreSQL server, which has no
+ * default one: the servers startServer starts on it and the stores tests open on it share it.
+ */
+export const TEST_SECRET_KEYS_TEXT = `test:${Buffer.alloc(32, 7).toString('base64')}`
+
+/** The store options that read the secrets of a test database: the keyring on PostgreSQL. */
+export function testStoreOptions(url: string): OpenStoreOptions {
+  return /^postgres(ql)?:/i.test(url) ? { secretKeys: parseKeyring(TEST_SECRET_KEYS_TEXT) } : {}
 }

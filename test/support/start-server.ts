@@ -6,6 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { fileURLToPath } from 'node:url'
+import { TEST_SECRET_KEYS_TEXT } from './postgres.js'
 
 export const MAIN = fileURLToPath(new URL('../../dist/registrar.mjs', import.meta.url))
 
@@ -42,6 +43,8 @@ export function serverEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv
     'HOST',
     'DATABASE_URL',
     'REGISTRAR_BASE_URL',
+    'REGISTRAR_SECRET_KEYS',
+    'REGISTRAR_SECRET_KEY_FILE',
   ]) {
     if (!(name in extra)) delete env[name]
   }
@@ -55,6 +58,14 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       : options.adminToken
   const env = serverEnv(options.env)
   if (adminToken !== null) env['REGISTRAR_ADMIN_TOKEN'] = adminToken
+  // PostgreSQL has no default key: servers on it share the tests' (options.env may unset it).
+  const keyGiven =
+    'REGISTRAR_SECRET_KEYS' in env ||
+    'REGISTRAR_SECRET_KEY_FILE' in env ||
+    (options.args ?? []).includes('--secret-key-file')
+  if (/^postgres(ql)?:/i.test(options.database ?? '') && !keyGiven) {
+    env['REGISTRAR_SECRET_KEYS'] = TEST_SECRET_KEYS_TEXT
+  }
   const child = spawn(
     process.execPath,
     [

@@ -13,6 +13,7 @@ import { openStore } from '../index.js'
 import { KyselyStore } from '../kysely-store.js'
 import { migrate } from '../migrations.js'
 import type { Database } from '../schema.js'
+import { PLAINTEXT_SECRETS } from '../secret-box.js'
 import { openSqlite } from './index.js'
 import {
   WRITER_AUTOCHECKPOINT_PAGES,
@@ -139,7 +140,7 @@ const NO_BATCH: BatchPlan = { size: 0, steps: [] }
 
 /** The batch of `inserts` into `db`, in bulk where it can be, else each on its own plan. */
 function planBatch(db: Kysely<Database>, inserts: ClientInsert[], bulk = false): BatchPlan {
-  const planner = insertPlanner(db, 'sqlite')
+  const planner = insertPlanner(db, 'sqlite', PLAINTEXT_SECRETS)
   const batch = inserts.map((insert) => planner.plan(insert))
   return bulk ? planner.batch(batch) : planner.oneByOne(batch, Object.keys(batch).map(Number))
 }

@@ -9,6 +9,7 @@ import { describe, test } from 'node:test'
 import type { Policy } from '../../../src/wire/index.js'
 import { openStore } from '../../../src/store/index.js'
 import { call, type Answer } from '../../support/http.js'
+import { testStoreOptions } from '../../support/postgres.js'
 import type { Context } from './registration-endpoints.js'
 
 export type CapsContext = () => ReturnType<Context> & { databaseUrl: string }
@@ -17,7 +18,7 @@ const CLIENT = { redirect_uris: ['https://app.example/cb'] }
 
 /** Sets the policy of service `id` in the server's database, as another node would. */
 async function setPolicy(databaseUrl: string, id: string, policy: Policy): Promise<void> {
-  const store = await openStore(databaseUrl)
+  const store = await openStore(databaseUrl, testStoreOptions(databaseUrl))
   try {
     const service = await store.getService(Number(id))
     assert.ok(await store.updateService({ ...service!, policy }))
