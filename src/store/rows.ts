@@ -95,11 +95,17 @@ export function toClientChanges(record: NewClientRecord, version: number) {
  * they are not parsed again.
  */
 export function toClientRecord(
-  // A row just inserted has no last use.
-  row: ClientRow | (Omit<ClientRow, 'last_used_at'> & { last_used_at?: undefined }),
+  // A row just inserted has no last use and no deletion.
+  row:
+    | ClientRow
+    | (Omit<ClientRow, 'last_used_at' | 'deleted_at'> & {
+        last_used_at?: undefined
+        deleted_at?: undefined
+      }),
   written?: Pick<ClientRecord, 'metadata' | 'extras'>,
 ): ClientRecord {
   const lastUsedAt = row.last_used_at ?? undefined
+  const deletedAt = row.deleted_at ?? undefined
   return {
     serviceApiKey: row.service_api_key,
     clientId: row.client_id,
@@ -116,6 +122,7 @@ export function toClientRecord(
       : { initialAccessTokenId: row.initial_access_token_id }),
     ...(row.expires_at === null ? {} : { expiresAt: row.expires_at }),
     ...(lastUsedAt === undefined ? {} : { lastUsedAt }),
+    ...(deletedAt === undefined ? {} : { deletedAt }),
     createdAt: row.created_at,
     modifiedAt: row.modified_at,
     version: row.version,

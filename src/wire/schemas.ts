@@ -183,6 +183,16 @@ export const ServiceSchema = Type.Object(
     clientSecretLifetime: Type.Optional(
       Count('Registrar: seconds; 0 = client secrets never expire'),
     ),
+    clientIdleLifetime: Type.Optional(
+      Count(
+        'Registrar: seconds a client may go unused before it is reaped (deleted, and kept for clientRestoreWindow); its last use is lastUsedAt, or createdAt when never used; 0 = never reaped (the default); otherwise at least 86400',
+      ),
+    ),
+    clientRestoreWindow: Type.Optional(
+      Count(
+        'Registrar: seconds a deleted or reaped client can be restored (client/restore) before it is purged; it is unknown to every endpoint from its deletion on; 0 = deletion is final at once; default 604800 (7 days)',
+      ),
+    ),
     allowPrivateNetworkUris: Type.Optional(
       Type.Boolean({
         description:

@@ -44,8 +44,10 @@ test('migration 2 gives the services of a version 1 database an empty policy and
   const path = join(folder, 'version-1.db')
   const { db } = await connect(path)
   try {
-    // Back to version 1: migration 2's columns, index, trigger and record go.
+    // Back to version 1: migration 2's columns, index, trigger and record go, and migration
+    // 10's trigger on the count with them.
     await sql`drop trigger clients_deleted_count`.execute(db)
+    await sql`drop trigger clients_marked_count`.execute(db)
     await sql`drop index clients_initial_access_token`.execute(db)
     await sql`alter table clients drop column initial_access_token_id`.execute(db)
     await sql`alter table services drop column client_count`.execute(db)
