@@ -1,5 +1,5 @@
 /**
- * `registrar client list|get|delete|versions|rollback|authenticate`: the clients of a
+ * `registrar client list|get|delete|restore|versions|rollback|authenticate`: the clients of a
  * service, however they were registered (API or dynamic registration), their metadata's
  * history, and a check of their credentials as an authorization server makes it.
  */
@@ -15,7 +15,15 @@ export function registerClientCommands(program: Command): void {
   addCommandGroup(program, 'client', {
     description: 'inspect and remove the clients of a service',
     examples: '\nExample:\n  registrar client list 2418563210347',
-    subcommands: [addList, addGet, addDelete, addVersions, addRollback, addAuthenticate],
+    subcommands: [
+      addList,
+      addGet,
+      addDelete,
+      addRestore,
+      addVersions,
+      addRollback,
+      addAuthenticate,
+    ],
   })
 }
 
@@ -97,6 +105,23 @@ function addDelete(client: Command): void {
         await registrar.clients.delete(serviceId, clientId)
         if (flags.json) return printJson({ deleted: clientId })
         printLine(`deleted client ${clientId}`)
+      }),
+    )
+}
+
+function addRestore(client: Command): void {
+  subcommand(client, 'restore')
+    .argument('<clientId>', 'the numeric client id')
+    .description(
+      "bring back a client deleted or reaped within the service's clientRestoreWindow, with its secret and registration access token",
+    )
+    .addHelpText('after', '\nExample:\n  registrar client restore 2418563210347 5910375611045')
+    .action(
+      run(async (serviceId: string, clientId: string, flags: ApiFlags) => {
+        const registrar = await connect(flags)
+        const restored = await registrar.clients.restore(serviceId, clientId)
+        if (flags.json) return printJson(restored)
+        printLine(`restored client ${clientId}`)
       }),
     )
 }
