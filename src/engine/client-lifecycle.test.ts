@@ -83,6 +83,17 @@ describe('soft deletion (clientRestoreWindow)', () => {
     await assert.rejects(engine.restoreClient(service, live.client_id), { code: 'not_found' })
   })
 
+  it('refuses to restore a client whose probation ran out while it was deleted', async () => {
+    const { engine, service, register, advance } = await lifecycleSetUp(
+      {},
+      { probation: { lifetimeSeconds: 600 } },
+    )
+    const client = await register()
+    await engine.deleteClient(service, client.client_id)
+    advance(600)
+    await assert.rejects(engine.restoreClient(service, client.client_id), { code: 'not_found' })
+  })
+
   it('deletes for good at once with a window of 0', async () => {
     const { engine, service, store, register } = await lifecycleSetUp({ clientRestoreWindow: 0 })
     const client = await register()

@@ -12,7 +12,7 @@ import { OAuthError, numericId } from '../wire/index.js'
 import { principalActor, type AuditEvent, type RequestOrigin } from './audit.js'
 import { lifecycleEvent, recordEvent, storeRecordsEvents } from './audit-events.js'
 import type { EngineContext } from './context.js'
-import type { ClientRecord, ServiceRecord } from './records.js'
+import { isExpired, type ClientRecord, type ServiceRecord } from './records.js'
 import type { ReapedClient } from './store.js'
 
 /** `clientRestoreWindow` of a service that sets none: seconds (7 days). */
@@ -93,7 +93,8 @@ export async function restoreClient(
   if (id === undefined) throw notFound()
   const now = context.now()
   const found = await context.store.getClient(service.apiKey, id)
-  if (found?.deletedAt === undefined) throw notFound()
+  // A client on probation that expired meanwhile stays unknown: nothing to bring back.
+  if (found?.deletedAt === undefined || isExpired(found, now)) throw notFound()
   const withChange = storeRecordsEvents(context)
   const event =
     context.audit &&
