@@ -131,6 +131,7 @@ describe('reaping (clientIdleLifetime)', () => {
     assert.ok((await engine.requireClient(service, used.client_id)).lastUsedAt)
     // A reaped client can be restored within the window; deleted again, it is purged after it.
     await engine.restoreClient(service, idle.client_id)
+    assert.deepEqual(await engine.sweepClients(), { reaped: 0, purged: 0 }, 'a restore is a use')
     assert.equal((await setUp.read(idle)).action, 'OK')
     await engine.deleteClient(service, idle.client_id)
     advance(DAY)

@@ -112,7 +112,7 @@ export async function restoreClient(
   const restored = await context.store.restoreClient(
     service.apiKey,
     id,
-    now - restoreWindowOf(service),
+    { deletedSince: now - restoreWindowOf(service), at: now },
     withChange ? event : undefined,
   )
   if (!restored) throw notFound()

@@ -197,12 +197,13 @@ export class MemoryStore implements Store {
   async restoreClient(
     serviceApiKey: number,
     clientId: number,
-    deletedSince: number,
+    { deletedSince, at }: { deletedSince: number; at: number },
   ): Promise<ClientRecord | undefined> {
     const current = this.#clients.get(`${serviceApiKey}/${clientId}`)
     if (current?.deletedAt === undefined || current.deletedAt < deletedSince) return undefined
     delete current.deletedAt
     current.version++
+    if (recordedBefore(current, at)) current.lastUsedAt = at
     return copy(current)
   }
 

@@ -136,13 +136,15 @@ export interface Store extends WebhookStore {
   ): Promise<boolean>
   /**
    * Clears the mark of a client deleted at or after `deletedSince`, bumping its version and
-   * raising the client count; the record restored, or undefined when there is no such
-   * client. `event` as deleteClient's.
+   * raising the client count, and counts the restore as a use `at` (lastUsedAt moves
+   * forward only), so that the client is not reaped again for the idleness it was reaped
+   * for; the record restored, or undefined when there is no such client. `event` as
+   * deleteClient's.
    */
   restoreClient(
     serviceApiKey: number,
     clientId: number,
-    deletedSince: number,
+    restore: { deletedSince: number; at: number },
     event?: AuditEvent,
   ): Promise<ClientRecord | undefined>
   /**

@@ -32,16 +32,23 @@ export function softDeleteStatement(
     .compile()
 }
 
-/** Clears the mark of a client marked at or after `deletedSince`; its row back. */
+/**
+ * Clears the mark of a client marked at or after `deletedSince`, its restore a use `at`
+ * (moving forward only); its row back.
+ */
 export function restoreStatement(
   db: Kysely<Database>,
   serviceApiKey: number,
   clientId: number,
-  deletedSince: number,
+  { deletedSince, at }: { deletedSince: number; at: number },
 ): CompiledQuery {
   return db
     .updateTable('clients')
-    .set({ deleted_at: null, version: sql<number>`version + 1` })
+    .set({
+      deleted_at: null,
+      version: sql<number>`version + 1`,
+      last_used_at: sql<number>`(case when last_used_at > ${at} then last_used_at else ${at} end)`,
+    })
     .where('service_api_key', '=', serviceApiKey)
     .where('client_id', '=', clientId)
     .where('deleted_at', '>=', deletedSince)

@@ -304,13 +304,13 @@ export class KyselyStore implements Store {
   async restoreClient(
     serviceApiKey: number,
     clientId: number,
-    deletedSince: number,
+    restore: { deletedSince: number; at: number },
     event?: AuditEvent,
   ): Promise<ClientRecord | undefined> {
-    const restore = lifecycle.restoreStatement(this.#db, serviceApiKey, clientId, deletedSince)
+    const statement = lifecycle.restoreStatement(this.#db, serviceApiKey, clientId, restore)
     const [{ rows }] = event
-      ? await this.#writeChain([restore, eventInsert(this.#db, event)])
-      : [await this.#write(restore)]
+      ? await this.#writeChain([statement, eventInsert(this.#db, event)])
+      : [await this.#write(statement)]
     const [row] = rows as ClientRow[]
     return row && toClientRecord(row)
   }

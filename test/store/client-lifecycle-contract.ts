@@ -42,11 +42,15 @@ export function clientLifecycleTests({ store: storeOf, newService }: ClientLifec
     assert.ok(await store.softDeleteClient(apiKey, first.clientId, NOW + 1))
     const second = await store.insertClient(newClient(apiKey, software), undefined, caps)
     assert.ok(await store.softDeleteClient(apiKey, second.clientId, NOW + 1))
-    const restored = await store.restoreClient(apiKey, first.clientId, NOW)
+    const restored = await store.restoreClient(apiKey, first.clientId, {
+      deletedSince: NOW,
+      at: NOW + 2,
+    })
     assert.equal(restored?.deletedAt, undefined)
     assert.equal(restored?.version, first.version + 2)
     assert.equal(restored?.clientSecret, first.clientSecret)
     assert.equal(restored?.registrationAccessTokenHash, first.registrationAccessTokenHash)
+    assert.equal(restored?.lastUsedAt, NOW + 2, 'a restore is a use')
     assert.equal(await store.hasSoftwareId(apiKey, 'sw'), true)
     await assert.rejects(
       store.insertClient(newClient(apiKey), undefined, { maxClients: 1 }),
@@ -58,10 +62,13 @@ export function clientLifecycleTests({ store: storeOf, newService }: ClientLifec
     const store = storeOf()
     const { apiKey } = await newService()
     const client = await store.insertClient(newClient(apiKey))
-    assert.equal(await store.restoreClient(apiKey, client.clientId, 0), undefined, 'live')
+    const restore = (deletedSince: number) =>
+      store.restoreClient(apiKey, client.clientId, { deletedSince, at: NOW + 2 * HOUR })
+    await store.recordClientUse(apiKey, client.clientId, NOW + 3 * HOUR)
+    assert.equal(await restore(0), undefined, 'live')
     await store.softDeleteClient(apiKey, client.clientId, NOW)
-    assert.equal(await store.restoreClient(apiKey, client.clientId, NOW + 1), undefined)
-    assert.ok(await store.restoreClient(apiKey, client.clientId, NOW))
+    assert.equal(await restore(NOW + 1), undefined)
+    assert.equal((await restore(NOW))?.lastUsedAt, NOW + 3 * HOUR, 'a use moves only forward')
     assert.equal((await store.listClients(apiKey, { start: 0, end: 10 })).totalCount, 1)
   })
 
