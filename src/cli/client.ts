@@ -1,5 +1,5 @@
 /**
- * `registrar client list|get|delete|versions|rollback|authenticate|reissue-token`: the
+ * `registrar client list|get|delete|restore|versions|rollback|authenticate|reissue-token`: the
  * clients of a service, however they were registered (API or dynamic registration), their
  * metadata's history, a check of their credentials as an authorization server makes it, and
  * a new registration access token for a client whose tokens were revoked.
@@ -20,6 +20,7 @@ export function registerClientCommands(program: Command): void {
       addList,
       addGet,
       addDelete,
+      addRestore,
       addVersions,
       addRollback,
       addAuthenticate,
@@ -106,6 +107,23 @@ function addDelete(client: Command): void {
         await registrar.clients.delete(serviceId, clientId)
         if (flags.json) return printJson({ deleted: clientId })
         printLine(`deleted client ${clientId}`)
+      }),
+    )
+}
+
+function addRestore(client: Command): void {
+  subcommand(client, 'restore')
+    .argument('<clientId>', 'the numeric client id')
+    .description(
+      "bring back a client deleted or reaped within the service's clientRestoreWindow, with its secret and registration access token",
+    )
+    .addHelpText('after', '\nExample:\n  registrar client restore 2418563210347 5910375611045')
+    .action(
+      run(async (serviceId: string, clientId: string, flags: ApiFlags) => {
+        const registrar = await connect(flags)
+        const restored = await registrar.clients.restore(serviceId, clientId)
+        if (flags.json) return printJson(restored)
+        printLine(`restored client ${clientId}`)
       }),
     )
 }

@@ -5,6 +5,7 @@
 import type { Command } from 'commander'
 import { registerAuditCommands } from './audit.js'
 import { registerClientCommands } from './client.js'
+import { registerClientsCommands } from './clients-orphans.js'
 import { registerDoctor } from './doctor.js'
 import { registerRegistrationCommands } from './registration.js'
 import { EXIT_CODES_HELP, exitOnUsageError } from './run.js'
@@ -17,6 +18,7 @@ export function registerApiCommands(program: Command): void {
   exitOnUsageError(program)
   registerServiceCommands(program)
   registerClientCommands(program)
+  registerClientsCommands(program)
   registerTokenCommands(program)
   registerAuditCommands(program)
   registerWebhookCommands(program)

@@ -2,7 +2,8 @@
  * `registrar serve`: the composition root. Reads the configuration, loads the metrics
  * unless they are off, opens the store (and, with REDIS_URL, the shared rate limit buckets),
  * creates the engine, makes sure an admin token exists, builds the server, listens, sweeps
- * expired clients once a minute, seals the audit chain (audit-sealer.ts) and delivers
+ * expired clients once a minute, reaps idle clients and purges deleted ones every ten
+ * minutes (client-lifecycle-sweep.ts), seals the audit chain (audit-sealer.ts) and delivers
  * webhooks from the outbox (webhook-dispatcher.ts). SIGTERM and SIGINT stop accepting, let
  * requests in flight finish (http/connection-drain.ts), stop those jobs (webhook posts in
  * flight finish, the last events are sealed), close the store, flush the log and exit 0;
@@ -20,6 +21,7 @@ import type { ServerMetrics, MetricsAccess } from '../http/index.js'
 import type { KyselyStore } from '../store/index.js'
 import { startAuditSealer } from './audit-sealer.js'
 import { startExpiredClientSweep } from './expired-client-sweep.js'
+import { startClientLifecycleSweep } from './client-lifecycle-sweep.js'
 import type { PeriodicJob } from './periodic.js'
 import { exitOnUsageError } from './run.js'
 import { startWebhookDispatcher } from './webhook-dispatcher.js'
@@ -246,6 +248,7 @@ async function serve(flags: ServeFlags): Promise<void> {
   if (typeof address === 'object' && address) port = address.port
   rateLimits.logTo(app.log)
   const sweep = startExpiredClientSweep(engine, app.log)
+  const reaper = startClientLifecycleSweep(engine, app.log)
   const dispatcher = startWebhookDispatcher(engine, app.log)
   const sealer = startAuditSealer(store.audit, app.log, {
     retentionMilliseconds: config.auditRetentionMilliseconds,
@@ -255,7 +258,7 @@ async function serve(flags: ServeFlags): Promise<void> {
     app,
     store,
     rateLimits,
-    [sweep, sealer, dispatcher],
+    [sweep, reaper, sealer, dispatcher],
     logStream,
     config.shutdownGraceMilliseconds,
   )

@@ -20,6 +20,8 @@ interface ServiceFlags extends ApiFlags {
   dynamicRegistration?: boolean
   initialAccessTokenRequired?: boolean
   clientSecretLifetime?: string
+  clientIdleLifetime?: string
+  clientRestoreWindow?: string
   allowPrivateNetworkUris?: boolean
   registrationAccessTokenRotation?: string
   registrationAccessTokenGrace?: string
@@ -34,6 +36,8 @@ const SUMMARY_FIELDS = [
   'registrationEndpoint',
   'initialAccessTokenRequired',
   'clientSecretLifetime',
+  'clientIdleLifetime',
+  'clientRestoreWindow',
   'allowPrivateNetworkUris',
   'registrationAccessTokenRotation',
   'registrationAccessTokenGrace',
@@ -196,6 +200,14 @@ function withSettings(command: Command): Command {
       'lifetime of newly issued client secrets, 0 = never expire',
     )
     .option(
+      '--client-idle-lifetime <seconds>',
+      'reap clients unused this long (at least 86400), 0 = never (the default)',
+    )
+    .option(
+      '--client-restore-window <seconds>',
+      'how long a deleted or reaped client can be restored, 0 = deletion is final (default 604800)',
+    )
+    .option(
       '--allow-private-network-uris',
       'let jwks_uri, request_uris and other URIs the authorization server fetches name loopback, private or link-local addresses',
     )
@@ -222,6 +234,8 @@ async function settings(flags: ServiceFlags, base: AuthleteService): Promise<Aut
     dynamicRegistrationSupported: flags.dynamicRegistration,
     initialAccessTokenRequired: flags.initialAccessTokenRequired,
     clientSecretLifetime: integerFlag('--client-secret-lifetime', flags.clientSecretLifetime),
+    clientIdleLifetime: integerFlag('--client-idle-lifetime', flags.clientIdleLifetime),
+    clientRestoreWindow: integerFlag('--client-restore-window', flags.clientRestoreWindow),
     allowPrivateNetworkUris: flags.allowPrivateNetworkUris,
     registrationAccessTokenRotation: rotationFlag(flags.registrationAccessTokenRotation),
     registrationAccessTokenGrace: integerFlag(

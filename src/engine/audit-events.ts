@@ -197,6 +197,22 @@ export function tokenReissuedEvent(
   )
 }
 
+/**
+ * A client reaped for idleness, restored or purged (client-lifecycle.ts), at the version it
+ * had; a sweep's events have the actor `system` and no origin.
+ */
+export function lifecycleEvent(
+  context: EngineContext,
+  kind: 'client.reaped' | 'client.restored' | 'client.purged',
+  serviceApiKey: number,
+  actor: string,
+  origin: RequestOrigin | undefined,
+  client: { clientId: number; number: number; version: number },
+): AuditEvent {
+  const detail = { version: client.version }
+  return eventOf(context, kind, serviceApiKey, actor, origin, detail, client)
+}
+
 /** A management read of a client. */
 export function readEvent(
   context: EngineContext,

@@ -59,23 +59,3 @@ export async function updateOptimistically(
   }
   throw new OAuthError('server_error', 'the client kept changing concurrently; try again')
 }
-
-/**
- * Deletes the client as read; false when it was gone already. Its audit event (`eventOf`)
- * is written with it, as updateOptimistically's is.
- */
-export async function deleteRecorded(
-  context: EngineContext,
-  client: ClientRecord,
-  eventOf: () => AuditEvent,
-): Promise<boolean> {
-  const withChange = storeRecordsEvents(context)
-  const event = context.audit && eventOf()
-  const deleted = await context.store.deleteClient(
-    client.serviceApiKey,
-    client.clientId,
-    withChange ? event : undefined,
-  )
-  if (deleted && event && !withChange) await recordEvent(context, event)
-  return deleted
-}

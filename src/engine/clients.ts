@@ -15,7 +15,8 @@ import { changeEvent, createdEvent, deletedEvent, readEvent, recordEvent } from 
 import type { EngineContext } from './context.js'
 import { findClient } from './find-client.js'
 import type { ClientExtras, ClientRecord, Page, ServiceRecord } from './records.js'
-import { deleteRecorded, updateOptimistically, withMetadata } from './client-replacement.js'
+import { updateOptimistically, withMetadata } from './client-replacement.js'
+import { deleteRecorded } from './client-lifecycle.js'
 import { issueSecret } from './client-secret.js'
 import { insertWithFreshId } from './registration.js'
 
@@ -167,7 +168,7 @@ export async function deleteClient(
   origin?: RequestOrigin,
 ): Promise<void> {
   const current = await requireClient(context, service, clientId)
-  const deleted = await deleteRecorded(context, current, () =>
+  const deleted = await deleteRecorded(context, service, current, () =>
     deletedEvent(context, principalActor(origin?.principal), origin, current),
   )
   if (!deleted) {

@@ -10,6 +10,7 @@ import {
   type ApiTokenInfo,
   type AuthleteService,
   type ClientCredentials,
+  type ClientOrphanReport,
   type CreatedWebhook,
   type PageWindow,
   type WebhookCreateBody,
@@ -31,6 +32,9 @@ import { toAuthleteClient } from './client-views.js'
 import { authenticateClientCredentials } from './client-credentials.js'
 import { reissueRegistrationAccessToken, type ReissuedToken } from './token-reissue.js'
 import * as clients from './clients.js'
+import * as lifecycle from './client-lifecycle.js'
+import type { ClientSweepReport } from './client-lifecycle.js'
+import { clientOrphans, type OrphanRequest } from './client-orphans.js'
 import type { EngineContext } from './context.js'
 import { discoveryDocument } from './discovery.js'
 import type { Decision } from './decision.js'
@@ -258,6 +262,29 @@ export interface Engine {
    */
   deleteExpiredClients(): Promise<number>
   /**
+   * Brings back a client deleted or reaped within its service's `clientRestoreWindow`, with
+   * its secret and registration access token; OAuthError not_found for a live or unknown
+   * client, or one deleted before the window. The restore is an audit event.
+   * @see README, Lifecycle
+   */
+  restoreClient(
+    service: ServiceRecord,
+    clientId: string | number,
+    origin?: RequestOrigin,
+  ): Promise<ClientRecord>
+  /**
+   * Reaps the clients idle past their service's `clientIdleLifetime` and purges those
+   * deleted before its `clientRestoreWindow`, in every service; resolves how many of each.
+   * @see README, Lifecycle
+   */
+  sweepClients(): Promise<ClientSweepReport>
+  /**
+   * The service's clients never used, and its duplicate groups (same software_id,
+   * client_name or redirect_uris set).
+   * @see README, Lifecycle
+   */
+  clientOrphans(service: ServiceRecord, request?: OrphanRequest): Promise<ClientOrphanReport>
+  /**
    * The client whose credentials an authorization server received: a client secret or a
    * JWT client assertion. OAuthError invalid_client (401) alike for an unknown client, an
    * expired secret and a wrong credential; a refusal is an audit event.
@@ -459,6 +486,10 @@ export function createEngine(options: EngineOptions): Engine {
     reissueRegistrationAccessToken: (service, clientId, origin) =>
       reissueRegistrationAccessToken(context, service, clientId, origin),
     deleteExpiredClients: () => context.store.deleteExpiredClients(context.now()),
+    restoreClient: (service, clientId, origin) =>
+      lifecycle.restoreClient(context, service, clientId, origin),
+    sweepClients: () => lifecycle.sweepClients(context),
+    clientOrphans: (service, request) => clientOrphans(context, service, request),
     authenticateClientCredentials: (service, credentials, origin) =>
       authenticateClientCredentials(context, service, credentials, origin),
     toAuthleteClient,

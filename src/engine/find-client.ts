@@ -1,11 +1,11 @@
 import { numericId } from '../wire/index.js'
 import type { EngineContext } from './context.js'
-import { isExpired, type ClientRecord, type ServiceRecord } from './records.js'
+import { isGone, type ClientRecord, type ServiceRecord } from './records.js'
 
 /**
  * The client a decimal id names (a string from a URL or a number from an older SDK), or
- * undefined for an unknown client, an expired one (checked here, so that no answer waits
- * for the sweep) and anything that is not such an id.
+ * undefined for an unknown client, an expired or deleted one (checked here, so that no
+ * answer waits for a sweep) and anything that is not such an id.
  */
 export async function findClient(
   context: EngineContext,
@@ -17,10 +17,10 @@ export async function findClient(
   return liveClient(context, await context.store.getClient(service.apiKey, id))
 }
 
-/** The record, unless it is missing or has expired by now. */
+/** The record, unless it is missing, has expired by now or is deleted (records.ts, isGone). */
 export function liveClient(
   context: EngineContext,
   record: ClientRecord | undefined,
 ): ClientRecord | undefined {
-  return record && !isExpired(record, context.now()) ? record : undefined
+  return record && !isGone(record, context.now()) ? record : undefined
 }

@@ -14,6 +14,8 @@ export {
   type StoredAuditEvent,
 } from './audit.js'
 export type { ClientVersion } from './client-history.js'
+export type { ClientSweepReport } from './client-lifecycle.js'
+export type { OrphanRequest } from './client-orphans.js'
 export type { Principal, InitialAccessTokenRequest } from './access-tokens.js'
 export type { RegisterRequest, ClientConfigurationRequest, UpdateRequest } from './registration.js'
 export type { ReissuedToken } from './token-reissue.js'
@@ -30,6 +32,7 @@ export {
   type IdempotencyKeyClaim,
   type IdempotencyKeyReclaim,
   type ClientCaps,
+  type ReapedClient,
 } from './store.js'
 export type * from './webhook-store.js'
 export {

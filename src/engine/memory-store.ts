@@ -21,6 +21,7 @@ import {
   type NewServiceRecord,
   type Page,
   type PageRequest,
+  type ReapedClient,
   type ServiceRecord,
   type Store,
   type WebhookStore,
@@ -120,7 +121,7 @@ export class MemoryStore implements Store {
         tokenId === undefined ? undefined : (client) => client.initialAccessTokenId === tokenId,
     }
     const ofService = [...this.#clients.values()].filter(
-      (client) => client.serviceApiKey === record.serviceApiKey,
+      (client) => client.serviceApiKey === record.serviceApiKey && client.deletedAt === undefined,
     )
     for (const cap of Object.keys(counted) as (keyof ClientCaps)[]) {
       const limit = caps[cap]
@@ -142,6 +143,7 @@ export class MemoryStore implements Store {
     const all = [...this.#clients.values()]
       .filter((client) => client.serviceApiKey === serviceApiKey)
       .filter((client) => developer === undefined || client.developer === developer)
+      .filter((client) => client.deletedAt === undefined)
       .filter((client) => now === undefined || !isExpired(client, now))
       .sort((a, b) => a.number - b.number)
     return page(all, request)
@@ -178,8 +180,72 @@ export class MemoryStore implements Store {
   async hasSoftwareId(serviceApiKey: number, softwareId: string): Promise<boolean> {
     return [...this.#clients.values()].some(
       (client) =>
-        client.serviceApiKey === serviceApiKey && client.metadata.software_id === softwareId,
+        client.serviceApiKey === serviceApiKey &&
+        client.deletedAt === undefined &&
+        client.metadata.software_id === softwareId,
     )
+  }
+
+  async softDeleteClient(serviceApiKey: number, clientId: number, at: number): Promise<boolean> {
+    const current = this.#clients.get(`${serviceApiKey}/${clientId}`)
+    if (!current || current.deletedAt !== undefined) return false
+    current.deletedAt = at
+    current.version++
+    return true
+  }
+
+  async restoreClient(
+    serviceApiKey: number,
+    clientId: number,
+    { deletedSince, at }: { deletedSince: number; at: number },
+  ): Promise<ClientRecord | undefined> {
+    const current = this.#clients.get(`${serviceApiKey}/${clientId}`)
+    if (current?.deletedAt === undefined || current.deletedAt < deletedSince) return undefined
+    delete current.deletedAt
+    current.version++
+    if (recordedBefore(current, at)) current.lastUsedAt = at
+    return copy(current)
+  }
+
+  async reapIdleClients(
+    serviceApiKey: number,
+    { idleBefore, limit, deleteAt }: { idleBefore: number; limit: number; deleteAt?: number },
+  ): Promise<ReapedClient[]> {
+    const idle = this.#take(
+      (client) =>
+        client.serviceApiKey === serviceApiKey &&
+        client.deletedAt === undefined &&
+        (client.lastUsedAt ?? client.createdAt) < idleBefore,
+      limit,
+    )
+    for (const client of idle) {
+      if (deleteAt === undefined) this.#clients.delete(`${serviceApiKey}/${client.clientId}`)
+      else Object.assign(client, { deletedAt: deleteAt, version: client.version + 1 })
+    }
+    return idle.map(reaped)
+  }
+
+  async purgeDeletedClients(
+    serviceApiKey: number,
+    { deletedBefore, limit }: { deletedBefore: number; limit: number },
+  ): Promise<ReapedClient[]> {
+    const purged = this.#take(
+      (client) =>
+        client.serviceApiKey === serviceApiKey &&
+        client.deletedAt !== undefined &&
+        client.deletedAt < deletedBefore,
+      limit,
+    )
+    for (const client of purged) this.#clients.delete(`${serviceApiKey}/${client.clientId}`)
+    return purged.map(reaped)
+  }
+
+  /** At most `limit` stored clients (not copies) that match, by ascending number. */
+  #take(matches: (client: ClientRecord) => boolean, limit: number): ClientRecord[] {
+    return [...this.#clients.values()]
+      .filter(matches)
+      .sort((a, b) => a.number - b.number)
+      .slice(0, limit)
   }
 
   async insertInitialAccessToken(record: InitialAccessTokenRecord): Promise<void> {
@@ -310,6 +376,12 @@ export class MemoryStore implements Store {
   failWebhookDelivery: WebhookStore['failWebhookDelivery'] = (lease, failure) =>
     this.webhooks.failWebhookDelivery(lease, failure)
 }
+
+const reaped = ({ clientId, number, version }: ClientRecord): ReapedClient => ({
+  clientId,
+  number,
+  version,
+})
 
 /** A use moves only forward: none recorded yet, or one earlier than `at`. */
 function recordedBefore(record: { lastUsedAt?: number }, at: number): boolean {

@@ -90,6 +90,12 @@ export interface ClientRecord {
    * never. The store keeps it apart: an update of the client leaves it as it is.
    */
   lastUsedAt?: number
+  /**
+   * When it was deleted or reaped and kept for a restore (the service's
+   * clientRestoreWindow), milliseconds since the epoch; absent for a live client. From then
+   * on it is unknown to every endpoint (isGone) until restored or purged.
+   */
+  deletedAt?: number
   /** Milliseconds since the epoch. */
   createdAt: number
   modifiedAt: number
@@ -97,11 +103,23 @@ export interface ClientRecord {
   version: number
 }
 
-export type NewClientRecord = Omit<ClientRecord, 'number' | 'version' | 'lastUsedAt'>
+export type NewClientRecord = Omit<ClientRecord, 'number' | 'version' | 'lastUsedAt' | 'deletedAt'>
 
 /** Whether the client has expired at `now` (milliseconds): an expired client is unknown. */
 export function isExpired(record: Pick<ClientRecord, 'expiresAt'>, now: number): boolean {
   return record.expiresAt !== undefined && record.expiresAt <= now
+}
+
+/**
+ * Whether the client is unknown at `now` (milliseconds): expired, or deleted and kept only
+ * for a restore. The one check every endpoint makes (find-client.ts), so that no answer
+ * waits for a sweep (RFC 7592 §2.3: a deleted client's credentials stop working at once).
+ */
+export function isGone(
+  record: Pick<ClientRecord, 'expiresAt' | 'deletedAt'>,
+  now: number,
+): boolean {
+  return record.deletedAt !== undefined || isExpired(record, now)
 }
 
 /** An initial access token (RFC 7591 §3): only the hash of its secret is kept. */

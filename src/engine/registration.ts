@@ -31,7 +31,8 @@ import {
   recordRefusal,
   storeRecordsEvents,
 } from './audit-events.js'
-import { deleteRecorded, updateOptimistically, withMetadata } from './client-replacement.js'
+import { updateOptimistically, withMetadata } from './client-replacement.js'
+import { deleteRecorded } from './client-lifecycle.js'
 import { issueSecret } from './client-secret.js'
 import { noteClientUse } from './last-use.js'
 import {
@@ -266,7 +267,7 @@ export async function remove(
 ): Promise<Decision> {
   try {
     const record = await authenticateClient(context, service, request)
-    const deleted = await deleteRecorded(context, record, () =>
+    const deleted = await deleteRecorded(context, service, record, () =>
       deletedEvent(context, tokenHolder(request), request.origin, record),
     )
     if (!deleted) throw invalidToken()

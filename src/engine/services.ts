@@ -15,6 +15,7 @@ import {
 import { policyDocumentProblem } from '../metadata/index.js'
 import type { EngineContext } from './context.js'
 import type { Page, ServiceRecord, ServiceSettings } from './records.js'
+import { checkIdleLifetime, DEFAULT_RESTORE_WINDOW_SECONDS } from './client-lifecycle.js'
 import { mintNumericId, mintSecret } from './secrets.js'
 import { checkRotationSettings, DEFAULT_GRACE_SECONDS } from './token-rotation.js'
 
@@ -37,6 +38,12 @@ export const SERVICE_DEFAULTS: Readonly<ServiceSettings> = Object.freeze<Service
   supportedCustomClientMetadata: [],
   initialAccessTokenRequired: false,
   clientSecretLifetime: 0,
+  // Reaping is opt-in (client-lifecycle.ts): last use is seen only through Registrar's own
+  // calls, and an authorization server that checks secrets itself never reports one.
+  clientIdleLifetime: 0,
+  // A week to undo a deletion or a reaping; the client is unknown from the deletion on
+  // (RFC 7592 §2.3), the row kept only for a restore.
+  clientRestoreWindow: DEFAULT_RESTORE_WINDOW_SECONDS,
   trustedSoftwareStatementIssuers: [],
   allowPrivateNetworkUris: false,
   // RFC 7592 §3 allows rotation; by default the token stays the same (token-rotation.ts).
@@ -61,11 +68,14 @@ function checkExtensionSettings(settings: Record<string, unknown>): void {
   if (allowPrivate !== undefined && typeof allowPrivate !== 'boolean') {
     throw new OAuthError('invalid_request', 'allowPrivateNetworkUris must be a boolean')
   }
-  const lifetime = settings['clientSecretLifetime']
-  if (lifetime !== undefined && !(Number.isSafeInteger(lifetime) && (lifetime as number) >= 0)) {
-    throw new OAuthError('invalid_request', 'clientSecretLifetime must be a non-negative integer')
+  for (const name of ['clientSecretLifetime', 'clientIdleLifetime', 'clientRestoreWindow']) {
+    const seconds = settings[name]
+    if (seconds !== undefined && !(Number.isSafeInteger(seconds) && (seconds as number) >= 0)) {
+      throw new OAuthError('invalid_request', `${name} must be a non-negative integer`)
+    }
   }
   checkRotationSettings(settings)
+  checkIdleLifetime(settings['clientIdleLifetime'])
   const issuers = settings['trustedSoftwareStatementIssuers']
   if (issuers !== undefined && !isTrustedIssuerList(issuers)) {
     throw new OAuthError(

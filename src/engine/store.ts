@@ -117,8 +117,56 @@ export interface Store extends WebhookStore {
    * in every service, each service's client count lowered with it; resolves how many.
    */
   deleteExpiredClients(now: number): Promise<number>
-  /** Whether a client of the service registered this software_id (RFC 7591 §2). */
+  /** Whether a client of the service registered this software_id (RFC 7591 §2); deleted ones not. */
   hasSoftwareId(serviceApiKey: number, softwareId: string): Promise<boolean>
+
+  // Soft deletion (client-lifecycle.ts): a deleted client keeps its row, marked with
+  // deletedAt, until restored or purged. Lists, counts and caps leave it out from the mark on.
+
+  /**
+   * Marks the client deleted at `at` (milliseconds since the epoch), bumping its version and
+   * lowering its service's client count; false when it is gone or marked already. `event`
+   * as deleteClient's.
+   */
+  softDeleteClient(
+    serviceApiKey: number,
+    clientId: number,
+    at: number,
+    event?: AuditEvent,
+  ): Promise<boolean>
+  /**
+   * Clears the mark of a client deleted at or after `deletedSince`, bumping its version and
+   * raising the client count, and counts the restore as a use `at` (lastUsedAt moves
+   * forward only), so that the client is not reaped again for the idleness it was reaped
+   * for; the record restored, or undefined when there is no such client. `event` as
+   * deleteClient's.
+   */
+  restoreClient(
+    serviceApiKey: number,
+    clientId: number,
+    restore: { deletedSince: number; at: number },
+    event?: AuditEvent,
+  ): Promise<ClientRecord | undefined>
+  /**
+   * Takes at most `limit` unmarked clients of the service idle since before `idleBefore`
+   * (last used then, or created then and never used): marks them deleted at `deleteAt`, or
+   * deletes them outright when it is undefined. Resolves the clients taken; their events
+   * (`eventsOf`) are written in the same transaction, as deleteClient's.
+   */
+  reapIdleClients(
+    serviceApiKey: number,
+    reap: { idleBefore: number; limit: number; deleteAt?: number },
+    eventsOf?: (reaped: ReapedClient[]) => AuditEvent[],
+  ): Promise<ReapedClient[]>
+  /**
+   * Deletes at most `limit` clients of the service marked deleted before `deletedBefore`;
+   * resolves them, their events written as reapIdleClients's.
+   */
+  purgeDeletedClients(
+    serviceApiKey: number,
+    purge: { deletedBefore: number; limit: number },
+    eventsOf?: (purged: ReapedClient[]) => AuditEvent[],
+  ): Promise<ReapedClient[]>
 
   insertInitialAccessToken(record: InitialAccessTokenRecord): Promise<void>
   getInitialAccessToken(id: string): Promise<InitialAccessTokenRecord | undefined>
@@ -170,6 +218,9 @@ export interface Store extends WebhookStore {
   ping(): Promise<void>
   close(): Promise<void>
 }
+
+/** A client a sweep took: reaped for idleness or purged after its restore window. */
+export type ReapedClient = Pick<ClientRecord, 'clientId' | 'number' | 'version'>
 
 /** The client id is taken already; the engine draws another. */
 export class DuplicateClientIdError extends Error {

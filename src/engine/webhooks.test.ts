@@ -32,6 +32,8 @@ describe('createWebhook', () => {
       'client.updated',
       'client.deleted',
       'client.rolled_back',
+      'client.reaped',
+      'client.restored',
     ])
     assert.match(created.secret, /^whsec_/)
     assert.equal(created.description, 'd')

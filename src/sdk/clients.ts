@@ -1,4 +1,9 @@
-import type { AuthleteClient, ClientCredentials, ReissuedTokenAnswer } from '../wire/index.js'
+import type {
+  AuthleteClient,
+  ClientCredentials,
+  ClientOrphanReport,
+  ReissuedTokenAnswer,
+} from '../wire/index.js'
 import { segment, type Transport } from './transport.js'
 import type { ClientId, ClientList, Range, ServiceId } from './types.js'
 
@@ -92,5 +97,34 @@ export class ClientsApi {
       method: 'DELETE',
       path: `api/${segment(serviceId)}/client/delete/${segment(clientId)}`,
     })
+  }
+
+  /**
+   * Brings back a client deleted or reaped within the service's `clientRestoreWindow`, its
+   * secret and registration access token working again; a RegistrarApiError with status
+   * 404 for a live or unknown client, or one deleted longer ago than the window.
+   * @see README, Lifecycle
+   */
+  async restore(serviceId: ServiceId, clientId: ClientId): Promise<AuthleteClient> {
+    return (await this.#transport.send({
+      method: 'POST',
+      path: `api/${segment(serviceId)}/client/restore/${segment(clientId)}`,
+    })) as AuthleteClient
+  }
+
+  /**
+   * The service's clients that look abandoned: never used and older than `olderThan`
+   * seconds (default a day), and groups sharing a software_id, client_name or redirect set.
+   * @see README, Lifecycle
+   */
+  async orphans(
+    serviceId: ServiceId,
+    options: { olderThan?: number; limit?: number } = {},
+  ): Promise<ClientOrphanReport> {
+    return (await this.#transport.send({
+      method: 'GET',
+      path: `api/${segment(serviceId)}/client/orphans`,
+      query: { olderThan: options.olderThan, limit: options.limit },
+    })) as ClientOrphanReport
   }
 }

@@ -202,6 +202,7 @@ function capReached(column: (typeof CAP_COLUMNS)[IndexedCap]) {
             .select('number')
             .where('service_api_key', '=', args.serviceApiKey)
             .where(column, '=', args.value)
+            .where('deleted_at', 'is', null)
             .limit(args.limit)
             .as('counted'),
         )

@@ -57,6 +57,7 @@ export function hotQueries() {
           .select('number')
           .where('service_api_key', '=', args.serviceApiKey)
           .where('software_id', '=', args.softwareId)
+          .where('deleted_at', 'is', null)
           .limit(1),
     ),
 

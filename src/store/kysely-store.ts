@@ -27,6 +27,7 @@ import type {
   NewServiceRecord,
   Page,
   PageRequest,
+  ReapedClient,
   ServiceRecord,
   Store,
   WebhookStore,
@@ -39,6 +40,7 @@ import {
   type PlannedInsert,
 } from './client-insert.js'
 import { KyselyAuditTrail } from './audit-trail.js'
+import * as lifecycle from './client-lifecycle.js'
 import { eventInsert } from './change-events.js'
 import type { DatabaseUse } from './database-use.js'
 import { GroupCommit } from './group-commit.js'
@@ -206,7 +208,10 @@ export class KyselyStore implements Store {
     page: PageRequest & { developer?: string; now?: number },
   ): Promise<Page<ClientRecord>> {
     const { developer, now } = page
-    let query = this.#db.selectFrom('clients').where('service_api_key', '=', serviceApiKey)
+    let query = this.#db
+      .selectFrom('clients')
+      .where('service_api_key', '=', serviceApiKey)
+      .where('deleted_at', 'is', null)
     if (developer !== undefined) query = query.where('developer', '=', developer)
     if (now !== undefined) {
       query = query.where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
@@ -288,6 +293,69 @@ export class KyselyStore implements Store {
   async hasSoftwareId(serviceApiKey: number, softwareId: string): Promise<boolean> {
     const { rows } = await this.#queries.hasSoftwareId(this.#db, { serviceApiKey, softwareId })
     return rows.length > 0
+  }
+
+  async softDeleteClient(
+    serviceApiKey: number,
+    clientId: number,
+    at: number,
+    event?: AuditEvent,
+  ): Promise<boolean> {
+    const mark = lifecycle.softDeleteStatement(this.#db, serviceApiKey, clientId, at)
+    const [{ rows }] = event
+      ? await this.#writeChain([mark, eventInsert(this.#db, event)])
+      : [await this.#write(mark)]
+    return rows.length > 0
+  }
+
+  async restoreClient(
+    serviceApiKey: number,
+    clientId: number,
+    restore: { deletedSince: number; at: number },
+    event?: AuditEvent,
+  ): Promise<ClientRecord | undefined> {
+    const statement = lifecycle.restoreStatement(this.#db, serviceApiKey, clientId, restore)
+    const [{ rows }] = event
+      ? await this.#writeChain([statement, eventInsert(this.#db, event)])
+      : [await this.#write(statement)]
+    const [row] = rows as ClientRow[]
+    return row && toClientRecord(row, this.#secrets)
+  }
+
+  reapIdleClients(
+    serviceApiKey: number,
+    reap: { idleBefore: number; limit: number; deleteAt?: number },
+    eventsOf?: (reaped: ReapedClient[]) => AuditEvent[],
+  ): Promise<ReapedClient[]> {
+    return this.#take(lifecycle.reapStatement(this.#db, serviceApiKey, reap), eventsOf)
+  }
+
+  purgeDeletedClients(
+    serviceApiKey: number,
+    purge: { deletedBefore: number; limit: number },
+    eventsOf?: (purged: ReapedClient[]) => AuditEvent[],
+  ): Promise<ReapedClient[]> {
+    return this.#take(lifecycle.purgeStatement(this.#db, serviceApiKey, purge), eventsOf)
+  }
+
+  /** Runs a sweep statement, with the events of the clients it took in its transaction. */
+  async #take(
+    statement: CompiledQuery,
+    eventsOf?: (taken: ReapedClient[]) => AuditEvent[],
+  ): Promise<ReapedClient[]> {
+    type Taken = { client_id: number; number: number; version: number }
+    if (!eventsOf) {
+      return ((await this.#write(statement)).rows as Taken[]).map(lifecycle.toReapedClient)
+    }
+    return this.#db.transaction().execute(async (trx) => {
+      const taken = ((await trx.executeQuery(statement)).rows as Taken[]).map(
+        lifecycle.toReapedClient,
+      )
+      for (const event of taken.length > 0 ? eventsOf(taken) : []) {
+        await trx.executeQuery(eventInsert(this.#db, event))
+      }
+      return taken
+    })
   }
 
   async insertInitialAccessToken(record: InitialAccessTokenRecord): Promise<void> {

@@ -29,15 +29,13 @@ const migrations: Migration[] = [
   { version: 6, name: 'audit events found by client number', up: findAuditEventsByClientNumber },
   { version: 7, name: 'last use, and API token expiry', up: addLastUseAndTokenExpiry },
   { version: 9, name: 'registration access token lineage', up: addTokenLineage },
+  { version: 10, name: 'soft-deleted clients', up: addSoftDeletedClients },
 ]
 
 /** The version a store migrated by this code is at. */
 export const SCHEMA_VERSION = migrations.at(-1)!.version
-
-/** Every version this code applies; helpers' branches take their own, so there may be gaps. */
-export const MIGRATION_VERSIONS: readonly number[] = migrations.map(
-  (migration) => migration.version,
-)
+/** Every version a store migrated by this code has applied: numbers may leave gaps. */
+export const MIGRATION_VERSIONS = migrations.map((migration) => migration.version)
 
 async function createInitialSchema(db: Kysely<Database>, flavor: Flavor): Promise<void> {
   const bigint = flavor === 'sqlite' ? 'integer' : 'bigint'
@@ -392,6 +390,51 @@ async function addTokenLineage(db: Kysely<Database>, flavor: Flavor): Promise<vo
   await db.schema.alterTable('clients').addColumn('rat_previous_valid_until', bigint).execute()
   await db.schema.alterTable('clients').addColumn('rat_retired', 'text').execute()
   await db.schema.alterTable('clients').addColumn('rat_revoked_at', bigint).execute()
+}
+
+/**
+ * When a client was deleted and kept for a restore (engine/client-lifecycle.ts); NULL for a
+ * live one. A marked client leaves its service's count when it is marked and comes back
+ * when the mark is cleared, both in the marking statement (a trigger, as for a delete);
+ * deleting a marked row (the purge) lowers the count no more. Two partial indexes serve
+ * the sweep, service by service: live clients by when they were last used (or created,
+ * never used), and marked ones by when they were marked.
+ */
+async function addSoftDeletedClients(db: Kysely<Database>, flavor: Flavor): Promise<void> {
+  await db.schema
+    .alterTable('clients')
+    .addColumn('deleted_at', flavor === 'sqlite' ? 'integer' : 'bigint')
+    .execute()
+  const change = sql`update services
+    set client_count = client_count + (case when new.deleted_at is null then 1 else -1 end)
+    where api_key = new.service_api_key;`
+  const marked = sql`(old.deleted_at is null) <> (new.deleted_at is null)`
+  if (flavor === 'sqlite') {
+    await sql`drop trigger clients_deleted_count`.execute(db)
+    await sql`create trigger clients_deleted_count after delete on clients
+      when old.deleted_at is null
+      begin update services set client_count = client_count - 1
+        where api_key = old.service_api_key; end`.execute(db)
+    await sql`create trigger clients_marked_count after update of deleted_at on clients
+      when ${marked} begin ${change} end`.execute(db)
+  } else {
+    await sql`drop trigger clients_deleted_count on clients`.execute(db)
+    await sql`create trigger clients_deleted_count after delete on clients
+      for each row when (old.deleted_at is null)
+      execute function clients_deleted_count()`.execute(db)
+    await sql`create function clients_marked_count() returns trigger language plpgsql as $$
+      begin ${change} return null; end $$`.execute(db)
+    await sql`create trigger clients_marked_count after update of deleted_at on clients
+      for each row when (${marked}) execute function clients_marked_count()`.execute(db)
+  }
+  await sql`create index clients_idle on clients
+    (service_api_key, (coalesce(last_used_at, created_at))) where deleted_at is null`.execute(db)
+  await db.schema
+    .createIndex('clients_deleted')
+    .on('clients')
+    .columns(['service_api_key', 'deleted_at'])
+    .where(sql.ref('deleted_at'), 'is not', null)
+    .execute()
 }
 
 /** Brings the schema up to date; returns the versions it applied (none when current). */

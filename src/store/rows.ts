@@ -131,12 +131,15 @@ function lineageOf(row: Partial<ClientRow>): Partial<ClientRecord> | undefined {
  * and secret are what was just stored: they are not parsed or opened again.
  */
 export function toClientRecord(
-  // A row just inserted has no last use.
-  row: ClientRow | (Omit<ClientRow, 'last_used_at' | LineageColumn> & Partial<ClientRow>),
+  // A row just inserted has no last use, no deletion and no token lineage.
+  row:
+    | ClientRow
+    | (Omit<ClientRow, 'last_used_at' | 'deleted_at' | LineageColumn> & Partial<ClientRow>),
   secrets: SecretBox,
   written?: Pick<ClientRecord, 'metadata' | 'extras' | 'clientSecret'>,
 ): ClientRecord {
   const lastUsedAt = row.last_used_at ?? undefined
+  const deletedAt = row.deleted_at ?? undefined
   const lineage = lineageOf(row)
   const stored = row.client_secret
   const record: ClientRecord = {
@@ -161,6 +164,7 @@ export function toClientRecord(
       : { initialAccessTokenId: row.initial_access_token_id }),
     ...(row.expires_at === null ? {} : { expiresAt: row.expires_at }),
     ...(lastUsedAt === undefined ? {} : { lastUsedAt }),
+    ...(deletedAt === undefined ? {} : { deletedAt }),
     createdAt: row.created_at,
     modifiedAt: row.modified_at,
     version: row.version,

@@ -53,6 +53,8 @@ export interface ClientTable {
   expires_at: number | null
   /** When it last used its credentials or its token, to the hour; NULL for never (migration 7). */
   last_used_at: number | null
+  /** When it was deleted, kept for a restore; NULL for a live client (migration 10). */
+  deleted_at: number | null
   created_at: number
   modified_at: number
   version: number

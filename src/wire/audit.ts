@@ -14,6 +14,9 @@ export const AUDIT_EVENT_KINDS = [
   'client.rolled_back',
   'client.read',
   'client.erased',
+  'client.reaped',
+  'client.restored',
+  'client.purged',
   'authentication.failed',
   'registration.rejected',
   // A retired registration access token presented again: its lineage revoked (token-rotation.ts).
@@ -32,7 +35,7 @@ export const AuditQuery = Type.Object({
       maxLength: 200,
       description:
         'Only events of this actor: `admin`, `service_token:<id>`, `initial_access_token:<id>`, ' +
-        '`registration_access_token:<client id>` or `anonymous`',
+        '`registration_access_token:<client id>`, `anonymous` or `system` (the sweep that reaps and purges clients)',
     }),
   ),
   kind: Type.Optional(

@@ -197,6 +197,16 @@ export const ServiceSchema = Type.Object(
           'Registrar: seconds after a rotation in which the previous registration access token still works once, so a client whose answer was lost can retry (it then gets a fresh token); default 60, 0 = no grace, at most a day. Any other use of a replaced token revokes all of the client’s registration access tokens (until an administrator reissues one) and records a `registration_token.reused` audit event',
       }),
     ),
+    clientIdleLifetime: Type.Optional(
+      Count(
+        'Registrar: seconds a client may go unused before it is reaped (deleted, and kept for clientRestoreWindow); its last use is lastUsedAt, or createdAt when never used; 0 = never reaped (the default); otherwise at least 86400',
+      ),
+    ),
+    clientRestoreWindow: Type.Optional(
+      Count(
+        'Registrar: seconds a deleted or reaped client can be restored (client/restore) before it is purged; it is unknown to every endpoint from its deletion on; 0 = deletion is final at once; default 604800 (7 days)',
+      ),
+    ),
     allowPrivateNetworkUris: Type.Optional(
       Type.Boolean({
         description:

@@ -18,6 +18,8 @@ export const DEFAULT_WEBHOOK_EVENT_KINDS: readonly WebhookEventKind[] = [
   'client.updated',
   'client.deleted',
   'client.rolled_back',
+  'client.reaped',
+  'client.restored',
 ]
 
 /** The CloudEvents `type` of an event of this kind. */

@@ -397,6 +397,45 @@ describe('registrar CLI against a running server', () => {
     const gone = await cli(['client', 'get', service, clientId, '--json'], api)
     assert.equal(gone.code, 1)
     assert.match(gone.stderr, /no client/)
+    // Within the service's restore window (7 days by default) it comes back with its token.
+    const restored = await cli(['client', 'restore', service, clientId], api)
+    assert.equal(restored.code, 0, restored.stderr)
+    assert.equal(restored.stdout, `restored client ${clientId}\n`)
+    const readAgain = await fetch(`${server.url}/${apiKey}/register/${clientId}`, {
+      headers: { authorization: `Bearer ${registered.registration_access_token}` },
+    })
+    assert.equal(readAgain.status, 200)
+    const twice = await cli(['client', 'restore', service, clientId], api)
+    assert.equal(twice.code, 1)
+    assert.match(twice.stderr, /no deleted client/)
+    const orphans = await cli(
+      ['clients', 'orphans', '--service', service, '--older-than', '0'],
+      api,
+    )
+    assert.equal(orphans.code, 0, orphans.stderr)
+    assert.match(orphans.stdout, /^Never used \(\d+\):/)
+    assert.match(orphans.stdout, /Same software_id \(\d+ groups\):/)
+    const report = json<{ neverUsed: { count: number }; complete: boolean }>(
+      await cli(['clients', 'orphans', '--service', service, '--json'], api),
+    )
+    assert.equal(report.complete, true)
+    const lifecycle = json<{ clientIdleLifetime: number; clientRestoreWindow: number }>(
+      await cli(
+        [
+          'service',
+          'update',
+          service,
+          '--client-idle-lifetime',
+          '2592000',
+          '--client-restore-window',
+          '0',
+          '--json',
+        ],
+        api,
+      ),
+    )
+    assert.deepEqual([lifecycle.clientIdleLifetime, lifecycle.clientRestoreWindow], [2592000, 0])
+    assert.equal((await cli(['client', 'delete', service, clientId], api)).code, 0)
 
     const initial = json<{ id: string }>(
       await cli(['token', 'create', service, '--initial', '--json'], api),
@@ -638,6 +677,8 @@ describe('registrar CLI without a server', () => {
       ['client', 'list'],
       ['client', 'get'],
       ['client', 'delete'],
+      ['client', 'restore'],
+      ['clients', 'orphans'],
       ['token', 'create'],
       ['register'],
       ['registration', 'read'],

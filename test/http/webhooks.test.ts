@@ -45,6 +45,8 @@ describe('the webhook API', () => {
       'client.updated',
       'client.deleted',
       'client.rolled_back',
+      'client.reaped',
+      'client.restored',
     ])
     assert.equal(created.json.description, 'audit sink')
 

@@ -114,6 +114,40 @@ describe('registrar/sdk against a running Registrar', () => {
     assert.equal(read.status, 200)
   })
 
+  test('restores a deleted client and reports orphans', async () => {
+    const { apiKey: serviceId } = await registrar.services.create({
+      serviceName: 'lifecycle',
+      clientIdleLifetime: 2_592_000,
+    })
+    assert.ok(serviceId)
+    const settings = await registrar.services.get(serviceId)
+    assert.equal(settings.clientIdleLifetime, 2_592_000)
+    assert.equal(settings.clientRestoreWindow, 604_800)
+    const twin = { clientName: 'twin', softwareId: 'sdk-agent' }
+    const first = await registrar.clients.create(serviceId, twin)
+    const second = await registrar.clients.create(serviceId, twin)
+    await registrar.clients.delete(serviceId, first.clientId!)
+    const restored = await registrar.clients.restore(serviceId, first.clientId!)
+    assert.equal(restored.clientId, first.clientId)
+    assert.equal(restored.clientSecret, first.clientSecret)
+    const again = await registrar.clients.restore(serviceId, first.clientId!).then(
+      () => undefined,
+      (e: unknown) => e,
+    )
+    assert.ok(again instanceof RegistrarApiError)
+    assert.equal(again.status, 404)
+    const report = await registrar.clients.orphans(serviceId, { olderThan: 0 })
+    assert.equal(report.neverUsed.count, 2)
+    assert.deepEqual(
+      report.duplicates.softwareId.map((group) => [group.key, group.count]),
+      [['sdk-agent', 2]],
+    )
+    assert.deepEqual(
+      report.duplicates.clientName[0].clients.map((client) => client.clientId),
+      [first.clientId, second.clientId],
+    )
+  })
+
   test('runs the four DCR calls with results narrowed by action (RFC 7591 §3, RFC 7592 §2)', async () => {
     const { apiKey: serviceId } = await registrar.services.create({ serviceName: 'dcr' })
     assert.ok(serviceId)

@@ -21,6 +21,7 @@ import {
 } from '../../src/engine/index.js'
 import { UnstorableValueError } from '../../src/engine/store.js'
 import type { KyselyStore } from '../../src/store/index.js'
+import { clientLifecycleTests } from './client-lifecycle-contract.js'
 import { idempotencyKeyTests } from './idempotency-keys-contract.js'
 import { newClient, newKey, newToken, NOW } from './records.js'
 
@@ -824,6 +825,7 @@ export function describeStoreContract(
     )
 
     idempotencyKeyTests({ store: () => store, open: () => harness.open(), newService, database })
+    clientLifecycleTests({ store: () => store, newService })
 
     test('ping resolves while the database answers', async () => {
       await store.ping()

@@ -4,6 +4,8 @@ import type { FastifyPluginAsync } from 'fastify'
 import type { Engine } from '../../engine/index.js'
 import {
   ClientCredentialsSchema,
+  ClientOrphanReportSchema,
+  ClientOrphansQuery,
   ClientListQuery,
   ClientListSchema,
   ClientSchema,
@@ -13,6 +15,7 @@ import {
   ServiceIdParams,
   type AuthleteClient,
   type ClientCredentials,
+  type ClientOrphansQueryString,
 } from '../../wire/index.js'
 import { originOf, pageOf, requireService } from '../request-parts.js'
 import { addOperations, operation } from './operations.js'
@@ -136,6 +139,37 @@ const OPERATIONS = [
     run: async (engine, request) => {
       const service = await requireService(engine, request.params.serviceId)
       await engine.deleteClient(service, request.params.clientId, originOf(request))
+    },
+  }),
+  operation<{ Params: ClientParams }>({
+    method: 'POST',
+    path: '/api/:serviceId/client/restore/:clientId',
+    summary: 'Restore a deleted client',
+    description:
+      "Brings back a client deleted (RFC 7592 DELETE, client/delete) or reaped for idleness while the service's clientRestoreWindow runs, with its secret and registration access token working again. The restore counts as a use (lastUsedAt), so a reaped client has a whole clientIdleLifetime before it is reaped again; it is counted under maxClients again, even past the cap. A 404 result error for a live or unknown client, or one deleted longer ago than the window (it is purged then).",
+    params: ServiceClientParams,
+    answer: ClientSchema,
+    run: async (engine, request) => {
+      const service = await requireService(engine, request.params.serviceId)
+      const client = await engine.restoreClient(service, request.params.clientId, originOf(request))
+      return engine.toAuthleteClient(service, client)
+    },
+  }),
+  operation<{ Params: ServiceParams; Querystring: ClientOrphansQueryString }>({
+    method: 'GET',
+    path: '/api/:serviceId/client/orphans',
+    summary: 'Report clients that look abandoned',
+    description:
+      "Live clients never used (no lastUsedAt) and older than olderThan, the oldest first, and groups of live clients sharing a software_id, a client_name or a set of redirect_uris (in any order), the largest first: what an MCP host leaves behind when it registers anew and never deletes. It changes nothing; see the service's clientIdleLifetime to reap such clients.",
+    params: ServiceIdParams,
+    querystring: ClientOrphansQuery,
+    answer: ClientOrphanReportSchema,
+    run: async (engine, { params, query }) => {
+      const service = await requireService(engine, params.serviceId)
+      return engine.clientOrphans(service, {
+        ...(query.olderThan !== undefined && { olderThan: Number(query.olderThan) }),
+        ...(query.limit !== undefined && { limit: Number(query.limit) }),
+      })
     },
   }),
 ]

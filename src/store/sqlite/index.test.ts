@@ -3,7 +3,8 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, test } from 'node:test'
-import { sql } from 'kysely'
+import { CompiledQuery, sql } from 'kysely'
+import { purgeStatement, reapStatement } from '../client-lifecycle.js'
 import { connect, openStore } from '../index.js'
 import { migrate } from '../migrations.js'
 
@@ -44,8 +45,10 @@ test('migration 2 gives the services of a version 1 database an empty policy and
   const path = join(folder, 'version-1.db')
   const { db } = await connect(path)
   try {
-    // Back to version 1: migration 2's columns, index, trigger and record go.
+    // Back to version 1: migration 2's columns, index, trigger and record go, and migration
+    // 10's trigger on the count with them.
     await sql`drop trigger clients_deleted_count`.execute(db)
+    await sql`drop trigger clients_marked_count`.execute(db)
     await sql`drop index clients_initial_access_token`.execute(db)
     await sql`alter table clients drop column initial_access_token_id`.execute(db)
     await sql`alter table services drop column client_count`.execute(db)
@@ -115,5 +118,29 @@ test('migration 4 gives clients an expiry column, NULL for those of a version 3 
     assert.ok(await store.getClient(7, 1))
   } finally {
     await store.close()
+  }
+})
+
+test('migration 10: the sweep reads idle and deleted clients of one service over their partial indexes', async () => {
+  const { db } = await connect(join(folder, 'version-10.db'))
+  try {
+    const plan = async (statement: CompiledQuery) => {
+      const { rows } = await db.executeQuery<{ detail: string }>(
+        CompiledQuery.raw(`explain query plan ${statement.sql}`, [...statement.parameters]),
+      )
+      return rows.map((row) => row.detail).join('; ')
+    }
+    const reap = { idleBefore: 5, limit: 10 }
+    assert.match(await plan(reapStatement(db, 7, reap)), /USING (COVERING )?INDEX clients_idle/)
+    assert.match(
+      await plan(reapStatement(db, 7, { ...reap, deleteAt: 6 })),
+      /USING (COVERING )?INDEX clients_idle/,
+    )
+    assert.match(
+      await plan(purgeStatement(db, 7, { deletedBefore: 5, limit: 10 })),
+      /USING (COVERING )?INDEX clients_deleted/,
+    )
+  } finally {
+    await db.destroy()
   }
 })

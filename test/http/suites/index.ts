@@ -9,6 +9,7 @@ import { answersOutsideContractTests } from './answers-outside-contract.js'
 import { authleteApiTests } from './authlete-api.js'
 import { boundsTests } from './bounds.js'
 import { clientCapTests } from './client-caps.js'
+import { clientLifecycleTests } from './client-lifecycle.js'
 import { clientMetadataRuleTests } from './client-metadata-rules.js'
 import { badInputTests } from './bad-input.js'
 import { corpusTests } from './corpus.js'
@@ -55,5 +56,6 @@ export function describeHttpSuite(backend: Backend): void {
     idempotentRegistrationTests(() => ({ ...context(), databaseUrl: database!.url }))
     clientCapTests(context)
     tokenRotationTests(context)
+    clientLifecycleTests(context)
   })
 }

@@ -1,0 +1,79 @@
+import assert from 'node:assert/strict'
+import { Writable } from 'node:stream'
+import { test } from 'node:test'
+import { setTimeout as sleep } from 'node:timers/promises'
+import pino from 'pino'
+import { createEngine } from '../engine/index.js'
+import type { ClientInformation } from '../wire/index.js'
+import { openStore } from '../store/index.js'
+import { startClientLifecycleSweep } from './client-lifecycle-sweep.js'
+
+const DAY = 86_400
+
+function capturedLog() {
+  const lines: { level: number; msg: string; reaped?: number; purged?: number }[] = []
+  const stream = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      lines.push(JSON.parse(chunk.toString()))
+      done()
+    },
+  })
+  return { log: pino({ level: 'info' }, stream), lines }
+}
+
+async function until(condition: () => boolean | Promise<boolean>): Promise<void> {
+  for (let waited = 0; !(await condition()); waited += 10) {
+    if (waited > 5000) assert.fail('the condition did not hold within 5 s')
+    await sleep(10)
+  }
+}
+
+test('the sweep reaps an idle client on SQLite, records it, and the client can be restored', async () => {
+  let now = Date.UTC(2026, 11, 5)
+  const store = await openStore(':memory:')
+  const engine = createEngine({
+    store,
+    baseUrl: 'https://dcr.example.com',
+    now: () => now,
+    audit: store.audit,
+  })
+  try {
+    const service = await engine.createService({ clientIdleLifetime: DAY })
+    const decision = await engine.register(service, { json: '{"client_name":"agent"}' })
+    const client = decision.body as ClientInformation
+    const read = () =>
+      engine.read(service, { clientId: client.client_id, token: client.registration_access_token })
+    const { log, lines } = capturedLog()
+    const sweep = startClientLifecycleSweep(engine, log, 10)
+    now += (DAY + 1) * 1000
+    await until(() => lines.length > 0)
+    await sweep.stop()
+    assert.deepEqual(
+      lines.map(({ msg, reaped, purged }) => ({ msg, reaped, purged })),
+      [{ msg: 'idle clients reaped, deleted purged', reaped: 1, purged: 0 }],
+    )
+    assert.equal((await read()).action, 'UNAUTHORIZED')
+    const [event] = await engine.auditEvents(service, { kinds: ['client.reaped'], limit: 10 })
+    assert.equal(event?.actor, 'system')
+    assert.equal(event?.clientId, Number(client.client_id))
+    await engine.restoreClient(service, client.client_id)
+    assert.equal((await read()).action, 'OK')
+    assert.equal((await store.getService(service.apiKey)) !== undefined, true)
+  } finally {
+    await store.close()
+  }
+})
+
+test('a failing sweep is logged and tried again', async () => {
+  const store = await openStore(':memory:')
+  await store.close()
+  const engine = createEngine({ store, baseUrl: 'https://dcr.example.com' })
+  const { log, lines } = capturedLog()
+  const sweep = startClientLifecycleSweep(engine, log, 10)
+  await until(() => lines.length >= 2)
+  await sweep.stop()
+  for (const line of lines) {
+    assert.equal(line.level, 50)
+    assert.match(line.msg, /^reaping idle clients failed/)
+  }
+})
