@@ -9,7 +9,7 @@ import { createEngine, type Engine, type ServiceRecord } from '../../src/engine/
 import { openStore, type KyselyStore } from '../../src/store/index.js'
 import type { ClientInformation } from '../../src/wire/index.js'
 import { TEST_DATABASES } from '../support/databases.js'
-import type { TestSchema } from '../support/postgres.js'
+import { testStoreOptions, type TestSchema } from '../support/postgres.js'
 
 const DAY = 86_400
 
@@ -22,7 +22,7 @@ for (const database of TEST_DATABASES) {
     const advance = (seconds: number) => (now += seconds * 1000)
     before(async () => {
       schema = await database.create()
-      store = await openStore(schema.url)
+      store = await openStore(schema.url, testStoreOptions(schema.url))
       engine = createEngine({
         store,
         baseUrl: 'https://dcr.example.com',

@@ -4,11 +4,12 @@
  */
 import { createEngine } from '../../src/engine/index.js'
 import { openStore } from '../../src/store/index.js'
+import { testStoreOptions } from './postgres.js'
 import type { Policy } from '../../src/wire/index.js'
 
 /** Creates one service per policy; answers their ids (apiKey) as strings, in order. */
 export async function seedServices(database: string, policies: Policy[]): Promise<string[]> {
-  const store = await openStore(database)
+  const store = await openStore(database, testStoreOptions(database))
   try {
     const engine = createEngine({ store, baseUrl: 'http://seed.invalid' })
     const ids: string[] = []
