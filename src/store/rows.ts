@@ -64,6 +64,8 @@ export function toClientRow(record: NewClientRecord, version: number) {
     client_id: record.clientId,
     client_secret: record.clientSecret ?? null,
     client_secret_expires_at: record.clientSecretExpiresAt,
+    previous_client_secret: record.previousClientSecret ?? null,
+    previous_secret_valid_until: record.previousSecretValidUntil ?? null,
     metadata: JSON.stringify(record.metadata),
     extras: objectJson(record.extras),
     rat_hash: record.registrationAccessTokenHash ?? null,
@@ -106,6 +108,12 @@ export function toClientRecord(
     number: row.number,
     ...(row.client_secret === null ? {} : { clientSecret: row.client_secret }),
     clientSecretExpiresAt: row.client_secret_expires_at,
+    ...(row.previous_client_secret === null
+      ? {}
+      : { previousClientSecret: row.previous_client_secret }),
+    ...(row.previous_secret_valid_until === null
+      ? {}
+      : { previousSecretValidUntil: row.previous_secret_valid_until }),
     metadata: written ? written.metadata : JSON.parse(row.metadata),
     extras: written ? written.extras : JSON.parse(row.extras),
     ...(row.rat_hash === null ? {} : { registrationAccessTokenHash: row.rat_hash }),

@@ -45,6 +45,10 @@ export interface ClientTable {
   expires_at: number | null
   /** When it last used its credentials or its token, to the hour; NULL for never (migration 7). */
   last_used_at: number | null
+  /** The secret a rotation replaced, kept as client_secret is; NULL for none (migration 8). */
+  previous_client_secret: string | null
+  /** Until when (exclusive) previous_client_secret is accepted; NULL for none (migration 8). */
+  previous_secret_valid_until: number | null
   created_at: number
   modified_at: number
   version: number
