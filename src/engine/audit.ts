@@ -25,6 +25,8 @@ export interface AuditDetail {
   error?: string
   /** The rule that refused a registration (violations' `rule`). */
   rule?: string
+  /** A rotation's overlap: until when the replaced secret is accepted (ms, exclusive). */
+  previousSecretValidUntil?: number
   /**
    * Refusals of this kind from the same network left out of the history before this one,
    * past REFUSAL_EVENTS_PER_MINUTE (audit-events.ts).

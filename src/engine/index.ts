@@ -14,6 +14,7 @@ export {
   type StoredAuditEvent,
 } from './audit.js'
 export type { ClientVersion } from './client-history.js'
+export type { ClientSecretRotation } from './secret-rotation.js'
 export type { Principal, InitialAccessTokenRequest } from './access-tokens.js'
 export type { RegisterRequest, ClientConfigurationRequest, UpdateRequest } from './registration.js'
 export { JWT_BEARER_ASSERTION } from './client-credentials.js'

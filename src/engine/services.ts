@@ -36,6 +36,7 @@ export const SERVICE_DEFAULTS: Readonly<ServiceSettings> = Object.freeze<Service
   supportedCustomClientMetadata: [],
   initialAccessTokenRequired: false,
   clientSecretLifetime: 0,
+  clientSecretRotationOverlap: 0,
   trustedSoftwareStatementIssuers: [],
   allowPrivateNetworkUris: false,
 })
@@ -57,9 +58,11 @@ function checkExtensionSettings(settings: Record<string, unknown>): void {
   if (allowPrivate !== undefined && typeof allowPrivate !== 'boolean') {
     throw new OAuthError('invalid_request', 'allowPrivateNetworkUris must be a boolean')
   }
-  const lifetime = settings['clientSecretLifetime']
-  if (lifetime !== undefined && !(Number.isSafeInteger(lifetime) && (lifetime as number) >= 0)) {
-    throw new OAuthError('invalid_request', 'clientSecretLifetime must be a non-negative integer')
+  for (const member of ['clientSecretLifetime', 'clientSecretRotationOverlap']) {
+    const seconds = settings[member]
+    if (seconds !== undefined && !(Number.isSafeInteger(seconds) && (seconds as number) >= 0)) {
+      throw new OAuthError('invalid_request', `${member} must be a non-negative integer`)
+    }
   }
   const issuers = settings['trustedSoftwareStatementIssuers']
   if (issuers !== undefined && !isTrustedIssuerList(issuers)) {

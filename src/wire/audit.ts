@@ -14,6 +14,7 @@ export const AUDIT_EVENT_KINDS = [
   'client.rolled_back',
   'client.read',
   'client.erased',
+  'client.secret_rotated',
   'authentication.failed',
   'registration.rejected',
 ] as const
@@ -81,6 +82,12 @@ export const AuditEventSchema = Type.Object({
       ),
       error: Type.Optional(Type.String()),
       rule: Type.Optional(Type.String()),
+      previousSecretValidUntil: Type.Optional(
+        Type.Integer({
+          description:
+            'client.secret_rotated: until when (milliseconds, exclusive) the replaced secret is still accepted; absent when it stopped at once',
+        }),
+      ),
     },
     { description: 'Empty once erased' },
   ),

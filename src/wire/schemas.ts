@@ -183,6 +183,11 @@ export const ServiceSchema = Type.Object(
     clientSecretLifetime: Type.Optional(
       Count('Registrar: seconds; 0 = client secrets never expire'),
     ),
+    clientSecretRotationOverlap: Type.Optional(
+      Count(
+        'Registrar: seconds a client secret replaced by a rotation (client/secret/refresh, client/secret/update, or the client itself at POST {registration_client_uri}/secret) is still accepted by client/authenticate; 0 = it stops at once. Never past its own client_secret_expires_at',
+      ),
+    ),
     allowPrivateNetworkUris: Type.Optional(
       Type.Boolean({
         description:
