@@ -1,5 +1,5 @@
 /**
- * `registrar client list|get|delete|versions|rollback|authenticate`: the clients of a
+ * `registrar client list|get|delete|versions|rollback|authenticate|secret`: the clients of a
  * service, however they were registered (API or dynamic registration), their metadata's
  * history, and a check of their credentials as an authorization server makes it.
  */
@@ -8,6 +8,7 @@ import { addApiOptions, connect, integerFlag, type ApiFlags } from './api-option
 import { addCommandGroup } from './command-group.js'
 import { formatMillis, printFields, printJson, printLine, printTable } from './output.js'
 import { collectPages } from './pages.js'
+import { addSecretCommands } from './client-secret.js'
 import { readText } from './input.js'
 import { exitOnUsageError, run, UsageError } from './run.js'
 
@@ -15,7 +16,15 @@ export function registerClientCommands(program: Command): void {
   addCommandGroup(program, 'client', {
     description: 'inspect and remove the clients of a service',
     examples: '\nExample:\n  registrar client list 2418563210347',
-    subcommands: [addList, addGet, addDelete, addVersions, addRollback, addAuthenticate],
+    subcommands: [
+      addList,
+      addGet,
+      addDelete,
+      addVersions,
+      addRollback,
+      addAuthenticate,
+      addSecretCommands,
+    ],
   })
 }
 

@@ -20,6 +20,7 @@ interface ServiceFlags extends ApiFlags {
   dynamicRegistration?: boolean
   initialAccessTokenRequired?: boolean
   clientSecretLifetime?: string
+  clientSecretRotationOverlap?: string
   allowPrivateNetworkUris?: boolean
 }
 
@@ -32,6 +33,7 @@ const SUMMARY_FIELDS = [
   'registrationEndpoint',
   'initialAccessTokenRequired',
   'clientSecretLifetime',
+  'clientSecretRotationOverlap',
   'allowPrivateNetworkUris',
   'createdAt',
   'modifiedAt',
@@ -192,6 +194,10 @@ function withSettings(command: Command): Command {
       'lifetime of newly issued client secrets, 0 = never expire',
     )
     .option(
+      '--client-secret-rotation-overlap <seconds>',
+      'how long a rotated-out client secret is still accepted, 0 = not at all',
+    )
+    .option(
       '--allow-private-network-uris',
       'let jwks_uri, request_uris and other URIs the authorization server fetches name loopback, private or link-local addresses',
     )
@@ -210,6 +216,10 @@ async function settings(flags: ServiceFlags, base: AuthleteService): Promise<Aut
     dynamicRegistrationSupported: flags.dynamicRegistration,
     initialAccessTokenRequired: flags.initialAccessTokenRequired,
     clientSecretLifetime: integerFlag('--client-secret-lifetime', flags.clientSecretLifetime),
+    clientSecretRotationOverlap: integerFlag(
+      '--client-secret-rotation-overlap',
+      flags.clientSecretRotationOverlap,
+    ),
     allowPrivateNetworkUris: flags.allowPrivateNetworkUris,
   }
   const defined = Object.fromEntries(Object.entries(fromFlags).filter(([, v]) => v !== undefined))

@@ -1,4 +1,4 @@
-import type { AuthleteClient, ClientCredentials } from '../wire/index.js'
+import type { AuthleteClient, ClientCredentials, ClientSecretResult } from '../wire/index.js'
 import { segment, type Transport } from './transport.js'
 import type { ClientId, ClientList, Range, ServiceId } from './types.js'
 
@@ -69,6 +69,36 @@ export class ClientsApi {
       path: `api/${segment(serviceId)}/client/authenticate`,
       body: credentials,
     })) as AuthleteClient
+  }
+
+  /**
+   * Gives the client a new secret drawn by the server; the old one stays accepted for the
+   * service's `clientSecretRotationOverlap` seconds. Answers `newClientSecret` and
+   * `oldClientSecret`.
+   * @see Authlete `client/secret/refresh`
+   */
+  async refreshSecret(serviceId: ServiceId, clientId: ClientId): Promise<ClientSecretResult> {
+    return (await this.#transport.send({
+      method: 'POST',
+      path: `api/${segment(serviceId)}/client/secret/refresh/${segment(clientId)}`,
+    })) as ClientSecretResult
+  }
+
+  /**
+   * Sets the secret you chose (1 to 86 characters of the base64url alphabet), as
+   * refreshSecret does.
+   * @see Authlete `client/secret/update`
+   */
+  async updateSecret(
+    serviceId: ServiceId,
+    clientId: ClientId,
+    clientSecret: string,
+  ): Promise<ClientSecretResult> {
+    return (await this.#transport.send({
+      method: 'POST',
+      path: `api/${segment(serviceId)}/client/secret/update/${segment(clientId)}`,
+      body: { clientSecret },
+    })) as ClientSecretResult
   }
 
   async delete(serviceId: ServiceId, clientId: ClientId): Promise<void> {

@@ -14,6 +14,7 @@ import {
   type ClientCredentials,
 } from '../../wire/index.js'
 import { originOf, pageOf, requireService } from '../request-parts.js'
+import { CLIENT_SECRET_OPERATIONS } from './client-secrets.js'
 import { addOperations, operation } from './operations.js'
 
 type ServiceParams = Static<typeof ServiceIdParams>
@@ -123,5 +124,10 @@ const OPERATIONS = [
 ]
 
 export const clientRoutes: FastifyPluginAsync<{ engine: Engine }> = async (app, { engine }) => {
-  addOperations(app, engine, ['Client management (Authlete)'], OPERATIONS)
+  addOperations(
+    app,
+    engine,
+    ['Client management (Authlete)'],
+    [...OPERATIONS, ...CLIENT_SECRET_OPERATIONS],
+  )
 }
