@@ -9,6 +9,7 @@ import { answersOutsideContractTests } from './answers-outside-contract.js'
 import { authleteApiTests } from './authlete-api.js'
 import { boundsTests } from './bounds.js'
 import { clientCapTests } from './client-caps.js'
+import { clientSecretRotationTests } from './client-secret-rotation.js'
 import { clientMetadataRuleTests } from './client-metadata-rules.js'
 import { badInputTests } from './bad-input.js'
 import { corpusTests } from './corpus.js'
@@ -53,5 +54,6 @@ export function describeHttpSuite(backend: Backend): void {
     violationAndDryRunTests(context)
     idempotentRegistrationTests(() => ({ ...context(), databaseUrl: database!.url }))
     clientCapTests(context)
+    clientSecretRotationTests(context)
   })
 }
