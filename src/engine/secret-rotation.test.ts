@@ -24,7 +24,10 @@ async function setUp(settings: AuthleteService = {}) {
   }
   const authenticates = async (client: ClientInformation, secret: string) =>
     engine
-      .authenticateClientCredentials(service, { client_id: client.client_id, client_secret: secret })
+      .authenticateClientCredentials(service, {
+        client_id: client.client_id,
+        client_secret: secret,
+      })
       .then(
         () => true,
         (error: { code?: string }) => {

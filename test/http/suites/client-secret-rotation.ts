@@ -206,6 +206,36 @@ export function clientSecretRotationTests(context: Context): void {
       assert.match(refused.json.error_description, /uses no client secret/)
     })
 
+    test('the DCR API renews a secret for an authorization server that serves the extension (client/registration/secret)', async () => {
+      const { id, api, register, authenticates } = await setUp()
+      const client = await register()
+      const path = `/api/${id}/client/registration/secret`
+      const renewed = await api.call(path, {
+        body: { clientId: client.client_id, token: client.registration_access_token },
+      })
+      assert.equal(renewed.status, 200, renewed.text)
+      assert.equal(renewed.json.action, 'UPDATED')
+      assert.equal(renewed.json.resultCode, 'A218001')
+      const content = JSON.parse(renewed.json.responseContent)
+      assert.notEqual(content.client_secret, client.client_secret)
+      assert.equal(content.client_id, client.client_id)
+      assert.equal(renewed.json.client.clientSecret, content.client_secret)
+      assert.equal(await authenticates(client, content.client_secret), true)
+
+      const wrong = await api.call(path, { body: { clientId: client.client_id, token: 'wrong' } })
+      assert.equal(wrong.status, 200)
+      assert.equal(wrong.json.action, 'UNAUTHORIZED')
+      assert.equal(JSON.parse(wrong.json.responseContent).error, 'invalid_token')
+      const publicClient = await register({ token_endpoint_auth_method: 'none' })
+      const refused = await api.call(path, {
+        body: {
+          clientId: publicClient.client_id,
+          token: publicClient.registration_access_token,
+        },
+      })
+      assert.equal(refused.json.action, 'BAD_REQUEST')
+    })
+
     test('clientSecretRotationOverlap: a non-negative integer, default 0, kept by an update that omits it', async () => {
       const { api } = context()
       const id = await api.createService()
