@@ -14,7 +14,7 @@ import { exitOnUsageError, run, UsageError } from './run.js'
 
 export function registerClientCommands(program: Command): void {
   addCommandGroup(program, 'client', {
-    description: 'inspect and remove the clients of a service',
+    description: 'inspect, rotate the secrets of, and remove the clients of a service',
     examples: '\nExample:\n  registrar client list 2418563210347',
     subcommands: [
       addList,
