@@ -1,20 +1,21 @@
 /**
- * `registrar client list|get|delete|restore|versions|rollback|authenticate|reissue-token`: the
- * clients of a service, however they were registered (API or dynamic registration), their
- * metadata's history, a check of their credentials as an authorization server makes it, and
- * a new registration access token for a client whose tokens were revoked.
+ * `registrar client list|get|delete|restore|versions|rollback|authenticate|secret|reissue-token`:
+ * the clients of a service, however they were registered (API or dynamic registration), their
+ * metadata's history, a check of their credentials as an authorization server makes it, their
+ * secret's rotation, and a new registration access token for a client whose tokens were revoked.
  */
 import type { Command } from 'commander'
 import { addApiOptions, connect, integerFlag, type ApiFlags } from './api-options.js'
 import { addCommandGroup } from './command-group.js'
 import { formatMillis, printFields, printJson, printLine, printTable } from './output.js'
 import { collectPages } from './pages.js'
+import { addSecretCommands } from './client-secret.js'
 import { readText } from './input.js'
 import { exitOnUsageError, run, UsageError } from './run.js'
 
 export function registerClientCommands(program: Command): void {
   addCommandGroup(program, 'client', {
-    description: 'inspect and remove the clients of a service',
+    description: 'inspect, rotate the secrets of, and remove the clients of a service',
     examples: '\nExample:\n  registrar client list 2418563210347',
     subcommands: [
       addList,
@@ -24,6 +25,7 @@ export function registerClientCommands(program: Command): void {
       addVersions,
       addRollback,
       addAuthenticate,
+      addSecretCommands,
       addReissueToken,
     ],
   })

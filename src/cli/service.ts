@@ -22,6 +22,7 @@ interface ServiceFlags extends ApiFlags {
   clientSecretLifetime?: string
   clientIdleLifetime?: string
   clientRestoreWindow?: string
+  clientSecretRotationOverlap?: string
   allowPrivateNetworkUris?: boolean
   registrationAccessTokenRotation?: string
   registrationAccessTokenGrace?: string
@@ -38,6 +39,7 @@ const SUMMARY_FIELDS = [
   'clientSecretLifetime',
   'clientIdleLifetime',
   'clientRestoreWindow',
+  'clientSecretRotationOverlap',
   'allowPrivateNetworkUris',
   'registrationAccessTokenRotation',
   'registrationAccessTokenGrace',
@@ -208,6 +210,10 @@ function withSettings(command: Command): Command {
       'how long a deleted or reaped client can be restored, 0 = deletion is final (default 604800)',
     )
     .option(
+      '--client-secret-rotation-overlap <seconds>',
+      'how long a rotated-out client secret is still accepted, 0 = not at all',
+    )
+    .option(
       '--allow-private-network-uris',
       'let jwks_uri, request_uris and other URIs the authorization server fetches name loopback, private or link-local addresses',
     )
@@ -236,6 +242,10 @@ async function settings(flags: ServiceFlags, base: AuthleteService): Promise<Aut
     clientSecretLifetime: integerFlag('--client-secret-lifetime', flags.clientSecretLifetime),
     clientIdleLifetime: integerFlag('--client-idle-lifetime', flags.clientIdleLifetime),
     clientRestoreWindow: integerFlag('--client-restore-window', flags.clientRestoreWindow),
+    clientSecretRotationOverlap: integerFlag(
+      '--client-secret-rotation-overlap',
+      flags.clientSecretRotationOverlap,
+    ),
     allowPrivateNetworkUris: flags.allowPrivateNetworkUris,
     registrationAccessTokenRotation: rotationFlag(flags.registrationAccessTokenRotation),
     registrationAccessTokenGrace: integerFlag(

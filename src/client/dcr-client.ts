@@ -7,7 +7,18 @@ import { MemoryCredentialStore, type CredentialStore } from './credential-store.
 import { discover } from './discovery.js'
 import { DcrError, emitProcessWarning, type WarningHandler } from './errors.js'
 import { DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT_MS, type HttpOptions } from './http.js'
-import { deleteClient, readClient, registerClient, updateClient } from './registration.js'
+import {
+  deleteClient,
+  readClient,
+  registerClient,
+  renewClientSecret,
+  updateClient,
+} from './registration.js'
+import {
+  DEFAULT_SECRET_RENEWAL_MARGIN_SECONDS,
+  lacksSecretRenewal,
+  secretRenewalIsDue,
+} from './secret-renewal.js'
 import {
   clientInformationProblem,
   insecureUriProblem,
@@ -40,6 +51,14 @@ export interface DcrClientOptions extends HttpOptions {
    * @default Date.now
    */
   now?: () => number
+  /**
+   * How many seconds before `client_secret_expires_at` ensureRegistered() renews the
+   * secret, at the server's `{registration_client_uri}/secret` (Registrar's extension of
+   * RFC 7592; see renewSecret()). A server whose secrets live shorter than this sees a
+   * renewal at each ensureRegistered().
+   * @default 3600 (DEFAULT_SECRET_RENEWAL_MARGIN_SECONDS)
+   */
+  secretRenewalMarginSeconds?: number
   /**
    * Receives warnings about stored credentials that are ignored (not client information;
    * a registration_client_uri off the registration endpoint's origin).
@@ -78,6 +97,9 @@ export class DcrClient {
   readonly #now: () => number
   readonly #onWarning: WarningHandler
   readonly #registrationEndpoint: string | undefined
+  readonly #renewalMarginSeconds: number
+  /** Set once the server answered 404 or 405 to a renewal: it has no such extension. */
+  #renewalUnsupported = false
   #metadata: Promise<AuthorizationServerMetadata> | undefined
 
   constructor(options: DcrClientOptions) {
@@ -91,6 +113,8 @@ export class DcrClient {
     this.#now = options.now ?? Date.now
     this.#onWarning = options.onWarning ?? emitProcessWarning
     this.#registrationEndpoint = options.registrationEndpoint
+    this.#renewalMarginSeconds =
+      options.secretRenewalMarginSeconds ?? DEFAULT_SECRET_RENEWAL_MARGIN_SECONDS
   }
 
   /**
@@ -159,6 +183,24 @@ export class DcrClient {
   }
 
   /**
+   * Asks the server for a new client secret with the registration access token, at
+   * `{registration_client_uri}/secret` (Registrar's extension of RFC 7592), and stores the
+   * answer; the old secret stays valid for the server's overlap. A server without the
+   * extension answers 404 or 405 (DcrError). Runs exclusively, as ensureRegistered does.
+   * @see RFC 7592 §2.1, §3
+   */
+  renewSecret(): Promise<ClientRegistrationResponse> {
+    const work = () => this.#renewSecret()
+    return this.store.exclusive ? this.store.exclusive(this.issuer, work) : work()
+  }
+
+  async #renewSecret(): Promise<ClientRegistrationResponse> {
+    const renewed = await renewClientSecret(await this.#managed(), this.#http)
+    await this.#save(renewed)
+    return renewed
+  }
+
+  /**
    * Deregisters the client at the server, then forgets its credentials.
    * @see RFC 7592 §2.3
    */
@@ -168,8 +210,10 @@ export class DcrClient {
   }
 
   /**
-   * Working credentials: the stored ones, unless their secret has expired
-   * (`client_secret_expires_at` non-zero and past), the server no longer knows them
+   * Working credentials: the stored ones, with their secret renewed first when it expires
+   * within `secretRenewalMarginSeconds` and the server offers renewal (renewSecret()),
+   * unless their secret has expired (`client_secret_expires_at` non-zero and past) and
+   * could not be renewed, the server no longer knows them
    * (see `verify`) or they are not to be trusted (a member of the wrong type; a
    * `registration_client_uri` off the registration endpoint's origin, whose token is then
    * never sent, with a warning); then a new registration with `metadata`, stored.
@@ -189,9 +233,13 @@ export class DcrClient {
     options: EnsureRegisteredOptions,
   ): Promise<ClientRegistrationResponse> {
     const { verify = true, updateChanged = true, ...registerOptions } = options
-    const stored = await this.credentials()
+    let stored = await this.credentials()
     if (stored === undefined) return this.register(metadata, registerOptions)
 
+    // A secret about to expire, or expired, is renewed where the server can (its answer is
+    // a read, so it also verifies); elsewhere what follows applies as it would without.
+    const renewed = await this.#renewIfDue(stored)
+    stored = renewed ?? stored
     if (this.#hasExpiredSecret(stored)) {
       await this.#deleteQuietly(stored)
       return this.register(metadata, registerOptions)
@@ -207,12 +255,34 @@ export class DcrClient {
     }
     let current: ClientRegistrationResponse
     try {
-      current = await this.read()
+      current = renewed ?? (await this.read())
     } catch (error) {
       if (!(error instanceof DcrError) || !error.isInvalidRegistration) throw error
       return this.register(metadata, registerOptions)
     }
     return updateChanged && differsFrom(current, metadata) ? this.update(metadata) : current
+  }
+
+  /**
+   * The credentials with a renewed secret, when it is due (secretRenewalMarginSeconds) and
+   * the server renews it; undefined otherwise, whatever went wrong: a server without the
+   * extension (404, 405, remembered), a refused token, an untrusted URI or no answer leave
+   * the stored credentials to the usual checks.
+   */
+  async #renewIfDue(
+    stored: ClientRegistrationResponse,
+  ): Promise<ClientRegistrationResponse | undefined> {
+    if (this.#renewalUnsupported) return undefined
+    if (!secretRenewalIsDue(stored, this.#now(), this.#renewalMarginSeconds)) return undefined
+    if (stored.registration_client_uri === undefined || !stored.registration_access_token) {
+      return undefined
+    }
+    try {
+      return await this.#renewSecret()
+    } catch (error) {
+      if (lacksSecretRenewal(error)) this.#renewalUnsupported = true
+      return undefined
+    }
   }
 
   #hasExpiredSecret(credentials: ClientRegistrationResponse): boolean {

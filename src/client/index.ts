@@ -13,7 +13,14 @@
  */
 export { DcrClient, type DcrClientOptions, type EnsureRegisteredOptions } from './dcr-client.js'
 export { discover, discoveryUrls } from './discovery.js'
-export { registerClient, readClient, updateClient, deleteClient } from './registration.js'
+export {
+  registerClient,
+  readClient,
+  updateClient,
+  deleteClient,
+  renewClientSecret,
+} from './registration.js'
+export { DEFAULT_SECRET_RENEWAL_MARGIN_SECONDS } from './secret-renewal.js'
 export { MemoryCredentialStore, type CredentialStore } from './credential-store.js'
 export { FileCredentialStore, type FileCredentialStoreOptions } from './file-credential-store.js'
 export {

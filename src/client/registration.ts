@@ -1,5 +1,5 @@
 /**
- * The four RFC 7591 / RFC 7592 calls as plain functions over the client information a
+ * The four RFC 7591 / RFC 7592 calls, and Registrar's secret renewal, as plain functions over the client information a
  * caller holds. They keep no state; DcrClient adds the credential store.
  */
 import { isJsonObject, SERVER_MANAGED_MEMBERS } from '../wire/index.js'
@@ -54,6 +54,24 @@ export async function updateClient(
   if (credentials.client_secret !== undefined) body.client_secret = credentials.client_secret
   for (const member of SERVER_MANAGED_MEMBERS) delete body[member]
   const request: Exchange = { ...management(credentials), method: 'PUT', body }
+  return merge(credentials, clientInformation(request, await exchange(request, options)))
+}
+
+/**
+ * Asks the server for a new client secret with the registration access token, at
+ * `{registration_client_uri}/secret`: Registrar's extension of RFC 7592, answered with the
+ * client information response as a read (RFC 7592 §3). A server without it answers 404 or
+ * 405 (a DcrError with that status).
+ * @see RFC 7592 §2.1 (the same token and 401 rules)
+ */
+export async function renewClientSecret(
+  credentials: ClientRegistrationResponse,
+  options: HttpOptions = {},
+): Promise<ClientRegistrationResponse> {
+  const { url, bearer } = management(credentials)
+  const renewal = new URL(url)
+  renewal.pathname = `${renewal.pathname.replace(/\/+$/, '')}/secret`
+  const request: Exchange = { url: renewal.href, method: 'POST', bearer }
   return merge(credentials, clientInformation(request, await exchange(request, options)))
 }
 

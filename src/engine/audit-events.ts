@@ -213,6 +213,24 @@ export function lifecycleEvent(
   return eventOf(context, kind, serviceApiKey, actor, origin, detail, client)
 }
 
+/**
+ * A client's secret rotated, at the version it has now: who did it and how long the
+ * replaced secret stays accepted, never a secret.
+ */
+export function secretRotatedEvent(
+  context: EngineContext,
+  actor: string,
+  origin: RequestOrigin | undefined,
+  client: ClientRecord,
+): AuditEvent {
+  const detail: AuditDetail = { version: client.version }
+  if (client.previousSecretValidUntil !== undefined) {
+    detail.previousSecretValidUntil = client.previousSecretValidUntil
+  }
+  const { serviceApiKey } = client
+  return eventOf(context, 'client.secret_rotated', serviceApiKey, actor, origin, detail, client)
+}
+
 /** A management read of a client. */
 export function readEvent(
   context: EngineContext,

@@ -27,6 +27,8 @@ export interface AuditDetail {
   rule?: string
   /** Which replaced registration access token came back (registration_token.reused). */
   reason?: string
+  /** A rotation's overlap: until when the replaced secret is accepted (ms, exclusive). */
+  previousSecretValidUntil?: number
   /**
    * Refusals of this kind from the same network left out of the history before this one,
    * past REFUSAL_EVENTS_PER_MINUTE (audit-events.ts).

@@ -9,7 +9,9 @@
  * Every refusal is the same 401 invalid_client with the same text, whether the client is
  * unknown, has expired, has no such credential or presented a wrong one (RFC 6749 §5.2):
  * the answer tells a caller nothing about which clients exist. Secrets are compared in
- * constant time, and an unknown client costs the same comparison as a known one.
+ * constant time, and an unknown client costs the same comparison as a known one. During a
+ * rotation's overlap (secret-rotation.ts) the replaced secret is accepted too; after it,
+ * it is refused as any wrong secret is.
  */
 import {
   createLocalJWKSet,
@@ -21,7 +23,7 @@ import {
 } from 'jose'
 import { OAuthError, type ClientCredentials } from '../wire/index.js'
 import { namedClientId, recordRefusal } from './audit-events.js'
-import { secretHasExpired } from './client-secret.js'
+import { liveSecrets } from './client-secret.js'
 import type { RequestOrigin } from './audit.js'
 import { noteClientUse } from './last-use.js'
 import type { EngineContext } from './context.js'
@@ -103,18 +105,14 @@ async function verifyCredentials(
   const client = await findClient(context, service, credentials.client_id)
   const method = client?.metadata.token_endpoint_auth_method ?? 'client_secret_basic'
   const usable =
-    client !== undefined &&
-    (method === 'client_secret_basic' || method === 'client_secret_post') &&
-    secretIsLive(context, client)
-  // Compared whatever the client: an unknown one takes as long as a wrong secret.
-  const matches = secretsEqual(secret, client?.clientSecret ?? '')
-  if (!usable || !matches) throw refused()
+    client !== undefined && (method === 'client_secret_basic' || method === 'client_secret_post')
+  // The current secret and, during a rotation's overlap, the one it replaced: both are
+  // compared whatever the client, so an unknown one takes as long as a wrong secret.
+  const [current = '', previous = ''] = client ? liveSecrets(client, context.now()) : []
+  const matchesCurrent = secretsEqual(secret, current) && current !== ''
+  const matchesPrevious = secretsEqual(secret, previous) && previous !== ''
+  if (!usable || !(matchesCurrent || matchesPrevious)) throw refused()
   return client
-}
-
-/** Whether the client has a secret that has not expired (RFC 7591 §3.2.1). */
-function secretIsLive(context: EngineContext, client: ClientRecord): boolean {
-  return !!client.clientSecret && !secretHasExpired(client, context.now())
 }
 
 /** A JWT client assertion (RFC 7523 §3), checked against the client it names. */
@@ -140,50 +138,67 @@ async function verifyAssertion(
   if (clientId === undefined || claims.iss !== clientId) throw refused()
   if (credentials.client_id !== undefined && credentials.client_id !== clientId) throw refused()
   const client = await findClient(context, service, clientId)
-  const verifier = client && verifierOf(context, client)
-  if (!client || !verifier) throw refused()
-  const { payload } = await jwtVerify(assertion, verifier.key, {
-    audience: audiencesOf(context, service),
-    issuer: clientId,
-    subject: clientId,
-    algorithms: verifier.algorithms,
-    clockTolerance: CLOCK_TOLERANCE_SECONDS,
-    currentDate: new Date(context.now()),
-    requiredClaims: ['exp', 'jti'],
-  }).catch(() => {
-    throw refused()
-  })
+  const verifiers = client ? verifiersOf(context, client) : []
+  if (!client || verifiers.length === 0) throw refused()
+  const payload = await verifiedClaims(context, service, assertion, clientId, verifiers)
   rejectReplay(context, clientId, payload)
   return client
 }
 
+/** The assertion's claims, verified by the first verifier whose key it was signed with. */
+async function verifiedClaims(
+  context: EngineContext,
+  service: ServiceRecord,
+  assertion: string,
+  clientId: string,
+  verifiers: Verifier[],
+): Promise<JWTPayload> {
+  for (const verifier of verifiers) {
+    const verified = await jwtVerify(assertion, verifier.key, {
+      audience: audiencesOf(context, service),
+      issuer: clientId,
+      subject: clientId,
+      algorithms: verifier.algorithms,
+      clockTolerance: CLOCK_TOLERANCE_SECONDS,
+      currentDate: new Date(context.now()),
+      requiredClaims: ['exp', 'jti'],
+    }).catch(() => undefined)
+    if (verified) return verified.payload
+  }
+  throw refused()
+}
+
+interface Verifier {
+  key: JWTVerifyGetKey
+  algorithms: string[]
+}
+
 /**
- * What verifies the client's assertions, by its registered method: its live secret
- * (client_secret_jwt), or its keys (private_key_jwt), given by value (jwks) or by reference
+ * What verifies the client's assertions, by its registered method: its live secrets
+ * (client_secret_jwt: the current one, and during a rotation's overlap the one it
+ * replaced), or its keys (private_key_jwt), given by value (jwks) or by reference
  * (jwks_uri), never both (RFC 7591 §2); a registered token_endpoint_auth_signing_alg is the
  * one algorithm accepted (OpenID Connect Dynamic Client Registration 1.0 §2).
  */
-function verifierOf(
-  context: EngineContext,
-  client: ClientRecord,
-): { key: JWTVerifyGetKey; algorithms: string[] } | undefined {
+function verifiersOf(context: EngineContext, client: ClientRecord): Verifier[] {
   const { metadata } = client
   const only = (algorithms: string[]) =>
     metadata.token_endpoint_auth_signing_alg === undefined
       ? algorithms
       : algorithms.filter((alg) => alg === metadata.token_endpoint_auth_signing_alg)
   if (metadata.token_endpoint_auth_method === 'client_secret_jwt') {
-    if (!secretIsLive(context, client)) return undefined
-    const secret = new TextEncoder().encode(client.clientSecret)
-    return { key: () => secret, algorithms: only(SECRET_ALGORITHMS) }
+    return liveSecrets(client, context.now()).map((secret) => {
+      const key = new TextEncoder().encode(secret)
+      return { key: () => key, algorithms: only(SECRET_ALGORITHMS) }
+    })
   }
-  if (metadata.token_endpoint_auth_method !== 'private_key_jwt') return undefined
+  if (metadata.token_endpoint_auth_method !== 'private_key_jwt') return []
   const { jwks, jwks_uri: jwksUri } = metadata
-  if (isKeySet(jwks)) return { key: createLocalJWKSet(jwks), algorithms: only(KEY_ALGORITHMS) }
+  if (isKeySet(jwks)) return [{ key: createLocalJWKSet(jwks), algorithms: only(KEY_ALGORITHMS) }]
   if (typeof jwksUri === 'string') {
-    return { key: context.remoteKeySets.at(jwksUri), algorithms: only(KEY_ALGORITHMS) }
+    return [{ key: context.remoteKeySets.at(jwksUri), algorithms: only(KEY_ALGORITHMS) }]
   }
-  return undefined
+  return []
 }
 
 /**

@@ -8,7 +8,7 @@ import { recordEvent, storeRecordsEvents } from './audit-events.js'
 import type { AuditEvent } from './audit.js'
 import type { EngineContext } from './context.js'
 import type { ClientRecord, ServiceRecord } from './records.js'
-import { issueSecret } from './client-secret.js'
+import { issueSecret, withoutPreviousSecret } from './client-secret.js'
 import { refusedWrite } from './store.js'
 
 const ATTEMPTS = 5
@@ -22,12 +22,10 @@ export function withMetadata(
 ): ClientRecord {
   const now = context.now()
   const { clientSecret: _replaced, ...rest } = current
-  return {
-    ...rest,
-    ...issueSecret(context, service, metadata, now, { current }),
-    metadata,
-    modifiedAt: now,
-  }
+  const issued = issueSecret(context, service, metadata, now, { current })
+  // A rotation's overlap lasts only while the secret it gave stays the current one.
+  const kept = issued.clientSecret === current.clientSecret ? rest : withoutPreviousSecret(rest)
+  return { ...kept, ...issued, metadata, modifiedAt: now }
 }
 
 /**

@@ -46,3 +46,34 @@ export function issueSecret(
       secretLimit && clientLimit ? Math.min(secretLimit, clientLimit) : secretLimit || clientLimit,
   }
 }
+
+/**
+ * The secrets a client may authenticate with at `now` (milliseconds): its current one
+ * while it has not expired, then the one a rotation replaced while its overlap lasts
+ * (previousSecretValidUntil is exclusive, as client_secret_expires_at is).
+ */
+export function liveSecrets(
+  client: Pick<
+    ClientRecord,
+    'clientSecret' | 'clientSecretExpiresAt' | 'previousClientSecret' | 'previousSecretValidUntil'
+  >,
+  now: number,
+): string[] {
+  const secrets: string[] = []
+  if (client.clientSecret && !secretHasExpired(client, now)) secrets.push(client.clientSecret)
+  const { previousClientSecret: previous, previousSecretValidUntil: until } = client
+  if (previous && until !== undefined && now < until) secrets.push(previous)
+  return secrets
+}
+
+/**
+ * The record without the secret a rotation replaced: once the current secret changes
+ * other than by a rotation (a new one for an expired one, none for a method that needs
+ * none), the overlap of the one before it ends too.
+ */
+export function withoutPreviousSecret<R extends Partial<ClientRecord>>(
+  record: R,
+): Omit<R, 'previousClientSecret' | 'previousSecretValidUntil'> {
+  const { previousClientSecret: _secret, previousSecretValidUntil: _until, ...rest } = record
+  return rest
+}

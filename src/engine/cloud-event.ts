@@ -38,7 +38,7 @@ function eventData(event: WebhookEvent): Record<string, unknown> {
     actor: event.actor,
     ...(event.requestId !== undefined && { requestId: event.requestId }),
   }
-  for (const member of ['version', 'error', 'rule'] as const) {
+  for (const member of ['version', 'error', 'rule', 'previousSecretValidUntil'] as const) {
     if (detail[member] !== undefined) data[member] = detail[member]
   }
   if (detail['metadata'] !== undefined) data['metadata'] = withoutSecrets(detail['metadata'])

@@ -42,6 +42,8 @@ import { DEFAULT_IDEMPOTENCY_WINDOW_MILLISECONDS, IdempotencyKeys } from './idem
 import { DEFAULT_NETWORK_PREFIX_LENGTHS, type NetworkPrefixLengths } from './network-prefix.js'
 import type { ClientRecord, InitialAccessTokenRecord, Page, ServiceRecord } from './records.js'
 import * as registration from './registration.js'
+import * as secretRotation from './secret-rotation.js'
+import type { ClientSecretRotation } from './secret-rotation.js'
 import { RemoteKeySets } from './remote-key-sets.js'
 import { GenerationalCache } from './generational-cache.js'
 import type { ClientConfigurationRequest, RegisterRequest, UpdateRequest } from './registration.js'
@@ -159,6 +161,13 @@ export interface Engine {
    * @see RFC 7592 §2.3
    */
   delete(service: ServiceRecord, request: ClientConfigurationRequest): Promise<Decision>
+  /**
+   * Gives a client a new secret with its registration access token (Registrar's extension
+   * of RFC 7592, `POST {registration_client_uri}/secret`), answered as a read; the old
+   * secret stays accepted for the service's clientSecretRotationOverlap.
+   * @see RFC 7592 §2.1, §3; secret-rotation.ts
+   */
+  renewSecret(service: ServiceRecord, request: ClientConfigurationRequest): Promise<Decision>
 
   // Services: the management API's services and what they publish.
 
@@ -240,6 +249,27 @@ export interface Engine {
     input: AuthleteClient,
     origin?: RequestOrigin,
   ): Promise<ClientRecord>
+  /**
+   * A new secret for the client, the old one accepted for the service's
+   * clientSecretRotationOverlap; OAuthError invalid_request when its method uses none.
+   * @see Authlete `client/secret/refresh`; secret-rotation.ts
+   */
+  refreshClientSecret(
+    service: ServiceRecord,
+    clientId: string | number,
+    origin?: RequestOrigin,
+  ): Promise<ClientSecretRotation>
+  /**
+   * Sets the secret an administrator chose (1 to 86 base64url characters), as
+   * refreshClientSecret does.
+   * @see Authlete `client/secret/update`; secret-rotation.ts
+   */
+  updateClientSecret(
+    service: ServiceRecord,
+    clientId: string | number,
+    secret: string,
+    origin?: RequestOrigin,
+  ): Promise<ClientSecretRotation>
   /** @see spec §2.2 (`client.delete`) */
   deleteClient(
     service: ServiceRecord,
@@ -462,6 +492,7 @@ export function createEngine(options: EngineOptions): Engine {
     read: (service, request) => registration.read(context, service, request),
     update: (service, request) => registration.update(context, service, request),
     delete: (service, request) => registration.remove(context, service, request),
+    renewSecret: (service, request) => secretRotation.renewOwnSecret(context, service, request),
 
     createService: (input) => services.createService(context, input),
     getService: (apiKey) => context.services.get(apiKey),
@@ -481,6 +512,10 @@ export function createEngine(options: EngineOptions): Engine {
     listClients: (service, request) => clients.listClients(context, service, request),
     updateClient: (service, clientId, input, origin) =>
       clients.updateClient(context, service, clientId, input, origin),
+    refreshClientSecret: (service, clientId, origin) =>
+      secretRotation.refreshClientSecret(context, service, clientId, origin),
+    updateClientSecret: (service, clientId, secret, origin) =>
+      secretRotation.updateClientSecret(context, service, clientId, secret, origin),
     deleteClient: (service, clientId, origin) =>
       clients.deleteClient(context, service, clientId, origin),
     reissueRegistrationAccessToken: (service, clientId, origin) =>

@@ -16,6 +16,7 @@ export {
 export type { ClientVersion } from './client-history.js'
 export type { ClientSweepReport } from './client-lifecycle.js'
 export type { OrphanRequest } from './client-orphans.js'
+export type { ClientSecretRotation } from './secret-rotation.js'
 export type { Principal, InitialAccessTokenRequest } from './access-tokens.js'
 export type { RegisterRequest, ClientConfigurationRequest, UpdateRequest } from './registration.js'
 export type { ReissuedToken } from './token-reissue.js'

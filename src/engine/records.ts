@@ -52,6 +52,14 @@ export interface ClientRecord {
   clientSecret?: string
   /** Seconds since the epoch; 0 = never (RFC 7591 §3.2.1). */
   clientSecretExpiresAt: number
+  /**
+   * The secret a rotation replaced, still accepted until previousSecretValidUntil (the
+   * service's clientSecretRotationOverlap, secret-rotation.ts); absent when there is none.
+   * Kept as clientSecret is.
+   */
+  previousClientSecret?: string
+  /** Milliseconds since the epoch: previousClientSecret is accepted before this instant. */
+  previousSecretValidUntil?: number
   /** The effective registered metadata (defaults applied, unknown members dropped). */
   metadata: ClientMetadata
   /** Management-only fields (clientType, description, attributes, ...). */

@@ -176,7 +176,7 @@ async function registerNew(
 }
 
 /** The actor of an RFC 7592 request: the holder of the client's registration access token. */
-function tokenHolder(request: ClientConfigurationRequest): string {
+export function tokenHolder(request: ClientConfigurationRequest): string {
   return `registration_access_token:${namedClientId(request.clientId) ?? 'unknown'}`
 }
 
@@ -281,7 +281,7 @@ export async function remove(
  * A failed RFC 7592 request, recorded. Authlete's legacy services answer a bad registration
  * access token with BAD_REQUEST, not UNAUTHORIZED (spec §3.3).
  */
-async function configurationFailed(
+export async function configurationFailed(
   context: EngineContext,
   service: ServiceRecord,
   request: ClientConfigurationRequest,

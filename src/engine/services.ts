@@ -44,6 +44,7 @@ export const SERVICE_DEFAULTS: Readonly<ServiceSettings> = Object.freeze<Service
   // A week to undo a deletion or a reaping; the client is unknown from the deletion on
   // (RFC 7592 §2.3), the row kept only for a restore.
   clientRestoreWindow: DEFAULT_RESTORE_WINDOW_SECONDS,
+  clientSecretRotationOverlap: 0,
   trustedSoftwareStatementIssuers: [],
   allowPrivateNetworkUris: false,
   // RFC 7592 §3 allows rotation; by default the token stays the same (token-rotation.ts).
@@ -68,9 +69,15 @@ function checkExtensionSettings(settings: Record<string, unknown>): void {
   if (allowPrivate !== undefined && typeof allowPrivate !== 'boolean') {
     throw new OAuthError('invalid_request', 'allowPrivateNetworkUris must be a boolean')
   }
-  for (const name of ['clientSecretLifetime', 'clientIdleLifetime', 'clientRestoreWindow']) {
-    const seconds = settings[name]
-    if (seconds !== undefined && !(Number.isSafeInteger(seconds) && (seconds as number) >= 0)) {
+  const seconds = [
+    'clientSecretLifetime',
+    'clientSecretRotationOverlap',
+    'clientIdleLifetime',
+    'clientRestoreWindow',
+  ]
+  for (const name of seconds) {
+    const value = settings[name]
+    if (value !== undefined && !(Number.isSafeInteger(value) && (value as number) >= 0)) {
       throw new OAuthError('invalid_request', `${name} must be a non-negative integer`)
     }
   }

@@ -112,6 +112,7 @@ interface RegistrationOperation {
 
 const REGISTER = '/:serviceId/register'
 const CONFIGURE = '/:serviceId/register/:clientId'
+const RENEW_SECRET = `${CONFIGURE}/secret`
 const BEARER_RAT = '`Authorization: Bearer <registration_access_token>`'
 
 const OPERATIONS: readonly RegistrationOperation[] = [
@@ -162,6 +163,21 @@ const OPERATIONS: readonly RegistrationOperation[] = [
     success: 200,
     decide: (engine, service, request) =>
       engine.update(service, { ...configurationOf(request), json: bodyText(request) }),
+  },
+  {
+    method: 'POST',
+    path: RENEW_SECRET,
+    summary: 'Renew the client secret (Registrar extension of RFC 7592)',
+    description:
+      `${BEARER_RAT}, no body. Registrar's extension of RFC 7592 (not in the RFC): the client gets a new client_secret, ` +
+      "with client_secret_expires_at the service's clientSecretLifetime from now (0: never; never past the expiry of a client on probation), " +
+      'in a 200 client information response as GET answers it (RFC 7592 §3). The replaced secret is still accepted for the ' +
+      "service's clientSecretRotationOverlap (seconds; 0 ends it at once). Refused as GET is (401, RFC 7592 §2.1); " +
+      '400 invalid_request for a client whose token_endpoint_auth_method uses no secret. ' +
+      'A client that gets 404 or 405 here talks to a server without the extension: it updates (PUT) or registers again instead.',
+    takesMetadata: false,
+    success: 200,
+    decide: (engine, service, request) => engine.renewSecret(service, configurationOf(request)),
   },
   {
     method: 'DELETE',
@@ -220,5 +236,6 @@ export const registrationRoutes: FastifyPluginAsync<{
   app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body))
   answerPreflights(app, REGISTER, ['POST'])
   answerPreflights(app, CONFIGURE, ['GET', 'PUT', 'DELETE'])
+  answerPreflights(app, RENEW_SECRET, ['POST'])
   for (const operation of OPERATIONS) app.route(routeOf(engine, operation, observe))
 }

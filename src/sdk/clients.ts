@@ -2,6 +2,7 @@ import type {
   AuthleteClient,
   ClientCredentials,
   ClientOrphanReport,
+  ClientSecretResult,
   ReissuedTokenAnswer,
 } from '../wire/index.js'
 import { segment, type Transport } from './transport.js'
@@ -90,6 +91,36 @@ export class ClientsApi {
       method: 'POST',
       path: `api/${segment(serviceId)}/client/registration-token/${segment(clientId)}`,
     })) as ReissuedTokenAnswer
+  }
+
+  /**
+   * Gives the client a new secret drawn by the server; the old one stays accepted for the
+   * service's `clientSecretRotationOverlap` seconds. Answers `newClientSecret` and
+   * `oldClientSecret`.
+   * @see Authlete `client/secret/refresh`
+   */
+  async refreshSecret(serviceId: ServiceId, clientId: ClientId): Promise<ClientSecretResult> {
+    return (await this.#transport.send({
+      method: 'POST',
+      path: `api/${segment(serviceId)}/client/secret/refresh/${segment(clientId)}`,
+    })) as ClientSecretResult
+  }
+
+  /**
+   * Sets the secret you chose (1 to 86 characters of the base64url alphabet), as
+   * refreshSecret does.
+   * @see Authlete `client/secret/update`
+   */
+  async updateSecret(
+    serviceId: ServiceId,
+    clientId: ClientId,
+    clientSecret: string,
+  ): Promise<ClientSecretResult> {
+    return (await this.#transport.send({
+      method: 'POST',
+      path: `api/${segment(serviceId)}/client/secret/update/${segment(clientId)}`,
+      body: { clientSecret },
+    })) as ClientSecretResult
   }
 
   async delete(serviceId: ServiceId, clientId: ClientId): Promise<void> {

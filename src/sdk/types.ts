@@ -14,6 +14,7 @@ import type {
 } from '../wire/index.js'
 
 export type {
+  ClientSecretResult,
   ApiToken,
   ApiTokenInfo,
   ClientList,

@@ -34,6 +34,8 @@ const CLIENT_COLUMNS = Object.keys({
   client_id: true,
   client_secret: true,
   client_secret_expires_at: true,
+  previous_client_secret: true,
+  previous_secret_valid_until: true,
   metadata: true,
   extras: true,
   rat_hash: true,

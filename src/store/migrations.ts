@@ -28,6 +28,7 @@ const migrations: Migration[] = [
   { version: 5, name: 'audit history and webhooks', up: addAuditAndWebhooks },
   { version: 6, name: 'audit events found by client number', up: findAuditEventsByClientNumber },
   { version: 7, name: 'last use, and API token expiry', up: addLastUseAndTokenExpiry },
+  { version: 8, name: 'previous client secret', up: addPreviousClientSecret },
   { version: 9, name: 'registration access token lineage', up: addTokenLineage },
   { version: 10, name: 'soft-deleted clients', up: addSoftDeletedClients },
 ]
@@ -377,6 +378,16 @@ async function addLastUseAndTokenExpiry(db: Kysely<Database>, flavor: Flavor): P
   await db.schema.alterTable('clients').addColumn('last_used_at', bigint).execute()
   await db.schema.alterTable('api_tokens').addColumn('expires_at', bigint).execute()
   await db.schema.alterTable('api_tokens').addColumn('last_used_at', bigint).execute()
+}
+
+/**
+ * The secret a rotation replaced, and until when it is still accepted
+ * (engine/secret-rotation.ts): NULL for none. Kept as client_secret is.
+ */
+async function addPreviousClientSecret(db: Kysely<Database>, flavor: Flavor): Promise<void> {
+  const bigint = flavor === 'sqlite' ? 'integer' : 'bigint'
+  await db.schema.alterTable('clients').addColumn('previous_client_secret', 'text').execute()
+  await db.schema.alterTable('clients').addColumn('previous_secret_valid_until', bigint).execute()
 }
 
 /**

@@ -71,6 +71,11 @@ export function toClientRow(record: NewClientRecord, version: number, secrets: S
     client_secret:
       clientSecret === undefined ? null : secrets.seal(clientSecret, serviceApiKey, clientId),
     client_secret_expires_at: record.clientSecretExpiresAt,
+    previous_client_secret:
+      record.previousClientSecret === undefined
+        ? null
+        : secrets.seal(record.previousClientSecret, serviceApiKey, clientId),
+    previous_secret_valid_until: record.previousSecretValidUntil ?? null,
     metadata: JSON.stringify(record.metadata),
     extras: objectJson(record.extras),
     rat_hash: record.registrationAccessTokenHash ?? null,
@@ -136,7 +141,7 @@ export function toClientRecord(
     | ClientRow
     | (Omit<ClientRow, 'last_used_at' | 'deleted_at' | LineageColumn> & Partial<ClientRow>),
   secrets: SecretBox,
-  written?: Pick<ClientRecord, 'metadata' | 'extras' | 'clientSecret'>,
+  written?: Pick<ClientRecord, 'metadata' | 'extras' | 'clientSecret' | 'previousClientSecret'>,
 ): ClientRecord {
   const lastUsedAt = row.last_used_at ?? undefined
   const deletedAt = row.deleted_at ?? undefined
@@ -154,6 +159,16 @@ export function toClientRecord(
             : secrets.open(stored, row.service_api_key, row.client_id),
         }),
     clientSecretExpiresAt: row.client_secret_expires_at,
+    ...(row.previous_client_secret == null
+      ? {}
+      : {
+          previousClientSecret: written
+            ? written.previousClientSecret!
+            : secrets.open(row.previous_client_secret, row.service_api_key, row.client_id),
+        }),
+    ...(row.previous_secret_valid_until === null
+      ? {}
+      : { previousSecretValidUntil: row.previous_secret_valid_until }),
     metadata: written ? written.metadata : JSON.parse(row.metadata),
     extras: written ? written.extras : JSON.parse(row.extras),
     ...(row.rat_hash === null ? {} : { registrationAccessTokenHash: row.rat_hash }),

@@ -55,6 +55,10 @@ export interface ClientTable {
   last_used_at: number | null
   /** When it was deleted, kept for a restore; NULL for a live client (migration 10). */
   deleted_at: number | null
+  /** The secret a rotation replaced, kept as client_secret is; NULL for none (migration 8). */
+  previous_client_secret: string | null
+  /** Until when (exclusive) previous_client_secret is accepted; NULL for none (migration 8). */
+  previous_secret_valid_until: number | null
   created_at: number
   modified_at: number
   version: number

@@ -25,7 +25,7 @@ import {
 } from './secret-box.js'
 
 /** The columns of `clients` that hold a sealed secret. */
-export const SEALED_COLUMNS = ['client_secret'] as const
+export const SEALED_COLUMNS = ['client_secret', 'previous_client_secret'] as const
 type SealedColumn = (typeof SEALED_COLUMNS)[number]
 
 /** Rows read and rewritten per transaction: a pass never holds SQLite's write lock for long. */

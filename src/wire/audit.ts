@@ -17,6 +17,7 @@ export const AUDIT_EVENT_KINDS = [
   'client.reaped',
   'client.restored',
   'client.purged',
+  'client.secret_rotated',
   'authentication.failed',
   'registration.rejected',
   // A retired registration access token presented again: its lineage revoked (token-rotation.ts).
@@ -92,6 +93,12 @@ export const AuditEventSchema = Type.Object({
         Type.String({
           description:
             'registration_token.reused: `previous_after_grace` or `retired` (which replaced token came back)',
+        }),
+      ),
+      previousSecretValidUntil: Type.Optional(
+        Type.Integer({
+          description:
+            'client.secret_rotated: until when (milliseconds, exclusive) the replaced secret is still accepted; absent when it stopped at once',
         }),
       ),
     },

@@ -8,8 +8,11 @@
 import type { Action } from './authlete.js'
 import { describable } from './errors.js'
 
-/** The four DCR calls of the API (spec §2.3). */
-export type DcrOperation = 'register' | 'get' | 'update' | 'delete'
+/**
+ * The four DCR calls of the API (spec §2.3), and `secret`: the client's own secret
+ * renewal, Registrar's extension of RFC 7592 (engine/secret-rotation.ts).
+ */
+export type DcrOperation = 'register' | 'get' | 'update' | 'delete' | 'secret'
 
 /** The code each DCR call answers each action with. */
 export const DCR_RESULT_CODES: Record<DcrOperation, Partial<Record<Action, string>>> = {
@@ -38,6 +41,13 @@ export const DCR_RESULT_CODES: Record<DcrOperation, Partial<Record<Action, strin
     INTERNAL_SERVER_ERROR: 'A216101',
     BAD_REQUEST: 'A216301',
     UNAUTHORIZED: 'A216302',
+  },
+  // Registrar's own call: Authlete has no counterpart.
+  secret: {
+    UPDATED: 'A218001',
+    INTERNAL_SERVER_ERROR: 'A218101',
+    BAD_REQUEST: 'A218301',
+    UNAUTHORIZED: 'A218302',
   },
 }
 

@@ -207,6 +207,11 @@ export const ServiceSchema = Type.Object(
         'Registrar: seconds a deleted or reaped client can be restored (client/restore) before it is purged; it is unknown to every endpoint from its deletion on; 0 = deletion is final at once; default 604800 (7 days)',
       ),
     ),
+    clientSecretRotationOverlap: Type.Optional(
+      Count(
+        'Registrar: seconds a client secret replaced by a rotation (client/secret/refresh, client/secret/update, or the client itself at POST {registration_client_uri}/secret) is still accepted by client/authenticate; 0 = it stops at once. Never past its own client_secret_expires_at',
+      ),
+    ),
     allowPrivateNetworkUris: Type.Optional(
       Type.Boolean({
         description:

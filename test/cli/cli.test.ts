@@ -325,6 +325,75 @@ describe('registrar CLI against a running server', () => {
     assert.match(human.stdout, /shown once/)
   })
 
+  test('client secret refresh and update rotate a secret; --client-secret-rotation-overlap keeps the old one working', async () => {
+    const { apiKey, clientSecretRotationOverlap } = json<{
+      apiKey: number
+      clientSecretRotationOverlap: number
+    }>(await cli(['service', 'create', '--client-secret-rotation-overlap', '600', '--json'], api))
+    assert.equal(clientSecretRotationOverlap, 600)
+    const service = String(apiKey)
+    const kept = json<{ clientSecretRotationOverlap: number }>(
+      await cli(['service', 'update', service, '--name', 'renamed', '--json'], api),
+    )
+    assert.equal(kept.clientSecretRotationOverlap, 600)
+    const bad = await cli(
+      ['service', 'update', service, '--client-secret-rotation-overlap', 'x'],
+      api,
+    )
+    assert.equal(bad.code, 2)
+
+    const response = await fetch(`${server.url}/${apiKey}/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ redirect_uris: ['https://app.example/cb'] }),
+    })
+    const { client_id: clientId, client_secret: first } = (await response.json()) as {
+      client_id: string
+      client_secret: string
+    }
+    const refreshed = await cli(['client', 'secret', 'refresh', service, clientId], api)
+    assert.equal(refreshed.code, 0, refreshed.stderr)
+    const second = refreshed.stdout.trim()
+    assert.match(second, /^[A-Za-z0-9_-]{43}$/)
+    assert.notEqual(second, first)
+
+    const child = execFile(
+      process.execPath,
+      [MAIN, 'client', 'secret', 'update', service, clientId, '--secret', '-', '--json'],
+      { env: cliEnv(api) },
+    )
+    child.stdin?.end('cli-Chosen_secret\n')
+    let stdout = ''
+    child.stdout?.on('data', (chunk: string) => (stdout += chunk))
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve))
+    assert.equal(code, 0)
+    const updated = JSON.parse(stdout) as { newClientSecret: string; oldClientSecret: string }
+    assert.equal(updated.newClientSecret, 'cli-Chosen_secret')
+    assert.equal(updated.oldClientSecret, second)
+
+    const secretFile = join(dir, 'rotated-secret.txt')
+    for (const [secret, works] of [
+      ['cli-Chosen_secret', true],
+      [second, true],
+      [first, false],
+    ] as const) {
+      await writeFile(secretFile, secret)
+      const checked = await cli(
+        ['client', 'authenticate', service, clientId, '--secret', secretFile],
+        api,
+      )
+      assert.equal(checked.code, works ? 0 : 1, `${secret}: ${checked.stderr}`)
+    }
+    await writeFile(secretFile, 'not base64url!')
+    const refused = await cli(
+      ['client', 'secret', 'update', service, clientId, '--secret', secretFile],
+      api,
+    )
+    assert.equal(refused.code, 1)
+    const missing = await cli(['client', 'secret', 'update', service, clientId], api)
+    assert.equal(missing.code, 2)
+  })
+
   test('client list, get, authenticate and delete, token delete and service delete', async () => {
     const { apiKey } = json<{ apiKey: number }>(await cli(['service', 'create', '--json'], api))
     const service = String(apiKey)

@@ -77,6 +77,50 @@ async function startEvilServer(): Promise<{ server: Server; url: string; seen: s
   return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen }
 }
 
+/**
+ * A reverse proxy to `upstream` that answers 404 to secret renewals (a server without
+ * Registrar's extension of RFC 7592) and forwards everything else.
+ */
+async function startProxyWithoutRenewal(
+  upstream: string,
+): Promise<{ server: Server; url: string; refused: string[] }> {
+  const refused: string[] = []
+  const server = createServer((req, res) => {
+    if (req.method === 'POST' && req.url?.endsWith('/secret')) {
+      refused.push(req.url)
+      res.writeHead(404, { 'content-type': 'application/json' })
+      res.end(JSON.stringify({ error: 'not_found', error_description: 'no such route' }))
+      return
+    }
+    const chunks: Buffer[] = []
+    req.on('data', (chunk: Buffer) => chunks.push(chunk))
+    req.on('end', () => {
+      const headers: Record<string, string> = {}
+      for (const name of ['authorization', 'content-type', 'accept']) {
+        const value = req.headers[name]
+        if (typeof value === 'string') headers[name] = value
+      }
+      fetch(`${upstream}${req.url}`, {
+        method: req.method,
+        headers,
+        body: chunks.length > 0 ? Buffer.concat(chunks) : undefined,
+      })
+        .then(async (answer) => {
+          res.writeHead(answer.status, {
+            'content-type': answer.headers.get('content-type') ?? 'application/json',
+          })
+          res.end(Buffer.from(await answer.arrayBuffer()))
+        })
+        .catch(() => {
+          res.writeHead(502)
+          res.end()
+        })
+    })
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, refused }
+}
+
 async function rejection(promise: Promise<unknown>): Promise<DcrError> {
   const error = await promise.then(
     () => undefined,
@@ -282,17 +326,98 @@ describe('registrar/client against a running Registrar', () => {
     assert.equal((await dcr.credentials())?.client_id, second.client_id)
   })
 
-  test('ensureRegistered registers anew once the client secret has expired (RFC 7591 §3.2.1)', async () => {
-    const { issuer } = await newService({ clientSecretLifetime: 60 })
+  test('ensureRegistered renews a secret within the renewal margin at {registration_client_uri}/secret, keeping the client id; the old secret works for the overlap', async () => {
+    const { serviceId, issuer } = await newService({
+      clientSecretLifetime: 600,
+      clientSecretRotationOverlap: 600,
+    })
     let now = Date.now()
-    const dcr = new DcrClient({ issuer, now: () => now })
+    const path = join(dir, 'renewal.json')
+    const store = new FileCredentialStore(path)
+    const dcr = new DcrClient({ issuer, store, now: () => now, secretRenewalMarginSeconds: 60 })
     const first = await dcr.ensureRegistered(METADATA)
-    assert.ok((first.client_secret_expires_at ?? 0) > 0)
+    const expiresAt = first.client_secret_expires_at ?? 0
+    assert.ok(expiresAt > 0)
+    assert.equal((await dcr.ensureRegistered(METADATA)).client_secret, first.client_secret)
+
+    now = (expiresAt - 30) * 1000
+    const renewed = await dcr.ensureRegistered(METADATA)
+    assert.equal(renewed.client_id, first.client_id)
+    assert.notEqual(renewed.client_secret, first.client_secret)
+    assert.ok((renewed.client_secret_expires_at ?? 0) >= expiresAt)
+    assert.equal(renewed.registration_access_token, first.registration_access_token)
+    assert.deepEqual(await new FileCredentialStore(path).load(issuer), renewed)
+    for (const secret of [renewed.client_secret!, first.client_secret!]) {
+      const found = await registrar.clients.authenticate(serviceId, {
+        client_id: first.client_id,
+        client_secret: secret,
+      })
+      assert.equal(String(found.clientId), first.client_id)
+    }
+  })
+
+  test('ensureRegistered renews an expired secret instead of registering anew (RFC 7591 §3.2.1)', async () => {
+    const { serviceId, issuer } = await newService({ clientSecretLifetime: 60 })
+    let now = Date.now()
+    const dcr = new DcrClient({ issuer, now: () => now, secretRenewalMarginSeconds: 0 })
+    const first = await dcr.ensureRegistered(METADATA)
     assert.equal((await dcr.ensureRegistered(METADATA)).client_id, first.client_id)
+    // Longer secrets from now on, so the renewed one outlives this test's clock jump.
+    await registrar.services.update(serviceId, { clientSecretLifetime: 3600 })
 
     now = ((first.client_secret_expires_at ?? 0) + 1) * 1000
     const second = await dcr.ensureRegistered(METADATA)
-    assert.notEqual(second.client_id, first.client_id)
+    assert.equal(second.client_id, first.client_id)
+    assert.notEqual(second.client_secret, first.client_secret)
+    assert.ok((second.client_secret_expires_at ?? 0) * 1000 > now)
+    assert.equal((await registrar.clients.list(serviceId)).totalCount, 1)
+  })
+
+  test('renewSecret stores the new secret; a public client is refused with invalid_request', async () => {
+    const { issuer } = await newService()
+    const dcr = new DcrClient({ issuer })
+    const first = await dcr.register(METADATA)
+    const renewed = await dcr.renewSecret()
+    assert.equal(renewed.client_id, first.client_id)
+    assert.notEqual(renewed.client_secret, first.client_secret)
+    assert.equal(renewed.client_secret_expires_at, 0)
+    assert.equal((await dcr.credentials())?.client_secret, renewed.client_secret)
+
+    const publicClient = new DcrClient({ issuer })
+    await publicClient.register({ ...METADATA, token_endpoint_auth_method: 'none' })
+    const error = await rejection(publicClient.renewSecret())
+    assert.equal(error.status, 400)
+    assert.equal(error.error, 'invalid_request')
+  })
+
+  test('against a server without the renewal extension (404) it keeps the secret while it lasts, then registers anew, asking once', async () => {
+    const proxy = await startProxyWithoutRenewal(server.url)
+    try {
+      const { serviceId } = await newService({ clientSecretLifetime: 60 })
+      // The service's own registration_client_uri goes through the proxy (spec §3.4).
+      await registrar.services.update(serviceId, {
+        registrationEndpoint: `${proxy.url}/${serviceId}/register`,
+      })
+      let now = Date.now()
+      const dcr = new DcrClient({
+        issuer: `${server.url}/${serviceId}`,
+        registrationEndpoint: `${proxy.url}/${serviceId}/register`,
+        now: () => now,
+      })
+      const first = await dcr.ensureRegistered(METADATA)
+      assert.ok(first.registration_client_uri?.startsWith(proxy.url))
+      // Within the default margin of an hour: renewal is tried, refused, and not tried again.
+      const kept = await dcr.ensureRegistered(METADATA)
+      assert.equal(kept.client_secret, first.client_secret)
+      await dcr.ensureRegistered(METADATA)
+      assert.equal(proxy.refused.length, 1, proxy.refused.join(' '))
+
+      now = ((first.client_secret_expires_at ?? 0) + 1) * 1000
+      const second = await dcr.ensureRegistered(METADATA)
+      assert.notEqual(second.client_id, first.client_id)
+    } finally {
+      proxy.server.close()
+    }
   })
 
   test('reports an unreachable server as network_error, with no status', async () => {

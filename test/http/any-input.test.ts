@@ -55,6 +55,7 @@ const MEMBERS = [
   'expiresIn',
   'serviceName',
   'clientSecretLifetime',
+  'clientSecretRotationOverlap',
   'accessTokenDuration',
   'clientName',
   'defaultMaxAge',

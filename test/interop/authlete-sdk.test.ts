@@ -63,6 +63,28 @@ describe('@authlete/typescript-sdk 0.0.3-beta against Registrar', () => {
     })
   })
 
+  test('client management refreshSecret (GET) and updateSecret answer the new and old secret', async () => {
+    const serviceId = String((await api.service.create({ serviceName: 'secrets' })).apiKey)
+    const created = await api.client.create({
+      serviceId,
+      client: { redirectUris: ['https://app.example/cb'], tokenAuthMethod: 'CLIENT_SECRET_BASIC' },
+    })
+    const clientIdentifier = String(created.clientId)
+    const refreshed = await api.client.management.refreshSecret({ serviceId, clientIdentifier })
+    assert.equal(refreshed.oldClientSecret, created.clientSecret)
+    assert.ok(refreshed.newClientSecret && refreshed.newClientSecret !== created.clientSecret)
+    assert.match(refreshed.resultCode ?? '', /^A\d{6}$/)
+    const updated = await api.client.management.updateSecret({
+      serviceId,
+      clientIdentifier,
+      clientSecretUpdateRequest: { clientSecret: 'sdk-chosen-secret' },
+    })
+    assert.equal(updated.newClientSecret, 'sdk-chosen-secret')
+    assert.equal(updated.oldClientSecret, refreshed.newClientSecret)
+    const got = await api.client.get({ serviceId, clientId: clientIdentifier })
+    assert.equal(got.clientSecret, 'sdk-chosen-secret')
+  })
+
   test('client create, get, list, update and delete', async () => {
     const serviceId = String((await api.service.create({ serviceName: 'clients' })).apiKey)
     const created = await api.client.create({

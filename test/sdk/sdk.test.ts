@@ -148,6 +148,43 @@ describe('registrar/sdk against a running Registrar', () => {
     )
   })
 
+  test('rotates a client secret: refreshSecret and updateSecret, the old one accepted for the overlap', async () => {
+    const { apiKey: serviceId } = await registrar.services.create({
+      serviceName: 'rotation',
+      clientSecretRotationOverlap: 600,
+    })
+    assert.ok(serviceId)
+    assert.equal((await registrar.services.get(serviceId)).clientSecretRotationOverlap, 600)
+    const client = await registrar.clients.create(serviceId, {
+      redirectUris: ['https://app.example.com/cb'],
+    })
+    const refreshed = await registrar.clients.refreshSecret(serviceId, client.clientId!)
+    assert.equal(refreshed.oldClientSecret, client.clientSecret)
+    assert.notEqual(refreshed.newClientSecret, client.clientSecret)
+    const updated = await registrar.clients.updateSecret(
+      serviceId,
+      client.clientId!,
+      'sdk-Chosen_1',
+    )
+    assert.equal(updated.newClientSecret, 'sdk-Chosen_1')
+    assert.equal(updated.oldClientSecret, refreshed.newClientSecret)
+    for (const secret of ['sdk-Chosen_1', refreshed.newClientSecret]) {
+      const found = await registrar.clients.authenticate(serviceId, {
+        client_id: String(client.clientId),
+        client_secret: secret,
+      })
+      assert.equal(found.clientId, client.clientId)
+    }
+    const refused = await registrar.clients
+      .updateSecret(serviceId, client.clientId!, 'not allowed!')
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      )
+    assert.ok(refused instanceof RegistrarApiError)
+    assert.equal(refused.status, 400)
+  })
+
   test('runs the four DCR calls with results narrowed by action (RFC 7591 §3, RFC 7592 §2)', async () => {
     const { apiKey: serviceId } = await registrar.services.create({ serviceName: 'dcr' })
     assert.ok(serviceId)

@@ -90,6 +90,47 @@ for (const backend of TEST_DATABASES) {
       }
     })
 
+    test('the secret a rotation replaced is sealed too, and rekeyed with the current one', async () => {
+      const { url, drop, serviceApiKey, client } = await withClient([A])
+      try {
+        let store = await openStore(url, { secretKeys: [A] })
+        await store.updateClient({
+          ...client,
+          clientSecret: 'rotated-in',
+          previousClientSecret: client.clientSecret!,
+          previousSecretValidUntil: NOW + 60_000,
+        })
+        await store.close()
+        const previous = async () => {
+          const { db } = await connect(url)
+          try {
+            const row = await db
+              .selectFrom('clients')
+              .select('previous_client_secret')
+              .where('client_id', '=', client.clientId)
+              .executeTakeFirstOrThrow()
+            return row.previous_client_secret!
+          } finally {
+            await db.destroy()
+          }
+        }
+        assert.match(await previous(), /^enc1\.a\./)
+        assert.ok(!(await previous()).includes(client.clientSecret!))
+        await rekeySecrets(url, { secretKeys: [B, A] })
+        assert.match(await previous(), /^enc1\.b\./)
+        store = await openStore(url, { secretKeys: [B] })
+        try {
+          const read = await store.getClient(serviceApiKey, client.clientId)
+          assert.equal(read?.previousClientSecret, client.clientSecret)
+          assert.equal(read?.clientSecret, 'rotated-in')
+        } finally {
+          await store.close()
+        }
+      } finally {
+        await drop()
+      }
+    })
+
     test('a sealed secret copied to another client of the database does not open there', async () => {
       const { url, drop, serviceApiKey, client } = await withClient([A])
       const store = await openStore(url, { secretKeys: [A] })

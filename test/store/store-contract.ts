@@ -494,6 +494,35 @@ export function describeStoreContract(
       }
     })
 
+    test('a client’s previous secret and its end survive a round trip and an update; dropped, they stay absent', async () => {
+      const service = await newService()
+      const rotated = {
+        previousClientSecret: 'old-secret',
+        previousSecretValidUntil: NOW + 300_000,
+      }
+      const client = await store.insertClient(newClient(service.apiKey, rotated))
+      assert.deepEqual(await store.getClient(service.apiKey, client.clientId), client)
+      assert.equal(client.previousClientSecret, 'old-secret')
+      const kept = await store.updateClient({ ...client, modifiedAt: NOW + 1 })
+      assert.deepEqual({ ...kept }, { ...client, modifiedAt: NOW + 1, version: 2 })
+      const { previousClientSecret: _secret, previousSecretValidUntil: _until, ...dropped } = kept!
+      const updated = await store.updateClient({ ...dropped, modifiedAt: NOW + 2 })
+      const read = await store.getClient(service.apiKey, client.clientId)
+      assert.deepEqual(read, updated)
+      assert.equal(
+        read && ('previousClientSecret' in read || 'previousSecretValidUntil' in read),
+        false,
+      )
+      // Registrations counted under maxClients alone take the bulk insert (batch-plan.ts).
+      const [bulk] = await Promise.all([
+        store.insertClient(newClient(service.apiKey, rotated), undefined, { maxClients: 10 }),
+        store.insertClient(newClient(service.apiKey), undefined, { maxClients: 10 }),
+      ])
+      const stored = await store.getClient(service.apiKey, bulk.clientId)
+      assert.equal(stored?.previousClientSecret, 'old-secret')
+      assert.equal(stored?.previousSecretValidUntil, NOW + 300_000)
+    })
+
     test('listClients with now leaves out the clients expired by then', async () => {
       const service = await newService()
       const early = await store.insertClient(newClient(service.apiKey, { expiresAt: NOW + 10 }))

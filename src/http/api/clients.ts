@@ -18,6 +18,7 @@ import {
   type ClientOrphansQueryString,
 } from '../../wire/index.js'
 import { originOf, pageOf, requireService } from '../request-parts.js'
+import { CLIENT_SECRET_OPERATIONS } from './client-secrets.js'
 import { addOperations, operation } from './operations.js'
 
 type ServiceParams = Static<typeof ServiceIdParams>
@@ -97,7 +98,7 @@ const OPERATIONS = [
     path: '/api/:serviceId/client/authenticate',
     summary: "Check a client's credentials",
     description:
-      'For an authorization server that received a client secret (client_secret_basic or client_secret_post, RFC 6749 §2.3.1) or a JWT client assertion (client_secret_jwt or private_key_jwt, RFC 7523): answers the client, without its secret, when they match its registration; a 401 result error alike when they do not, when the secret has expired and when the client is unknown. An assertion must be addressed to the service: its issuer, or its token, PAR, revocation, introspection, backchannel or device authorization endpoint.',
+      'For an authorization server that received a client secret (client_secret_basic or client_secret_post, RFC 6749 §2.3.1) or a JWT client assertion (client_secret_jwt or private_key_jwt, RFC 7523): answers the client, without its secret, when they match its registration (during the overlap of a rotation, the secret it replaced matches too: clientSecretRotationOverlap); a 401 result error alike when they do not, when the secret has expired and when the client is unknown. An assertion must be addressed to the service: its issuer, or its token, PAR, revocation, introspection, backchannel or device authorization endpoint.',
     params: ServiceIdParams,
     body: ClientCredentialsSchema,
     bodyRequired: true,
@@ -175,5 +176,10 @@ const OPERATIONS = [
 ]
 
 export const clientRoutes: FastifyPluginAsync<{ engine: Engine }> = async (app, { engine }) => {
-  addOperations(app, engine, ['Client management (Authlete)'], OPERATIONS)
+  addOperations(
+    app,
+    engine,
+    ['Client management (Authlete)'],
+    [...OPERATIONS, ...CLIENT_SECRET_OPERATIONS],
+  )
 }

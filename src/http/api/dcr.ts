@@ -1,6 +1,6 @@
 /**
  * The four DCR calls an authorization server makes on its clients' behalf (spec §2.3,
- * §3). Problems with what the OAuth client sent are HTTP 200 with an action; only a
+ * §3), and Registrar's secret renewal (an extension of RFC 7592). Problems with what the OAuth client sent are HTTP 200 with an action; only a
  * malformed call itself is an HTTP error. Same engine decisions as the registration
  * endpoints, rendered as `{resultCode, resultMessage, action, responseContent, client}`.
  */
@@ -29,8 +29,11 @@ import { apiErrors, bearerSecurity } from './route-docs.js'
 const tags = ['Dynamic client registration (Authlete)']
 
 /** What the result message says for each action. */
-function messageText(decision: Decision): string {
+function messageText(operation: DcrOperation, decision: Decision): string {
   const id = decision.client?.clientId
+  if (operation === 'secret' && decision.action === 'UPDATED') {
+    return 'The client secret has been renewed.'
+  }
   switch (decision.action) {
     case 'CREATED':
       return `The client was created with id ${id}.`
@@ -61,7 +64,7 @@ function render(
     DCR_RESULT_CODES[operation]['INTERNAL_SERVER_ERROR']!
   const response: ClientRegistrationResponse = {
     resultCode: code,
-    resultMessage: resultMessage(code, messageText(decision)),
+    resultMessage: resultMessage(code, messageText(operation, decision)),
     action: decision.action,
   }
   if (decision.body !== undefined) response.responseContent = JSON.stringify(decision.body)
@@ -123,6 +126,15 @@ const OPERATIONS: {
         json: request.body.json!,
         origin: originOf(request),
       }),
+  },
+  {
+    operation: 'secret',
+    path: '/api/:serviceId/client/registration/secret',
+    summary:
+      "Renew a dynamically registered client's secret with its registration access token: Registrar's extension of RFC 7592, for an authorization server that serves POST {registration_client_uri}/secret; answers action UPDATED with the client information response (its new client_secret and client_secret_expires_at), UNAUTHORIZED as get does, BAD_REQUEST for a client whose auth method uses no secret",
+    needsJson: false,
+    run: (engine, request, service) =>
+      engine.renewSecret(service, { ...configurationOf(request), origin: originOf(request) }),
   },
   {
     operation: 'delete',

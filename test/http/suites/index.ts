@@ -10,6 +10,7 @@ import { authleteApiTests } from './authlete-api.js'
 import { boundsTests } from './bounds.js'
 import { clientCapTests } from './client-caps.js'
 import { clientLifecycleTests } from './client-lifecycle.js'
+import { clientSecretRotationTests } from './client-secret-rotation.js'
 import { clientMetadataRuleTests } from './client-metadata-rules.js'
 import { badInputTests } from './bad-input.js'
 import { corpusTests } from './corpus.js'
@@ -57,5 +58,6 @@ export function describeHttpSuite(backend: Backend): void {
     clientCapTests(context)
     tokenRotationTests(context)
     clientLifecycleTests(context)
+    clientSecretRotationTests(context)
   })
 }
