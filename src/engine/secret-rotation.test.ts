@@ -227,4 +227,27 @@ describe('client secret rotation with overlap', () => {
     assert.equal(record.previousClientSecret, undefined)
     assert.equal(await authenticates(client, rotation.newClientSecret), false)
   })
+
+  it('a renewal by the client is a use of its token: rotated on use, and the previous token works once', async () => {
+    const { engine, service, register, at } = await setUp({
+      registrationAccessTokenRotation: 'on_use',
+      registrationAccessTokenGrace: 60,
+    })
+    const client = await register()
+    const renew = (token: string) =>
+      engine.renewSecret(service, { clientId: client.client_id, token })
+    const first = await renew(client.registration_access_token!)
+    assert.equal(first.action, 'UPDATED')
+    const issued = (first.body as ClientInformation).registration_access_token!
+    assert.notEqual(issued, client.registration_access_token)
+    // Its answer lost: the old token, within the grace, renews once more and gets a token.
+    at(NOW + 59_000)
+    const retry = await renew(client.registration_access_token!)
+    assert.equal(retry.action, 'UPDATED')
+    const latest = (retry.body as ClientInformation).registration_access_token!
+    assert.ok(latest !== issued && latest !== client.registration_access_token)
+    // A second use of the old token is reuse: every token of the client stops working.
+    assert.equal((await renew(client.registration_access_token!)).action, 'UNAUTHORIZED')
+    assert.equal((await renew(latest)).action, 'UNAUTHORIZED')
+  })
 })

@@ -18,7 +18,7 @@ import { needsSecret } from '../metadata/index.js'
 import { isSettableClientSecret, OAuthError } from '../wire/index.js'
 import { principalActor, type RequestOrigin } from './audit.js'
 import { secretRotatedEvent } from './audit-events.js'
-import { authenticateClient } from './client-authentication.js'
+import { authenticateHolder } from './client-authentication.js'
 import { updateOptimistically } from './client-replacement.js'
 import { issueSecret, secretHasExpired, withoutPreviousSecret } from './client-secret.js'
 import { requireClient } from './clients.js'
@@ -27,6 +27,7 @@ import type { EngineContext } from './context.js'
 import { succeeded, type Decision } from './decision.js'
 import { noteClientUse } from './last-use.js'
 import type { ClientRecord, ServiceRecord } from './records.js'
+import { afterUse, type Presented } from './token-rotation.js'
 import {
   configurationFailed,
   tokenHolder,
@@ -86,14 +87,18 @@ export function rotatedSecret(
   }
 }
 
-/** Rotates the secret of the client `readCurrent` reads, as `actor`; the record before and after. */
+/**
+ * Rotates the secret of the client `readCurrent` reads, as `actor`, to `chosen` or a drawn
+ * one, then passes the record through `andThen` (the client's own renewal rotates its
+ * registration access token there too); the record before and after.
+ */
 async function rotate(
   context: EngineContext,
   service: ServiceRecord,
   readCurrent: () => Promise<ClientRecord>,
   actor: string,
   origin: RequestOrigin | undefined,
-  chosen?: string,
+  { chosen, andThen = (record) => record }: RotateOptions = {},
 ): Promise<{ before: ClientRecord; after: ClientRecord }> {
   return updateOptimistically(
     context,
@@ -101,10 +106,16 @@ async function rotate(
     async (current) => {
       const now = context.now()
       const { clientSecret: _replaced, ...rest } = withoutPreviousSecret(current)
-      return { ...rest, ...rotatedSecret(context, service, current, now, chosen), modifiedAt: now }
+      const secret = rotatedSecret(context, service, current, now, chosen)
+      return andThen({ ...rest, ...secret, modifiedAt: now })
     },
     (_before, after) => secretRotatedEvent(context, actor, origin, after),
   )
+}
+
+interface RotateOptions {
+  chosen?: string
+  andThen?: (record: ClientRecord) => ClientRecord
 }
 
 async function rotateAsAdministrator(
@@ -116,7 +127,7 @@ async function rotateAsAdministrator(
 ): Promise<ClientSecretRotation> {
   const actor = principalActor(origin?.principal)
   const read = () => requireClient(context, service, clientId)
-  const { before, after } = await rotate(context, service, read, actor, origin, chosen)
+  const { before, after } = await rotate(context, service, read, actor, origin, { chosen })
   return {
     newClientSecret: after.clientSecret!,
     ...(before.clientSecret !== undefined && { oldClientSecret: before.clientSecret }),
@@ -168,11 +179,25 @@ export async function renewOwnSecret(
   request: ClientConfigurationRequest,
 ): Promise<Decision> {
   try {
-    const read = () => authenticateClient(context, service, request)
-    const actor = tokenHolder(request)
-    const { after } = await rotate(context, service, read, actor, request.origin)
+    // A use of the registration access token like an update: the previous token's one use
+    // within its grace, and the service's rotation, apply to it (token-rotation.ts).
+    let presented: Presented = 'current'
+    let issued: string | undefined
+    const read = async () => {
+      const held = await authenticateHolder(context, service, request)
+      presented = held.presented
+      return held.record
+    }
+    const andThen = (record: ClientRecord) => {
+      const use = afterUse(context, service, record, presented, 'update')
+      issued = use.token
+      return use.record
+    }
+    const { after } = await rotate(context, service, read, tokenHolder(request), request.origin, {
+      andThen,
+    })
     await noteClientUse(context, after)
-    const body = clientInformation(context, service, after, request.token!)
+    const body = clientInformation(context, service, after, issued ?? request.token!)
     return succeeded('UPDATED', service, after, body)
   } catch (error) {
     return configurationFailed(context, service, request, error)
