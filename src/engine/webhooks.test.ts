@@ -34,6 +34,7 @@ describe('createWebhook', () => {
       'client.rolled_back',
       'client.reaped',
       'client.restored',
+      'client.secret_rotated',
     ])
     assert.match(created.secret, /^whsec_/)
     assert.equal(created.description, 'd')

@@ -20,6 +20,7 @@ export const DEFAULT_WEBHOOK_EVENT_KINDS: readonly WebhookEventKind[] = [
   'client.rolled_back',
   'client.reaped',
   'client.restored',
+  'client.secret_rotated',
 ]
 
 /** The CloudEvents `type` of an event of this kind. */

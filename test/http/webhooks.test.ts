@@ -47,6 +47,7 @@ describe('the webhook API', () => {
       'client.rolled_back',
       'client.reaped',
       'client.restored',
+      'client.secret_rotated',
     ])
     assert.equal(created.json.description, 'audit sink')
 
