@@ -112,6 +112,16 @@ describe('soft deletion (clientRestoreWindow)', () => {
     await engine.deleteClient(service, first.client_id)
     const second = await register(body)
     assert.notEqual(second.client_id, first.client_id)
+    // Back under the cap only: the service is full while the second one lives.
+    await assert.rejects(engine.restoreClient(service, first.client_id), {
+      code: 'invalid_request',
+      message: /maximum of 1 client \(policy.maxClients\)/,
+    })
+    await engine.deleteClient(service, second.client_id)
+    assert.equal(
+      (await engine.restoreClient(service, first.client_id)).clientId,
+      Number(first.client_id),
+    )
   })
 })
 

@@ -13,7 +13,9 @@ import { principalActor, type AuditEvent, type RequestOrigin } from './audit.js'
 import { lifecycleEvent, recordEvent, storeRecordsEvents } from './audit-events.js'
 import type { EngineContext } from './context.js'
 import { isExpired, type ClientRecord, type ServiceRecord } from './records.js'
-import type { ReapedClient } from './store.js'
+import { capReached, capsOf } from './client-caps.js'
+import { policyFor } from './service-cache.js'
+import { ClientCapReachedError, type ReapedClient } from './store.js'
 
 /** `clientRestoreWindow` of a service that sets none: seconds (7 days). */
 export const DEFAULT_RESTORE_WINDOW_SECONDS = 604_800
@@ -109,13 +111,22 @@ export async function restoreClient(
         version: found.version + 1,
       },
     )
+  // Back under the service's cap, as a registration is (client-caps.ts).
+  const { maxClients } = capsOf(policyFor(service))
+  const deletedSince = now - restoreWindowOf(service)
   const restored = await context.store.restoreClient(
     service.apiKey,
     id,
-    { deletedSince: now - restoreWindowOf(service), at: now },
+    { deletedSince, at: now, ...(maxClients !== undefined && { maxClients }) },
     withChange ? event : undefined,
   )
-  if (!restored) throw notFound()
+  if (!restored) {
+    const still = await context.store.getClient(service.apiKey, id)
+    const restorable = still?.deletedAt !== undefined && still.deletedAt >= deletedSince
+    if (!restorable || maxClients === undefined) throw notFound()
+    const full = capReached(new ClientCapReachedError('maxClients', maxClients), still)
+    throw new OAuthError('invalid_request', `${full.message}: delete a client first`)
+  }
   if (event && !withChange) await recordEvent(context, event)
   return restored
 }

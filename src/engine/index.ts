@@ -34,6 +34,7 @@ export {
   type IdempotencyKeyReclaim,
   type ClientCaps,
   type ReapedClient,
+  type ClientRestore,
 } from './store.js'
 export type * from './webhook-store.js'
 export {

@@ -12,6 +12,7 @@ import {
   type ApiTokenRecord,
   type ClientCaps,
   type ClientRecord,
+  type ClientRestore,
   type ConsumeInitialAccessToken,
   type IdempotencyKeyClaim,
   type IdempotencyKeyReclaim,
@@ -197,10 +198,16 @@ export class MemoryStore implements Store {
   async restoreClient(
     serviceApiKey: number,
     clientId: number,
-    { deletedSince, at }: { deletedSince: number; at: number },
+    { deletedSince, at, maxClients }: ClientRestore,
   ): Promise<ClientRecord | undefined> {
     const current = this.#clients.get(`${serviceApiKey}/${clientId}`)
     if (current?.deletedAt === undefined || current.deletedAt < deletedSince) return undefined
+    if (maxClients !== undefined) {
+      const live = [...this.#clients.values()].filter(
+        (client) => client.serviceApiKey === serviceApiKey && client.deletedAt === undefined,
+      )
+      if (live.length >= maxClients) return undefined
+    }
     delete current.deletedAt
     current.version++
     if (recordedBefore(current, at)) current.lastUsedAt = at

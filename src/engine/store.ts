@@ -71,6 +71,15 @@ export interface ConsumeInitialAccessToken {
   now: number
 }
 
+/** Which deleted client a restore may bring back, and when it happens. */
+export interface ClientRestore {
+  /** Only a client deleted at or after this (milliseconds since the epoch). */
+  deletedSince: number
+  at: number
+  /** Only while the service holds fewer live clients than this, when given (policy.maxClients). */
+  maxClients?: number
+}
+
 /** Webhooks and their outbox are a port of their own (webhook-store.ts), kept by every Store. */
 export interface Store extends WebhookStore {
   insertService(record: NewServiceRecord): Promise<ServiceRecord>
@@ -144,7 +153,7 @@ export interface Store extends WebhookStore {
   restoreClient(
     serviceApiKey: number,
     clientId: number,
-    restore: { deletedSince: number; at: number },
+    restore: ClientRestore,
     event?: AuditEvent,
   ): Promise<ClientRecord | undefined>
   /**

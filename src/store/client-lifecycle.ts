@@ -7,6 +7,7 @@
  * PostgreSQL a row changed meanwhile (a use recorded) is checked again before it is taken.
  */
 import { sql, type CompiledQuery, type Kysely } from 'kysely'
+import type { ClientRestore } from '../engine/index.js'
 import type { Database } from './schema.js'
 
 /** When a live client was last used, or created when never used: clients_idle's key. */
@@ -34,13 +35,13 @@ export function softDeleteStatement(
 
 /**
  * Clears the mark of a client marked at or after `deletedSince`, its restore a use `at`
- * (moving forward only); its row back.
+ * (moving forward only), while its service holds fewer than `maxClients`; its row back.
  */
 export function restoreStatement(
   db: Kysely<Database>,
   serviceApiKey: number,
   clientId: number,
-  { deletedSince, at }: { deletedSince: number; at: number },
+  { deletedSince, at, maxClients }: ClientRestore,
 ): CompiledQuery {
   return db
     .updateTable('clients')
@@ -52,6 +53,12 @@ export function restoreStatement(
     .where('service_api_key', '=', serviceApiKey)
     .where('client_id', '=', clientId)
     .where('deleted_at', '>=', deletedSince)
+    .$if(maxClients !== undefined, (query) =>
+      // Counted as an insert counts them (services.client_count), the restored one not yet.
+      query.where(
+        sql<boolean>`(select client_count from services where api_key = ${serviceApiKey}) < ${maxClients}`,
+      ),
+    )
     .returningAll()
     .compile()
 }

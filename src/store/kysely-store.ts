@@ -28,6 +28,7 @@ import type {
   Page,
   PageRequest,
   ReapedClient,
+  ClientRestore,
   ServiceRecord,
   Store,
   WebhookStore,
@@ -311,7 +312,7 @@ export class KyselyStore implements Store {
   async restoreClient(
     serviceApiKey: number,
     clientId: number,
-    restore: { deletedSince: number; at: number },
+    restore: ClientRestore,
     event?: AuditEvent,
   ): Promise<ClientRecord | undefined> {
     const statement = lifecycle.restoreStatement(this.#db, serviceApiKey, clientId, restore)

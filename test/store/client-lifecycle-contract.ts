@@ -58,6 +58,21 @@ export function clientLifecycleTests({ store: storeOf, newService }: ClientLifec
     )
   })
 
+  test('a restore under maxClients happens only while the service holds fewer live clients', async () => {
+    const store = storeOf()
+    const { apiKey } = await newService()
+    const first = await store.insertClient(newClient(apiKey))
+    assert.ok(await store.softDeleteClient(apiKey, first.clientId, NOW + 1))
+    const second = await store.insertClient(newClient(apiKey), undefined, { maxClients: 1 })
+    const restore = () =>
+      store.restoreClient(apiKey, first.clientId, { deletedSince: NOW, at: NOW + 2, maxClients: 1 })
+    assert.equal(await restore(), undefined, 'full')
+    assert.notEqual((await store.getClient(apiKey, first.clientId))?.deletedAt, undefined)
+    assert.ok(await store.softDeleteClient(apiKey, second.clientId, NOW + 3))
+    assert.equal((await restore())?.clientId, first.clientId)
+    assert.equal((await store.listClients(apiKey, { start: 0, end: 10 })).totalCount, 1)
+  })
+
   test('a restore finds only a client marked at or after deletedSince', async () => {
     const store = storeOf()
     const { apiKey } = await newService()

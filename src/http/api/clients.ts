@@ -147,7 +147,7 @@ const OPERATIONS = [
     path: '/api/:serviceId/client/restore/:clientId',
     summary: 'Restore a deleted client',
     description:
-      "Brings back a client deleted (RFC 7592 DELETE, client/delete) or reaped for idleness while the service's clientRestoreWindow runs, with its secret and registration access token working again. The restore counts as a use (lastUsedAt), so a reaped client has a whole clientIdleLifetime before it is reaped again; it is counted under maxClients again, even past the cap. A 404 result error for a live or unknown client, or one deleted longer ago than the window (it is purged then).",
+      "Brings back a client deleted (RFC 7592 DELETE, client/delete) or reaped for idleness while the service's clientRestoreWindow runs, with its secret and registration access token working again. The restore counts as a use (lastUsedAt), so a reaped client has a whole clientIdleLifetime before it is reaped again; it is counted under maxClients again, and a service already at its policy.maxClients refuses it with a 400 result error. A 404 result error for a live or unknown client, or one deleted longer ago than the window (it is purged then).",
     params: ServiceClientParams,
     answer: ClientSchema,
     run: async (engine, request) => {
