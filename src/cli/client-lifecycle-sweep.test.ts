@@ -1,32 +1,12 @@
 import assert from 'node:assert/strict'
-import { Writable } from 'node:stream'
 import { test } from 'node:test'
-import { setTimeout as sleep } from 'node:timers/promises'
-import pino from 'pino'
 import { createEngine } from '../engine/index.js'
 import type { ClientInformation } from '../wire/index.js'
 import { openStore } from '../store/index.js'
+import { capturedLog, until } from '../../test/support/captured-log.js'
 import { startClientLifecycleSweep } from './client-lifecycle-sweep.js'
 
 const DAY = 86_400
-
-function capturedLog() {
-  const lines: { level: number; msg: string; reaped?: number; purged?: number }[] = []
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      lines.push(JSON.parse(chunk.toString()))
-      done()
-    },
-  })
-  return { log: pino({ level: 'info' }, stream), lines }
-}
-
-async function until(condition: () => boolean | Promise<boolean>): Promise<void> {
-  for (let waited = 0; !(await condition()); waited += 10) {
-    if (waited > 5000) assert.fail('the condition did not hold within 5 s')
-    await sleep(10)
-  }
-}
 
 test('the sweep reaps an idle client on SQLite, records it, and the client can be restored', async () => {
   let now = Date.UTC(2026, 11, 5)
@@ -43,7 +23,12 @@ test('the sweep reaps an idle client on SQLite, records it, and the client can b
     const client = decision.body as ClientInformation
     const read = () =>
       engine.read(service, { clientId: client.client_id, token: client.registration_access_token })
-    const { log, lines } = capturedLog()
+    const { log, lines } = capturedLog<{
+      level: number
+      msg: string
+      reaped?: number
+      purged?: number
+    }>()
     const sweep = startClientLifecycleSweep(engine, log, 10)
     now += (DAY + 1) * 1000
     await until(() => lines.length > 0)
@@ -68,7 +53,12 @@ test('a failing sweep is logged and tried again', async () => {
   const store = await openStore(':memory:')
   await store.close()
   const engine = createEngine({ store, baseUrl: 'https://dcr.example.com' })
-  const { log, lines } = capturedLog()
+  const { log, lines } = capturedLog<{
+    level: number
+    msg: string
+    reaped?: number
+    purged?: number
+  }>()
   const sweep = startClientLifecycleSweep(engine, log, 10)
   await until(() => lines.length >= 2)
   await sweep.stop()

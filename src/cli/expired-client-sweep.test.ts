@@ -1,30 +1,10 @@
 import assert from 'node:assert/strict'
-import { Writable } from 'node:stream'
 import { test } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
-import pino from 'pino'
 import { createEngine, MemoryStore, type Store } from '../engine/index.js'
 import { openStore } from '../store/index.js'
+import { capturedLog, until } from '../../test/support/captured-log.js'
 import { startExpiredClientSweep } from './expired-client-sweep.js'
-
-/** A logger whose lines are kept, parsed. */
-function capturedLog() {
-  const lines: { level: number; msg: string; deleted?: number }[] = []
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      lines.push(JSON.parse(chunk.toString()))
-      done()
-    },
-  })
-  return { log: pino({ level: 'info' }, stream), lines }
-}
-
-async function until(condition: () => boolean | Promise<boolean>): Promise<void> {
-  for (let waited = 0; !(await condition()); waited += 10) {
-    if (waited > 5000) assert.fail('the condition did not hold within 5 s')
-    await sleep(10)
-  }
-}
 
 function engineOver(store: Store, now: () => number) {
   return createEngine({ store, baseUrl: 'https://dcr.example.com', now })
@@ -38,7 +18,7 @@ test('the sweep deletes expired clients at each tick and logs how many', async (
   const service = await engine.replacePolicy(apiKey, { probation: { lifetimeSeconds: 60 } })
   const decision = await engine.register(service, { json: '{"client_name":"agent"}' })
   const clientId = decision.client!.clientId
-  const { log, lines } = capturedLog()
+  const { log, lines } = capturedLog<{ level: number; msg: string; deleted?: number }>()
   const sweep = startExpiredClientSweep(engine, log, 10)
   await sleep(50)
   assert.ok(await store.getClient(apiKey, clientId))
@@ -54,7 +34,7 @@ test('the sweep deletes expired clients at each tick and logs how many', async (
 test('a failing sweep is logged and tried again; stop waits for the sweep in progress', async () => {
   const store = await openStore(':memory:')
   await store.close()
-  const { log, lines } = capturedLog()
+  const { log, lines } = capturedLog<{ level: number; msg: string; deleted?: number }>()
   const sweep = startExpiredClientSweep(engineOver(store, Date.now), log, 10)
   await until(() => lines.length >= 2)
   await sweep.stop()
