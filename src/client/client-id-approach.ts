@@ -3,8 +3,10 @@
  * authorization spec gives clients that support all three approaches (Client
  * Registration, "Client Registration Approaches"): pre-registered client information;
  * else a Client ID Metadata Document when the server advertises support; else Dynamic
- * Client Registration. (Its fourth step, asking the user, is the app's: DcrClient answers
- * a DcrError `unsupported` when the server offers no registration either.)
+ * Client Registration. DcrClient.ensureClientId() applies the order; this module names its
+ * answers and reads the server's side of it. (The spec's fourth step, asking the user, is
+ * the app's: ensureClientId answers a DcrError `unsupported` when the server offers no
+ * registration either.)
  */
 import type { AuthorizationServerMetadata, ClientRegistrationResponse } from './types.js'
 
@@ -32,25 +34,4 @@ export interface ClientIdDecision {
  */
 export function supportsClientIdMetadataDocuments(metadata: AuthorizationServerMetadata): boolean {
   return metadata.client_id_metadata_document_supported === true
-}
-
-/**
- * The approach, given what the app configured and the server's metadata (undefined when
- * it publishes none). Pre-registered credentials win without asking the server.
- * @see MCP authorization, Client Registration Approaches (priority order)
- */
-export function chooseClientIdApproach(input: {
-  preRegistered: boolean
-  clientIdMetadataDocumentUrl: string | undefined
-  serverMetadata: AuthorizationServerMetadata | undefined
-}): ClientIdApproach {
-  if (input.preRegistered) return 'pre_registered'
-  if (
-    input.clientIdMetadataDocumentUrl !== undefined &&
-    input.serverMetadata !== undefined &&
-    supportsClientIdMetadataDocuments(input.serverMetadata)
-  ) {
-    return 'client_id_metadata_document'
-  }
-  return 'dynamic_registration'
 }

@@ -3,11 +3,7 @@
  * An app or agent calls ensureRegistered() at start and gets working credentials: the
  * stored ones while the server still knows them, a fresh registration otherwise.
  */
-import {
-  chooseClientIdApproach,
-  type ClientIdApproach,
-  type ClientIdDecision,
-} from './client-id-approach.js'
+import { supportsClientIdMetadataDocuments, type ClientIdDecision } from './client-id-approach.js'
 import {
   clientIdUrlProblem,
   createClientIdMetadataDocument,
@@ -308,41 +304,26 @@ export class DcrClient {
     metadata: ClientMetadata,
     options: EnsureRegisteredOptions = {},
   ): Promise<ClientIdDecision> {
-    const approach = await this.#clientIdApproach()
-    switch (approach) {
-      case 'pre_registered':
-        return { approach, credentials: structuredClone(this.#preRegistered!) }
-      case 'client_id_metadata_document':
-        return {
-          approach,
-          credentials: createClientIdMetadataDocument(this.#clientIdMetadataDocumentUrl!, metadata),
-        }
-      case 'dynamic_registration':
-        return { approach, credentials: await this.ensureRegistered(metadata, options) }
+    if (this.#preRegistered !== undefined) {
+      return { approach: 'pre_registered', credentials: structuredClone(this.#preRegistered) }
     }
+    const url = this.#clientIdMetadataDocumentUrl
+    if (url !== undefined && (await this.#advertisesClientIdMetadataDocuments())) {
+      const document = createClientIdMetadataDocument(url, metadata)
+      return { approach: 'client_id_metadata_document', credentials: document }
+    }
+    const registered = await this.ensureRegistered(metadata, options)
+    return { approach: 'dynamic_registration', credentials: registered }
   }
 
-  async #clientIdApproach(): Promise<ClientIdApproach> {
-    const preRegistered = this.#preRegistered !== undefined
-    const url = this.#clientIdMetadataDocumentUrl
-    if (preRegistered || url === undefined) {
-      return chooseClientIdApproach({
-        preRegistered,
-        clientIdMetadataDocumentUrl: url,
-        serverMetadata: undefined,
-      })
-    }
-    let serverMetadata: AuthorizationServerMetadata | undefined
+  /** Whether the server resolves https client_ids; not, when it has no discovery. */
+  async #advertisesClientIdMetadataDocuments(): Promise<boolean> {
     try {
-      serverMetadata = await this.discover()
+      return supportsClientIdMetadataDocuments(await this.discover())
     } catch (error) {
       if (this.#registrationEndpoint === undefined) throw error
+      return false
     }
-    return chooseClientIdApproach({
-      preRegistered,
-      clientIdMetadataDocumentUrl: url,
-      serverMetadata,
-    })
   }
 
   /**
@@ -449,8 +430,9 @@ function checkedPreRegistered(
 ): ClientRegistrationResponse | undefined {
   if (credentials === undefined) return undefined
   const problem = clientInformationProblem(credentials)
-  if (problem !== undefined)
+  if (problem !== undefined) {
     throw new TypeError(`preRegistered is not client information: ${problem}`)
+  }
   return structuredClone(credentials)
 }
 

@@ -22,7 +22,6 @@
  */
 export { DcrClient, type DcrClientOptions, type EnsureRegisteredOptions } from './dcr-client.js'
 export {
-  chooseClientIdApproach,
   supportsClientIdMetadataDocuments,
   type ClientIdApproach,
   type ClientIdDecision,
