@@ -47,7 +47,6 @@ describe('Client Identifier URLs (draft-ietf-oauth-client-id-metadata-document-0
     'https://example.com/client',
     'https://example.com:443/client',
     'https://example.com:8443/agents/one.json',
-    'https://example.com/',
     'https://example.com/client?tenant=a',
     'https://127.0.0.1:4443/client.json',
   ]
@@ -62,6 +61,8 @@ describe('Client Identifier URLs (draft-ietf-oauth-client-id-metadata-document-0
     ['example.com/client', /https scheme/],
     ['https://example.com', /path component/],
     ['https://example.com?x=1', /path component/],
+    ['https://example.com/', /other than \//],
+    ['https://example.com/?x=1', /other than \//],
     ['https://user:pass@example.com/client', /userinfo/],
     ['https://user@example.com/client', /userinfo/],
     ['https://example.com/client#me', /fragment/],

@@ -41,6 +41,8 @@ const URI_CHARACTERS = /^[A-Za-z0-9\-._~:/?#[\]@!$&'()*+,;=%]*$/
  * Why `url` cannot be a Client Identifier URL, or undefined when it can. It is checked as
  * written, not as a URL parser would normalise it: servers compare client_ids by simple
  * string comparison (RFC 3986 §6.2.1), so the document must name exactly this string.
+ * Beyond the draft's MUSTs, the path `/` is refused: NOT RECOMMENDED there, and refused
+ * by the MCP TypeScript SDK's client. A query is allowed (SHOULD NOT, not MUST NOT).
  * @see draft-ietf-oauth-client-id-metadata-document-02 §3
  */
 export function clientIdUrlProblem(url: string): string | undefined {
@@ -59,6 +61,10 @@ export function clientIdUrlProblem(url: string): string | undefined {
   // Checked as written: a URL parser reads https:///client as the host `client`.
   if (/^(?::\d*)?$/.test(authority)) return `the client_id URL ${url} has no host (draft §3)`
   if (path === '') return `the client_id URL ${url} must contain a path component (draft §3)`
+  // Allowed by the draft but NOT RECOMMENDED, and refused by the MCP TypeScript SDK's client.
+  if (path === '/') {
+    return `the client_id URL ${url} must have a path other than / (the document would take the site's root; draft §3)`
+  }
   if (path.split('/').some((segment) => /^(?:\.|%2e){1,2}$/i.test(segment))) {
     return `the client_id URL ${url} must not contain single-dot or double-dot path segments (draft §3)`
   }
