@@ -1,7 +1,10 @@
 /**
  * DcrClient: registration at one authorization server, remembered in a CredentialStore.
  * An app or agent calls ensureRegistered() at start and gets working credentials: the
- * stored ones while the server still knows them, a fresh registration otherwise.
+ * stored ones while the server still knows them, a fresh registration otherwise. An agent
+ * that may also have pre-registered credentials or its own https client_id (a Client ID
+ * Metadata Document) calls ensureClientId() instead, which registers only when neither
+ * applies at this server.
  */
 import { supportsClientIdMetadataDocuments, type ClientIdDecision } from './client-id-approach.js'
 import {
