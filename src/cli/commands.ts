@@ -5,6 +5,7 @@
 import type { Command } from 'commander'
 import { registerAuditCommands } from './audit.js'
 import { registerClientCommands } from './client.js'
+import { registerClientIdDocumentCommand } from './client-id-document.js'
 import { registerClientsCommands } from './clients-orphans.js'
 import { registerDoctor } from './doctor.js'
 import { registerRegistrationCommands } from './registration.js'
@@ -23,6 +24,7 @@ export function registerApiCommands(program: Command): void {
   registerAuditCommands(program)
   registerWebhookCommands(program)
   registerRegistrationCommands(program)
+  registerClientIdDocumentCommand(program)
   registerDoctor(program)
   registerSecretsCommands(program)
   program.addHelpText(

@@ -11,11 +11,17 @@ import { basename, dirname, join } from 'node:path'
 
 /**
  * Writes `text` to `path` atomically with permission bits `mode`; a missing folder is
- * created with mode 0700 (only its owner may list or add files in it).
+ * created with mode `folderMode`, by default 0700 (only its owner may list or add files in
+ * it), as for secrets.
  */
-export async function writeFileAtomically(path: string, text: string, mode: number): Promise<void> {
+export async function writeFileAtomically(
+  path: string,
+  text: string,
+  mode: number,
+  folderMode = 0o700,
+): Promise<void> {
   const folder = dirname(path)
-  await mkdir(folder, { recursive: true, mode: 0o700 })
+  await mkdir(folder, { recursive: true, mode: folderMode })
   const temporary = join(folder, `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`)
   const handle = await open(temporary, 'wx', mode)
   try {

@@ -1,8 +1,16 @@
 /**
  * DcrClient: registration at one authorization server, remembered in a CredentialStore.
  * An app or agent calls ensureRegistered() at start and gets working credentials: the
- * stored ones while the server still knows them, a fresh registration otherwise.
+ * stored ones while the server still knows them, a fresh registration otherwise. An agent
+ * that may also have pre-registered credentials or its own https client_id (a Client ID
+ * Metadata Document) calls ensureClientId() instead, which registers only when neither
+ * applies at this server.
  */
+import { supportsClientIdMetadataDocuments, type ClientIdDecision } from './client-id-approach.js'
+import {
+  clientIdUrlProblem,
+  createClientIdMetadataDocument,
+} from './client-id-metadata-document.js'
 import { MemoryCredentialStore, type CredentialStore } from './credential-store.js'
 import { discover } from './discovery.js'
 import { DcrError, emitProcessWarning, type WarningHandler } from './errors.js'
@@ -65,6 +73,22 @@ export interface DcrClientOptions extends HttpOptions {
    * @default emitProcessWarning (process.emitWarning)
    */
   onWarning?: WarningHandler
+  /**
+   * Client information obtained out of band for this server (at least `client_id`, with
+   * `client_secret` when one was issued). ensureClientId() answers it first, with no
+   * request to the server (MCP authorization, Client Registration Approaches).
+   * @default none
+   */
+  preRegistered?: ClientRegistrationResponse
+  /**
+   * The agent's Client Identifier URL, where it serves its Client ID Metadata Document
+   * (createClientIdMetadataDocument, serveClientIdMetadataDocument). ensureClientId() uses
+   * it as the client_id at a server whose metadata says
+   * `client_id_metadata_document_supported: true`, and registers nowhere.
+   * @default none (no CIMD mode)
+   * @see draft-ietf-oauth-client-id-metadata-document-02 §3, §6
+   */
+  clientIdMetadataDocumentUrl?: string
 }
 
 /** Options of ensureRegistered(). */
@@ -98,6 +122,8 @@ export class DcrClient {
   readonly #onWarning: WarningHandler
   readonly #registrationEndpoint: string | undefined
   readonly #renewalMarginSeconds: number
+  readonly #preRegistered: ClientRegistrationResponse | undefined
+  readonly #clientIdMetadataDocumentUrl: string | undefined
   /** Set once the server answered 404 or 405 to a renewal: it has no such extension. */
   #renewalUnsupported = false
   #metadata: Promise<AuthorizationServerMetadata> | undefined
@@ -115,6 +141,8 @@ export class DcrClient {
     this.#registrationEndpoint = options.registrationEndpoint
     this.#renewalMarginSeconds =
       options.secretRenewalMarginSeconds ?? DEFAULT_SECRET_RENEWAL_MARGIN_SECONDS
+    this.#preRegistered = checkedPreRegistered(options.preRegistered)
+    this.#clientIdMetadataDocumentUrl = checkedClientIdUrl(options.clientIdMetadataDocumentUrl)
   }
 
   /**
@@ -264,6 +292,44 @@ export class DcrClient {
   }
 
   /**
+   * The client_id to use at this server, in the MCP authorization spec's order (Client
+   * Registration Approaches): the `preRegistered` credentials, without a request; else,
+   * when `clientIdMetadataDocumentUrl` is set and the server's metadata says
+   * `client_id_metadata_document_supported: true`, the Client ID Metadata Document made
+   * from it and `metadata` (the one to serve there), with no registration; else
+   * ensureRegistered(metadata, options). Only that last approach reads or writes the
+   * store: pre-registered and CIMD credentials are configuration, not state. A server
+   * whose discovery fails is taken as one without CIMD when `registrationEndpoint` is
+   * set; otherwise the discovery error is thrown.
+   * @see draft-ietf-oauth-client-id-metadata-document-02 §6; RFC 7591 §3
+   */
+  async ensureClientId(
+    metadata: ClientMetadata,
+    options: EnsureRegisteredOptions = {},
+  ): Promise<ClientIdDecision> {
+    if (this.#preRegistered !== undefined) {
+      return { approach: 'pre_registered', credentials: structuredClone(this.#preRegistered) }
+    }
+    const url = this.#clientIdMetadataDocumentUrl
+    if (url !== undefined && (await this.#advertisesClientIdMetadataDocuments())) {
+      const document = createClientIdMetadataDocument(url, metadata)
+      return { approach: 'client_id_metadata_document', credentials: document }
+    }
+    const registered = await this.ensureRegistered(metadata, options)
+    return { approach: 'dynamic_registration', credentials: registered }
+  }
+
+  /** Whether the server resolves https client_ids; not, when it has no discovery. */
+  async #advertisesClientIdMetadataDocuments(): Promise<boolean> {
+    try {
+      return supportsClientIdMetadataDocuments(await this.discover())
+    } catch (error) {
+      if (this.#registrationEndpoint === undefined) throw error
+      return false
+    }
+  }
+
+  /**
    * The credentials with a renewed secret, when it is due (secretRenewalMarginSeconds) and
    * the server renews it; undefined otherwise, whatever went wrong: a server without the
    * extension (404, 405, remembered), a refused token, an untrusted URI or no answer leave
@@ -360,6 +426,23 @@ export class DcrClient {
     }
     return metadata.registration_endpoint
   }
+}
+
+function checkedPreRegistered(
+  credentials: ClientRegistrationResponse | undefined,
+): ClientRegistrationResponse | undefined {
+  if (credentials === undefined) return undefined
+  const problem = clientInformationProblem(credentials)
+  if (problem !== undefined) {
+    throw new TypeError(`preRegistered is not client information: ${problem}`)
+  }
+  return structuredClone(credentials)
+}
+
+function checkedClientIdUrl(url: string | undefined): string | undefined {
+  const problem = url === undefined ? undefined : clientIdUrlProblem(url)
+  if (problem !== undefined) throw new DcrError('invalid_client_id_metadata_document', problem)
+  return url
 }
 
 /** Whether a registration differs from the metadata in any member the metadata sets. */

@@ -19,6 +19,9 @@ import { emitWarning } from 'node:process'
  * - `untrusted_credentials`: stored credentials whose `registration_client_uri` is not
  *   https (or loopback http) on the registration endpoint's origin, so their registration
  *   access token is not sent (RFC 6750 §5.3).
+ * - `invalid_client_id_metadata_document`: a Client ID Metadata Document (or its URL) that
+ *   the draft forbids, refused before it is published or used; the message names the rule
+ *   (draft-ietf-oauth-client-id-metadata-document-02 §3, §4.1).
  */
 export const LOCAL_ERROR_CODES = [
   'network_error',
@@ -29,6 +32,7 @@ export const LOCAL_ERROR_CODES = [
   'not_registered',
   'response_too_large',
   'untrusted_credentials',
+  'invalid_client_id_metadata_document',
 ] as const
 
 export type LocalErrorCode = (typeof LOCAL_ERROR_CODES)[number]

@@ -15,6 +15,8 @@ export interface AuthorizationServerMetadata {
   response_types_supported?: string[]
   grant_types_supported?: string[]
   token_endpoint_auth_methods_supported?: string[]
+  /** Whether https client_ids are resolved (draft-ietf-oauth-client-id-metadata-document-02 §6). */
+  client_id_metadata_document_supported?: boolean
   [member: string]: unknown
 }
 
