@@ -58,7 +58,10 @@ export const ServiceIdParams = Type.Object({
 
 export const ServiceClientParams = Type.Object({
   serviceId: ServiceIdParams.properties.serviceId,
-  clientId: Type.String({ description: 'The numeric client id, in decimal' }),
+  clientId: Type.String({
+    description:
+      'The numeric client id, in decimal; for client/get, when the service resolves Client ID Metadata Documents (clientIdMetadataDocumentSupported), also a URL-encoded https client_id',
+  }),
 })
 
 /**
