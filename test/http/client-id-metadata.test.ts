@@ -12,6 +12,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import { after, before, describe, test } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { exportJWK, generateKeyPair, SignJWT, type JWK } from 'jose'
+import { Registrar } from '../../src/sdk/index.js'
 import { cimdDocuments } from '../support/corpus.js'
 import { TEST_DATABASES } from '../support/databases.js'
 import { Api, type Answer } from '../support/http.js'
@@ -253,6 +254,19 @@ for (const backend of TEST_DATABASES) {
       const refused = await getClient(admin, limited, other)
       assertRefused(refused, /is not in the service's allowed hosts/)
       assert.equal(docs.hits.get('/elsewhere/client.json') ?? 0, 0)
+    })
+
+    test('the SDK reads a document client with clients.get, and sees a refusal as a 400 error', async () => {
+      const registrar = new Registrar({ baseUrl: server.url, token: server.adminToken })
+      const url = serve(`/sdk-${backend.name}/client.json`, PUBLIC_CLIENT)
+      const client = await registrar.clients.get(serviceId, url)
+      assert.equal(client.clientIdAlias, url)
+      assert.equal(client.clientName, 'An agent')
+      await assert.rejects(
+        registrar.clients.get(serviceId, `${origin}/sdk-${backend.name}/missing.json`),
+        (error: Error & { status?: number }) =>
+          error.status === 400 && /answered HTTP 404, not 200/.test(error.message),
+      )
     })
 
     test('a resolved document is cached for its max-age within the service bounds, then fetched again', async () => {
