@@ -15,6 +15,7 @@
  */
 import { resolveClientMetadata } from '../metadata/index.js'
 import { isOAuthError, OAuthError } from '../wire/index.js'
+import { recordEvent } from './audit-events.js'
 import type { EngineContext } from './context.js'
 import { cacheBounds, hostAllowed } from './client-id-metadata-settings.js'
 import { findClient } from './find-client.js'
@@ -134,8 +135,49 @@ export class ClientIdMetadataDocuments {
     const document = await jsonDocument(clientId, response)
     const fetchedAt = context.now()
     const client = await clientOf(service, clientId, document, fetchedAt)
+    await pin(context, service, clientId, document, fetchedAt)
     return { client, until: fetchedAt + lifetimeSeconds(service, response, fetchedAt) * 1000 }
   }
+}
+
+/** Members whose change is a change of who the client is: where codes go, what it signs with. */
+const PINNED_MEMBERS = ['redirect_uris', 'jwks', 'jwks_uri'] as const
+
+/**
+ * Pins the usable document as the URL's next version when it differs from the last one, and
+ * records a change of its redirect URIs or keys as a client.metadata_document_changed audit
+ * event (§8.1: the document is the client's registration, and such a change is one an
+ * administrator wants to see).
+ */
+async function pin(
+  context: EngineContext,
+  service: ServiceRecord,
+  clientId: string,
+  document: Record<string, unknown>,
+  fetchedAt: number,
+): Promise<void> {
+  const { added, previous } = await context.store.pinMetadataDocument({
+    serviceApiKey: service.apiKey,
+    url: clientId,
+    document: JSON.stringify(document),
+    fetchedAt,
+  })
+  if (!added || !previous) return
+  const before = JSON.parse(previous.document) as Record<string, unknown>
+  const diff: Record<string, { from?: unknown; to?: unknown }> = {}
+  for (const member of PINNED_MEMBERS) {
+    if (JSON.stringify(before[member]) !== JSON.stringify(document[member])) {
+      diff[member] = { from: before[member], to: document[member] }
+    }
+  }
+  if (Object.keys(diff).length === 0) return
+  await recordEvent(context, {
+    kind: 'client.metadata_document_changed',
+    serviceApiKey: service.apiKey,
+    actor: 'system',
+    at: fetchedAt,
+    detail: { documentUrl: clientId, version: previous.version + 1, diff },
+  })
 }
 
 /** §3: an https URL with a path, no fragment, no user information, no dot segments. */

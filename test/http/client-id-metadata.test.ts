@@ -376,6 +376,34 @@ for (const backend of TEST_DATABASES) {
       assert.match(unusable.json.resultMessage, /its client_id .x. is not its URL/)
     })
 
+    test('a changed document is pinned; a change of its redirect URIs is a client.metadata_document_changed audit event', async () => {
+      const pinned = await admin.createService({
+        clientIdMetadataDocumentSupported: true,
+        clientIdMetadataDocumentCacheMinSeconds: 1,
+        clientIdMetadataDocumentCacheMaxSeconds: 1,
+      })
+      const path = `/pinned-${backend.name}.json`
+      const url = serve(path, PUBLIC_CLIENT)
+      assert.equal((await getClient(admin, pinned, url)).status, 200)
+      await sleep(1100)
+      // The same document again: nothing to record.
+      assert.equal((await getClient(admin, pinned, url)).status, 200)
+      serve(path, { ...PUBLIC_CLIENT, redirect_uris: ['http://127.0.0.1/elsewhere'] })
+      await sleep(1100)
+      const changed = await getClient(admin, pinned, url)
+      assert.deepEqual(changed.json.redirectUris, ['http://127.0.0.1/elsewhere'])
+      assert.equal(docs.hits.get(path), 3)
+      const audit = await admin.call(`/api/${pinned}/audit?kind=client.metadata_document_changed`)
+      assert.equal(audit.status, 200, audit.text)
+      assert.equal(audit.json.events.length, 1, audit.text)
+      const [event] = audit.json.events
+      assert.equal(event.detail.documentUrl, url)
+      assert.equal(event.detail.version, 2)
+      assert.deepEqual(event.detail.diff, {
+        redirect_uris: { from: ['http://127.0.0.1/callback'], to: ['http://127.0.0.1/elsewhere'] },
+      })
+    })
+
     if (backend.name === 'SQLite') {
       test('a document that answers too slowly is refused', async () => {
         const url = serve('/slow.json', PUBLIC_CLIENT, { delay: 7000 })
