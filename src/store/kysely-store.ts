@@ -5,10 +5,6 @@
  * (optimistic concurrency), so of two racing updates one wins and the other resolves
  * undefined, and an update racing a delete either lands before it or finds no row.
  */
-import type {
-  MetadataDocumentVersion,
-  NewMetadataDocumentVersion,
-} from '../engine/metadata-document-store.js'
 import {
   sql,
   type CompiledQuery,
@@ -27,6 +23,8 @@ import type {
   IdempotencyKeyReclaim,
   IdempotencyKeyRecord,
   InitialAccessTokenRecord,
+  MetadataDocumentVersion,
+  NewMetadataDocumentVersion,
   NewClientRecord,
   NewServiceRecord,
   Page,
