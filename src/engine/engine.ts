@@ -125,7 +125,7 @@ export interface EngineOptions {
    */
   audit?: AuditTrail
   /**
-   * Lets fetches of what clients name (their jwks_uri) reach private, loopback and
+   * Lets fetches of what clients name (their Client ID Metadata Document, jwks_uri) reach private, loopback and
    * link-local addresses: for tests and private networks only (`--cimd-allow-private`).
    * @default false
    */
