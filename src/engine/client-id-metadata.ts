@@ -8,7 +8,7 @@
  * connection pinned to it, no private, loopback or link-local address unless the server runs
  * with --cimd-allow-private, no redirect, a time and a size limit: §8.6, §8.7); the service's
  * host allowlist is checked before it. The document must be JSON, name its own URL as
- * client_id (§4), use no shared secret (§4.1: private_key_jwt or none) and pass the very
+ * client_id (§4), use no shared secret (§4: private_key_jwt or none) and pass the very
  * rules and policy a registration of the same metadata would (RFC 7591 §2). A resolved
  * client is cached per service and URL for what its Cache-Control or Expires say, within the
  * service's bounds (§5.2). Every refusal is an OAuthError whose text says why.
@@ -31,7 +31,7 @@ export const FETCH_TIMEOUT_MILLISECONDS = 5000
 /** Resolved documents held at most, across services (generational-cache.ts). */
 const MAX_CACHED = 10_000
 
-/** The auth methods a document may name: none holds a secret the service would keep (§4.1). */
+/** The auth methods a document may name: none holds a secret the service would keep (§4). */
 const KEYLESS_METHODS = new Set(['private_key_jwt', 'none'])
 /** Members that would carry a shared secret the public document would publish. */
 const SECRET_MEMBERS = ['client_secret', 'client_secret_expires_at']
@@ -146,8 +146,8 @@ const PINNED_MEMBERS = ['redirect_uris', 'jwks', 'jwks_uri'] as const
 /**
  * Pins the usable document as the URL's next version when it differs from the last one, and
  * records a change of its redirect URIs or keys as a client.metadata_document_changed audit
- * event (§8.1: the document is the client's registration, and such a change is one an
- * administrator wants to see).
+ * event: they are what ties the URL to the client (§8.1), so an administrator wants to see
+ * them change.
  */
 async function pin(
   context: EngineContext,
@@ -226,7 +226,7 @@ async function jsonDocument(
   return value as Record<string, unknown>
 }
 
-/** The client the document describes, checked as §4 and §4.1 ask and as DCR would. */
+/** The client the document describes, checked as §4 asks and as DCR would. */
 async function clientOf(
   service: ServiceRecord,
   clientId: string,
