@@ -287,7 +287,7 @@ async function clientOf(
  * minimum; held within the service's bounds (§5.2). no-store and no-cache count as 0, so
  * the minimum: the bound is what keeps a client from making every request a fetch.
  */
-function lifetimeSeconds(service: ServiceRecord, response: Response, now: number): number {
+export function lifetimeSeconds(service: ServiceRecord, response: Response, now: number): number {
   const { min, max } = cacheBounds(service.settings)
   const control = (response.headers.get('cache-control') ?? '').toLowerCase()
   let seconds: number | undefined
