@@ -97,7 +97,7 @@ export function registerServe(program: Command): void {
     )
     .option(
       '--cimd-allow-private',
-      'let fetches of what clients name (jwks_uri) reach private and loopback addresses: for tests and private networks only (env REGISTRAR_CIMD_ALLOW_PRIVATE=1)',
+      'let fetches of what clients name (Client ID Metadata Documents, jwks_uri) reach private and loopback addresses: for tests and private networks only (env REGISTRAR_CIMD_ALLOW_PRIVATE=1)',
     )
     .option(
       '--audit <on|off>',

@@ -26,6 +26,10 @@ interface ServiceFlags extends ApiFlags {
   allowPrivateNetworkUris?: boolean
   registrationAccessTokenRotation?: string
   registrationAccessTokenGrace?: string
+  clientIdMetadataDocuments?: boolean
+  clientIdMetadataDocumentHost?: string[]
+  clientIdMetadataDocumentCacheMin?: string
+  clientIdMetadataDocumentCacheMax?: string
 }
 
 const SUMMARY_FIELDS = [
@@ -43,6 +47,8 @@ const SUMMARY_FIELDS = [
   'allowPrivateNetworkUris',
   'registrationAccessTokenRotation',
   'registrationAccessTokenGrace',
+  'clientIdMetadataDocumentSupported',
+  'clientIdMetadataDocumentHosts',
   'createdAt',
   'modifiedAt',
 ] as const
@@ -226,6 +232,24 @@ function withSettings(command: Command): Command {
       '--registration-access-token-grace <seconds>',
       'seconds the previous token still works once after a rotation (default 60, 0 = none)',
     )
+    .option(
+      '--client-id-metadata-documents',
+      'resolve https URL client_ids by fetching their Client ID Metadata Document',
+    )
+    .option('--no-client-id-metadata-documents', 'treat URL client_ids as unknown (the default)')
+    .option(
+      '--client-id-metadata-document-host <host-or-prefix>',
+      'a host name or https URL prefix documents may be fetched from (repeat for more; none = any public host)',
+      (value: string, previous: string[] = []) => [...previous, value],
+    )
+    .option(
+      '--client-id-metadata-document-cache-min <seconds>',
+      'shortest time a fetched document is cached (default 300)',
+    )
+    .option(
+      '--client-id-metadata-document-cache-max <seconds>',
+      'longest time a fetched document is cached (default 86400)',
+    )
 }
 
 /** The service to send: the base, then --from, then the flags. */
@@ -251,6 +275,16 @@ async function settings(flags: ServiceFlags, base: AuthleteService): Promise<Aut
     registrationAccessTokenGrace: integerFlag(
       '--registration-access-token-grace',
       flags.registrationAccessTokenGrace,
+    ),
+    clientIdMetadataDocumentSupported: flags.clientIdMetadataDocuments,
+    clientIdMetadataDocumentHosts: flags.clientIdMetadataDocumentHost,
+    clientIdMetadataDocumentCacheMinSeconds: integerFlag(
+      '--client-id-metadata-document-cache-min',
+      flags.clientIdMetadataDocumentCacheMin,
+    ),
+    clientIdMetadataDocumentCacheMaxSeconds: integerFlag(
+      '--client-id-metadata-document-cache-max',
+      flags.clientIdMetadataDocumentCacheMax,
     ),
   }
   const defined = Object.fromEntries(Object.entries(fromFlags).filter(([, v]) => v !== undefined))

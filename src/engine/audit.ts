@@ -27,6 +27,8 @@ export interface AuditDetail {
   rule?: string
   /** Which replaced registration access token came back (registration_token.reused). */
   reason?: string
+  /** The client_id URL of a Client ID Metadata Document (client.metadata_document_changed). */
+  documentUrl?: string
   /** A rotation's overlap: until when the replaced secret is accepted (ms, exclusive). */
   previousSecretValidUntil?: number
   /**

@@ -28,7 +28,7 @@ import type { RequestOrigin } from './audit.js'
 import { noteClientUse } from './last-use.js'
 import type { EngineContext } from './context.js'
 import { issuerOf } from './discovery.js'
-import { findClient } from './find-client.js'
+import { credentialClient } from './client-id-metadata.js'
 import type { ClientRecord, ServiceRecord } from './records.js'
 import { secretsEqual } from './secrets.js'
 
@@ -79,7 +79,8 @@ export async function authenticateClientCredentials(
     )
     throw error
   }
-  await noteClientUse(context, client)
+  // A document's client (clientId 0, client-id-metadata.ts) has no row to note a use in.
+  if (client.clientId !== 0) await noteClientUse(context, client)
   return client
 }
 
@@ -102,7 +103,10 @@ async function verifyCredentials(
   if (secret === undefined) {
     throw new OAuthError('invalid_request', 'client_secret or client_assertion is required')
   }
-  const client = await findClient(context, service, credentials.client_id)
+  const client =
+    credentials.client_id === undefined
+      ? undefined
+      : await credentialClient(context, service, credentials.client_id)
   const method = client?.metadata.token_endpoint_auth_method ?? 'client_secret_basic'
   const usable =
     client !== undefined && (method === 'client_secret_basic' || method === 'client_secret_post')
@@ -137,7 +141,7 @@ async function verifyAssertion(
   const clientId = claims.sub
   if (clientId === undefined || claims.iss !== clientId) throw refused()
   if (credentials.client_id !== undefined && credentials.client_id !== clientId) throw refused()
-  const client = await findClient(context, service, clientId)
+  const client = await credentialClient(context, service, clientId)
   const verifiers = client ? verifiersOf(context, client) : []
   if (!client || verifiers.length === 0) throw refused()
   const payload = await verifiedClaims(context, service, assertion, clientId, verifiers)

@@ -1,5 +1,6 @@
 import type { RefusalWindow } from './audit-events.js'
 import type { AuditTrail } from './audit.js'
+import type { ClientIdMetadataDocuments } from './client-id-metadata.js'
 import type { GenerationalCache } from './generational-cache.js'
 import type { IdempotencyKeys } from './idempotency.js'
 import type { RateLimitContext } from './rate-limits.js'
@@ -24,6 +25,8 @@ export interface EngineContext {
   audit?: AuditTrail
   /** The JWK Sets clients publish at their jwks_uri. */
   remoteKeySets: RemoteKeySets
+  /** Client ID Metadata Documents fetched for URL client_ids, and their cache. */
+  clientIdMetadataDocuments: ClientIdMetadataDocuments
   /** Client assertions already used, by client id and jti: until when each is remembered. */
   seenAssertions: GenerationalCache<string, number>
   /** Refusal events written and left out this minute, by kind, service and network. */

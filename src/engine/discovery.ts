@@ -55,5 +55,9 @@ export function discoveryDocument(
   // RFC 9700 §2.1.1: S256 is the one PKCE method a client should use.
   document['code_challenge_methods_supported'] = ['S256']
   if (settings.parRequired) document['require_pushed_authorization_requests'] = true
+  // draft-ietf-oauth-client-id-metadata-document-02 §6: URL client_ids are resolved.
+  if (settings.clientIdMetadataDocumentSupported === true) {
+    document['client_id_metadata_document_supported'] = true
+  }
   return document
 }

@@ -45,6 +45,7 @@ import * as registration from './registration.js'
 import * as secretRotation from './secret-rotation.js'
 import type { ClientSecretRotation } from './secret-rotation.js'
 import { RemoteKeySets } from './remote-key-sets.js'
+import { ClientIdMetadataDocuments, resolvesDocument } from './client-id-metadata.js'
 import { GenerationalCache } from './generational-cache.js'
 import type { ClientConfigurationRequest, RegisterRequest, UpdateRequest } from './registration.js'
 import { pooledRandomBytes, type RandomBytes } from './secrets.js'
@@ -124,7 +125,7 @@ export interface EngineOptions {
    */
   audit?: AuditTrail
   /**
-   * Lets fetches of what clients name (their jwks_uri) reach private, loopback and
+   * Lets fetches of what clients name (their Client ID Metadata Document, jwks_uri) reach private, loopback and
    * link-local addresses: for tests and private networks only (`--cimd-allow-private`).
    * @default false
    */
@@ -478,6 +479,9 @@ export function createEngine(options: EngineOptions): Engine {
     },
     audit: options.audit,
     remoteKeySets: new RemoteKeySets({ allowPrivate: options.allowPrivateFetch ?? false }),
+    clientIdMetadataDocuments: new ClientIdMetadataDocuments({
+      allowPrivate: options.allowPrivateFetch ?? false,
+    }),
     seenAssertions: new GenerationalCache(SEEN_ASSERTIONS),
     refusalWindows: new GenerationalCache(REFUSAL_WINDOWS),
   }
@@ -506,9 +510,11 @@ export function createEngine(options: EngineOptions): Engine {
 
     createClient: (service, input, origin) => clients.createClient(context, service, input, origin),
     requireClient: (service, clientId, origin) =>
-      origin
-        ? clients.readClient(context, service, clientId, origin)
-        : clients.requireClient(context, service, clientId),
+      resolvesDocument(service, clientId)
+        ? context.clientIdMetadataDocuments.resolve(context, service, clientId)
+        : origin
+          ? clients.readClient(context, service, clientId, origin)
+          : clients.requireClient(context, service, clientId),
     listClients: (service, request) => clients.listClients(context, service, request),
     updateClient: (service, clientId, input, origin) =>
       clients.updateClient(context, service, clientId, input, origin),

@@ -37,6 +37,7 @@ export {
   type ClientRestore,
 } from './store.js'
 export type * from './webhook-store.js'
+export type * from './metadata-document-store.js'
 export {
   DEFAULT_WEBHOOK_DELIVERY,
   type WebhookDeliveryOptions,

@@ -4,6 +4,10 @@
  */
 import { isInitialAccessTokenLive } from './access-tokens.js'
 import { MemoryWebhooks } from './memory-webhooks.js'
+import type {
+  MetadataDocumentVersion,
+  NewMetadataDocumentVersion,
+} from './metadata-document-store.js'
 import { isExpired } from './records.js'
 import {
   ClientCapReachedError,
@@ -42,6 +46,8 @@ export class MemoryStore implements Store {
   readonly #apiTokens = new Map<string, ApiTokenRecord>()
   readonly #settings = new Map<string, string>()
   readonly #idempotencyKeys = new Map<string, IdempotencyKeyRecord>()
+  /** Pinned Client ID Metadata Documents by `${serviceApiKey} ${url}`, oldest first. */
+  readonly #metadataDocuments = new Map<string, MetadataDocumentVersion[]>()
   #sequence = 0
   /** Webhooks and their outbox; `enqueue` stands for sealing an audit event. */
   readonly webhooks = new MemoryWebhooks()
@@ -81,6 +87,9 @@ export class MemoryStore implements Store {
     }
     for (const [key, claim] of this.#idempotencyKeys) {
       if (claim.serviceApiKey === apiKey) this.#idempotencyKeys.delete(key)
+    }
+    for (const key of this.#metadataDocuments.keys()) {
+      if (key.startsWith(`${apiKey} `)) this.#metadataDocuments.delete(key)
     }
     this.webhooks.deleteService(apiKey)
     return this.#services.delete(apiKey)
@@ -159,6 +168,25 @@ export class MemoryStore implements Store {
     if (current.lastUsedAt !== undefined) stored.lastUsedAt = current.lastUsedAt
     this.#clients.set(key, stored)
     return copy(stored)
+  }
+
+  async pinMetadataDocument(
+    pin: NewMetadataDocumentVersion,
+  ): Promise<{ added: boolean; previous?: MetadataDocumentVersion }> {
+    const key = `${pin.serviceApiKey} ${pin.url}`
+    const versions = this.#metadataDocuments.get(key) ?? []
+    const previous = versions.at(-1)
+    if (previous?.document === pin.document) return { added: false, previous: { ...previous } }
+    versions.push({ ...pin, version: (previous?.version ?? 0) + 1 })
+    this.#metadataDocuments.set(key, versions)
+    return previous ? { added: true, previous: { ...previous } } : { added: true }
+  }
+
+  async metadataDocumentVersions(
+    serviceApiKey: number,
+    url: string,
+  ): Promise<MetadataDocumentVersion[]> {
+    return (this.#metadataDocuments.get(`${serviceApiKey} ${url}`) ?? []).map((v) => ({ ...v }))
   }
 
   async recordClientUse(serviceApiKey: number, clientId: number, at: number): Promise<void> {

@@ -16,6 +16,11 @@ import { policyDocumentProblem } from '../metadata/index.js'
 import type { EngineContext } from './context.js'
 import type { Page, ServiceRecord, ServiceSettings } from './records.js'
 import { checkIdleLifetime, DEFAULT_RESTORE_WINDOW_SECONDS } from './client-lifecycle.js'
+import {
+  checkClientIdMetadataBounds,
+  checkClientIdMetadataSettings,
+  CLIENT_ID_METADATA_DEFAULTS,
+} from './client-id-metadata-settings.js'
 import { mintNumericId, mintSecret } from './secrets.js'
 import { checkRotationSettings, DEFAULT_GRACE_SECONDS } from './token-rotation.js'
 
@@ -50,6 +55,8 @@ export const SERVICE_DEFAULTS: Readonly<ServiceSettings> = Object.freeze<Service
   // RFC 7592 §3 allows rotation; by default the token stays the same (token-rotation.ts).
   registrationAccessTokenRotation: 'never',
   registrationAccessTokenGrace: DEFAULT_GRACE_SECONDS,
+  // Client ID Metadata Documents are off: no URL client_id is fetched unless a service asks.
+  ...CLIENT_ID_METADATA_DEFAULTS,
 })
 
 /** The writable settings of an input, with read-only and null members dropped. */
@@ -83,6 +90,7 @@ function checkExtensionSettings(settings: Record<string, unknown>): void {
   }
   checkRotationSettings(settings)
   checkIdleLifetime(settings['clientIdleLifetime'])
+  checkClientIdMetadataSettings(settings)
   const issuers = settings['trustedSoftwareStatementIssuers']
   if (issuers !== undefined && !isTrustedIssuerList(issuers)) {
     throw new OAuthError(
@@ -123,10 +131,12 @@ export async function createService(
   input: AuthleteService,
 ): Promise<ServiceRecord> {
   const now = context.now()
+  const settings = { ...SERVICE_DEFAULTS, ...writableSettings(input) }
+  checkClientIdMetadataBounds(settings)
   return context.store.insertService({
     apiKey: mintNumericId(context.randomBytes),
     apiSecret: mintSecret(context.randomBytes),
-    settings: { ...SERVICE_DEFAULTS, ...writableSettings(input) },
+    settings,
     policy: {},
     createdAt: now,
     modifiedAt: now,
@@ -154,9 +164,11 @@ export async function updateService(
   input: AuthleteService,
 ): Promise<ServiceRecord> {
   const current = await requireService(context, apiKey)
+  const settings = { ...current.settings, ...writableSettings(input) }
+  checkClientIdMetadataBounds(settings)
   const updated = await context.store.updateService({
     ...current,
-    settings: { ...current.settings, ...writableSettings(input) },
+    settings,
     modifiedAt: context.now(),
   })
   context.services.forget(apiKey)

@@ -28,6 +28,11 @@ export class ClientsApi {
     })) as AuthleteClient
   }
 
+  /**
+   * A client by its numeric id; on a service with clientIdMetadataDocumentSupported, also an
+   * https client_id, answered from its Client ID Metadata Document (clientId 0, the URL in
+   * clientIdAlias). A document that cannot be used is a RegistrarError (400) saying why.
+   */
   async get(serviceId: ServiceId, clientId: ClientId): Promise<AuthleteClient> {
     return (await this.#transport.send({
       method: 'GET',

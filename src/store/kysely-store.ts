@@ -23,6 +23,8 @@ import type {
   IdempotencyKeyReclaim,
   IdempotencyKeyRecord,
   InitialAccessTokenRecord,
+  MetadataDocumentVersion,
+  NewMetadataDocumentVersion,
   NewClientRecord,
   NewServiceRecord,
   Page,
@@ -254,6 +256,49 @@ export class KyselyStore implements Store {
       eventInsert(this.#db, event),
     ])
     return rows.length > 0
+  }
+
+  async pinMetadataDocument(
+    pin: NewMetadataDocumentVersion,
+  ): Promise<{ added: boolean; previous?: MetadataDocumentVersion }> {
+    const row = await this.#db
+      .selectFrom('client_metadata_documents')
+      .selectAll()
+      .where('service_api_key', '=', pin.serviceApiKey)
+      .where('url', '=', pin.url)
+      .orderBy('version', 'desc')
+      .limit(1)
+      .executeTakeFirst()
+    const previous = row && toMetadataDocumentVersion(row)
+    if (previous?.document === pin.document) return { added: false, previous }
+    // The primary key keeps a version once: a node that pinned the same change first wins.
+    const { numInsertedOrUpdatedRows } = await this.#db
+      .insertInto('client_metadata_documents')
+      .values({
+        service_api_key: pin.serviceApiKey,
+        url: pin.url,
+        version: (previous?.version ?? 0) + 1,
+        document: pin.document,
+        fetched_at: pin.fetchedAt,
+      })
+      .onConflict((conflict) => conflict.doNothing())
+      .executeTakeFirst()
+    const added = Number(numInsertedOrUpdatedRows ?? 0) > 0
+    return previous ? { added, previous } : { added }
+  }
+
+  async metadataDocumentVersions(
+    serviceApiKey: number,
+    url: string,
+  ): Promise<MetadataDocumentVersion[]> {
+    const rows = await this.#db
+      .selectFrom('client_metadata_documents')
+      .selectAll()
+      .where('service_api_key', '=', serviceApiKey)
+      .where('url', '=', url)
+      .orderBy('version', 'asc')
+      .execute()
+    return rows.map(toMetadataDocumentVersion)
   }
 
   async recordClientUse(serviceApiKey: number, clientId: number, at: number): Promise<void> {
@@ -555,5 +600,21 @@ export class KyselyStore implements Store {
     await this.#inserts.idle()
     await this.audit.idle()
     await this.#db.destroy()
+  }
+}
+
+function toMetadataDocumentVersion(row: {
+  service_api_key: number | string
+  url: string
+  version: number | string
+  document: string
+  fetched_at: number | string
+}): MetadataDocumentVersion {
+  return {
+    serviceApiKey: Number(row.service_api_key),
+    url: row.url,
+    version: Number(row.version),
+    document: row.document,
+    fetchedAt: Number(row.fetched_at),
   }
 }

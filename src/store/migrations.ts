@@ -31,6 +31,7 @@ const migrations: Migration[] = [
   { version: 8, name: 'previous client secret', up: addPreviousClientSecret },
   { version: 9, name: 'registration access token lineage', up: addTokenLineage },
   { version: 10, name: 'soft-deleted clients', up: addSoftDeletedClients },
+  { version: 11, name: 'pinned client ID metadata documents', up: addMetadataDocuments },
 ]
 
 /** The version a store migrated by this code is at. */
@@ -498,4 +499,20 @@ async function withMigrationLock<T>(
       throw error
     }
   })
+}
+
+/** Every version of each Client ID Metadata Document a service fetched (client-id-metadata.ts). */
+async function addMetadataDocuments(db: Kysely<Database>, flavor: Flavor): Promise<void> {
+  const bigint = flavor === 'sqlite' ? 'integer' : 'bigint'
+  await db.schema
+    .createTable('client_metadata_documents')
+    .addColumn('service_api_key', bigint, (col) =>
+      col.notNull().references('services.api_key').onDelete('cascade'),
+    )
+    .addColumn('url', 'text', (col) => col.notNull())
+    .addColumn('version', 'integer', (col) => col.notNull())
+    .addColumn('document', 'text', (col) => col.notNull())
+    .addColumn('fetched_at', bigint, (col) => col.notNull())
+    .addPrimaryKeyConstraint('client_metadata_documents_pk', ['service_api_key', 'url', 'version'])
+    .execute()
 }

@@ -182,6 +182,15 @@ export interface WebhookDeliveryTable {
   failed_at: number | null
 }
 
+/** Client ID Metadata Documents as fetched, one row a version (metadata-document-store.ts). */
+export interface ClientMetadataDocumentTable {
+  service_api_key: number
+  url: string
+  version: number
+  document: string
+  fetched_at: number
+}
+
 export interface MigrationTable {
   version: number
   name: string
@@ -200,6 +209,7 @@ export interface Database {
   webhooks: WebhookTable
   webhook_deliveries: WebhookDeliveryTable
   registrar_migrations: MigrationTable
+  client_metadata_documents: ClientMetadataDocumentTable
 }
 
 export type ServiceRow = Selectable<ServiceTable>

@@ -18,6 +18,8 @@ export const AUDIT_EVENT_KINDS = [
   'client.restored',
   'client.purged',
   'client.secret_rotated',
+  // A Client ID Metadata Document fetched again names other redirect URIs or keys.
+  'client.metadata_document_changed',
   'authentication.failed',
   'registration.rejected',
   // A retired registration access token presented again: its lineage revoked (token-rotation.ts).
@@ -93,6 +95,12 @@ export const AuditEventSchema = Type.Object({
         Type.String({
           description:
             'registration_token.reused: `previous_after_grace` or `retired` (which replaced token came back)',
+        }),
+      ),
+      documentUrl: Type.Optional(
+        Type.String({
+          description:
+            'client.metadata_document_changed: the client_id URL whose document changed (diff holds redirect_uris, jwks, jwks_uri as before and after; version the new pinned version)',
         }),
       ),
       previousSecretValidUntil: Type.Optional(

@@ -58,7 +58,10 @@ export const ServiceIdParams = Type.Object({
 
 export const ServiceClientParams = Type.Object({
   serviceId: ServiceIdParams.properties.serviceId,
-  clientId: Type.String({ description: 'The numeric client id, in decimal' }),
+  clientId: Type.String({
+    description:
+      'The numeric client id, in decimal; for client/get, when the service resolves Client ID Metadata Documents (clientIdMetadataDocumentSupported), also a URL-encoded https client_id',
+  }),
 })
 
 /**
@@ -217,6 +220,29 @@ export const ServiceSchema = Type.Object(
         description:
           'Registrar: whether URIs the authorization server fetches (jwks_uri, sector_identifier_uri, request_uris, logo_uri, backchannel_logout_uri, backchannel_client_notification_endpoint) may name loopback, private or link-local IP addresses or localhost; default false',
       }),
+    ),
+    clientIdMetadataDocumentSupported: Type.Optional(
+      Type.Boolean({
+        description:
+          "Registrar (Authlete's name): whether a client_id that is an https URL is resolved by fetching the Client ID Metadata Document it names (draft-ietf-oauth-client-id-metadata-document), in client/get and client/authenticate, and discovery advertises client_id_metadata_document_supported; default false",
+      }),
+    ),
+    clientIdMetadataDocumentHosts: Type.Optional(
+      Type.Array(Type.String({ minLength: 1, maxLength: 2048 }), {
+        maxItems: 100,
+        description:
+          "Registrar: where Client ID Metadata Documents may be fetched from, checked before any fetch: a host name (exact, any path) or an https URL prefix (same origin, the path starting with the prefix's path); empty (the default) = any public host",
+      }),
+    ),
+    clientIdMetadataDocumentCacheMinSeconds: Type.Optional(
+      Count(
+        'Registrar: the shortest time a fetched Client ID Metadata Document is cached, whatever its Cache-Control or Expires say (also the lifetime when it sends neither); default 300',
+      ),
+    ),
+    clientIdMetadataDocumentCacheMaxSeconds: Type.Optional(
+      Count(
+        'Registrar: the longest time a fetched Client ID Metadata Document is cached, whatever its Cache-Control or Expires say; at least clientIdMetadataDocumentCacheMinSeconds; default 86400',
+      ),
     ),
     trustedSoftwareStatementIssuers: Type.Optional(
       Type.Array(TrustedIssuerSchema, {

@@ -178,6 +178,80 @@ describe('registrar CLI against a running server', () => {
     assert.equal(updated.allowPrivateNetworkUris, true)
   })
 
+  test('service create and update set the Client ID Metadata Document settings; an update without them keeps them', async () => {
+    const created = json<{
+      apiKey: number
+      clientIdMetadataDocumentSupported: boolean
+      clientIdMetadataDocumentHosts: string[]
+      clientIdMetadataDocumentCacheMinSeconds: number
+    }>(
+      await cli(
+        [
+          'service',
+          'create',
+          '--name',
+          'cimd',
+          '--client-id-metadata-documents',
+          '--client-id-metadata-document-host',
+          'example.com',
+          '--client-id-metadata-document-host',
+          'https://agents.example.org/clients/',
+          '--client-id-metadata-document-cache-min',
+          '60',
+          '--json',
+        ],
+        api,
+      ),
+    )
+    assert.equal(created.clientIdMetadataDocumentSupported, true)
+    assert.deepEqual(created.clientIdMetadataDocumentHosts, [
+      'example.com',
+      'https://agents.example.org/clients/',
+    ])
+    assert.equal(created.clientIdMetadataDocumentCacheMinSeconds, 60)
+    const kept = json<typeof created & { clientIdMetadataDocumentCacheMaxSeconds: number }>(
+      await cli(
+        [
+          'service',
+          'update',
+          String(created.apiKey),
+          '--client-id-metadata-document-cache-max',
+          '120',
+          '--json',
+        ],
+        api,
+      ),
+    )
+    assert.equal(kept.clientIdMetadataDocumentSupported, true)
+    assert.equal(kept.clientIdMetadataDocumentHosts.length, 2)
+    assert.equal(kept.clientIdMetadataDocumentCacheMaxSeconds, 120)
+    const off = json<typeof created>(
+      await cli(
+        [
+          'service',
+          'update',
+          String(created.apiKey),
+          '--no-client-id-metadata-documents',
+          '--json',
+        ],
+        api,
+      ),
+    )
+    assert.equal(off.clientIdMetadataDocumentSupported, false)
+    const inverted = await cli(
+      [
+        'service',
+        'update',
+        String(created.apiKey),
+        '--client-id-metadata-document-cache-min',
+        '121',
+      ],
+      api,
+    )
+    assert.notEqual(inverted.code, 0)
+    assert.match(inverted.stderr, /must not exceed/)
+  })
+
   test('service policy set replaces the policy from a file or stdin, and get prints it as JSON', async () => {
     const { apiKey } = json<{ apiKey: number }>(await cli(['service', 'create', '--json'], api))
     const serviceId = String(apiKey)

@@ -44,6 +44,8 @@ const OPERATIONS = [
     method: 'GET',
     path: '/api/:serviceId/client/get/:clientId',
     summary: 'Get a client',
+    description:
+      "On a service with clientIdMetadataDocumentSupported, clientId may also be a URL-encoded https client_id: the client is then built from the Client ID Metadata Document fetched from it (draft-ietf-oauth-client-id-metadata-document; cached within the service's clientIdMetadataDocumentCacheMinSeconds / MaxSeconds), with clientId 0 and the URL as clientIdAlias. A document that cannot be used (not https, host not allowed, a private or loopback address, a redirect, too large, too slow, not JSON, a client_id other than its URL, a shared-secret auth method, metadata the service's rules refuse) is a 400 result error whose message says why. With the setting off, a URL is an unknown client (404).",
     params: ServiceClientParams,
     answer: ClientSchema,
     run: async (engine, request) => {
@@ -98,7 +100,7 @@ const OPERATIONS = [
     path: '/api/:serviceId/client/authenticate',
     summary: "Check a client's credentials",
     description:
-      'For an authorization server that received a client secret (client_secret_basic or client_secret_post, RFC 6749 §2.3.1) or a JWT client assertion (client_secret_jwt or private_key_jwt, RFC 7523): answers the client, without its secret, when they match its registration (during the overlap of a rotation, the secret it replaced matches too: clientSecretRotationOverlap); a 401 result error alike when they do not, when the secret has expired and when the client is unknown. An assertion must be addressed to the service: its issuer, or its token, PAR, revocation, introspection, backchannel or device authorization endpoint.',
+      "For an authorization server that received a client secret (client_secret_basic or client_secret_post, RFC 6749 §2.3.1) or a JWT client assertion (client_secret_jwt or private_key_jwt, RFC 7523): answers the client, without its secret, when they match its registration (during the overlap of a rotation, the secret it replaced matches too: clientSecretRotationOverlap); a 401 result error alike when they do not, when the secret has expired and when the client is unknown. An assertion must be addressed to the service: its issuer, or its token, PAR, revocation, introspection, backchannel or device authorization endpoint. On a service with clientIdMetadataDocumentSupported, an https client_id is resolved as client/get does and a private_key_jwt assertion is checked against its document's jwks or jwks_uri; a document that cannot be used is a 401 result error whose message says why.",
     params: ServiceIdParams,
     body: ClientCredentialsSchema,
     bodyRequired: true,

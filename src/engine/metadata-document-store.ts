@@ -1,0 +1,32 @@
+/**
+ * Where the Client ID Metadata Documents a service fetched are pinned: every version that
+ * differs from the one before, so a change of a client's redirect URIs or keys is seen
+ * (client-id-metadata.ts) and what a URL said at any time can be told afterwards.
+ */
+
+/** One version of the document at a URL, as fetched for a service. */
+export interface MetadataDocumentVersion {
+  serviceApiKey: number
+  url: string
+  /** 1 for the first document fetched, then one more for each that differed. */
+  version: number
+  /** The document as fetched (its JSON text). */
+  document: string
+  /** Milliseconds since the epoch. */
+  fetchedAt: number
+}
+
+export type NewMetadataDocumentVersion = Omit<MetadataDocumentVersion, 'version'>
+
+export interface MetadataDocumentStore {
+  /**
+   * Stores the document as the URL's next version unless it equals the latest one; resolves
+   * that latest one as it was before (undefined for a first fetch) and whether a version was
+   * added. Two nodes pinning the same change at once add it once.
+   */
+  pinMetadataDocument(
+    pin: NewMetadataDocumentVersion,
+  ): Promise<{ added: boolean; previous?: MetadataDocumentVersion }>
+  /** The versions pinned for the service and URL, oldest first. */
+  metadataDocumentVersions(serviceApiKey: number, url: string): Promise<MetadataDocumentVersion[]>
+}

@@ -1,0 +1,54 @@
+/**
+ * The pinned Client ID Metadata Documents of the Store contract (metadata-document-store.ts):
+ * a first fetch is version 1, the same document again adds nothing, a changed one is the
+ * next version with the one before it answered, versions are kept per service and URL and
+ * go with their service.
+ */
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import type { ServiceRecord, Store } from '../../src/engine/index.js'
+import { NOW } from './records.js'
+
+export interface MetadataDocumentContext {
+  store(): Store
+  newService(): Promise<ServiceRecord>
+}
+
+export function metadataDocumentTests(context: MetadataDocumentContext): void {
+  test('a metadata document is pinned once per change, as numbered versions per service and URL', async () => {
+    const store = context.store()
+    const service = await context.newService()
+    const other = await context.newService()
+    const url = 'https://agent.example/client.json'
+    const pin = (serviceApiKey: number, document: string, fetchedAt = NOW) =>
+      store.pinMetadataDocument({ serviceApiKey, url, document, fetchedAt })
+
+    assert.deepEqual(await pin(service.apiKey, '{"v":1}'), { added: true })
+    const same = await pin(service.apiKey, '{"v":1}', NOW + 1)
+    assert.equal(same.added, false)
+    assert.equal(same.previous?.version, 1)
+    const changed = await pin(service.apiKey, '{"v":2}', NOW + 2)
+    assert.equal(changed.added, true)
+    assert.deepEqual(changed.previous, {
+      serviceApiKey: service.apiKey,
+      url,
+      version: 1,
+      document: '{"v":1}',
+      fetchedAt: NOW,
+    })
+    assert.deepEqual(await pin(other.apiKey, '{"v":2}'), { added: true })
+
+    const versions = await store.metadataDocumentVersions(service.apiKey, url)
+    assert.deepEqual(
+      versions.map(({ version, document, fetchedAt }) => ({ version, document, fetchedAt })),
+      [
+        { version: 1, document: '{"v":1}', fetchedAt: NOW },
+        { version: 2, document: '{"v":2}', fetchedAt: NOW + 2 },
+      ],
+    )
+    assert.deepEqual(await store.metadataDocumentVersions(service.apiKey, `${url}?other`), [])
+    assert.equal(await store.deleteService(service.apiKey), true)
+    assert.deepEqual(await store.metadataDocumentVersions(service.apiKey, url), [])
+    assert.equal((await store.metadataDocumentVersions(other.apiKey, url)).length, 1)
+  })
+}
