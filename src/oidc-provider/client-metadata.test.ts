@@ -63,3 +63,9 @@ test('parses a JWK Set held as JSON text (RFC 7591 §2 jwks)', () => {
   })
   assert.deepEqual(metadata.jwks, jwks)
 })
+
+test("names a Client ID Metadata Document's client by its URL, not its clientId 0", () => {
+  const url = 'https://agent.example.com/client.json'
+  const metadata = oidcClientMetadataOf({ ...CONFIDENTIAL, clientId: 0, clientIdAlias: url })
+  assert.equal(metadata.client_id, url)
+})
