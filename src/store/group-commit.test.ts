@@ -87,29 +87,36 @@ test('idle() waits for everything submitted', async () => {
   assert.equal(settled, 2)
 })
 
-test('items of one key share a transaction, and wait while their key has one in flight', async () => {
-  const batches: number[][] = []
-  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
-  const commit = async (items: number[]): Promise<Outcome<number>[]> => {
-    batches.push(items)
-    // Key 1's transactions are slow, the others quick.
-    await sleep(items.some((item) => item % 10 === 1) ? 60 : 5)
-    return items.map((item) => ({ ok: true, value: item }))
-  }
-  const group = new GroupCommit({ commit, maxConcurrentBatches: 2, key: (item) => item % 10 })
-  const first = [1, 11, 2, 21, 12, 31, 3].map((item) => group.submit(item))
-  await sleep(30)
-  const later = [41, 4, 5].map((item) => group.submit(item))
-  await Promise.all([...first, ...later])
-  assert.deepEqual(batches, [
-    // Shared over two slots, each key whole: keys 1 and 2 in the first, 3 in the second.
-    [1, 11, 2, 21, 12, 31],
-    [3],
-    // 41 waits for key 1's transaction; 4 and 5 take the free slot.
-    [4, 5],
-    [41],
-  ])
-})
+test(
+  'items of one key share a transaction, and wait while their key has one in flight',
+  { timeout: 5_000 },
+  async () => {
+    const batches: number[][] = []
+    // Key 1's first transaction stays open until the test lets it end; the others are quick.
+    let endKeyOne!: () => void
+    const keyOneEnds = new Promise<void>((resolve) => (endKeyOne = resolve))
+    const commit = async (items: number[]): Promise<Outcome<number>[]> => {
+      batches.push(items)
+      await (items.includes(1) ? keyOneEnds : new Promise((resolve) => setTimeout(resolve, 5)))
+      return items.map((item) => ({ ok: true, value: item }))
+    }
+    const group = new GroupCommit({ commit, maxConcurrentBatches: 2, key: (item) => item % 10 })
+    const first = [1, 11, 2, 21, 12, 31, 3].map((item) => group.submit(item))
+    await first[6] // 3's transaction has ended: its slot is free, key 1's still open.
+    const later = [41, 4, 5].map((item) => group.submit(item))
+    await later[1] // 4 and 5 took the free slot while 41 waits for key 1.
+    endKeyOne()
+    await Promise.all([...first, ...later])
+    assert.deepEqual(batches, [
+      // Shared over two slots, each key whole: keys 1 and 2 in the first, 3 in the second.
+      [1, 11, 2, 21, 12, 31],
+      [3],
+      // 41 waits for key 1's transaction; 4 and 5 take the free slot.
+      [4, 5],
+      [41],
+    ])
+  },
+)
 
 test('onBatch hears of each committed transaction: its size and its duration', async () => {
   const { commit } = recorder({ delayMs: 10 })
