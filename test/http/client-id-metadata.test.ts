@@ -498,12 +498,16 @@ for (const backend of TEST_DATABASES) {
       })
       assert.equal(elsewhere.status, 404, elsewhere.text)
 
-      const approved = await admin.call(`/api/${held}/client/metadata-document/approve`, {
-        body: { url, version: 3 },
-      })
-      assert.equal(approved.status, 200, approved.text)
-      assert.equal(approved.json.versions[2].approved, true)
+      // Approved through the SDK, as an administrator would.
+      const registrar = new Registrar({ baseUrl: server.url, token: server.adminToken })
+      const approved = await registrar.clients.approveMetadataDocument(held, url, 3)
+      assert.deepEqual(
+        approved.versions.map((v) => v.approved),
+        [false, false, true],
+      )
       assert.deepEqual(await redirects(), ['http://127.0.0.1/elsewhere'])
+      const sdkListed = await registrar.clients.metadataDocumentVersions(held, url)
+      assert.equal(sdkListed.versions.length, 3)
     })
 
     test('a document client records its last use at client/authenticate; client/get answers it', async () => {
