@@ -510,6 +510,35 @@ for (const backend of TEST_DATABASES) {
       assert.equal(sdkListed.versions.length, 3)
     })
 
+    test('an approval takes effect at once: the cached held answer is dropped', async () => {
+      const cached = await admin.createService({
+        clientIdMetadataDocumentSupported: true,
+        clientIdMetadataDocumentCacheMinSeconds: 1,
+        clientIdMetadataDocumentCacheMaxSeconds: 1,
+        clientIdMetadataDocumentChangeApproval: true,
+      })
+      const path = `/held-cached-${backend.name}.json`
+      const url = serve(path, PUBLIC_CLIENT)
+      const redirects = async () => (await getClient(admin, cached, url)).json.redirectUris
+      assert.deepEqual(await redirects(), ['http://127.0.0.1/callback'])
+      serve(path, { ...PUBLIC_CLIENT, jwks_uri: 'https://agent.example/jwks.json' })
+      await sleep(1100)
+      const held = await getClient(admin, cached, url)
+      assert.equal(held.json.jwksUri, undefined, held.text)
+      const approved = await admin.call(`/api/${cached}/client/metadata-document/approve`, {
+        body: { url, version: 2 },
+      })
+      assert.equal(approved.status, 200, approved.text)
+      // Within the second the held answer would still be cached, but for the approval.
+      const now = await getClient(admin, cached, url)
+      assert.equal(now.json.jwksUri, 'https://agent.example/jwks.json', now.text)
+      const [event] = (
+        await admin.call(`/api/${cached}/audit?kind=client.metadata_document_changed`)
+      ).json.events
+      assert.equal(event.detail.held, true)
+      assert.deepEqual(Object.keys(event.detail.diff), ['jwks_uri'])
+    })
+
     test('a document client records its last use at client/authenticate; client/get answers it', async () => {
       const used = await admin.createService({
         issuer: ISSUER,
