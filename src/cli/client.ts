@@ -10,6 +10,7 @@ import { addCommandGroup } from './command-group.js'
 import { formatMillis, printFields, printJson, printLine, printTable } from './output.js'
 import { collectPages } from './pages.js'
 import { addSecretCommands } from './client-secret.js'
+import { addDocumentCommands } from './client-document.js'
 import { readText } from './input.js'
 import { exitOnUsageError, run, UsageError } from './run.js'
 
@@ -26,6 +27,7 @@ export function registerClientCommands(program: Command): void {
       addRollback,
       addAuthenticate,
       addSecretCommands,
+      addDocumentCommands,
       addReissueToken,
     ],
   })

@@ -30,6 +30,7 @@ interface ServiceFlags extends ApiFlags {
   clientIdMetadataDocumentHost?: string[]
   clientIdMetadataDocumentCacheMin?: string
   clientIdMetadataDocumentCacheMax?: string
+  clientIdMetadataDocumentChangeApproval?: boolean
 }
 
 const SUMMARY_FIELDS = [
@@ -250,6 +251,14 @@ function withSettings(command: Command): Command {
       '--client-id-metadata-document-cache-max <seconds>',
       'longest time a fetched document is cached (default 86400)',
     )
+    .option(
+      '--client-id-metadata-document-change-approval',
+      'hold a fetched document whose redirect_uris or keys changed until approved (registrar client document approve)',
+    )
+    .option(
+      '--no-client-id-metadata-document-change-approval',
+      'use a changed document at once (the default)',
+    )
 }
 
 /** The service to send: the base, then --from, then the flags. */
@@ -286,6 +295,7 @@ async function settings(flags: ServiceFlags, base: AuthleteService): Promise<Aut
       '--client-id-metadata-document-cache-max',
       flags.clientIdMetadataDocumentCacheMax,
     ),
+    clientIdMetadataDocumentChangeApproval: flags.clientIdMetadataDocumentChangeApproval,
   }
   const defined = Object.fromEntries(Object.entries(fromFlags).filter(([, v]) => v !== undefined))
   return { ...base, ...fromFile, ...defined }

@@ -79,8 +79,9 @@ export async function authenticateClientCredentials(
     )
     throw error
   }
-  // A document's client (clientId 0, client-id-metadata.ts) has no row to note a use in.
+  // A document's client (clientId 0, client-id-metadata.ts) notes its use by its URL.
   if (client.clientId !== 0) await noteClientUse(context, client)
+  else await context.clientIdMetadataDocuments.noteUse(context, client)
   return client
 }
 

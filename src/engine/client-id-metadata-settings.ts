@@ -18,13 +18,19 @@ export const CLIENT_ID_METADATA_DEFAULTS = {
   clientIdMetadataDocumentHosts: [] as string[],
   clientIdMetadataDocumentCacheMinSeconds: DEFAULT_CACHE_MIN_SECONDS,
   clientIdMetadataDocumentCacheMaxSeconds: DEFAULT_CACHE_MAX_SECONDS,
+  clientIdMetadataDocumentChangeApproval: false,
 } satisfies Partial<ServiceSettings>
 
 /** Checks the members an input sets (types and each host entry). */
 export function checkClientIdMetadataSettings(settings: Record<string, unknown>): void {
-  const supported = settings['clientIdMetadataDocumentSupported']
-  if (supported !== undefined && typeof supported !== 'boolean') {
-    throw new OAuthError('invalid_request', 'clientIdMetadataDocumentSupported must be a boolean')
+  for (const name of [
+    'clientIdMetadataDocumentSupported',
+    'clientIdMetadataDocumentChangeApproval',
+  ]) {
+    const value = settings[name]
+    if (value !== undefined && typeof value !== 'boolean') {
+      throw new OAuthError('invalid_request', `${name} must be a boolean`)
+    }
   }
   const hosts = settings['clientIdMetadataDocumentHosts']
   if (hosts !== undefined) {

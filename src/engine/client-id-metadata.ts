@@ -20,6 +20,8 @@ import type { EngineContext } from './context.js'
 import { cacheBounds, hostAllowed } from './client-id-metadata-settings.js'
 import { findClient } from './find-client.js'
 import { GenerationalCache } from './generational-cache.js'
+import { useIsDue } from './last-use.js'
+import { pinnedDiff, usableDocument } from './metadata-document-approval.js'
 import type { ClientRecord, ServiceRecord } from './records.js'
 import { FetchRefusedError, safeFetch } from './safe-fetch.js'
 import { policyFor } from './service-cache.js'
@@ -75,6 +77,8 @@ export class ClientIdMetadataDocuments {
   readonly #cache = new GenerationalCache<string, Cached>(MAX_CACHED)
   /** One fetch at a time per key: concurrent resolves of one URL share it. */
   readonly #pending = new Map<string, Promise<Cached>>()
+  /** The use last written per service and URL (noteUse). */
+  readonly #uses = new GenerationalCache<string, number>(MAX_CACHED)
   readonly #allowPrivate: boolean
 
   constructor(options: { allowPrivate?: boolean } = {}) {
@@ -110,6 +114,36 @@ export class ClientIdMetadataDocuments {
     return fresh.client
   }
 
+  /** The client as client/get answers it: resolved, with its last use (last-use.ts). */
+  async describe(
+    context: EngineContext,
+    service: ServiceRecord,
+    clientId: string,
+  ): Promise<ClientRecord> {
+    const client = await this.resolve(context, service, clientId)
+    const row = await context.store.metadataDocumentClient(service.apiKey, clientId)
+    return row?.lastUsedAt === undefined ? client : { ...client, lastUsedAt: row.lastUsedAt }
+  }
+
+  /** Drops the URL's cached client, so that its next resolve fetches (an approval). */
+  forget(service: ServiceRecord, clientId: string): void {
+    this.#cache.delete(`${service.apiKey} ${service.modifiedAt} ${clientId}`)
+  }
+
+  /**
+   * Records a use of the document's client (client/authenticate) as a registered client's
+   * is: at most once an hour, which this node remembers as the client has no row to read.
+   */
+  async noteUse(context: EngineContext, client: ClientRecord): Promise<void> {
+    const url = client.extras.clientIdAlias
+    if (typeof url !== 'string') return
+    const key = `${client.serviceApiKey} ${url}`
+    const now = context.now()
+    if (!useIsDue(this.#uses.get(key), now)) return
+    this.#uses.set(key, now)
+    await context.store.recordMetadataDocumentUse(client.serviceApiKey, url, now)
+  }
+
   async #fetch(
     context: EngineContext,
     service: ServiceRecord,
@@ -134,20 +168,20 @@ export class ClientIdMetadataDocuments {
     }
     const document = await jsonDocument(clientId, response)
     const fetchedAt = context.now()
-    const client = await clientOf(service, clientId, document, fetchedAt)
-    await pin(context, service, clientId, document, fetchedAt)
+    // Checked before it is pinned: a document that cannot be used is never a version.
+    let client = await clientOf(service, clientId, document, fetchedAt)
+    const usable = await pin(context, service, clientId, document, fetchedAt)
+    if (usable.held) client = await clientOf(service, clientId, usable.document, fetchedAt)
     return { client, until: fetchedAt + lifetimeSeconds(service, response, fetchedAt) * 1000 }
   }
 }
 
-/** Members whose change is a change of who the client is: where codes go, what it signs with. */
-const PINNED_MEMBERS = ['redirect_uris', 'jwks', 'jwks_uri'] as const
-
 /**
- * Pins the usable document as the URL's next version when it differs from the last one, and
- * records a change of its redirect URIs or keys as a client.metadata_document_changed audit
- * event: they are what ties the URL to the client (§8.1), so an administrator wants to see
- * them change.
+ * Pins the usable document as the URL's next version when it differs from the last one,
+ * chooses the version to use (metadata-document-approval.ts), and records a change of its
+ * redirect URIs or keys as a client.metadata_document_changed audit event (held: true when
+ * the change waits for approval): they are what ties the URL to the client (§8.1), so an
+ * administrator wants to see them change. Resolves the document to use.
  */
 async function pin(
   context: EngineContext,
@@ -155,29 +189,31 @@ async function pin(
   clientId: string,
   document: Record<string, unknown>,
   fetchedAt: number,
-): Promise<void> {
+): Promise<{ document: Record<string, unknown>; held: boolean }> {
+  const text = JSON.stringify(document)
   const { added, previous } = await context.store.pinMetadataDocument({
     serviceApiKey: service.apiKey,
     url: clientId,
-    document: JSON.stringify(document),
+    document: text,
     fetchedAt,
   })
-  if (!added || !previous) return
-  const before = JSON.parse(previous.document) as Record<string, unknown>
-  const diff: Record<string, { from?: unknown; to?: unknown }> = {}
-  for (const member of PINNED_MEMBERS) {
-    if (JSON.stringify(before[member]) !== JSON.stringify(document[member])) {
-      diff[member] = { from: before[member], to: document[member] }
-    }
-  }
-  if (Object.keys(diff).length === 0) return
+  // Not added and unlike the latest: another node pinned the same version first.
+  const version =
+    previous && !added && previous.document === text
+      ? previous.version
+      : (previous?.version ?? 0) + 1
+  const usable = await usableDocument(context, service, clientId, version, document)
+  if (!added || !previous) return usable
+  const diff = pinnedDiff(JSON.parse(previous.document) as Record<string, unknown>, document)
+  if (Object.keys(diff).length === 0) return usable
   await recordEvent(context, {
     kind: 'client.metadata_document_changed',
     serviceApiKey: service.apiKey,
     actor: 'system',
     at: fetchedAt,
-    detail: { documentUrl: clientId, version: previous.version + 1, diff },
+    detail: { documentUrl: clientId, version, diff, ...(usable.held && { held: true }) },
   })
+  return usable
 }
 
 /** §3: an https URL with a path, no fragment, no user information, no dot segments. */

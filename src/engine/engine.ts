@@ -35,6 +35,11 @@ import * as clients from './clients.js'
 import * as lifecycle from './client-lifecycle.js'
 import type { ClientSweepReport } from './client-lifecycle.js'
 import { clientOrphans, type OrphanRequest } from './client-orphans.js'
+import {
+  approveMetadataDocumentVersion,
+  listMetadataDocumentVersions,
+  type MetadataDocumentVersionView,
+} from './metadata-document-approval.js'
 import type { EngineContext } from './context.js'
 import { discoveryDocument } from './discovery.js'
 import type { Decision } from './decision.js'
@@ -315,6 +320,13 @@ export interface Engine {
    * @see README, Lifecycle
    */
   clientOrphans(service: ServiceRecord, request?: OrphanRequest): Promise<ClientOrphanReport>
+  /** The stored versions of the Client ID Metadata Document at `url`, the approved marked. */
+  metadataDocumentVersions(
+    service: ServiceRecord,
+    url: string,
+  ): Promise<MetadataDocumentVersionView[]>
+  /** Approves a stored version of the document at `url`; OAuthError not_found if none. */
+  approveMetadataDocument(service: ServiceRecord, url: string, version: number): Promise<void>
   /**
    * The client whose credentials an authorization server received: a client secret or a
    * JWT client assertion. OAuthError invalid_client (401) alike for an unknown client, an
@@ -511,7 +523,7 @@ export function createEngine(options: EngineOptions): Engine {
     createClient: (service, input, origin) => clients.createClient(context, service, input, origin),
     requireClient: (service, clientId, origin) =>
       resolvesDocument(service, clientId)
-        ? context.clientIdMetadataDocuments.resolve(context, service, clientId)
+        ? context.clientIdMetadataDocuments.describe(context, service, clientId)
         : origin
           ? clients.readClient(context, service, clientId, origin)
           : clients.requireClient(context, service, clientId),
@@ -531,6 +543,9 @@ export function createEngine(options: EngineOptions): Engine {
       lifecycle.restoreClient(context, service, clientId, origin),
     sweepClients: () => lifecycle.sweepClients(context),
     clientOrphans: (service, request) => clientOrphans(context, service, request),
+    metadataDocumentVersions: (service, url) => listMetadataDocumentVersions(context, service, url),
+    approveMetadataDocument: (service, url, version) =>
+      approveMetadataDocumentVersion(context, service, url, version),
     authenticateClientCredentials: (service, credentials, origin) =>
       authenticateClientCredentials(context, service, credentials, origin),
     toAuthleteClient,

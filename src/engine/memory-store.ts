@@ -5,6 +5,7 @@
 import { isInitialAccessTokenLive } from './access-tokens.js'
 import { MemoryWebhooks } from './memory-webhooks.js'
 import type {
+  MetadataDocumentClient,
   MetadataDocumentVersion,
   NewMetadataDocumentVersion,
 } from './metadata-document-store.js'
@@ -48,6 +49,7 @@ export class MemoryStore implements Store {
   readonly #idempotencyKeys = new Map<string, IdempotencyKeyRecord>()
   /** Pinned Client ID Metadata Documents by `${serviceApiKey} ${url}`, oldest first. */
   readonly #metadataDocuments = new Map<string, MetadataDocumentVersion[]>()
+  readonly #metadataDocumentClients = new Map<string, MetadataDocumentClient>()
   #sequence = 0
   /** Webhooks and their outbox; `enqueue` stands for sealing an audit event. */
   readonly webhooks = new MemoryWebhooks()
@@ -90,6 +92,9 @@ export class MemoryStore implements Store {
     }
     for (const key of this.#metadataDocuments.keys()) {
       if (key.startsWith(`${apiKey} `)) this.#metadataDocuments.delete(key)
+    }
+    for (const key of this.#metadataDocumentClients.keys()) {
+      if (key.startsWith(`${apiKey} `)) this.#metadataDocumentClients.delete(key)
     }
     this.webhooks.deleteService(apiKey)
     return this.#services.delete(apiKey)
@@ -187,6 +192,34 @@ export class MemoryStore implements Store {
     url: string,
   ): Promise<MetadataDocumentVersion[]> {
     return (this.#metadataDocuments.get(`${serviceApiKey} ${url}`) ?? []).map((v) => ({ ...v }))
+  }
+
+  async metadataDocumentClient(
+    serviceApiKey: number,
+    url: string,
+  ): Promise<MetadataDocumentClient | undefined> {
+    const found = this.#metadataDocumentClients.get(`${serviceApiKey} ${url}`)
+    return found && { ...found }
+  }
+
+  async approveMetadataDocument(
+    serviceApiKey: number,
+    url: string,
+    version: number,
+  ): Promise<void> {
+    const key = `${serviceApiKey} ${url}`
+    this.#metadataDocumentClients.set(key, {
+      ...this.#metadataDocumentClients.get(key),
+      approvedVersion: version,
+    })
+  }
+
+  async recordMetadataDocumentUse(serviceApiKey: number, url: string, at: number): Promise<void> {
+    const key = `${serviceApiKey} ${url}`
+    const found = this.#metadataDocumentClients.get(key) ?? {}
+    if (found.lastUsedAt === undefined || found.lastUsedAt < at) {
+      this.#metadataDocumentClients.set(key, { ...found, lastUsedAt: at })
+    }
   }
 
   async recordClientUse(serviceApiKey: number, clientId: number, at: number): Promise<void> {

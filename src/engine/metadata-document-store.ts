@@ -30,3 +30,23 @@ export interface MetadataDocumentStore {
   /** The versions pinned for the service and URL, oldest first. */
   metadataDocumentVersions(serviceApiKey: number, url: string): Promise<MetadataDocumentVersion[]>
 }
+
+/** What a service holds about a document's client beyond its versions. */
+export interface MetadataDocumentClient {
+  /** The version the resolver uses while a changed one is held (client-id-metadata.ts). */
+  approvedVersion?: number
+  /** Milliseconds since the epoch, kept to the hour (last-use.ts). */
+  lastUsedAt?: number
+}
+
+export interface MetadataDocumentClientStore {
+  /** The approved version and last use of the URL's client; undefined when none recorded. */
+  metadataDocumentClient(
+    serviceApiKey: number,
+    url: string,
+  ): Promise<MetadataDocumentClient | undefined>
+  /** Records `version` as the URL's approved one (the caller checks that it exists). */
+  approveMetadataDocument(serviceApiKey: number, url: string, version: number): Promise<void>
+  /** Records a use of the URL's client at `at` unless a later one is recorded. */
+  recordMetadataDocumentUse(serviceApiKey: number, url: string, at: number): Promise<void>
+}

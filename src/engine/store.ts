@@ -13,7 +13,10 @@
  *   before the write joins any transaction; the engine answers it as a 400.
  * - Storage failures reject with any Error; the engine turns them into server_error.
  */
-import type { MetadataDocumentStore } from './metadata-document-store.js'
+import type {
+  MetadataDocumentClientStore,
+  MetadataDocumentStore,
+} from './metadata-document-store.js'
 import { OAuthError, type OAuthErrorCode } from '../wire/index.js'
 import type { AuditEvent, AuditTrail } from './audit.js'
 import type {
@@ -82,7 +85,7 @@ export interface ClientRestore {
 }
 
 /** Webhooks and their outbox are a port of their own (webhook-store.ts), kept by every Store. */
-export interface Store extends WebhookStore, MetadataDocumentStore {
+export interface Store extends WebhookStore, MetadataDocumentStore, MetadataDocumentClientStore {
   insertService(record: NewServiceRecord): Promise<ServiceRecord>
   getService(apiKey: number): Promise<ServiceRecord | undefined>
   /** Services by ascending number; only those in `apiKeys` when given. */

@@ -3,6 +3,7 @@ import type {
   ClientCredentials,
   ClientOrphanReport,
   ClientSecretResult,
+  MetadataDocumentVersions,
   ReissuedTokenAnswer,
 } from '../wire/index.js'
 import { segment, type Transport } from './transport.js'
@@ -50,6 +51,37 @@ export class ClientsApi {
       path: `api/${segment(serviceId)}/client/get/list`,
       query: { developer: options.developer, start: options.start, end: options.end },
     })) as ClientList
+  }
+
+  /**
+   * The stored versions of the Client ID Metadata Document at `url`, oldest first, the
+   * approved one (used while a change is held: clientIdMetadataDocumentChangeApproval) marked.
+   */
+  async metadataDocumentVersions(
+    serviceId: ServiceId,
+    url: string,
+  ): Promise<MetadataDocumentVersions> {
+    return (await this.#transport.send({
+      method: 'GET',
+      path: `api/${segment(serviceId)}/client/metadata-document/versions`,
+      query: { url },
+    })) as MetadataDocumentVersions
+  }
+
+  /**
+   * Approves a stored version of the document at `url`: the service uses it from now on. A
+   * RegistrarError (404) for an unknown url or version. Answers the versions.
+   */
+  async approveMetadataDocument(
+    serviceId: ServiceId,
+    url: string,
+    version: number,
+  ): Promise<MetadataDocumentVersions> {
+    return (await this.#transport.send({
+      method: 'POST',
+      path: `api/${segment(serviceId)}/client/metadata-document/approve`,
+      body: { url, version },
+    })) as MetadataDocumentVersions
   }
 
   /** Send the whole client (get, modify, update). */

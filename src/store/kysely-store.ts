@@ -23,6 +23,7 @@ import type {
   IdempotencyKeyReclaim,
   IdempotencyKeyRecord,
   InitialAccessTokenRecord,
+  MetadataDocumentClient,
   MetadataDocumentVersion,
   NewMetadataDocumentVersion,
   NewClientRecord,
@@ -299,6 +300,61 @@ export class KyselyStore implements Store {
       .orderBy('version', 'asc')
       .execute()
     return rows.map(toMetadataDocumentVersion)
+  }
+
+  async metadataDocumentClient(
+    serviceApiKey: number,
+    url: string,
+  ): Promise<MetadataDocumentClient | undefined> {
+    const row = await this.#db
+      .selectFrom('metadata_document_clients')
+      .selectAll()
+      .where('service_api_key', '=', serviceApiKey)
+      .where('url', '=', url)
+      .executeTakeFirst()
+    if (!row) return undefined
+    return {
+      ...(row.approved_version !== null && { approvedVersion: Number(row.approved_version) }),
+      ...(row.last_used_at !== null && { lastUsedAt: Number(row.last_used_at) }),
+    }
+  }
+
+  async approveMetadataDocument(
+    serviceApiKey: number,
+    url: string,
+    version: number,
+  ): Promise<void> {
+    await this.#db
+      .insertInto('metadata_document_clients')
+      .values({
+        service_api_key: serviceApiKey,
+        url,
+        approved_version: version,
+        last_used_at: null,
+      })
+      .onConflict((conflict) =>
+        conflict.columns(['service_api_key', 'url']).doUpdateSet({ approved_version: version }),
+      )
+      .execute()
+  }
+
+  async recordMetadataDocumentUse(serviceApiKey: number, url: string, at: number): Promise<void> {
+    // Never backwards: two nodes noting uses out of order keep the later one.
+    await this.#db
+      .insertInto('metadata_document_clients')
+      .values({ service_api_key: serviceApiKey, url, approved_version: null, last_used_at: at })
+      .onConflict((conflict) =>
+        conflict
+          .columns(['service_api_key', 'url'])
+          .doUpdateSet({ last_used_at: at })
+          .where((eb) =>
+            eb.or([
+              eb('metadata_document_clients.last_used_at', 'is', null),
+              eb('metadata_document_clients.last_used_at', '<', at),
+            ]),
+          ),
+      )
+      .execute()
   }
 
   async recordClientUse(serviceApiKey: number, clientId: number, at: number): Promise<void> {

@@ -32,6 +32,7 @@ const migrations: Migration[] = [
   { version: 9, name: 'registration access token lineage', up: addTokenLineage },
   { version: 10, name: 'soft-deleted clients', up: addSoftDeletedClients },
   { version: 11, name: 'pinned client ID metadata documents', up: addMetadataDocuments },
+  { version: 12, name: 'metadata document clients', up: addMetadataDocumentClients },
 ]
 
 /** The version a store migrated by this code is at. */
@@ -514,5 +515,20 @@ async function addMetadataDocuments(db: Kysely<Database>, flavor: Flavor): Promi
     .addColumn('document', 'text', (col) => col.notNull())
     .addColumn('fetched_at', bigint, (col) => col.notNull())
     .addPrimaryKeyConstraint('client_metadata_documents_pk', ['service_api_key', 'url', 'version'])
+    .execute()
+}
+
+/** A document client's approved version and last use (metadata-document-store.ts). */
+async function addMetadataDocumentClients(db: Kysely<Database>, flavor: Flavor): Promise<void> {
+  const bigint = flavor === 'sqlite' ? 'integer' : 'bigint'
+  await db.schema
+    .createTable('metadata_document_clients')
+    .addColumn('service_api_key', bigint, (col) =>
+      col.notNull().references('services.api_key').onDelete('cascade'),
+    )
+    .addColumn('url', 'text', (col) => col.notNull())
+    .addColumn('approved_version', 'integer')
+    .addColumn('last_used_at', bigint)
+    .addPrimaryKeyConstraint('metadata_document_clients_pk', ['service_api_key', 'url'])
     .execute()
 }

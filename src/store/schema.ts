@@ -191,6 +191,14 @@ export interface ClientMetadataDocumentTable {
   fetched_at: number
 }
 
+/** A document client's approved version and last use, one row per service and URL. */
+export interface MetadataDocumentClientTable {
+  service_api_key: number
+  url: string
+  approved_version: number | null
+  last_used_at: number | null
+}
+
 export interface MigrationTable {
   version: number
   name: string
@@ -210,6 +218,7 @@ export interface Database {
   webhook_deliveries: WebhookDeliveryTable
   registrar_migrations: MigrationTable
   client_metadata_documents: ClientMetadataDocumentTable
+  metadata_document_clients: MetadataDocumentClientTable
 }
 
 export type ServiceRow = Selectable<ServiceTable>

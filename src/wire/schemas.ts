@@ -244,6 +244,12 @@ export const ServiceSchema = Type.Object(
         'Registrar: the longest time a fetched Client ID Metadata Document is cached, whatever its Cache-Control or Expires say; at least clientIdMetadataDocumentCacheMinSeconds; default 86400',
       ),
     ),
+    clientIdMetadataDocumentChangeApproval: Type.Optional(
+      Type.Boolean({
+        description:
+          'Registrar: whether a fetched Client ID Metadata Document whose redirect_uris, jwks or jwks_uri differ from the approved version is held (stored, audited with held: true, not used) until an administrator approves it with client/metadata-document/approve; the first version fetched is approved by itself; default false (a change is used at once)',
+      }),
+    ),
     trustedSoftwareStatementIssuers: Type.Optional(
       Type.Array(TrustedIssuerSchema, {
         description: 'Registrar: issuers whose software statements are verified and applied',

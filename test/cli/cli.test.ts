@@ -252,6 +252,57 @@ describe('registrar CLI against a running server', () => {
     assert.match(inverted.stderr, /must not exceed/)
   })
 
+  test('--client-id-metadata-document-change-approval sets the setting; client document versions and approve reach the API', async () => {
+    const held = json<{ apiKey: number; clientIdMetadataDocumentChangeApproval: boolean }>(
+      await cli(
+        [
+          'service',
+          'create',
+          '--client-id-metadata-documents',
+          '--client-id-metadata-document-change-approval',
+          '--json',
+        ],
+        api,
+      ),
+    )
+    assert.equal(held.clientIdMetadataDocumentChangeApproval, true)
+    const serviceId = String(held.apiKey)
+    const kept = json<typeof held>(
+      await cli(['service', 'update', serviceId, '--name', 'renamed', '--json'], api),
+    )
+    assert.equal(kept.clientIdMetadataDocumentChangeApproval, true)
+    const off = json<typeof held>(
+      await cli(
+        [
+          'service',
+          'update',
+          serviceId,
+          '--no-client-id-metadata-document-change-approval',
+          '--json',
+        ],
+        api,
+      ),
+    )
+    assert.equal(off.clientIdMetadataDocumentChangeApproval, false)
+
+    const url = 'https://agent.example/client.json'
+    assert.deepEqual(
+      json(
+        await cli(
+          ['client', 'document', 'versions', serviceId, '--document-url', url, '--json'],
+          api,
+        ),
+      ),
+      { url, versions: [] },
+    )
+    const unknown = await cli(
+      ['client', 'document', 'approve', serviceId, '--document-url', url, '--version', '1'],
+      api,
+    )
+    assert.equal(unknown.code, 1, unknown.stderr)
+    assert.match(unknown.stderr, /No version 1 of the client ID metadata document/)
+  })
+
   test('service policy set replaces the policy from a file or stdin, and get prints it as JSON', async () => {
     const { apiKey } = json<{ apiKey: number }>(await cli(['service', 'create', '--json'], api))
     const serviceId = String(apiKey)

@@ -404,6 +404,181 @@ for (const backend of TEST_DATABASES) {
       })
     })
 
+    test('with clientIdMetadataDocumentChangeApproval off, a changed redirect URI is used at once', async () => {
+      const open = await admin.createService({
+        clientIdMetadataDocumentSupported: true,
+        clientIdMetadataDocumentCacheMinSeconds: 0,
+        clientIdMetadataDocumentCacheMaxSeconds: 0,
+      })
+      assert.equal(
+        (await admin.call(`/api/${open}/service/get`)).json.clientIdMetadataDocumentChangeApproval,
+        false,
+      )
+      const path = `/unheld-${backend.name}.json`
+      const url = serve(path, PUBLIC_CLIENT)
+      assert.deepEqual((await getClient(admin, open, url)).json.redirectUris, [
+        'http://127.0.0.1/callback',
+      ])
+      serve(path, { ...PUBLIC_CLIENT, redirect_uris: ['http://127.0.0.1/elsewhere'] })
+      assert.deepEqual((await getClient(admin, open, url)).json.redirectUris, [
+        'http://127.0.0.1/elsewhere',
+      ])
+      const versions = await admin.call(
+        `/api/${open}/client/metadata-document/versions?url=${encodeURIComponent(url)}`,
+      )
+      assert.equal(versions.status, 200, versions.text)
+      assert.deepEqual(
+        versions.json.versions.map((v: { version: number; approved: boolean }) => [
+          v.version,
+          v.approved,
+        ]),
+        [
+          [1, false],
+          [2, true],
+        ],
+      )
+      const [event] = (await admin.call(`/api/${open}/audit?kind=client.metadata_document_changed`))
+        .json.events
+      assert.equal(event.detail.held, undefined)
+    })
+
+    test('with clientIdMetadataDocumentChangeApproval on, a changed redirect URI is held until approved', async () => {
+      const held = await admin.createService({
+        clientIdMetadataDocumentSupported: true,
+        clientIdMetadataDocumentCacheMinSeconds: 0,
+        clientIdMetadataDocumentCacheMaxSeconds: 0,
+        clientIdMetadataDocumentChangeApproval: true,
+      })
+      const path = `/held-${backend.name}.json`
+      const url = serve(path, PUBLIC_CLIENT)
+      const query = `?url=${encodeURIComponent(url)}`
+      const redirects = async () => (await getClient(admin, held, url)).json.redirectUris
+      // The first version is approved by itself.
+      assert.deepEqual(await redirects(), ['http://127.0.0.1/callback'])
+      // A change of client_name alone is used (and approved) at once.
+      serve(path, { ...PUBLIC_CLIENT, client_name: 'Renamed' })
+      assert.equal((await getClient(admin, held, url)).json.clientName, 'Renamed')
+      serve(path, {
+        ...PUBLIC_CLIENT,
+        client_name: 'Renamed',
+        redirect_uris: ['http://127.0.0.1/elsewhere'],
+      })
+      const before = docs.hits.get(path) ?? 0
+      assert.deepEqual(await redirects(), ['http://127.0.0.1/callback'])
+      assert.deepEqual(await redirects(), ['http://127.0.0.1/callback'])
+      assert.equal(docs.hits.get(path), before + 2, 'each read fetched the document again')
+
+      const audit = await admin.call(`/api/${held}/audit?kind=client.metadata_document_changed`)
+      assert.equal(audit.json.events.length, 1, audit.text)
+      assert.equal(audit.json.events[0].detail.held, true)
+      assert.equal(audit.json.events[0].detail.version, 3)
+
+      const listed = await admin.call(`/api/${held}/client/metadata-document/versions${query}`)
+      assert.deepEqual(
+        listed.json.versions.map((v: { version: number; approved: boolean }) => [
+          v.version,
+          v.approved,
+        ]),
+        [
+          [1, false],
+          [2, true],
+          [3, false],
+        ],
+      )
+      assert.deepEqual(listed.json.versions[2].document.redirect_uris, [
+        'http://127.0.0.1/elsewhere',
+      ])
+
+      const unknown = await admin.call(`/api/${held}/client/metadata-document/approve`, {
+        body: { url, version: 9 },
+      })
+      assert.equal(unknown.status, 404, unknown.text)
+      const elsewhere = await admin.call(`/api/${held}/client/metadata-document/approve`, {
+        body: { url: `${url}?other`, version: 1 },
+      })
+      assert.equal(elsewhere.status, 404, elsewhere.text)
+
+      // Approved through the SDK, as an administrator would.
+      const registrar = new Registrar({ baseUrl: server.url, token: server.adminToken })
+      const approved = await registrar.clients.approveMetadataDocument(held, url, 3)
+      assert.deepEqual(
+        approved.versions.map((v) => v.approved),
+        [false, false, true],
+      )
+      assert.deepEqual(await redirects(), ['http://127.0.0.1/elsewhere'])
+      const sdkListed = await registrar.clients.metadataDocumentVersions(held, url)
+      assert.equal(sdkListed.versions.length, 3)
+    })
+
+    test('an approval takes effect at once: the cached held answer is dropped', async () => {
+      const cached = await admin.createService({
+        clientIdMetadataDocumentSupported: true,
+        clientIdMetadataDocumentCacheMinSeconds: 1,
+        clientIdMetadataDocumentCacheMaxSeconds: 1,
+        clientIdMetadataDocumentChangeApproval: true,
+      })
+      const path = `/held-cached-${backend.name}.json`
+      const url = serve(path, PUBLIC_CLIENT)
+      const redirects = async () => (await getClient(admin, cached, url)).json.redirectUris
+      assert.deepEqual(await redirects(), ['http://127.0.0.1/callback'])
+      serve(path, { ...PUBLIC_CLIENT, jwks_uri: 'https://agent.example/jwks.json' })
+      await sleep(1100)
+      const held = await getClient(admin, cached, url)
+      assert.equal(held.json.jwksUri, undefined, held.text)
+      const approved = await admin.call(`/api/${cached}/client/metadata-document/approve`, {
+        body: { url, version: 2 },
+      })
+      assert.equal(approved.status, 200, approved.text)
+      // Within the second the held answer would still be cached, but for the approval.
+      const now = await getClient(admin, cached, url)
+      assert.equal(now.json.jwksUri, 'https://agent.example/jwks.json', now.text)
+      const [event] = (
+        await admin.call(`/api/${cached}/audit?kind=client.metadata_document_changed`)
+      ).json.events
+      assert.equal(event.detail.held, true)
+      assert.deepEqual(Object.keys(event.detail.diff), ['jwks_uri'])
+    })
+
+    test('a document client records its last use at client/authenticate; client/get answers it', async () => {
+      const used = await admin.createService({
+        issuer: ISSUER,
+        clientIdMetadataDocumentSupported: true,
+      })
+      const { privateKey, publicKey } = await generateKeyPair('ES256')
+      const jwk: JWK = { ...(await exportJWK(publicKey)), kid: 'k1', alg: 'ES256' }
+      const url = serve(`/used-${backend.name}.json`, {
+        ...PUBLIC_CLIENT,
+        application_type: 'web',
+        redirect_uris: ['https://agent.example/cb'],
+        token_endpoint_auth_method: 'private_key_jwt',
+        jwks: { keys: [jwk] },
+      })
+      assert.equal((await getClient(admin, used, url)).json.lastUsedAt, undefined)
+      const now = Math.floor(Date.now() / 1000)
+      const assertion = await new SignJWT({
+        iss: url,
+        sub: url,
+        aud: ISSUER,
+        jti: crypto.randomUUID(),
+        iat: now,
+        exp: now + 60,
+      })
+        .setProtectedHeader({ alg: 'ES256', kid: 'k1' })
+        .sign(privateKey)
+      const start = Date.now()
+      const answer = await admin.call(`/api/${used}/client/authenticate`, {
+        body: {
+          client_id: url,
+          client_assertion_type: ASSERTION_TYPE,
+          client_assertion: assertion,
+        },
+      })
+      assert.equal(answer.status, 200, answer.text)
+      const lastUsedAt = (await getClient(admin, used, url)).json.lastUsedAt
+      assert.equal(typeof lastUsedAt, 'number')
+      assert.ok(lastUsedAt >= start - 1000 && lastUsedAt <= Date.now(), String(lastUsedAt))
+    })
+
     if (backend.name === 'SQLite') {
       test('a document that answers too slowly is refused', async () => {
         const url = serve('/slow.json', PUBLIC_CLIENT, { delay: 7000 })

@@ -52,3 +52,37 @@ export function metadataDocumentTests(context: MetadataDocumentContext): void {
     assert.equal((await store.metadataDocumentVersions(other.apiKey, url)).length, 1)
   })
 }
+
+export function metadataDocumentClientTests(context: MetadataDocumentContext): void {
+  test('a metadata document client keeps its approved version and its latest use per service and URL', async () => {
+    const store = context.store()
+    const service = await context.newService()
+    const other = await context.newService()
+    const url = 'https://agent.example/client.json'
+
+    assert.equal(await store.metadataDocumentClient(service.apiKey, url), undefined)
+    await store.approveMetadataDocument(service.apiKey, url, 1)
+    assert.deepEqual(await store.metadataDocumentClient(service.apiKey, url), {
+      approvedVersion: 1,
+    })
+    await store.recordMetadataDocumentUse(service.apiKey, url, NOW)
+    await store.approveMetadataDocument(service.apiKey, url, 3)
+    assert.deepEqual(await store.metadataDocumentClient(service.apiKey, url), {
+      approvedVersion: 3,
+      lastUsedAt: NOW,
+    })
+    // A use noted out of order never moves the last use back.
+    await store.recordMetadataDocumentUse(service.apiKey, url, NOW - 10)
+    assert.equal((await store.metadataDocumentClient(service.apiKey, url))?.lastUsedAt, NOW)
+    await store.recordMetadataDocumentUse(service.apiKey, url, NOW + 10)
+    assert.equal((await store.metadataDocumentClient(service.apiKey, url))?.lastUsedAt, NOW + 10)
+
+    await store.recordMetadataDocumentUse(other.apiKey, url, NOW)
+    assert.deepEqual(await store.metadataDocumentClient(other.apiKey, url), { lastUsedAt: NOW })
+    assert.equal(await store.metadataDocumentClient(service.apiKey, `${url}?other`), undefined)
+
+    assert.equal(await store.deleteService(service.apiKey), true)
+    assert.equal(await store.metadataDocumentClient(service.apiKey, url), undefined)
+    assert.deepEqual(await store.metadataDocumentClient(other.apiKey, url), { lastUsedAt: NOW })
+  })
+}

@@ -23,7 +23,10 @@ import { UnstorableValueError } from '../../src/engine/store.js'
 import type { KyselyStore } from '../../src/store/index.js'
 import { clientLifecycleTests } from './client-lifecycle-contract.js'
 import { idempotencyKeyTests } from './idempotency-keys-contract.js'
-import { metadataDocumentTests } from './metadata-documents-contract.js'
+import {
+  metadataDocumentClientTests,
+  metadataDocumentTests,
+} from './metadata-documents-contract.js'
 import { newClient, newKey, newToken, NOW } from './records.js'
 
 export interface StoreHarness {
@@ -857,6 +860,7 @@ export function describeStoreContract(
     idempotencyKeyTests({ store: () => store, open: () => harness.open(), newService, database })
     clientLifecycleTests({ store: () => store, newService })
     metadataDocumentTests({ store: () => store, newService })
+    metadataDocumentClientTests({ store: () => store, newService })
 
     test('ping resolves while the database answers', async () => {
       await store.ping()

@@ -19,6 +19,7 @@ import {
 } from '../../wire/index.js'
 import { originOf, pageOf, requireService } from '../request-parts.js'
 import { CLIENT_SECRET_OPERATIONS } from './client-secrets.js'
+import { METADATA_DOCUMENT_OPERATIONS } from './metadata-documents.js'
 import { addOperations, operation } from './operations.js'
 
 type ServiceParams = Static<typeof ServiceIdParams>
@@ -182,6 +183,6 @@ export const clientRoutes: FastifyPluginAsync<{ engine: Engine }> = async (app, 
     app,
     engine,
     ['Client management (Authlete)'],
-    [...OPERATIONS, ...CLIENT_SECRET_OPERATIONS],
+    [...OPERATIONS, ...CLIENT_SECRET_OPERATIONS, ...METADATA_DOCUMENT_OPERATIONS],
   )
 }
