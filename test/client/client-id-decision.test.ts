@@ -1,16 +1,13 @@
 /**
  * DcrClient.ensureClientId() against the real `registrar serve` (build first): the MCP
- * authorization spec's order of client_id approaches. Registrar itself does not advertise
- * Client ID Metadata Documents yet, so a reverse proxy written here adds
- * `client_id_metadata_document_supported: true` to its real discovery documents and
- * forwards everything else; the agent's own document is served over https by
- * serveClientIdMetadataDocument, with a CA of the test's own.
+ * authorization spec's order of client_id approaches. A service advertises Client ID
+ * Metadata Documents when its clientIdMetadataDocumentSupported is on; a recording proxy in
+ * front of the server shows which requests the client made. The agent's own document is
+ * served over https by serveClientIdMetadataDocument, with a CA of the test's own.
  */
 import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import { get } from 'node:https'
-import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { after, before, describe, test } from 'node:test'
 import {
   DcrClient,
@@ -20,6 +17,7 @@ import {
   serveClientIdMetadataDocument,
 } from '../../src/client/index.js'
 import { Registrar } from '../../src/sdk/index.js'
+import { startForwardingProxy, type ForwardingProxy } from '../support/forwarding-proxy.js'
 import { startServer, type RunningServer } from '../support/start-server.js'
 import { createTestCa, startHttpsServer, type HttpsServer, type TestCa } from '../support/tls.js'
 
@@ -28,64 +26,6 @@ const METADATA = {
   redirect_uris: ['http://127.0.0.1:7777/callback'],
   grant_types: ['authorization_code', 'refresh_token'],
   token_endpoint_auth_method: 'none',
-}
-
-interface Proxy {
-  url: string
-  /** Every request forwarded, as `METHOD path`. */
-  seen: string[]
-  close(): Promise<void>
-}
-
-/**
- * A reverse proxy to `upstream` under its own origin: every answer has the upstream
- * origin replaced by its own (so issuers and registration URIs name it), and discovery
- * documents gain `client_id_metadata_document_supported: true` when `advertiseCimd`.
- */
-async function startProxy(upstream: string, advertiseCimd: boolean): Promise<Proxy> {
-  const seen: string[] = []
-  let origin = ''
-  const server: Server = createServer((req, res) => {
-    seen.push(`${req.method} ${req.url}`)
-    const chunks: Buffer[] = []
-    req.on('data', (chunk: Buffer) => chunks.push(chunk))
-    req.on('end', () => {
-      const headers: Record<string, string> = {}
-      for (const name of ['authorization', 'content-type', 'accept']) {
-        const value = req.headers[name]
-        if (typeof value === 'string') headers[name] = value
-      }
-      fetch(`${upstream}${req.url}`, {
-        method: req.method,
-        headers,
-        body: chunks.length > 0 ? Buffer.concat(chunks) : undefined,
-      })
-        .then(async (answer) => {
-          let text = (await answer.text()).replaceAll(upstream, origin)
-          if (advertiseCimd && answer.ok && req.url?.startsWith('/.well-known/')) {
-            text = JSON.stringify({
-              ...JSON.parse(text),
-              client_id_metadata_document_supported: true,
-            })
-          }
-          res.writeHead(answer.status, {
-            'content-type': answer.headers.get('content-type') ?? 'application/json',
-          })
-          res.end(text)
-        })
-        .catch(() => {
-          res.writeHead(502)
-          res.end()
-        })
-    })
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
-  return {
-    url: origin,
-    seen,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  }
 }
 
 /** GET over https trusting the test's CA only; the status and the decoded body. */
@@ -110,7 +50,7 @@ describe('ensureClientId: pre-registered, then CIMD where advertised, then DCR (
   let ca: TestCa
   let agent: HttpsServer
   let documentUrl: string
-  const proxies: Proxy[] = []
+  const proxies: ForwardingProxy[] = []
 
   before(async () => {
     server = await startServer()
@@ -136,9 +76,12 @@ describe('ensureClientId: pre-registered, then CIMD where advertised, then DCR (
   })
 
   async function newService(advertiseCimd: boolean) {
-    const { apiKey } = await registrar.services.create({ serviceName: 'cimd decision test' })
+    const { apiKey } = await registrar.services.create({
+      serviceName: 'cimd decision test',
+      clientIdMetadataDocumentSupported: advertiseCimd,
+    })
     assert.ok(apiKey)
-    const proxy = await startProxy(server.url, advertiseCimd)
+    const proxy = await startForwardingProxy(server.url, { asItself: true })
     proxies.push(proxy)
     return { issuer: `${proxy.url}/${apiKey}`, proxy }
   }
@@ -165,7 +108,7 @@ describe('ensureClientId: pre-registered, then CIMD where advertised, then DCR (
     assert.deepEqual(served.body, decision.credentials)
   })
 
-  test('registers with the real Registrar, which does not advertise CIMD, even with a client_id URL (RFC 7591 §3)', async () => {
+  test('registers where the service does not advertise CIMD, even with a client_id URL (RFC 7591 §3)', async () => {
     const { issuer, proxy } = await newService(false)
     const store = new MemoryCredentialStore()
     const dcr = new DcrClient({ issuer, store, clientIdMetadataDocumentUrl: documentUrl })

@@ -20,6 +20,7 @@ import {
   type WarningCode,
 } from '../../src/client/index.js'
 import { Registrar } from '../../src/sdk/index.js'
+import { startForwardingProxy } from '../support/forwarding-proxy.js'
 import { startServer, type RunningServer } from '../support/start-server.js'
 import { freePort } from '../support/free-port.js'
 
@@ -75,50 +76,6 @@ async function startEvilServer(): Promise<{ server: Server; url: string; seen: s
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen }
-}
-
-/**
- * A reverse proxy to `upstream` that answers 404 to secret renewals (a server without
- * Registrar's extension of RFC 7592) and forwards everything else.
- */
-async function startProxyWithoutRenewal(
-  upstream: string,
-): Promise<{ server: Server; url: string; refused: string[] }> {
-  const refused: string[] = []
-  const server = createServer((req, res) => {
-    if (req.method === 'POST' && req.url?.endsWith('/secret')) {
-      refused.push(req.url)
-      res.writeHead(404, { 'content-type': 'application/json' })
-      res.end(JSON.stringify({ error: 'not_found', error_description: 'no such route' }))
-      return
-    }
-    const chunks: Buffer[] = []
-    req.on('data', (chunk: Buffer) => chunks.push(chunk))
-    req.on('end', () => {
-      const headers: Record<string, string> = {}
-      for (const name of ['authorization', 'content-type', 'accept']) {
-        const value = req.headers[name]
-        if (typeof value === 'string') headers[name] = value
-      }
-      fetch(`${upstream}${req.url}`, {
-        method: req.method,
-        headers,
-        body: chunks.length > 0 ? Buffer.concat(chunks) : undefined,
-      })
-        .then(async (answer) => {
-          res.writeHead(answer.status, {
-            'content-type': answer.headers.get('content-type') ?? 'application/json',
-          })
-          res.end(Buffer.from(await answer.arrayBuffer()))
-        })
-        .catch(() => {
-          res.writeHead(502)
-          res.end()
-        })
-    })
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, refused }
 }
 
 async function rejection(promise: Promise<unknown>): Promise<DcrError> {
@@ -391,7 +348,10 @@ describe('registrar/client against a running Registrar', () => {
   })
 
   test('against a server without the renewal extension (404) it keeps the secret while it lasts, then registers anew, asking once', async () => {
-    const proxy = await startProxyWithoutRenewal(server.url)
+    // A server without Registrar's extension of RFC 7592: secret renewals answer 404.
+    const proxy = await startForwardingProxy(server.url, {
+      refuse: (method, path) => method === 'POST' && path.endsWith('/secret'),
+    })
     try {
       const { serviceId } = await newService({ clientSecretLifetime: 60 })
       // The service's own registration_client_uri goes through the proxy (spec §3.4).
@@ -416,7 +376,7 @@ describe('registrar/client against a running Registrar', () => {
       const second = await dcr.ensureRegistered(METADATA)
       assert.notEqual(second.client_id, first.client_id)
     } finally {
-      proxy.server.close()
+      await proxy.close()
     }
   })
 
