@@ -8,6 +8,9 @@ import { startClientLifecycleSweep } from './client-lifecycle-sweep.js'
 
 const DAY = 86_400
 
+/** What the sweep logs. */
+type SweepLine = { level: number; msg: string; reaped?: number; purged?: number }
+
 test('the sweep reaps an idle client on SQLite, records it, and the client can be restored', async () => {
   let now = Date.UTC(2026, 11, 5)
   const store = await openStore(':memory:')
@@ -23,12 +26,7 @@ test('the sweep reaps an idle client on SQLite, records it, and the client can b
     const client = decision.body as ClientInformation
     const read = () =>
       engine.read(service, { clientId: client.client_id, token: client.registration_access_token })
-    const { log, lines } = capturedLog<{
-      level: number
-      msg: string
-      reaped?: number
-      purged?: number
-    }>()
+    const { log, lines } = capturedLog<SweepLine>()
     const sweep = startClientLifecycleSweep(engine, log, 10)
     now += (DAY + 1) * 1000
     await until(() => lines.length > 0)
@@ -53,12 +51,7 @@ test('a failing sweep is logged and tried again', async () => {
   const store = await openStore(':memory:')
   await store.close()
   const engine = createEngine({ store, baseUrl: 'https://dcr.example.com' })
-  const { log, lines } = capturedLog<{
-    level: number
-    msg: string
-    reaped?: number
-    purged?: number
-  }>()
+  const { log, lines } = capturedLog<SweepLine>()
   const sweep = startClientLifecycleSweep(engine, log, 10)
   await until(() => lines.length >= 2)
   await sweep.stop()
