@@ -9,7 +9,7 @@ import { findClient } from './find-client.js'
 import type { ClientRecord, ServiceRecord } from './records.js'
 import type { ClientConfigurationRequest } from './registration.js'
 import { hashSecret, secretMatches } from './secrets.js'
-import { presentedRetired, type Presented } from './token-rotation.js'
+import { afterUse, presentedRetired, type Presented } from './token-rotation.js'
 
 /** Dynamic registration must be on for the service (spec §3.5). */
 export function requireRegistrationEnabled(service: ServiceRecord): void {
@@ -64,6 +64,34 @@ export async function authenticateHolder(
     () => findClient(context, service, request.clientId),
   )
   return { record: previous, presented: 'previous' }
+}
+
+/**
+ * A change the client makes with its registration access token (an RFC 7592 update, the
+ * renewal of its secret): `read` authenticates the holder, `use` rotates the token as the
+ * service's rotation and the token presented require (token-rotation.ts), and `issued`
+ * answers the token that rotation made, undefined when the token stays.
+ */
+export function changeByTokenHolder(
+  context: EngineContext,
+  service: ServiceRecord,
+  request: ClientConfigurationRequest,
+) {
+  let presented: Presented = 'current'
+  let issued: string | undefined
+  return {
+    read: async (): Promise<ClientRecord> => {
+      const held = await authenticateHolder(context, service, request)
+      presented = held.presented
+      return held.record
+    },
+    use: (record: ClientRecord): ClientRecord => {
+      const rotation = afterUse(context, service, record, presented, 'update')
+      issued = rotation.token
+      return rotation.record
+    },
+    issued: (): string | undefined => issued,
+  }
 }
 
 export function invalidToken(): OAuthError {

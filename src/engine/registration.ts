@@ -38,10 +38,11 @@ import { noteClientUse } from './last-use.js'
 import {
   authenticateClient,
   authenticateHolder,
+  changeByTokenHolder,
   invalidToken,
   requireRegistrationEnabled,
 } from './client-authentication.js'
-import { afterUse, retried, writeRotation, type Presented } from './token-rotation.js'
+import { afterUse, retried, writeRotation } from './token-rotation.js'
 import { clientInformation } from './client-views.js'
 import type { EngineContext } from './context.js'
 import { dryRunSucceeded, failed, succeeded, type Decision } from './decision.js'
@@ -213,15 +214,10 @@ export async function update(
   request: UpdateRequest,
 ): Promise<Decision> {
   try {
-    let presented: Presented = 'current'
-    let issued: string | undefined
+    const change = changeByTokenHolder(context, service, request)
     const { after: updated } = await updateOptimistically(
       context,
-      async () => {
-        const held = await authenticateHolder(context, service, request)
-        presented = held.presented
-        return held.record
-      },
+      change.read,
       async (current) => {
         const body = parseJsonObject(request.json)
         checkEchoedMembers(context, service, current, body, request.token!)
@@ -233,15 +229,7 @@ export async function update(
           withoutIssuedMembers(body),
           trusted,
         )
-        const use = afterUse(
-          context,
-          service,
-          withMetadata(context, service, current, metadata),
-          presented,
-          'update',
-        )
-        issued = use.token
-        return use.record
+        return change.use(withMetadata(context, service, current, metadata))
       },
       (before, after) =>
         changeEvent(context, 'client.updated', tokenHolder(request), request.origin, before, after),
@@ -252,7 +240,7 @@ export async function update(
       service,
       updated,
       // A rotated token is answered here only: the client must use it from now (RFC 7592 §3).
-      clientInformation(context, service, updated, issued ?? request.token!),
+      clientInformation(context, service, updated, change.issued() ?? request.token!),
     )
   } catch (error) {
     return await configurationFailed(context, service, request, error)

@@ -18,7 +18,7 @@ import { needsSecret } from '../metadata/index.js'
 import { isSettableClientSecret, OAuthError } from '../wire/index.js'
 import { principalActor, type RequestOrigin } from './audit.js'
 import { secretRotatedEvent } from './audit-events.js'
-import { authenticateHolder } from './client-authentication.js'
+import { changeByTokenHolder } from './client-authentication.js'
 import { updateOptimistically } from './client-replacement.js'
 import { issueSecret, secretHasExpired, withoutPreviousSecret } from './client-secret.js'
 import { requireClient } from './clients.js'
@@ -27,7 +27,6 @@ import type { EngineContext } from './context.js'
 import { succeeded, type Decision } from './decision.js'
 import { noteClientUse } from './last-use.js'
 import type { ClientRecord, ServiceRecord } from './records.js'
-import { afterUse, type Presented } from './token-rotation.js'
 import {
   configurationFailed,
   tokenHolder,
@@ -181,23 +180,13 @@ export async function renewOwnSecret(
   try {
     // A use of the registration access token like an update: the previous token's one use
     // within its grace, and the service's rotation, apply to it (token-rotation.ts).
-    let presented: Presented = 'current'
-    let issued: string | undefined
-    const read = async () => {
-      const held = await authenticateHolder(context, service, request)
-      presented = held.presented
-      return held.record
-    }
-    const andThen = (record: ClientRecord) => {
-      const use = afterUse(context, service, record, presented, 'update')
-      issued = use.token
-      return use.record
-    }
-    const { after } = await rotate(context, service, read, tokenHolder(request), request.origin, {
-      andThen,
+    const change = changeByTokenHolder(context, service, request)
+    const actor = tokenHolder(request)
+    const { after } = await rotate(context, service, change.read, actor, request.origin, {
+      andThen: change.use,
     })
     await noteClientUse(context, after)
-    const body = clientInformation(context, service, after, issued ?? request.token!)
+    const body = clientInformation(context, service, after, change.issued() ?? request.token!)
     return succeeded('UPDATED', service, after, body)
   } catch (error) {
     return configurationFailed(context, service, request, error)
