@@ -56,6 +56,7 @@ import {
   getIdempotencyKey,
   releaseStatement,
 } from './idempotency-keys.js'
+import { rememberingOpens } from './opened-secrets.js'
 import { readPage } from './pages.js'
 import {
   toApiTokenRecord,
@@ -117,7 +118,8 @@ export class KyselyStore implements Store {
     this.#worker = options.worker
     this.audit = new KyselyAuditTrail(db, { flavor: options.flavor, worker: options.worker })
     this.#use = options.use ?? (() => ({}))
-    this.#secrets = options.secrets ?? PLAINTEXT_SECRETS
+    // Hot clients' secrets are opened once, not on every read (opened-secrets.ts).
+    this.#secrets = options.secrets ? rememberingOpens(options.secrets) : PLAINTEXT_SECRETS
     this.#planner = insertPlanner(db, options.flavor, this.#secrets)
     this.#inserts = new GroupCommit({
       commit: (items) =>
