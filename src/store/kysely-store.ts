@@ -205,8 +205,11 @@ export class KyselyStore implements Store {
   }
 
   async getClient(serviceApiKey: number, clientId: number): Promise<ClientRecord | undefined> {
-    const [row] = (await this.#queries.getClient(this.#db, { serviceApiKey, clientId })).rows
-    return row && toClientRecord(row, this.#secrets)
+    const key = { serviceApiKey, clientId }
+    const [row] = (await this.#queries.getClient(this.#db, key)).rows
+    if (!row?.seldom) return row && toClientRecord(row, this.#secrets)
+    const [whole] = (await this.#queries.getWholeClient(this.#db, key)).rows
+    return whole && toClientRecord(whole, this.#secrets)
   }
 
   async listClients(
