@@ -48,7 +48,7 @@ import * as lifecycle from './client-lifecycle.js'
 import { eventInsert } from './change-events.js'
 import type { DatabaseUse } from './database-use.js'
 import { GroupCommit } from './group-commit.js'
-import { hotQueries, type HotQueries } from './hot-queries.js'
+import { hotQueries, withSeldomColumns, type HotQueries } from './hot-queries.js'
 import {
   claimStatement,
   completeStatement,
@@ -56,6 +56,7 @@ import {
   getIdempotencyKey,
   releaseStatement,
 } from './idempotency-keys.js'
+import { rememberingOpens } from './opened-secrets.js'
 import { readPage } from './pages.js'
 import {
   toApiTokenRecord,
@@ -103,7 +104,7 @@ export class KyselyStore implements Store {
   /** Each insert with its row, built and checked before it joins a batch. */
   readonly #inserts: GroupCommit<PlannedInsert, ClientRecord>
   readonly #planner: InsertPlanner
-  readonly #queries: HotQueries = hotQueries()
+  readonly #queries: HotQueries
   readonly #worker: KyselyStoreOptions['worker']
   readonly #flavor: Flavor
   /** The audit history kept in the same database (the engine's AuditTrail port). */
@@ -114,10 +115,12 @@ export class KyselyStore implements Store {
   constructor(db: Kysely<Database>, options: KyselyStoreOptions) {
     this.#db = db
     this.#flavor = options.flavor
+    this.#queries = hotQueries(options.flavor)
     this.#worker = options.worker
     this.audit = new KyselyAuditTrail(db, { flavor: options.flavor, worker: options.worker })
     this.#use = options.use ?? (() => ({}))
-    this.#secrets = options.secrets ?? PLAINTEXT_SECRETS
+    // Hot clients' secrets are opened once, not on every read (opened-secrets.ts).
+    this.#secrets = options.secrets ? rememberingOpens(options.secrets) : PLAINTEXT_SECRETS
     this.#planner = insertPlanner(db, options.flavor, this.#secrets)
     this.#inserts = new GroupCommit({
       commit: (items) =>
@@ -204,7 +207,7 @@ export class KyselyStore implements Store {
 
   async getClient(serviceApiKey: number, clientId: number): Promise<ClientRecord | undefined> {
     const [row] = (await this.#queries.getClient(this.#db, { serviceApiKey, clientId })).rows
-    return row && toClientRecord(row, this.#secrets)
+    return row && toClientRecord(withSeldomColumns(row), this.#secrets)
   }
 
   async listClients(

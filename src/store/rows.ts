@@ -136,10 +136,9 @@ function lineageOf(row: Partial<ClientRow>): Partial<ClientRecord> | undefined {
  * and secret are what was just stored: they are not parsed or opened again.
  */
 export function toClientRecord(
-  // A row just inserted has no last use, no deletion and no token lineage.
-  row:
-    | ClientRow
-    | (Omit<ClientRow, 'last_used_at' | 'deleted_at' | LineageColumn> & Partial<ClientRow>),
+  // A row just inserted has no last use, and neither has any seldom column; a row read on
+  // a request has the seldom columns only when it holds a value in one (hot-queries.ts).
+  row: ClientRow | (Omit<ClientRow, 'last_used_at' | OptionalColumn> & Partial<ClientRow>),
   secrets: SecretBox,
   written?: Pick<ClientRecord, 'metadata' | 'extras' | 'clientSecret' | 'previousClientSecret'>,
 ): ClientRecord {
@@ -166,7 +165,7 @@ export function toClientRecord(
             ? written.previousClientSecret!
             : secrets.open(row.previous_client_secret, row.service_api_key, row.client_id),
         }),
-    ...(row.previous_secret_valid_until === null
+    ...(row.previous_secret_valid_until == null
       ? {}
       : { previousSecretValidUntil: row.previous_secret_valid_until }),
     metadata: written ? written.metadata : JSON.parse(row.metadata),
@@ -187,8 +186,22 @@ export function toClientRecord(
   return lineage === undefined ? record : Object.assign(record, lineage)
 }
 
-type LineageColumn =
-  'rat_previous_hash' | 'rat_previous_valid_until' | 'rat_retired' | 'rat_revoked_at'
+/**
+ * The columns a client seldom has a value in: its token's lineage once rotated, its
+ * deletion, the secret a rotation replaced (each NULL otherwise).
+ */
+export const SELDOM_CLIENT_COLUMNS = [
+  'rat_previous_hash',
+  'rat_previous_valid_until',
+  'rat_retired',
+  'rat_revoked_at',
+  'deleted_at',
+  'previous_client_secret',
+  'previous_secret_valid_until',
+] as const satisfies readonly (keyof ClientRow)[]
+
+/** Columns a row may come without: the seldom ones, and software_id (toClientRecord reads none). */
+type OptionalColumn = (typeof SELDOM_CLIENT_COLUMNS)[number] | 'software_id'
 
 /** The columns a record member can be read from: those holding its type, or NULL. */
 type ColumnFor<Row, Value> = {

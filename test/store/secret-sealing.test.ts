@@ -136,6 +136,11 @@ for (const backend of TEST_DATABASES) {
       const store = await openStore(url, { secretKeys: [A] })
       try {
         const other = await store.insertClient(newClient(serviceApiKey))
+        // Read first, so this store has opened the value it then meets in the other row.
+        assert.equal(
+          (await store.getClient(serviceApiKey, client.clientId))?.clientSecret,
+          client.clientSecret,
+        )
         const { db } = await connect(url)
         await db
           .updateTable('clients')
@@ -146,6 +151,27 @@ for (const backend of TEST_DATABASES) {
         await assert.rejects(store.getClient(serviceApiKey, other.clientId), /does not open/)
       } finally {
         await store.close()
+        await drop()
+      }
+    })
+
+    test('a secret another store on the database changed reads as the new one where the old one was read', async () => {
+      const { url, drop, serviceApiKey, client } = await withClient([A])
+      const reader = await openStore(url, { secretKeys: [A] })
+      const writer = await openStore(url, { secretKeys: [A] })
+      try {
+        const read = async () => (await reader.getClient(serviceApiKey, client.clientId))!
+        assert.equal((await read()).clientSecret, client.clientSecret)
+        const current = await writer.getClient(serviceApiKey, client.clientId)
+        await writer.updateClient({ ...current!, clientSecret: 'renewed-elsewhere' })
+        assert.equal((await read()).clientSecret, 'renewed-elsewhere')
+        // The same secret sealed again (a rekey) is a new value, and reads the same.
+        const renewed = await writer.getClient(serviceApiKey, client.clientId)
+        await writer.updateClient({ ...renewed!, clientSecret: 'renewed-elsewhere' })
+        assert.equal((await read()).clientSecret, 'renewed-elsewhere')
+      } finally {
+        await reader.close()
+        await writer.close()
         await drop()
       }
     })

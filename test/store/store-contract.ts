@@ -199,6 +199,29 @@ export function describeStoreContract(
       assert.deepEqual(await store.getClient(service.apiKey, stored.clientId), written)
     })
 
+    test('a client with a value in every seldom member (lineage, replaced secret, deletion) reads back as written', async () => {
+      const service = await newService()
+      const stored = await store.insertClient(newClient(service.apiKey))
+      const everything: ClientRecord = {
+        ...stored,
+        registrationAccessTokenPreviousHash: 'rat-previous',
+        registrationAccessTokenPreviousValidUntil: NOW + 60_000,
+        registrationAccessTokenRetiredHashes: ['retired "quoted"', 'retired\\back'],
+        registrationAccessTokenRevokedAt: NOW + 2,
+        previousClientSecret: 'previous-secret',
+        previousSecretValidUntil: NOW + 120_000,
+      }
+      const updated = await store.updateClient(everything)
+      assert.deepEqual(updated, { ...everything, version: 2 })
+      assert.deepEqual(await store.getClient(service.apiKey, stored.clientId), updated)
+      assert.equal(await store.softDeleteClient(service.apiKey, stored.clientId, NOW + 3), true)
+      assert.deepEqual(await store.getClient(service.apiKey, stored.clientId), {
+        ...updated,
+        deletedAt: NOW + 3,
+        version: 3,
+      })
+    })
+
     test('of updates racing over the same version exactly one wins', async () => {
       const service = await newService()
       const stored = await store.insertClient(newClient(service.apiKey))
