@@ -523,7 +523,7 @@ export function createEngine(options: EngineOptions): Engine {
     createClient: (service, input, origin) => clients.createClient(context, service, input, origin),
     requireClient: (service, clientId, origin) =>
       resolvesDocument(service, clientId)
-        ? context.clientIdMetadataDocuments.describe(context, service, clientId)
+        ? context.clientIdMetadataDocuments.resolve(context, service, clientId)
         : origin
           ? clients.readClient(context, service, clientId, origin)
           : clients.requireClient(context, service, clientId),

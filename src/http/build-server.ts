@@ -16,7 +16,7 @@ import type {} from '@fastify/swagger'
 import type { Server } from 'node:http'
 import type { DestinationStream } from 'pino'
 import type { Engine } from '../engine/index.js'
-import { OAuthError } from '../wire/index.js'
+import { MAX_CLIENT_ID_LENGTH, OAuthError } from '../wire/index.js'
 import { apiRoutes } from './api/index.js'
 import { TokenBackoff, type TokenBackoffOptions } from './api/token-backoff.js'
 import { answerClientError } from './client-errors.js'
@@ -183,6 +183,8 @@ function fastifyOptions(
 ): FastifyHttpOptions<Server> {
   return {
     bodyLimit,
+    // client/get/{clientId} takes a URL-encoded client_id URL (a character may take three).
+    routerOptions: { maxParamLength: 3 * MAX_CLIENT_ID_LENGTH },
     requestTimeout: limits.requestTimeoutMilliseconds,
     keepAliveTimeout: limits.keepAliveTimeoutMilliseconds,
     http: {

@@ -264,13 +264,20 @@ export const ServiceSchema = Type.Object(
 )
 
 /**
+ * The longest client_id Registrar reads: a registered client's id or alias is far shorter;
+ * a Client ID Metadata Document's URL may be up to this long (browsers and servers commonly
+ * take URLs of 2,048 characters; the draft sets no limit).
+ */
+export const MAX_CLIENT_ID_LENGTH = 2048
+
+/**
  * The credentials an authorization server checks through `client/authenticate`
  * (CONTRACT.md §1c): a client secret (RFC 6749 §2.3.1) or a JWT assertion (RFC 7523 §2.2),
  * with the parameter names of the token request they came in.
  */
 export const ClientCredentialsSchema = Type.Object(
   {
-    client_id: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
+    client_id: Type.Optional(Type.String({ minLength: 1, maxLength: MAX_CLIENT_ID_LENGTH })),
     client_secret: Type.Optional(Type.String({ minLength: 1, maxLength: 1024 })),
     client_assertion_type: Type.Optional(Type.String({ maxLength: 256 })),
     client_assertion: Type.Optional(Type.String({ minLength: 1, maxLength: 16384 })),
