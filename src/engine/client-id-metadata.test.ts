@@ -83,6 +83,8 @@ it(`a client identifier URL of ${MAX_CLIENT_ID_LENGTH} characters is read; a lon
   assert.equal(checkedUrl(longest).href, longest)
   assert.throws(
     () => checkedUrl(`${longest}a`),
-    new RegExp(`is ${MAX_CLIENT_ID_LENGTH + 1} characters long; a client identifier URL has at most ${MAX_CLIENT_ID_LENGTH}`),
+    new RegExp(
+      `is ${MAX_CLIENT_ID_LENGTH + 1} characters long; a client identifier URL has at most ${MAX_CLIENT_ID_LENGTH}`,
+    ),
   )
 })

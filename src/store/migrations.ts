@@ -540,10 +540,7 @@ async function addMetadataDocumentClients(db: Kysely<Database>, flavor: Flavor):
  * Authlete-style caller that keys on clientId tells document clients apart. Rows already
  * there are numbered in URL order.
  */
-async function numberMetadataDocumentClients(
-  db: Kysely<Database>,
-  flavor: Flavor,
-): Promise<void> {
+async function numberMetadataDocumentClients(db: Kysely<Database>, flavor: Flavor): Promise<void> {
   const bigint = flavor === 'sqlite' ? 'integer' : 'bigint'
   await db.schema
     .alterTable('metadata_document_clients')
