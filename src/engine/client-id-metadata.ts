@@ -15,7 +15,7 @@
  * URL is kept for REFUSAL_SECONDS (at most the service's minimum lifetime), so a bad URL does
  * not make every request a fetch. Every refusal is an OAuthError whose text says why.
  */
-import { isOAuthError, OAuthError } from '../wire/index.js'
+import { isOAuthError, numericId, OAuthError } from '../wire/index.js'
 import { recordEvent } from './audit-events.js'
 import type { EngineContext } from './context.js'
 import { cacheBounds, hostAllowed } from './client-id-metadata-settings.js'
@@ -31,7 +31,10 @@ import {
   MAX_DOCUMENT_BYTES,
   refusal,
 } from './metadata-document-rules.js'
-import type { MetadataDocumentClient } from './metadata-document-store.js'
+import {
+  MAX_DOCUMENT_CLIENT_NUMBER,
+  type MetadataDocumentClient,
+} from './metadata-document-store.js'
 import type { ClientRecord, ServiceRecord } from './records.js'
 import { FetchRefusedError, safeFetch } from './safe-fetch.js'
 
@@ -74,6 +77,21 @@ export async function credentialClient(
     if (!isOAuthError(error)) throw error
     throw new OAuthError('invalid_client', error.message)
   }
+}
+
+/**
+ * The URL of the document client a decimal client id numbers, when the service resolves
+ * documents (client/get of a document client's clientId); undefined otherwise.
+ */
+export async function numberedDocumentUrl(
+  context: EngineContext,
+  service: ServiceRecord,
+  clientId: string | number,
+): Promise<string | undefined> {
+  if (service.settings.clientIdMetadataDocumentSupported !== true) return undefined
+  const id = numericId(clientId)
+  if (id === undefined || id < 1 || id > MAX_DOCUMENT_CLIENT_NUMBER) return undefined
+  return context.store.metadataDocumentUrl(service.apiKey, id)
 }
 
 interface Fetched {

@@ -203,6 +203,19 @@ export class MemoryStore implements Store {
     return found && { ...found }
   }
 
+  async metadataDocumentUrl(
+    serviceApiKey: number,
+    clientNumber: number,
+  ): Promise<string | undefined> {
+    const prefix = `${serviceApiKey} `
+    for (const [key, client] of this.#metadataDocumentClients) {
+      if (key.startsWith(prefix) && client.clientNumber === clientNumber) {
+        return key.slice(prefix.length)
+      }
+    }
+    return undefined
+  }
+
   async approveMetadataDocument(
     serviceApiKey: number,
     url: string,

@@ -60,6 +60,8 @@ export interface MetadataDocumentClientStore {
   approveMetadataDocument(serviceApiKey: number, url: string, version: number): Promise<void>
   /** Records a use of the URL's client at `at` unless a later one is recorded. */
   recordMetadataDocumentUse(serviceApiKey: number, url: string, at: number): Promise<void>
+  /** The URL of the service's document client numbered `clientNumber`; undefined for none. */
+  metadataDocumentUrl(serviceApiKey: number, clientNumber: number): Promise<string | undefined>
   /**
    * The service's document clients by ascending number, items `start` to `end` (exclusive),
    * each with its URL and when its first version was fetched (for the orphan report).

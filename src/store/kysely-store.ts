@@ -311,6 +311,10 @@ export class KyselyStore implements Store {
     return documentClients.readDocumentClient(this.#db, serviceApiKey, url)
   }
 
+  metadataDocumentUrl(serviceApiKey: number, clientNumber: number): Promise<string | undefined> {
+    return documentClients.documentUrl(this.#db, serviceApiKey, clientNumber)
+  }
+
   approveMetadataDocument(serviceApiKey: number, url: string, version: number): Promise<void> {
     return documentClients.approveDocument(this.#db, serviceApiKey, url, version)
   }

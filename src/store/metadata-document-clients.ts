@@ -39,6 +39,20 @@ export async function readDocumentClient(
   return row && toDocumentClient(row)
 }
 
+export async function documentUrl(
+  db: Kysely<Database>,
+  serviceApiKey: number,
+  clientNumber: number,
+): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('metadata_document_clients')
+    .select('url')
+    .where('service_api_key', '=', serviceApiKey)
+    .where('client_number', '=', clientNumber)
+    .executeTakeFirst()
+  return row?.url
+}
+
 export async function approveDocument(
   db: Kysely<Database>,
   serviceApiKey: number,

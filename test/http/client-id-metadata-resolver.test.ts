@@ -123,7 +123,7 @@ for (const backend of TEST_DATABASES) {
       assert.equal(root.status, 200, root.text)
     })
 
-    test('a document client answers a number of its own as clientId: positive, stable, below every registered id', async () => {
+    test('a document client answers a number of its own as clientId: positive, stable, below every registered id, and read by client/get', async () => {
       const serviceId = await admin.createService({
         issuer: ISSUER,
         clientIdMetadataDocumentSupported: true,
@@ -138,6 +138,12 @@ for (const backend of TEST_DATABASES) {
       assert.ok(b.json.clientId > 0 && b.json.clientId < FIRST_REGISTERED_ID, b.text)
       assert.notEqual(a.json.clientId, b.json.clientId)
       assert.equal((await getClient(admin, serviceId, first)).json.clientId, a.json.clientId)
+      // client/get of the number answers the same client, resolved from its URL.
+      const byNumber = await admin.call(`/api/${serviceId}/client/get/${b.json.clientId}`)
+      assert.equal(byNumber.status, 200, byNumber.text)
+      assert.equal(byNumber.json.clientIdAlias, second)
+      const unknown = await admin.call(`/api/${serviceId}/client/get/${b.json.clientId + 100}`)
+      assert.equal(unknown.status, 404, unknown.text)
       const authenticated = await authenticate(admin, serviceId, first)
       assert.equal(authenticated.status, 200, authenticated.text)
       assert.equal(authenticated.json.clientId, a.json.clientId)

@@ -132,6 +132,8 @@ export function metadataDocumentClientTests(context: MetadataDocumentContext): v
       },
       { url: url(2), clientNumber: 2, lastUsedAt: NOW },
     ])
+    assert.equal(await store.metadataDocumentUrl(service.apiKey, 2), url(2))
+    assert.equal(await store.metadataDocumentUrl(service.apiKey, 99), undefined)
     const rest = await store.listMetadataDocumentClients(service.apiKey, { start: 2, end: 100 })
     assert.deepEqual(
       rest.map((client) => client.clientNumber),
