@@ -60,7 +60,7 @@ export const ServiceClientParams = Type.Object({
   serviceId: ServiceIdParams.properties.serviceId,
   clientId: Type.String({
     description:
-      'The numeric client id, in decimal; for client/get, when the service resolves Client ID Metadata Documents (clientIdMetadataDocumentSupported), also a URL-encoded https client_id',
+      'The numeric client id, in decimal; for client/get, when the service resolves Client ID Metadata Documents (clientIdMetadataDocumentSupported), also a URL-encoded https client_id (up to 2048 characters) or the number a document client answers as clientId',
   }),
 })
 
