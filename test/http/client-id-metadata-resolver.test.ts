@@ -9,11 +9,13 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { exportJWK, generateKeyPair, SignJWT, type JWK } from 'jose'
+import { exportJWK, generateKeyPair, type JWK } from 'jose'
 import { TEST_DATABASES } from '../support/databases.js'
 import {
   assertRefused,
+  authenticateWithKey,
   getClient,
+  ISSUER,
   PUBLIC_CLIENT,
   startDocumentServer,
   type DocumentServer,
@@ -22,8 +24,6 @@ import { Api, type Answer } from '../support/http.js'
 import { createTestSchema, type TestSchema } from '../support/postgres.js'
 import { startServer, type RunningServer } from '../support/start-server.js'
 
-const ISSUER = 'https://as.example'
-const ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer'
 /** Registered clients' ids start here (engine/secrets.ts); document clients stay below. */
 const FIRST_REGISTERED_ID = 10_000_000_000_000
 
@@ -52,21 +52,8 @@ function keyedDocument(extra: Record<string, unknown> = {}): Record<string, unkn
 }
 
 /** client/authenticate with a private_key_jwt assertion of `url` signed by the test's key. */
-async function authenticate(api: Api, serviceId: string, url: string): Promise<Answer> {
-  const now = Math.floor(Date.now() / 1000)
-  const assertion = await new SignJWT({
-    iss: url,
-    sub: url,
-    aud: ISSUER,
-    jti: crypto.randomUUID(),
-    iat: now,
-    exp: now + 60,
-  })
-    .setProtectedHeader({ alg: 'ES256', kid: 'k1' })
-    .sign(signingKey)
-  return api.call(`/api/${serviceId}/client/authenticate`, {
-    body: { client_id: url, client_assertion_type: ASSERTION_TYPE, client_assertion: assertion },
-  })
+function authenticate(api: Api, serviceId: string, url: string): Promise<Answer> {
+  return authenticateWithKey(api, serviceId, url, signingKey)
 }
 
 for (const backend of TEST_DATABASES) {

@@ -18,16 +18,16 @@ import { Api } from '../support/http.js'
 import type { TestSchema } from '../support/postgres.js'
 import { startServer, type RunningServer } from '../support/start-server.js'
 import {
+  ASSERTION_TYPE,
   assertRefused,
+  authenticateWithKey,
   getClient,
+  ISSUER,
   PUBLIC_CLIENT,
   startDocumentServer,
   type DocumentServer,
 } from '../support/document-server.js'
 import type { HttpsServer, TestCa } from '../support/tls.js'
-
-const ISSUER = 'https://as.example'
-const ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer'
 
 let documents: DocumentServer
 let ca: TestCa
@@ -295,27 +295,8 @@ for (const backend of TEST_DATABASES) {
         token_endpoint_auth_method: 'private_key_jwt',
         jwks_uri: `${origin}/keys-${backend.name}/jwks.json`,
       })
-      const sign = (clientId: string) => {
-        const now = Math.floor(Date.now() / 1000)
-        return new SignJWT({
-          iss: clientId,
-          sub: clientId,
-          aud: ISSUER,
-          jti: crypto.randomUUID(),
-          iat: now,
-          exp: now + 60,
-        })
-          .setProtectedHeader({ alg: 'ES256', kid: 'k1' })
-          .sign(privateKey)
-      }
       for (const clientId of [byValue, byReference]) {
-        const answer = await admin.call(`/api/${keyed}/client/authenticate`, {
-          body: {
-            client_id: clientId,
-            client_assertion_type: ASSERTION_TYPE,
-            client_assertion: await sign(clientId),
-          },
-        })
+        const answer = await authenticateWithKey(admin, keyed, clientId, privateKey)
         assert.equal(answer.status, 200, answer.text)
         assert.equal(answer.json.clientIdAlias, clientId)
         assert.equal(answer.json.tokenAuthMethod, 'PRIVATE_KEY_JWT')
@@ -342,13 +323,7 @@ for (const backend of TEST_DATABASES) {
         ...PUBLIC_CLIENT,
         client_id: 'x',
       })
-      const unusable = await admin.call(`/api/${keyed}/client/authenticate`, {
-        body: {
-          client_id: broken,
-          client_assertion_type: ASSERTION_TYPE,
-          client_assertion: await sign(broken),
-        },
-      })
+      const unusable = await authenticateWithKey(admin, keyed, broken, privateKey)
       assert.equal(unusable.status, 401, unusable.text)
       assert.match(unusable.json.resultMessage, /its client_id .x. is not its URL/)
     })
@@ -531,25 +506,8 @@ for (const backend of TEST_DATABASES) {
         jwks: { keys: [jwk] },
       })
       assert.equal((await getClient(admin, used, url)).json.lastUsedAt, undefined)
-      const now = Math.floor(Date.now() / 1000)
-      const assertion = await new SignJWT({
-        iss: url,
-        sub: url,
-        aud: ISSUER,
-        jti: crypto.randomUUID(),
-        iat: now,
-        exp: now + 60,
-      })
-        .setProtectedHeader({ alg: 'ES256', kid: 'k1' })
-        .sign(privateKey)
       const start = Date.now()
-      const answer = await admin.call(`/api/${used}/client/authenticate`, {
-        body: {
-          client_id: url,
-          client_assertion_type: ASSERTION_TYPE,
-          client_assertion: assertion,
-        },
-      })
+      const answer = await authenticateWithKey(admin, used, url, privateKey)
       assert.equal(answer.status, 200, answer.text)
       const lastUsedAt = (await getClient(admin, used, url)).json.lastUsedAt
       assert.equal(typeof lastUsedAt, 'number')

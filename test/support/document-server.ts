@@ -6,8 +6,13 @@
  */
 import assert from 'node:assert/strict'
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import { SignJWT, type CryptoKey, type KeyObject } from 'jose'
 import type { Api, Answer } from './http.js'
 import { createTestCa, startHttpsServer, type HttpsServer, type TestCa } from './tls.js'
+
+/** The issuer of the services the CIMD tests make: what client assertions are addressed to. */
+export const ISSUER = 'https://as.example'
+export const ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer'
 
 /** What the document server answers at a path. */
 export interface Served {
@@ -84,4 +89,34 @@ export function getClient(api: Api, serviceId: string, clientId: string): Promis
 export function assertRefused(answer: Answer, reason: RegExp): void {
   assert.equal(answer.status, 400, answer.text)
   assert.match(answer.json.resultMessage, reason)
+}
+
+/**
+ * client/authenticate with a private_key_jwt assertion of `clientId` to ISSUER (RFC 7523
+ * §2.2), signed with `privateKey` as key k1 (ES256).
+ */
+export async function authenticateWithKey(
+  api: Api,
+  serviceId: string,
+  clientId: string,
+  privateKey: CryptoKey | KeyObject,
+): Promise<Answer> {
+  const now = Math.floor(Date.now() / 1000)
+  const assertion = await new SignJWT({
+    iss: clientId,
+    sub: clientId,
+    aud: ISSUER,
+    jti: crypto.randomUUID(),
+    iat: now,
+    exp: now + 60,
+  })
+    .setProtectedHeader({ alg: 'ES256', kid: 'k1' })
+    .sign(privateKey)
+  return api.call(`/api/${serviceId}/client/authenticate`, {
+    body: {
+      client_id: clientId,
+      client_assertion_type: ASSERTION_TYPE,
+      client_assertion: assertion,
+    },
+  })
 }
