@@ -236,7 +236,7 @@ export const ServiceSchema = Type.Object(
     ),
     clientIdMetadataDocumentCacheMinSeconds: Type.Optional(
       Count(
-        'Registrar: the shortest time a fetched Client ID Metadata Document is cached, whatever its Cache-Control or Expires say (also the lifetime when it sends neither); default 300',
+        'Registrar: the shortest time a fetched Client ID Metadata Document is cached, whatever its Cache-Control or Expires say (also the lifetime when it sends neither); a URL refused after its fetch (an error answer, an unusable document) is refused again without a fetch for 30 seconds, or this long when shorter (0: every resolve fetches); default 300',
       ),
     ),
     clientIdMetadataDocumentCacheMaxSeconds: Type.Optional(
