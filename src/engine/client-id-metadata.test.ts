@@ -52,8 +52,6 @@ it('a client identifier URL is https with a path, no userinfo, fragment or dot s
     // §3's own example: allowed, though not the same client_id as the one above.
     'https://example.com:443/client',
     'https://example.com/client?v=1',
-    // A path of / is NOT RECOMMENDED by §3, yet it is a path.
-    'https://example.com/',
     'https://example.com/a/b%20c/metadata.json',
   ]) {
     assert.equal(checkedUrl(id).href.startsWith('https://example.com'), true, id)
@@ -61,6 +59,8 @@ it('a client identifier URL is https with a path, no userinfo, fragment or dot s
   const refused: [string, RegExp][] = [
     ['http://example.com/client', /is not an https URL/],
     ['https://example.com', /has no path/],
+    // NOT RECOMMENDED by §3: refused.
+    ['https://example.com/', /its path is \/, which a client identifier URL should not have/],
     ['https://user:pass@example.com/client', /has user information/],
     ['https://user@example.com/client', /has user information/],
     ['https://example.com/client#top', /has a fragment/],

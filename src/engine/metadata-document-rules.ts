@@ -24,7 +24,9 @@ const SECRET_MEMBERS = ['client_secret', 'client_secret_expires_at']
 
 /**
  * §3: an https URL with a path, no user information, no fragment, no . or .. segment, at
- * most MAX_CLIENT_ID_LENGTH characters; a port and a query are allowed. The URL is fetched
+ * most MAX_CLIENT_ID_LENGTH characters; a port and a query are allowed. A path of / is
+ * refused too: §3 advises against it (the document would take the site's root), and
+ * node-oidc-provider and the MCP SDK's client refuse it alike. The URL is fetched
  * as written, so one whose path a parser would rewrite (an encoded dot segment, a backslash,
  * a space) is refused: the document fetched would not be at the client_id (§4).
  */
@@ -51,6 +53,12 @@ export function checkedUrl(clientId: string): URL {
   const path = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*([^?#]*)/i.exec(clientId)?.[1] ?? ''
   if (path === '') {
     throw refusal(clientId, 'it has no path, which a client identifier URL must have')
+  }
+  if (path === '/') {
+    throw refusal(
+      clientId,
+      "its path is /, which a client identifier URL should not have (the document would take the site's root)",
+    )
   }
   if (path.split('/').some((segment) => segment === '.' || segment === '..')) {
     throw refusal(clientId, 'it has a . or .. path segment, which a client identifier URL must not')

@@ -75,7 +75,7 @@ for (const backend of TEST_DATABASES) {
       await database?.drop()
     })
 
-    test("the draft's examples: §8.2's private_key_jwt document resolves; §3's URLs compare as plain strings; a path of / is a path", async () => {
+    test("the draft's examples: §8.2's private_key_jwt document resolves; §3's URLs compare as plain strings; a path of / is refused", async () => {
       const serviceId = await admin.createService({
         issuer: ISSUER,
         clientIdMetadataDocumentSupported: true,
@@ -104,10 +104,11 @@ for (const backend of TEST_DATABASES) {
       assertRefused(await getClient(admin, serviceId, other), /its client_id .* is not its URL/)
       assert.equal((await getClient(admin, serviceId, canonical)).status, 200)
 
-      // §3: a path of / is NOT RECOMMENDED, yet allowed.
+      // §3: a path of / is NOT RECOMMENDED; Registrar refuses it before any fetch.
       documents.served.set('/', { body: { ...PUBLIC_CLIENT, client_id: `${documents.origin}/` } })
       const root = await getClient(admin, serviceId, `${documents.origin}/`)
-      assert.equal(root.status, 200, root.text)
+      assertRefused(root, /its path is \/, which a client identifier URL should not have/)
+      assert.equal(documents.docs.hits.get('/') ?? 0, 0)
     })
 
     test('a document client answers a number of its own as clientId: positive, stable, below every registered id, and read by client/get', async () => {

@@ -188,6 +188,7 @@ for (const backend of TEST_DATABASES) {
         [`${origin}/missing.json`, /answered HTTP 404, not 200/],
         [`http://${origin.slice('https://'.length)}/client.json`, /is not an https URL/],
         [origin, /has no path/],
+        [`${origin}/`, /its path is \/, which a client identifier URL should not have/],
         [`${origin}/a/../client.json`, /a \. or \.\. path segment/],
         [`${origin}/a/%2e%2e/client.json`, /reads as \/client\.json once parsed/],
         [`${origin}/client.json#top`, /has a fragment/],
