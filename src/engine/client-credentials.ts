@@ -79,8 +79,9 @@ export async function authenticateClientCredentials(
     )
     throw error
   }
-  // A document's client (clientId 0, client-id-metadata.ts) notes its use by its URL.
-  if (client.clientId !== 0) await noteClientUse(context, client)
+  // A document's client (number 0: no clients row, client-id-metadata.ts) notes its use by
+  // its URL.
+  if (client.number !== 0) await noteClientUse(context, client)
   else await context.clientIdMetadataDocuments.noteUse(context, client)
   return client
 }

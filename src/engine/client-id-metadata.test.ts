@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict'
 import { it } from 'node:test'
-import { isUrlClientId, lifetimeSeconds } from './client-id-metadata.js'
+import { MAX_CLIENT_ID_LENGTH } from '../wire/index.js'
+import { isUrlClientId } from './client-id-metadata.js'
+import { checkedUrl, lifetimeSeconds } from './metadata-document-rules.js'
 import type { ServiceRecord } from './records.js'
 
 const service = {
@@ -42,4 +44,47 @@ it('only a scheme:// client_id is taken for a document URL; numeric ids and alia
   for (const id of ['12345', 'my-alias', 'urn:example:client', 12345, undefined]) {
     assert.equal(isUrlClientId(id), false, String(id))
   }
+})
+
+it('a client identifier URL is https with a path, no userinfo, fragment or dot segment; a port and a query are allowed (draft §3)', () => {
+  for (const id of [
+    'https://example.com/client',
+    // §3's own example: allowed, though not the same client_id as the one above.
+    'https://example.com:443/client',
+    'https://example.com/client?v=1',
+    'https://example.com/a/b%20c/metadata.json',
+  ]) {
+    assert.equal(checkedUrl(id).href.startsWith('https://example.com'), true, id)
+  }
+  const refused: [string, RegExp][] = [
+    ['http://example.com/client', /is not an https URL/],
+    ['https://example.com', /has no path/],
+    // NOT RECOMMENDED by §3: refused.
+    ['https://example.com/', /its path is \/, which a client identifier URL should not have/],
+    ['https://user:pass@example.com/client', /has user information/],
+    ['https://user@example.com/client', /has user information/],
+    ['https://example.com/client#top', /has a fragment/],
+    ['https://example.com/client#', /has a fragment/],
+    ['https://example.com/a/../client', /has a \. or \.\. path segment/],
+    ['https://example.com/./client', /has a \. or \.\. path segment/],
+    ['https://example.com/a/%2e%2e/client', /reads as \/client once parsed/],
+    ['https://example.com/a\\..\\client', /reads as .* once parsed/],
+    ['https://example.com/my client', /reads as \/my%20client once parsed/],
+    ['not a url', /is not a URL/],
+  ]
+  for (const [id, reason] of refused) {
+    assert.throws(() => checkedUrl(id), reason, id)
+  }
+})
+
+it(`a client identifier URL of ${MAX_CLIENT_ID_LENGTH} characters is read; a longer one is refused by its length`, () => {
+  const base = 'https://example.com/'
+  const longest = base + 'a'.repeat(MAX_CLIENT_ID_LENGTH - base.length)
+  assert.equal(checkedUrl(longest).href, longest)
+  assert.throws(
+    () => checkedUrl(`${longest}a`),
+    new RegExp(
+      `is ${MAX_CLIENT_ID_LENGTH + 1} characters long; a client identifier URL has at most ${MAX_CLIENT_ID_LENGTH}`,
+    ),
+  )
 })

@@ -3,6 +3,10 @@
  * clients that look like one registered many times over (the same software_id, client_name
  * or redirect_uris, RFC 7591 §2). Read on demand, page by page through the store's listing,
  * at most ORPHAN_SCAN_LIMIT clients a report; it changes nothing.
+ *
+ * Client ID Metadata Document clients are listed as never used too (by their number and URL,
+ * from when their document was first fetched). They are in no duplicate group: a URL is one
+ * client however often it is resolved, and nothing is registered again.
  */
 import {
   DEFAULT_ORPHAN_AGE_SECONDS,
@@ -74,17 +78,49 @@ export async function clientOrphans(
     scanned += page.items.length
     if (page.items.length === 0 || scanned >= total) break
   }
-  neverUsed.sort((a, b) => a.createdAt - b.createdAt)
+  const documents = await neverUsedDocumentClients(context, service, bornBefore, scanned)
+  scanned += documents.scanned
+  const orphans = [...neverUsed.map(orphanOf), ...documents.orphans]
+  orphans.sort((a, b) => a.createdAt - b.createdAt)
   return {
-    neverUsed: { count: neverUsed.length, clients: neverUsed.slice(0, limit).map(orphanOf) },
+    neverUsed: { count: orphans.length, clients: orphans.slice(0, limit) },
     duplicates: {
       softwareId: duplicateGroups(groups.softwareId, limit),
       clientName: duplicateGroups(groups.clientName, limit),
       redirectUris: duplicateGroups(groups.redirectUris, limit),
     },
     scanned,
-    complete: scanned >= total,
+    complete: scanned >= total + documents.total,
   }
+}
+
+/** The service's document clients never used whose first version is older than `bornBefore`. */
+async function neverUsedDocumentClients(
+  context: EngineContext,
+  service: ServiceRecord,
+  bornBefore: number,
+  alreadyScanned: number,
+): Promise<{ orphans: OrphanClient[]; scanned: number; total: number }> {
+  const orphans: OrphanClient[] = []
+  let scanned = 0
+  let more = true
+  while (more && alreadyScanned + scanned < ORPHAN_SCAN_LIMIT) {
+    const size = Math.min(MAX_PAGE_SIZE, ORPHAN_SCAN_LIMIT - alreadyScanned - scanned)
+    const page = await context.store.listMetadataDocumentClients(service.apiKey, {
+      start: scanned,
+      end: scanned + size,
+    })
+    for (const client of page) {
+      const { firstFetchedAt, clientNumber, lastUsedAt, url } = client
+      if (lastUsedAt !== undefined || firstFetchedAt === undefined) continue
+      if (firstFetchedAt > bornBefore || clientNumber === undefined) continue
+      orphans.push({ clientId: clientNumber, documentUrl: url, createdAt: firstFetchedAt })
+    }
+    scanned += page.length
+    more = page.length === size
+  }
+  // One more than scanned when the limit stopped the scan: the report says it is incomplete.
+  return { orphans, scanned, total: more ? scanned + 1 : scanned }
 }
 
 function groupOf(groups: Map<string, ClientRecord[]>, key: string): ClientRecord[] {

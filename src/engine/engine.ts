@@ -50,7 +50,11 @@ import * as registration from './registration.js'
 import * as secretRotation from './secret-rotation.js'
 import type { ClientSecretRotation } from './secret-rotation.js'
 import { RemoteKeySets } from './remote-key-sets.js'
-import { ClientIdMetadataDocuments, resolvesDocument } from './client-id-metadata.js'
+import {
+  ClientIdMetadataDocuments,
+  numberedDocumentUrl,
+  resolvesDocument,
+} from './client-id-metadata.js'
 import { GenerationalCache } from './generational-cache.js'
 import type { ClientConfigurationRequest, RegisterRequest, UpdateRequest } from './registration.js'
 import { pooledRandomBytes, type RandomBytes } from './secrets.js'
@@ -521,12 +525,15 @@ export function createEngine(options: EngineOptions): Engine {
     discovery: (service) => discoveryDocument(context, service),
 
     createClient: (service, input, origin) => clients.createClient(context, service, input, origin),
-    requireClient: (service, clientId, origin) =>
-      resolvesDocument(service, clientId)
-        ? context.clientIdMetadataDocuments.describe(context, service, clientId)
-        : origin
-          ? clients.readClient(context, service, clientId, origin)
-          : clients.requireClient(context, service, clientId),
+    requireClient: async (service, clientId, origin) => {
+      const url = resolvesDocument(service, clientId)
+        ? clientId
+        : await numberedDocumentUrl(context, service, clientId)
+      if (url !== undefined) return context.clientIdMetadataDocuments.resolve(context, service, url)
+      return origin
+        ? clients.readClient(context, service, clientId, origin)
+        : clients.requireClient(context, service, clientId)
+    },
     listClients: (service, request) => clients.listClients(context, service, request),
     updateClient: (service, clientId, input, origin) =>
       clients.updateClient(context, service, clientId, input, origin),

@@ -5,6 +5,7 @@
 import { isInitialAccessTokenLive } from './access-tokens.js'
 import { MemoryWebhooks } from './memory-webhooks.js'
 import type {
+  ListedMetadataDocumentClient,
   MetadataDocumentClient,
   MetadataDocumentVersion,
   NewMetadataDocumentVersion,
@@ -202,24 +203,64 @@ export class MemoryStore implements Store {
     return found && { ...found }
   }
 
+  async metadataDocumentUrl(
+    serviceApiKey: number,
+    clientNumber: number,
+  ): Promise<string | undefined> {
+    const prefix = `${serviceApiKey} `
+    for (const [key, client] of this.#metadataDocumentClients) {
+      if (key.startsWith(prefix) && client.clientNumber === clientNumber) {
+        return key.slice(prefix.length)
+      }
+    }
+    return undefined
+  }
+
   async approveMetadataDocument(
     serviceApiKey: number,
     url: string,
     version: number,
   ): Promise<void> {
-    const key = `${serviceApiKey} ${url}`
-    this.#metadataDocumentClients.set(key, {
-      ...this.#metadataDocumentClients.get(key),
-      approvedVersion: version,
-    })
+    const found = this.#documentClient(serviceApiKey, url)
+    found.approvedVersion = version
   }
 
   async recordMetadataDocumentUse(serviceApiKey: number, url: string, at: number): Promise<void> {
+    const found = this.#documentClient(serviceApiKey, url)
+    if (found.lastUsedAt === undefined || found.lastUsedAt < at) found.lastUsedAt = at
+  }
+
+  async listMetadataDocumentClients(
+    serviceApiKey: number,
+    range: { start: number; end: number },
+  ): Promise<ListedMetadataDocumentClient[]> {
+    const prefix = `${serviceApiKey} `
+    return [...this.#metadataDocumentClients]
+      .filter(([key]) => key.startsWith(prefix))
+      .sort(([, a], [, b]) => (a.clientNumber ?? 0) - (b.clientNumber ?? 0))
+      .slice(range.start, Math.max(range.start, range.end))
+      .map(([key, found]) => {
+        const url = key.slice(prefix.length)
+        const first = this.#metadataDocuments.get(key)?.[0]
+        return { url, ...found, ...(first && { firstFetchedAt: first.fetchedAt }) }
+      })
+  }
+
+  /** The URL's row, made with the service's next number when it is first recorded. */
+  #documentClient(serviceApiKey: number, url: string): MetadataDocumentClient {
     const key = `${serviceApiKey} ${url}`
-    const found = this.#metadataDocumentClients.get(key) ?? {}
-    if (found.lastUsedAt === undefined || found.lastUsedAt < at) {
-      this.#metadataDocumentClients.set(key, { ...found, lastUsedAt: at })
+    let found = this.#metadataDocumentClients.get(key)
+    if (!found) {
+      let highest = 0
+      for (const [other, client] of this.#metadataDocumentClients) {
+        if (other.startsWith(`${serviceApiKey} `)) {
+          highest = Math.max(highest, client.clientNumber ?? 0)
+        }
+      }
+      found = { clientNumber: highest + 1 }
+      this.#metadataDocumentClients.set(key, found)
     }
+    return found
   }
 
   async recordClientUse(serviceApiKey: number, clientId: number, at: number): Promise<void> {

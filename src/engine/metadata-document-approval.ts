@@ -1,7 +1,7 @@
 /**
  * Holding a changed Client ID Metadata Document for approval (the service's
  * clientIdMetadataDocumentChangeApproval). A document's redirect URIs and keys are what tie
- * its URL to the client (draft-ietf-oauth-client-id-metadata-document-02 §8.1): whoever
+ * its URL to the client (draft-ietf-oauth-client-id-metadata-document-02 §8.4, §8.4.1): whoever
  * controls the URL's host controls them. With the setting on, a fetched version whose
  * redirect_uris, jwks or jwks_uri differ from the approved one is pinned but not used until an
  * administrator approves it; the first version fetched is approved by itself. With it off,
@@ -85,8 +85,9 @@ export async function listMetadataDocumentVersions(
 }
 
 /**
- * Approves a stored version: the resolver uses it from its next fetch, which this node makes
- * at once (its cache for the URL is dropped); other nodes within their cache lifetime.
+ * Approves a stored version: the resolver uses it from its next resolve on every node sharing
+ * the store, as a cached client is used only while the stored approved version is the one it
+ * was built from (client-id-metadata.ts); this node drops its copy at once besides.
  */
 export async function approveMetadataDocumentVersion(
   context: EngineContext,

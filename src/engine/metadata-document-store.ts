@@ -31,8 +31,19 @@ export interface MetadataDocumentStore {
   metadataDocumentVersions(serviceApiKey: number, url: string): Promise<MetadataDocumentVersion[]>
 }
 
+/**
+ * Document clients' numbers start above 0 and stay below every registered client's id
+ * (secrets.ts mintNumericId draws from 10^13 up), so the two never collide.
+ */
+export const MAX_DOCUMENT_CLIENT_NUMBER = 9_999_999_999_999
+
 /** What a service holds about a document's client beyond its versions. */
 export interface MetadataDocumentClient {
+  /**
+   * The client's number, its clientId in the Authlete-style API: given when the service first
+   * records the URL (the next one of the service's, from 1), then never changed.
+   */
+  clientNumber?: number
   /** The version the resolver uses while a changed one is held (client-id-metadata.ts). */
   approvedVersion?: number
   /** Milliseconds since the epoch, kept to the hour (last-use.ts). */
@@ -49,4 +60,21 @@ export interface MetadataDocumentClientStore {
   approveMetadataDocument(serviceApiKey: number, url: string, version: number): Promise<void>
   /** Records a use of the URL's client at `at` unless a later one is recorded. */
   recordMetadataDocumentUse(serviceApiKey: number, url: string, at: number): Promise<void>
+  /** The URL of the service's document client numbered `clientNumber`; undefined for none. */
+  metadataDocumentUrl(serviceApiKey: number, clientNumber: number): Promise<string | undefined>
+  /**
+   * The service's document clients by ascending number, items `start` to `end` (exclusive),
+   * each with its URL and when its first version was fetched (for the orphan report).
+   */
+  listMetadataDocumentClients(
+    serviceApiKey: number,
+    range: { start: number; end: number },
+  ): Promise<ListedMetadataDocumentClient[]>
+}
+
+/** A document client as the service's listing answers it. */
+export interface ListedMetadataDocumentClient extends MetadataDocumentClient {
+  url: string
+  /** Milliseconds since the epoch; undefined when no version is pinned. */
+  firstFetchedAt?: number
 }

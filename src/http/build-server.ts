@@ -16,7 +16,7 @@ import type {} from '@fastify/swagger'
 import type { Server } from 'node:http'
 import type { DestinationStream } from 'pino'
 import type { Engine } from '../engine/index.js'
-import { OAuthError } from '../wire/index.js'
+import { MAX_CLIENT_ID_LENGTH, OAuthError } from '../wire/index.js'
 import { apiRoutes } from './api/index.js'
 import { TokenBackoff, type TokenBackoffOptions } from './api/token-backoff.js'
 import { answerClientError } from './client-errors.js'
@@ -183,6 +183,9 @@ function fastifyOptions(
 ): FastifyHttpOptions<Server> {
   return {
     bodyLimit,
+    // client/get/{clientId} takes a URL-encoded client_id URL (a character may take three);
+    // every other path parameter keeps the router's usual limit (addGuards).
+    routerOptions: { maxParamLength: LONG_PARAM_LENGTH },
     requestTimeout: limits.requestTimeoutMilliseconds,
     keepAliveTimeout: limits.keepAliveTimeoutMilliseconds,
     http: {
@@ -239,9 +242,30 @@ function addGuards(app: FastifyInstance, bodyLimit: number): void {
     // A declared body over the limit is refused on every route, before anyone reads it.
     else if (Number(request.headers['content-length']) > bodyLimit)
       sendError(request, reply, bodyTooLarge())
+    // An over-long id is no route's, as the router answers it (before any authentication).
+    else if (hasOverlongParam(request)) handleNotFound(request, reply)
     else done()
   })
   app.addHook('preValidation', refuseUnstorableUrlParts)
+}
+
+/** The router's usual limit on a path parameter (find-my-way's default). */
+const PARAM_LENGTH = 100
+/** The limit on client/get's clientId, a URL-encoded client_id URL. */
+const LONG_PARAM_LENGTH = 3 * MAX_CLIENT_ID_LENGTH
+const LONG_PARAM_ROUTE = '/api/:serviceId/client/get/:clientId'
+
+/** Whether a path parameter is longer than PARAM_LENGTH, but client/get's clientId. */
+function hasOverlongParam(request: FastifyRequest): boolean {
+  const params = request.params as Record<string, string> | undefined
+  if (!params) return false
+  const longAllowed = request.routeOptions.url === LONG_PARAM_ROUTE
+  return Object.entries(params).some(
+    ([name, value]) =>
+      typeof value === 'string' &&
+      value.length > PARAM_LENGTH &&
+      !(longAllowed && name === 'clientId'),
+  )
 }
 
 function shuttingDown(): OAuthError {

@@ -64,8 +64,16 @@ test('parses a JWK Set held as JSON text (RFC 7591 §2 jwks)', () => {
   assert.deepEqual(metadata.jwks, jwks)
 })
 
-test("names a Client ID Metadata Document's client by its URL, not its clientId 0", () => {
+test("names a Client ID Metadata Document's client (number 0) by its URL, not its clientId", () => {
   const url = 'https://agent.example.com/client.json'
-  const metadata = oidcClientMetadataOf({ ...CONFIDENTIAL, clientId: 0, clientIdAlias: url })
+  const metadata = oidcClientMetadataOf({
+    ...CONFIDENTIAL,
+    number: 0,
+    clientId: 3,
+    clientIdAlias: url,
+  })
   assert.equal(metadata.client_id, url)
+  // A registered client with an https alias keeps its numeric client_id.
+  const registered = oidcClientMetadataOf({ ...CONFIDENTIAL, number: 7, clientIdAlias: url })
+  assert.equal(registered.client_id, String(CONFIDENTIAL.clientId))
 })

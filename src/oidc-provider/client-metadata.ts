@@ -17,9 +17,9 @@ import type { AuthleteClient, ClientMetadata } from '../wire/index.js'
  */
 export function oidcClientMetadataOf(client: AuthleteClient): ClientMetadata {
   const metadata = authleteToClientMetadata(client)
-  // A Client ID Metadata Document's client has no number of its own (clientId 0): its
-  // client_id is its URL, which Registrar answers as its alias (engine/client-id-metadata.ts).
-  const documentUrl = client.clientId === 0 ? client.clientIdAlias : undefined
+  // A Client ID Metadata Document's client has no registration (number 0): its client_id is
+  // its URL, which Registrar answers as its alias (engine/client-id-metadata.ts).
+  const documentUrl = client.number === 0 ? client.clientIdAlias : undefined
   if (documentUrl !== undefined) metadata.client_id = documentUrl
   else if (client.clientId !== undefined) metadata.client_id = String(client.clientId)
   // A public client (token_endpoint_auth_method none) has no secret (RFC 7591 §3.2.1).

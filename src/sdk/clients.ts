@@ -31,8 +31,9 @@ export class ClientsApi {
 
   /**
    * A client by its numeric id; on a service with clientIdMetadataDocumentSupported, also an
-   * https client_id, answered from its Client ID Metadata Document (clientId 0, the URL in
-   * clientIdAlias). A document that cannot be used is a RegistrarError (400) saying why.
+   * https client_id, answered from its Client ID Metadata Document (the URL in clientIdAlias,
+   * number 0, and as clientId the document client's own stable number, below every
+   * registered client's id). A document that cannot be used is a RegistrarError (400) saying why.
    */
   async get(serviceId: ServiceId, clientId: ClientId): Promise<AuthleteClient> {
     return (await this.#transport.send({

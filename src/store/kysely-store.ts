@@ -23,6 +23,7 @@ import type {
   IdempotencyKeyReclaim,
   IdempotencyKeyRecord,
   InitialAccessTokenRecord,
+  ListedMetadataDocumentClient,
   MetadataDocumentClient,
   MetadataDocumentVersion,
   NewMetadataDocumentVersion,
@@ -45,6 +46,7 @@ import {
 } from './client-insert.js'
 import { KyselyAuditTrail } from './audit-trail.js'
 import * as lifecycle from './client-lifecycle.js'
+import * as documentClients from './metadata-document-clients.js'
 import { eventInsert } from './change-events.js'
 import type { DatabaseUse } from './database-use.js'
 import { GroupCommit } from './group-commit.js'
@@ -305,59 +307,30 @@ export class KyselyStore implements Store {
     return rows.map(toMetadataDocumentVersion)
   }
 
-  async metadataDocumentClient(
+  metadataDocumentClient(
     serviceApiKey: number,
     url: string,
   ): Promise<MetadataDocumentClient | undefined> {
-    const row = await this.#db
-      .selectFrom('metadata_document_clients')
-      .selectAll()
-      .where('service_api_key', '=', serviceApiKey)
-      .where('url', '=', url)
-      .executeTakeFirst()
-    if (!row) return undefined
-    return {
-      ...(row.approved_version !== null && { approvedVersion: Number(row.approved_version) }),
-      ...(row.last_used_at !== null && { lastUsedAt: Number(row.last_used_at) }),
-    }
+    return documentClients.readDocumentClient(this.#db, serviceApiKey, url)
   }
 
-  async approveMetadataDocument(
+  metadataDocumentUrl(serviceApiKey: number, clientNumber: number): Promise<string | undefined> {
+    return documentClients.documentUrl(this.#db, serviceApiKey, clientNumber)
+  }
+
+  approveMetadataDocument(serviceApiKey: number, url: string, version: number): Promise<void> {
+    return documentClients.approveDocument(this.#db, serviceApiKey, url, version)
+  }
+
+  recordMetadataDocumentUse(serviceApiKey: number, url: string, at: number): Promise<void> {
+    return documentClients.recordDocumentUse(this.#db, serviceApiKey, url, at)
+  }
+
+  listMetadataDocumentClients(
     serviceApiKey: number,
-    url: string,
-    version: number,
-  ): Promise<void> {
-    await this.#db
-      .insertInto('metadata_document_clients')
-      .values({
-        service_api_key: serviceApiKey,
-        url,
-        approved_version: version,
-        last_used_at: null,
-      })
-      .onConflict((conflict) =>
-        conflict.columns(['service_api_key', 'url']).doUpdateSet({ approved_version: version }),
-      )
-      .execute()
-  }
-
-  async recordMetadataDocumentUse(serviceApiKey: number, url: string, at: number): Promise<void> {
-    // Never backwards: two nodes noting uses out of order keep the later one.
-    await this.#db
-      .insertInto('metadata_document_clients')
-      .values({ service_api_key: serviceApiKey, url, approved_version: null, last_used_at: at })
-      .onConflict((conflict) =>
-        conflict
-          .columns(['service_api_key', 'url'])
-          .doUpdateSet({ last_used_at: at })
-          .where((eb) =>
-            eb.or([
-              eb('metadata_document_clients.last_used_at', 'is', null),
-              eb('metadata_document_clients.last_used_at', '<', at),
-            ]),
-          ),
-      )
-      .execute()
+    range: { start: number; end: number },
+  ): Promise<ListedMetadataDocumentClient[]> {
+    return documentClients.listDocumentClients(this.#db, serviceApiKey, range)
   }
 
   async recordClientUse(serviceApiKey: number, clientId: number, at: number): Promise<void> {

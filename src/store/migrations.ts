@@ -33,6 +33,7 @@ const migrations: Migration[] = [
   { version: 10, name: 'soft-deleted clients', up: addSoftDeletedClients },
   { version: 11, name: 'pinned client ID metadata documents', up: addMetadataDocuments },
   { version: 12, name: 'metadata document clients', up: addMetadataDocumentClients },
+  { version: 15, name: 'metadata document client numbers', up: numberMetadataDocumentClients },
 ]
 
 /** The version a store migrated by this code is at. */
@@ -530,5 +531,29 @@ async function addMetadataDocumentClients(db: Kysely<Database>, flavor: Flavor):
     .addColumn('approved_version', 'integer')
     .addColumn('last_used_at', bigint)
     .addPrimaryKeyConstraint('metadata_document_clients_pk', ['service_api_key', 'url'])
+    .execute()
+}
+
+/**
+ * A document client's own number (metadata-document-store.ts): positive, stable per service
+ * and URL, and below the registered clients' ids (secrets.ts mintNumericId), so an
+ * Authlete-style caller that keys on clientId tells document clients apart. Rows already
+ * there are numbered in URL order.
+ */
+async function numberMetadataDocumentClients(db: Kysely<Database>, flavor: Flavor): Promise<void> {
+  const bigint = flavor === 'sqlite' ? 'integer' : 'bigint'
+  await db.schema
+    .alterTable('metadata_document_clients')
+    .addColumn('client_number', bigint)
+    .execute()
+  await sql`update metadata_document_clients set client_number = (
+      select count(*) from metadata_document_clients earlier
+      where earlier.service_api_key = metadata_document_clients.service_api_key
+        and earlier.url <= metadata_document_clients.url)`.execute(db)
+  await db.schema
+    .createIndex('metadata_document_clients_number')
+    .unique()
+    .on('metadata_document_clients')
+    .columns(['service_api_key', 'client_number'])
     .execute()
 }

@@ -197,6 +197,8 @@ export interface MetadataDocumentClientTable {
   url: string
   approved_version: number | null
   last_used_at: number | null
+  /** Set when the row is made (migration 15); null only in a row a node before it wrote. */
+  client_number: number | null
 }
 
 export interface MigrationTable {

@@ -34,6 +34,12 @@ export type ClientOrphansQueryString = Static<typeof ClientOrphansQuery>
 
 export const OrphanClientSchema = Type.Object({
   clientId: Type.Integer(),
+  documentUrl: Type.Optional(
+    Type.String({
+      description:
+        "A Client ID Metadata Document's client: its client_id URL (clientId is then its number and createdAt when its document was first fetched); absent for a registered client",
+    }),
+  ),
   clientName: Type.Optional(Type.String({ description: 'client_name (RFC 7591 §2)' })),
   softwareId: Type.Optional(Type.String({ description: 'software_id (RFC 7591 §2)' })),
   createdAt: Type.Integer(),

@@ -60,7 +60,7 @@ export const ServiceClientParams = Type.Object({
   serviceId: ServiceIdParams.properties.serviceId,
   clientId: Type.String({
     description:
-      'The numeric client id, in decimal; for client/get, when the service resolves Client ID Metadata Documents (clientIdMetadataDocumentSupported), also a URL-encoded https client_id',
+      'The numeric client id, in decimal; for client/get, when the service resolves Client ID Metadata Documents (clientIdMetadataDocumentSupported), also a URL-encoded https client_id (up to 2048 characters) or the number a document client answers as clientId',
   }),
 })
 
@@ -236,7 +236,7 @@ export const ServiceSchema = Type.Object(
     ),
     clientIdMetadataDocumentCacheMinSeconds: Type.Optional(
       Count(
-        'Registrar: the shortest time a fetched Client ID Metadata Document is cached, whatever its Cache-Control or Expires say (also the lifetime when it sends neither); default 300',
+        'Registrar: the shortest time a fetched Client ID Metadata Document is cached, whatever its Cache-Control or Expires say (also the lifetime when it sends neither); a URL refused after its fetch (an error answer, an unusable document) is refused again without a fetch for 30 seconds, or this long when shorter (0: every resolve fetches); default 300',
       ),
     ),
     clientIdMetadataDocumentCacheMaxSeconds: Type.Optional(
@@ -264,13 +264,20 @@ export const ServiceSchema = Type.Object(
 )
 
 /**
+ * The longest client_id Registrar reads: a registered client's id or alias is far shorter;
+ * a Client ID Metadata Document's URL may be up to this long (browsers and servers commonly
+ * take URLs of 2,048 characters; the draft sets no limit).
+ */
+export const MAX_CLIENT_ID_LENGTH = 2048
+
+/**
  * The credentials an authorization server checks through `client/authenticate`
  * (CONTRACT.md §1c): a client secret (RFC 6749 §2.3.1) or a JWT assertion (RFC 7523 §2.2),
  * with the parameter names of the token request they came in.
  */
 export const ClientCredentialsSchema = Type.Object(
   {
-    client_id: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
+    client_id: Type.Optional(Type.String({ minLength: 1, maxLength: MAX_CLIENT_ID_LENGTH })),
     client_secret: Type.Optional(Type.String({ minLength: 1, maxLength: 1024 })),
     client_assertion_type: Type.Optional(Type.String({ maxLength: 256 })),
     client_assertion: Type.Optional(Type.String({ minLength: 1, maxLength: 16384 })),

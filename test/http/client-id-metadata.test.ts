@@ -8,87 +8,40 @@
  * SQLite and PostgreSQL, which keep the settings.
  */
 import assert from 'node:assert/strict'
-import type { IncomingMessage, ServerResponse } from 'node:http'
 import { after, before, describe, test } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { exportJWK, generateKeyPair, SignJWT, type JWK } from 'jose'
 import { Registrar } from '../../src/sdk/index.js'
 import { cimdDocuments } from '../support/corpus.js'
 import { TEST_DATABASES } from '../support/databases.js'
-import { Api, type Answer } from '../support/http.js'
+import { Api } from '../support/http.js'
 import type { TestSchema } from '../support/postgres.js'
 import { startServer, type RunningServer } from '../support/start-server.js'
-import { createTestCa, startHttpsServer, type HttpsServer, type TestCa } from '../support/tls.js'
+import {
+  ASSERTION_TYPE,
+  assertRefused,
+  authenticateWithKey,
+  getClient,
+  ISSUER,
+  PUBLIC_CLIENT,
+  startDocumentServer,
+  type DocumentServer,
+} from '../support/document-server.js'
+import type { HttpsServer, TestCa } from '../support/tls.js'
 
-const ISSUER = 'https://as.example'
-const ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer'
-
-/** What the document server answers at a path. */
-interface Served {
-  body: unknown
-  status?: number
-  headers?: Record<string, string>
-  /** Milliseconds before the answer. */
-  delay?: number
-}
-
-const served = new Map<string, Served>()
+let documents: DocumentServer
 let ca: TestCa
 let docs: HttpsServer
 /** The document server by name: `https://localhost:PORT`. */
 let origin: string
-
-function answer(request: IncomingMessage, response: ServerResponse): void {
-  const entry = served.get(request.url ?? '')
-  if (!entry) return void response.writeHead(404).end()
-  const send = () => {
-    const body = typeof entry.body === 'string' ? entry.body : JSON.stringify(entry.body)
-    response.writeHead(entry.status ?? 200, {
-      'content-type': 'application/json',
-      ...entry.headers,
-    })
-    response.end(body)
-  }
-  if (entry.delay) setTimeout(send, entry.delay).unref()
-  else send()
-}
-
-/** Serves `document` at `path` (its client_id the URL unless given) and answers the URL. */
-function serve(path: string, document: Record<string, unknown>, extra: Partial<Served> = {}) {
-  const url = `${origin}${path}`
-  const clientId = document['client_id'] === undefined ? url : document['client_id']
-  served.set(path, { body: { ...document, client_id: clientId }, ...extra })
-  return url
-}
-
-const PUBLIC_CLIENT = {
-  client_name: 'An agent',
-  redirect_uris: ['http://127.0.0.1/callback'],
-  grant_types: ['authorization_code', 'refresh_token'],
-  response_types: ['code'],
-  token_endpoint_auth_method: 'none',
-  application_type: 'native',
-}
+let served: DocumentServer['served']
+let serve: DocumentServer['serve']
 
 before(async () => {
-  ca = createTestCa()
-  docs = await startHttpsServer(ca, answer)
-  origin = docs.url.replace('127.0.0.1', 'localhost')
+  documents = await startDocumentServer()
+  ;({ ca, docs, origin, served, serve } = documents)
 })
-after(async () => {
-  await docs.close()
-  ca.remove()
-})
-
-function getClient(api: Api, serviceId: string, clientId: string): Promise<Answer> {
-  return api.call(`/api/${serviceId}/client/get/${encodeURIComponent(clientId)}`)
-}
-
-/** A 400 result error whose message says `reason`. */
-function assertRefused(answer: Answer, reason: RegExp): void {
-  assert.equal(answer.status, 400, answer.text)
-  assert.match(answer.json.resultMessage, reason)
-}
+after(() => documents.close())
 
 for (const backend of TEST_DATABASES) {
   describe(`CIMD with --cimd-allow-private (${backend.name})`, () => {
@@ -155,7 +108,8 @@ for (const backend of TEST_DATABASES) {
         const answer = await getClient(admin, serviceId, url)
         assert.equal(answer.status, 200, `${entry.id}: ${answer.text}`)
         assert.equal(answer.json.clientIdAlias, url)
-        assert.equal(answer.json.clientId, 0)
+        assert.ok(answer.json.clientId > 0 && answer.json.clientId < 1e13, answer.text)
+        assert.equal(answer.json.number, 0)
         assert.equal(answer.json.clientSecret, undefined)
         assert.equal(answer.json.clientName, entry.body['client_name'], entry.id)
         assert.deepEqual(answer.json.redirectUris, entry.body['redirect_uris'], entry.id)
@@ -180,6 +134,8 @@ for (const backend of TEST_DATABASES) {
     })
 
     test('each refusal says why, in its own text', async () => {
+      const { privateKey } = await generateKeyPair('ES256', { extractable: true })
+      const privateJwk = await exportJWK(privateKey)
       const cases: [string, RegExp][] = [
         [
           serve(
@@ -231,8 +187,30 @@ for (const backend of TEST_DATABASES) {
         ],
         [`${origin}/missing.json`, /answered HTTP 404, not 200/],
         [`http://${origin.slice('https://'.length)}/client.json`, /is not an https URL/],
-        [`${origin}/`, /has no path/],
+        [origin, /has no path/],
+        [`${origin}/`, /its path is \/, which a client identifier URL should not have/],
         [`${origin}/a/../client.json`, /a \. or \.\. path segment/],
+        [`${origin}/a/%2e%2e/client.json`, /reads as \/client\.json once parsed/],
+        [`${origin}/client.json#top`, /has a fragment/],
+        [`https://agent:pw@${origin.slice('https://'.length)}/client.json`, /user information/],
+        [
+          `${origin}/${'a'.repeat(2048)}`,
+          /characters long; a client identifier URL has at most 2048/,
+        ],
+        [
+          serve('/expires.json', { ...PUBLIC_CLIENT, client_secret_expires_at: 0 }),
+          /has a client_secret_expires_at member/,
+        ],
+        [
+          serve('/private-key.json', {
+            ...PUBLIC_CLIENT,
+            application_type: 'web',
+            redirect_uris: ['https://agent.example/cb'],
+            token_endpoint_auth_method: 'private_key_jwt',
+            jwks: { keys: [privateJwk] },
+          }),
+          /its metadata is invalid: .*must be a public key/,
+        ],
       ]
       const texts = new Set<string>()
       for (const [url, reason] of cases) {
@@ -318,27 +296,8 @@ for (const backend of TEST_DATABASES) {
         token_endpoint_auth_method: 'private_key_jwt',
         jwks_uri: `${origin}/keys-${backend.name}/jwks.json`,
       })
-      const sign = (clientId: string) => {
-        const now = Math.floor(Date.now() / 1000)
-        return new SignJWT({
-          iss: clientId,
-          sub: clientId,
-          aud: ISSUER,
-          jti: crypto.randomUUID(),
-          iat: now,
-          exp: now + 60,
-        })
-          .setProtectedHeader({ alg: 'ES256', kid: 'k1' })
-          .sign(privateKey)
-      }
       for (const clientId of [byValue, byReference]) {
-        const answer = await admin.call(`/api/${keyed}/client/authenticate`, {
-          body: {
-            client_id: clientId,
-            client_assertion_type: ASSERTION_TYPE,
-            client_assertion: await sign(clientId),
-          },
-        })
+        const answer = await authenticateWithKey(admin, keyed, clientId, privateKey)
         assert.equal(answer.status, 200, answer.text)
         assert.equal(answer.json.clientIdAlias, clientId)
         assert.equal(answer.json.tokenAuthMethod, 'PRIVATE_KEY_JWT')
@@ -365,13 +324,7 @@ for (const backend of TEST_DATABASES) {
         ...PUBLIC_CLIENT,
         client_id: 'x',
       })
-      const unusable = await admin.call(`/api/${keyed}/client/authenticate`, {
-        body: {
-          client_id: broken,
-          client_assertion_type: ASSERTION_TYPE,
-          client_assertion: await sign(broken),
-        },
-      })
+      const unusable = await authenticateWithKey(admin, keyed, broken, privateKey)
       assert.equal(unusable.status, 401, unusable.text)
       assert.match(unusable.json.resultMessage, /its client_id .x. is not its URL/)
     })
@@ -554,25 +507,8 @@ for (const backend of TEST_DATABASES) {
         jwks: { keys: [jwk] },
       })
       assert.equal((await getClient(admin, used, url)).json.lastUsedAt, undefined)
-      const now = Math.floor(Date.now() / 1000)
-      const assertion = await new SignJWT({
-        iss: url,
-        sub: url,
-        aud: ISSUER,
-        jti: crypto.randomUUID(),
-        iat: now,
-        exp: now + 60,
-      })
-        .setProtectedHeader({ alg: 'ES256', kid: 'k1' })
-        .sign(privateKey)
       const start = Date.now()
-      const answer = await admin.call(`/api/${used}/client/authenticate`, {
-        body: {
-          client_id: url,
-          client_assertion_type: ASSERTION_TYPE,
-          client_assertion: assertion,
-        },
-      })
+      const answer = await authenticateWithKey(admin, used, url, privateKey)
       assert.equal(answer.status, 200, answer.text)
       const lastUsedAt = (await getClient(admin, used, url)).json.lastUsedAt
       assert.equal(typeof lastUsedAt, 'number')

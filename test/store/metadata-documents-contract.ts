@@ -63,11 +63,13 @@ export function metadataDocumentClientTests(context: MetadataDocumentContext): v
     assert.equal(await store.metadataDocumentClient(service.apiKey, url), undefined)
     await store.approveMetadataDocument(service.apiKey, url, 1)
     assert.deepEqual(await store.metadataDocumentClient(service.apiKey, url), {
+      clientNumber: 1,
       approvedVersion: 1,
     })
     await store.recordMetadataDocumentUse(service.apiKey, url, NOW)
     await store.approveMetadataDocument(service.apiKey, url, 3)
     assert.deepEqual(await store.metadataDocumentClient(service.apiKey, url), {
+      clientNumber: 1,
       approvedVersion: 3,
       lastUsedAt: NOW,
     })
@@ -78,11 +80,64 @@ export function metadataDocumentClientTests(context: MetadataDocumentContext): v
     assert.equal((await store.metadataDocumentClient(service.apiKey, url))?.lastUsedAt, NOW + 10)
 
     await store.recordMetadataDocumentUse(other.apiKey, url, NOW)
-    assert.deepEqual(await store.metadataDocumentClient(other.apiKey, url), { lastUsedAt: NOW })
+    assert.deepEqual(await store.metadataDocumentClient(other.apiKey, url), {
+      clientNumber: 1,
+      lastUsedAt: NOW,
+    })
     assert.equal(await store.metadataDocumentClient(service.apiKey, `${url}?other`), undefined)
 
     assert.equal(await store.deleteService(service.apiKey), true)
     assert.equal(await store.metadataDocumentClient(service.apiKey, url), undefined)
-    assert.deepEqual(await store.metadataDocumentClient(other.apiKey, url), { lastUsedAt: NOW })
+    assert.deepEqual(await store.metadataDocumentClient(other.apiKey, url), {
+      clientNumber: 1,
+      lastUsedAt: NOW,
+    })
+  })
+
+  test("a metadata document client's number is the service's next one, kept for good, and lists it", async () => {
+    const store = context.store()
+    const service = await context.newService()
+    const url = (n: number) => `https://agent${n}.example/client.json`
+    await store.pinMetadataDocument({
+      serviceApiKey: service.apiKey,
+      url: url(1),
+      document: '{}',
+      fetchedAt: NOW - 5,
+    })
+    await store.approveMetadataDocument(service.apiKey, url(1), 1)
+    await store.recordMetadataDocumentUse(service.apiKey, url(2), NOW)
+    // Nodes numbering URLs at once each get a number of their own.
+    await Promise.all(
+      [3, 4, 5, 6].map((n) => store.approveMetadataDocument(service.apiKey, url(n), 1)),
+    )
+    await store.approveMetadataDocument(service.apiKey, url(1), 2)
+    await store.recordMetadataDocumentUse(service.apiKey, url(1), NOW)
+    assert.equal((await store.metadataDocumentClient(service.apiKey, url(1)))?.clientNumber, 1)
+    assert.equal((await store.metadataDocumentClient(service.apiKey, url(2)))?.clientNumber, 2)
+    const numbers = await Promise.all(
+      [3, 4, 5, 6].map(
+        async (n) => (await store.metadataDocumentClient(service.apiKey, url(n)))?.clientNumber,
+      ),
+    )
+    assert.deepEqual([...numbers].sort(), [3, 4, 5, 6])
+
+    const listed = await store.listMetadataDocumentClients(service.apiKey, { start: 0, end: 2 })
+    assert.deepEqual(listed, [
+      {
+        url: url(1),
+        clientNumber: 1,
+        approvedVersion: 2,
+        lastUsedAt: NOW,
+        firstFetchedAt: NOW - 5,
+      },
+      { url: url(2), clientNumber: 2, lastUsedAt: NOW },
+    ])
+    assert.equal(await store.metadataDocumentUrl(service.apiKey, 2), url(2))
+    assert.equal(await store.metadataDocumentUrl(service.apiKey, 99), undefined)
+    const rest = await store.listMetadataDocumentClients(service.apiKey, { start: 2, end: 100 })
+    assert.deepEqual(
+      rest.map((client) => client.clientNumber),
+      [3, 4, 5, 6],
+    )
   })
 }
