@@ -50,6 +50,7 @@ export function registerSecretsCommands(program: Command): void {
           throw error
         }
         const { rewritten, keyId } = await rekeySecrets(config.database, {
+          ...config.databaseConnection,
           secretKeys: config.secretKeys,
         })
         printLine(
