@@ -434,9 +434,14 @@ function parseDatabaseConnection(
     DEFAULTS.databaseConnectTimeout,
   )
   const passwordFile = pick(flags.databasePasswordFile, env['REGISTRAR_DATABASE_PASSWORD_FILE'])
-  if (passwordFile === undefined) return Object.freeze({ maxConnections, connectTimeoutMilliseconds })
+  if (passwordFile === undefined)
+    return Object.freeze({ maxConnections, connectTimeoutMilliseconds })
   const setting = '--database-password-file / REGISTRAR_DATABASE_PASSWORD_FILE'
-  if (/^postgres(ql)?:\/\//i.test(database) && URL.canParse(database) && new URL(database).password) {
+  if (
+    /^postgres(ql)?:\/\//i.test(database) &&
+    URL.canParse(database) &&
+    new URL(database).password
+  ) {
     throw new ConfigError(`${setting} is set and the database URL holds a password: give one`)
   }
   let password: string

@@ -4,6 +4,7 @@
  */
 import type { Command } from 'commander'
 import { registerAuditCommands } from './audit.js'
+import { registerBackupCommand } from './backup.js'
 import { registerClientCommands } from './client.js'
 import { registerClientIdDocumentCommand } from './client-id-document.js'
 import { registerClientsCommands } from './clients-orphans.js'
@@ -27,6 +28,7 @@ export function registerApiCommands(program: Command): void {
   registerClientIdDocumentCommand(program)
   registerDoctor(program)
   registerSecretsCommands(program)
+  registerBackupCommand(program)
   program.addHelpText(
     'after',
     `${EXIT_CODES_HELP}

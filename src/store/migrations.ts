@@ -466,9 +466,7 @@ export async function migrate(
         .createTable('registrar_migrations')
         .addColumn('version', 'integer', (col) => col.primaryKey())
         .addColumn('name', 'text', (col) => col.notNull())
-        .addColumn('applied_at', flavor === 'sqlite' ? 'integer' : 'bigint', (col) =>
-          col.notNull(),
-        )
+        .addColumn('applied_at', flavor === 'sqlite' ? 'integer' : 'bigint', (col) => col.notNull())
         .execute()
     }
     const rows = await trx.selectFrom('registrar_migrations').select('version').execute()

@@ -122,8 +122,14 @@ describe('PostgreSQL with passwords and TLS (a server of the test’s own)', () 
   })
 
   test('sslmode=require encrypts without checking the certificate, as libpq does; disable does not encrypt', async () => {
-    assert.equal(await encrypted(server.url(role, password, `?sslmode=require&schema=${role}`)), true)
-    assert.equal(await encrypted(server.url(role, password, `?sslmode=disable&schema=${role}`)), false)
+    assert.equal(
+      await encrypted(server.url(role, password, `?sslmode=require&schema=${role}`)),
+      true,
+    )
+    assert.equal(
+      await encrypted(server.url(role, password, `?sslmode=disable&schema=${role}`)),
+      false,
+    )
     assert.equal(await encrypted(server.url(role, password, `?schema=${role}`)), false)
   })
 })
@@ -143,7 +149,10 @@ describe('PostgreSQL TLS and URL mistakes on the shared server (which has no TLS
       ['?sslmode=allow', /sslmode=allow is not supported/],
       ['?ssl=true', /use sslmode/],
       ['?sslmode=verify-ca', /needs the CA file/],
-      ['?sslmode=verify-full&sslrootcert=/nonexistent/ca.pem', /sslrootcert \/nonexistent\/ca.pem: ENOENT/],
+      [
+        '?sslmode=verify-full&sslrootcert=/nonexistent/ca.pem',
+        /sslrootcert \/nonexistent\/ca.pem: ENOENT/,
+      ],
       ['?schema=Mixed-Case', /not a lower-case name/],
       ['?schema=s&options=-c%20search_path%3Dt', /both schema and options/],
     ] as const) {
@@ -203,7 +212,10 @@ describe('PostgreSQL schemas and privileges (the shared server)', () => {
       `grant select, insert, update, delete on all tables in schema ${schema} to ${app}`,
       `grant usage, select on all sequences in schema ${schema} to ${app}`,
     )
-    const store = await openStore(sharedUrl(app, `?schema=${schema}`), testStoreOptions('postgres:'))
+    const store = await openStore(
+      sharedUrl(app, `?schema=${schema}`),
+      testStoreOptions('postgres:'),
+    )
     try {
       const service = await store.insertService({
         apiKey: 7,
@@ -214,7 +226,10 @@ describe('PostgreSQL schemas and privileges (the shared server)', () => {
         modifiedAt: 0,
       })
       const client = await store.insertClient(newClient(service.apiKey))
-      assert.equal((await store.getClient(service.apiKey, client.clientId))?.clientId, client.clientId)
+      assert.equal(
+        (await store.getClient(service.apiKey, client.clientId))?.clientId,
+        client.clientId,
+      )
     } finally {
       await store.close()
     }
@@ -277,9 +292,7 @@ describe('PostgreSQL schemas and privileges (the shared server)', () => {
       maxConnections: 2,
     })
     try {
-      await Promise.all(
-        Array.from({ length: 8 }, () => sql`select pg_sleep(0.05)`.execute(db)),
-      )
+      await Promise.all(Array.from({ length: 8 }, () => sql`select pg_sleep(0.05)`.execute(db)))
       assert.equal(use().pool?.total, 2)
     } finally {
       await db.destroy()

@@ -73,7 +73,18 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
     `-c ssl_key_file=${key}`,
     '-c fsync=off',
   ]
-  run('pg_ctl', ['-D', data, '-l', join(dir, 'log'), '-w', '-t', '30', '-o', settings.join(' '), 'start'])
+  run('pg_ctl', [
+    '-D',
+    data,
+    '-l',
+    join(dir, 'log'),
+    '-w',
+    '-t',
+    '30',
+    '-o',
+    settings.join(' '),
+    'start',
+  ])
   const url = (user: string, password: string | undefined, query = '') =>
     `postgres://${user}${password === undefined ? '' : `:${encodeURIComponent(password)}`}@127.0.0.1:${port}/postgres${query}`
   return {

@@ -115,9 +115,12 @@ function sslOf(parameters: URLSearchParams): pg.PoolConfig['ssl'] {
   const tls = { ...(ca && { ca }), ...(cert && { cert }), ...(key && { key }) }
   switch (mode as Exclude<SslMode, 'disable'>) {
     case 'require':
-      return ca ? { ...tls, checkServerIdentity: () => undefined } : { ...tls, rejectUnauthorized: false }
+      return ca
+        ? { ...tls, checkServerIdentity: () => undefined }
+        : { ...tls, rejectUnauthorized: false }
     case 'verify-ca':
-      if (!ca) throw new PostgresUrlError('sslmode=verify-ca needs the CA file: add sslrootcert=PATH')
+      if (!ca)
+        throw new PostgresUrlError('sslmode=verify-ca needs the CA file: add sslrootcert=PATH')
       return { ...tls, checkServerIdentity: () => undefined }
     case 'verify-full':
       return tls

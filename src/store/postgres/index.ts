@@ -40,7 +40,6 @@ export interface PostgresConnection {
 /** PostgreSQL's unique_violation: another node created the schema in the meantime. */
 const UNIQUE_VIOLATION = '23505'
 
-
 export function openPostgres(url: string, options: PostgresOptions = {}): PostgresConnection {
   const { config, schema } = poolConfigOf(url, options)
   const pool = new pg.Pool({ ...config, types: int8AsNumber })
