@@ -15,7 +15,7 @@ import { join } from 'node:path'
 import { after, describe, test } from 'node:test'
 import pg from 'pg'
 import { connect } from '../../src/store/index.js'
-import { SCHEMA_VERSION } from '../../src/store/migrations.js'
+import { MIGRATION_VERSIONS, SCHEMA_VERSION } from '../../src/store/migrations.js'
 import { Api, call, type Answer } from '../support/http.js'
 import { POSTGRES_URL, TEST_SECRET_KEYS_TEXT } from '../support/postgres.js'
 import { startPrivatePostgres } from '../support/private-postgres.js'
@@ -94,6 +94,33 @@ describe('a database a newer Registrar migrated', () => {
     } finally {
       const client = new pg.Client({ connectionString: POSTGRES_URL })
       await client.connect()
+      await client.query(`drop schema if exists ${schema} cascade`)
+      await client.end()
+    }
+  })
+})
+
+describe('migrations at start', () => {
+  test('two servers starting at once on one fresh PostgreSQL schema both start, and each migration is recorded once with its time', async () => {
+    const schema = `registrar_twice_${randomBytes(5).toString('hex')}`
+    const database = `${POSTGRES_URL}?schema=${schema}`
+    const started = Date.now()
+    const servers = await Promise.all([startServer({ database }), startServer({ database })])
+    await Promise.all(servers.map((server) => server.stop()))
+    const client = new pg.Client({ connectionString: POSTGRES_URL })
+    await client.connect()
+    try {
+      const { rows } = await client.query<{ version: number; applied_at: string }>(
+        `select version, applied_at from ${schema}.registrar_migrations order by version`,
+      )
+      assert.deepEqual(
+        rows.map((row) => row.version),
+        MIGRATION_VERSIONS,
+      )
+      for (const row of rows) {
+        assert.ok(Number(row.applied_at) >= started && Number(row.applied_at) <= Date.now())
+      }
+    } finally {
       await client.query(`drop schema if exists ${schema} cascade`)
       await client.end()
     }

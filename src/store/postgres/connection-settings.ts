@@ -102,7 +102,7 @@ function sslOf(parameters: URLSearchParams): pg.PoolConfig['ssl'] {
   if (parameters.has('ssl')) {
     throw new PostgresUrlError('the database URL gives ssl: use sslmode (require or verify-full)')
   }
-  const mode = parameters.get('sslmode') ?? process.env['PGSSLMODE'] ?? 'disable'
+  const mode = parameters.get('sslmode') ?? 'disable'
   if (!(SSL_MODES as readonly string[]).includes(mode)) {
     throw new PostgresUrlError(
       `sslmode=${mode} is not supported: use ${SSL_MODES.join(', ')} (allow and prefer would fall back to an unencrypted connection)`,
