@@ -6,6 +6,9 @@
  */
 import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
 import { sql } from 'kysely'
 import pg from 'pg'
@@ -107,6 +110,21 @@ describe('PostgreSQL with passwords and TLS (a server of the test’s own)', () 
       await connect(server.url(role, undefined, `?schema=${role}`)).then(({ db }) => db.destroy())
     } finally {
       delete process.env['PGPASSWORD']
+    }
+  })
+
+  test('a passfile (PGPASSFILE, ~/.pgpass) is read for a URL without a password, as libpq does', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'registrar-pgpass-'))
+    const passfile = join(folder, 'pgpass')
+    writeFileSync(passfile, `127.0.0.1:${server.port}:postgres:${role}:${password}\n`, {
+      mode: 0o600,
+    })
+    process.env['PGPASSFILE'] = passfile
+    try {
+      await connect(server.url(role, undefined, `?schema=${role}`)).then(({ db }) => db.destroy())
+    } finally {
+      delete process.env['PGPASSFILE']
+      rmSync(folder, { recursive: true, force: true })
     }
   })
 
