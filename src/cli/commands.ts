@@ -9,6 +9,7 @@ import { registerClientCommands } from './client.js'
 import { registerClientIdDocumentCommand } from './client-id-document.js'
 import { registerClientsCommands } from './clients-orphans.js'
 import { registerDoctor } from './doctor.js'
+import { registerMigrateCommand } from './migrate.js'
 import { registerRegistrationCommands } from './registration.js'
 import { EXIT_CODES_HELP, exitOnUsageError } from './run.js'
 import { registerSecretsCommands } from './secrets.js'
@@ -29,6 +30,7 @@ export function registerApiCommands(program: Command): void {
   registerDoctor(program)
   registerSecretsCommands(program)
   registerBackupCommand(program)
+  registerMigrateCommand(program)
   program.addHelpText(
     'after',
     `${EXIT_CODES_HELP}

@@ -61,12 +61,12 @@ async function migrateFromTheFuture(database: string): Promise<void> {
   await db.destroy()
 }
 
-function assertRefusedAsNewer(run: Finished): void {
+function assertRefusedAsNewer(run: Finished, prefix = 'cannot open the database: '): void {
   assert.equal(run.code, 1, run.stderr)
   assert.match(
     run.stderr,
     new RegExp(
-      `cannot open the database: the database schema is at version ${SCHEMA_VERSION + 1}, ` +
+      `${prefix}the database schema is at version ${SCHEMA_VERSION + 1}, ` +
         `newer than this Registrar knows \\(version ${SCHEMA_VERSION}\\)`,
     ),
   )
@@ -124,6 +124,22 @@ describe('migrations at start', () => {
       await client.query(`drop schema if exists ${schema} cascade`)
       await client.end()
     }
+  })
+})
+
+describe('registrar migrate', () => {
+  test('it migrates a database and exits, and says so when there is nothing left to apply', async () => {
+    const database = join(folder, 'migrate.db')
+    const first = await registrar(['migrate', '--database', database])
+    assert.equal(first.code, 0, first.stderr)
+    assert.equal(
+      first.stdout,
+      `migrated the schema to version ${SCHEMA_VERSION} (applied ${MIGRATION_VERSIONS.join(', ')})\n`,
+    )
+    const again = await registrar(['migrate'], { DATABASE_URL: database })
+    assert.equal(again.stdout, `the schema is at version ${SCHEMA_VERSION} already\n`)
+    await migrateFromTheFuture(database)
+    assertRefusedAsNewer(await registrar(['migrate', '--database', database]), '')
   })
 })
 
