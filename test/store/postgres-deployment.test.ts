@@ -16,6 +16,7 @@ import { connect, openStore } from '../../src/store/index.js'
 import { SCHEMA_VERSION, SchemaTooNewError } from '../../src/store/migrations.js'
 import { POSTGRES_URL, testStoreOptions } from '../support/postgres.js'
 import { startPrivatePostgres, type PrivatePostgres } from '../support/private-postgres.js'
+import { createTestCa } from '../support/tls.js'
 import { newClient } from './records.js'
 
 /** Runs statements as the shared server's superuser. */
@@ -137,6 +138,22 @@ describe('PostgreSQL with passwords and TLS (a server of the test’s own)', () 
     const error = await connectError(server.url(role, password, '?sslmode=verify-full'))
     assert.match(error.message, /certificate/)
     assert.ok(!error.message.includes(password))
+  })
+
+  test('sslmode=verify-ca checks the chain against sslrootcert; so does require given one, as libpq does', async () => {
+    const ca = `&sslrootcert=${encodeURIComponent(server.caFile)}&schema=${role}`
+    assert.equal(await encrypted(server.url(role, password, `?sslmode=verify-ca${ca}`)), true)
+    assert.equal(await encrypted(server.url(role, password, `?sslmode=require${ca}`)), true)
+    const other = createTestCa()
+    try {
+      const wrong = `&sslrootcert=${encodeURIComponent(other.caFile)}`
+      for (const mode of ['verify-ca', 'require', 'verify-full']) {
+        const error = await connectError(server.url(role, password, `?sslmode=${mode}${wrong}`))
+        assert.match(error.message, /certificate/, mode)
+      }
+    } finally {
+      other.remove()
+    }
   })
 
   test('sslmode=require encrypts without checking the certificate, as libpq does; disable does not encrypt', async () => {
