@@ -4,9 +4,9 @@
  * and write rows: the role that owns the schema runs this once per upgrade, before them.
  */
 import type { Command } from 'commander'
-import type { ServeFlags } from '../config.js'
 import { printLine } from './output.js'
-import { exitOnUsageError, run, UsageError } from './run.js'
+import { loadCommandConfig } from './command-config.js'
+import { exitOnUsageError, run } from './run.js'
 
 interface MigrateFlags {
   database?: string
@@ -30,19 +30,11 @@ export function registerMigrateCommand(program: Command): void {
     )
     .action(
       run(async (flags: MigrateFlags) => {
-        const [{ loadConfig, ConfigError }, { connect }, { SCHEMA_VERSION }] = await Promise.all([
-          import('../config.js'),
+        const [config, { connect }, { SCHEMA_VERSION }] = await Promise.all([
+          loadCommandConfig(flags),
           import('../store/index.js'),
           import('../store/migrations.js'),
         ])
-        let config
-        try {
-          const serveFlags: ServeFlags = flags
-          config = loadConfig(serveFlags, process.env)
-        } catch (error) {
-          if (error instanceof ConfigError) throw new UsageError(error.message)
-          throw error
-        }
         const { db, applied } = await connect(config.database, config.databaseConnection)
         await db.destroy()
         printLine(
