@@ -284,3 +284,61 @@ test('the secret keyring: from REGISTRAR_SECRET_KEYS or a 0600 key file, not bot
     rmSync(folder, { recursive: true, force: true })
   }
 })
+
+test('the PostgreSQL pool size and connect timeout: defaults, flag over env, bad values named', () => {
+  assert.deepEqual(loadConfig({}, {}).databaseConnection, {
+    maxConnections: 10,
+    connectTimeoutMilliseconds: 10_000,
+  })
+  const env = { REGISTRAR_DATABASE_POOL_SIZE: '25', REGISTRAR_DATABASE_CONNECT_TIMEOUT: '3' }
+  assert.deepEqual(loadConfig({}, env).databaseConnection, {
+    maxConnections: 25,
+    connectTimeoutMilliseconds: 3_000,
+  })
+  assert.equal(loadConfig({ databasePoolSize: '4' }, env).databaseConnection.maxConnections, 4)
+  for (const [flags, message] of [
+    [{ databasePoolSize: '0' }, /--database-pool-size \/ REGISTRAR_DATABASE_POOL_SIZE/],
+    [{ databasePoolSize: '1001' }, /--database-pool-size/],
+    [
+      { databaseConnectTimeout: 'soon' },
+      /--database-connect-timeout \/ REGISTRAR_DATABASE_CONNECT_TIMEOUT/,
+    ],
+  ] as const) {
+    assert.throws(
+      () => loadConfig(flags, {}),
+      (error: unknown) => error instanceof ConfigError && message.test(error.message),
+    )
+  }
+})
+
+test('the PostgreSQL password file: its first line is the password; missing, empty or beside a password in the URL, it is refused without echoing a password', () => {
+  const folder = mkdtempSync(join(tmpdir(), 'registrar-config-'))
+  try {
+    const file = join(folder, 'password')
+    writeFileSync(file, 'file-password\n', { mode: 0o600 })
+    const env = { REGISTRAR_DATABASE_PASSWORD_FILE: file }
+    assert.equal(
+      loadConfig({ database: 'postgres://app@db/registrar' }, env).databaseConnection.password,
+      'file-password',
+    )
+    const refused = (
+      flags: Parameters<typeof loadConfig>[0],
+      variables: typeof env,
+      message: RegExp,
+    ) =>
+      assert.throws(
+        () => loadConfig(flags, variables),
+        (error: unknown) =>
+          error instanceof ConfigError &&
+          message.test(error.message) &&
+          !error.message.includes('password-in-url') &&
+          !error.message.includes('file-password'),
+      )
+    refused({ database: 'postgres://app:password-in-url@db/r' }, env, /holds a password: give one/)
+    refused({}, { REGISTRAR_DATABASE_PASSWORD_FILE: join(folder, 'none') }, /cannot read .*ENOENT/)
+    writeFileSync(join(folder, 'empty'), '')
+    refused({ databasePasswordFile: join(folder, 'empty') }, env, /is empty/)
+  } finally {
+    rmSync(folder, { recursive: true, force: true })
+  }
+})

@@ -4,6 +4,7 @@
  * "The server"). It validates once, at start; a bad value is a ConfigError naming both
  * the flag and the variable. Imported by src/cli only.
  */
+import { readFileSync } from 'node:fs'
 import { isIP } from 'node:net'
 import { parseKeyring, type Keyring } from './store/secret-box.js'
 import { readKeyFile } from './store/secret-keys.js'
@@ -12,6 +13,8 @@ export const DEFAULTS = Object.freeze({
   host: '127.0.0.1',
   port: 8080, // TCP port; 0 picks a free one
   database: './data/registrar.db', // SQLite file, relative to the working directory
+  databasePoolSize: 10, // PostgreSQL connections per node
+  databaseConnectTimeout: 10, // seconds to open a PostgreSQL connection
   logLevel: 'info', // pino level
   bodyLimit: 65_536, // bytes
   // Limits on anonymous clients (README, Security): what a reverse proxy in front would allow.
@@ -47,6 +50,8 @@ export interface Config {
   port: number
   /** SQLite path, `sqlite:PATH`, `:memory:` or a `postgres://` URL. */
   database: string
+  /** How PostgreSQL connections are opened (unused for SQLite). */
+  databaseConnection: DatabaseConnectionConfig
   /** Public base URL without a trailing slash; undefined = `http://HOST:PORT` once listening. */
   baseUrl?: string
   /** REGISTRAR_ADMIN_TOKEN; undefined = the stored one, or one generated on first start. */
@@ -90,11 +95,21 @@ export interface Config {
   secretKeys?: Keyring
 }
 
+export interface DatabaseConnectionConfig {
+  maxConnections: number
+  connectTimeoutMilliseconds: number
+  /** Read from the password file, for a URL without a password. */
+  password?: string
+}
+
 /** The flags of `registrar serve`, as the command line gave them (strings). */
 export interface ServeFlags {
   host?: string
   port?: string
   database?: string
+  databasePoolSize?: string
+  databaseConnectTimeout?: string
+  databasePasswordFile?: string
   baseUrl?: string
   logLevel?: string
   requestTimeout?: string
@@ -391,11 +406,63 @@ function parseWebhookDelivery(flags: ServeFlags, env: Env): Config['webhookDeliv
   })
 }
 
+/**
+ * The PostgreSQL pool's size and connect timeout, and the password file's password (a
+ * Docker or Kubernetes secret): a URL that holds a password as well is refused, one of the
+ * two would be ignored.
+ */
+function parseDatabaseConnection(
+  database: string,
+  flags: ServeFlags,
+  env: Env,
+): DatabaseConnectionConfig {
+  const size = pick(flags.databasePoolSize, env['REGISTRAR_DATABASE_POOL_SIZE'])
+  const maxConnections =
+    size === undefined ? DEFAULTS.databasePoolSize : /^[0-9]{1,4}$/.test(size) ? Number(size) : 0
+  if (!(maxConnections >= 1 && maxConnections <= 1000)) {
+    throw invalid(
+      '--database-pool-size',
+      'REGISTRAR_DATABASE_POOL_SIZE',
+      size ?? '',
+      'an integer from 1 to 1000',
+    )
+  }
+  const connectTimeoutMilliseconds = parseSeconds(
+    '--database-connect-timeout',
+    'REGISTRAR_DATABASE_CONNECT_TIMEOUT',
+    pick(flags.databaseConnectTimeout, env['REGISTRAR_DATABASE_CONNECT_TIMEOUT']),
+    DEFAULTS.databaseConnectTimeout,
+  )
+  const passwordFile = pick(flags.databasePasswordFile, env['REGISTRAR_DATABASE_PASSWORD_FILE'])
+  if (passwordFile === undefined)
+    return Object.freeze({ maxConnections, connectTimeoutMilliseconds })
+  const setting = '--database-password-file / REGISTRAR_DATABASE_PASSWORD_FILE'
+  if (
+    /^postgres(ql)?:\/\//i.test(database) &&
+    URL.canParse(database) &&
+    new URL(database).password
+  ) {
+    throw new ConfigError(`${setting} is set and the database URL holds a password: give one`)
+  }
+  let password: string
+  try {
+    password = readFileSync(passwordFile, 'utf8').replace(/\r?\n$/, '')
+  } catch (error) {
+    throw new ConfigError(
+      `invalid ${setting}: cannot read ${passwordFile} (${(error as NodeJS.ErrnoException).code ?? 'unreadable'})`,
+    )
+  }
+  if (password === '') throw new ConfigError(`invalid ${setting}: ${passwordFile} is empty`)
+  return Object.freeze({ maxConnections, connectTimeoutMilliseconds, password })
+}
+
 export function loadConfig(flags: ServeFlags, env: Env): Config {
+  const database = pick(flags.database, env['DATABASE_URL']) ?? DEFAULTS.database
   return Object.freeze({
     host: parseHost(pick(flags.host, env['HOST'])),
     port: parsePort(pick(flags.port, env['PORT'])),
-    database: pick(flags.database, env['DATABASE_URL']) ?? DEFAULTS.database,
+    database,
+    databaseConnection: parseDatabaseConnection(database, flags, env),
     baseUrl: parseBaseUrl(pick(flags.baseUrl, env['REGISTRAR_BASE_URL'])),
     adminToken: parseAdminToken(pick(undefined, env['REGISTRAR_ADMIN_TOKEN'])),
     logLevel: parseChoice(

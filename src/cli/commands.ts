@@ -4,10 +4,12 @@
  */
 import type { Command } from 'commander'
 import { registerAuditCommands } from './audit.js'
+import { registerBackupCommand } from './backup.js'
 import { registerClientCommands } from './client.js'
 import { registerClientIdDocumentCommand } from './client-id-document.js'
 import { registerClientsCommands } from './clients-orphans.js'
 import { registerDoctor } from './doctor.js'
+import { registerMigrateCommand } from './migrate.js'
 import { registerRegistrationCommands } from './registration.js'
 import { EXIT_CODES_HELP, exitOnUsageError } from './run.js'
 import { registerSecretsCommands } from './secrets.js'
@@ -27,6 +29,8 @@ export function registerApiCommands(program: Command): void {
   registerClientIdDocumentCommand(program)
   registerDoctor(program)
   registerSecretsCommands(program)
+  registerBackupCommand(program)
+  registerMigrateCommand(program)
   program.addHelpText(
     'after',
     `${EXIT_CODES_HELP}

@@ -6,9 +6,9 @@
  * Once it has run, the old key can leave the keyring.
  */
 import type { Command } from 'commander'
-import type { ServeFlags } from '../config.js'
 import { printLine } from './output.js'
-import { exitOnUsageError, run, UsageError } from './run.js'
+import { loadCommandConfig } from './command-config.js'
+import { exitOnUsageError, run } from './run.js'
 
 interface RekeyFlags {
   database?: string
@@ -37,19 +37,12 @@ export function registerSecretsCommands(program: Command): void {
     )
     .action(
       run(async (flags: RekeyFlags) => {
-        const [{ loadConfig, ConfigError }, { rekeySecrets }] = await Promise.all([
-          import('../config.js'),
+        const [config, { rekeySecrets }] = await Promise.all([
+          loadCommandConfig(flags),
           import('../store/index.js'),
         ])
-        let config
-        try {
-          const serveFlags: ServeFlags = flags
-          config = loadConfig(serveFlags, process.env)
-        } catch (error) {
-          if (error instanceof ConfigError) throw new UsageError(error.message)
-          throw error
-        }
         const { rewritten, keyId } = await rekeySecrets(config.database, {
+          ...config.databaseConnection,
           secretKeys: config.secretKeys,
         })
         printLine(

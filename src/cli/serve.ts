@@ -36,6 +36,18 @@ export function registerServe(program: Command): void {
       'SQLite path, sqlite:PATH, :memory: or postgres://... (env DATABASE_URL, default ./data/registrar.db)',
     )
     .option(
+      '--database-pool-size <count>',
+      'PostgreSQL connections this node keeps open at most (env REGISTRAR_DATABASE_POOL_SIZE, default 10)',
+    )
+    .option(
+      '--database-connect-timeout <seconds>',
+      'time to open a PostgreSQL connection (env REGISTRAR_DATABASE_CONNECT_TIMEOUT, default 10)',
+    )
+    .option(
+      '--database-password-file <path>',
+      'file holding the PostgreSQL password, for a URL without one (env REGISTRAR_DATABASE_PASSWORD_FILE; PGPASSWORD and ~/.pgpass work too)',
+    )
+    .option(
       '--base-url <url>',
       'public base URL (env REGISTRAR_BASE_URL, default http://HOST:PORT)',
     )
@@ -192,6 +204,7 @@ async function serve(flags: ServeFlags): Promise<void> {
   let store: KyselyStore
   try {
     store = await openStore(config.database, {
+      ...config.databaseConnection,
       onBatch: metrics?.onBatch,
       secretKeys: config.secretKeys,
       onKeyFileCreated: (path) =>

@@ -59,26 +59,33 @@ interface Connection {
   /** SQLite's worker thread, for a file. */
   worker?: SqliteWorker
   use: () => DatabaseUse
+  /** PostgreSQL: creates the URL's schema when missing. */
+  createSchema?: () => Promise<void>
 }
 
-/** A migrated database connection, for the store and for tools that need SQL (bench). */
+/**
+ * A migrated database connection, for the store and for tools that need SQL (bench), with
+ * the migrations this open applied.
+ */
 export async function connect(
   url: string,
   options: PostgresOptions = {},
-): Promise<Connection & { flavor: Flavor }> {
+): Promise<Connection & { flavor: Flavor; applied: number[] }> {
   const flavor: Flavor = /^postgres(ql)?:\/\//i.test(url) ? 'postgres' : 'sqlite'
   // Each driver is loaded only for its backend: start-up does not read the other.
-  const { db, worker, use }: Connection =
-    flavor === 'postgres'
-      ? (await import('./postgres/index.js')).openPostgres(url, options)
-      : (await import('./sqlite/index.js')).openSqlite(url.replace(/^sqlite:/i, ''))
+  const postgres = flavor === 'postgres' ? await import('./postgres/index.js') : undefined
+  const { db, worker, use, createSchema }: Connection = postgres
+    ? postgres.openPostgres(url, options)
+    : (await import('./sqlite/index.js')).openSqlite(url.replace(/^sqlite:/i, ''))
+  let applied: number[]
   try {
-    await migrate(db, flavor)
+    await createSchema?.()
+    applied = await migrate(db, flavor)
   } catch (error) {
     await db.destroy()
-    throw error
+    throw postgres ? postgres.explainConnectError(error) : error
   }
-  return { db, flavor, worker, use }
+  return { db, flavor, worker, use, applied }
 }
 
 /**

@@ -1,9 +1,12 @@
 /**
- * Versioned schema migrations, applied on open. Each runs once, in order, recorded in
- * registrar_migrations. The whole run holds a lock so that nodes starting together take
- * turns: PostgreSQL takes a transaction-scoped advisory lock (DDL is transactional there,
- * so a failed run leaves nothing behind); SQLite takes the write lock up front with
- * BEGIN IMMEDIATE. Whoever comes second finds the work done and applies nothing.
+ * Versioned schema migrations, applied on open. They only go forward: each runs once, in
+ * order, recorded in registrar_migrations with the time it was applied, and a database that
+ * records a version this code does not know (a newer Registrar migrated it) is refused
+ * rather than used. The whole run holds a lock so that nodes starting together take turns:
+ * PostgreSQL takes a transaction-scoped advisory lock (DDL is transactional there, so a
+ * failed run leaves nothing behind); SQLite takes the write lock up front with BEGIN
+ * IMMEDIATE. Whoever comes second finds the work done and applies nothing. A database
+ * already current is only read: a role with no right to create tables can run it.
  */
 import { sql, type Kysely } from 'kysely'
 import type { Database, Flavor } from './schema.js'
@@ -458,15 +461,19 @@ export async function migrate(
   now = Date.now(),
 ): Promise<number[]> {
   return withMigrationLock(db, flavor, async (trx) => {
-    await trx.schema
-      .createTable('registrar_migrations')
-      .ifNotExists()
-      .addColumn('version', 'integer', (col) => col.primaryKey())
-      .addColumn('name', 'text', (col) => col.notNull())
-      .addColumn('applied_at', flavor === 'sqlite' ? 'integer' : 'bigint', (col) => col.notNull())
-      .execute()
+    // CREATE TABLE IF NOT EXISTS would need the right to create even when the table exists.
+    if (!(await hasMigrationTable(trx, flavor))) {
+      await trx.schema
+        .createTable('registrar_migrations')
+        .addColumn('version', 'integer', (col) => col.primaryKey())
+        .addColumn('name', 'text', (col) => col.notNull())
+        .addColumn('applied_at', flavor === 'sqlite' ? 'integer' : 'bigint', (col) => col.notNull())
+        .execute()
+    }
     const rows = await trx.selectFrom('registrar_migrations').select('version').execute()
     const applied = new Set(rows.map((row) => row.version))
+    const unknown = [...applied].filter((version) => !MIGRATION_VERSIONS.includes(version))
+    if (unknown.length > 0) throw new SchemaTooNewError(Math.max(...applied))
     const pending = migrations.filter((migration) => !applied.has(migration.version))
     for (const migration of pending) {
       await migration.up(trx, flavor)
@@ -477,6 +484,32 @@ export async function migrate(
     }
     return pending.map((migration) => migration.version)
   })
+}
+
+/**
+ * A database migrated by a newer Registrar: this one would misread or damage what the
+ * newer schema keeps, so it does not start (an older binary after a rollback, say).
+ */
+export class SchemaTooNewError extends Error {
+  constructor(readonly databaseVersion: number) {
+    super(
+      `the database schema is at version ${databaseVersion}, newer than this Registrar knows ` +
+        `(version ${SCHEMA_VERSION}): run the Registrar that migrated it, or restore the ` +
+        'backup taken before that upgrade',
+    )
+    this.name = 'SchemaTooNewError'
+  }
+}
+
+async function hasMigrationTable(db: Kysely<Database>, flavor: Flavor): Promise<boolean> {
+  const { rows } =
+    flavor === 'postgres'
+      ? await sql<{
+          present: boolean
+        }>`select to_regclass('registrar_migrations') is not null as present`.execute(db)
+      : await sql<{ present: number }>`select count(*) as present from sqlite_master
+          where type = 'table' and name = 'registrar_migrations'`.execute(db)
+  return Boolean(rows[0]?.present)
 }
 
 async function withMigrationLock<T>(
