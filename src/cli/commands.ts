@@ -13,6 +13,7 @@ import { EXIT_CODES_HELP, exitOnUsageError } from './run.js'
 import { registerSecretsCommands } from './secrets.js'
 import { registerServiceCommands } from './service.js'
 import { registerTokenCommands } from './token.js'
+import { registerTransferCommands } from './transfer.js'
 import { registerWebhookCommands } from './webhook.js'
 
 export function registerApiCommands(program: Command): void {
@@ -27,6 +28,7 @@ export function registerApiCommands(program: Command): void {
   registerClientIdDocumentCommand(program)
   registerDoctor(program)
   registerSecretsCommands(program)
+  registerTransferCommands(program)
   program.addHelpText(
     'after',
     `${EXIT_CODES_HELP}
