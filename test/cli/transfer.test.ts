@@ -22,7 +22,12 @@ import {
   secretBox,
   type KyselyStore,
 } from '../../src/store/index.js'
-import { createTestSchema, TEST_SECRET_KEYS_TEXT, type TestSchema } from '../support/postgres.js'
+import {
+  countTables,
+  createTestSchema,
+  TEST_SECRET_KEYS_TEXT,
+  type TestSchema,
+} from '../support/postgres.js'
 import { MAIN, serverEnv, startServer } from '../support/start-server.js'
 
 const CLIENTS = 100_000
@@ -167,6 +172,28 @@ describe(`moving ${CLIENTS} clients from SQLite to PostgreSQL`, () => {
     } finally {
       await store.close()
       timings['read back'] = performance.now() - start
+    }
+  })
+
+  test('registrar import with another key exits 1 saying so, and creates nothing', async () => {
+    await writeFile(join(dir, 'other.key'), 'another passphrase, long enough\n', { mode: 0o600 })
+    const target = await createTestSchema()
+    try {
+      await assert.rejects(
+        cli(
+          ['import', '--database', target.url, '--export-key-file', join(dir, 'other.key')].concat([
+            '--input',
+            join(dir, 'export.jsonl'),
+          ]),
+          { REGISTRAR_SECRET_KEYS: TEST_SECRET_KEYS_TEXT },
+        ),
+        (error: Error) =>
+          /Command failed/.test(error.message) &&
+          /registrar: the export key does not open this export/.test(error.message),
+      )
+      assert.equal(await countTables(target.url), 0)
+    } finally {
+      await target.drop()
     }
   })
 

@@ -9,7 +9,6 @@ import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
 import { after, before, describe, test } from 'node:test'
 import type { Kysely } from 'kysely'
-import pg from 'pg'
 import { createEngine, type Engine, type ServiceRecord } from '../../src/engine/index.js'
 import {
   connect,
@@ -28,7 +27,7 @@ import {
 } from '../../src/store/index.js'
 import { tableColumns } from '../../src/store/transfer/database-tables.js'
 import { TEST_DATABASES } from '../support/databases.js'
-import { TEST_SECRET_KEYS_TEXT } from '../support/postgres.js'
+import { countTables, TEST_SECRET_KEYS_TEXT } from '../support/postgres.js'
 
 const EXPORT_KEY = randomBytes(32).toString('base64')
 const SQLITE_KEYS = parseKeyring(`source:${randomBytes(32).toString('base64')}`)
@@ -241,6 +240,8 @@ describe('export and import', () => {
         assert.equal(read.status, 200, `client ${clientId} reads with its old token`)
         assert.equal(read.client?.clientSecret, secret)
       }
+      const versions = await engine.clientVersions(service, credentials.clients[0]!.clientId)
+      assert.equal(versions.length, 2, 'the renamed client keeps both its versions')
       const added = await register(engine, service, 99)
       const record = await store.getClient(service.apiKey, added.clientId)
       const numbers = (await rowsOf(source, SQLITE_KEYS))['clients']!.map((row) => row['number'])
@@ -260,16 +261,7 @@ describe('export and import', () => {
       WrongExportKeyError,
     )
     // Not even migrated: the key is checked before the database is opened.
-    const client = new pg.Client({ connectionString: postgres })
-    await client.connect()
-    try {
-      const { rows } = await client.query(
-        'select count(*)::int as tables from information_schema.tables where table_schema = current_schema()',
-      )
-      assert.equal(rows[0].tables, 0)
-    } finally {
-      await client.end()
-    }
+    assert.equal(await countTables(postgres), 0)
   })
 
   test('a passphrase works as an export key, and another passphrase is refused', async () => {
