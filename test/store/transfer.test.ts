@@ -281,17 +281,17 @@ describe('export and import', () => {
     assert.deepEqual(await rowsOf(postgres, POSTGRES_KEYS), await rowsOf(source, SQLITE_KEYS))
   })
 
-  test('a newer format or schema is refused with the version to use', async () => {
-    for (const change of [{ formatVersion: 2 }, { schemaVersion: 10_000 }]) {
-      const header = { ...JSON.parse(exported[0]!), ...change }
-      await assert.rejects(
-        importStore(
-          await fresh(),
-          options(POSTGRES_KEYS),
-          yieldAll([JSON.stringify(header), ...exported.slice(1)]),
-        ),
-        /newer than this Registrar/,
-      )
+  test('a newer format or schema, or an older schema, is refused with the version to use', async () => {
+    const header = JSON.parse(exported[0]!)
+    for (const [change, reason] of [
+      [{ formatVersion: 2 }, /format 2, newer than this Registrar reads/],
+      [{ schemaVersion: 10_000 }, /newer than this Registrar knows/],
+      [{ schemaVersion: header.schemaVersion - 1 }, /older than this Registrar's .* export again/],
+    ] as const) {
+      const lines = [JSON.stringify({ ...header, ...change }), ...exported.slice(1)]
+      const postgres = await fresh()
+      await assert.rejects(importStore(postgres, options(POSTGRES_KEYS), yieldAll(lines)), reason)
+      assert.equal(await countTables(postgres), 0)
     }
   })
 

@@ -99,10 +99,19 @@ function checkHeader(value: unknown): ExportHeader {
         `(${EXPORT_FORMAT_VERSION}): import it with Registrar ${header.registrarVersion ?? 'of its version'} or newer`,
     )
   }
+  const by = `Registrar ${header.registrarVersion ?? 'of its version'}`
   if (typeof header.schemaVersion !== 'number' || header.schemaVersion > SCHEMA_VERSION) {
     throw new Error(
       `the export comes from schema version ${header.schemaVersion}, newer than this Registrar ` +
-        `knows (${SCHEMA_VERSION}): import it with Registrar ${header.registrarVersion ?? 'of its version'} or newer`,
+        `knows (${SCHEMA_VERSION}): import it with ${by} or newer`,
+    )
+  }
+  // Rows of an older schema would miss what the later migrations do to existing rows.
+  if (header.schemaVersion < SCHEMA_VERSION) {
+    throw new Error(
+      `the export comes from schema version ${header.schemaVersion}, older than this ` +
+        `Registrar's (${SCHEMA_VERSION}): export again with this version (an export brings ` +
+        `the source's schema up to date first), or import with ${by} and then upgrade`,
     )
   }
   return header as ExportHeader
