@@ -26,6 +26,7 @@ import {
   type TransferOptions,
 } from '../../src/store/index.js'
 import { tableColumns } from '../../src/store/transfer/database-tables.js'
+import { withSecrets } from '../../src/store/transfer/tables.js'
 import { TEST_DATABASES } from '../support/databases.js'
 import { countTables, TEST_SECRET_KEYS_TEXT } from '../support/postgres.js'
 
@@ -113,15 +114,11 @@ async function rowsOf(url: string, secretKeys: Keyring) {
     for (const table of MOVED_TABLES) {
       let query = untyped.selectFrom(table.name).selectAll()
       for (const column of table.key) query = query.orderBy(column)
-      tables[table.name] = (await query.execute()).map((row) => {
-        for (const { column, owner, sealed } of table.secrets) {
-          const value = row[column]
-          if (!sealed || typeof value !== 'string') continue
-          const [serviceApiKey, clientId] = owner.map((name) => Number(row[name]))
-          row[column] = box.open(value, serviceApiKey!, clientId!)
-        }
-        return row
-      })
+      tables[table.name] = (await query.execute()).map((row) =>
+        withSecrets(table, row, (value, { sealed, serviceApiKey, clientId }) =>
+          sealed ? box.open(value, serviceApiKey, clientId) : value,
+        ),
+      )
     }
     return tables
   } finally {

@@ -11,7 +11,7 @@ import { SCHEMA_VERSION } from '../migrations.js'
 import type { Database, Flavor } from '../schema.js'
 import type { SecretBox } from '../secret-box.js'
 import type { ExportCipher, ExportKeyHeader } from './export-key.js'
-import { MOVED_TABLES, SKIPPED_TABLES, type MovedTable } from './tables.js'
+import { MOVED_TABLES, SKIPPED_TABLES, withSecrets, type MovedTable } from './tables.js'
 
 export const EXPORT_FORMAT = 'registrar-export'
 /** Raised when a change to the lines means an older import would misread them. */
@@ -116,14 +116,10 @@ async function* pagesOf(db: AnyDatabase, table: MovedTable): AsyncGenerator<Row>
 
 /** The row as exported: each reversible secret opened and encrypted under the export key. */
 function exportedRow(table: MovedTable, row: Row, source: ExportSource): Row {
-  if (table.secrets.length === 0) return row
-  const exported = { ...row }
-  for (const { column, owner, sealed } of table.secrets) {
-    const stored = row[column]
-    if (typeof stored !== 'string') continue
-    const ids = owner.map((name) => row[name])
-    const secret = sealed ? source.secrets.open(stored, Number(ids[0]), Number(ids[1])) : stored
-    exported[column] = source.cipher.encrypt(secret, [table.name, column, ...ids])
-  }
-  return exported
+  return withSecrets(table, row, (stored, { sealed, serviceApiKey, clientId, owner }) =>
+    source.cipher.encrypt(
+      sealed ? source.secrets.open(stored, serviceApiKey, clientId) : stored,
+      owner,
+    ),
+  )
 }

@@ -21,7 +21,13 @@ import {
   type ExportLine,
   type Row,
 } from './export-lines.js'
-import { FRESH_CHAIN, MOVED_TABLES, NUMBERED_TABLES, type MovedTable } from './tables.js'
+import {
+  FRESH_CHAIN,
+  MOVED_TABLES,
+  NUMBERED_TABLES,
+  withSecrets,
+  type MovedTable,
+} from './tables.js'
 
 export interface ImportTarget {
   db: Kysely<Database>
@@ -200,16 +206,10 @@ class BatchLoader {
 
   /** The row as stored here: each secret opened, sealed again where the store seals it. */
   #imported(table: MovedTable, row: Row): Row {
-    if (table.secrets.length === 0) return row
-    const imported = { ...row }
-    for (const { column, owner, sealed } of table.secrets) {
-      const value = row[column]
-      if (typeof value !== 'string') continue
-      const ids = owner.map((name) => row[name])
-      const secret = this.cipher.decrypt(value, [table.name, column, ...ids])
-      imported[column] = sealed ? this.secrets.seal(secret, Number(ids[0]), Number(ids[1])) : secret
-    }
-    return imported
+    return withSecrets(table, row, (value, { sealed, serviceApiKey, clientId, owner }) => {
+      const secret = this.cipher.decrypt(value, owner)
+      return sealed ? this.secrets.seal(secret, serviceApiKey, clientId) : secret
+    })
   }
 
   async #flush(): Promise<void> {

@@ -81,3 +81,35 @@ export const NUMBERED_TABLES = MOVED_TABLES.filter(({ key }) => key.join() === '
  * Any other row in a moved table means the destination is not empty.
  */
 export const FRESH_CHAIN = { head_seq: 0, pruned_seq: 0 }
+
+/** A secret's place: whether the store seals it, its owner's ids, and the encryption's additional data. */
+export interface SecretPlace {
+  sealed: boolean
+  /** The service API key and client id of a sealed secret (secret-box.ts). */
+  serviceApiKey: number
+  clientId: number
+  /** The table, the column and the owner's key values. */
+  owner: unknown[]
+}
+
+/** The row with the value of each secret it holds replaced by what `change` makes of it. */
+export function withSecrets(
+  table: MovedTable,
+  row: Record<string, unknown>,
+  change: (value: string, place: SecretPlace) => string,
+): Record<string, unknown> {
+  if (table.secrets.length === 0) return row
+  const changed = { ...row }
+  for (const { column, owner, sealed } of table.secrets) {
+    const value = row[column]
+    if (typeof value !== 'string') continue
+    const ids = owner.map((name) => row[name])
+    changed[column] = change(value, {
+      sealed,
+      serviceApiKey: Number(ids[0]),
+      clientId: Number(ids[1]),
+      owner: [table.name, column, ...ids],
+    })
+  }
+  return changed
+}
