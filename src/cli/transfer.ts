@@ -5,7 +5,7 @@
  * token hash and the audit history, with client secrets, API secrets and webhook secrets
  * encrypted under a key the user gives (README, Moving data).
  */
-import { createReadStream, createWriteStream } from 'node:fs'
+import { createReadStream, createWriteStream, existsSync } from 'node:fs'
 import { createInterface } from 'node:readline'
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
@@ -84,6 +84,9 @@ async function importDatabase(flags: TransferFlags & { input?: string }): Promis
     throw new UsageError('the export is read from stdin: pipe it in, or give --input FILE')
   }
   const [config, store] = await Promise.all([storeConfig(flags), import('../store/index.js')])
+  if (flags.input !== undefined && !existsSync(flags.input)) {
+    throw new UsageError(`no export at ${flags.input}`)
+  }
   const input = flags.input === undefined ? process.stdin : createReadStream(flags.input)
   const lines = createInterface({ input, crlfDelay: Infinity })
   const { header, rows } = await store.importStore(

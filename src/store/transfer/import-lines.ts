@@ -1,7 +1,7 @@
 /**
  * Reads an export (export-lines.ts) into an empty database. The header is checked first,
- * the export key with it, before anything is written: a newer format or schema, or a
- * wrong key, is refused with the database untouched. The rows then go in, in batches of
+ * the export key with it, before the database is opened: a newer format, another schema
+ * version or a wrong key is refused with the database untouched. The rows then go in, in batches of
  * multi-row inserts, all in one transaction: an export cut short, a row the destination
  * cannot take or a secret that does not open rolls everything back. Each secret is opened
  * with the export key and, where the store seals it, sealed under the destination's
@@ -96,7 +96,11 @@ function parseLine(text: string, number: number): unknown {
 
 function checkHeader(value: unknown): ExportHeader {
   const header = value as Partial<ExportHeader> | null
-  if (header?.format !== EXPORT_FORMAT || typeof header.formatVersion !== 'number') {
+  if (
+    header?.format !== EXPORT_FORMAT ||
+    typeof header.formatVersion !== 'number' ||
+    typeof header.key?.check !== 'string'
+  ) {
     throw new Error('this is not a Registrar export: its first line is not the export header')
   }
   if (header.formatVersion > EXPORT_FORMAT_VERSION) {
