@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict'
 import { execFile } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
@@ -125,6 +125,7 @@ describe(`moving ${CLIENTS} clients from SQLite to PostgreSQL`, () => {
       join(dir, 'export.jsonl'),
     ])
     timings['export'] = performance.now() - start
+    timings['export bytes'] = (await stat(join(dir, 'export.jsonl'))).size
     start = performance.now()
     const imported = await cli(
       [
@@ -143,7 +144,7 @@ describe(`moving ${CLIENTS} clients from SQLite to PostgreSQL`, () => {
   })
   after(async () => {
     console.log(
-      `# timings (ms): ${JSON.stringify(timings, (_, value: unknown) => (typeof value === 'number' ? Math.round(value) : value))}`,
+      `# figures (milliseconds, and the export's size in bytes): ${JSON.stringify(timings, (_, value: unknown) => (typeof value === 'number' ? Math.round(value) : value))}`,
     )
     await schema.drop()
     await rm(dir, { recursive: true, force: true })
