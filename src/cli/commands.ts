@@ -15,6 +15,7 @@ import { EXIT_CODES_HELP, exitOnUsageError } from './run.js'
 import { registerSecretsCommands } from './secrets.js'
 import { registerServiceCommands } from './service.js'
 import { registerTokenCommands } from './token.js'
+import { registerTransferCommands } from './transfer.js'
 import { registerWebhookCommands } from './webhook.js'
 
 export function registerApiCommands(program: Command): void {
@@ -31,6 +32,7 @@ export function registerApiCommands(program: Command): void {
   registerSecretsCommands(program)
   registerBackupCommand(program)
   registerMigrateCommand(program)
+  registerTransferCommands(program)
   program.addHelpText(
     'after',
     `${EXIT_CODES_HELP}

@@ -7,42 +7,28 @@
  */
 import type { Command } from 'commander'
 import { printLine } from './output.js'
-import { loadCommandConfig } from './command-config.js'
 import { exitOnUsageError, run } from './run.js'
-
-interface RekeyFlags {
-  database?: string
-  secretKeyFile?: string
-}
+import { addStoreOptions, storeConfig, type StoreFlags } from './store-flags.js'
 
 export function registerSecretsCommands(program: Command): void {
   const secrets = exitOnUsageError(program.command('secrets')).description(
     'client secrets sealed at rest',
   )
-  exitOnUsageError(secrets.command('rekey'))
+  addStoreOptions(exitOnUsageError(secrets.command('rekey')))
     .description(
       'seal every client secret again under the first key of the keyring, so older keys can be removed',
-    )
-    .option(
-      '--database <url>',
-      'SQLite path, sqlite:PATH or postgres://... (env DATABASE_URL, default ./data/registrar.db)',
-    )
-    .option(
-      '--secret-key-file <path>',
-      'the keyring file, as for serve (env REGISTRAR_SECRET_KEY_FILE; or env REGISTRAR_SECRET_KEYS)',
     )
     .addHelpText(
       'after',
       '\nExample:\n  REGISTRAR_SECRET_KEYS="new:BASE64KEY,old:BASE64KEY" registrar secrets rekey --database postgres://db/registrar',
     )
     .action(
-      run(async (flags: RekeyFlags) => {
+      run(async (flags: StoreFlags) => {
         const [config, { rekeySecrets }] = await Promise.all([
-          loadCommandConfig(flags),
+          storeConfig(flags),
           import('../store/index.js'),
         ])
         const { rewritten, keyId } = await rekeySecrets(config.database, {
-          ...config.databaseConnection,
           secretKeys: config.secretKeys,
         })
         printLine(

@@ -22,6 +22,9 @@ import type { Database, Flavor } from './schema.js'
 import { secretBox, type Keyring } from './secret-box.js'
 import { keyringFor } from './secret-keys.js'
 import { checkSecrets, resealSecrets } from './secret-sealing.js'
+import { exportCipher } from './transfer/export-key.js'
+import { exportLines } from './transfer/export-lines.js'
+import { importLines, openExport, type ImportReport } from './transfer/import-lines.js'
 import type { SqliteWorker } from './sqlite/worker.js'
 
 export type { DatabaseUse } from './database-use.js'
@@ -39,6 +42,10 @@ export {
   type SecretKey,
 } from './secret-box.js'
 export { keyFileOf, readKeyFile } from './secret-keys.js'
+export { readExportKeyFile, WrongExportKeyError } from './transfer/export-key.js'
+export type { ExportHeader } from './transfer/export-lines.js'
+export type { ImportReport } from './transfer/import-lines.js'
+export { MOVED_TABLES, SKIPPED_TABLES } from './transfer/tables.js'
 
 export interface OpenStoreOptions extends PostgresOptions {
   /** Told of each registration transaction that commits: its size and duration, seconds. */
@@ -127,6 +134,52 @@ export async function rekeySecrets(
     const secrets = secretBox(keyringFor(url, options.secretKeys))
     await checkSecrets(db, secrets)
     return { rewritten: await resealSecrets(db, secrets), keyId: secrets.keyIds[0] }
+  } finally {
+    await db.destroy()
+  }
+}
+
+/** What exportStore and importStore are told beyond how to open the database. */
+export interface TransferOptions extends OpenStoreOptions {
+  /** The export key file's text (readExportKeyFile): 32 bytes in base64, or a passphrase. */
+  exportKey: string
+  /** Written into the export's header. */
+  registrarVersion?: string
+}
+
+/**
+ * The export of the database at `url` as JSON lines without their newlines
+ * (transfer/export-lines.ts), read in one snapshot; the client secrets are opened with
+ * the keyring (defaults as openStore's) and encrypted under the export key.
+ */
+export async function* exportStore(url: string, options: TransferOptions): AsyncGenerator<string> {
+  const { db, flavor } = await connect(url, options)
+  try {
+    const secrets = secretBox(keyringFor(url, options.secretKeys))
+    await checkSecrets(db, secrets)
+    const cipher = exportCipher(options.exportKey)
+    yield* exportLines({ db, flavor, secrets, cipher, registrarVersion: options.registrarVersion })
+  } finally {
+    await db.destroy()
+  }
+}
+
+/**
+ * Imports an export into the empty database at `url`, all or nothing
+ * (transfer/import-lines.ts): the header and the export key are checked before the
+ * database is opened. Client secrets are sealed under its keyring (defaults as
+ * openStore's).
+ */
+export async function importStore(
+  url: string,
+  options: TransferOptions,
+  lines: AsyncIterable<string>,
+): Promise<ImportReport> {
+  const opened = await openExport(options.exportKey, lines)
+  const { db, flavor } = await connect(url, options)
+  try {
+    const secrets = secretBox(keyringFor(url, options.secretKeys, options.onKeyFileCreated))
+    return await importLines({ db, flavor, secrets }, opened)
   } finally {
     await db.destroy()
   }

@@ -28,6 +28,16 @@ const SHARED_BITS = 0o077
 
 /** The keyring text of a key file, refused when others may read it or it does not parse. */
 export function readKeyFile(path: string): Keyring {
+  const text = readPrivateFile(path)
+  try {
+    return parseKeyring(text)
+  } catch (error) {
+    throw new Error(`the key file ${path} is not a keyring: ${(error as Error).message}`)
+  }
+}
+
+/** The text of a file holding a key, refused when group or others may read it. */
+export function readPrivateFile(path: string): string {
   const descriptor = openSync(path, 'r')
   try {
     const { mode } = fstatSync(descriptor)
@@ -37,11 +47,7 @@ export function readKeyFile(path: string): Keyring {
           `make it 0600 (chmod 600 ${path})`,
       )
     }
-    try {
-      return parseKeyring(readFileSync(descriptor, 'utf8'))
-    } catch (error) {
-      throw new Error(`the key file ${path} is not a keyring: ${(error as Error).message}`)
-    }
+    return readFileSync(descriptor, 'utf8')
   } finally {
     closeSync(descriptor)
   }

@@ -33,6 +33,20 @@ export async function createTestSchema(): Promise<TestSchema> {
   }
 }
 
+/** How many tables the schema of a test database URL holds (none before it is first opened). */
+export async function countTables(url: string): Promise<number> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000 })
+  await client.connect()
+  try {
+    const { rows } = await client.query<{ tables: number }>(
+      'select count(*)::int as tables from information_schema.tables where table_schema = current_schema()',
+    )
+    return rows[0]!.tables
+  } finally {
+    await client.end()
+  }
+}
+
 /**
  * The keyring client secrets are sealed with on the test PostgreSQL server, which has no
  * default one: the servers startServer starts on it and the stores tests open on it share it.
