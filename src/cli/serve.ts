@@ -228,7 +228,6 @@ async function serve(flags: ServeFlags): Promise<void> {
   const logStream = await openLogStream()
   const app = await buildServer({
     engine,
-    adminTokenHash: admin.hash,
     logger: config.logLevel === 'silent' ? false : { level: config.logLevel, stream: logStream },
     bodyLimit: config.bodyLimit,
     limits: config,
