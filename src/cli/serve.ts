@@ -20,6 +20,7 @@ import type { RateLimiter, RateLimitMode, Store } from '../engine/index.js'
 import type { ServerMetrics, MetricsAccess } from '../http/index.js'
 import type { KyselyStore } from '../store/index.js'
 import { startAuditSealer } from './audit-sealer.js'
+import { packageVersion } from './package-version.js'
 import { startExpiredClientSweep } from './expired-client-sweep.js'
 import { startClientLifecycleSweep } from './client-lifecycle-sweep.js'
 import type { PeriodicJob } from './periodic.js'
@@ -144,16 +145,6 @@ function fail(message: string, exitCode: number): never {
 /** `http://HOST:PORT`, with brackets around an IPv6 literal. */
 function urlOf(host: string, port: number): string {
   return `http://${host.includes(':') ? `[${host}]` : host}:${port}`
-}
-
-/** The version in package.json, found by the package's own name (bundled or not). */
-function packageVersion(): string | undefined {
-  try {
-    return (createRequire(import.meta.url)('registrar/package.json') as { version?: string })
-      .version
-  } catch {
-    return undefined
-  }
 }
 
 /** The OpenAPI document `npm run build` generated (dist/openapi.json), read on first use. */

@@ -10,41 +10,8 @@ import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
 import { POLICY_PRESETS } from '../../src/wire/index.js'
 import { freePort } from '../support/free-port.js'
-import { MAIN, serverEnv, startServer, type RunningServer } from '../support/start-server.js'
-
-interface Outcome {
-  code: number
-  stdout: string
-  stderr: string
-}
-
-/** The environment of a CLI run: the developer's own REGISTRAR_* settings never leak in. */
-function cliEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env = serverEnv(extra)
-  for (const name of ['REGISTRAR_URL', 'REGISTRAR_CREDENTIALS', 'REGISTRAR_INITIAL_ACCESS_TOKEN']) {
-    if (!(name in extra)) delete env[name]
-  }
-  return env
-}
-
-function cli(args: string[], env: Record<string, string> = {}, cwd?: string): Promise<Outcome> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [MAIN, ...args],
-      { env: cliEnv(env), cwd, timeout: 60_000 },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0
-        resolve({ code, stdout, stderr })
-      },
-    )
-  })
-}
-
-function json<T = Record<string, unknown>>(outcome: Outcome): T {
-  assert.equal(outcome.code, 0, `exit ${outcome.code}; stderr: ${outcome.stderr}`)
-  return JSON.parse(outcome.stdout) as T
-}
+import { MAIN, startServer, type RunningServer } from '../support/start-server.js'
+import { cli, cliEnv, json } from './run-cli.js'
 
 describe('registrar CLI against a running server', () => {
   let server: RunningServer
