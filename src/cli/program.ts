@@ -14,6 +14,8 @@ export function buildProgram(): Command {
   const program = new Command('registrar')
     .description('Dynamic Client Registration (RFC 7591, RFC 7592) with an Authlete-compatible API')
     .version(packageVersion() ?? 'unknown', '-V, --version', 'print the version and exit')
+    // Root options only before the command: `client document approve --version 2` is its own.
+    .enablePositionalOptions()
   registerServe(program)
   registerApiCommands(program)
   registerAdminCommands(program)

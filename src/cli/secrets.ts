@@ -16,9 +16,9 @@ interface RekeyFlags {
 }
 
 export function registerSecretsCommands(program: Command): void {
-  const secrets = exitOnUsageError(program.command('secrets')).description(
-    'client secrets sealed at rest',
-  )
+  const secrets = exitOnUsageError(program.command('secrets'))
+    .description('client secrets sealed at rest')
+    .addHelpText('after', '\nExample:\n  registrar secrets rekey --database ./data/registrar.db')
   exitOnUsageError(secrets.command('rekey'))
     .description(
       'seal every client secret again under the first key of the keyring, so older keys can be removed',

@@ -116,6 +116,18 @@ export function registerServe(program: Command): void {
       '--metrics <access>',
       'who may read GET /metrics: admin (the admin token), public or off (env REGISTRAR_METRICS, default admin)',
     )
+    .addHelpText(
+      'after',
+      `
+The admin token: REGISTRAR_ADMIN_TOKEN (32 characters or more), stored hashed at each start
+in place of the stored one; unset, the stored one is kept, or one is generated on the first
+start and printed once. "registrar admin rotate-token" replaces it.
+
+Examples:
+  registrar serve --port 8080 --database ./data/registrar.db
+  REGISTRAR_ADMIN_TOKEN=$(openssl rand -hex 32) registrar serve --base-url https://dcr.example.com
+  DATABASE_URL=postgres://registrar@db/registrar registrar serve --host 0.0.0.0`,
+    )
     .action((flags: ServeFlags) => serve(flags))
 }
 
