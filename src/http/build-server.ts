@@ -260,9 +260,20 @@ async function generateOpenApi(
         version,
         description:
           'Dynamic Client Registration (RFC 7591, RFC 7592) with an Authlete-compatible API. ' +
-          'Every /api route takes `Authorization: Bearer <admin or service token>`.',
+          'Every /api route takes `Authorization: Bearer <admin or service token>`, or a ' +
+          "service's `Authorization: Basic base64(apiKey:apiSecret)` (a service token's rights).",
       },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer' },
+          apiSecret: {
+            type: 'http',
+            scheme: 'basic',
+            description:
+              "A service's apiKey as user name and its apiSecret as password (Authlete's API v2): a service token's rights within that service.",
+          },
+        },
+      },
     },
   })
   return async () => app.swagger() as OpenApiDocument

@@ -139,3 +139,10 @@ test('service/secret/refresh answers a new secret once; the old one stops at onc
   assert.equal((await withAuthorization(path, renewed)).status, 200)
   assert.equal((await admin.call('/api/1/service/secret/refresh', { method: 'POST' })).status, 404)
 })
+
+test('the OpenAPI document offers Basic apiKey:apiSecret beside the bearer token, and the refresh route', async () => {
+  const document = (await call(`${server.url}/api/openapi.json`)).json
+  assert.equal(document.components.securitySchemes.apiSecret.scheme, 'basic')
+  const refresh = document.paths['/api/{serviceId}/service/secret/refresh'].post
+  assert.deepEqual(refresh.security, [{ bearer: [] }, { apiSecret: [] }])
+})
