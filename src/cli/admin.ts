@@ -7,14 +7,12 @@
  */
 import { existsSync } from 'node:fs'
 import type { Command } from 'commander'
-import type { ServeFlags } from '../config.js'
 import { addCommandGroup } from './command-group.js'
+import { addDatabaseOptions, databaseConfig, type DatabaseFlags } from './database-options.js'
 import { printJson, printLine } from './output.js'
 import { exitOnUsageError, run, UsageError } from './run.js'
 
-interface RotateFlags {
-  database?: string
-  secretKeyFile?: string
+interface RotateFlags extends DatabaseFlags {
   json?: boolean
 }
 
@@ -27,17 +25,9 @@ export function registerAdminCommands(program: Command): void {
 }
 
 function addRotateToken(admin: Command): void {
-  exitOnUsageError(admin.command('rotate-token'))
+  addDatabaseOptions(exitOnUsageError(admin.command('rotate-token')))
     .description(
       'replace the admin token: prints a new one once and stores only its hash; the old one stops working at once, also in running servers (and recovers a lost token)',
-    )
-    .option(
-      '--database <url>',
-      'SQLite path, sqlite:PATH or postgres://... (env DATABASE_URL, default ./data/registrar.db)',
-    )
-    .option(
-      '--secret-key-file <path>',
-      'the keyring file, as for serve (env REGISTRAR_SECRET_KEY_FILE; or env REGISTRAR_SECRET_KEYS)',
     )
     .option('--json', 'print {"adminToken": ...} instead of the bare token')
     .addHelpText(
@@ -74,15 +64,8 @@ function addRotateToken(admin: Command): void {
 
 /** The database to open, as serve would find it; a SQLite file that is not there is a usage error. */
 async function databaseOf(flags: RotateFlags) {
-  const { loadConfig, ConfigError } = await import('../config.js')
-  let config
-  try {
-    const serveFlags: ServeFlags = { database: flags.database, secretKeyFile: flags.secretKeyFile }
-    config = loadConfig(serveFlags, { ...process.env, REGISTRAR_ADMIN_TOKEN: undefined })
-  } catch (error) {
-    if (error instanceof ConfigError) throw new UsageError(error.message)
-    throw error
-  }
+  // The admin token of this environment plays no part in rotating the stored one.
+  const config = await databaseConfig(flags, { ...process.env, REGISTRAR_ADMIN_TOKEN: undefined })
   const url = config.database
   if (/^(sqlite:)?:memory:$/i.test(url)) {
     throw new UsageError(

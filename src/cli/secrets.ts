@@ -6,49 +6,28 @@
  * Once it has run, the old key can leave the keyring.
  */
 import type { Command } from 'commander'
-import type { ServeFlags } from '../config.js'
+import { addDatabaseOptions, databaseConfig, type DatabaseFlags } from './database-options.js'
 import { printLine } from './output.js'
-import { exitOnUsageError, run, UsageError } from './run.js'
-
-interface RekeyFlags {
-  database?: string
-  secretKeyFile?: string
-}
+import { exitOnUsageError, run } from './run.js'
 
 export function registerSecretsCommands(program: Command): void {
   const secrets = exitOnUsageError(program.command('secrets'))
     .description('client secrets sealed at rest')
     .addHelpText('after', '\nExample:\n  registrar secrets rekey --database ./data/registrar.db')
-  exitOnUsageError(secrets.command('rekey'))
+  addDatabaseOptions(exitOnUsageError(secrets.command('rekey')))
     .description(
       'seal every client secret again under the first key of the keyring, so older keys can be removed',
-    )
-    .option(
-      '--database <url>',
-      'SQLite path, sqlite:PATH or postgres://... (env DATABASE_URL, default ./data/registrar.db)',
-    )
-    .option(
-      '--secret-key-file <path>',
-      'the keyring file, as for serve (env REGISTRAR_SECRET_KEY_FILE; or env REGISTRAR_SECRET_KEYS)',
     )
     .addHelpText(
       'after',
       '\nExample:\n  REGISTRAR_SECRET_KEYS="new:BASE64KEY,old:BASE64KEY" registrar secrets rekey --database postgres://db/registrar',
     )
     .action(
-      run(async (flags: RekeyFlags) => {
-        const [{ loadConfig, ConfigError }, { rekeySecrets }] = await Promise.all([
-          import('../config.js'),
+      run(async (flags: DatabaseFlags) => {
+        const [config, { rekeySecrets }] = await Promise.all([
+          databaseConfig(flags),
           import('../store/index.js'),
         ])
-        let config
-        try {
-          const serveFlags: ServeFlags = flags
-          config = loadConfig(serveFlags, process.env)
-        } catch (error) {
-          if (error instanceof ConfigError) throw new UsageError(error.message)
-          throw error
-        }
         const { rewritten, keyId } = await rekeySecrets(config.database, {
           secretKeys: config.secretKeys,
         })
