@@ -138,7 +138,7 @@ async function benchBackend(backend: Flavor): Promise<Row[]> {
   try {
     await store.insertService({
       apiKey: SERVICE,
-      apiSecret: 's',
+      apiSecretHash: 's',
       settings: {},
       policy: {},
       createdAt: 0,

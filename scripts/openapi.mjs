@@ -8,7 +8,7 @@ const { version } = JSON.parse(await readFile('package.json', 'utf8'))
 const engine = createEngine({ store: new MemoryStore(), baseUrl: 'http://localhost' })
 // With metrics, so GET /metrics is documented as the default (admin) access serves it.
 const metrics = { collector: await createMetrics(), access: 'admin' }
-const app = await buildServer({ engine, adminTokenHash: '', version, metrics })
+const app = await buildServer({ engine, version, metrics })
 await app.ready()
 await writeFile('dist/openapi.json', JSON.stringify(app.swagger()))
 await app.close()

@@ -4,6 +4,7 @@
  */
 import { Option, type Command } from 'commander'
 import type { Registrar } from '../sdk/index.js'
+export { integerFlag } from './numbers.js'
 import { UsageError } from './run.js'
 
 const DEFAULT_URL = 'http://127.0.0.1:8080'
@@ -47,12 +48,4 @@ export async function connect(flags: ApiFlags): Promise<Registrar> {
   }
   const { Registrar } = await import('../sdk/index.js')
   return new Registrar({ baseUrl: flags.url, token: flags.token })
-}
-
-/** Parses a non-negative integer flag, naming the flag when it is not one. */
-export function integerFlag(name: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined
-  if (!/^\d+$/.test(value))
-    throw new UsageError(`${name} must be a non-negative integer, not "${value}"`)
-  return Number(value)
 }

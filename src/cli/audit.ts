@@ -8,6 +8,7 @@ import { addApiOptions, connect, integerFlag, type ApiFlags } from './api-option
 import { addCommandGroup } from './command-group.js'
 import { formatMillis, printJson, printLine, printTable } from './output.js'
 import { exitOnUsageError, run, UsageError } from './run.js'
+import { numericId } from './numbers.js'
 
 export function registerAuditCommands(program: Command): void {
   addCommandGroup(program, 'audit', {
@@ -20,9 +21,9 @@ export function registerAuditCommands(program: Command): void {
 
 function addList(audit: Command): void {
   addApiOptions(exitOnUsageError(audit.command('list')))
-    .argument('<serviceId>', 'the service apiKey')
+    .argument('<serviceId>', 'the service apiKey', numericId)
     .description("list a service's audit events, newest first")
-    .option('--client <clientId>', "only this client's events")
+    .option('--client <clientId>', "only this client's events", numericId)
     .option('--actor <actor>', 'only this actor\'s events, e.g. "admin"')
     .option(
       '--kind <kinds>',
@@ -130,8 +131,8 @@ function anchorFlag(value: string | undefined): { seq: number; hash: string } | 
 
 function addErase(audit: Command): void {
   addApiOptions(exitOnUsageError(audit.command('erase')))
-    .argument('<serviceId>', 'the service apiKey')
-    .argument('<clientId>', 'the numeric client id')
+    .argument('<serviceId>', 'the service apiKey', numericId)
+    .argument('<clientId>', 'the numeric client id', numericId)
     .description(
       "erase a client's personal data (source addresses, metadata) from its audit events; the chain stays verifiable",
     )

@@ -9,6 +9,7 @@ import { addApiOptions, connect, integerFlag, type ApiFlags } from './api-option
 import { addCommandGroup } from './command-group.js'
 import { formatMillis, printJson, printTable } from './output.js'
 import { exitOnUsageError, run } from './run.js'
+import { numericId } from './numbers.js'
 
 type DocumentFlags = ApiFlags & { documentUrl: string }
 
@@ -24,7 +25,7 @@ export function addDocumentCommands(client: Command): void {
 
 function subcommand(document: Command, name: string): Command {
   return addApiOptions(exitOnUsageError(document.command(name)))
-    .argument('<serviceId>', 'the service apiKey')
+    .argument('<serviceId>', 'the service apiKey', numericId)
     .requiredOption('--document-url <url>', 'the document URL (its client_id; --url is the server)')
 }
 
@@ -44,6 +45,10 @@ function show(flags: ApiFlags, answer: MetadataDocumentVersions): void {
 function addVersions(document: Command): void {
   subcommand(document, 'versions')
     .description('list the stored versions of a document, oldest first, the approved one marked')
+    .addHelpText(
+      'after',
+      '\nExample:\n  registrar client document versions 2418563210347 --document-url https://agent.example/client.json',
+    )
     .action(
       run(async (serviceId: string, flags: DocumentFlags) => {
         const registrar = await connect(flags)
@@ -56,6 +61,10 @@ function addApprove(document: Command): void {
   subcommand(document, 'approve')
     .requiredOption('--version <n>', 'the stored version to use from now on')
     .description('approve a stored version: the service uses it (a held change ends)')
+    .addHelpText(
+      'after',
+      '\nExample:\n  registrar client document approve 2418563210347 --document-url https://agent.example/client.json --version 2',
+    )
     .action(
       run(async (serviceId: string, flags: DocumentFlags & { version: string }) => {
         const version = integerFlag('--version', flags.version)!

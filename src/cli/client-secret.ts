@@ -11,6 +11,7 @@ import { addCommandGroup } from './command-group.js'
 import { readText } from './input.js'
 import { printJson, printLine } from './output.js'
 import { exitOnUsageError, run } from './run.js'
+import { numericId } from './numbers.js'
 
 /** Adds `secret refresh|update` to the `client` command. */
 export function addSecretCommands(client: Command): void {
@@ -25,8 +26,8 @@ export function addSecretCommands(client: Command): void {
 /** A subcommand of `secret` with the API flags and the service and client id arguments. */
 function subcommand(secret: Command, name: string): Command {
   return addApiOptions(exitOnUsageError(secret.command(name)))
-    .argument('<serviceId>', 'the service apiKey')
-    .argument('<clientId>', 'the numeric client id')
+    .argument('<serviceId>', 'the service apiKey', numericId)
+    .argument('<clientId>', 'the numeric client id', numericId)
 }
 
 function addRefresh(secret: Command): void {

@@ -13,6 +13,7 @@ import { addSecretCommands } from './client-secret.js'
 import { addDocumentCommands } from './client-document.js'
 import { readText } from './input.js'
 import { exitOnUsageError, run, UsageError } from './run.js'
+import { clientIdOrUrl, numericId } from './numbers.js'
 
 export function registerClientCommands(program: Command): void {
   addCommandGroup(program, 'client', {
@@ -38,6 +39,7 @@ function subcommand(client: Command, name: string): Command {
   return addApiOptions(exitOnUsageError(client.command(name))).argument(
     '<serviceId>',
     'the service apiKey',
+    numericId,
   )
 }
 
@@ -87,7 +89,11 @@ async function listClients(
 
 function addGet(client: Command): void {
   subcommand(client, 'get')
-    .argument('<clientId>', 'the numeric client id')
+    .argument(
+      '<clientId>',
+      'the numeric client id, or an https client_id (Client ID Metadata Document)',
+      clientIdOrUrl,
+    )
     .description('show a client')
     .addHelpText('after', '\nExample:\n  registrar client get 2418563210347 5910375611045 --json')
     .action(
@@ -102,7 +108,7 @@ function addGet(client: Command): void {
 
 function addDelete(client: Command): void {
   subcommand(client, 'delete')
-    .argument('<clientId>', 'the numeric client id')
+    .argument('<clientId>', 'the numeric client id', numericId)
     .description('delete a client; its secret and registration access token stop working')
     .addHelpText('after', '\nExample:\n  registrar client delete 2418563210347 5910375611045')
     .action(
@@ -117,7 +123,7 @@ function addDelete(client: Command): void {
 
 function addRestore(client: Command): void {
   subcommand(client, 'restore')
-    .argument('<clientId>', 'the numeric client id')
+    .argument('<clientId>', 'the numeric client id', numericId)
     .description(
       "bring back a client deleted or reaped within the service's clientRestoreWindow, with its secret and registration access token",
     )
@@ -134,7 +140,7 @@ function addRestore(client: Command): void {
 
 function addVersions(client: Command): void {
   subcommand(client, 'versions')
-    .argument('<clientId>', 'the numeric client id')
+    .argument('<clientId>', 'the numeric client id', numericId)
     .description("list a client's metadata versions, newest first (secrets masked)")
     .addHelpText('after', '\nExample:\n  registrar client versions 2418563210347 5910375611045')
     .action(
@@ -160,7 +166,7 @@ function addVersions(client: Command): void {
 
 function addRollback(client: Command): void {
   subcommand(client, 'rollback')
-    .argument('<clientId>', 'the numeric client id')
+    .argument('<clientId>', 'the numeric client id', numericId)
     .requiredOption('--version <n>', 'the version to set the metadata back to')
     .description(
       "set a client's metadata back to an earlier version, as a new version (its secret and token stay)",
@@ -224,7 +230,7 @@ function addAuthenticate(client: Command): void {
 
 function addReissueToken(client: Command): void {
   subcommand(client, 'reissue-token')
-    .argument('<clientId>', 'the numeric client id')
+    .argument('<clientId>', 'the numeric client id', numericId)
     .description(
       'issue a dynamically registered client a new registration access token (RFC 7592), shown once; every earlier token stops working. The way back after reuse of a rotated token revoked its tokens',
     )

@@ -9,6 +9,7 @@ import { addApiOptions, connect, integerFlag, type ApiFlags } from './api-option
 import { addCommandGroup } from './command-group.js'
 import { formatMillis, printLine, printJson, printTable } from './output.js'
 import { exitOnUsageError, run } from './run.js'
+import { numericId } from './numbers.js'
 
 interface OrphanFlags extends ApiFlags {
   service: string
@@ -29,7 +30,7 @@ function addOrphans(clients: Command): void {
     .description(
       'list clients never used and groups of clients sharing a software_id, client_name or set of redirect URIs',
     )
-    .requiredOption('--service <id>', 'the service apiKey')
+    .requiredOption('--service <id>', 'the service apiKey', numericId)
     .option('--older-than <seconds>', 'list never-used clients this old (default: 86400)')
     .option('--limit <n>', 'clients, and groups of each kind, listed at most (default: 100)')
     .addHelpText(

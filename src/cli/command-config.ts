@@ -6,10 +6,13 @@
 import type { Config, ServeFlags } from '../config.js'
 import { UsageError } from './run.js'
 
-export async function loadCommandConfig(flags: ServeFlags): Promise<Config> {
+export async function loadCommandConfig(
+  flags: ServeFlags,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<Config> {
   const { loadConfig, ConfigError } = await import('../config.js')
   try {
-    return loadConfig(flags, process.env)
+    return loadConfig(flags, env)
   } catch (error) {
     if (error instanceof ConfigError) throw new UsageError(error.message)
     throw error

@@ -10,6 +10,7 @@ import type { DryRunOutcome, Violation } from '../sdk/index.js'
 import { addApiOptions, connect, type ApiFlags } from './api-options.js'
 import { printJson, printLine, printTable } from './output.js'
 import { exitOnUsageError, run } from './run.js'
+import { numericId } from './numbers.js'
 
 /** One real client's body, as corpus/real-clients.json holds it. */
 interface CorpusEntry {
@@ -41,7 +42,7 @@ export function registerDoctor(program: Command): void {
     .description(
       "replay real clients' registrations (MCP hosts, IDEs, agents, libraries) as dry runs against a service and report which it would refuse, and why",
     )
-    .requiredOption('--service <id>', 'the service apiKey')
+    .requiredOption('--service <id>', 'the service apiKey', numericId)
     .addHelpText(
       'after',
       '\nExits 1 when any real client would be refused.\n\nExample:\n  registrar doctor --service 2418563210347',

@@ -1,17 +1,5 @@
 #!/usr/bin/env node
-/**
- * The `registrar` command. Each command lives in its own file and registers itself on the
- * program; adding one is an import and a line below. Commands import what they need
- * lazily, inside their action, so start-up stays fast.
- */
-import { Command } from 'commander'
-import { registerServe } from './serve.js'
-import { registerApiCommands } from './commands.js'
+/** The `registrar` command. */
+import { buildProgram } from './program.js'
 
-const program = new Command('registrar').description(
-  'Dynamic Client Registration (RFC 7591, RFC 7592) with an Authlete-compatible API',
-)
-registerServe(program)
-registerApiCommands(program)
-
-await program.parseAsync(process.argv)
+await buildProgram().parseAsync(process.argv)

@@ -1,6 +1,7 @@
 /**
- * What commands print: JSON for scripts (`--json`), aligned tables and key/value lists
- * for people. Everything goes to stdout; errors go to stderr through run().
+ * What commands print: JSON for scripts (`--json`, the API's answer as it came, times as
+ * its numbers), aligned tables and key/value lists for people, times as ISO 8601 (UTC).
+ * Everything goes to stdout; errors go to stderr through run().
  */
 
 export function printJson(value: unknown): void {
@@ -29,10 +30,13 @@ export function printTable(
   if (rows.length === 0) printLine('(none)')
 }
 
-/** An object's members as `key  value` lines; undefined members are skipped. */
+/**
+ * An object's members as `key  value` lines; undefined members are skipped, and numeric
+ * times are shown as ISO 8601 (timeOf).
+ */
 export function printFields(record: object, keys: readonly string[] = Object.keys(record)): void {
   const entries = keys
-    .map((key) => [key, (record as Record<string, unknown>)[key]] as const)
+    .map((key) => [key, timeOf(key, (record as Record<string, unknown>)[key])] as const)
     .filter(([, value]) => value !== undefined)
   const width = Math.max(0, ...entries.map(([key]) => key.length))
   for (const [key, value] of entries) printLine(`${key.padEnd(width)}  ${cell(value)}`)
@@ -44,6 +48,18 @@ function cell(value: unknown): string {
     return value.every((v) => typeof v !== 'object') ? value.join(' ') : JSON.stringify(value)
   if (typeof value === 'object') return JSON.stringify(value)
   return String(value)
+}
+
+/**
+ * A member's value, as ISO 8601 when it is a time by its name: Authlete's camelCase `...At`
+ * members are milliseconds, RFC 7591's snake_case `..._at` members seconds (RFC 7591
+ * §3.2.1: client_id_issued_at, client_secret_expires_at, 0 = never).
+ */
+function timeOf(key: string, value: unknown): unknown {
+  if (typeof value !== 'number') return value
+  if (/[a-z]At$/.test(key)) return formatMillis(value)
+  if (/_at$/.test(key)) return formatMillis(value * 1000)
+  return value
 }
 
 /** Milliseconds since the epoch as an ISO date; 0 reads as "never". */

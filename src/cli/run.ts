@@ -90,6 +90,18 @@ const API_HINTS: Record<number, string> = {
   404: 'Check the ids: "registrar service list" and "registrar client list SERVICE_ID" show them.',
 }
 
+/** Registrar's answer for a path it has no route for, under /api/ (an unknown id says "no service ..."). */
+const NO_SUCH_API = /no such API/
+
+/**
+ * Whether a 404 names no route rather than an unknown id: Registrar answers an unknown id
+ * with a result error, and a path it has no route for (a --url with a wrong prefix, or
+ * one that points at another server) with "no such API" or no result error at all.
+ */
+function isWrongUrl(error: RegistrarApiError): boolean {
+  return error.status === 404 && (!error.resultCode || NO_SUCH_API.test(error.resultMessage))
+}
+
 function describeApi(error: RegistrarApiError): Failure {
   // Authlete's resultMessage already starts with "[resultCode]".
   const code =
@@ -99,7 +111,9 @@ function describeApi(error: RegistrarApiError): Failure {
   return {
     code: EXIT.server,
     message: `the server answered ${error.status}${code}: ${error.resultMessage}`,
-    hint: API_HINTS[error.status],
+    hint: isWrongUrl(error)
+      ? "Check --url (or REGISTRAR_URL): it must be Registrar's base URL, e.g. http://127.0.0.1:8080, with no /api or other path after it."
+      : API_HINTS[error.status],
   }
 }
 

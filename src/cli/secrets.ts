@@ -11,9 +11,9 @@ import { exitOnUsageError, run } from './run.js'
 import { addStoreOptions, storeConfig, type StoreFlags } from './store-flags.js'
 
 export function registerSecretsCommands(program: Command): void {
-  const secrets = exitOnUsageError(program.command('secrets')).description(
-    'client secrets sealed at rest',
-  )
+  const secrets = exitOnUsageError(program.command('secrets'))
+    .description('client secrets sealed at rest')
+    .addHelpText('after', '\nExample:\n  registrar secrets rekey --database ./data/registrar.db')
   addStoreOptions(exitOnUsageError(secrets.command('rekey')))
     .description(
       'seal every client secret again under the first key of the keyring, so older keys can be removed',

@@ -20,6 +20,7 @@ import type { RateLimiter, RateLimitMode, Store } from '../engine/index.js'
 import type { ServerMetrics, MetricsAccess } from '../http/index.js'
 import type { KyselyStore } from '../store/index.js'
 import { startAuditSealer } from './audit-sealer.js'
+import { packageVersion } from './package-version.js'
 import { startExpiredClientSweep } from './expired-client-sweep.js'
 import { startClientLifecycleSweep } from './client-lifecycle-sweep.js'
 import type { PeriodicJob } from './periodic.js'
@@ -127,6 +128,18 @@ export function registerServe(program: Command): void {
       '--metrics <access>',
       'who may read GET /metrics: admin (the admin token), public or off (env REGISTRAR_METRICS, default admin)',
     )
+    .addHelpText(
+      'after',
+      `
+The admin token: REGISTRAR_ADMIN_TOKEN (32 characters or more), stored hashed at each start
+in place of the stored one; unset, the stored one is kept, or one is generated on the first
+start and printed once. "registrar admin rotate-token" replaces it.
+
+Examples:
+  registrar serve --port 8080 --database ./data/registrar.db
+  REGISTRAR_ADMIN_TOKEN=$(openssl rand -hex 32) registrar serve --base-url https://dcr.example.com
+  DATABASE_URL=postgres://registrar@db/registrar registrar serve --host 0.0.0.0`,
+    )
     .action((flags: ServeFlags) => serve(flags))
 }
 
@@ -156,16 +169,6 @@ function fail(message: string, exitCode: number): never {
 /** `http://HOST:PORT`, with brackets around an IPv6 literal. */
 function urlOf(host: string, port: number): string {
   return `http://${host.includes(':') ? `[${host}]` : host}:${port}`
-}
-
-/** The version in package.json, found by the package's own name (bundled or not). */
-export function packageVersion(): string | undefined {
-  try {
-    return (createRequire(import.meta.url)('registrar/package.json') as { version?: string })
-      .version
-  } catch {
-    return undefined
-  }
 }
 
 /** The OpenAPI document `npm run build` generated (dist/openapi.json), read on first use. */
@@ -241,7 +244,6 @@ async function serve(flags: ServeFlags): Promise<void> {
   const logStream = await openLogStream()
   const app = await buildServer({
     engine,
-    adminTokenHash: admin.hash,
     logger: config.logLevel === 'silent' ? false : { level: config.logLevel, stream: logStream },
     bodyLimit: config.bodyLimit,
     limits: config,

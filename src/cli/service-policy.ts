@@ -14,6 +14,7 @@ import { addCommandGroup } from './command-group.js'
 import { readJsonObject } from './input.js'
 import { printJson } from './output.js'
 import { exitOnUsageError, run, UsageError } from './run.js'
+import { numericId } from './numbers.js'
 
 /** Adds `policy get|set` to the `service` command. */
 export function addPolicyCommands(service: Command): void {
@@ -30,6 +31,7 @@ function subcommand(policy: Command, name: string): Command {
   return addApiOptions(exitOnUsageError(policy.command(name))).argument(
     '<serviceId>',
     'the service apiKey',
+    numericId,
   )
 }
 

@@ -1,9 +1,9 @@
 /**
- * `registrar service create|list|get|update|delete|configuration|policy`: the services of
- * the Authlete-compatible API, with Registrar's extension settings as flags.
+ * `registrar service create|list|get|update|delete|refresh-secret|configuration|policy`: the
+ * services of the Authlete-compatible API, with Registrar's extension settings as flags.
  */
 import type { Command } from 'commander'
-import type { AuthleteService } from '../sdk/index.js'
+import type { AuthleteService, Registrar } from '../sdk/index.js'
 import { addApiOptions, connect, integerFlag, type ApiFlags } from './api-options.js'
 import { addCommandGroup } from './command-group.js'
 import { readJsonObject } from './input.js'
@@ -11,6 +11,8 @@ import { printFields, printJson, printLine, printTable } from './output.js'
 import { collectPages } from './pages.js'
 import { exitOnUsageError, run, UsageError } from './run.js'
 import { addPolicyCommands } from './service-policy.js'
+import { effectiveEndpoints, effectiveEndpointsOfAll } from './service-endpoints.js'
+import { numericId } from './numbers.js'
 
 interface ServiceFlags extends ApiFlags {
   name?: string
@@ -35,6 +37,7 @@ interface ServiceFlags extends ApiFlags {
 
 const SUMMARY_FIELDS = [
   'apiKey',
+  'apiSecret',
   'serviceName',
   'description',
   'issuer',
@@ -64,6 +67,7 @@ export function registerServiceCommands(program: Command): void {
       addGet,
       addUpdate,
       addDelete,
+      addRefreshSecret,
       addConfiguration,
       addPolicyCommands,
     ],
@@ -86,7 +90,9 @@ function addCreate(service: Command): void {
       run(async (flags: ServiceFlags) => {
         const registrar = await connect(flags)
         const created = await registrar.services.create(await settings(flags, {}))
-        show(flags, created, `created service ${created.apiKey}`)
+        if (flags.json) return printJson(created)
+        await show(registrar, created, `created service ${created.apiKey}`)
+        printLine('The apiSecret (HTTP Basic password, apiKey as user) is not shown again.')
       }),
     )
 }
@@ -109,13 +115,18 @@ function addList(service: Command): void {
           integerFlag('--end', flags.end),
         )
         if (flags.json) return printJson({ ...window, services })
+        const endpoints = await effectiveEndpointsOfAll(
+          registrar,
+          services.map((s) => s.apiKey ?? 0),
+        )
         printTable(
-          ['SERVICE_ID', 'NAME', 'DCR', 'ISSUER'],
-          services.map((s) => [
+          ['SERVICE_ID', 'NAME', 'DCR', 'ISSUER', 'REGISTRATION_ENDPOINT'],
+          services.map((s, i) => [
             s.apiKey,
             s.serviceName,
             s.dynamicRegistrationSupported ? 'on' : 'off',
-            s.issuer,
+            endpoints[i]?.issuer,
+            endpoints[i]?.registrationEndpoint,
           ]),
         )
       }),
@@ -124,7 +135,7 @@ function addList(service: Command): void {
 
 function addGet(service: Command): void {
   subcommand(service, 'get')
-    .argument('<serviceId>', 'the service apiKey')
+    .argument('<serviceId>', 'the service apiKey', numericId)
     .description('show a service')
     .addHelpText('after', '\nExample:\n  registrar service get 2418563210347 --json')
     .action(
@@ -139,7 +150,7 @@ function addGet(service: Command): void {
 
 function addUpdate(service: Command): void {
   withSettings(subcommand(service, 'update'))
-    .argument('<serviceId>', 'the service apiKey')
+    .argument('<serviceId>', 'the service apiKey', numericId)
     .description(
       'change a service: reads it, applies --from and the flags, and writes it back whole',
     )
@@ -152,14 +163,15 @@ function addUpdate(service: Command): void {
         const registrar = await connect(flags)
         const current = await registrar.services.get(serviceId)
         const updated = await registrar.services.update(serviceId, await settings(flags, current))
-        show(flags, updated, `updated service ${serviceId}`)
+        if (flags.json) return printJson(updated)
+        await show(registrar, updated, `updated service ${serviceId}`)
       }),
     )
 }
 
 function addDelete(service: Command): void {
   subcommand(service, 'delete')
-    .argument('<serviceId>', 'the service apiKey')
+    .argument('<serviceId>', 'the service apiKey', numericId)
     .description('delete a service and all its clients (needs the admin token)')
     .addHelpText('after', '\nExample:\n  registrar service delete 2418563210347')
     .action(
@@ -172,9 +184,26 @@ function addDelete(service: Command): void {
     )
 }
 
+function addRefreshSecret(service: Command): void {
+  subcommand(service, 'refresh-secret')
+    .argument('<serviceId>', 'the service apiKey', numericId)
+    .description(
+      'give a service a new apiSecret and print it once; the old one stops working (needs the admin token)',
+    )
+    .addHelpText('after', '\nExample:\n  registrar service refresh-secret 2418563210347')
+    .action(
+      run(async (serviceId: string, flags: ApiFlags) => {
+        const registrar = await connect(flags)
+        const refreshed = await registrar.services.refreshSecret(serviceId)
+        if (flags.json) return printJson(refreshed)
+        printLine(refreshed.apiSecret)
+      }),
+    )
+}
+
 function addConfiguration(service: Command): void {
   subcommand(service, 'configuration')
-    .argument('<serviceId>', 'the service apiKey')
+    .argument('<serviceId>', 'the service apiKey', numericId)
     .description('print the service discovery document (RFC 8414)')
     .addHelpText('after', '\nExample:\n  registrar service configuration 2418563210347')
     .action(
@@ -314,8 +343,9 @@ function rotationFlag(value: string | undefined): (typeof ROTATIONS)[number] | u
   return rotation
 }
 
-function show(flags: ApiFlags, service: AuthleteService, headline?: string): void {
-  if (flags.json) return printJson(service)
-  if (headline) printLine(headline)
-  printFields(service, SUMMARY_FIELDS)
+/** The summary of a service, its effective issuer and registration endpoint in place of the settings. */
+async function show(registrar: Registrar, service: AuthleteService, headline: string) {
+  const effective = await effectiveEndpoints(registrar, service.apiKey ?? 0)
+  printLine(headline)
+  printFields({ ...service, ...effective }, SUMMARY_FIELDS)
 }

@@ -1,6 +1,6 @@
 /**
  * The flags of the commands that work on a database itself rather than through the API
- * (`secrets rekey`, `export`, `import`): which database, and the keyring that reads its
+ * (`secrets rekey`, `admin rotate-token`, `export`, `import`): which database, and the keyring that reads its
  * client secrets, each with serve's environment variable and default.
  */
 import type { Command } from 'commander'
@@ -27,6 +27,7 @@ export function addStoreOptions(command: Command): Command {
 /** The database and keyring the flags and environment name, as serve reads them. */
 export async function storeConfig(
   flags: StoreFlags,
-): Promise<Pick<Config, 'database' | 'secretKeys'>> {
-  return loadCommandConfig({ database: flags.database, secretKeyFile: flags.secretKeyFile })
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<Config> {
+  return loadCommandConfig({ database: flags.database, secretKeyFile: flags.secretKeyFile }, env)
 }

@@ -8,6 +8,7 @@ import { addApiOptions, connect, integerFlag, type ApiFlags } from './api-option
 import { addCommandGroup } from './command-group.js'
 import { formatMillis, printFields, printJson, printLine, printTable } from './output.js'
 import { exitOnUsageError, run, UsageError } from './run.js'
+import { numericId } from './numbers.js'
 
 interface CreateFlags extends ApiFlags {
   description?: string
@@ -30,6 +31,7 @@ function subcommand(token: Command, name: string): Command {
   return addApiOptions(exitOnUsageError(token.command(name))).argument(
     '<serviceId>',
     'the service apiKey',
+    numericId,
   )
 }
 

@@ -12,7 +12,7 @@ import { pipeline } from 'node:stream/promises'
 import type { Command } from 'commander'
 import { printLine } from './output.js'
 import { exitOnUsageError, run, UsageError } from './run.js'
-import { packageVersion } from './serve.js'
+import { packageVersion } from './package-version.js'
 import { addStoreOptions, storeConfig, type StoreFlags } from './store-flags.js'
 
 interface TransferFlags extends StoreFlags {

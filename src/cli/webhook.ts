@@ -7,6 +7,7 @@ import { addApiOptions, connect, type ApiFlags } from './api-options.js'
 import { addCommandGroup } from './command-group.js'
 import { formatMillis, printFields, printJson, printLine, printTable } from './output.js'
 import { exitOnUsageError, run } from './run.js'
+import { numericId } from './numbers.js'
 
 interface CreateFlags extends ApiFlags {
   kind: string[]
@@ -27,6 +28,7 @@ function subcommand(webhook: Command, name: string): Command {
   return addApiOptions(exitOnUsageError(webhook.command(name))).argument(
     '<serviceId>',
     'the service apiKey',
+    numericId,
   )
 }
 

@@ -17,9 +17,12 @@ import { hashSecret, mintIdToken, mintSecret, secretMatches, splitIdToken } from
 
 const ADMIN_TOKEN_SETTING = 'admin_token_hash'
 
-/** Who a bearer token speaks for. */
+/**
+ * Who a credential speaks for: the admin, or one service through one of its API tokens
+ * (`tokenId`) or its apiSecret (no `tokenId`).
+ */
 export type Principal =
-  { kind: 'admin' } | { kind: 'service'; serviceApiKey: number; tokenId: string }
+  { kind: 'admin' } | { kind: 'service'; serviceApiKey: number; tokenId?: string }
 
 /**
  * Makes sure an admin token exists: the configured one replaces the stored hash; with
@@ -28,33 +31,56 @@ export type Principal =
 export async function ensureAdminToken(
   context: EngineContext,
   configured: string | undefined,
-): Promise<{ generated?: string; hash: string }> {
+): Promise<{ generated?: string }> {
   if (configured) {
-    const hash = hashSecret(configured)
-    await context.store.putSetting(ADMIN_TOKEN_SETTING, hash)
-    return { hash }
+    await context.store.putSetting(ADMIN_TOKEN_SETTING, hashSecret(configured))
+    return {}
   }
-  const stored = await context.store.getSetting(ADMIN_TOKEN_SETTING)
-  if (stored) return { hash: stored }
-  const generated = mintSecret(context.randomBytes)
-  const hash = hashSecret(generated)
-  await context.store.putSetting(ADMIN_TOKEN_SETTING, hash)
-  return { generated, hash }
+  if (await context.store.getSetting(ADMIN_TOKEN_SETTING)) return {}
+  return { generated: await rotateAdminToken(context) }
+}
+
+/**
+ * A new admin token, returned to be shown once; only its hash is stored. The old one stops
+ * working at once, also in a server running on the same database: the hash is read from
+ * the store at each use, never kept in memory.
+ */
+export async function rotateAdminToken(context: EngineContext): Promise<string> {
+  const token = mintSecret(context.randomBytes)
+  await context.store.putSetting(ADMIN_TOKEN_SETTING, hashSecret(token))
+  return token
 }
 
 /** The principal a bearer token speaks for, or undefined for an unknown token. */
 export async function authenticateBearer(
   context: EngineContext,
-  adminTokenHash: string,
   token: string,
 ): Promise<Principal | undefined> {
   const split = splitIdToken(token)
-  if (!split) return secretMatches(token, adminTokenHash) ? { kind: 'admin' } : undefined
+  if (!split) {
+    const adminTokenHash = await context.store.getSetting(ADMIN_TOKEN_SETTING)
+    return secretMatches(token, adminTokenHash) ? { kind: 'admin' } : undefined
+  }
   const record = await context.store.getApiToken(split.id)
   if (!record || !secretMatches(split.secret, record.secretHash)) return undefined
   if (record.expiresAt !== undefined && record.expiresAt <= context.now()) return undefined
   await noteApiTokenUse(context, record)
   return { kind: 'service', serviceApiKey: record.serviceApiKey, tokenId: record.id }
+}
+
+/**
+ * The service an HTTP Basic `apiKey:apiSecret` pair speaks for (Authlete's API v2
+ * authentication), or undefined. Read from the store, not the service cache, so a refreshed
+ * secret takes effect on every node at once. A service token's rights (no `tokenId`).
+ */
+export async function authenticateServiceSecret(
+  context: EngineContext,
+  apiKey: number,
+  apiSecret: string,
+): Promise<Principal | undefined> {
+  const service = Number.isSafeInteger(apiKey) ? await context.store.getService(apiKey) : undefined
+  if (!service || !secretMatches(apiSecret, service.apiSecretHash)) return undefined
+  return { kind: 'service', serviceApiKey: service.apiKey }
 }
 
 const refuseWrite = (error: unknown) => {

@@ -49,7 +49,7 @@ export interface AuditEvent {
    */
   clientNumber?: number
   /**
-   * Who acted: `admin`, `service_token:<id>`, `initial_access_token:<id>`,
+   * Who acted: `admin`, `service_token:<id>`, `service_secret:<apiKey>`, `initial_access_token:<id>`,
    * `registration_access_token:<client id>`, `anonymous`.
    */
   actor: string
@@ -129,7 +129,10 @@ export interface RequestOrigin {
 /** The actor of an API call made with `principal`. */
 export function principalActor(principal: Principal | undefined): string {
   if (!principal) return 'anonymous'
-  return principal.kind === 'admin' ? 'admin' : `service_token:${principal.tokenId}`
+  if (principal.kind === 'admin') return 'admin'
+  return principal.tokenId === undefined
+    ? `service_secret:${principal.serviceApiKey}`
+    : `service_token:${principal.tokenId}`
 }
 
 /** The value shown for a masked secret. */

@@ -9,7 +9,7 @@ import { describe, test } from 'node:test'
 import { dcrRequests } from '../../test/support/corpus.js'
 import { RULE_CASES } from '../../test/support/rule-cases.js'
 import type { AuthleteService, DryRunResult, Policy } from '../wire/index.js'
-import { createEngine, MemoryStore } from './index.js'
+import { createEngine, MemoryStore, type ServiceRecord } from './index.js'
 
 const NOW = Date.UTC(2026, 10, 23, 12, 0, 0)
 
@@ -19,7 +19,7 @@ async function setUp(settings: AuthleteService = {}, document?: Policy) {
     baseUrl: 'https://dcr.example.com',
     now: () => NOW,
   })
-  let service = await engine.createService(settings)
+  let service: ServiceRecord = await engine.createService(settings)
   if (document !== undefined) service = await engine.replacePolicy(service.apiKey, document)
   const clientCount = async () =>
     (await engine.listClients(service, { start: 0, end: 100 })).totalCount

@@ -60,6 +60,7 @@ import type { ClientConfigurationRequest, RegisterRequest, UpdateRequest } from 
 import { pooledRandomBytes, type RandomBytes } from './secrets.js'
 import { ServiceCache } from './service-cache.js'
 import * as services from './services.js'
+import type { ServiceWithSecret } from './services.js'
 import type { Store } from './store.js'
 import { LocalBuckets, type RateLimiter, type RateLimitMode } from './token-bucket.js'
 import {
@@ -181,8 +182,10 @@ export interface Engine {
 
   // Services: the management API's services and what they publish.
 
-  /** @see spec §2.1 (`service.create`) */
-  createService(input: AuthleteService): Promise<ServiceRecord>
+  /** The service with its new apiSecret in clear, to be shown once. @see spec §2.1 (`service.create`) */
+  createService(input: AuthleteService): Promise<ServiceWithSecret>
+  /** A new apiSecret for the service, shown once; the old one stops working at once. */
+  refreshServiceSecret(apiKey: number): Promise<ServiceWithSecret>
   /** The service, or undefined when there is none (through the service cache). */
   getService(apiKey: number): Promise<ServiceRecord | undefined>
   /**
@@ -219,7 +222,7 @@ export interface Engine {
    * The Service object as the API answers it.
    * @see spec §5
    */
-  toAuthleteService(record: ServiceRecord): AuthleteService
+  toAuthleteService(record: ServiceRecord | ServiceWithSecret): AuthleteService
   /**
    * The service's authorization server metadata.
    * @see RFC 8414 §2, §3
@@ -409,12 +412,20 @@ export interface Engine {
    * configured and none stored, one is generated and returned to be shown once.
    * @see CONTRACT.md (`REGISTRAR_ADMIN_TOKEN`)
    */
-  ensureAdminToken(configured: string | undefined): Promise<{ generated?: string; hash: string }>
+  ensureAdminToken(configured: string | undefined): Promise<{ generated?: string }>
+  /** A new admin token, shown once; the old one stops working at once. */
+  rotateAdminToken(): Promise<string>
   /**
-   * The principal a bearer token speaks for, or undefined for an unknown token.
+   * The principal a bearer token speaks for, or undefined for an unknown token. The admin
+   * token's hash is read from the store each time, so a rotation elsewhere counts at once.
    * @see spec §1 (Auth header), CONTRACT.md §1b
    */
-  authenticateBearer(adminTokenHash: string, token: string): Promise<Principal | undefined>
+  authenticateBearer(token: string): Promise<Principal | undefined>
+  /**
+   * The service an HTTP Basic `apiKey:apiSecret` pair speaks for, with a service token's
+   * rights, or undefined (Authlete's API v2 authentication).
+   */
+  authenticateServiceSecret(apiKey: number, apiSecret: string): Promise<Principal | undefined>
   /**
    * An API token for one service; its secret is returned once.
    * @see CONTRACT.md §1b (`token/create`)
@@ -515,6 +526,7 @@ export function createEngine(options: EngineOptions): Engine {
     renewSecret: (service, request) => secretRotation.renewOwnSecret(context, service, request),
 
     createService: (input) => services.createService(context, input),
+    refreshServiceSecret: (apiKey) => services.refreshServiceSecret(context, apiKey),
     getService: (apiKey) => context.services.get(apiKey),
     requireService: (apiKey) => services.requireService(context, apiKey),
     listServices: (request) => services.listServices(context, request),
@@ -575,8 +587,10 @@ export function createEngine(options: EngineOptions): Engine {
       recordRefusalEvent(context, failedApiAuthenticationEvent(context, serviceApiKey, origin)),
 
     ensureAdminToken: (configured) => accessTokens.ensureAdminToken(context, configured),
-    authenticateBearer: (adminTokenHash, token) =>
-      accessTokens.authenticateBearer(context, adminTokenHash, token),
+    rotateAdminToken: () => accessTokens.rotateAdminToken(context),
+    authenticateBearer: (token) => accessTokens.authenticateBearer(context, token),
+    authenticateServiceSecret: (apiKey, apiSecret) =>
+      accessTokens.authenticateServiceSecret(context, apiKey, apiSecret),
     createApiToken: (serviceApiKey, request = {}) =>
       accessTokens.createApiToken(context, serviceApiKey, request),
     listApiTokens: (serviceApiKey) => accessTokens.listApiTokens(context, serviceApiKey),

@@ -45,7 +45,7 @@ export {
 } from './webhook-dispatch.js'
 export { webhookSignature } from './webhook-signature.js'
 export { MemoryStore } from './memory-store.js'
-export { SERVICE_DEFAULTS } from './services.js'
+export { SERVICE_DEFAULTS, type ServiceWithSecret } from './services.js'
 export { hashSecret } from './secrets.js'
 export { GenerationalCache } from './generational-cache.js'
 export {

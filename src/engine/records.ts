@@ -17,7 +17,11 @@ export interface ServiceRecord {
   apiKey: number
   /** Sequence number, assigned by the store. */
   number: number
-  apiSecret: string
+  /**
+   * SHA-256 of the service's apiSecret (secrets.ts): the secret itself is shown once, by
+   * service create and by a secret refresh, and kept nowhere.
+   */
+  apiSecretHash: string
   settings: ServiceSettings
   /** The registration policy document (wire/policy.ts); `{}` sets no rule of its own. */
   policy: Policy

@@ -9,7 +9,7 @@ async function setUp() {
   const cache = new ServiceCache(store, 1000, () => now)
   const service = await store.insertService({
     apiKey: 12345678901234,
-    apiSecret: 'secret',
+    apiSecretHash: 'secret',
     settings: { serviceName: 'first' },
     policy: {},
     createdAt: 0,

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { it } from 'node:test'
 import { isOAuthError, SERVICE_ASSIGNED_MEMBERS } from '../wire/index.js'
-import { createEngine, MemoryStore } from './index.js'
+import { createEngine, hashSecret, MemoryStore } from './index.js'
 
 it('members the server assigns to a service are neither stored nor taken on create and update (spec §7 trap 12)', async () => {
   const engine = createEngine({ store: new MemoryStore(), baseUrl: 'https://dcr.example.com' })
@@ -19,7 +19,7 @@ it('members the server assigns to a service are neither stored nor taken on crea
   const updated = await engine.updateService(created.apiKey, assigned)
   for (const record of [created, updated]) {
     assert.notEqual(record.apiKey, 7)
-    assert.notEqual(record.apiSecret, 'chosen')
+    assert.notEqual(record.apiSecretHash, hashSecret('chosen'))
     assert.equal(record.settings.serviceName, 'assigned')
     for (const member of SERVICE_ASSIGNED_MEMBERS) assert.equal(member in record.settings, false)
   }

@@ -21,7 +21,7 @@ import {
   checkClientIdMetadataSettings,
   CLIENT_ID_METADATA_DEFAULTS,
 } from './client-id-metadata-settings.js'
-import { mintNumericId, mintSecret } from './secrets.js'
+import { hashSecret, mintNumericId, mintSecret } from './secrets.js'
 import { checkRotationSettings, DEFAULT_GRACE_SECONDS } from './token-rotation.js'
 
 /** Settings a new service starts with; each can be changed by create or update. */
@@ -113,14 +113,20 @@ function isTrustedIssuerList(value: unknown): boolean {
   )
 }
 
-/** The Service object as the API answers it. */
-export function toAuthleteService(record: ServiceRecord): AuthleteService {
+/** A service record with its apiSecret in clear: only just minted, to be shown once. */
+export type ServiceWithSecret = ServiceRecord & { apiSecret: string }
+
+/**
+ * The Service object as the API answers it. `apiSecret` only when just minted (service
+ * create, secret refresh): the store keeps its hash alone, and the hash is never shown.
+ */
+export function toAuthleteService(record: ServiceRecord | ServiceWithSecret): AuthleteService {
   return {
     ...record.settings,
     number: record.number,
     serviceOwnerNumber: 1,
     apiKey: record.apiKey,
-    apiSecret: record.apiSecret,
+    ...('apiSecret' in record && { apiSecret: record.apiSecret }),
     createdAt: record.createdAt,
     modifiedAt: record.modifiedAt,
   }
@@ -129,18 +135,40 @@ export function toAuthleteService(record: ServiceRecord): AuthleteService {
 export async function createService(
   context: EngineContext,
   input: AuthleteService,
-): Promise<ServiceRecord> {
+): Promise<ServiceWithSecret> {
   const now = context.now()
   const settings = { ...SERVICE_DEFAULTS, ...writableSettings(input) }
   checkClientIdMetadataBounds(settings)
-  return context.store.insertService({
+  const apiSecret = mintSecret(context.randomBytes)
+  const created = await context.store.insertService({
     apiKey: mintNumericId(context.randomBytes),
-    apiSecret: mintSecret(context.randomBytes),
+    apiSecretHash: hashSecret(apiSecret),
     settings,
     policy: {},
     createdAt: now,
     modifiedAt: now,
   })
+  return { ...created, apiSecret }
+}
+
+/**
+ * Gives a service a new apiSecret; the old one stops working at once, on every node (the
+ * secret is checked against the store, not the service cache).
+ */
+export async function refreshServiceSecret(
+  context: EngineContext,
+  apiKey: number,
+): Promise<ServiceWithSecret> {
+  const current = await requireService(context, apiKey)
+  const apiSecret = mintSecret(context.randomBytes)
+  const updated = await context.store.updateService({
+    ...current,
+    apiSecretHash: hashSecret(apiSecret),
+    modifiedAt: context.now(),
+  })
+  context.services.forget(apiKey)
+  if (!updated) throw new OAuthError('not_found', `no service ${apiKey}`)
+  return { ...updated, apiSecret }
 }
 
 /** Looks a service up; OAuthError not_found when there is none. */

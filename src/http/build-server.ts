@@ -42,8 +42,6 @@ import { schemaController } from './schema-compilers.js'
 
 export interface ServerOptions {
   engine: Engine
-  /** Hash of the admin token (engine.ensureAdminToken). */
-  adminTokenHash: string
   /**
    * Structured logging (pino through Fastify); false for none.
    * @default false
@@ -140,7 +138,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   app.setNotFoundHandler(handleNotFound)
   addGuards(app, bodyLimit)
 
-  const { engine, adminTokenHash, metrics } = options
+  const { engine, metrics } = options
   metrics?.collector.instrument(app)
   const observeRegistration = metrics?.collector.observeRegistration
 
@@ -152,12 +150,11 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   })
   const backoff =
     options.tokenBackoff === false ? undefined : new TokenBackoff(options.tokenBackoff)
-  await app.register(apiRoutes, { engine, adminTokenHash, backoff, observeRegistration })
+  await app.register(apiRoutes, { engine, backoff, observeRegistration })
   await app.register(healthRoutes, { engine })
   if (metrics) {
     await app.register(metricsRoutes, {
       engine,
-      adminTokenHash,
       backoff,
       metrics: metrics.collector,
       access: metrics.access,
@@ -287,9 +284,20 @@ async function generateOpenApi(
         version,
         description:
           'Dynamic Client Registration (RFC 7591, RFC 7592) with an Authlete-compatible API. ' +
-          'Every /api route takes `Authorization: Bearer <admin or service token>`.',
+          'Every /api route takes `Authorization: Bearer <admin or service token>`, or a ' +
+          "service's `Authorization: Basic base64(apiKey:apiSecret)` (a service token's rights).",
       },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer' },
+          apiSecret: {
+            type: 'http',
+            scheme: 'basic',
+            description:
+              "A service's apiKey as user name and its apiSecret as password (Authlete's API v2): a service token's rights within that service.",
+          },
+        },
+      },
     },
   })
   return async () => app.swagger() as OpenApiDocument

@@ -1,5 +1,5 @@
 /**
- * Reading the parts of a request every surface needs: the bearer token, the ids in the path
+ * Reading the parts of a request every surface needs: the bearer token or Basic pair, the ids in the path
  * and who sent it from where.
  */
 import type { FastifyRequest } from 'fastify'
@@ -14,6 +14,24 @@ import { numericId, OAuthError } from '../wire/index.js'
 export function bearerToken(header: string | undefined): string | undefined {
   const match = header === undefined ? null : /^bearer[ \t]+(\S+)[ \t]*$/i.exec(header)
   return match ? match[1] : undefined
+}
+
+/**
+ * The `apiKey:apiSecret` pair of an `Authorization: Basic` header (RFC 7617 §2: base64 of
+ * user-id, a colon, password; the scheme case-insensitive). Undefined for no header,
+ * another scheme, or a value that is not such a pair: the caller answers as for a wrong one.
+ */
+export function basicCredentials(
+  header: string | undefined,
+): { apiKey: number; apiSecret: string } | undefined {
+  const match =
+    header === undefined ? null : /^basic[ \t]+([A-Za-z0-9+/]+={0,2})[ \t]*$/i.exec(header)
+  if (!match) return undefined
+  const pair = Buffer.from(match[1], 'base64').toString('utf8')
+  const colon = pair.indexOf(':')
+  const apiKey = colon < 0 ? undefined : numericId(pair.slice(0, colon))
+  if (apiKey === undefined) return undefined
+  return { apiKey, apiSecret: pair.slice(colon + 1) }
 }
 
 /**

@@ -48,6 +48,14 @@ export class ServicesApi {
     })) as AuthleteService
   }
 
+  /** A new `apiSecret`, in the answer this once; the old one stops working (admin token only). */
+  async refreshSecret(serviceId: ServiceId): Promise<AuthleteService> {
+    return (await this.#transport.send({
+      method: 'POST',
+      path: `api/${segment(serviceId)}/service/secret/refresh`,
+    })) as AuthleteService
+  }
+
   async delete(serviceId: ServiceId): Promise<void> {
     await this.#transport.send({
       method: 'DELETE',

@@ -178,6 +178,7 @@ export class KyselyStore implements Store {
     const row = await this.#db
       .updateTable('services')
       .set({
+        api_secret_hash: record.apiSecretHash,
         settings: JSON.stringify(record.settings),
         policy: JSON.stringify(record.policy),
         modified_at: record.modifiedAt,

@@ -9,6 +9,7 @@
  * already current is only read: a role with no right to create tables can run it.
  */
 import { sql, type Kysely } from 'kysely'
+import { hashSecret } from '../engine/index.js'
 import type { Database, Flavor } from './schema.js'
 
 interface Migration {
@@ -36,6 +37,7 @@ const migrations: Migration[] = [
   { version: 10, name: 'soft-deleted clients', up: addSoftDeletedClients },
   { version: 11, name: 'pinned client ID metadata documents', up: addMetadataDocuments },
   { version: 12, name: 'metadata document clients', up: addMetadataDocumentClients },
+  { version: 13, name: 'service api secrets hashed', up: hashServiceApiSecrets },
   { version: 15, name: 'metadata document client numbers', up: numberMetadataDocumentClients },
 ]
 
@@ -589,4 +591,20 @@ async function numberMetadataDocumentClients(db: Kysely<Database>, flavor: Flavo
     .on('metadata_document_clients')
     .columns(['service_api_key', 'client_number'])
     .execute()
+}
+
+/**
+ * A service's apiSecret is a credential (HTTP Basic on the API), so only its hash is kept,
+ * like every other bearer secret: the plaintext column becomes a hash column in place.
+ */
+async function hashServiceApiSecrets(db: Kysely<Database>): Promise<void> {
+  await db.schema.alterTable('services').renameColumn('api_secret', 'api_secret_hash').execute()
+  const services = await db.selectFrom('services').select(['api_key', 'api_secret_hash']).execute()
+  for (const service of services) {
+    await db
+      .updateTable('services')
+      .set({ api_secret_hash: hashSecret(service.api_secret_hash) })
+      .where('api_key', '=', service.api_key)
+      .execute()
+  }
 }

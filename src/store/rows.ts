@@ -25,7 +25,7 @@ export function toServiceRow(
 ): Omit<ServiceTable, 'number' | 'client_count'> {
   return {
     api_key: record.apiKey,
-    api_secret: record.apiSecret,
+    api_secret_hash: record.apiSecretHash,
     settings: JSON.stringify(record.settings),
     policy: JSON.stringify(record.policy),
     created_at: record.createdAt,
@@ -37,7 +37,7 @@ export function toServiceRecord(row: ServiceRow): ServiceRecord {
   return {
     apiKey: row.api_key,
     number: row.number,
-    apiSecret: row.api_secret,
+    apiSecretHash: row.api_secret_hash,
     settings: JSON.parse(row.settings),
     policy: JSON.parse(row.policy),
     createdAt: row.created_at,

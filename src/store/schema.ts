@@ -9,7 +9,8 @@ import type { Generated, Insertable, Selectable } from 'kysely'
 export interface ServiceTable {
   number: Generated<number>
   api_key: number
-  api_secret: string
+  /** SHA-256 of the apiSecret, base64url (migration 13; plaintext before). */
+  api_secret_hash: string
   /** ServiceSettings as JSON text. */
   settings: string
   /** Policy as JSON text (migration 2). */

@@ -37,7 +37,7 @@ export const AuditQuery = Type.Object({
     Type.String({
       maxLength: 200,
       description:
-        'Only events of this actor: `admin`, `service_token:<id>`, `initial_access_token:<id>`, ' +
+        'Only events of this actor: `admin`, `service_token:<id>`, `service_secret:<apiKey>`, `initial_access_token:<id>`, ' +
         '`registration_access_token:<client id>`, `anonymous` or `system` (the sweep that reaps and purges clients)',
     }),
   ),

@@ -443,7 +443,12 @@ export type AuthleteScope = Static<typeof ScopeSchema>
 /** What the server assigns to a service (spec §5, RO): answered, and ignored on input. */
 const ServiceAssignedMembers = {
   ...members(Int, ['number', 'serviceOwnerNumber', 'apiKey', 'createdAt', 'modifiedAt']),
-  apiSecret: Type.Optional(Str),
+  apiSecret: Type.Optional(
+    Type.String({
+      description:
+        "HTTP Basic password, with apiKey as user name, for this service's calls (a service token's rights). Answered only by service create and service/secret/refresh; only its hash is stored.",
+    }),
+  ),
   metadata: Type.Optional(Pairs),
 }
 export const SERVICE_ASSIGNED_MEMBERS = Object.keys(

@@ -38,7 +38,7 @@ function event(
 function newService(store: KyselyStore) {
   return store.insertService({
     apiKey: newKey(),
-    apiSecret: 'secret',
+    apiSecretHash: 'secret',
     settings: {},
     policy: {},
     createdAt: NOW,
@@ -486,7 +486,7 @@ async function seedWebhooks(db: Kysely<Database>): Promise<void> {
       .insertInto('services')
       .values({
         api_key: apiKey,
-        api_secret: 's',
+        api_secret_hash: 's',
         settings: '{}',
         policy: '{}',
         created_at: 0,

@@ -254,7 +254,7 @@ describe('PostgreSQL schemas and privileges (the shared server)', () => {
     try {
       const service = await store.insertService({
         apiKey: 7,
-        apiSecret: 's',
+        apiSecretHash: 's',
         settings: {},
         policy: {},
         createdAt: 0,

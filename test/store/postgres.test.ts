@@ -78,7 +78,7 @@ describe('PostgreSQL with many nodes', () => {
     const store = await openStore(schema.url, testStoreOptions(schema.url))
     const service = await store.insertService({
       apiKey: 42,
-      apiSecret: 's',
+      apiSecretHash: 's',
       settings: {},
       policy: {},
       createdAt: 0,
@@ -110,7 +110,7 @@ describe('PostgreSQL with many nodes', () => {
     ]
     const service = await nodes[0].insertService({
       apiKey: 43,
-      apiSecret: 's',
+      apiSecretHash: 's',
       settings: {},
       policy: {},
       createdAt: 0,

@@ -27,7 +27,7 @@ const B = key('b')
 async function addService(store: KyselyStore): Promise<number> {
   const service = await store.insertService({
     apiKey: newKey(),
-    apiSecret: 's',
+    apiSecretHash: 's',
     settings: {},
     policy: {},
     createdAt: NOW,

@@ -68,7 +68,7 @@ export function describeStoreContract(
     async function newService(settings: ServiceSettings = { serviceName: 'svc' }) {
       return store.insertService({
         apiKey: newKey(),
-        apiSecret: 's',
+        apiSecretHash: 's',
         settings,
         policy: {},
         createdAt: NOW,
@@ -76,16 +76,18 @@ export function describeStoreContract(
       })
     }
 
-    test('stores, reads and updates a service; updating or reading a missing one gives undefined', async () => {
+    test('stores, reads and updates a service, its apiSecret hash too; updating or reading a missing one gives undefined', async () => {
       const service = await newService({ serviceName: 'one', clientIdAliasEnabled: true })
       assert.deepEqual(await store.getService(service.apiKey), service)
       const updated = await store.updateService({
         ...service,
+        apiSecretHash: 'renewed',
         settings: { serviceName: 'two' },
         modifiedAt: NOW + 1,
       })
       assert.deepEqual(updated, {
         ...service,
+        apiSecretHash: 'renewed',
         settings: { serviceName: 'two' },
         modifiedAt: NOW + 1,
       })
@@ -895,7 +897,7 @@ export function describeStoreContract(
         const first = await harness.open()
         const service = await first.insertService({
           apiKey: newKey(),
-          apiSecret: 's',
+          apiSecretHash: 's',
           settings: {},
           policy: {},
           createdAt: NOW,

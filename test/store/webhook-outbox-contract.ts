@@ -36,7 +36,7 @@ export function describeWebhookOutboxContract(
     async function newService(): Promise<number> {
       const service = await store.insertService({
         apiKey: newKey(),
-        apiSecret: 's',
+        apiSecretHash: 's',
         settings: {},
         policy: {},
         createdAt: NOW,

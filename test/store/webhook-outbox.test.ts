@@ -73,7 +73,7 @@ describe('PostgreSQL outbox with two nodes', () => {
     const serviceApiKey = newKey()
     await nodes[0].insertService({
       apiKey: serviceApiKey,
-      apiSecret: 's',
+      apiSecretHash: 's',
       settings: {},
       policy: {},
       createdAt: NOW,

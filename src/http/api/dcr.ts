@@ -24,7 +24,7 @@ import {
   type RegistrationObserver,
 } from '../registration-outcome.js'
 import { originOf, requireService } from '../request-parts.js'
-import { apiErrors, bearerSecurity } from './route-docs.js'
+import { apiErrors, apiSecurity } from './route-docs.js'
 
 const tags = ['Dynamic client registration (Authlete)']
 
@@ -164,7 +164,7 @@ export const dcrRoutes: FastifyPluginAsync<{
         schema: {
           tags,
           summary,
-          security: bearerSecurity,
+          security: apiSecurity,
           params: ServiceIdParams,
           body: ClientRegistrationRequestSchema,
           response: { 200: ClientRegistrationResponseSchema, ...apiErrors },

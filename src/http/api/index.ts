@@ -1,7 +1,8 @@
 /**
  * The Authlete-compatible API and Registrar's extensions (spec §2, CONTRACT.md §1, §1b).
- * Every route needs a bearer token: the admin token reaches everything; a service token
- * only its own service, and never the routes marked `access: 'admin'`.
+ * Every route needs a credential: the admin token reaches everything; a service token, or
+ * a service's `apiKey:apiSecret` over HTTP Basic (Authlete's API v2), only its own
+ * service, and never the routes marked `access: 'admin'`.
  */
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
 import type { Engine, Principal } from '../../engine/index.js'
@@ -13,7 +14,7 @@ import {
   UnstorableJsonError,
 } from '../../wire/index.js'
 import type { RegistrationObserver } from '../registration-outcome.js'
-import { bearerToken, originOf } from '../request-parts.js'
+import { basicCredentials, bearerToken, originOf } from '../request-parts.js'
 import { auditRoutes } from './audit.js'
 import { clientRoutes } from './clients.js'
 import { dcrRoutes } from './dcr.js'
@@ -43,7 +44,6 @@ declare module 'fastify' {
 
 export interface ApiOptions {
   engine: Engine
-  adminTokenHash: string
   /** Backs off addresses that present wrong tokens; undefined for none. */
   backoff?: TokenBackoff
   /** Told what became of each registration through the DCR API (the server's metrics). */
@@ -72,9 +72,9 @@ function parseEnvelope(text: string): Record<string, unknown> | undefined {
 }
 
 /**
- * Who the request's bearer token belongs to: the admin, or a service. OAuthError
- * invalid_token (401) without one or for a wrong one, which the backoff counts; 429 while
- * the client's address is backed off.
+ * Who the request's credential belongs to: the admin, or a service. OAuthError
+ * invalid_token (401) without one or for a wrong one, Bearer or Basic alike, which the
+ * backoff counts; 429 while the client's address is backed off.
  */
 export async function authenticate(
   request: FastifyRequest,
@@ -84,16 +84,33 @@ export async function authenticate(
   // The socket's peer, or the X-Forwarded-For client when the peer is a trusted proxy.
   const address = request.ip
   backoff?.check(address)
-  const token = bearerToken(request.headers.authorization)
-  if (!token)
-    throw new OAuthError('invalid_token', 'Authorization header is missing or is not Bearer')
-  const principal = await options.engine.authenticateBearer(options.adminTokenHash, token)
+  const principal = await authenticateHeader(request.headers.authorization, options.engine)
   if (!principal) {
     backoff?.recordFailure(address)
     await recordFailedAuthentication(request, options.engine)
     throw new OAuthError('invalid_token', 'the access token is not valid')
   }
   return principal
+}
+
+/**
+ * The principal of a Bearer token or a Basic `apiKey:apiSecret` pair; undefined for a wrong
+ * one, or a Basic value that is no such pair. No credential at all is its own 401.
+ */
+async function authenticateHeader(
+  header: string | undefined,
+  engine: Engine,
+): Promise<Principal | undefined> {
+  const token = bearerToken(header)
+  if (token) return engine.authenticateBearer(token)
+  if (header === undefined || !/^basic[ \t]/i.test(header)) {
+    throw new OAuthError(
+      'invalid_token',
+      'Authorization header is missing or is neither Bearer nor Basic',
+    )
+  }
+  const pair = basicCredentials(header)
+  return pair && engine.authenticateServiceSecret(pair.apiKey, pair.apiSecret)
 }
 
 /** 403 for a valid token that does not reach the route. */

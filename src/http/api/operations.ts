@@ -9,7 +9,7 @@ import type { Engine } from '../../engine/index.js'
 import { sendJson } from '../errors.js'
 import { lazyValidator, type HttpPart } from '../schema-compilers.js'
 import type { Access } from './index.js'
-import { apiErrors, bearerSecurity } from './route-docs.js'
+import { apiErrors, apiSecurity } from './route-docs.js'
 
 export interface Operation<R extends RouteGenericInterface = RouteGenericInterface> {
   method: 'GET' | 'POST' | 'DELETE'
@@ -72,7 +72,7 @@ export function addOperations(
         tags,
         summary,
         ...(description !== undefined && { description }),
-        security: bearerSecurity,
+        security: apiSecurity,
         ...(params !== undefined && { params }),
         ...(querystring !== undefined && { querystring }),
         ...(body !== undefined && { body }),

@@ -81,6 +81,20 @@ const OPERATIONS = [
       await engine.deleteService(service.apiKey)
     },
   }),
+  operation<{ Params: ServiceParams }>({
+    method: 'POST',
+    path: '/api/:serviceId/service/secret/refresh',
+    summary: 'Give a service a new apiSecret',
+    description:
+      "Answers the Service with its new `apiSecret`, shown this once (only its hash is stored; service get never shows it). The old secret stops working at once. Admin token only: a service credential may not mint another that outlives it. Named after Authlete's `client/secret/refresh`.",
+    access: 'admin',
+    params: ServiceIdParams,
+    answer: ServiceSchema,
+    run: async (engine, { params }) => {
+      const service = await requireService(engine, params.serviceId)
+      return engine.toAuthleteService(await engine.refreshServiceSecret(service.apiKey))
+    },
+  }),
   operation<{ Params: ServiceParams; Querystring: Static<typeof ConfigurationQuery> }>({
     method: 'GET',
     path: '/api/:serviceId/service/configuration',

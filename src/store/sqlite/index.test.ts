@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, test } from 'node:test'
 import { CompiledQuery, sql } from 'kysely'
+import { hashSecret } from '../../engine/index.js'
 import { purgeStatement, reapStatement } from '../client-lifecycle.js'
 import { connect, openStore } from '../index.js'
 import { migrate } from '../migrations.js'
@@ -54,7 +55,7 @@ test('migration 2 gives the services of a version 1 database an empty policy and
     await sql`alter table services drop column client_count`.execute(db)
     await sql`alter table services drop column policy`.execute(db)
     await sql`delete from registrar_migrations where version = 2`.execute(db)
-    await sql`insert into services (api_key, api_secret, settings, created_at, modified_at)
+    await sql`insert into services (api_key, api_secret_hash, settings, created_at, modified_at)
       values (7, 's', '{"serviceName":"old"}', 0, 0), (8, 's', '{}', 0, 0)`.execute(db)
     for (const clientId of [1, 2, 3]) {
       await sql`insert into clients (service_api_key, client_id, client_secret_expires_at,
@@ -94,7 +95,7 @@ test('migration 4 gives clients an expiry column, NULL for those of a version 3 
     await sql`drop index clients_expires_at`.execute(db)
     await sql`alter table clients drop column expires_at`.execute(db)
     await sql`delete from registrar_migrations where version = 4`.execute(db)
-    await sql`insert into services (api_key, api_secret, settings, created_at, modified_at)
+    await sql`insert into services (api_key, api_secret_hash, settings, created_at, modified_at)
       values (7, 's', '{}', 0, 0)`.execute(db)
     await sql`insert into clients (service_api_key, client_id, client_secret_expires_at,
       metadata, extras, dynamically_registered, developer, created_at, modified_at, version)
@@ -116,6 +117,28 @@ test('migration 4 gives clients an expiry column, NULL for those of a version 3 
     await store.insertClient({ ...client!, clientId: 2, expiresAt: 5 })
     assert.equal(await store.deleteExpiredClients(Date.now()), 1)
     assert.ok(await store.getClient(7, 1))
+  } finally {
+    await store.close()
+  }
+})
+
+test('migration 13 replaces the plaintext apiSecret of a version 12 database by its SHA-256 hash', async () => {
+  const path = join(folder, 'version-12.db')
+  const { db } = await connect(path)
+  try {
+    // Back to version 12: the column held the secret itself.
+    await sql`alter table services rename column api_secret_hash to api_secret`.execute(db)
+    await sql`delete from registrar_migrations where version = 13`.execute(db)
+    await sql`insert into services (api_key, api_secret, settings, created_at, modified_at)
+      values (7, 'plain-secret', '{}', 0, 0)`.execute(db)
+    assert.deepEqual(await migrate(db, 'sqlite'), [13])
+  } finally {
+    await db.destroy()
+  }
+  const store = await openStore(path)
+  try {
+    const service = await store.getService(7)
+    assert.equal(service!.apiSecretHash, hashSecret('plain-secret'))
   } finally {
     await store.close()
   }

@@ -46,7 +46,7 @@ async function openFile(name: string) {
   const store = new KyselyStore(db, { flavor: 'sqlite', worker })
   const service = await store.insertService({
     apiKey: 7,
-    apiSecret: 's',
+    apiSecretHash: 's',
     settings: { serviceName: 'stored' },
     policy: {},
     createdAt: 0,

@@ -22,8 +22,10 @@ export function idempotentRegistrationTests(context: Context): void {
     let brief: RunningServer
     before(async () => {
       serviceId = await context().api.createService()
+      // Nodes on one database share its admin token: each start stores the hash of its own.
       brief = await startServer({
         database: context().databaseUrl,
+        adminToken: context().server.adminToken,
         args: ['--idempotency-window', String(BRIEF_WINDOW_SECONDS)],
       })
     })
