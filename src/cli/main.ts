@@ -5,12 +5,12 @@
  * lazily, inside their action, so start-up stays fast.
  */
 import { Command } from 'commander'
-import { registerServe } from './serve.js'
+import { packageVersion, registerServe } from './serve.js'
 import { registerApiCommands } from './commands.js'
 
-const program = new Command('registrar').description(
-  'Dynamic Client Registration (RFC 7591, RFC 7592) with an Authlete-compatible API',
-)
+const program = new Command('registrar')
+  .description('Dynamic Client Registration (RFC 7591, RFC 7592) with an Authlete-compatible API')
+  .version(packageVersion() ?? 'unknown', '-V, --version', "print Registrar's version")
 registerServe(program)
 registerApiCommands(program)
 

@@ -147,7 +147,7 @@ function urlOf(host: string, port: number): string {
 }
 
 /** The version in package.json, found by the package's own name (bundled or not). */
-function packageVersion(): string | undefined {
+export function packageVersion(): string | undefined {
   try {
     return (createRequire(import.meta.url)('registrar/package.json') as { version?: string })
       .version
