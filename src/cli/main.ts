@@ -11,6 +11,9 @@ import { registerApiCommands } from './commands.js'
 const program = new Command('registrar')
   .description('Dynamic Client Registration (RFC 7591, RFC 7592) with an Authlete-compatible API')
   .version(packageVersion() ?? 'unknown', '-V, --version', "print Registrar's version")
+  // The program's own options come before a command: `client rollback --version 1` is the
+  // command's own --version, not the program's.
+  .enablePositionalOptions()
 registerServe(program)
 registerApiCommands(program)
 
