@@ -7,6 +7,7 @@
 // folder, the package root under npm, as in the other scripts.
 //
 //   node scripts/build-stamp.mjs begin|end|state
+import { spawnSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import {
   existsSync,
@@ -49,6 +50,16 @@ function listFiles(folder) {
 export function buildState() {
   if (!existsSync(OUTPUT) || !existsSync(STAMP)) return 'stale'
   return readFileSync(STAMP, 'utf8').trim() === hashInputs() ? 'current' : 'stale'
+}
+
+/**
+ * Runs `npm run build` with `args` in this process's folder; its exit code. npm_execpath is
+ * the npm running the calling script; a plain `node scripts/...` finds one on the PATH.
+ */
+export function runBuild(args = []) {
+  const npm = process.env.npm_execpath
+  const [command, npmArgs] = npm ? [process.execPath, [npm]] : ['npm', []]
+  return spawnSync(command, [...npmArgs, 'run', 'build', ...args], { stdio: 'inherit' }).status ?? 1
 }
 
 function begin() {

@@ -4,18 +4,14 @@
 // The command runs in this process, not a child, and package.json starts this script with
 // `exec` (else sh stays between npm and node, and a SIGTERM npm passes on stops at sh), so
 // SIGTERM and SIGINT reach the server itself and its exit code is npm's.
-import { spawnSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { buildState } from './build-stamp.mjs'
+import { buildState, runBuild } from './build-stamp.mjs'
 
 if (buildState() !== 'current') {
-  // npm_execpath is the npm that runs this script; a plain `node scripts/start.mjs` finds one.
-  const npm = process.env.npm_execpath
-  const [command, args] = npm ? [process.execPath, [npm]] : ['npm', []]
-  const build = spawnSync(command, [...args, 'run', 'build', '--silent'], { stdio: 'inherit' })
-  if (build.status !== 0) process.exit(build.status ?? 1)
+  const status = runBuild(['--silent'])
+  if (status !== 0) process.exit(status)
 }
 
 const bin = resolve(JSON.parse(readFileSync('package.json', 'utf8')).bin.registrar)

@@ -1,8 +1,7 @@
 /**
  * Server configuration: one frozen set of defaults, and loadConfig(flags, env) which takes
- * each value from its flag, else its environment variable, else the default (CONTRACT.md,
- * "The server"). It validates once, at start; a bad value is a ConfigError naming both
- * the flag and the variable. Imported by src/cli only.
+ * each value from its flag, else its environment variable, else the default. It validates
+ * once, at start; a bad value is a ConfigError naming both the flag and the variable. Imported by src/cli only.
  */
 import { readFileSync } from 'node:fs'
 import { isIP } from 'node:net'
@@ -36,7 +35,7 @@ export const DEFAULTS = Object.freeze({
   metrics: 'admin', // who may read GET /metrics: the admin token
 })
 
-/** An admin token shorter than this is refused (CONTRACT.md, "The server"). */
+/** An admin token shorter than this is refused. */
 const MIN_ADMIN_TOKEN_LENGTH = 32
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const

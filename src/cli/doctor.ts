@@ -2,8 +2,8 @@
  * `registrar doctor --service S`: replays what real clients send when they register (the
  * corpus of registration bodies and Client ID Metadata Documents shipped in corpus/) as dry
  * runs against a service, and says which would be refused under its settings and policy, and
- * why. A dry run is decided by the same code as a registration and stores nothing
- * (CONTRACT.md §1c), so the answer is what those clients would meet today.
+ * why. A dry run is decided by the same code as a registration and stores nothing,
+ * so the answer is what those clients would meet today.
  */
 import type { Command } from 'commander'
 import type { DryRunOutcome, Violation } from '../sdk/index.js'

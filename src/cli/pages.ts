@@ -1,4 +1,4 @@
-/** Paging through a list answer of the API (spec §2.1, §2.2: `start` inclusive, `end` exclusive). */
+/** Paging through a list answer of the API (Authlete's API: `start` inclusive, `end` exclusive). */
 
 /** How many items a command asks for at a time. */
 const PAGE_SIZE = 100

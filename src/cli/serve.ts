@@ -166,6 +166,9 @@ function fail(message: string, exitCode: number): never {
   process.exit(exitCode)
 }
 
+/** Addresses that bind every interface: a URL naming one reaches no server. */
+const WILDCARD_HOSTS = new Set(['0.0.0.0', '::'])
+
 /** `http://HOST:PORT`, with brackets around an IPv6 literal. */
 function urlOf(host: string, port: number): string {
   return `http://${host.includes(':') ? `[${host}]` : host}:${port}`
@@ -261,6 +264,11 @@ async function serve(flags: ServeFlags): Promise<void> {
   }
   const address = app.server.address()
   if (typeof address === 'object' && address) port = address.port
+  if (config.baseUrl === undefined && WILDCARD_HOSTS.has(config.host)) {
+    app.log.warn(
+      `--host ${config.host} without --base-url: the URLs in answers (issuer, registration_endpoint, registration_client_uri) name ${urlOf(config.host, port)}, which no client can reach; set --base-url / REGISTRAR_BASE_URL to the public URL`,
+    )
+  }
   rateLimits.logTo(app.log)
   const sweep = startExpiredClientSweep(engine, app.log)
   const reaper = startClientLifecycleSweep(engine, app.log)

@@ -1,6 +1,6 @@
 /**
- * `registrar service policy get|set`: a service's registration policy document
- * (CONTRACT.md §1c), printed and replaced as JSON.
+ * `registrar service policy get|set`: a service's registration policy document,
+ * printed and replaced as JSON.
  */
 import type { Command } from 'commander'
 import {

@@ -1,6 +1,6 @@
 /**
  * Bearer tokens that grant access rather than identify a client: the admin token (whole
- * API), service-scoped API tokens (CONTRACT.md §1b) and initial access tokens (RFC 7591
+ * API), service-scoped API tokens and initial access tokens (RFC 7591
  * §3). Each secret is shown once; only its hash is kept.
  */
 import {

@@ -1,7 +1,7 @@
 /**
  * Who may read, update or delete a registration: the holder of its registration access
  * token (RFC 7592 §2). Only the token's hash is stored; a wrong token, a missing one and an
- * unknown client fail alike and in like time (CONTRACT.md §2).
+ * unknown client fail alike and in like time.
  */
 import { OAuthError } from '../wire/index.js'
 import type { EngineContext } from './context.js'
@@ -11,7 +11,7 @@ import type { ClientConfigurationRequest } from './registration.js'
 import { hashSecret, secretMatches } from './secrets.js'
 import { afterUse, presentedRetired, type Presented } from './token-rotation.js'
 
-/** Dynamic registration must be on for the service (spec §3.5). */
+/** Dynamic registration must be on for the service (Authlete's API). */
 export function requireRegistrationEnabled(service: ServiceRecord): void {
   if (service.settings.dynamicRegistrationSupported === false) {
     throw new OAuthError(
@@ -26,7 +26,7 @@ const NO_CLIENT_HASH = hashSecret('no client')
 
 /**
  * The client a registration access token is for. A missing token, a wrong one and an
- * unknown client are indistinguishable (RFC 7592 §2, CONTRACT.md §2).
+ * unknown client are indistinguishable (RFC 7592 §2).
  */
 export async function authenticateClient(
   context: EngineContext,

@@ -1,9 +1,9 @@
 /**
- * The caps a new client must fit under (CONTRACT.md, Bad input: default limits exist, a cap
- * answers 400): the service's clients (policy.maxClients, DEFAULT_MAX_CLIENTS when absent),
+ * The caps a new client must fit under (default limits exist, a cap answers
+ * 400): the service's clients (policy.maxClients, DEFAULT_MAX_CLIENTS when absent),
  * one software_id's and one initial access token's (policy.maxClientsPerSoftwareId,
- * policy.maxClientsPerInitialAccessToken) and one developer's (Authlete's clientsPerDeveloper,
- * spec §3.7). Each is enforced on its own, so where two cap the same clients the stricter
+ * policy.maxClientsPerInitialAccessToken) and one developer's (Authlete's
+ * clientsPerDeveloper). Each is enforced on its own, so where two cap the same clients the stricter
  * holds. The store counts them inside the insert's transaction (Store.insertClient); its
  * refusal is answered here, naming the limit and the member that sets it.
  */

@@ -1,6 +1,6 @@
 /**
  * Checks a client's credentials for an authorization server, which then never needs the
- * secret itself (CONTRACT.md §1c, `client/authenticate`): a client secret (RFC 6749 §2.3.1,
+ * secret itself (`client/authenticate`): a client secret (RFC 6749 §2.3.1,
  * client_secret_basic or client_secret_post), or a JWT client assertion (RFC 7523 §2.2):
  * client_secret_jwt, signed with the secret, or private_key_jwt, signed with a key of the
  * client's registered JWK Set, given by value (jwks) or fetched from its jwks_uri through

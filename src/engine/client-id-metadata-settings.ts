@@ -1,5 +1,5 @@
 /**
- * The service settings of Client ID Metadata Documents (CONTRACT.md §1c, CIMD): whether a
+ * The service settings of Client ID Metadata Documents (CIMD): whether a
  * URL client_id is resolved at all, where documents may come from, and how long a fetched
  * one is kept. Off by default: nothing is fetched unless a service asks for it.
  * @see draft-ietf-oauth-client-id-metadata-document-02 §5.2 (caching), §8.6 (SSRF)

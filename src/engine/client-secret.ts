@@ -14,7 +14,7 @@ export function secretHasExpired(
 
 /**
  * A client secret for methods that need one: the current one while it is valid, else a
- * new one with the service's lifetime (CONTRACT.md §1b; 0 = never expires, RFC 7591
+ * new one with the service's lifetime (0 = never expires, RFC 7591
  * §3.2.1), so a client whose secret expired gets a new one from its next update instead
  * of being stranded. None for methods that need none, so none is stored. The secret of a client that
  * expires (probation, wire/policy.ts) expires no later than the client:

@@ -9,7 +9,7 @@ import type { ClientRecord, ServiceRecord } from './records.js'
 
 /**
  * The client configuration endpoint URL: the service's management endpoint, else its
- * registration endpoint, else Registrar's own, plus the client id (spec §3.4).
+ * registration endpoint, else Registrar's own, plus the client id (Authlete's API).
  * @see RFC 7592 §3
  */
 export function registrationClientUri(
@@ -55,7 +55,7 @@ export function clientInformation(
   return Object.assign(issued, record.metadata)
 }
 
-/** Authlete's Client object for a record (spec §4). */
+/** Authlete's Client object for a record. */
 export function toAuthleteClient(service: ServiceRecord, record: ClientRecord): AuthleteClient {
   const mapped = clientMetadataToAuthlete(record.metadata)
   const client: AuthleteClient = {

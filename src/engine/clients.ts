@@ -1,5 +1,5 @@
 /**
- * Client management through Authlete's client APIs (spec §2.2). The metadata goes through
+ * Client management through Authlete's client APIs. The metadata goes through
  * the same resolution as dynamic registration, without the service's allow-lists: an
  * administrator may register what a service does not offer to anonymous clients.
  */
@@ -58,7 +58,7 @@ async function metadataOf(
   input: AuthleteClient,
 ): Promise<ClientMetadata> {
   const metadata: ClientMetadata = authleteToClientMetadata(input)
-  // A PUBLIC client with no auth method authenticates with none (spec §4 clientType).
+  // A PUBLIC client with no auth method authenticates with none (Authlete's API: clientType).
   if (input.clientType === 'PUBLIC' && input.tokenAuthMethod === undefined) {
     metadata.token_endpoint_auth_method = 'none'
   }

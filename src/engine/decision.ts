@@ -19,7 +19,7 @@ import type { ClientRecord, ServiceRecord } from './records.js'
 
 export interface Decision {
   action: Action
-  /** The HTTP status the client gets (spec §3.3). */
+  /** The HTTP status the client gets (Authlete's API). */
   status: number
   /** Absent for DELETED. */
   body?: ClientInformation | OAuthErrorBody | DryRunResult
@@ -42,7 +42,7 @@ export function succeeded(
 /**
  * The decision of a dry run: OK with the client the request would register, and no client
  * record, as none was stored.
- * @see CONTRACT.md §1c (dry run)
+ * @see README, "Explained rejections and dry run"
  */
 export function dryRunSucceeded(
   service: ServiceRecord,

@@ -7,7 +7,7 @@ import type { EngineContext } from './context.js'
 import type { ServiceRecord } from './records.js'
 import { policyFor } from './service-cache.js'
 
-/** The issuer: the service's setting, else `{base}/{serviceId}` (CONTRACT.md §2). */
+/** The issuer: the service's setting, else `{base}/{serviceId}`. */
 export function issuerOf(context: EngineContext, service: ServiceRecord): string {
   return service.settings.issuer || `${context.baseUrl}/${service.apiKey}`
 }

@@ -144,7 +144,7 @@ export interface EngineOptions {
 
 /**
  * Every decision Registrar makes, by what it serves. Service and client ids are the numeric
- * `apiKey` and `clientId`; "spec" is the Authlete API description (spec/authlete-api.md).
+ * `apiKey` and `clientId`, as in Authlete's API.
  */
 export interface Engine {
   // Registration: what a client asks of its own registration (RFC 7591, RFC 7592).
@@ -182,7 +182,7 @@ export interface Engine {
 
   // Services: the management API's services and what they publish.
 
-  /** The service with its new apiSecret in clear, to be shown once. @see spec §2.1 (`service.create`) */
+  /** The service with its new apiSecret in clear, to be shown once. @see Authlete's API (`service.create`) */
   createService(input: AuthleteService): Promise<ServiceWithSecret>
   /** A new apiSecret for the service, shown once; the old one stops working at once. */
   refreshServiceSecret(apiKey: number): Promise<ServiceWithSecret>
@@ -190,12 +190,12 @@ export interface Engine {
   getService(apiKey: number): Promise<ServiceRecord | undefined>
   /**
    * The service; OAuthError not_found when there is none.
-   * @see spec §2.1 (`service.get`)
+   * @see Authlete's API (`service.get`)
    */
   requireService(apiKey: number): Promise<ServiceRecord>
   /**
    * Services by ascending number; only those in `apiKeys` when given.
-   * @see spec §2.1 (`service.list`)
+   * @see Authlete's API (`service.list`)
    */
   listServices(request: {
     start: number
@@ -203,24 +203,24 @@ export interface Engine {
     apiKeys?: number[]
   }): Promise<Page<ServiceRecord>>
   /**
-   * Merges the given settings into the current ones (CONTRACT.md §1b).
-   * @see spec §2.1 (`service.update`)
+   * Merges the given settings into the current ones.
+   * @see Authlete's API (`service.update`)
    */
   updateService(apiKey: number, input: AuthleteService): Promise<ServiceRecord>
   /**
    * Replaces the service's registration policy (the record's `policy`); OAuthError
    * invalid_request names what is wrong with the document.
-   * @see CONTRACT.md §1c (`POST /api/{S}/service/policy`)
+   * @see README, "Policies"
    */
   replacePolicy(apiKey: number, policy: unknown): Promise<ServiceRecord>
   /**
    * Deletes the service with its clients and tokens.
-   * @see spec §2.1 (`service.delete`)
+   * @see Authlete's API (`service.delete`)
    */
   deleteService(apiKey: number): Promise<void>
   /**
    * The Service object as the API answers it.
-   * @see spec §5
+   * @see Authlete's API
    */
   toAuthleteService(record: ServiceRecord | ServiceWithSecret): AuthleteService
   /**
@@ -231,7 +231,7 @@ export interface Engine {
 
   // Clients: the management API's clients.
 
-  /** @see spec §2.2 (`client.create`) */
+  /** @see Authlete's API (`client.create`) */
   createClient(
     service: ServiceRecord,
     input: AuthleteClient,
@@ -240,7 +240,7 @@ export interface Engine {
   /**
    * The client; OAuthError not_found when there is none. With an origin, the read is an
    * audit event (a management read).
-   * @see spec §2.2 (`client.get`)
+   * @see Authlete's API (`client.get`)
    */
   requireClient(
     service: ServiceRecord,
@@ -249,13 +249,13 @@ export interface Engine {
   ): Promise<ClientRecord>
   /**
    * Clients by ascending number; only one developer's when given.
-   * @see spec §2.2 (`client.list`)
+   * @see Authlete's API (`client.list`)
    */
   listClients(
     service: ServiceRecord,
     request: { start: number; end: number; developer?: string },
   ): Promise<Page<ClientRecord>>
-  /** @see spec §2.2 (`client.update`) */
+  /** @see Authlete's API (`client.update`) */
   updateClient(
     service: ServiceRecord,
     clientId: string | number,
@@ -283,7 +283,7 @@ export interface Engine {
     secret: string,
     origin?: RequestOrigin,
   ): Promise<ClientSecretRotation>
-  /** @see spec §2.2 (`client.delete`) */
+  /** @see Authlete's API (`client.delete`) */
   deleteClient(
     service: ServiceRecord,
     clientId: string | number,
@@ -338,7 +338,7 @@ export interface Engine {
    * The client whose credentials an authorization server received: a client secret or a
    * JWT client assertion. OAuthError invalid_client (401) alike for an unknown client, an
    * expired secret and a wrong credential; a refusal is an audit event.
-   * @see RFC 6749 §2.3.1, RFC 7523 §3, CONTRACT.md §1c (`client/authenticate`)
+   * @see RFC 6749 §2.3.1, RFC 7523 §3, README, "Registrar's extensions to the API"
    */
   authenticateClientCredentials(
     service: ServiceRecord,
@@ -347,7 +347,7 @@ export interface Engine {
   ): Promise<ClientRecord>
   /**
    * The Client object as the API answers it.
-   * @see spec §4
+   * @see Authlete's API
    */
   toAuthleteClient(service: ServiceRecord, record: ClientRecord): AuthleteClient
 
@@ -379,7 +379,7 @@ export interface Engine {
 
   /**
    * The service's audit events, newest first.
-   * @see CONTRACT.md §1c (`GET /api/{S}/audit`)
+   * @see README, "Audit"
    */
   auditEvents(
     service: ServiceRecord,
@@ -405,12 +405,12 @@ export interface Engine {
   /** Records a bearer token the management API refused (serviceApiKey 0: no service). */
   recordFailedApiAuthentication(serviceApiKey: number, origin: RequestOrigin): Promise<void>
 
-  // Tokens: bearer tokens that grant access (CONTRACT.md §1b), and the store's health.
+  // Tokens: bearer tokens that grant access, and the store's health.
 
   /**
    * Makes sure an admin token exists: the configured one replaces the stored hash; with none
    * configured and none stored, one is generated and returned to be shown once.
-   * @see CONTRACT.md (`REGISTRAR_ADMIN_TOKEN`)
+   * @see README, "Running the server"
    */
   ensureAdminToken(configured: string | undefined): Promise<{ generated?: string }>
   /** A new admin token, shown once; the old one stops working at once. */
@@ -418,7 +418,7 @@ export interface Engine {
   /**
    * The principal a bearer token speaks for, or undefined for an unknown token. The admin
    * token's hash is read from the store each time, so a rotation elsewhere counts at once.
-   * @see spec §1 (Auth header), CONTRACT.md §1b
+   * @see Authlete's API (Auth header)
    */
   authenticateBearer(token: string): Promise<Principal | undefined>
   /**
@@ -428,7 +428,7 @@ export interface Engine {
   authenticateServiceSecret(apiKey: number, apiSecret: string): Promise<Principal | undefined>
   /**
    * An API token for one service; its secret is returned once.
-   * @see CONTRACT.md §1b (`token/create`)
+   * @see README, "Service API tokens"
    */
   createApiToken(
     serviceApiKey: number,
@@ -440,7 +440,7 @@ export interface Engine {
   deleteApiToken(serviceApiKey: number, id: string): Promise<boolean>
   /**
    * An initial access token; its secret is returned once.
-   * @see RFC 7591 §3, CONTRACT.md §1b
+   * @see RFC 7591 §3
    */
   createInitialAccessToken(
     serviceApiKey: number,
@@ -448,7 +448,7 @@ export interface Engine {
   ): Promise<{ id: string; token: string; expiresAt: number; maxUses: number }>
   /**
    * Live initial access tokens only (not expired, with uses left), oldest first.
-   * @see CONTRACT.md §1b (`initial_access_token/list`)
+   * @see README, "Registrar's extensions to the API"
    */
   listInitialAccessTokens(
     serviceApiKey: number,
@@ -456,18 +456,18 @@ export interface Engine {
   ): Promise<Page<InitialAccessTokenRecord>>
   /**
    * Whether the token existed; it stops working at once.
-   * @see CONTRACT.md §1b (`initial_access_token/{id}`)
+   * @see README, "Registrar's extensions to the API"
    */
   deleteInitialAccessToken(serviceApiKey: number, id: string): Promise<boolean>
   /**
    * Resolves while the database answers.
-   * @see CONTRACT.md (`GET /health`)
+   * @see README, "Running the server"
    */
   ping(): Promise<void>
   /**
    * Where rate limit buckets are kept right now: `local`, `redis`, or `local (redis
    * unavailable)` while a shared store does not answer.
-   * @see CONTRACT.md (`GET /health`)
+   * @see README, "Running the server"
    */
   rateLimitMode(): RateLimitMode
 }

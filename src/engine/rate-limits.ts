@@ -4,7 +4,7 @@
  * keyed by its service and its subject: the client's network, the body's software_id, the
  * initial access token's id (never its secret), or the service alone. A policy without
  * `rateLimits` (the default) costs one property read.
- * @see RFC 6585 §4, RFC 9110 §10.2.3, CONTRACT.md §1c (rate limit)
+ * @see RFC 6585 §4, RFC 9110 §10.2.3, README, "Rate limits"
  */
 import { createHash } from 'node:crypto'
 import { OAuthError, type RateLimits } from '../wire/index.js'

@@ -68,7 +68,7 @@ export interface RegisterRequest {
   initialAccessToken?: string
   /**
    * Decide without registering: answer the client the request would register, issue and
-   * store nothing, use up no initial access token (CONTRACT.md §1c).
+   * store nothing, use up no initial access token.
    * @default false
    */
   dryRun?: boolean
@@ -267,7 +267,7 @@ export async function remove(
 
 /**
  * A failed RFC 7592 request, recorded. Authlete's legacy services answer a bad registration
- * access token with BAD_REQUEST, not UNAUTHORIZED (spec §3.3).
+ * access token with BAD_REQUEST, not UNAUTHORIZED (Authlete's API).
  */
 export async function configurationFailed(
   context: EngineContext,
@@ -332,7 +332,7 @@ function pkceExtras({ pkce }: RegistrationPolicy): ClientExtras {
   return { pkceRequired: true, pkceS256Required: pkce === 'S256' }
 }
 
-/** Authlete's dcrDuplicateSoftwareIdBlocked (spec §3.7). */
+/** Authlete's dcrDuplicateSoftwareIdBlocked. */
 async function refuseDuplicateSoftwareId(
   context: EngineContext,
   service: ServiceRecord,

@@ -136,7 +136,6 @@ async function rotateAsAdministrator(
 
 /**
  * A new secret drawn for the client (Authlete's `client/secret/refresh`).
- * @see CONTRACT.md §1 (Authlete-compatible API)
  */
 export async function refreshClientSecret(
   context: EngineContext,

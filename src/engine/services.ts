@@ -1,6 +1,6 @@
 /**
- * Service management (Authlete's service APIs, spec §2.1) with Registrar's defaults and
- * extension settings (CONTRACT.md §1b).
+ * Service management (Authlete's service APIs) with Registrar's defaults and
+ * extension settings.
  */
 import { Value } from '@sinclair/typebox/value'
 import {
@@ -28,9 +28,9 @@ import { checkRotationSettings, DEFAULT_GRACE_SECONDS } from './token-rotation.j
 export const SERVICE_DEFAULTS: Readonly<ServiceSettings> = Object.freeze<ServiceSettings>({
   serviceName: 'Registrar service',
   clientIdAliasEnabled: true,
-  // CONTRACT.md §2: a new service has dynamic registration on unless told otherwise.
+  // A new service has dynamic registration on unless told otherwise.
   dynamicRegistrationSupported: true,
-  // RFC 7592 §2.1 wants 401 for a bad registration access token (spec §3.3).
+  // RFC 7592 §2.1 wants 401 for a bad registration access token (Authlete's API).
   unauthorizedOnClientConfigSupported: true,
   dcrScopeUsedAsRequestable: true,
   dcrDuplicateSoftwareIdBlocked: false,
@@ -62,7 +62,7 @@ export const SERVICE_DEFAULTS: Readonly<ServiceSettings> = Object.freeze<Service
 /** The writable settings of an input, with read-only and null members dropped. */
 function writableSettings(input: AuthleteService): ServiceSettings {
   const settings: Record<string, unknown> = { ...input }
-  // Members the server assigns are ignored on input (spec §7 trap 12).
+  // Members the server assigns are ignored on input (Authlete's API).
   for (const member of SERVICE_ASSIGNED_MEMBERS) delete settings[member]
   for (const [member, value] of Object.entries(settings)) {
     if (value === null || value === undefined) delete settings[member]
@@ -184,7 +184,7 @@ export async function requireService(
 /**
  * Merges the given settings into the current ones: members the body omits keep their
  * value, so a get-modify-update through an SDK that drops unknown members keeps
- * Registrar's extension settings (CONTRACT.md §1b).
+ * Registrar's extension settings.
  */
 export async function updateService(
   context: EngineContext,
@@ -205,7 +205,7 @@ export async function updateService(
 }
 
 /**
- * Replaces the service's policy document (CONTRACT.md §1c) after checking its shape and its
+ * Replaces the service's policy document after checking its shape and its
  * values; OAuthError invalid_request names the first problem.
  */
 export async function replacePolicy(

@@ -54,7 +54,7 @@ export interface IdempotencyKeyReclaim {
 export type IdempotencyKeyClaim = { claimed: true } | { claimed: false; held: IdempotencyKeyRecord }
 
 /**
- * The most clients an insert may bring each count to (CONTRACT.md, Bad input); an absent
+ * The most clients an insert may bring each count to; an absent
  * cap is no limit, 0 refuses every insert it counts.
  */
 export interface ClientCaps {

@@ -18,7 +18,7 @@
  *   was told to throw away, so the token leaked, or the client runs twice. Reuse revokes the
  *   whole lineage (the current token stops working too; only an administrator's reissue
  *   gives the client a token again), records a `registration_token.reused` audit event, and
- *   answers 401 invalid_token exactly as a wrong token does (CONTRACT.md §2).
+ *   answers 401 invalid_token exactly as a wrong token does.
  *
  * Only hashes are kept (SHA-256, base64url, as the current token's): the previous one, and
  * the last RETIRED_TOKENS_KEPT retired ones, so reuse of an older token is still seen. A

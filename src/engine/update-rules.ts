@@ -1,7 +1,7 @@
 /**
  * What an RFC 7592 update may carry besides metadata: the members the client echoes from
  * its last read. client_id and client_secret must be the current ones; a server-managed
- * member may be sent only with its current value (RFC 7592 §2.2, CONTRACT.md §2).
+ * member may be sent only with its current value (RFC 7592 §2.2).
  */
 import { SERVER_MANAGED_MEMBERS, violationsError, type Violation } from '../wire/index.js'
 import { issuedAtSeconds, registrationClientUri } from './client-views.js'
@@ -11,8 +11,7 @@ import { secretsEqual } from './secrets.js'
 
 /**
  * What an update may echo: client_id and client_secret must be the current ones, and a
- * server-managed member may be sent only with its current value (RFC 7592 §2.2,
- * CONTRACT.md §2).
+ * server-managed member may be sent only with its current value (RFC 7592 §2.2).
  */
 export function checkEchoedMembers(
   context: EngineContext,

@@ -48,7 +48,7 @@ export interface ServerOptions {
    */
   logger?: false | { level: string; stream?: DestinationStream }
   /**
-   * Largest accepted request body, bytes (CONTRACT.md: 65,536).
+   * Largest accepted request body, bytes (65,536).
    * @default 65536
    */
   bodyLimit?: number
@@ -218,7 +218,7 @@ function fastifyOptions(
       const trace = traceFieldsOf(request)
       return logger.child(trace ? { ...bindings, ...trace } : bindings, options)
     },
-    // Envelope types are checked as sent: a number is not a string (spec §2.4).
+    // Envelope types are checked as sent: a number is not a string (Authlete's API).
     schemaController: schemaController as unknown as FastifyServerOptions['schemaController'],
     // The drain decides which requests a stop refuses (connection-drain.ts).
     return503OnClosing: false,
@@ -228,7 +228,7 @@ function fastifyOptions(
   }
 }
 
-/** What every request meets first, on every surface (CONTRACT.md, Bad input). */
+/** What every request meets first, on every surface. */
 function addGuards(app: FastifyInstance, bodyLimit: number): void {
   app.addHook('onRequest', (request, reply, done) => {
     reply.headers(NO_STORE)

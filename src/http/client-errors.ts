@@ -3,7 +3,7 @@
  * framing, a request line or headers over the size limit, a request that took too long to
  * arrive. No route sees them, so they are written to the socket here, as JSON with the
  * same headers every answer carries: a result error when the request line names /api/, an
- * OAuth error `invalid_request` otherwise (CONTRACT.md "Bad input").
+ * OAuth error `invalid_request` otherwise.
  */
 import { STATUS_CODES, type ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'

@@ -1,5 +1,5 @@
 /**
- * Graceful stop of the HTTP server (CONTRACT.md, "The server"): stop accepting, finish the
+ * Graceful stop of the HTTP server: stop accepting, finish the
  * requests in flight, also those whose body is still arriving, and close every other
  * connection, within a grace period.
  *

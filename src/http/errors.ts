@@ -1,9 +1,9 @@
 /**
  * The one error handler and the one not-found handler. Every failure becomes an OAuthError
  * first (framework failures through one table), then is rendered for its surface: a
- * ResultError under /api/ (spec §2.4), `{error, error_description}` elsewhere (RFC 6749
+ * ResultError under /api/ (Authlete's API), `{error, error_description}` elsewhere (RFC 6749
  * §5.2). Anything that is not an OAuthError is a bug: logged with the request id, answered
- * with a fixed 500; no message, stack or SQL text leaves the process (STYLE.md §4).
+ * with a fixed 500; no message, stack or SQL text leaves the process.
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import {
@@ -19,11 +19,11 @@ import { REQUEST_ID_HEADER } from './request-id.js'
 
 /**
  * Every answer carries these: registration answers hold secrets (RFC 7591 §3.2.1, RFC 6749
- * §5.1), API answers hold client secrets, and no error is worth caching (CONTRACT.md §2).
+ * §5.1), API answers hold client secrets, and no error is worth caching.
  */
 export const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' } as const
 
-/** 413 for a body over the limit (CONTRACT.md "Bad input"). */
+/** 413 for a body over the limit. */
 export function bodyTooLarge(): OAuthError {
   return new OAuthError('invalid_request', 'the request body is too large', { status: 413 })
 }
@@ -70,7 +70,7 @@ function pathOf(url: string): string {
   return end === -1 ? url : url.slice(0, end)
 }
 
-/** The ResultError body of an API-level failure (spec §6). */
+/** The ResultError body of an API-level failure (Authlete's API). */
 export function resultError(status: number, text: string, url: string): ResultError {
   const code = apiErrorCode(status)
   return { resultCode: code, resultMessage: resultMessage(code, text, pathOf(url)) }

@@ -1,6 +1,6 @@
 /**
- * The `Idempotency-Key` request header of a registration (CONTRACT.md §1c;
- * draft-ietf-httpapi-idempotency-key-header §2.1): an sf-string (RFC 8941 §3.3.3), e.g.
+ * The `Idempotency-Key` request header of a registration
+ * (draft-ietf-httpapi-idempotency-key-header §2.1): an sf-string (RFC 8941 §3.3.3), e.g.
  * `"8e03978e-40d5-43e8-bc93-6894a57f9324"`. The key bare, without quotes, is read as the
  * same key: that is how most clients send it. The engine checks the key's length.
  */

@@ -1,7 +1,7 @@
 /**
  * Query parameters and path parameters are text like any JSON string: one with U+0000 or an
  * unpaired surrogate is refused (400 invalid_request naming it) before any route reads it,
- * on every surface (CONTRACT.md "Bad input").
+ * on every surface.
  */
 import type { FastifyRequest } from 'fastify'
 import { describeJsonProblem, jsonProblem, OAuthError } from '../wire/index.js'

@@ -1,5 +1,5 @@
 /**
- * What a log line may say about a request (CONTRACT.md, "Bad input": logs carry paths and
+ * What a log line may say about a request (logs carry paths and
  * query parameter names, never query values). A query value can be a secret: RFC 6750 §2.3
  * lets a client send its registration access token as `?access_token=`. Error messages are
  * scrubbed too, since some quote the URL (a malformed URL's error does).

@@ -3,7 +3,7 @@
  * `admin` access it takes the admin token as the API does (a wrong one counts toward the
  * API's backoff); a service token is a 403, as metrics span every service. With `public`
  * access anyone may read it: for a port only the scraper reaches.
- * @see CONTRACT.md §1c (metrics)
+ * @see README, "Metrics"
  */
 import { Type } from '@sinclair/typebox'
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify'

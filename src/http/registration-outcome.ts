@@ -1,8 +1,8 @@
 /**
  * What became of a registration, for the server's metrics: one of a few outcomes and, for a
- * refusal of its metadata, the rule that refused it (the first violation's, CONTRACT.md
- * §1c). Rule names come from our own table (metadata/rules), so they are a bounded set of
- * label values; nothing here names a client, a service or an address.
+ * refusal of its metadata, the rule that refused it (the first violation's). Rule names come
+ * from our own table (metadata/rules), so they are a bounded set of label values; nothing
+ * here names a client, a service or an address.
  */
 import type { Decision } from '../engine/index.js'
 import { isOAuthError, type OAuthErrorBody } from '../wire/index.js'

@@ -61,7 +61,7 @@ type RegistrationRequest = FastifyRequest<{ Params: ClientParams; Body: string |
 const bodyText = (request: RegistrationRequest) =>
   typeof request.body === 'string' ? request.body : ''
 
-/** `?dry_run=true` on POST register (CONTRACT.md §1c); documented here, read by dryRunOf. */
+/** `?dry_run=true` on POST register; documented here, read by dryRunOf. */
 const DryRunQuery = Type.Object({
   dry_run: Type.Optional(
     Type.Union([Type.Literal('true'), Type.Literal('false')], {

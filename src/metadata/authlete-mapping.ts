@@ -5,7 +5,7 @@
  * Client member, `x-authlete-enum` the vocabulary, `x-authlete-tagged` the tagged array).
  * Members with no Authlete field (logout URIs, software_statement, the service's custom
  * metadata) travel as JSON text in `customMetadata`, which Authlete merges back at top level.
- * @see spec §3.4 and §4 (../shared/spec/authlete-api.md)
+ * @see Authlete's API (Client)
  */
 import type { TSchema } from '@sinclair/typebox'
 import {
@@ -82,7 +82,7 @@ const oneOf = (meta: string, authlete: AuthleteMember, vocabulary: Vocabulary): 
   fromAuthlete: (v) => (isString(v) ? vocabulary.fromAuthlete(v) : undefined),
 })
 
-/** Values with no enum member are left out (spec §7 trap 3: closed enums). */
+/** Values with no enum member are left out (Authlete's API: closed enums). */
 const listOf = (
   meta: string,
   authlete: AuthleteMember,
@@ -124,7 +124,7 @@ const seconds = (meta: string, authlete: AuthleteMember): Mapping => ({
   whenAbsent: 0,
 })
 
-/** Members that do not map member to member (spec §3.4): custom metadata and scope. */
+/** Members that do not map member to member (Authlete's API): custom metadata and scope. */
 const UNMAPPED: readonly string[] = [NOT_MAPPED, 'extension.requestableScopes']
 
 /** One member's mapping, chosen by its declared schema and Authlete annotations. */
@@ -151,7 +151,7 @@ function mappingOf(meta: string, schema: TSchema): Mapping {
   return text(meta, authlete)
 }
 
-/** The table, derived once at load from the declaration in wire/metadata.ts. @see spec §4 */
+/** The table, derived once at load from the declaration in wire/metadata.ts. @see Authlete's API */
 const MAPPINGS: readonly Mapping[] = CLIENT_METADATA_MEMBERS.flatMap(([meta, schema]) =>
   UNMAPPED.includes(schema['x-authlete']) ? [] : [mappingOf(meta, schema)],
 )
@@ -198,7 +198,7 @@ function parseJwkSet(text: string): JwkSet | undefined {
  * The Authlete Client form of client metadata: enum names, TaggedValue arrays, JSON text for
  * jwks and custom metadata, scope as requestable scopes, clientType derived, flags and
  * defaultMaxAge always present. Never emits null or a value outside Authlete's enums.
- * @see spec §4, RFC 7591 §2, OIDC DCR §2
+ * @see Authlete's API, RFC 7591 §2, OIDC DCR §2
  */
 export function clientMetadataToAuthlete(metadata: ClientMetadata): AuthleteClient {
   const client: Record<string, unknown> = { clientType: clientTypeOf(metadata) }
@@ -229,7 +229,7 @@ export function clientMetadataToAuthlete(metadata: ClientMetadata): AuthleteClie
 /**
  * Client metadata from an Authlete Client: the inverse of clientMetadataToAuthlete. Values
  * outside the known enums are left out; false flags and a zero defaultMaxAge mean absent.
- * @see spec §3.4, §4
+ * @see Authlete's API
  */
 export function authleteToClientMetadata(client: AuthleteClient): ClientMetadata {
   const metadata: ClientMetadata = {}

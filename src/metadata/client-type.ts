@@ -42,7 +42,7 @@ export function needsSecret(metadata: ClientMetadata): boolean {
 
 /**
  * Authlete's clientType: PUBLIC for the auth method `none`, else CONFIDENTIAL.
- * @see RFC 6749 §2.1, spec §4 clientType
+ * @see RFC 6749 §2.1, Authlete's API clientType
  */
 export function clientTypeOf(metadata: ClientMetadata): 'PUBLIC' | 'CONFIDENTIAL' {
   return metadata.token_endpoint_auth_method === 'none' ? 'PUBLIC' : 'CONFIDENTIAL'

@@ -72,7 +72,7 @@ export function applyDefaults(
   if (metadata.scope === undefined && policy.defaultScope !== undefined) {
     effective.scope = policy.defaultScope
   }
-  effective.subject_type = metadata.subject_type ?? 'public' // OIDC Core §8, Authlete's default (spec §4)
+  effective.subject_type = metadata.subject_type ?? 'public' // OIDC Core §8, Authlete's default
   for (const [alg, enc] of ENCRYPTION_PAIRS) {
     if (effective[alg] !== undefined && effective[enc] === undefined) effective[enc] = DEFAULT_ENC
   }

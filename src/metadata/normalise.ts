@@ -85,7 +85,7 @@ const isUsableAlone = (grant: string) => grant !== 'refresh_token' && grant !== 
 /**
  * A public client's grants without client_credentials, which is for confidential clients only
  * (RFC 6749 §4.4), when another usable grant remains; else unchanged, and the rule
- * publicClientHasNoClientCredentials refuses the client (CONTRACT.md, Bad input).
+ * publicClientHasNoClientCredentials refuses the client.
  */
 function withoutPublicClientCredentials(grants: string[], authMethod: unknown): string[] {
   if (authMethod !== 'none' || !grants.includes('client_credentials')) return grants

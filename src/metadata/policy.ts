@@ -1,8 +1,8 @@
 /**
  * A service's registration policy: what its Authlete settings and its policy document
  * (wire/policy.ts) allow, in protocol spelling. An absent supported-list means every value
- * Registrar knows (vocabulary.ts); a list, even an empty one, means exactly the values it names
- * (CONTRACT.md, Bad input). Where the settings and the document both speak, the stricter holds.
+ * Registrar knows (vocabulary.ts); a list, even an empty one, means exactly the values it names.
+ * Where the settings and the document both speak, the stricter holds.
  */
 import {
   DEFAULT_MAX_CLIENTS,
@@ -138,7 +138,7 @@ const lowerCase = (value: string) => value.toLowerCase()
 
 /**
  * Derives the registration policy from a service's settings and policy document.
- * @see RFC 7591 §3.2.2 (the server decides which values it accepts), spec §3.7
+ * @see RFC 7591 §3.2.2 (the server decides which values it accepts), Authlete's API
  */
 export function policyOf(settings: AuthleteService, document: Policy = {}): RegistrationPolicy {
   const policy = narrowed(settingsPolicy(settings), document)
@@ -204,7 +204,7 @@ function settingsPolicy(settings: AuthleteService): RegistrationPolicy {
     maxClients: DEFAULT_MAX_CLIENTS,
     maxClientsPerSoftwareId: undefined,
     maxClientsPerInitialAccessToken: undefined,
-    // Authlete's 0 means no limit; DCR clients count as developer authlete_<apiKey> (spec §3.7).
+    // Authlete's 0 means no limit; DCR clients count as developer authlete_<apiKey>.
     clientsPerDeveloper: positive(settings.clientsPerDeveloper),
     probation: undefined,
     anonymous: undefined,

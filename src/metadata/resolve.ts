@@ -70,7 +70,7 @@ function refuseUnstorable(origin: Origin): void {
  * Validates requested client metadata and returns the effective metadata to store: defaults
  * applied, unknown members dropped, custom metadata kept, no null member. Throws only
  * OAuthError with invalid_redirect_uri, invalid_client_metadata, invalid_software_statement
- * or unapproved_software_statement, carrying every violation (CONTRACT.md §1c): a body that
+ * or unapproved_software_statement, carrying every violation: a body that
  * is not an object, an unusable statement or an unstorable value is that one violation;
  * otherwise every shape and rule violation is listed.
  * @see RFC 7591 §2, §2.3, §3.1.1, §3.2.2, OIDC DCR §2, RFC 8252 §7
@@ -91,7 +91,7 @@ export async function resolveClientMetadata(
   if (asserted !== request || options.parsedStorable !== true) refuseUnstorable(origin)
   const known = keepKnownMembers(asserted, policy.customMetadata)
   // Only a JWK Set (jwks, the one jwk-set field) needs awaiting. Members at fault are
-  // removed, so the rules still run and every violation is reported (CONTRACT.md §1c).
+  // removed, so the rules still run and every violation is reported.
   const shapeProblems =
     known.jwks === undefined ? checkShapesWithoutJwks(known) : await checkShapes(known)
   // A statement is kept only when a trusted issuer's keys verified it (software-statement.ts).

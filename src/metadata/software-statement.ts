@@ -13,7 +13,7 @@ import {
 } from 'jose'
 import { OAuthError, type TrustedIssuer } from '../wire/index.js'
 
-/** Allowed clock skew for exp, nbf and iat, in seconds (CONTRACT.md §2). */
+/** Allowed clock skew for exp, nbf and iat, in seconds. */
 const CLOCK_TOLERANCE_SECONDS = 60
 
 /** JWT claims that describe the statement, not the client; never stored as metadata. */

@@ -3,7 +3,8 @@
  * replaced (normalised, narrowed, or asserted by a software statement) or dropped (unknown,
  * server-managed, or meaning nothing, such as `false` flags and empty lists). A null member
  * means absent (RFC 7591 §2), so dropping it changes nothing.
- * @see RFC 7591 §3.2.1 (the server may replace requested values), CONTRACT.md §1c (dry run)
+ * @see RFC 7591 §3.2.1 (the server may replace requested values);
+ *   README, "Explained rejections and dry run"
  */
 import { isDeepStrictEqual } from 'node:util'
 import { escapeToken, type ClientMetadata, type Substitution } from '../wire/index.js'

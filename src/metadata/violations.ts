@@ -1,5 +1,5 @@
 /**
- * Violations: the problems of a request body as its answer lists them (CONTRACT.md §1c),
+ * Violations: the problems of a request body as its answer lists them,
  * each with a JSON pointer (RFC 6901) into the request as sent. Shapes are checked on the
  * known members and rules on the effective metadata, so their problems are pointed back at
  * the request: a list item at its index as sent (normalisation keeps first occurrences), a
@@ -66,7 +66,7 @@ export function notJsonObject(description: string): OAuthError {
  * The error for metadata holding a value no store keeps as sent (a U+0000, an unpaired
  * surrogate, -0, too deep a nesting): named by its member, with the member's code;
  * `pointer` says where it is in the request when that is not the problem's own.
- * @see CONTRACT.md "Bad input", RFC 7591 §3.2.2
+ * @see RFC 7591 §3.2.2
  */
 export function unstorableMetadata(problem: JsonProblem, pointer = problem.pointer): OAuthError {
   const member = problem.pointer.split('/')[1]

@@ -1,6 +1,6 @@
 /**
  * The closed vocabularies Registrar knows: each protocol value (RFC 7591 §2, OIDC DCR §2,
- * RFC 7518) beside the upper-case name of its Authlete enum member (spec §4). A value that is
+ * RFC 7518) beside the upper-case name of its Authlete enum member. A value that is
  * missing here has no Authlete member, so Registrar neither supports nor stores it. The
  * Authlete names are those of wire's AUTHLETE_ENUMS (vocabulary.test.ts holds the two alike).
  */
@@ -45,7 +45,7 @@ export function normaliseResponseType(value: string): string {
   return [...new Set(value.split(' ').filter((word) => word !== ''))].sort().join(' ')
 }
 
-/** @see RFC 7591 §2, spec §4 GrantType */
+/** @see RFC 7591 §2, Authlete's API GrantType */
 export const GRANT_TYPES = vocabulary([
   ['authorization_code', 'AUTHORIZATION_CODE'],
   ['implicit', 'IMPLICIT'],
@@ -59,7 +59,7 @@ export const GRANT_TYPES = vocabulary([
   ['urn:ietf:params:oauth:grant-type:pre-authorized_code', 'PRE_AUTHORIZED_CODE'],
 ])
 
-/** Values are normalised (words sorted). @see RFC 7591 §2, spec §4 ResponseType */
+/** Values are normalised (words sorted). @see RFC 7591 §2, Authlete's API ResponseType */
 export const RESPONSE_TYPES = vocabulary([
   ['none', 'NONE'],
   ['code', 'CODE'],
@@ -71,7 +71,7 @@ export const RESPONSE_TYPES = vocabulary([
   ['code id_token token', 'CODE_ID_TOKEN_TOKEN'],
 ])
 
-/** @see RFC 7591 §2, RFC 8705 §2, spec §4 ClientAuthMethod */
+/** @see RFC 7591 §2, RFC 8705 §2, Authlete's API ClientAuthMethod */
 export const TOKEN_ENDPOINT_AUTH_METHODS = lowerCased(AUTHLETE_ENUMS.clientAuthMethod)
 
 /** @see OIDC DCR §2 application_type */
@@ -83,7 +83,7 @@ export const SUBJECT_TYPES = lowerCased(AUTHLETE_ENUMS.subjectType)
 /** @see OIDC CIBA §4 backchannel_token_delivery_mode */
 export const DELIVERY_MODES = lowerCased(['POLL', 'PING', 'PUSH'])
 
-/** @see RFC 7518 §3.1, spec §4 JwsAlg */
+/** @see RFC 7518 §3.1, Authlete's API JwsAlg */
 export const JWS_ALGORITHMS = vocabulary([
   ['none', 'NONE'],
   ...['HS256', 'HS384', 'HS512', 'RS256', 'RS384', 'RS512', 'ES256', 'ES384', 'ES512']
@@ -91,7 +91,7 @@ export const JWS_ALGORITHMS = vocabulary([
     .map((name) => [name, name] as const),
 ])
 
-/** @see RFC 7518 §4.1, spec §4 JweAlg */
+/** @see RFC 7518 §4.1, Authlete's API JweAlg */
 export const JWE_ALGORITHMS = joseNames([
   'RSA1_5',
   'RSA-OAEP',
@@ -112,7 +112,7 @@ export const JWE_ALGORITHMS = joseNames([
   'PBES2-HS512+A256KW',
 ])
 
-/** @see RFC 7518 §5.1, spec §4 JweEnc */
+/** @see RFC 7518 §5.1, Authlete's API JweEnc */
 export const JWE_ENCODINGS = joseNames([
   'A128CBC-HS256',
   'A192CBC-HS384',

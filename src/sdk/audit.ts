@@ -27,7 +27,7 @@ export interface AuditFilter {
 /**
  * The audit history: a service's events, a client's versions and rollback, erasure of a
  * client's personal data, and verification of the hash chain.
- * @see CONTRACT.md §1c (audit)
+ * @see README, "Audit"
  */
 export class AuditApi {
   readonly #transport: Transport

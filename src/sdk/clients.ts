@@ -11,7 +11,7 @@ import type { ClientId, ClientList, Range, ServiceId } from './types.js'
 
 /**
  * Client management: `/api/{serviceId}/client/*`.
- * @see ../../shared/spec/authlete-api.md §2.2 and §4
+ * @see Authlete's API
  */
 export class ClientsApi {
   readonly #transport: Transport

@@ -7,7 +7,7 @@
 /**
  * The server answered a Registrar API call with an HTTP error, or with a body that is not
  * the JSON the call expects.
- * @see ../../shared/spec/authlete-api.md §2.4 and §6 (the `ResultError` body)
+ * @see Authlete's API (the `ResultError` body)
  */
 export class RegistrarApiError extends Error {
   /** The HTTP status of the answer. */

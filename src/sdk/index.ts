@@ -1,7 +1,7 @@
 /**
  * `registrar/sdk`: a typed, fetch-based client for Registrar's Authlete-compatible API
  * and its extensions. No dependency beyond the platform.
- * @see ../../shared/spec/authlete-api.md; CONTRACT.md §1, §1b and §1c
+ * @see Authlete's API
  */
 export { Registrar, type RegistrarOptions } from './registrar.js'
 export { RegistrarApiError, RegistrarNetworkError } from './errors.js'

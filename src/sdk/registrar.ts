@@ -35,20 +35,20 @@ export interface RegistrarOptions {
  * const result = await registrar.registration.register(apiKey!, { json: requestBody })
  * switch (result.action) { case 'CREATED': ... }
  * ```
- * @see ../../shared/spec/authlete-api.md §2; CONTRACT.md §1 and §1b
+ * @see Authlete's API
  */
 export class Registrar {
-  /** @see ../../shared/spec/authlete-api.md §2.1 */
+  /** @see Authlete's API */
   readonly services: ServicesApi
-  /** @see ../../shared/spec/authlete-api.md §2.2 */
+  /** @see Authlete's API */
   readonly clients: ClientsApi
-  /** @see ../../shared/spec/authlete-api.md §2.3; RFC 7591 §3; RFC 7592 §2 */
+  /** @see Authlete's API; RFC 7591 §3; RFC 7592 §2 */
   readonly registration: RegistrationApi
-  /** @see CONTRACT.md §1b */
+  /** @see README, "Registrar's extensions to the API" */
   readonly tokens: TokensApi
-  /** @see RFC 7591 §3; CONTRACT.md §1b */
+  /** @see RFC 7591 §3 */
   readonly initialAccessTokens: InitialAccessTokensApi
-  /** @see CONTRACT.md §1c (audit) */
+  /** @see README, "Audit" */
   readonly audit: AuditApi
   /** @see README, Webhooks */
   readonly webhooks: WebhooksApi

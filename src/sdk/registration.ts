@@ -21,7 +21,7 @@ import type {
  * The four DCR calls an authorization server makes for its registration endpoint. Each
  * answers HTTP 200 with an `action`; the client's own problems (bad metadata, a wrong
  * token) are actions, not exceptions.
- * @see ../../shared/spec/authlete-api.md §2.3 and §3; RFC 7591 §3; RFC 7592 §2
+ * @see Authlete's API; RFC 7591 §3; RFC 7592 §2
  */
 export class RegistrationApi {
   readonly #transport: Transport
@@ -40,7 +40,7 @@ export class RegistrationApi {
    * register (`responseContent.client`) and what the server changed of it
    * (`responseContent.substitutions`), or the refusal with every violation. Nothing is
    * stored, and no initial access token use is consumed.
-   * @see CONTRACT.md §1c (dry run)
+   * @see README, "Explained rejections and dry run"
    */
   async dryRun(serviceId: ServiceId, request: RegisterRequest): Promise<DryRunOutcome> {
     return (await this.#call(serviceId, '', {

@@ -4,7 +4,7 @@ import type { ConfigurationOptions, Range, ServiceId, ServiceList } from './type
 
 /**
  * Service management: `/api/service/*` and `/api/{serviceId}/service/*`.
- * @see ../../shared/spec/authlete-api.md §2.1 and §5; CONTRACT.md §1b for the extension settings,
+ * @see Authlete's API
  *   §1c for the policy document
  */
 export class ServicesApi {
@@ -39,7 +39,7 @@ export class ServicesApi {
     })) as ServiceList
   }
 
-  /** Settings the body omits keep their values only for Registrar's extensions (CONTRACT.md §1b). */
+  /** Settings the body omits keep their values only for Registrar's extensions. */
   async update(serviceId: ServiceId, service: AuthleteService): Promise<AuthleteService> {
     return (await this.#transport.send({
       method: 'POST',
@@ -80,7 +80,7 @@ export class ServicesApi {
 
   /**
    * The service's registration policy document; `{}` for a service that has none.
-   * @see CONTRACT.md §1c (`GET /api/{S}/service/policy`)
+   * @see README, "Policies"
    */
   async policy(serviceId: ServiceId): Promise<Policy> {
     return (await this.#transport.send({
@@ -93,7 +93,7 @@ export class ServicesApi {
    * Replaces the service's policy document whole (`{}` removes every rule) and returns the
    * stored one. A document the server refuses is a RegistrarApiError with status 400 whose
    * `resultMessage` names the field (`policy.grantTypes: ...`); the stored one stays.
-   * @see CONTRACT.md §1c (`POST /api/{S}/service/policy`)
+   * @see README, "Policies"
    */
   async replacePolicy(serviceId: ServiceId, policy: Policy): Promise<Policy> {
     return (await this.#transport.send({

@@ -11,7 +11,7 @@ import type {
 
 /**
  * Service-scoped API tokens: everything within one service except deleting it.
- * @see CONTRACT.md §1b
+ * @see README, "Registrar's extensions to the API"
  */
 export class TokensApi {
   readonly #transport: Transport
@@ -55,7 +55,7 @@ export class TokensApi {
 
 /**
  * Initial access tokens, which a client presents to register when the service asks for one.
- * @see RFC 7591 §3; CONTRACT.md §1b
+ * @see RFC 7591 §3
  */
 export class InitialAccessTokensApi {
   readonly #transport: Transport

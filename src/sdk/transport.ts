@@ -29,7 +29,7 @@ export interface TransportOptions {
   fetch: typeof fetch
 }
 
-/** Percent-encodes one path segment, as the Authlete SDK does (spec §1). */
+/** Percent-encodes one path segment, as the Authlete SDK does. */
 export function segment(value: string | number): string {
   return encodeURIComponent(String(value))
 }

@@ -1,6 +1,6 @@
 /**
  * The SDK's own shapes: call options and the decoded DCR result. The answer shapes (list
- * pages, Registrar's token extensions, CONTRACT.md §1b) are the wire schemas' types.
+ * pages, Registrar's token extensions) are the wire schemas' types.
  */
 import type {
   Action,
@@ -37,7 +37,7 @@ export type {
 /** `url` (http or https), the event `kinds` to send, a `description`. @see README, Webhooks */
 export type WebhookRequest = WebhookCreateBody
 
-/** @see CONTRACT.md §1b; RFC 7591 §3 */
+/** @see RFC 7591 §3 */
 export type InitialAccessTokenRequest = InitialAccessTokenCreateBody
 
 /** A service id: the service's `apiKey`, as a number or its decimal text. */
@@ -74,7 +74,7 @@ interface RegistrationResultBase {
 /**
  * A DCR API answer with `responseContent` decoded, narrowed by `action` so that an
  * authorization server writes one `switch (result.action)`.
- * @see ../../shared/spec/authlete-api.md §3.2 and §3.3; RFC 7591 §3.2; RFC 7592 §2
+ * @see Authlete's API; RFC 7591 §3.2; RFC 7592 §2
  */
 export type RegistrationResult =
   | (RegistrationResultBase & {
@@ -96,7 +96,7 @@ export type RegistrationResult =
 /**
  * A dry run's answer: OK with the client the request would register, or the refusal a
  * registration would give, with every violation (nothing is stored either way).
- * @see CONTRACT.md §1c (dry run)
+ * @see README, "Explained rejections and dry run"
  */
 export type DryRunOutcome =
   | (RegistrationResultBase & {
@@ -113,7 +113,7 @@ export type DryRunOutcome =
 /**
  * What the authorization server received from its client. `json` is the request body as
  * it arrived (pass the text unchanged) or, for convenience, metadata to serialise.
- * @see ../../shared/spec/authlete-api.md §3.1
+ * @see Authlete's API
  */
 export interface RegisterRequest {
   json: string | ClientMetadata

@@ -1,6 +1,6 @@
 /**
- * The audit history on the wire: events as `GET /api/{S}/audit` pages through them
- * (CONTRACT.md §1c), a client's versions, a rollback, an erasure and a verification.
+ * The audit history on the wire: events as `GET /api/{S}/audit` pages through them,
+ * a client's versions, a rollback, an erasure and a verification.
  * Times are milliseconds since the epoch, as Authlete's createdAt.
  */
 import { Type, type Static } from '@sinclair/typebox'

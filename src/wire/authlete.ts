@@ -1,10 +1,10 @@
 /**
  * Authlete's vocabulary, as `@authlete/typescript-sdk` 0.0.3-beta validates it: the DCR
  * API's actions and the closed enums. The shapes themselves are declared once, as schemas,
- * in schemas.ts. See ../shared/spec/authlete-api.md §3 - §7.
+ * in schemas.ts. See Authlete's API.
  */
 
-/** What the authorization server must do with a DCR API answer (spec §3.3). */
+/** What the authorization server must do with a DCR API answer (Authlete's API). */
 export const ACTIONS = [
   'CREATED',
   'OK',
@@ -28,7 +28,7 @@ export const STATUS_BY_ACTION: Record<Action, number> = {
 }
 
 /**
- * The SDK's closed enums (spec §4): a member outside these fails its response validation,
+ * The SDK's closed enums (Authlete's API): a member outside these fails its response validation,
  * so route schemas refuse it and metadata/ maps protocol values onto exactly these names.
  */
 export const AUTHLETE_ENUMS = {

@@ -56,13 +56,13 @@ export interface OAuthErrorOptions {
   headers?: Record<string, string>
   /** The underlying error, for the log only; never rendered. */
   cause?: unknown
-  /** Every reason the request body is refused, in rule order (CONTRACT.md §1c). */
+  /** Every reason the request body is refused, in rule order. */
   violations?: readonly Violation[]
 }
 
 /**
  * The JSON body of an OAuth error answer (RFC 6749 §5.2, RFC 7591 §3.2.2), with the
- * violations of a refused request body (CONTRACT.md §1c).
+ * violations of a refused request body.
  */
 export type OAuthErrorBody = Static<typeof RegistrationErrorSchema>
 
@@ -114,7 +114,7 @@ function boundedPointer(pointer: string): string {
 
 /**
  * The error refusing a request body for its violations: `error` and `error_description`
- * are the first one's (CONTRACT.md §1c). `violations` must not be empty; each is made fit
+ * are the first one's. `violations` must not be empty; each is made fit
  * for an answer (a describable description, a bounded pointer), and at most MAX_VIOLATIONS
  * are kept.
  * @see RFC 7591 §3.2.2

@@ -2,7 +2,7 @@
  * The format of service and client ids. Both are decimal numbers (a service's apiKey, a
  * client's client_id); a value of any other form names nothing, so it is refused before
  * anything is looked up, by this one test on every surface.
- * @see RFC 7591 §3.2.1 (client_id is a string the server chooses), ../shared/spec/authlete-api.md §4
+ * @see RFC 7591 §3.2.1 (client_id is a string the server chooses)
  */
 
 /** Decimal digits only, no more than a safe integer holds. */

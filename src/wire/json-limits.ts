@@ -5,7 +5,7 @@
  * is at most MAX_JSON_DEPTH levels (storing a deeper value overflows the stack); numbers
  * are those JSON.stringify writes back as they came (RFC 8259 §6: no `-0`, no value that
  * overflows to Infinity or underflows to zero, no integer beyond 2^53 that loses digits).
- * @see CONTRACT.md "Bad input"
+ * @see README, "Security"
  */
 
 /** The deepest nesting of arrays and objects accepted anywhere: `{"a":[1]}` is 2 levels. */

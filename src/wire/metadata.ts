@@ -1,7 +1,7 @@
 /**
  * Client metadata as it crosses the wire, in the spelling of its specs (snake_case): the one
  * declaration of every member Registrar understands. Each member's schema carries, as
- * OpenAPI `x-` annotations, the Authlete Client member it maps to (spec §4), so the field
+ * OpenAPI `x-` annotations, the Authlete Client member it maps to, so the field
  * table (metadata/fields.ts), the Authlete mapping (metadata/authlete-mapping.ts), the
  * client's response check (client-information.ts), the OpenAPI document and the TypeScript
  * types are all derived from here. Adding a member means one line here and its rule.
@@ -15,7 +15,7 @@ import { MAX_INT32 } from './json-limits.js'
 
 /**
  * The `x-authlete` of members Authlete's Client has no field for: they travel as JSON text
- * in its `customMetadata` (spec §3.4).
+ * in its `customMetadata` (Authlete's API).
  */
 export const NOT_MAPPED = 'customMetadata'
 
@@ -26,7 +26,7 @@ export interface MemberAnnotations {
    * where `scope` travels as a list.
    */
   'x-authlete': string
-  /** The AUTHLETE_ENUMS vocabulary its values translate through (spec §4). */
+  /** The AUTHLETE_ENUMS vocabulary its values translate through (Authlete's API). */
   'x-authlete-enum'?: keyof typeof AUTHLETE_ENUMS
   /**
    * The Authlete TaggedValue array of its language-tagged variants: the member is

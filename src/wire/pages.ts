@@ -3,7 +3,7 @@
  * exclusive, and answer it with `start`, `end` and `totalCount`; Authlete publishes no
  * largest window. Registrar answers at most MAX_PAGE_SIZE items per call: a wider window is
  * cut, and the answer's `end` says where it stopped, so a caller pages on from there.
- * @see ../shared/spec/authlete-api.md §2.1 (`service.list`), §2.2 (`client.list`)
+ * @see Authlete's API (`service.list`), §2.2 (`client.list`)
  */
 
 /** Items one list call answers at most. */
@@ -18,7 +18,7 @@ export interface PageWindow {
 /**
  * The window a list call answers: `start` as asked (at least 0), `end` no further than
  * MAX_PAGE_SIZE past it and never before it.
- * @see ../shared/spec/authlete-api.md §2.1
+ * @see Authlete's API
  */
 export function boundedWindow(window: PageWindow): PageWindow {
   const start = Math.max(0, Math.floor(window.start))

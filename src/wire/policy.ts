@@ -1,5 +1,5 @@
 /**
- * A service's registration policy document (CONTRACT.md §1c): what anonymous agents and
+ * A service's registration policy document: what anonymous agents and
  * trusted registrants may register, stored with the service and replaced as a whole through
  * `POST /api/{S}/service/policy`. Values are in protocol spelling (RFC 7591 §2). Every list
  * narrows what the service's Authlete settings allow: where both speak, the stricter holds.
@@ -145,9 +145,7 @@ export const ProbationSchema = Type.Object(
 export const PolicySchema = Type.Object(
   {
     ...RuleSetMembers,
-    maxClients: Cap(
-      'The most clients the service may hold; 1,000,000 when absent (CONTRACT.md, Bad input)',
-    ),
+    maxClients: Cap('The most clients the service may hold; 1,000,000 when absent'),
     initialAccessTokenRequired: Type.Optional(
       Type.Boolean({
         description:

@@ -3,13 +3,13 @@
  * category (0 success, 1 internal, 2 the API caller, 3 the OAuth client) + 2 digits of
  * sequence. The success codes of the DCR calls are Authlete's published ones; the rest
  * are Registrar's (Authlete publishes none). Callers branch on `action`, never on a code.
- * @see ../shared/spec/authlete-api.md §6
+ * @see Authlete's API
  */
 import type { Action } from './authlete.js'
 import { describable } from './errors.js'
 
 /**
- * The four DCR calls of the API (spec §2.3), and `secret`: the client's own secret
+ * The four DCR calls of the API (Authlete's API), and `secret`: the client's own secret
  * renewal, Registrar's extension of RFC 7592 (engine/secret-rotation.ts).
  */
 export type DcrOperation = 'register' | 'get' | 'update' | 'delete' | 'secret'
@@ -18,7 +18,7 @@ export type DcrOperation = 'register' | 'get' | 'update' | 'delete' | 'secret'
 export const DCR_RESULT_CODES: Record<DcrOperation, Partial<Record<Action, string>>> = {
   register: {
     CREATED: 'A202001',
-    // A dry run (CONTRACT.md §1c), which Authlete lacks: success of register, nothing created.
+    // A dry run, which Authlete lacks: success of register, nothing created.
     OK: 'A202002',
     INTERNAL_SERVER_ERROR: 'A202101',
     BAD_REQUEST: 'A202301',
@@ -68,7 +68,7 @@ export const API_ERROR_CODES: Record<number, string> = {
 }
 
 /**
- * `[A001202] /api/service/get, Authorization header is missing.` (spec §6). The path and
+ * `[A001202] /api/service/get, Authorization header is missing.` (Authlete's API). The path and
  * the text echo the request, so both are cut as error descriptions are.
  */
 export function resultMessage(code: string, text: string, path?: string): string {

@@ -3,10 +3,10 @@
  * inferred from them: Authlete request and response bodies, path and query parameters,
  * Registrar's token extensions. Client metadata is declared in metadata.ts, and no route
  * validates it with a schema: metadata/ decides it, the same way for the registration
- * endpoint and the DCR API (STYLE.md §1). Service and Client schemas type their common
- * members, so a wrong type is an envelope error (spec §2.4), and let every other member
+ * endpoint and the DCR API. Service and Client schemas type their common
+ * members, so a wrong type is an envelope error (Authlete's API), and let every other member
  * through; their answer schemas add the members the server assigns.
- * @see ../shared/spec/authlete-api.md, CONTRACT.md §1b
+ * @see Authlete's API
  */
 import { Type, type Static, type TOptional, type TSchema } from '@sinclair/typebox'
 import { ACTIONS, AUTHLETE_ENUMS } from './authlete.js'
@@ -25,7 +25,7 @@ const Bool = Type.Boolean()
 const Int = Type.Integer()
 /**
  * A count or a duration in seconds: an integer from 0 to 2^31 - 1, so it fits a 32-bit
- * column and, as milliseconds added to now, a safe integer (CONTRACT.md "Bad input").
+ * column and, as milliseconds added to now, a safe integer.
  */
 const Count = (description: string) => Type.Integer({ minimum: 0, maximum: MAX_INT32, description })
 const StrList = Type.Array(Type.String())
@@ -65,7 +65,7 @@ export const ServiceClientParams = Type.Object({
 })
 
 /**
- * The registration's optional `Idempotency-Key` header (CONTRACT.md §1c).
+ * The registration's optional `Idempotency-Key` header.
  * @see draft-ietf-httpapi-idempotency-key-header §2
  */
 export const IdempotencyKeyHeaders = Type.Object({
@@ -117,14 +117,14 @@ export const ConfigurationQuery = Type.Object({
   ),
 })
 
-/** One entry of `trustedSoftwareStatementIssuers` (CONTRACT.md §1b). */
+/** One entry of `trustedSoftwareStatementIssuers`. */
 const TrustedIssuerSchema = Type.Object({
   issuer: Type.String({ minLength: 1 }),
   jwks: JwkSetSchema,
 })
 export type TrustedIssuer = Static<typeof TrustedIssuerSchema>
 
-/** Authlete's Service (spec §5) with Registrar's extension settings (CONTRACT.md §1b). */
+/** Authlete's Service with Registrar's extension settings. */
 export const ServiceSchema = Type.Object(
   {
     ...members(Str, [
@@ -272,7 +272,7 @@ export const MAX_CLIENT_ID_LENGTH = 2048
 
 /**
  * The credentials an authorization server checks through `client/authenticate`
- * (CONTRACT.md §1c): a client secret (RFC 6749 §2.3.1) or a JWT assertion (RFC 7523 §2.2),
+ *: a client secret (RFC 6749 §2.3.1) or a JWT assertion (RFC 7523 §2.2),
  * with the parameter names of the token request they came in.
  */
 export const ClientCredentialsSchema = Type.Object(
@@ -286,7 +286,7 @@ export const ClientCredentialsSchema = Type.Object(
 )
 export type ClientCredentials = Static<typeof ClientCredentialsSchema>
 
-/** Authlete's Client (spec §4). */
+/** Authlete's Client. */
 export const ClientSchema = Type.Object(
   {
     ...members(Str, [
@@ -390,8 +390,8 @@ export const ClientSchema = Type.Object(
 )
 
 /**
- * Members of a Client that requests leave untyped: the ones the server assigns (spec §4,
- * read-only) and settings Registrar keeps as sent. Answers carry them typed.
+ * Members of a Client that requests leave untyped: the ones the server assigns (read-only
+ * in Authlete's API) and settings Registrar keeps as sent. Answers carry them typed.
  */
 const ClientAnswerMembers = {
   ...members(Int, ['number', 'serviceNumber', 'clientId', 'createdAt', 'modifiedAt']),
@@ -419,12 +419,12 @@ const ClientAnswerMembers = {
   ]),
 }
 
-/** Authlete's Client as Registrar answers it (spec §4). */
+/** Authlete's Client as Registrar answers it. */
 export const ClientAnswerSchema = Type.Object(
   { ...ClientSchema.properties, ...ClientAnswerMembers },
   { additionalProperties: true, description: "Authlete's Client object" },
 )
-/** Authlete's Client object (spec §4). Every member optional; RO ones are server-assigned. */
+/** Authlete's Client object. Every member optional; RO ones are server-assigned. */
 export type AuthleteClient = Static<typeof ClientAnswerSchema>
 
 /** A supported scope of a service, as answers carry it. */
@@ -440,7 +440,7 @@ const ScopeSchema = Type.Object(
 )
 export type AuthleteScope = Static<typeof ScopeSchema>
 
-/** What the server assigns to a service (spec §5, RO): answered, and ignored on input. */
+/** What the server assigns to a service (Authlete's API: RO): answered, and ignored on input. */
 const ServiceAssignedMembers = {
   ...members(Int, ['number', 'serviceOwnerNumber', 'apiKey', 'createdAt', 'modifiedAt']),
   apiSecret: Type.Optional(
@@ -455,7 +455,7 @@ export const SERVICE_ASSIGNED_MEMBERS = Object.keys(
   ServiceAssignedMembers,
 ) as readonly (keyof typeof ServiceAssignedMembers)[]
 
-/** Authlete's Service as Registrar answers it: with what the server assigns (spec §5, RO). */
+/** Authlete's Service as Registrar answers it: with what the server assigns (RO). */
 export const ServiceAnswerSchema = Type.Object(
   {
     ...ServiceSchema.properties,
@@ -465,19 +465,19 @@ export const ServiceAnswerSchema = Type.Object(
   { additionalProperties: true, description: ServiceSchema.description },
 )
 /**
- * Authlete's Service object (spec §5), plus Registrar's extension settings
- * (CONTRACT.md §1b). Every member optional; RO ones are server-assigned.
+ * Authlete's Service object, plus Registrar's extension settings.
+ * Every member optional; RO ones are server-assigned.
  */
 export type AuthleteService = Static<typeof ServiceAnswerSchema>
 
-/** Body of the four DCR calls (spec §3.1). */
+/** Body of the four DCR calls (Authlete's API). */
 /** `{error, error_description}` (RFC 6749 §5.2, RFC 7591 §3.2.2). */
 export const OAuthErrorSchema = Type.Object({
   error: oneOf(OAUTH_ERROR_CODES),
   error_description: Type.String(),
 })
 
-/** One reason a registration or update is refused (CONTRACT.md §1c, explained rejection). */
+/** One reason a registration or update is refused (explained rejection). */
 export const ViolationSchema = Type.Object(
   {
     pointer: Type.String({
@@ -500,14 +500,14 @@ export const ViolationSchema = Type.Object(
   },
   { additionalProperties: false },
 )
-/** @see CONTRACT.md §1c (explained rejection) */
+/** @see README, "Explained rejections and dry run" */
 export type Violation = Static<typeof ViolationSchema>
 
 /**
  * The error body of the registration endpoints and the DCR API: a refusal of the request
  * body lists every violation in rule order, and `error` and `error_description` are the
  * first one's.
- * @see RFC 7591 §3.2.2, CONTRACT.md §1c
+ * @see RFC 7591 §3.2.2
  */
 export const RegistrationErrorSchema = Type.Object({
   ...OAuthErrorSchema.properties,
@@ -536,13 +536,13 @@ export const SubstitutionSchema = Type.Object(
   },
   { additionalProperties: false },
 )
-/** @see CONTRACT.md §1c (dry run) */
+/** @see README, "Explained rejections and dry run" */
 export type Substitution = Static<typeof SubstitutionSchema>
 
 /**
  * The answer of a dry run: the client the request would register, computed by the same
  * code as a registration, with nothing issued or stored.
- * @see CONTRACT.md §1c (dry run)
+ * @see README, "Explained rejections and dry run"
  */
 export const DryRunResultSchema = Type.Object({
   client: Type.Object(ClientMetadataSchema.properties, {
@@ -555,7 +555,7 @@ export const DryRunResultSchema = Type.Object({
       "Members the server defaulted, replaced or dropped: the request's in their order, then the defaulted ones",
   }),
 })
-/** @see CONTRACT.md §1c (dry run) */
+/** @see README, "Explained rejections and dry run" */
 export type DryRunResult = Omit<Static<typeof DryRunResultSchema>, 'client'> & {
   client: ClientMetadata
 }
@@ -576,11 +576,11 @@ export const ClientRegistrationRequestSchema = Type.Object({
   dryRun: Type.Optional(
     Type.Boolean({
       description:
-        'register only: decide without registering. Action OK with the client the request would register as responseContent (DryRunResult), or BAD_REQUEST with every violation; nothing is issued or stored, and no initial access token use is consumed (CONTRACT.md §1c)',
+        'register only: decide without registering. Action OK with the client the request would register as responseContent (DryRunResult), or BAD_REQUEST with every violation; nothing is issued or stored, and no initial access token use is consumed',
     }),
   ),
 })
-/** Body of `POST /api/{serviceId}/client/registration[/get|/update|/delete]` (spec §3.1). */
+/** Body of `POST /api/{serviceId}/client/registration[/get|/update|/delete]` (Authlete's API). */
 export type ClientRegistrationRequest = Static<typeof ClientRegistrationRequestSchema>
 
 export const ClientRegistrationResponseSchema = Type.Object(
@@ -604,17 +604,17 @@ export const ClientRegistrationResponseSchema = Type.Object(
   },
   { additionalProperties: true },
 )
-/** Answer of the four DCR API calls, always HTTP 200 (spec §3.2). */
+/** Answer of the four DCR API calls, always HTTP 200 (Authlete's API). */
 export type ClientRegistrationResponse = Static<typeof ClientRegistrationResponseSchema>
 
-/** Body of every API-level error (spec §6). */
+/** Body of every API-level error (Authlete's API). */
 export const ResultErrorSchema = Type.Object({
   resultCode: Type.String({ examples: ['A001202'] }),
   resultMessage: Type.String({
     examples: ['[A001202] /api/service/create, Authorization header is missing.'],
   }),
 })
-/** The error body of every API-level failure (spec §6). */
+/** The error body of every API-level failure (Authlete's API). */
 export type ResultError = Static<typeof ResultErrorSchema>
 
 export const ServiceListSchema = Type.Object({
@@ -623,7 +623,7 @@ export const ServiceListSchema = Type.Object({
   totalCount: Int,
   services: Type.Array(ServiceAnswerSchema),
 })
-/** @see spec §2.1 (`service.list`) */
+/** @see Authlete's API (`service.list`) */
 export type ServiceList = Static<typeof ServiceListSchema>
 
 export const ClientListSchema = Type.Object({
@@ -632,10 +632,10 @@ export const ClientListSchema = Type.Object({
   totalCount: Int,
   clients: Type.Array(ClientAnswerSchema),
 })
-/** @see spec §2.2 (`client.list`) */
+/** @see Authlete's API (`client.list`) */
 export type ClientList = Static<typeof ClientListSchema>
 
-/** `POST /api/{S}/initial_access_token/create` (CONTRACT.md §1b). */
+/** `POST /api/{S}/initial_access_token/create`. */
 export const InitialAccessTokenCreateSchema = Type.Object({
   expiresIn: Type.Optional(Count('Seconds; absent or 0 = never expires')),
   maxUses: Type.Optional(Count('Absent or 0 = unlimited')),
@@ -652,7 +652,7 @@ export const InitialAccessTokenCreatedSchema = Type.Object({
 /** A new initial access token; `token` is shown this once. @see RFC 7591 §3 */
 export type CreatedInitialAccessToken = Static<typeof InitialAccessTokenCreatedSchema>
 
-/** A live initial access token, without its secret. @see CONTRACT.md §1b */
+/** A live initial access token, without its secret. @see README, "Registrar's extensions to the API" */
 const InitialAccessTokenInfoSchema = Type.Object({
   id: Type.String(),
   expiresAt: Type.Integer({ description: 'Milliseconds since the epoch; 0 = never' }),
@@ -668,7 +668,7 @@ export const InitialAccessTokenListSchema = Type.Object({
   totalCount: Type.Integer({ description: 'Live tokens in all' }),
   tokens: Type.Array(InitialAccessTokenInfoSchema),
 })
-/** @see CONTRACT.md §1b */
+/** @see README, "Registrar's extensions to the API" */
 export type InitialAccessTokenList = Static<typeof InitialAccessTokenListSchema>
 
 /** A token of a service, by its id: an initial access token or an API token. */
@@ -677,7 +677,7 @@ export const ServiceTokenParams = Type.Object({
   id: Type.String(),
 })
 
-/** `POST /api/{S}/token/create` (CONTRACT.md §1b). */
+/** `POST /api/{S}/token/create`. */
 export const ApiTokenCreateSchema = Type.Object({
   description: Type.Optional(Type.String()),
   expiresIn: Type.Optional(
@@ -716,7 +716,7 @@ export type ApiTokenInfo = Static<typeof ApiTokenInfoSchema>
 
 export const ApiTokenListSchema = Type.Object({ tokens: Type.Array(ApiTokenInfoSchema) })
 export type ApiTokenList = Static<typeof ApiTokenListSchema>
-/** A service-scoped API token; `token` is shown this once. @see CONTRACT.md §1b */
+/** A service-scoped API token; `token` is shown this once. @see README, "Registrar's extensions to the API" */
 export type ApiToken = Static<typeof ApiTokenCreatedSchema>
 
 export const HealthSchema = Type.Object({ status: Type.String() })

@@ -11,6 +11,8 @@ import { TEST_SECRET_KEYS_TEXT } from './postgres.js'
 export const MAIN = fileURLToPath(new URL('../../dist/registrar.mjs', import.meta.url))
 
 export interface StartOptions {
+  /** The `registrar` command to run. @default MAIN, this checkout's build */
+  main?: string
   /** `--database`. @default ':memory:' */
   database?: string
   /** REGISTRAR_ADMIN_TOKEN; null leaves it unset. @default a random token */
@@ -69,7 +71,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const child = spawn(
     process.execPath,
     [
-      MAIN,
+      options.main ?? MAIN,
       'serve',
       '--port',
       '0',

@@ -1,5 +1,5 @@
 /**
- * The audit history through the API: a service's events, newest first (CONTRACT.md §1c),
+ * The audit history through the API: a service's events, newest first,
  * a client's versions and a rollback to one, the erasure of a client's personal data,
  * and the verification of the whole chain (admin only: it spans every service).
  */

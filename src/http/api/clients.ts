@@ -1,4 +1,4 @@
-/** Client management (spec §2.2). */
+/** Client management (Authlete's API). */
 import type { Static } from '@sinclair/typebox'
 import type { FastifyPluginAsync } from 'fastify'
 import type { Engine } from '../../engine/index.js'

@@ -1,6 +1,6 @@
 /**
- * The four DCR calls an authorization server makes on its clients' behalf (spec §2.3,
- * §3), and Registrar's secret renewal (an extension of RFC 7592). Problems with what the OAuth client sent are HTTP 200 with an action; only a
+ * The four DCR calls an authorization server makes on its clients' behalf (Authlete's
+ * client/registration API), and Registrar's secret renewal (an extension of RFC 7592). Problems with what the OAuth client sent are HTTP 200 with an action; only a
  * malformed call itself is an HTTP error. Same engine decisions as the registration
  * endpoints, rendered as `{resultCode, resultMessage, action, responseContent, client}`.
  */

@@ -1,5 +1,5 @@
 /**
- * The Authlete-compatible API and Registrar's extensions (spec §2, CONTRACT.md §1, §1b).
+ * The Authlete-compatible API and Registrar's extensions.
  * Every route needs a credential: the admin token reaches everything; a service token, or
  * a service's `apiKey:apiSecret` over HTTP Basic (Authlete's API v2), only its own
  * service, and never the routes marked `access: 'admin'`.
@@ -51,8 +51,8 @@ export interface ApiOptions {
 }
 
 /**
- * An empty body is no body, read as `{}` below (spec §7 trap 11); anything else must be a
- * JSON object whose every value can be stored as sent (CONTRACT.md "Bad input").
+ * An empty body is no body, read as `{}` below (Authlete's API); anything else must be a
+ * JSON object whose every value can be stored as sent.
  */
 function parseEnvelope(text: string): Record<string, unknown> | undefined {
   if (text.trim() === '') return undefined

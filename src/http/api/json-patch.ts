@@ -1,5 +1,5 @@
 /**
- * The `patch` parameter of service configuration (spec §2.1): a JSON Patch (RFC 6902)
+ * The `patch` parameter of service configuration (Authlete's API): a JSON Patch (RFC 6902)
  * applied to the discovery document before it is sent, so an authorization server can
  * add or change members Registrar does not know of. Every operation must apply, or
  * nothing does: a patch that is not a JSON array, or an operation that cannot apply

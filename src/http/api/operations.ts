@@ -1,7 +1,7 @@
 /**
  * An API route as data: its method and path, what the OpenAPI document says of it, who may
  * call it, and the one engine call it answers with. Each route family is a table of these
- * (spec §2), registered in table order by addOperations.
+ * (Authlete's API), registered in table order by addOperations.
  */
 import { Type, type TSchema } from '@sinclair/typebox'
 import type { FastifyInstance, FastifyRequest, RouteGenericInterface } from 'fastify'
@@ -29,7 +29,7 @@ export interface Operation<R extends RouteGenericInterface = RouteGenericInterfa
    */
   bodyCheck?: 'schema' | 'engine'
   /**
-   * Whether an empty body is refused (400) rather than read as `{}` (spec §7 trap 11): for
+   * Whether an empty body is refused (400) rather than read as `{}` (Authlete's API): for
    * calls where `{}` would silently undo something, such as replacing a whole document.
    */
   bodyRequired?: boolean

@@ -1,5 +1,5 @@
 /**
- * A service's registration policy document (CONTRACT.md §1c, wire/policy.ts): read and
+ * A service's registration policy document (wire/policy.ts): read and
  * replaced whole. The engine checks a document (shape and values) and is the one source of
  * the 400 that names the field; PolicySchema documents the body in the OpenAPI document.
  */

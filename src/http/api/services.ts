@@ -1,4 +1,4 @@
-/** Service management (spec §2.1). */
+/** Service management (Authlete's API). */
 import { Type, type Static } from '@sinclair/typebox'
 import type { FastifyPluginAsync } from 'fastify'
 import type { Engine } from '../../engine/index.js'

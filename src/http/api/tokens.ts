@@ -1,5 +1,5 @@
 /**
- * Registrar's token extensions (CONTRACT.md §1b): initial access tokens (RFC 7591 §3) and
+ * Registrar's token extensions: initial access tokens (RFC 7591 §3) and
  * service-scoped API tokens. Each secret is answered once; only its hash is stored.
  */
 import type { Static } from '@sinclair/typebox'

@@ -1,7 +1,7 @@
 /**
  * Every metadata rule, in evaluation order: the conformance table of contents. Every problem
- * is reported in this order and the first one's code answers, so answers are deterministic
- * (CONTRACT.md §1c). Whether any grant type is left comes first:
+ * is reported in this order and the first one's code answers, so answers are deterministic.
+ * Whether any grant type is left comes first:
  * without one the rest describes a client that can get no token. Redirect URIs come next, as
  * their code (invalid_redirect_uri) is the most specific.
  * @see RFC 7591 §2, §3.2.2
@@ -96,7 +96,7 @@ export interface RuleProblem extends Problem {
 /**
  * Runs every rule in order and returns every problem, in rule order; undefined when every
  * rule is satisfied (nothing is allocated then).
- * @see RFC 7591 §3.2.2, CONTRACT.md §1c
+ * @see RFC 7591 §3.2.2
  */
 export function checkRules(
   metadata: ClientMetadata,

@@ -13,7 +13,7 @@ const isPublic = (method: string | undefined) => method === 'none'
 
 /**
  * Redirect URIs are required of clients using the implicit grant and of public clients of
- * the code flow; a confidential code-flow client may register them later (CONTRACT.md §1).
+ * the code flow; a confidential code-flow client may register them later.
  */
 export const redirectUrisPresentWhenRequired: Rule = {
   spec: 'RFC 6749 §3.1.2.2; RFC 7591 §2',

@@ -32,8 +32,8 @@ export interface SqliteConnection {
 }
 
 /**
- * The database holds client secrets' hashes and client metadata: it is for its owner only
- * (CONTRACT.md, "Bad input"). Folders created for it are 0700; the file is created 0600
+ * The database holds client secrets' hashes and client metadata: it is for its owner only.
+ * Folders created for it are 0700; the file is created 0600
  * before SQLite opens it, and an existing one is made 0600. SQLite creates the WAL and SHM
  * files with the database file's mode, so they follow; existing ones are made 0600 too.
  */
