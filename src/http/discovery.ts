@@ -11,11 +11,12 @@ import { answerPreflights } from './cors.js'
 import { sendJson } from './errors.js'
 import { requireService } from './request-parts.js'
 
+/** Each path with its operationId. */
 const DISCOVERY_PATHS = [
-  '/.well-known/oauth-authorization-server/:serviceId',
-  '/.well-known/openid-configuration/:serviceId',
-  '/:serviceId/.well-known/openid-configuration',
-]
+  ['/.well-known/oauth-authorization-server/:serviceId', 'discoveryAuthorizationServer'],
+  ['/.well-known/openid-configuration/:serviceId', 'discoveryOpenIdWellKnownFirst'],
+  ['/:serviceId/.well-known/openid-configuration', 'discoveryOpenId'],
+] as const
 
 const AuthorizationServerMetadata = Type.Object(
   {
@@ -27,13 +28,14 @@ const AuthorizationServerMetadata = Type.Object(
 )
 
 export const discoveryRoutes: FastifyPluginAsync<{ engine: Engine }> = async (app, { engine }) => {
-  for (const path of DISCOVERY_PATHS) {
+  for (const [path, operationId] of DISCOVERY_PATHS) {
     answerPreflights(app, path, ['GET'])
     app.get<{ Params: { serviceId: string } }>(
       path,
       {
         schema: {
           tags: ['Discovery'],
+          operationId,
           summary: `Authorization server metadata of a service (${path.includes('oauth') ? 'RFC 8414' : 'OpenID Connect Discovery'})`,
           params: ServiceIdParams,
           response: { 200: AuthorizationServerMetadata, 404: OAuthErrorSchema },
@@ -68,6 +70,7 @@ export const healthRoutes: FastifyPluginAsync<{ engine: Engine }> = async (app, 
     {
       schema: {
         tags: ['Health'],
+        operationId: 'healthGet',
         summary: 'Whether the server and its database answer',
         response: {
           200: Health,

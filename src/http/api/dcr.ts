@@ -82,6 +82,8 @@ type DcrRequest = FastifyRequest<{
 const OPERATIONS: {
   operation: DcrOperation
   path: string
+  /** The Authlete SDK's function name (`dynamicClientRegistration.register`). */
+  operationId: string
   summary: string
   needsJson: boolean
   run: (
@@ -93,6 +95,7 @@ const OPERATIONS: {
 }[] = [
   {
     operation: 'register',
+    operationId: 'dynamicClientRegistrationRegister',
     path: '/api/:serviceId/client/registration',
     summary:
       'Register a client (RFC 7591); `token` is the initial access token, if any; `dryRun: true` decides without registering',
@@ -109,6 +112,7 @@ const OPERATIONS: {
   },
   {
     operation: 'get',
+    operationId: 'dynamicClientRegistrationGet',
     path: '/api/:serviceId/client/registration/get',
     summary: 'Read a dynamically registered client (RFC 7592 §2.1)',
     needsJson: false,
@@ -117,6 +121,7 @@ const OPERATIONS: {
   },
   {
     operation: 'update',
+    operationId: 'dynamicClientRegistrationUpdate',
     path: '/api/:serviceId/client/registration/update',
     summary: 'Update a dynamically registered client (RFC 7592 §2.2)',
     needsJson: true,
@@ -129,6 +134,7 @@ const OPERATIONS: {
   },
   {
     operation: 'secret',
+    operationId: 'dynamicClientRegistrationRenewSecret',
     path: '/api/:serviceId/client/registration/secret',
     summary:
       "Renew a dynamically registered client's secret with its registration access token: Registrar's extension of RFC 7592, for an authorization server that serves POST {registration_client_uri}/secret; answers action UPDATED with the client information response (its new client_secret and client_secret_expires_at), UNAUTHORIZED as get does, BAD_REQUEST for a client whose auth method uses no secret",
@@ -138,6 +144,7 @@ const OPERATIONS: {
   },
   {
     operation: 'delete',
+    operationId: 'dynamicClientRegistrationDelete',
     path: '/api/:serviceId/client/registration/delete',
     summary:
       'Delete a dynamically registered client (RFC 7592 §2.3); answers 200 with action DELETED',
@@ -157,12 +164,13 @@ export const dcrRoutes: FastifyPluginAsync<{
   observeRegistration?: RegistrationObserver
 }> = async (app, { engine, observeRegistration }) => {
   const observe = observingRegistrations('api', observeRegistration)
-  for (const { operation, path, summary, needsJson, run } of OPERATIONS) {
+  for (const { operation, path, operationId, summary, needsJson, run } of OPERATIONS) {
     app.post<{ Params: { serviceId: string }; Body: ClientRegistrationRequest }>(
       path,
       {
         schema: {
           tags,
+          operationId,
           summary,
           security: bearerSecurity,
           params: ServiceIdParams,
