@@ -4,6 +4,7 @@
  * moved to `components.schemas` and referenced, so a schema used by many routes is
  * written (and read) once; and a relative server.
  */
+import { DESCRIBED_HERE } from '../wire/index.js'
 
 /** What each status means on this server, whatever the route (OpenAPI 3.1 §4.8.17). */
 export const RESPONSE_DESCRIPTIONS: Readonly<Record<string, string>> = {
@@ -54,33 +55,65 @@ function describeResponses(document: Document): void {
   }
 }
 
-/** Replaces every titled schema below `node` by a reference to its component. */
-function hoistTitled(node: unknown, components: Record<string, unknown>): unknown {
-  if (Array.isArray(node)) return node.map((item) => hoistTitled(item, components))
+/** A titled schema seen while hoisting: its shape, and its own description. */
+type Titled = { shape: Json; description?: string }
+
+/**
+ * Replaces every titled schema below `node` by a reference that keeps its description, and
+ * records the description of the schema itself: the one of a use not marked DESCRIBED_HERE.
+ */
+function hoistTitled(node: unknown, found: Map<string, Titled>): unknown {
+  if (Array.isArray(node)) return node.map((item) => hoistTitled(item, found))
   if (!isObject(node)) return node
   const copy: Json = {}
-  for (const [key, value] of Object.entries(node)) copy[key] = hoistTitled(value, components)
-  const title = copy.title
+  for (const [key, value] of Object.entries(node)) {
+    if (key !== DESCRIBED_HERE) copy[key] = hoistTitled(value, found)
+  }
+  const { title, description, ...shape } = copy
   // A `properties` map may name a member `title`; only a string title names a schema.
-  if (typeof title !== 'string' || !('type' in copy || 'anyOf' in copy)) return copy
-  const known = components[title]
-  if (known !== undefined && JSON.stringify(known) !== JSON.stringify(copy)) {
+  if (typeof title !== 'string') return copy
+  const seen = found.get(title) ?? { shape: { title, ...shape } }
+  if (JSON.stringify(seen.shape) !== JSON.stringify({ title, ...shape })) {
     throw new Error(`two different schemas are titled ${title}`)
   }
-  components[title] = copy
-  return { $ref: `#/components/schemas/${title}` }
+  if (node[DESCRIBED_HERE] !== true) seen.description ??= description as string | undefined
+  found.set(title, seen)
+  return { $ref: `#/components/schemas/${title}`, description }
+}
+
+/** Drops each reference's description where it is its component's own. */
+function dropOwnDescriptions(node: unknown, components: Record<string, Json>): void {
+  if (Array.isArray(node)) return node.forEach((item) => dropOwnDescriptions(item, components))
+  if (!isObject(node)) return
+  const target = typeof node.$ref === 'string' ? components[node.$ref.split('/').pop()!] : undefined
+  if (target && node.description === target.description) delete node.description
+  for (const value of Object.values(node)) dropOwnDescriptions(value, components)
+}
+
+/**
+ * Moves every titled schema to `components.schemas`; a use that describes it its own way
+ * keeps its description beside the reference (OpenAPI 3.1 §4.8.23).
+ */
+function hoistComponents(document: Document): void {
+  const found = new Map<string, Titled>()
+  document.paths = hoistTitled(document.paths, found) as Document['paths']
+  const schemas = { ...document.components?.schemas } as Record<string, Json>
+  for (const [title, { shape, description }] of found) {
+    schemas[title] = description === undefined ? shape : { ...shape, description }
+  }
+  dropOwnDescriptions(document.paths, schemas)
+  dropOwnDescriptions(schemas, schemas)
+  document.components = {
+    ...document.components,
+    schemas: Object.fromEntries(Object.entries(schemas).sort(([a], [b]) => a.localeCompare(b))),
+  }
 }
 
 /** The document as served: see the module comment. */
 export function finishOpenApiDocument<D extends object>(generated: D): D {
   const document = generated as Document
   describeResponses(document)
-  const schemas: Record<string, unknown> = { ...document.components?.schemas }
-  document.paths = hoistTitled(document.paths, schemas) as Document['paths']
-  document.components = {
-    ...document.components,
-    schemas: Object.fromEntries(Object.entries(schemas).sort(([a], [b]) => a.localeCompare(b))),
-  }
+  hoistComponents(document)
   // No host: the paths are below the root of the host the document was fetched from.
   document.servers = [{ url: '/' }]
   return generated

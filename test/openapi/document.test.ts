@@ -47,7 +47,9 @@ function membersOf(node: unknown, at: string): { at: string; schema: Record<stri
 }
 
 test('the document validates against the OpenAPI 3.1 schema', async () => {
-  const result = await new Validator().validate(document as unknown as object)
+  const result = await new Validator().validate(
+    document as unknown as Parameters<Validator['validate']>[0],
+  )
   assert.equal(result.valid, true, JSON.stringify(result.errors, null, 2))
 })
 
