@@ -20,9 +20,13 @@ const DISCOVERY_PATHS = [
 
 const AuthorizationServerMetadata = Type.Object(
   {
-    issuer: Type.String(),
-    registration_endpoint: Type.Optional(Type.String()),
-    response_types_supported: Type.Array(Type.String()),
+    issuer: Type.String({ description: "The service's issuer identifier (RFC 8414 §2)" }),
+    registration_endpoint: Type.Optional(
+      Type.String({ description: 'Where clients register (RFC 8414 §2, RFC 7591 §3)' }),
+    ),
+    response_types_supported: Type.Array(Type.String(), {
+      description: 'The response types the service supports (RFC 8414 §2)',
+    }),
   },
   { additionalProperties: true, description: 'Authorization server metadata (RFC 8414 §2)' },
 )
@@ -52,7 +56,7 @@ export const discoveryRoutes: FastifyPluginAsync<{ engine: Engine }> = async (ap
 const HEALTH_TIMEOUT_MILLISECONDS = 2_000
 
 const Health = Type.Object({
-  status: Type.String(),
+  status: Type.String({ description: '`ok`, or `unavailable` when the database does not answer' }),
   rateLimits: Type.String({
     description:
       'Where rate limit buckets are kept: `local`, `redis`, or `local (redis unavailable)` ' +

@@ -395,10 +395,33 @@ export const ServiceSchema = Type.Object(
  */
 export const ClientCredentialsSchema = Type.Object(
   {
-    client_id: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
-    client_secret: Type.Optional(Type.String({ minLength: 1, maxLength: 1024 })),
-    client_assertion_type: Type.Optional(Type.String({ maxLength: 256 })),
-    client_assertion: Type.Optional(Type.String({ minLength: 1, maxLength: 16384 })),
+    client_id: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 256,
+        description: 'The client id; may be left out with a client_assertion (RFC 7523 §3)',
+      }),
+    ),
+    client_secret: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 1024,
+        description: 'The client secret (RFC 6749 §2.3.1)',
+      }),
+    ),
+    client_assertion_type: Type.Optional(
+      Type.String({
+        maxLength: 256,
+        description: '`urn:ietf:params:oauth:client-assertion-type:jwt-bearer` (RFC 7523 §2.2)',
+      }),
+    ),
+    client_assertion: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 16384,
+        description: 'A JWT signed by the client (RFC 7523 §2.2)',
+      }),
+    ),
   },
   { additionalProperties: false },
 )
