@@ -219,21 +219,16 @@ export const ServiceSchema = Type.Object(
         'The CIBA backchannel authentication endpoint (OIDC CIBA §4)',
       accessTokenType: 'Kept as sent (Authlete: the token type, e.g. `Bearer`)',
     }),
-    accessTokenSignAlg: Type.Optional(
-      describedAs(oneOf(AUTHLETE_ENUMS.jwsAlg), {
-        description: 'Kept as sent (Authlete: the JWS alg of JWT access tokens)',
-      }),
-    ),
-    supportedGrantTypes: Type.Optional(
-      describedAs(listOf(AUTHLETE_ENUMS.grantType), {
-        description: 'Grant types clients may register (Authlete names, e.g. `AUTHORIZATION_CODE`)',
-      }),
-    ),
-    supportedResponseTypes: Type.Optional(
-      describedAs(listOf(AUTHLETE_ENUMS.responseType), {
-        description: 'Response types clients may register (Authlete names, e.g. `CODE`)',
-      }),
-    ),
+    ...members(oneOf(AUTHLETE_ENUMS.jwsAlg), {
+      accessTokenSignAlg: 'Kept as sent (Authlete: the JWS alg of JWT access tokens)',
+    }),
+    ...members(listOf(AUTHLETE_ENUMS.grantType), {
+      supportedGrantTypes:
+        'Grant types clients may register (Authlete names, e.g. `AUTHORIZATION_CODE`)',
+    }),
+    ...members(listOf(AUTHLETE_ENUMS.responseType), {
+      supportedResponseTypes: 'Response types clients may register (Authlete names, e.g. `CODE`)',
+    }),
     ...members(listOf(AUTHLETE_ENUMS.clientAuthMethod), {
       supportedTokenAuthMethods:
         'Token endpoint auth methods clients may register (Authlete names, e.g. `CLIENT_SECRET_BASIC`)',
@@ -242,26 +237,19 @@ export const ServiceSchema = Type.Object(
       supportedIntrospectionAuthMethods:
         'Client auth methods of the introspection endpoint, for discovery',
     }),
-    supportedDisplays: Type.Optional(
-      describedAs(listOf(AUTHLETE_ENUMS.display), {
-        description: '`display` values, for discovery (OIDC Discovery §3)',
-      }),
-    ),
-    supportedClaimTypes: Type.Optional(
-      describedAs(listOf(AUTHLETE_ENUMS.claimType), {
-        description: 'Claim types, for discovery (OIDC Discovery §3)',
-      }),
-    ),
-    supportedPromptValues: Type.Optional(
-      describedAs(listOf(AUTHLETE_ENUMS.prompt), {
-        description: '`prompt` values, for discovery (OIDC Discovery §3)',
-      }),
-    ),
-    supportedBackchannelTokenDeliveryModes: Type.Optional(
-      describedAs(listOf(AUTHLETE_ENUMS.deliveryMode), {
-        description: 'CIBA delivery modes clients may register (OIDC CIBA §4)',
-      }),
-    ),
+    ...members(listOf(AUTHLETE_ENUMS.display), {
+      supportedDisplays: '`display` values, for discovery (OIDC Discovery §3)',
+    }),
+    ...members(listOf(AUTHLETE_ENUMS.claimType), {
+      supportedClaimTypes: 'Claim types, for discovery (OIDC Discovery §3)',
+    }),
+    ...members(listOf(AUTHLETE_ENUMS.prompt), {
+      supportedPromptValues: '`prompt` values, for discovery (OIDC Discovery §3)',
+    }),
+    ...members(listOf(AUTHLETE_ENUMS.deliveryMode), {
+      supportedBackchannelTokenDeliveryModes:
+        'CIBA delivery modes clients may register (OIDC CIBA §4)',
+    }),
     ...members(Bool, {
       clientIdAliasEnabled: 'Kept as sent (Authlete: whether clients may have a client_id alias)',
       dynamicRegistrationSupported:
@@ -459,27 +447,13 @@ export const ClientSchema = Type.Object(
         "Client metadata without an Authlete member (logout URIs, software_statement, the service's supportedCustomClientMetadata), as JSON text",
       developer: 'Who the client belongs to, for clientsPerDeveloper and list filters',
     }),
-    clientType: Type.Optional(
-      describedAs(oneOf(AUTHLETE_ENUMS.clientType), {
-        description:
-          '`CONFIDENTIAL` or `PUBLIC` (RFC 6749 §2.1), from token_endpoint_auth_method: `none` is public',
-      }),
-    ),
-    applicationType: Type.Optional(
-      describedAs(oneOf(AUTHLETE_ENUMS.applicationType), {
-        description: metadataDescription('applicationType'),
-      }),
-    ),
-    subjectType: Type.Optional(
-      describedAs(oneOf(AUTHLETE_ENUMS.subjectType), {
-        description: metadataDescription('subjectType'),
-      }),
-    ),
-    tokenAuthMethod: Type.Optional(
-      describedAs(oneOf(AUTHLETE_ENUMS.clientAuthMethod), {
-        description: metadataDescription('tokenAuthMethod'),
-      }),
-    ),
+    ...members(oneOf(AUTHLETE_ENUMS.clientType), {
+      clientType:
+        '`CONFIDENTIAL` or `PUBLIC` (RFC 6749 §2.1), from token_endpoint_auth_method: `none` is public',
+    }),
+    ...metadataMembers(oneOf(AUTHLETE_ENUMS.applicationType), ['applicationType']),
+    ...metadataMembers(oneOf(AUTHLETE_ENUMS.subjectType), ['subjectType']),
+    ...metadataMembers(oneOf(AUTHLETE_ENUMS.clientAuthMethod), ['tokenAuthMethod']),
     ...metadataMembers(oneOf(AUTHLETE_ENUMS.jwsAlg), [
       'tokenAuthSignAlg',
       'idTokenSignAlg',
@@ -500,21 +474,11 @@ export const ClientSchema = Type.Object(
       'requestEncryptionEnc',
       'authorizationEncryptionEnc',
     ]),
-    grantTypes: Type.Optional(
-      describedAs(listOf(AUTHLETE_ENUMS.grantType), {
-        description: metadataDescription('grantTypes'),
-      }),
-    ),
-    responseTypes: Type.Optional(
-      describedAs(listOf(AUTHLETE_ENUMS.responseType), {
-        description: metadataDescription('responseTypes'),
-      }),
-    ),
-    responseModes: Type.Optional(
-      describedAs(listOf(AUTHLETE_ENUMS.responseMode), {
-        description: 'Kept as sent (Authlete: response modes the client may use)',
-      }),
-    ),
+    ...metadataMembers(listOf(AUTHLETE_ENUMS.grantType), ['grantTypes']),
+    ...metadataMembers(listOf(AUTHLETE_ENUMS.responseType), ['responseTypes']),
+    ...members(listOf(AUTHLETE_ENUMS.responseMode), {
+      responseModes: 'Kept as sent (Authlete: response modes the client may use)',
+    }),
     ...metadataMembers(Bool, [
       'authTimeRequired',
       'parRequired',
