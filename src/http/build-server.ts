@@ -36,6 +36,7 @@ import { requestLine, serializeError, serializeRequest } from './log-fields.js'
 import type { ServerMetrics } from './metrics.js'
 import { metricsRoutes, type MetricsAccess } from './metrics-route.js'
 import { openApiRoutes, type OpenApiDocument } from './openapi.js'
+import { finishOpenApiDocument } from './openapi-document.js'
 import { registrationRoutes } from './registration.js'
 import { REQUEST_ID_HEADER, requestIdOf, traceFieldsOf } from './request-id.js'
 import { schemaController } from './schema-compilers.js'
@@ -299,6 +300,8 @@ async function generateOpenApi(
         },
       },
     },
+    transformObject: (documentObject) =>
+      finishOpenApiDocument((documentObject as { openapiObject: object }).openapiObject),
   })
   return async () => app.swagger() as OpenApiDocument
 }

@@ -11,29 +11,35 @@ import { answerPreflights } from './cors.js'
 import { sendJson } from './errors.js'
 import { requireService } from './request-parts.js'
 
+/** Each path with its operationId. */
 const DISCOVERY_PATHS = [
-  '/.well-known/oauth-authorization-server/:serviceId',
-  '/.well-known/openid-configuration/:serviceId',
-  '/:serviceId/.well-known/openid-configuration',
-]
+  ['/.well-known/oauth-authorization-server/:serviceId', 'discoveryAuthorizationServer'],
+  ['/.well-known/openid-configuration/:serviceId', 'discoveryOpenIdWellKnownFirst'],
+  ['/:serviceId/.well-known/openid-configuration', 'discoveryOpenId'],
+] as const
 
 const AuthorizationServerMetadata = Type.Object(
   {
-    issuer: Type.String(),
-    registration_endpoint: Type.Optional(Type.String()),
-    response_types_supported: Type.Array(Type.String()),
+    issuer: Type.String({ description: "The service's issuer identifier (RFC 8414 §2)" }),
+    registration_endpoint: Type.Optional(
+      Type.String({ description: 'Where clients register (RFC 8414 §2, RFC 7591 §3)' }),
+    ),
+    response_types_supported: Type.Array(Type.String(), {
+      description: 'The response types the service supports (RFC 8414 §2)',
+    }),
   },
   { additionalProperties: true, description: 'Authorization server metadata (RFC 8414 §2)' },
 )
 
 export const discoveryRoutes: FastifyPluginAsync<{ engine: Engine }> = async (app, { engine }) => {
-  for (const path of DISCOVERY_PATHS) {
+  for (const [path, operationId] of DISCOVERY_PATHS) {
     answerPreflights(app, path, ['GET'])
     app.get<{ Params: { serviceId: string } }>(
       path,
       {
         schema: {
           tags: ['Discovery'],
+          operationId,
           summary: `Authorization server metadata of a service (${path.includes('oauth') ? 'RFC 8414' : 'OpenID Connect Discovery'})`,
           params: ServiceIdParams,
           response: { 200: AuthorizationServerMetadata, 404: OAuthErrorSchema },
@@ -50,7 +56,7 @@ export const discoveryRoutes: FastifyPluginAsync<{ engine: Engine }> = async (ap
 const HEALTH_TIMEOUT_MILLISECONDS = 2_000
 
 const Health = Type.Object({
-  status: Type.String(),
+  status: Type.String({ description: '`ok`, or `unavailable` when the database does not answer' }),
   rateLimits: Type.String({
     description:
       'Where rate limit buckets are kept: `local`, `redis`, or `local (redis unavailable)` ' +
@@ -68,6 +74,7 @@ export const healthRoutes: FastifyPluginAsync<{ engine: Engine }> = async (app, 
     {
       schema: {
         tags: ['Health'],
+        operationId: 'healthGet',
         summary: 'Whether the server and its database answer',
         response: {
           200: Health,

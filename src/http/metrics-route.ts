@@ -32,6 +32,7 @@ export const metricsRoutes: FastifyPluginAsync<MetricsRouteOptions> = async (app
     {
       schema: {
         tags: ['Health'],
+        operationId: 'metricsGet',
         summary: 'Metrics in the Prometheus text format',
         description:
           'Requests, registrations by outcome and rejecting rule, rate limit refusals, group commits, ' +

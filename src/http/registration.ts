@@ -90,6 +90,7 @@ const configurationOf = (request: RegistrationRequest) => ({
 interface RegistrationOperation {
   method: 'POST' | 'GET' | 'PUT' | 'DELETE'
   path: string
+  operationId: string
   summary: string
   description: string
   /** Whether the body carries client metadata. */
@@ -119,6 +120,7 @@ const OPERATIONS: readonly RegistrationOperation[] = [
   {
     method: 'POST',
     path: REGISTER,
+    operationId: 'registrationRegister',
     summary: 'Register a client (RFC 7591 §3.1)',
     description:
       'Client metadata as JSON. `Authorization: Bearer <initial access token>` when the service requires one. ' +
@@ -148,6 +150,7 @@ const OPERATIONS: readonly RegistrationOperation[] = [
   {
     method: 'GET',
     path: CONFIGURE,
+    operationId: 'registrationRead',
     summary: 'Read a client (RFC 7592 §2.1)',
     description: BEARER_RAT,
     takesMetadata: false,
@@ -157,6 +160,7 @@ const OPERATIONS: readonly RegistrationOperation[] = [
   {
     method: 'PUT',
     path: CONFIGURE,
+    operationId: 'registrationUpdate',
     summary: 'Update a client (RFC 7592 §2.2)',
     description: BEARER_RAT,
     takesMetadata: true,
@@ -167,6 +171,7 @@ const OPERATIONS: readonly RegistrationOperation[] = [
   {
     method: 'POST',
     path: RENEW_SECRET,
+    operationId: 'registrationRenewSecret',
     summary: 'Renew the client secret (Registrar extension of RFC 7592)',
     description:
       `${BEARER_RAT}, no body. Registrar's extension of RFC 7592 (not in the RFC): the client gets a new client_secret, ` +
@@ -182,6 +187,7 @@ const OPERATIONS: readonly RegistrationOperation[] = [
   {
     method: 'DELETE',
     path: CONFIGURE,
+    operationId: 'registrationDelete',
     summary: 'Delete a client (RFC 7592 §2.3)',
     description: BEARER_RAT,
     takesMetadata: false,
@@ -195,7 +201,8 @@ function routeOf(
   operation: RegistrationOperation,
   observe: ObserveRegistration,
 ): RouteOptions {
-  const { method, path, summary, description, takesMetadata, success, query, decide } = operation
+  const { method, path, operationId, summary, description, takesMetadata, success, query } =
+    operation
   const { headers, moreErrors } = operation
   return {
     method,
@@ -203,6 +210,7 @@ function routeOf(
     ...(takesMetadata && { validatorCompiler: documentOnly }),
     schema: {
       tags,
+      operationId,
       summary,
       description,
       params: path === REGISTER ? ServiceIdParams : ServiceClientParams,
@@ -219,7 +227,7 @@ function routeOf(
     handler: async (request, reply) => {
       const registrationRequest = request as RegistrationRequest
       const service = await requireRegistrationService(engine, registrationRequest.params.serviceId)
-      const decision = await decide(engine, service, registrationRequest, observe)
+      const decision = await operation.decide(engine, service, registrationRequest, observe)
       return sendDecision(request, reply, decision)
     },
   }

@@ -31,14 +31,17 @@ export type AuditEventKind = (typeof AUDIT_EVENT_KINDS)[number]
 
 const digits = (description: string) => Type.String({ pattern: '^[0-9]{1,16}$', description })
 
+/** Who can be the actor of an event. */
+const ACTORS =
+  '`admin`, `service_token:<id>`, `service_secret:<apiKey>`, `initial_access_token:<id>`, ' +
+  '`registration_access_token:<client id>`, `anonymous` or `system` (the sweep that reaps and purges clients)'
+
 export const AuditQuery = Type.Object({
   clientId: Type.Optional(digits('Only events of this client')),
   actor: Type.Optional(
     Type.String({
       maxLength: 200,
-      description:
-        'Only events of this actor: `admin`, `service_token:<id>`, `service_secret:<apiKey>`, `initial_access_token:<id>`, ' +
-        '`registration_access_token:<client id>`, `anonymous` or `system` (the sweep that reaps and purges clients)',
+      description: `Only events of this actor: ${ACTORS}`,
     }),
   ),
   kind: Type.Optional(
@@ -71,26 +74,32 @@ export const AuditEventSchema = Type.Object({
   seq: Type.Optional(
     Type.Integer({ description: "The event's place in the hash chain; absent until sealed" }),
   ),
-  kind: Type.String({ examples: ['client.updated'] }),
-  clientId: Type.Optional(Type.Integer()),
-  actor: Type.String(),
+  kind: Type.String({ examples: ['client.updated'], description: 'What happened' }),
+  clientId: Type.Optional(Type.Integer({ description: 'The client it happened to, if any' })),
+  actor: Type.String({ description: `Who did it: ${ACTORS}` }),
   requestId: Type.Optional(Type.String({ description: 'The X-Request-Id of the request' })),
   at: Type.Integer({ description: 'Milliseconds since the epoch' }),
   detail: Type.Object(
     {
       source: Type.Optional(Type.String({ description: "The caller's IP address" })),
-      version: Type.Optional(Type.Integer()),
+      version: Type.Optional(
+        Type.Integer({ description: "The client's metadata version the event made" }),
+      ),
       metadata: Type.Optional(
         Type.Object({}, { additionalProperties: true, description: 'Secrets masked' }),
       ),
       diff: Type.Optional(
         Type.Record(
           Type.String(),
-          Type.Object({ from: Type.Optional(Type.Unknown()), to: Type.Optional(Type.Unknown()) }),
+          Type.Object({
+            from: Type.Optional(Type.Unknown({ description: 'The value before; absent if none' })),
+            to: Type.Optional(Type.Unknown({ description: 'The value after; absent if none' })),
+          }),
+          { description: 'Each changed metadata member, by name' },
         ),
       ),
-      error: Type.Optional(Type.String()),
-      rule: Type.Optional(Type.String()),
+      error: Type.Optional(Type.String({ description: 'A refusal: its OAuth error code' })),
+      rule: Type.Optional(Type.String({ description: 'A refusal: the rule that refused it' })),
       reason: Type.Optional(
         Type.String({
           description:
@@ -112,11 +121,11 @@ export const AuditEventSchema = Type.Object({
     },
     { description: 'Empty once erased' },
   ),
-  erased: Type.Boolean(),
+  erased: Type.Boolean({ description: 'Whether its personal data was erased' }),
 })
 
 export const AuditPageSchema = Type.Object({
-  events: Type.Array(AuditEventSchema),
+  events: Type.Array(AuditEventSchema, { description: 'The events, newest first' }),
   next: Type.Optional(
     Type.Integer({ description: 'Pass as `before` for the next (older) page; absent on the last' }),
   ),
@@ -125,10 +134,10 @@ export const AuditPageSchema = Type.Object({
 export const ClientVersionListSchema = Type.Object({
   versions: Type.Array(
     Type.Object({
-      version: Type.Integer(),
-      kind: Type.String(),
-      actor: Type.String(),
-      at: Type.Integer(),
+      version: Type.Integer({ description: 'The version number, from 1' }),
+      kind: Type.String({ description: 'The audit event that made it' }),
+      actor: Type.String({ description: `Who did it: ${ACTORS}` }),
+      at: Type.Integer({ description: 'Milliseconds since the epoch' }),
       metadata: Type.Optional(
         Type.Object(
           {},
@@ -136,6 +145,7 @@ export const ClientVersionListSchema = Type.Object({
         ),
       ),
     }),
+    { description: 'The versions, newest first' },
   ),
 })
 
@@ -150,14 +160,21 @@ export const AuditErasedSchema = Type.Object({
 
 export const AuditVerificationSchema = Type.Object({
   ok: Type.Boolean({ description: 'Whether the chain is whole' }),
-  checked: Type.Integer(),
-  head: Type.Object({ seq: Type.Integer(), hash: Type.String() }),
+  checked: Type.Integer({ description: 'Sealed events checked' }),
+  head: Type.Object(
+    {
+      seq: Type.Integer({ description: 'The seq of the last sealed event' }),
+      hash: Type.String({ description: 'Its chain hash (base64url SHA-256)' }),
+    },
+    { description: 'The head of the chain now: log it to check against later' },
+  ),
   problems: Type.Array(
     Type.Object({
-      seq: Type.Optional(Type.Integer()),
-      number: Type.Optional(Type.Integer()),
-      problem: Type.String(),
+      seq: Type.Optional(Type.Integer({ description: 'Where in the chain' })),
+      number: Type.Optional(Type.Integer({ description: 'The event concerned' })),
+      problem: Type.String({ description: 'What is wrong' }),
     }),
+    { description: 'Each break found; empty when ok' },
   ),
   unsealed: Type.Integer({ description: 'Events written but not sealed yet' }),
 })

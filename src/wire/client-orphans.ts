@@ -33,7 +33,7 @@ export const ClientOrphansQuery = Type.Object({
 export type ClientOrphansQueryString = Static<typeof ClientOrphansQuery>
 
 export const OrphanClientSchema = Type.Object({
-  clientId: Type.Integer(),
+  clientId: Type.Integer({ description: 'The client id' }),
   documentUrl: Type.Optional(
     Type.String({
       description:
@@ -42,7 +42,7 @@ export const OrphanClientSchema = Type.Object({
   ),
   clientName: Type.Optional(Type.String({ description: 'client_name (RFC 7591 §2)' })),
   softwareId: Type.Optional(Type.String({ description: 'software_id (RFC 7591 §2)' })),
-  createdAt: Type.Integer(),
+  createdAt: Type.Integer({ description: 'When it was registered, milliseconds since the epoch' }),
   lastUsedAt: Type.Optional(
     Type.Integer({ description: 'Absent when never used; kept to the hour' }),
   ),
@@ -67,15 +67,21 @@ const Groups = (what: string) =>
   Type.Array(DuplicateGroupSchema, { description: `${what}; the largest groups first` })
 
 export const ClientOrphanReportSchema = Type.Object({
-  neverUsed: Type.Object({
-    count: Type.Integer({ description: 'Never-used clients old enough, in all' }),
-    clients: Type.Array(OrphanClientSchema, { description: 'The oldest of them first' }),
-  }),
-  duplicates: Type.Object({
-    softwareId: Groups('Clients sharing a software_id'),
-    clientName: Groups('Clients sharing a client_name'),
-    redirectUris: Groups('Clients sharing a set of redirect_uris, whatever their order'),
-  }),
+  neverUsed: Type.Object(
+    {
+      count: Type.Integer({ description: 'Never-used clients old enough, in all' }),
+      clients: Type.Array(OrphanClientSchema, { description: 'The oldest of them first' }),
+    },
+    { description: 'Clients that never used their credentials or registration access token' },
+  ),
+  duplicates: Type.Object(
+    {
+      softwareId: Groups('Clients sharing a software_id'),
+      clientName: Groups('Clients sharing a client_name'),
+      redirectUris: Groups('Clients sharing a set of redirect_uris, whatever their order'),
+    },
+    { description: 'Groups of clients that look like registrations of one client' },
+  ),
   scanned: Type.Integer({ description: 'Live clients examined' }),
   complete: Type.Boolean({
     description: 'False when the service holds more live clients than one report examines',

@@ -27,9 +27,9 @@ export type ClientSecretUpdateBody = Static<typeof ClientSecretUpdateSchema>
 
 /** What both calls answer: the secret now in force and the one it replaced. */
 export const ClientSecretResultSchema = Type.Object({
-  resultCode: Type.String({ examples: ['A148001'] }),
-  resultMessage: Type.String(),
-  newClientSecret: Type.String(),
+  resultCode: Type.String({ examples: ['A148001'], description: 'The result code' }),
+  resultMessage: Type.String({ description: 'The result code and what happened, for people' }),
+  newClientSecret: Type.String({ description: 'The secret now in force' }),
   oldClientSecret: Type.Optional(
     Type.String({
       description:

@@ -28,7 +28,7 @@ export const MetadataDocumentVersionsSchema = Type.Object({
       version: Type.Integer({
         description: '1 for the first document fetched, then one more per change',
       }),
-      fetchedAt: Type.Integer(),
+      fetchedAt: Type.Integer({ description: 'When it was fetched, milliseconds since the epoch' }),
       approved: Type.Boolean({
         description: 'Whether it is the approved version: the one used while a change is held',
       }),

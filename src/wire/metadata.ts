@@ -38,31 +38,43 @@ export interface MemberAnnotations {
 }
 
 type Enum = keyof typeof AUTHLETE_ENUMS
-const at = (authlete: string, vocabulary?: Enum): MemberAnnotations =>
-  vocabulary === undefined
-    ? { 'x-authlete': authlete }
-    : { 'x-authlete': authlete, 'x-authlete-enum': vocabulary }
-const tagged = (authlete: string, array: string): MemberAnnotations => ({
+const at = (authlete: string, description: string, vocabulary?: Enum) => ({
+  'x-authlete': authlete,
+  description,
+  ...(vocabulary !== undefined && { 'x-authlete-enum': vocabulary }),
+})
+const tagged = (authlete: string, array: string, description: string) => ({
   'x-authlete': authlete,
   'x-authlete-tagged': array,
+  description: `${description} Language-tagged variants (\`member#tag\`, RFC 7591 §2.2) may ride beside it.`,
 })
 
-const text = (authlete: string, vocabulary?: Enum) =>
-  Type.Optional(Type.String(at(authlete, vocabulary)))
-const uri = (annotations: MemberAnnotations) =>
+const text = (authlete: string, description: string, vocabulary?: Enum) =>
+  Type.Optional(Type.String(at(authlete, description, vocabulary)))
+const uri = (annotations: MemberAnnotations & { description: string }) =>
   Type.Optional(Type.String({ format: 'uri', ...annotations }))
-const list = (authlete: string, vocabulary?: Enum) =>
-  Type.Optional(Type.Array(Type.String(), at(authlete, vocabulary)))
-const uriList = (authlete: string) =>
-  Type.Optional(Type.Array(Type.String({ format: 'uri' }), at(authlete)))
-const flag = (authlete: string) => Type.Optional(Type.Boolean(at(authlete)))
-const alg = (authlete: string, vocabulary: 'jwsAlg' | 'jweAlg' | 'jweEnc') =>
-  text(authlete, vocabulary)
+const list = (authlete: string, description: string, vocabulary?: Enum) =>
+  Type.Optional(
+    Type.Array(Type.String({ description: 'One value' }), at(authlete, description, vocabulary)),
+  )
+const uriList = (authlete: string, description: string) =>
+  Type.Optional(
+    Type.Array(Type.String({ format: 'uri', description: 'One URI' }), at(authlete, description)),
+  )
+const flag = (authlete: string, description: string) =>
+  Type.Optional(Type.Boolean(at(authlete, description)))
+const alg = (authlete: string, vocabulary: 'jwsAlg' | 'jweAlg' | 'jweEnc', description: string) =>
+  text(authlete, description, vocabulary)
 
 /** A JSON Web Key Set (RFC 7517 §5). */
-export const JwkSetSchema = Type.Object({
-  keys: Type.Array(Type.Record(Type.String(), Type.Unknown())),
-})
+export const JwkSetSchema = Type.Object(
+  {
+    keys: Type.Array(Type.Record(Type.String(), Type.Unknown()), {
+      description: 'The keys, each a JWK (RFC 7517 §4)',
+    }),
+  },
+  { title: 'JwkSet', description: 'A JSON Web Key Set (RFC 7517 §5)' },
+)
 export type JwkSet = Static<typeof JwkSetSchema>
 
 /**
@@ -74,89 +86,256 @@ export type JwkSet = Static<typeof JwkSetSchema>
 export const ClientMetadataSchema = Type.Object(
   {
     // RFC 7591 §2
-    redirect_uris: uriList('redirectUris'),
-    token_endpoint_auth_method: text('tokenAuthMethod', 'clientAuthMethod'),
-    grant_types: list('grantTypes', 'grantType'),
-    response_types: list('responseTypes', 'responseType'),
-    client_name: Type.Optional(Type.String(tagged('clientName', 'clientNames'))),
-    client_uri: uri(tagged('clientUri', 'clientUris')),
-    logo_uri: uri(tagged('logoUri', 'logoUris')),
-    scope: text('extension.requestableScopes'),
-    contacts: list('contacts'),
-    tos_uri: uri(tagged('tosUri', 'tosUris')),
-    policy_uri: uri(tagged('policyUri', 'policyUris')),
-    jwks_uri: uri(at('jwksUri')),
-    jwks: Type.Optional(Type.Object(JwkSetSchema.properties, at('jwks'))),
-    software_id: text('softwareId'),
-    software_version: text('softwareVersion'),
-    software_statement: text(NOT_MAPPED),
+    redirect_uris: uriList(
+      'redirectUris',
+      'Redirection URIs for redirect-based flows (RFC 7591 §2)',
+    ),
+    token_endpoint_auth_method: text(
+      'tokenAuthMethod',
+      'How the client authenticates at the token endpoint, e.g. `client_secret_basic`, `private_key_jwt`, `none` (RFC 7591 §2)',
+      'clientAuthMethod',
+    ),
+    grant_types: list('grantTypes', 'Grant types the client may use (RFC 7591 §2)', 'grantType'),
+    response_types: list(
+      'responseTypes',
+      'Response types the client may use at the authorization endpoint (RFC 7591 §2)',
+      'responseType',
+    ),
+    client_name: Type.Optional(
+      Type.String(tagged('clientName', 'clientNames', 'Name shown to end-users (RFC 7591 §2).')),
+    ),
+    client_uri: uri(tagged('clientUri', 'clientUris', "The client's home page (RFC 7591 §2).")),
+    logo_uri: uri(tagged('logoUri', 'logoUris', "The client's logo (RFC 7591 §2).")),
+    scope: text(
+      'extension.requestableScopes',
+      'Space-separated scopes the client may request (RFC 7591 §2)',
+    ),
+    contacts: list(
+      'contacts',
+      'Ways to contact the people responsible, usually e-mail addresses (RFC 7591 §2)',
+    ),
+    tos_uri: uri(tagged('tosUri', 'tosUris', "The client's terms of service (RFC 7591 §2).")),
+    policy_uri: uri(
+      tagged('policyUri', 'policyUris', "The client's privacy policy (RFC 7591 §2)."),
+    ),
+    jwks_uri: uri(at('jwksUri', "URL of the client's JWK Set; never with `jwks` (RFC 7591 §2)")),
+    jwks: Type.Optional(
+      Type.Object(
+        JwkSetSchema.properties,
+        at('jwks', "The client's JWK Set by value; never with `jwks_uri` (RFC 7591 §2)"),
+      ),
+    ),
+    software_id: text(
+      'softwareId',
+      'Identifies the client software across its instances (RFC 7591 §2)',
+    ),
+    software_version: text('softwareVersion', 'Version of the client software (RFC 7591 §2)'),
+    software_statement: text(
+      NOT_MAPPED,
+      'A signed JWT asserting metadata about the software; its claims win over the request (RFC 7591 §2.3)',
+    ),
     // OIDC DCR §2. A value of application_type other than web or native is read as
     // omitted, since a registration is never refused for it alone; defaults.ts decides.
     application_type: Type.Optional(
       Type.Union([Type.Literal('web'), Type.Literal('native')], {
-        ...at('applicationType', 'applicationType'),
+        ...at('applicationType', '`web` (default) or `native` (OIDC DCR §2)', 'applicationType'),
         'x-shape': 'string',
       }),
     ),
-    sector_identifier_uri: uri(at('sectorIdentifierUri')),
+    sector_identifier_uri: uri(
+      at(
+        'sectorIdentifierUri',
+        'URL of a JSON list of redirect URIs, to group clients for pairwise subjects (OIDC DCR §2)',
+      ),
+    ),
     subject_type: Type.Optional(
       Type.Union(
         [Type.Literal('public'), Type.Literal('pairwise')],
-        at('subjectType', 'subjectType'),
+        at(
+          'subjectType',
+          'Subject identifier type: `public` or `pairwise` (OIDC DCR §2)',
+          'subjectType',
+        ),
       ),
     ),
-    id_token_signed_response_alg: alg('idTokenSignAlg', 'jwsAlg'),
-    id_token_encrypted_response_alg: alg('idTokenEncryptionAlg', 'jweAlg'),
-    id_token_encrypted_response_enc: alg('idTokenEncryptionEnc', 'jweEnc'),
-    userinfo_signed_response_alg: alg('userInfoSignAlg', 'jwsAlg'),
-    userinfo_encrypted_response_alg: alg('userInfoEncryptionAlg', 'jweAlg'),
-    userinfo_encrypted_response_enc: alg('userInfoEncryptionEnc', 'jweEnc'),
-    request_object_signing_alg: alg('requestSignAlg', 'jwsAlg'),
-    request_object_encryption_alg: alg('requestEncryptionAlg', 'jweAlg'),
-    request_object_encryption_enc: alg('requestEncryptionEnc', 'jweEnc'),
-    token_endpoint_auth_signing_alg: alg('tokenAuthSignAlg', 'jwsAlg'),
+    id_token_signed_response_alg: alg(
+      'idTokenSignAlg',
+      'jwsAlg',
+      'JWS alg for ID tokens (OIDC DCR §2)',
+    ),
+    id_token_encrypted_response_alg: alg(
+      'idTokenEncryptionAlg',
+      'jweAlg',
+      'JWE alg for ID tokens (OIDC DCR §2)',
+    ),
+    id_token_encrypted_response_enc: alg(
+      'idTokenEncryptionEnc',
+      'jweEnc',
+      'JWE enc for ID tokens (OIDC DCR §2)',
+    ),
+    userinfo_signed_response_alg: alg(
+      'userInfoSignAlg',
+      'jwsAlg',
+      'JWS alg for UserInfo responses (OIDC DCR §2)',
+    ),
+    userinfo_encrypted_response_alg: alg(
+      'userInfoEncryptionAlg',
+      'jweAlg',
+      'JWE alg for UserInfo responses (OIDC DCR §2)',
+    ),
+    userinfo_encrypted_response_enc: alg(
+      'userInfoEncryptionEnc',
+      'jweEnc',
+      'JWE enc for UserInfo responses (OIDC DCR §2)',
+    ),
+    request_object_signing_alg: alg(
+      'requestSignAlg',
+      'jwsAlg',
+      'JWS alg of request objects the client sends (OIDC DCR §2)',
+    ),
+    request_object_encryption_alg: alg(
+      'requestEncryptionAlg',
+      'jweAlg',
+      'JWE alg of request objects the client sends (OIDC DCR §2)',
+    ),
+    request_object_encryption_enc: alg(
+      'requestEncryptionEnc',
+      'jweEnc',
+      'JWE enc of request objects the client sends (OIDC DCR §2)',
+    ),
+    token_endpoint_auth_signing_alg: alg(
+      'tokenAuthSignAlg',
+      'jwsAlg',
+      'JWS alg of the client assertion for `private_key_jwt` and `client_secret_jwt` (OIDC DCR §2)',
+    ),
     // Seconds, kept as sent (0 too: OIDC Core §3.1.2.1 max_age=0 asks for a fresh login);
     // -0 and 1e-400, which parse to 0, are refused with every other number JSON alters.
-    default_max_age: Type.Optional(Type.Integer({ maximum: MAX_INT32, ...at('defaultMaxAge') })),
-    require_auth_time: flag('authTimeRequired'),
-    default_acr_values: list('defaultAcrs'),
-    initiate_login_uri: uri(at('loginUri')),
-    request_uris: uriList('requestUris'),
+    default_max_age: Type.Optional(
+      Type.Integer({
+        maximum: MAX_INT32,
+        ...at('defaultMaxAge', 'Default maximum authentication age, in seconds (OIDC DCR §2)'),
+      }),
+    ),
+    require_auth_time: flag(
+      'authTimeRequired',
+      'Whether ID tokens must carry `auth_time` (OIDC DCR §2)',
+    ),
+    default_acr_values: list(
+      'defaultAcrs',
+      'Default ACR values, in order of preference (OIDC DCR §2)',
+    ),
+    initiate_login_uri: uri(
+      at('loginUri', 'URI a third party uses to start a login by the client (OIDC DCR §2)'),
+    ),
+    request_uris: uriList('requestUris', 'Pre-registered `request_uri` values (OIDC DCR §2)'),
     // OIDC RP-Initiated Logout §3.1, Front-Channel Logout §2, Back-Channel Logout §2.2
-    post_logout_redirect_uris: uriList(NOT_MAPPED),
-    frontchannel_logout_uri: uri(at(NOT_MAPPED)),
-    frontchannel_logout_session_required: flag(NOT_MAPPED),
-    backchannel_logout_uri: uri(at(NOT_MAPPED)),
-    backchannel_logout_session_required: flag(NOT_MAPPED),
+    post_logout_redirect_uris: uriList(
+      NOT_MAPPED,
+      'Where the end-user may be sent after logout (OIDC RP-Initiated Logout §3.1)',
+    ),
+    frontchannel_logout_uri: uri(
+      at(NOT_MAPPED, 'Front-channel logout URI (OIDC Front-Channel Logout §2)'),
+    ),
+    frontchannel_logout_session_required: flag(
+      NOT_MAPPED,
+      'Whether `iss` and `sid` are added to the front-channel logout URI (OIDC Front-Channel Logout §2)',
+    ),
+    backchannel_logout_uri: uri(
+      at(NOT_MAPPED, 'Back-channel logout URI (OIDC Back-Channel Logout §2.2)'),
+    ),
+    backchannel_logout_session_required: flag(
+      NOT_MAPPED,
+      'Whether the logout token carries `sid` (OIDC Back-Channel Logout §2.2)',
+    ),
     // RFC 8705 §2.1.2, §3.4
-    tls_client_auth_subject_dn: text('tlsClientAuthSubjectDn'),
-    tls_client_auth_san_dns: text('tlsClientAuthSanDns'),
-    tls_client_auth_san_uri: text('tlsClientAuthSanUri'),
-    tls_client_auth_san_ip: text('tlsClientAuthSanIp'),
-    tls_client_auth_san_email: text('tlsClientAuthSanEmail'),
-    tls_client_certificate_bound_access_tokens: flag('tlsClientCertificateBoundAccessTokens'),
+    tls_client_auth_subject_dn: text(
+      'tlsClientAuthSubjectDn',
+      'Expected subject DN of the client certificate for `tls_client_auth` (RFC 8705 §2.1.2)',
+    ),
+    tls_client_auth_san_dns: text(
+      'tlsClientAuthSanDns',
+      'Expected dNSName SAN of the client certificate (RFC 8705 §2.1.2)',
+    ),
+    tls_client_auth_san_uri: text(
+      'tlsClientAuthSanUri',
+      'Expected uniformResourceIdentifier SAN of the client certificate (RFC 8705 §2.1.2)',
+    ),
+    tls_client_auth_san_ip: text(
+      'tlsClientAuthSanIp',
+      'Expected iPAddress SAN of the client certificate (RFC 8705 §2.1.2)',
+    ),
+    tls_client_auth_san_email: text(
+      'tlsClientAuthSanEmail',
+      'Expected rfc822Name SAN of the client certificate (RFC 8705 §2.1.2)',
+    ),
+    tls_client_certificate_bound_access_tokens: flag(
+      'tlsClientCertificateBoundAccessTokens',
+      'Whether access tokens are bound to the client certificate (RFC 8705 §3.4)',
+    ),
     // RFC 9126 §6, RFC 9101 §10.5, RFC 9449 §5.2
-    require_pushed_authorization_requests: flag('parRequired'),
-    require_signed_request_object: flag('requestObjectRequired'),
-    dpop_bound_access_tokens: flag('dpopRequired'),
+    require_pushed_authorization_requests: flag(
+      'parRequired',
+      'Whether the client must use pushed authorization requests (RFC 9126 §6)',
+    ),
+    require_signed_request_object: flag(
+      'requestObjectRequired',
+      'Whether authorization requests must be signed request objects (RFC 9101 §10.5)',
+    ),
+    dpop_bound_access_tokens: flag(
+      'dpopRequired',
+      'Whether access tokens must be DPoP-bound (RFC 9449 §5.2)',
+    ),
     // JARM §3
-    authorization_signed_response_alg: alg('authorizationSignAlg', 'jwsAlg'),
-    authorization_encrypted_response_alg: alg('authorizationEncryptionAlg', 'jweAlg'),
-    authorization_encrypted_response_enc: alg('authorizationEncryptionEnc', 'jweEnc'),
+    authorization_signed_response_alg: alg(
+      'authorizationSignAlg',
+      'jwsAlg',
+      'JWS alg of JWT authorization responses (JARM §3)',
+    ),
+    authorization_encrypted_response_alg: alg(
+      'authorizationEncryptionAlg',
+      'jweAlg',
+      'JWE alg of JWT authorization responses (JARM §3)',
+    ),
+    authorization_encrypted_response_enc: alg(
+      'authorizationEncryptionEnc',
+      'jweEnc',
+      'JWE enc of JWT authorization responses (JARM §3)',
+    ),
     // OIDC CIBA §4
     backchannel_token_delivery_mode: Type.Optional(
       Type.Union(
         [Type.Literal('poll'), Type.Literal('ping'), Type.Literal('push')],
-        at('bcDeliveryMode', 'deliveryMode'),
+        at(
+          'bcDeliveryMode',
+          'CIBA token delivery mode: `poll`, `ping` or `push` (OIDC CIBA §4)',
+          'deliveryMode',
+        ),
       ),
     ),
-    backchannel_client_notification_endpoint: uri(at('bcNotificationEndpoint')),
-    backchannel_authentication_request_signing_alg: alg('bcRequestSignAlg', 'jwsAlg'),
-    backchannel_user_code_parameter: flag('bcUserCodeRequired'),
+    backchannel_client_notification_endpoint: uri(
+      at('bcNotificationEndpoint', 'Where CIBA `ping` and `push` notifications go (OIDC CIBA §4)'),
+    ),
+    backchannel_authentication_request_signing_alg: alg(
+      'bcRequestSignAlg',
+      'jwsAlg',
+      'JWS alg of signed CIBA authentication requests (OIDC CIBA §4)',
+    ),
+    backchannel_user_code_parameter: flag(
+      'bcUserCodeRequired',
+      'Whether the client supports the CIBA `user_code` parameter (OIDC CIBA §4)',
+    ),
     // RFC 9396 §10
-    authorization_details_types: list('authorizationDetailsTypes'),
+    authorization_details_types: list(
+      'authorizationDetailsTypes',
+      'Rich authorization request `type` values the client may use (RFC 9396 §10)',
+    ),
   },
-  { additionalProperties: true, description: 'Client metadata (RFC 7591 §2)' },
+  {
+    additionalProperties: true,
+    title: 'ClientMetadata',
+    description:
+      "Client metadata (RFC 7591 §2). Language-tagged variants and the service's custom metadata ride as further members.",
+  },
 )
 
 /** Language-tagged values and custom metadata ride beside the declared members. */
@@ -176,20 +355,38 @@ export type ClientMetadata = Static<typeof ClientMetadataSchema> & FurtherMember
 export const ClientInformationSchema = Type.Object(
   {
     ...ClientMetadataSchema.properties,
-    client_id: Type.String({ minLength: 1 }),
+    client_id: Type.String({
+      minLength: 1,
+      description: 'The issued client identifier (RFC 7591 §3.2.1)',
+    }),
     client_secret: Type.Optional(
-      Type.String({ description: 'Only for auth methods that need a secret' }),
-    ),
-    client_id_issued_at: Type.Integer({ description: 'Seconds since the epoch' }),
-    client_secret_expires_at: Type.Optional(
-      Type.Integer({
-        description: 'Seconds since the epoch; 0 = never. Present whenever client_secret is.',
+      Type.String({
+        description:
+          'The issued client secret; only for auth methods that need one (RFC 7591 §3.2.1)',
       }),
     ),
-    registration_access_token: Type.String(),
-    registration_client_uri: Type.String({ format: 'uri' }),
+    client_id_issued_at: Type.Integer({
+      description: 'When the client_id was issued, seconds since the epoch (RFC 7591 §3.2.1)',
+    }),
+    client_secret_expires_at: Type.Optional(
+      Type.Integer({
+        description:
+          'When the secret expires, seconds since the epoch; 0 = never. Present whenever client_secret is (RFC 7591 §3.2.1).',
+      }),
+    ),
+    registration_access_token: Type.String({
+      description: 'Bearer token for the client configuration endpoint (RFC 7592 §3)',
+    }),
+    registration_client_uri: Type.String({
+      format: 'uri',
+      description: 'The client configuration endpoint: read, update, delete (RFC 7592 §3)',
+    }),
   },
-  { additionalProperties: true, description: 'Client information response (RFC 7591 §3.2.1)' },
+  {
+    additionalProperties: true,
+    title: 'ClientInformation',
+    description: 'Client information response (RFC 7591 §3.2.1, RFC 7592 §3)',
+  },
 )
 export type ClientInformation = Static<typeof ClientInformationSchema> & FurtherMembers
 

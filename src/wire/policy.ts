@@ -35,7 +35,7 @@ const RuleSetMembers = {
           }),
         ),
       },
-      { additionalProperties: false },
+      { additionalProperties: false, description: 'Which redirect URIs clients may register' },
     ),
   ),
   grantTypes: Names('Allowed grant_types values'),

@@ -34,16 +34,16 @@ const Kinds = Type.Array(Type.Union(WEBHOOK_EVENT_KINDS.map((kind) => Type.Liter
 export const WebhookCreateSchema = Type.Object({
   url: Type.String({ description: 'An http or https URL events are POSTed to' }),
   kinds: Type.Optional(Kinds),
-  description: Type.Optional(Type.String()),
+  description: Type.Optional(Type.String({ description: 'What the webhook is for, for people' })),
 })
 export type WebhookCreateBody = Static<typeof WebhookCreateSchema>
 
 /** A webhook as listed: never its secret. */
 export const WebhookSchema = Type.Object({
-  id: Type.String(),
-  url: Type.String(),
+  id: Type.String({ description: 'Names the webhook in delete and deliveries calls' }),
+  url: Type.String({ description: 'Where events are POSTed' }),
   kinds: Kinds,
-  description: Type.Optional(Type.String()),
+  description: Type.Optional(Type.String({ description: 'What the webhook is for, for people' })),
   createdAt: Type.Integer({ description: 'Milliseconds since the epoch' }),
 })
 /** @see README, Webhooks */
@@ -58,29 +58,33 @@ export const WebhookCreatedSchema = Type.Object({
 /** A new webhook; `secret` is shown this once. @see README, Webhooks */
 export type CreatedWebhook = Static<typeof WebhookCreatedSchema>
 
-export const WebhookListSchema = Type.Object({ webhooks: Type.Array(WebhookSchema) })
+export const WebhookListSchema = Type.Object({
+  webhooks: Type.Array(WebhookSchema, { description: "The service's webhooks" }),
+})
 /** @see README, Webhooks */
 export type WebhookList = Static<typeof WebhookListSchema>
 
 /** A delivery not yet made: waiting for its next attempt, or failed for good. */
 export const WebhookDeliverySchema = Type.Object({
   eventId: Type.String({ description: 'The CloudEvents id (and webhook-id header)' }),
-  state: Type.Union([Type.Literal('pending'), Type.Literal('failed')]),
+  state: Type.Union([Type.Literal('pending'), Type.Literal('failed')], {
+    description: '`pending`: it will be tried again; `failed`: attempts are over',
+  }),
   attempts: Type.Integer({ description: 'Attempts made so far' }),
   dueAt: Type.Integer({ description: 'When it is tried next (milliseconds since the epoch)' }),
-  lastError: Type.Optional(Type.String()),
+  lastError: Type.Optional(Type.String({ description: 'What went wrong on the last attempt' })),
   failedAt: Type.Optional(Type.Integer({ description: 'When it gave up; only when failed' })),
 })
 /** @see README, Webhooks */
 export type WebhookDeliveryInfo = Static<typeof WebhookDeliverySchema>
 
 export const WebhookDeliveryListSchema = Type.Object({
-  deliveries: Type.Array(WebhookDeliverySchema),
+  deliveries: Type.Array(WebhookDeliverySchema, { description: 'Pending, then failed' }),
 })
 /** @see README, Webhooks */
 export type WebhookDeliveryList = Static<typeof WebhookDeliveryListSchema>
 
 export const WebhookParams = Type.Object({
   serviceId: ServiceIdParams.properties.serviceId,
-  id: Type.String(),
+  id: Type.String({ description: 'The id its create call answered' }),
 })

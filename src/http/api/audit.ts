@@ -61,6 +61,7 @@ const OPERATIONS = [
   operation<{ Params: ServiceParams; Querystring: Static<typeof AuditQuery> }>({
     method: 'GET',
     path: '/api/:serviceId/audit',
+    operationId: 'auditList',
     summary: "Page through a service's audit events, newest first",
     description:
       'Creates, updates, rollbacks, deletes, failed authentications, rejected registrations and ' +
@@ -91,6 +92,7 @@ const OPERATIONS = [
   operation<{ Params: ClientParams }>({
     method: 'GET',
     path: '/api/:serviceId/client/versions/:clientId',
+    operationId: 'clientVersionsList',
     summary: "A client's metadata versions, newest first",
     description: 'Secrets are masked. Versions older than the audit retention are gone.',
     params: ServiceClientParams,
@@ -103,6 +105,7 @@ const OPERATIONS = [
   operation<{ Params: ClientParams; Body: RollbackBody }>({
     method: 'POST',
     path: '/api/:serviceId/client/rollback/:clientId',
+    operationId: 'clientRollback',
     summary: "Set a client's metadata back to a version, as a new version",
     description:
       'Masked secrets keep their current values; the secret and registration access token stay.',
@@ -125,6 +128,7 @@ const OPERATIONS = [
   operation<{ Params: ClientParams }>({
     method: 'POST',
     path: '/api/:serviceId/audit/erase/:clientId',
+    operationId: 'auditErase',
     summary: "Erase a client's personal data from the audit history",
     description:
       'Replaces the detail (source addresses, metadata, diffs) of every event of the client; the ' +
@@ -144,6 +148,7 @@ const OPERATIONS = [
   operation<{ Querystring: Static<typeof AuditVerifyQuery> }>({
     method: 'GET',
     path: '/api/audit/verify',
+    operationId: 'auditVerify',
     summary: "Verify the audit chain (the admin token's only)",
     description:
       'Walks the chain from where retention cut it to its head: an edited, deleted or reordered ' +

@@ -46,6 +46,9 @@ const refreshOperation = (method: 'GET' | 'POST') =>
   operation<{ Params: ClientParams }>({
     method,
     path: '/api/:serviceId/client/secret/refresh/:clientId',
+    // The Authlete SDK's refreshSecret is the GET.
+    operationId:
+      method === 'GET' ? 'clientManagementRefreshSecret' : 'clientManagementRefreshSecretPost',
     summary: 'Give a client a new secret',
     description: `A new secret drawn by Registrar. ${OVERLAP}`,
     params: ServiceClientParams,
@@ -59,6 +62,7 @@ export const CLIENT_SECRET_OPERATIONS: readonly Operation[] = [
   operation<{ Params: ClientParams; Body: ClientSecretUpdateBody }>({
     method: 'POST',
     path: '/api/:serviceId/client/secret/update/:clientId',
+    operationId: 'clientManagementUpdateSecret',
     summary: 'Set the secret of a client',
     description: `The secret in the body, 1 to 86 characters of the base64url alphabet. ${OVERLAP}`,
     params: ServiceClientParams,

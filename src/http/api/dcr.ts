@@ -82,7 +82,10 @@ type DcrRequest = FastifyRequest<{
 const OPERATIONS: {
   operation: DcrOperation
   path: string
+  /** The Authlete SDK's function name (`dynamicClientRegistration.register`). */
+  operationId: string
   summary: string
+  description?: string
   needsJson: boolean
   run: (
     engine: Engine,
@@ -93,9 +96,11 @@ const OPERATIONS: {
 }[] = [
   {
     operation: 'register',
+    operationId: 'dynamicClientRegistrationRegister',
     path: '/api/:serviceId/client/registration',
-    summary:
-      'Register a client (RFC 7591); `token` is the initial access token, if any; `dryRun: true` decides without registering',
+    summary: 'Register a client (RFC 7591 §3.1)',
+    description:
+      "`json` is the client's request body; `token` the initial access token, if any; `dryRun: true` decides without registering.",
     needsJson: true,
     run: (engine, request, service, observe) =>
       observe(request.body.dryRun === true, () =>
@@ -109,6 +114,7 @@ const OPERATIONS: {
   },
   {
     operation: 'get',
+    operationId: 'dynamicClientRegistrationGet',
     path: '/api/:serviceId/client/registration/get',
     summary: 'Read a dynamically registered client (RFC 7592 §2.1)',
     needsJson: false,
@@ -117,6 +123,7 @@ const OPERATIONS: {
   },
   {
     operation: 'update',
+    operationId: 'dynamicClientRegistrationUpdate',
     path: '/api/:serviceId/client/registration/update',
     summary: 'Update a dynamically registered client (RFC 7592 §2.2)',
     needsJson: true,
@@ -129,18 +136,22 @@ const OPERATIONS: {
   },
   {
     operation: 'secret',
+    operationId: 'dynamicClientRegistrationRenewSecret',
     path: '/api/:serviceId/client/registration/secret',
-    summary:
-      "Renew a dynamically registered client's secret with its registration access token: Registrar's extension of RFC 7592, for an authorization server that serves POST {registration_client_uri}/secret; answers action UPDATED with the client information response (its new client_secret and client_secret_expires_at), UNAUTHORIZED as get does, BAD_REQUEST for a client whose auth method uses no secret",
+    summary: "Renew a dynamically registered client's secret (Registrar extension of RFC 7592)",
+    description:
+      "With the client's registration access token, for an authorization server that serves `POST {registration_client_uri}/secret`. Answers action UPDATED with the client information response (its new `client_secret` and `client_secret_expires_at`), UNAUTHORIZED as get does, BAD_REQUEST for a client whose auth method uses no secret.",
     needsJson: false,
     run: (engine, request, service) =>
       engine.renewSecret(service, { ...configurationOf(request), origin: originOf(request) }),
   },
   {
     operation: 'delete',
+    operationId: 'dynamicClientRegistrationDelete',
     path: '/api/:serviceId/client/registration/delete',
-    summary:
-      'Delete a dynamically registered client (RFC 7592 §2.3); answers 200 with action DELETED',
+    summary: 'Delete a dynamically registered client (RFC 7592 §2.3)',
+    description:
+      'Answers HTTP 200 with action DELETED; the authorization server answers the client 204.',
     needsJson: false,
     run: (engine, request, service) =>
       engine.delete(service, { ...configurationOf(request), origin: originOf(request) }),
@@ -157,13 +168,15 @@ export const dcrRoutes: FastifyPluginAsync<{
   observeRegistration?: RegistrationObserver
 }> = async (app, { engine, observeRegistration }) => {
   const observe = observingRegistrations('api', observeRegistration)
-  for (const { operation, path, summary, needsJson, run } of OPERATIONS) {
+  for (const { operation, path, operationId, summary, description, needsJson, run } of OPERATIONS) {
     app.post<{ Params: { serviceId: string }; Body: ClientRegistrationRequest }>(
       path,
       {
         schema: {
           tags,
+          operationId,
           summary,
+          ...(description !== undefined && { description }),
           security: apiSecurity,
           params: ServiceIdParams,
           body: ClientRegistrationRequestSchema,

@@ -30,6 +30,7 @@ export const METADATA_DOCUMENT_OPERATIONS: readonly Operation[] = [
   operation<{ Params: ServiceParams; Querystring: MetadataDocumentVersionsQueryString }>({
     method: 'GET',
     path: '/api/:serviceId/client/metadata-document/versions',
+    operationId: 'clientMetadataDocumentVersionsList',
     summary: 'List the stored versions of a Client ID Metadata Document',
     description:
       'Every version of the document at url that the service fetched and that differed from the one before, oldest first, the approved one (the one used while a change of redirect_uris, jwks or jwks_uri is held: clientIdMetadataDocumentChangeApproval) marked.',
@@ -42,6 +43,7 @@ export const METADATA_DOCUMENT_OPERATIONS: readonly Operation[] = [
   operation<{ Params: ServiceParams; Body: MetadataDocumentApproveBody }>({
     method: 'POST',
     path: '/api/:serviceId/client/metadata-document/approve',
+    operationId: 'clientMetadataDocumentApprove',
     summary: 'Approve a stored version of a Client ID Metadata Document',
     description:
       "Makes the stored version the one the service uses for the document's client: with clientIdMetadataDocumentChangeApproval, a fetched change of redirect_uris, jwks or jwks_uri is held until approved. Answers the versions, as the versions call does. An unknown url or version is a 404.",

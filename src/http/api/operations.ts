@@ -14,6 +14,11 @@ import { apiErrors, apiSecurity } from './route-docs.js'
 export interface Operation<R extends RouteGenericInterface = RouteGenericInterface> {
   method: 'GET' | 'POST' | 'DELETE'
   path: string
+  /**
+   * Unique and stable: the Authlete SDK's function name where Authlete has the call
+   * (`clientCreate` for `client.create`), else the resource and the verb in the same form.
+   */
+  operationId: string
   summary: string
   description?: string
   /** @default 'service' (see Access) */
@@ -54,8 +59,8 @@ export function addOperations(
   operations: readonly Operation[],
 ): void {
   for (const operation of operations) {
-    const { method, path, summary, description, access, params, querystring, body, answer } =
-      operation
+    const { method, path, operationId, summary, description, access } = operation
+    const { params, querystring, body, answer } = operation
     const config = {
       ...(access !== undefined && { access }),
       ...(operation.bodyRequired && { bodyRequired: true }),
@@ -70,6 +75,7 @@ export function addOperations(
       ...(engineChecksBody && { validatorCompiler: exceptBody }),
       schema: {
         tags,
+        operationId,
         summary,
         ...(description !== undefined && { description }),
         security: apiSecurity,

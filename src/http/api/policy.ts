@@ -16,6 +16,7 @@ const OPERATIONS = [
   operation<{ Params: ServiceParams }>({
     method: 'GET',
     path: '/api/:serviceId/service/policy',
+    operationId: 'servicePolicyGet',
     summary: "The service's registration policy document",
     description: 'A new service has the empty document `{}`: no rule beyond its settings.',
     params: ServiceIdParams,
@@ -25,6 +26,7 @@ const OPERATIONS = [
   operation<{ Params: ServiceParams; Body: unknown }>({
     method: 'POST',
     path: '/api/:serviceId/service/policy',
+    operationId: 'servicePolicyReplace',
     summary: "Replace the service's registration policy document",
     description:
       'The body replaces the whole document (`{}` removes every rule; an empty body is ' +

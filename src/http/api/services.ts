@@ -21,6 +21,7 @@ const OPERATIONS = [
   operation<{ Body: AuthleteService }>({
     method: 'POST',
     path: '/api/service/create',
+    operationId: 'serviceCreate',
     summary: 'Create a service',
     access: 'admin',
     body: ServiceSchema,
@@ -30,6 +31,7 @@ const OPERATIONS = [
   operation<{ Params: ServiceParams }>({
     method: 'GET',
     path: '/api/:serviceId/service/get',
+    operationId: 'serviceGet',
     summary: 'Get a service',
     params: ServiceIdParams,
     answer: ServiceSchema,
@@ -39,6 +41,7 @@ const OPERATIONS = [
   operation<{ Querystring: { start?: string; end?: string } }>({
     method: 'GET',
     path: '/api/service/get/list',
+    operationId: 'serviceList',
     summary: 'List services',
     description: `A service token sees only its own service. At most ${MAX_PAGE_SIZE} a call (see end).`,
     access: 'any',
@@ -60,6 +63,7 @@ const OPERATIONS = [
   operation<{ Params: ServiceParams; Body: AuthleteService }>({
     method: 'POST',
     path: '/api/:serviceId/service/update',
+    operationId: 'serviceUpdate',
     summary: 'Update a service',
     description: 'Members the body omits keep their current value (merge).',
     params: ServiceIdParams,
@@ -73,6 +77,7 @@ const OPERATIONS = [
   operation<{ Params: ServiceParams }>({
     method: 'DELETE',
     path: '/api/:serviceId/service/delete',
+    operationId: 'serviceDelete',
     summary: 'Delete a service with its clients and tokens',
     access: 'admin',
     params: ServiceIdParams,
@@ -84,6 +89,7 @@ const OPERATIONS = [
   operation<{ Params: ServiceParams }>({
     method: 'POST',
     path: '/api/:serviceId/service/secret/refresh',
+    operationId: 'serviceSecretRefresh',
     summary: 'Give a service a new apiSecret',
     description:
       "Answers the Service with its new `apiSecret`, shown this once (only its hash is stored; service get never shows it). The old secret stops working at once. Admin token only: a service credential may not mint another that outlives it. Named after Authlete's `client/secret/refresh`.",
@@ -98,6 +104,7 @@ const OPERATIONS = [
   operation<{ Params: ServiceParams; Querystring: Static<typeof ConfigurationQuery> }>({
     method: 'GET',
     path: '/api/:serviceId/service/configuration',
+    operationId: 'serviceGetConfiguration',
     summary: "The service's discovery document (RFC 8414, OpenID Connect Discovery)",
     description:
       '`pretty=true` indents the JSON. `patch`, a JSON Patch (RFC 6902) as JSON text, is applied to the document first.',

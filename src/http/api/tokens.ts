@@ -40,6 +40,7 @@ const OPERATIONS = [
   operation<{ Params: ServiceParams; Body: InitialAccessTokenCreateBody }>({
     method: 'POST',
     path: '/api/:serviceId/initial_access_token/create',
+    operationId: 'initialAccessTokenCreate',
     summary: 'Create an initial access token (RFC 7591 §3)',
     params: ServiceIdParams,
     body: InitialAccessTokenCreateSchema,
@@ -52,6 +53,7 @@ const OPERATIONS = [
   operation<{ Params: ServiceParams; Querystring: Static<typeof TokenListQuery> }>({
     method: 'GET',
     path: '/api/:serviceId/initial_access_token/list',
+    operationId: 'initialAccessTokenList',
     summary: "List a service's live initial access tokens (no secrets)",
     description: `Oldest first, at most ${MAX_PAGE_SIZE} a call.`,
     params: ServiceIdParams,
@@ -74,6 +76,7 @@ const OPERATIONS = [
   operation<{ Params: Static<typeof ServiceTokenParams> }>({
     method: 'DELETE',
     path: '/api/:serviceId/initial_access_token/:id',
+    operationId: 'initialAccessTokenDelete',
     summary: 'Delete an initial access token; it stops working',
     params: ServiceTokenParams,
     run: async (engine, { params }) => {
@@ -86,6 +89,7 @@ const OPERATIONS = [
   operation<{ Params: ServiceParams; Body: ApiTokenCreateBody }>({
     method: 'POST',
     path: '/api/:serviceId/token/create',
+    operationId: 'apiTokenCreate',
     summary: 'Create an API token for this service only',
     description: 'Needs the admin token.',
     access: 'admin',
@@ -100,6 +104,7 @@ const OPERATIONS = [
   operation<{ Params: ServiceParams }>({
     method: 'GET',
     path: '/api/:serviceId/token/list',
+    operationId: 'apiTokenList',
     summary: "List a service's API tokens (no secrets), with when each was last used",
     description: 'Oldest first. lastUsedAt is kept to the hour.',
     params: ServiceIdParams,
@@ -112,6 +117,7 @@ const OPERATIONS = [
   operation<{ Params: Static<typeof ServiceTokenParams> }>({
     method: 'DELETE',
     path: '/api/:serviceId/token/:id',
+    operationId: 'apiTokenRevoke',
     summary: 'Revoke an API token; it stops working at once',
     params: ServiceTokenParams,
     run: async (engine, { params }) => {

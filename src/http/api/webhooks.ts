@@ -48,6 +48,7 @@ const OPERATIONS = [
   operation<{ Params: ServiceParams; Body: WebhookCreateBody }>({
     method: 'POST',
     path: '/api/:serviceId/webhook/create',
+    operationId: 'webhookCreate',
     summary: "Create a webhook for the service's events",
     description:
       'Events are POSTed as CloudEvents 1.0 (structured JSON), signed the Standard Webhooks way with `secret`, which is shown once.',
@@ -62,6 +63,7 @@ const OPERATIONS = [
   operation<{ Params: ServiceParams }>({
     method: 'GET',
     path: '/api/:serviceId/webhook/list',
+    operationId: 'webhookList',
     summary: "List the service's webhooks (no secrets)",
     params: ServiceIdParams,
     answer: WebhookListSchema,
@@ -73,6 +75,7 @@ const OPERATIONS = [
   operation<{ Params: Params }>({
     method: 'DELETE',
     path: '/api/:serviceId/webhook/:id',
+    operationId: 'webhookDelete',
     summary: 'Delete a webhook, with whatever is still queued for it',
     params: WebhookParams,
     run: async (engine, { params }) => {
@@ -83,6 +86,7 @@ const OPERATIONS = [
   operation<{ Params: Params }>({
     method: 'GET',
     path: '/api/:serviceId/webhook/:id/deliveries',
+    operationId: 'webhookDeliveriesList',
     summary: "A webhook's deliveries not yet made: pending (with their next attempt) and failed",
     description: 'Oldest first, at most 1000.',
     params: WebhookParams,

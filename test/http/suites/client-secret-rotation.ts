@@ -268,7 +268,9 @@ export function clientSecretRotationTests(context: Context): void {
       const update = document.paths['/api/{serviceId}/client/secret/update/{clientId}']?.post
       assert.ok(update?.requestBody)
       const serviceUpdate = document.paths['/api/{serviceId}/service/update']?.post
-      assert.match(JSON.stringify(serviceUpdate), /clientSecretRotationOverlap/)
+      const body = serviceUpdate.requestBody.content['application/json'].schema
+      const service = document.components.schemas[body.$ref.split('/').pop()]
+      assert.ok(service.properties.clientSecretRotationOverlap.description)
     })
   })
 }
