@@ -97,9 +97,17 @@ export async function safeFetch(url: string, options: SafeFetchOptions = {}): Pr
   if (isIP(host) !== 0 && !allowPrivate && isSpecialAddress(host)) {
     throw new FetchRefusedError(`${host} is a private, loopback or reserved address`)
   }
-  const signals = [AbortSignal.timeout(timeoutMilliseconds)]
-  if (options.signal) signals.push(options.signal)
-  const signal = AbortSignal.any(signals)
+  // The deadline is a timer of our own, held until the fetch settles: a bare
+  // AbortSignal.timeout() combined through AbortSignal.any() is held weakly, and under load
+  // was seen never to fire (a 7 s answer got through a 5 s limit).
+  const deadline = new AbortController()
+  const timer = setTimeout(
+    () => deadline.abort(new DOMException('the fetch took too long', 'TimeoutError')),
+    timeoutMilliseconds,
+  )
+  const signal = options.signal
+    ? AbortSignal.any([deadline.signal, options.signal])
+    : deadline.signal
   const headers = Object.fromEntries(new Headers(options.headers).entries())
 
   return new Promise<Response>((resolve, reject) => {
@@ -138,7 +146,7 @@ export async function safeFetch(url: string, options: SafeFetchOptions = {}): Pr
     )
     outgoing.on('error', fail)
     outgoing.end()
-  })
+  }).finally(() => clearTimeout(timer))
 }
 
 /** A refusal that says why a fetch failed: our own reason, a timeout, or the network's. */

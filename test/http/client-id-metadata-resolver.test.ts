@@ -240,15 +240,17 @@ describe('two servers sharing one PostgreSQL', () => {
   let servers: RunningServer[] = []
   before(async () => {
     database = await createTestSchema()
-    const start = () =>
+    // Nodes on one database share its admin token: the last to start with one sets it.
+    const start = (adminToken?: string) =>
       startServer({
+        adminToken,
         database: database.url,
         args: ['--cimd-allow-private'],
         env: { NODE_EXTRA_CA_CERTS: documents.ca.caFile },
       })
     // One at a time: the first migrates the schema.
     servers = [await start()]
-    servers.push(await start())
+    servers.push(await start(servers[0]!.adminToken))
   })
   after(async () => {
     await Promise.all(servers.map((server) => server.stop()))
